@@ -1,0 +1,238 @@
+#!/bin/bash
+# run-bench.sh - bpfspy's overhead against native runs (and strace).
+#
+# usage: BUILDDIR=/path/to/build bash bench/run-bench.sh     (or: make bench)
+#
+# Prints one line per measurement; see bench/README.md.  A missing bpfspy,
+# shim, strace or bpftool only skips that column.  Knobs (env):
+#   LOOKUPS=1000000 STRACE_LOOKUPS=20000 GETPPIDS=5000000
+#   REPEAT=5 (runs per ns/op figure, fastest)  RUNS=20 (start-up runs, median)
+# shellcheck disable=SC2317  # the bench_* helpers are called through pair()
+set -u -o pipefail
+export LC_ALL=C		# a '.' decimal point in EPOCHREALTIME and awk
+
+LOOKUPS=${LOOKUPS:-1000000}
+STRACE_LOOKUPS=${STRACE_LOOKUPS:-20000}
+GETPPIDS=${GETPPIDS:-5000000}
+REPEAT=${REPEAT:-5}
+RUNS=${RUNS:-20}
+
+here=$(cd "$(dirname "$0")" && pwd)
+if [ -z "${BUILDDIR:-}" ]; then
+	# An in-tree build has the binary next to this script; else try $PWD.
+	for d in "$here/.." "$PWD"; do
+		if [ -x "$d/bench/lookup_bench" ]; then
+			BUILDDIR=$(cd "$d" && pwd)
+			break
+		fi
+	done
+fi
+if [ -z "${BUILDDIR:-}" ] || [ ! -x "$BUILDDIR/bench/lookup_bench" ]; then
+	echo "run-bench: no bench/lookup_bench in '${BUILDDIR:-}';" \
+		"build it (make bench/lookup_bench) and set BUILDDIR" >&2
+	exit 1
+fi
+
+BENCH=$BUILDDIR/bench/lookup_bench
+BPFSPY=$BUILDDIR/src/bpfspy
+PRELOAD=$BUILDDIR/preload/.libs/libbpfspy.so
+LOADER=$BUILDDIR/examples/minimal_loader
+STRACE=$(command -v strace || true)
+BPFTOOL=$(PATH=$PATH:/usr/sbin:/sbin command -v bpftool || true)
+HYPERFINE=$(command -v hyperfine || true)
+
+tmp=$(mktemp -d /tmp/bpfspy-bench.XXXXXX) || exit 1
+pin_dir=
+cleanup() {
+	[ -n "$pin_dir" ] && rm -rf "$pin_dir"
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+note() { echo "# $*"; }
+
+have_bpfspy() { [ -x "$BPFSPY" ]; }
+
+# Median of the numbers on stdin (fails when there are none).
+median() {
+	sort -g | awk '{ v[NR] = $1 }
+		END { if (!NR) exit 1
+		      if (NR % 2) print v[(NR + 1) / 2]
+		      else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# Smallest number on stdin: for ns/op, the run least disturbed by the host.
+minimum() { sort -g | head -n1 | grep .; }
+
+# ns_once CMD...: run CMD once, print its ns_per_op.
+ns_once() {
+	"$@" 2>>"$tmp/stderr" | sed -n 's/^ns_per_op=//p' | grep .
+}
+
+# ms_once CMD...: run CMD once, print its wall time in ms.
+ms_once() {
+	local t0=$EPOCHREALTIME t1
+	"$@" >/dev/null 2>>"$tmp/stderr" || return 1
+	t1=$EPOCHREALTIME
+	awk -v a="$t0" -v b="$t1" 'BEGIN { print (b - a) * 1000 }'
+}
+
+# pair ONCE AGG N FN_A [FN_B]: N alternating runs of the functions FN_A and
+# FN_B (so host drift hits both alike), each measured by ONCE; prints
+# "A B", each side aggregated by AGG.  B is "n/a" without FN_B and
+# "failed" when it fails; a failing FN_A fails the whole pair.
+pair() {
+	local once=$1 agg=$2 n=$3 fa=$4 fb=${5:-} i v b=n/a
+	: >"$tmp/pair.a"
+	: >"$tmp/pair.b"
+	for ((i = 0; i < n; i++)); do
+		v=$($once "$fa") || return 1
+		echo "$v" >>"$tmp/pair.a"
+		[ -n "$fb" ] || continue
+		if v=$($once "$fb"); then
+			echo "$v" >>"$tmp/pair.b"
+		else
+			fb=
+			b=failed
+		fi
+	done
+	[ "$b" = failed ] || b=$($agg <"$tmp/pair.b") || b=n/a
+	echo "$($agg <"$tmp/pair.a") $b"
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", b / a }'; }
+fmt() { awk -v x="$1" -v d="$2" 'BEGIN { printf "%.*f", d, x }'; }
+
+# column NAME NATIVE VALUE DIGITS UNIT: ", NAME 1210 ns/op (1.41x native)".
+column() {
+	case $3 in
+	n/a | failed) printf ', %s %s' "$1" "$3" ;;
+	*) printf ', %s %s %s (%s native)' "$1" "$(fmt "$3" "$4")" "$5" \
+		"$(ratio "$2" "$3")" ;;
+	esac
+}
+
+# ---- (a) map lookups: native, bpfspy, strace ------------------------------
+lookup_native() { "$BENCH" "$LOOKUPS"; }
+lookup_bpfspy() { "$BPFSPY" run -o "$tmp/lookup.jsonl" -- "$BENCH" "$LOOKUPS"; }
+# strace is ~200x slower: fewer ops, compared per op.
+lookup_strace() {
+	"$STRACE" -f -e trace=bpf -o "$tmp/strace.txt" "$BENCH" "$STRACE_LOOKUPS"
+}
+
+bench_lookup() {
+	local res native spy st
+	res=$(pair ns_once minimum "$REPEAT" lookup_native \
+		"$(have_bpfspy && echo lookup_bpfspy)") || {
+		echo "lookup: lookup_bench failed (needs root and bpf()):" \
+			"$(tail -n1 "$tmp/stderr")"
+		return
+	}
+	read -r native spy <<<"$res"
+	st=n/a
+	if [ -n "$STRACE" ]; then
+		st=$(ns_once lookup_strace) || st=failed
+	fi
+	echo "lookup: native $(fmt "$native" 0) ns/op$(column bpfspy "$native" \
+		"$spy" 0 ns/op)$(column strace "$native" "$st" 0 ns/op)"
+}
+
+# ---- (b) a non-bpf syscall through the shim's syscall() hook ---------------
+getppid_native() { "$BENCH" --getppid "$GETPPIDS"; }
+getppid_shim() {
+	LD_PRELOAD="$PRELOAD${LD_PRELOAD:+:$LD_PRELOAD}" \
+	BPFSPY_OUTPUT="$tmp/getppid.jsonl" "$BENCH" --getppid "$GETPPIDS"
+}
+
+bench_getppid() {
+	local res native shim line
+	res=$(pair ns_once minimum "$REPEAT" getppid_native \
+		"$([ -f "$PRELOAD" ] && echo getppid_shim)") || {
+		echo "getppid: lookup_bench --getppid failed"
+		return
+	}
+	read -r native shim <<<"$res"
+	line="getppid: native $(fmt "$native" 1) ns/op"
+	case $shim in
+	n/a | failed) line+=", shim $shim" ;;
+	*) line+=", shim $(fmt "$shim" 1) ns/op ($(awk -v a="$native" \
+		-v b="$shim" 'BEGIN { printf "%+.1f", b - a }') ns/call)" ;;
+	esac
+	echo "$line"
+}
+
+# ---- (c) start-up: a whole short-lived libbpf/bpftool process --------------
+# startup NAME CMD...: wall time of CMD, native and under `bpfspy run`.
+startup_cmd=()
+startup_native() { "${startup_cmd[@]}"; }
+startup_bpfspy() { "$BPFSPY" run -o "$tmp/startup.jsonl" -- "${startup_cmd[@]}"; }
+
+startup() {
+	local name=$1 res native spy
+	shift
+	startup_cmd=("$@")
+	if [ -n "$HYPERFINE" ] && res=$(startup_hyperfine); then
+		:
+	elif ms_once startup_native >/dev/null; then	# also a warm-up
+		res=$(pair ms_once median "$RUNS" startup_native \
+			"$(have_bpfspy && echo startup_bpfspy)")
+	else
+		echo "startup $name: failed natively: $(tail -n1 "$tmp/stderr")"
+		return
+	fi
+	read -r native spy <<<"$res"
+	echo "startup $name: native $(fmt "$native" 2) ms$(column bpfspy \
+		"$native" "$spy" 2 ms)"
+}
+
+# Both sides in one hyperfine run; prints "native_ms bpfspy_ms|n/a".
+startup_hyperfine() {
+	local cmds=("$(printf '%q ' "${startup_cmd[@]}")")
+	have_bpfspy && cmds+=("$(printf '%q ' "$BPFSPY" run -o \
+		"$tmp/startup.jsonl" -- "${startup_cmd[@]}")")
+	"$HYPERFINE" -N --warmup 3 --runs "$RUNS" --export-csv "$tmp/hf.csv" \
+		"${cmds[@]}" >/dev/null 2>>"$tmp/stderr" || return 1
+	# columns: command,mean,stddev,median,... in seconds
+	awk -F, 'NR > 1 { printf "%s ", $4 * 1000 }
+		END { print (NR == 2 ? "n/a" : "") }' "$tmp/hf.csv"
+}
+
+# A bpffs that is already mounted, if any (bpffs names may not hold a dot).
+find_bpffs() {
+	awk '$3 == "bpf" { print $2; exit }' /proc/self/mounts
+}
+
+bench_startup() {
+	local fs
+	if [ -x "$LOADER" ]; then
+		startup minimal_loader "$LOADER"
+	else
+		echo "startup minimal_loader: not built (make examples/minimal_loader)"
+	fi
+	if [ -z "$BPFTOOL" ]; then
+		note "bpftool not found: no bpftool start-up line"
+		return
+	fi
+	fs=$(find_bpffs)
+	if [ -n "$fs" ] && pin_dir=$(mktemp -d "$fs/bpfspy_bench_XXXXXX" 2>/dev/null); then
+		# Pin then remove, so every run starts from the same state.
+		# shellcheck disable=SC2016  # expanded by the inner sh
+		startup "bpftool map create" sh -c \
+			'"$1" map create "$2/m" type array key 4 value 8 entries 4 name bench && rm -f "$2/m"' \
+			sh "$BPFTOOL" "$pin_dir"
+	else
+		pin_dir=
+		startup "bpftool prog show" "$BPFTOOL" prog show
+	fi
+}
+
+note "bpfspy bench: BUILDDIR=$BUILDDIR kernel $(uname -r)"
+note "timing: start-up is the median of $RUNS runs$([ -n "$HYPERFINE" ] && echo " (hyperfine)"), ns/op the fastest of $REPEAT; native and traced runs alternate"
+have_bpfspy || note "bpfspy not built ($BPFSPY missing): bpfspy columns skipped"
+[ -f "$PRELOAD" ] || note "shim not built ($PRELOAD missing): shim column skipped"
+[ -n "$STRACE" ] || note "strace not installed: strace column skipped"
+
+bench_lookup
+bench_getppid
+bench_startup
+exit 0

@@ -1,0 +1,450 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The walker: renders a captured bpf(2) call from the command's field table
+ * (bpf_cmds.c).  One function for all 39 commands; what differs between
+ * commands is data, plus an optional extra renderer for buffers.
+ */
+#include "bpf_decode.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "memread.h"
+
+void decode_opts_default(struct decode_opts *o)
+{
+	o->log_cap = 65536;
+	o->str_cap = 4096;
+	o->data_cap = 64;
+	o->no_data = false;
+}
+
+const struct bpf_cmd_desc *bpf_cmd_desc(uint32_t cmd)
+{
+	if (cmd >= BPF_CMD_COUNT || !bpf_cmd_table[cmd].name)
+		return NULL;
+	return &bpf_cmd_table[cmd];
+}
+
+bool bpf_cmd_writes_attr(uint32_t cmd)
+{
+	/* 0 unknown, 1 no, 2 yes; a benign race fills it idempotently. */
+	static uint8_t cache[BPF_CMD_COUNT];
+	const struct bpf_cmd_desc *d = bpf_cmd_desc(cmd);
+	unsigned i;
+	uint8_t v;
+
+	if (!d)
+		return false;
+	v = __atomic_load_n(&cache[cmd], __ATOMIC_RELAXED);
+	if (v)
+		return v == 2;
+	v = 1;
+	for (i = 0; i < d->nfields; i++)
+		if (d->fields[i].flags & FF_OUT)
+			v = 2;
+	__atomic_store_n(&cache[cmd], v, __ATOMIC_RELAXED);
+	return v == 2;
+}
+
+static uint64_t get_le(const uint8_t *p, unsigned size)
+{
+	uint64_t v = 0;
+
+	/* union bpf_attr is host-endian; every bpfspy target is little-endian
+	 * except s390x/ppc64 big-endian, handled by memcpy of the exact size. */
+	switch (size) {
+	case 1: v = p[0]; break;
+	case 2: { uint16_t t; memcpy(&t, p, 2); v = t; break; }
+	case 4: { uint32_t t; memcpy(&t, p, 4); v = t; break; }
+	case 8: memcpy(&v, p, 8); break;
+	}
+	return v;
+}
+
+static uint32_t avail_pre(const struct bpf_call *c)
+{
+	return c->size < c->pre_len ? c->size : c->pre_len;
+}
+
+static uint32_t avail_post(const struct bpf_call *c)
+{
+	if (!c->have_post)
+		return 0;
+	return c->size < c->post_len ? c->size : c->post_len;
+}
+
+bool bpf_attr_has(const struct bpf_call *c, unsigned off, unsigned size)
+{
+	return off + size <= avail_pre(c);
+}
+
+uint64_t bpf_attr_get(const struct bpf_call *c, unsigned off, unsigned size)
+{
+	if (off + size > avail_pre(c))
+		return 0;
+	return get_le(c->pre + off, size);
+}
+
+uint64_t bpf_attr_get_post(const struct bpf_call *c, unsigned off, unsigned size)
+{
+	if (off + size > avail_post(c))
+		return 0;
+	return get_le(c->post + off, size);
+}
+
+const char *errno_name(int e)
+{
+	return xlat_name(&xlat_errno_names, (uint64_t)e);
+}
+
+void render_enum(struct jsonw *w, const char *key, const struct xlat *x, uint64_t v)
+{
+	const char *n = x ? xlat_name(x, v) : NULL;
+
+	if (n)
+		jw_str(w, key, n);
+	else
+		jw_u64(w, key, v);     /* unknown: the number, never dropped */
+}
+
+void render_flags(struct jsonw *w, const char *key, const struct xlat *x, uint64_t v)
+{
+	uint64_t rest = v;
+	bool any = false;
+	size_t i;
+
+	jw_str_begin(w, key);
+	if (x) {
+		for (i = 0; i < x->n; i++) {
+			uint64_t bit = x->e[i].val;
+
+			if (!bit || (rest & bit) != bit)
+				continue;
+			if (any)
+				jw_str_part(w, "|");
+			jw_str_part(w, x->e[i].name);
+			rest &= ~bit;
+			any = true;
+		}
+	}
+	if (rest || !any) {
+		if (any)
+			jw_str_part(w, "|");
+		if (rest)
+			jw_str_hex_part(w, rest);
+		else
+			jw_str_part(w, "0");
+	}
+	jw_str_end(w);
+}
+
+static void render_unreadable(struct jsonw *w, const char *key, uint64_t addr)
+{
+	jw_obj_open(w, key);
+	jw_hex(w, "unreadable", addr);
+	jw_str(w, "error", "EFAULT");
+	jw_obj_close(w);
+}
+
+void render_cstr(struct jsonw *w, const char *key, uint64_t addr,
+		 const struct decode_opts *o)
+{
+	char buf[1024];
+	size_t cap = o->str_cap < sizeof(buf) ? o->str_cap : sizeof(buf);
+	int trunc;
+	long n;
+
+	if (!addr) {
+		jw_null(w, key);
+		return;
+	}
+	n = mem_read_str(buf, addr, cap, &trunc);
+	if (n < 0 || trunc == 2) {
+		render_unreadable(w, key, addr);
+		return;
+	}
+	jw_strn(w, key, buf, (size_t)n);
+	if (trunc)
+		jw_bool(w, "truncated", true);
+}
+
+/* A log buffer the kernel filled: streamed in chunks, NUL-terminated. */
+void render_log(struct jsonw *w, const char *key, uint64_t addr, uint32_t size,
+		const struct decode_opts *o)
+{
+	char chunk[1024];
+	uint32_t want = size < o->log_cap ? size : o->log_cap, done = 0;
+	bool ended = false;
+
+	if (!addr || !size)
+		return;
+	jw_str_begin(w, key);
+	while (done < want && !ended) {
+		uint32_t n = want - done < sizeof(chunk) ? want - done : sizeof(chunk);
+		size_t got = mem_read(chunk, addr + done, n, NULL);
+		char *nul = memchr(chunk, 0, got);
+
+		if (nul) {
+			got = (size_t)(nul - chunk);
+			ended = true;
+		}
+		jw_str_partn(w, chunk, got);
+		done += (uint32_t)got;
+		if (!ended && got < n)
+			break; /* unreadable rest */
+	}
+	jw_str_end(w);
+	if (!ended && done < want)
+		jw_hex(w, "log_unreadable_at", addr + done);
+	else if (!ended && want < size)
+		jw_bool(w, "log_truncated", true);
+}
+
+static void render_kver(struct jsonw *w, const char *key, uint32_t v)
+{
+	char b[40];
+	size_t n = 0;
+
+	if (!v) {
+		jw_u64(w, key, 0);
+		return;
+	}
+	n += fmt_u64(b + n, v >> 16);
+	b[n++] = '.';
+	n += fmt_u64(b + n, (v >> 8) & 0xff);
+	b[n++] = '.';
+	n += fmt_u64(b + n, v & 0xff);
+	jw_strn(w, key, b, n);
+}
+
+static void render_value(struct jsonw *w, const char *key, const struct bpf_field *f,
+			 const uint8_t *p, const struct decode_opts *o)
+{
+	uint64_t v = get_le(p, f->size > 8 ? 8 : f->size);
+
+	switch (f->kind) {
+	case FK_S32:
+	case FK_FD:
+		jw_s64(w, key, (int32_t)(uint32_t)v);
+		break;
+	case FK_ENUM:
+		render_enum(w, key, f->x, v);
+		break;
+	case FK_FLAGS32:
+	case FK_FLAGS64:
+		render_flags(w, key, f->x, v);
+		break;
+	case FK_PTR:
+		if (v)
+			jw_hex(w, key, v);
+		else
+			jw_null(w, key);
+		break;
+	case FK_STR_PTR:
+		render_cstr(w, key, v, o);
+		break;
+	case FK_CHARS:
+		jw_strn(w, key, (const char *)p, f->size);
+		break;
+	case FK_KVER:
+		render_kver(w, key, (uint32_t)v);
+		break;
+	case FK_HEX64:
+		jw_hex(w, key, v);
+		break;
+	default:
+		jw_u64(w, key, v);
+		break;
+	}
+}
+
+/* Length of the "group." prefix of a dotted name, 0 for a plain one. */
+static size_t group_len(const char *name)
+{
+	const char *dot = strchr(name, '.');
+
+	return dot ? (size_t)(dot - name) : 0;
+}
+
+/* Render the fields with @flag from @snap (@avail bytes valid). */
+static void render_fields(struct jsonw *w, const struct bpf_cmd_desc *d,
+			  const struct bpf_call *c, unsigned flag,
+			  const uint8_t *snap, uint32_t avail,
+			  const struct decode_opts *o)
+{
+	const char *open_group = NULL;
+	size_t open_len = 0;
+	unsigned i;
+
+	for (i = 0; i < d->nfields; i++) {
+		const struct bpf_field *f = &d->fields[i];
+		size_t g = group_len(f->name);
+		char gname[32];
+
+		if (!(f->flags & flag) || f->off + f->size > avail)
+			continue;
+		if (f->when && !f->when(c))
+			continue;
+		if (open_group && (g != open_len || strncmp(f->name, open_group, g))) {
+			jw_obj_close(w);
+			open_group = NULL;
+		}
+		if (g && !open_group) {
+			if (g >= sizeof(gname))
+				g = sizeof(gname) - 1;
+			memcpy(gname, f->name, g);
+			gname[g] = 0;
+			jw_obj_open(w, gname);
+			open_group = f->name;
+			open_len = g;
+		}
+		render_value(w, f->name + (g ? g + 1 : 0), f, snap + f->off, o);
+	}
+	if (open_group)
+		jw_obj_close(w);
+}
+
+/* Nonzero bytes after the command's last field: the kernel's CHECK_ATTR
+ * answers EINVAL for them (E2BIG past its own union).  Facts only here;
+ * the checker judges. */
+static void render_tail(struct jsonw *w, const struct bpf_cmd_desc *d,
+			const struct bpf_call *c)
+{
+	uint32_t avail = avail_pre(c), off, n = 0;
+	bool open = false;
+
+	for (off = d->last_end; off < avail; off++) {
+		if (!c->pre[off])
+			continue;
+		if (!open) {
+			jw_obj_open(w, "attr_tail");
+			jw_u64(w, "last_field_end", d->last_end);
+			jw_arr_open(w, "nonzero");
+			open = true;
+		}
+		if (n++ < 16)
+			jw_u64(w, NULL, off);
+	}
+	if (!open && !c->tail_nonzero_off)
+		return;
+	if (!open) {
+		jw_obj_open(w, "attr_tail");
+		jw_u64(w, "last_field_end", d->last_end);
+		jw_arr_open(w, "nonzero");
+	}
+	if (c->tail_nonzero_off && n < 16)
+		jw_u64(w, NULL, c->tail_nonzero_off);
+	jw_arr_close(w);
+	if (n > 16)
+		jw_u64(w, "nonzero_count", n);
+	jw_obj_close(w);
+}
+
+static void render_cmd(struct jsonw *w, const struct bpf_call *c,
+		       const struct bpf_cmd_desc *d)
+{
+	char b[32] = "BPF_CMD_";
+
+	if (d) {
+		jw_str(w, "cmd", d->name);
+		return;
+	}
+	b[8 + fmt_u64(b + 8, c->cmd)] = 0;
+	jw_str(w, "cmd", b);
+	jw_u64(w, "cmd_num", c->cmd);
+}
+
+static void render_errno(struct jsonw *w, int e)
+{
+	char b[32] = "ERRNO_";
+	const char *n;
+
+	if (!e) {
+		jw_null(w, "errno");
+		return;
+	}
+	n = errno_name(e);
+	if (n) {
+		jw_str(w, "errno", n);
+		return;
+	}
+	b[6 + fmt_u64(b + 6, (uint64_t)e)] = 0;
+	jw_str(w, "errno", b);
+	jw_u64(w, "errno_num", (uint64_t)e);
+}
+
+static void render_attr(struct jsonw *w, const struct bpf_call *c,
+			const struct bpf_cmd_desc *d, const struct decode_opts *o)
+{
+	uint32_t want = c->size < BPF_ATTR_SNAP ? c->size : BPF_ATTR_SNAP;
+
+	if (!c->attr_addr && c->size) {
+		jw_null(w, "attr");
+	} else {
+		jw_obj_open(w, "attr");
+		if (d)
+			render_fields(w, d, c, FF_IN, c->pre, avail_pre(c), o);
+		if (d && d->in_extra)
+			d->in_extra(w, c, o);
+		jw_obj_close(w);
+	}
+	if (c->pre_len < want || (!c->attr_addr && c->size)) {
+		jw_obj_open(w, "attr_fault");
+		jw_hex(w, "addr", c->attr_addr + c->pre_len);
+		jw_u64(w, "offset", c->pre_len);
+		jw_str(w, "error", "EFAULT");
+		jw_obj_close(w);
+	}
+	if (!d) {
+		/* Unknown command: keep the bytes so nothing is lost. */
+		jw_bytes_hex(w, "attr_raw", c->pre, c->pre_len);
+		return;
+	}
+	render_tail(w, d, c);
+	if (c->tail_unreadable)
+		jw_bool(w, "attr_tail_unreadable", true);
+}
+
+/* "out": what the kernel wrote back.  Omitted when empty. */
+static void render_out(struct jsonw *w, const struct bpf_call *c,
+		       const struct bpf_cmd_desc *d, const struct decode_opts *o)
+{
+	struct jsonw save = *w;
+	size_t inner;
+
+	if (!d)
+		return;
+	jw_obj_open(w, "out");
+	inner = w->len;
+	if (c->have_post)
+		render_fields(w, d, c, FF_OUT, c->post, avail_post(c), o);
+	if (d->out_extra)
+		d->out_extra(w, c, o);
+	if (w->len == inner) {
+		*w = save;  /* nothing written: drop the empty object */
+		return;
+	}
+	jw_obj_close(w);
+}
+
+void bpf_render_call(struct jsonw *w, const struct bpf_call *c,
+		     const struct decode_opts *o)
+{
+	const struct bpf_cmd_desc *d = bpf_cmd_desc(c->cmd);
+
+	render_cmd(w, c, d);
+	if (c->cmd_raw & BPF_COMMON_ATTRS_BIT) {
+		jw_obj_open(w, "common_attrs");
+		jw_hex(w, "addr", c->common_addr);
+		jw_u64(w, "size", c->common_size);
+		jw_obj_close(w);
+	}
+	jw_u64(w, "size", c->size);
+	if (c->size > BPF_ATTR_PAGE)
+		jw_bool(w, "size_over_page", true);
+	render_attr(w, c, d, o);
+	jw_s64(w, "ret", c->ret);
+	render_errno(w, c->err);
+	render_out(w, c, d, o);
+}

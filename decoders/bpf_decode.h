@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * bpf(2) decoding: one table of fields per command (bpf_cmds.c) and one
+ * walker (bpf_decode.c) that renders a captured call as JSON.
+ *
+ * The ABI is described here, in the project's own tables, not taken from
+ * <linux/bpf.h>: the build machine's header (Debian 12: Linux 6.1) is far
+ * older than the kernels bpfspy traces.  Offsets are those of x86_64 and
+ * every other 64-bit Linux ABI (union bpf_attr uses __aligned_u64).
+ */
+#ifndef BPFSPY_BPF_DECODE_H
+#define BPFSPY_BPF_DECODE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "jsonw.h"
+#include "xlat.h"
+
+#define BPF_ATTR_UNION_SIZE 168u   /* sizeof(union bpf_attr), newest UAPI */
+#define BPF_ATTR_SNAP       256u   /* bytes of attr the shim snapshots */
+#define BPF_ATTR_PAGE       4096u  /* the kernel rejects size > PAGE_SIZE */
+#define BPF_COMMON_ATTRS_BIT 0x10000u
+#define BPF_CMD_COUNT       39u    /* BPF_MAP_CREATE .. BPF_PROG_ASSOC_STRUCT_OPS */
+#define BPF_COMMON_ATTR_SIZE 24u   /* sizeof(struct bpf_common_attr) */
+
+/* One bpf(2) call as the shim captured it. */
+struct bpf_call {
+	uint32_t cmd_raw;        /* as passed (may carry BPF_COMMON_ATTRS) */
+	uint32_t cmd;            /* cmd_raw without BPF_COMMON_ATTRS */
+	uint64_t attr_addr;
+	uint32_t size;
+	uint64_t common_addr;    /* 4th/5th argument with BPF_COMMON_ATTRS */
+	uint32_t common_size;
+
+	/* attr bytes before the call: min(size, BPF_ATTR_SNAP) wanted,
+	 * pre_len read; pre_err is EFAULT when the rest was unreadable. */
+	uint8_t pre[BPF_ATTR_SNAP];
+	uint32_t pre_len;
+	int pre_err;
+	/* The same bytes after the call, for fields the kernel writes back
+	 * (next_id, info_len, log_true_size...).  Valid when have_post. */
+	uint8_t post[BPF_ATTR_SNAP];
+	uint32_t post_len;
+	bool have_post;
+
+	/* Bytes past BPF_ATTR_SNAP up to size (size <= page): the shim scans
+	 * them; first nonzero offset or 0 when all zero/unread. */
+	uint32_t tail_nonzero_off;
+	bool tail_unreadable;
+
+	long ret;
+	int err;                 /* errno when ret == -1, else 0 */
+};
+
+/* Limits on what one event may carry (documented in bpfspy-trace(5)). */
+struct decode_opts {
+	uint32_t log_cap;    /* verifier/BTF log bytes kept (default 65536) */
+	uint32_t str_cap;    /* C strings read from the caller (default 4096) */
+	uint32_t data_cap;   /* payload bytes per buffer (default 64) */
+	bool no_data;        /* redact payload bytes */
+};
+void decode_opts_default(struct decode_opts *o);
+
+enum bpf_field_kind {
+	FK_U32,
+	FK_S32,
+	FK_U64,
+	FK_FD,       /* file descriptor (s32) */
+	FK_ID,       /* kernel object id (u32) */
+	FK_ENUM,     /* u32 via an XLAT_ENUM table; unknown: the number */
+	FK_FLAGS32,  /* u32 via an XLAT_FLAGS table: "A|B|0x40", "0" */
+	FK_FLAGS64,  /* u64 likewise */
+	FK_PTR,      /* user pointer: "0x7ffd..." or null */
+	FK_STR_PTR,  /* pointer to a C string: the string read from memory */
+	FK_CHARS,    /* inline char[size] (prog_name, map_name) */
+	FK_KVER,     /* kernel version code: "5.10.0" */
+	FK_HEX64,    /* u64 best read in hex (cookies, addresses) */
+};
+
+/* Field flags. */
+#define FF_IN     0x1   /* read by the kernel: rendered under "attr" */
+#define FF_OUT    0x2   /* written by the kernel: rendered under "out" */
+#define FF_INOUT  (FF_IN | FF_OUT)
+
+struct bpf_call;
+struct bpf_field {
+	/* Name as in the UAPI header, without the command's struct prefix
+	 * (test.prog_fd is "prog_fd").  A dotted name ("kprobe_multi.cnt")
+	 * renders as a nested object. */
+	const char *name;
+	uint16_t off, size;
+	uint8_t kind;
+	uint8_t flags;
+	const struct xlat *x;    /* FK_ENUM, FK_FLAGS* */
+	const char *since;       /* kernel release that added it, "" unknown */
+	/* Union arm selector; NULL means always.  Receives the call so it
+	 * can look at e.g. attach_type. */
+	bool (*when)(const struct bpf_call *c);
+};
+
+enum bpf_ret_kind {
+	RET_ZERO,   /* 0 on success */
+	RET_FD,     /* a new file descriptor (close-on-exec) */
+	RET_COUNT,  /* a byte count (PROG_STREAM_READ_BY_FD) */
+};
+
+struct decode_ctx;
+struct bpf_cmd_desc {
+	const char *name;        /* "BPF_MAP_CREATE" */
+	const char *since;       /* kernel release that added the command */
+	const struct bpf_field *fields;
+	uint16_t nfields;
+	/* offsetofend(the command's LAST_FIELD): nonzero bytes from here to
+	 * the end of the kernel's union make the kernel return EINVAL. */
+	uint16_t last_end;
+	uint8_t ret;             /* enum bpf_ret_kind */
+	/* Extra rendering after the table's fields: inside "attr" (pointees
+	 * such as a log buffer's address context) and inside "out" (buffers
+	 * the kernel filled: the verifier log...).  May be NULL. */
+	void (*in_extra)(struct jsonw *w, const struct bpf_call *c,
+			 const struct decode_opts *o);
+	void (*out_extra)(struct jsonw *w, const struct bpf_call *c,
+			  const struct decode_opts *o);
+};
+
+/* The command table, indexed by command number (bpf_cmds.c). */
+extern const struct bpf_cmd_desc bpf_cmd_table[BPF_CMD_COUNT];
+
+/* Descriptor of @cmd (without BPF_COMMON_ATTRS), NULL when unknown. */
+const struct bpf_cmd_desc *bpf_cmd_desc(uint32_t cmd);
+/* True when the kernel writes fields of attr back for @cmd, so the shim
+ * must re-read attr after the call. */
+bool bpf_cmd_writes_attr(uint32_t cmd);
+
+/* Field value helpers for table predicates and extras: read @size bytes
+ * at @off from the pre-call snapshot; 0 when outside what was read. */
+uint64_t bpf_attr_get(const struct bpf_call *c, unsigned off, unsigned size);
+uint64_t bpf_attr_get_post(const struct bpf_call *c, unsigned off, unsigned size);
+bool bpf_attr_has(const struct bpf_call *c, unsigned off, unsigned size);
+
+/* Render everything after the event envelope: "cmd", "cmd_num" (unknown
+ * commands only), "size", "attr", "ret", "errno", "out".  Async-signal-
+ * safe: reads caller memory only through memread.h. */
+void bpf_render_call(struct jsonw *w, const struct bpf_call *c,
+		     const struct decode_opts *o);
+
+/* Symbolic errno ("EPERM"); NULL for numbers the table lacks. */
+const char *errno_name(int e);
+
+/* Render helpers shared by the table extras. */
+void render_log(struct jsonw *w, const char *key, uint64_t addr,
+		uint32_t size, const struct decode_opts *o);
+void render_cstr(struct jsonw *w, const char *key, uint64_t addr,
+		 const struct decode_opts *o);
+void render_flags(struct jsonw *w, const char *key, const struct xlat *x,
+		  uint64_t v);
+void render_enum(struct jsonw *w, const char *key, const struct xlat *x,
+		 uint64_t v);
+
+#endif

@@ -1,0 +1,531 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * libbpfspy.so: records every bpf(2) call made through libc's syscall().
+ *
+ * Contract with the traced program: it sees exactly what it would see
+ * without us.  The call is forwarded unchanged; the return value and errno
+ * are the kernel's; we take no low fd (ours live high, close-on-exec);
+ * we write nothing to its stdout; nothing on the event path allocates,
+ * locks or uses stdio, so it is safe in threads, signal handlers and
+ * children after fork.
+ *
+ * Environment (ignored in AT_SECURE processes, which record nothing):
+ *   BPFSPY_OUTPUT     trace file; events are appended at exit
+ *   BPFSPY_SPOOL_DIR  where processes spool events (default OUTPUT.spool)
+ *   BPFSPY_FOLLOW=0   trace this process only: not children, not exec
+ *   BPFSPY_LOG_BYTES, BPFSPY_STR_BYTES, BPFSPY_DATA_BYTES, BPFSPY_NO_DATA
+ */
+#include "shim.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bpf_decode.h"
+#include "jsonw.h"
+#include "memread.h"
+#include "spool.h"
+
+#define TRACE_SCHEMA 1
+#define EVENT_STACK_BUF 2048   /* most events fit; larger ones use mmap */
+
+enum spool_state { SP_NONE, SP_CREATING, SP_READY, SP_FAILED };
+
+static struct {
+	bool enabled;            /* record at all */
+	bool follow;             /* children and exec'd images too */
+	int fd_floor;            /* our fds go at or above this */
+	int state;               /* enum spool_state, atomic */
+	pid_t pid;
+	int64_t realtime_off;    /* CLOCK_REALTIME - CLOCK_MONOTONIC, ns */
+	uint64_t seq;            /* atomic */
+	struct decode_opts opts;
+	struct spool spool;
+	char output[PATH_MAX];
+	char spool_dir[PATH_MAX];
+	char header[2048];       /* built once; pid patched per process */
+	size_t header_len;
+} g;
+
+static __thread pid_t t_tid;
+static __thread char t_comm[16];
+
+static long resolve_syscall(long n, long a, long b, long c, long d, long e, long f);
+syscall_fn bpfspy_real_syscall = resolve_syscall;
+
+/* First call before our constructor ran: find glibc's syscall() now. */
+static long resolve_syscall(long n, long a, long b, long c, long d, long e, long f)
+{
+	syscall_fn real = (syscall_fn)dlsym(RTLD_NEXT, "syscall");
+
+	if (!real) {
+		errno = ENOSYS;
+		return -1;
+	}
+	__atomic_store_n(&bpfspy_real_syscall, real, __ATOMIC_RELEASE);
+	return real(n, a, b, c, d, e, f);
+}
+
+#if !defined(__x86_64__)
+/* Portable hook for targets without the assembly one: reads the six
+ * argument registers as glibc's own syscall() does. */
+#include <stdarg.h>
+__attribute__((visibility("default"))) long syscall(long nr, ...)
+{
+	long a[6];
+	va_list ap;
+	int i;
+
+	va_start(ap, nr);
+	for (i = 0; i < 6; i++)
+		a[i] = va_arg(ap, long);
+	va_end(ap);
+	if (nr == SYS_bpf)
+		return bpfspy_bpf_syscall(nr, a[0], a[1], a[2], a[3], a[4]);
+	return bpfspy_real_syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+}
+#endif
+
+static inline uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t env_u32(const char *name, uint64_t dflt)
+{
+	const char *v = getenv(name);
+	char *end;
+	unsigned long long n;
+
+	if (!v || !*v)
+		return dflt;
+	n = strtoull(v, &end, 0);
+	return (*end || n > UINT32_MAX) ? dflt : n;
+}
+
+static void set_realtime_off(void)
+{
+	struct timespec r, m;
+
+	clock_gettime(CLOCK_REALTIME, &r);
+	clock_gettime(CLOCK_MONOTONIC, &m);
+	g.realtime_off = ((int64_t)r.tv_sec - m.tv_sec) * 1000000000ll +
+			 ((int64_t)r.tv_nsec - m.tv_nsec);
+}
+
+/* ---- the trace header: one line per process image ---------------------- */
+
+static size_t read_small_file(const char *path, char *buf, size_t cap)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, cap);
+	close(fd);
+	return n > 0 ? (size_t)n : 0;
+}
+
+/* Which layers can record here.  The libbpf layer is a later addition;
+ * for now say whether libbpf is a shared library in this process (then
+ * its wrappers are interposable) or absent/static. */
+static void render_layers(struct jsonw *w)
+{
+	void *ver = dlsym(RTLD_DEFAULT, "libbpf_version_string");
+
+	jw_arr_open(w, "layers");
+	jw_str(w, NULL, "syscall");
+	jw_arr_close(w);
+	if (ver)
+		jw_str(w, "libbpf", ((const char *(*)(void))ver)());
+	else
+		jw_str(w, "libbpf", "static or absent");
+}
+
+static void build_header(void)
+{
+	char exe[PATH_MAX], cmdline[4096];
+	struct utsname u;
+	struct jsonw w;
+	ssize_t n;
+	size_t len, i;
+
+	jw_init(&w, g.header, sizeof(g.header) - 1);
+	jw_obj_open(&w, NULL);
+	jw_str(&w, "event", "header");
+	jw_u64(&w, "schema", TRACE_SCHEMA);
+	jw_str(&w, "bpfspy", BPFSPY_VERSION);
+	jw_u64(&w, "ts", mono_ns() + (uint64_t)g.realtime_off);
+	jw_u64(&w, "pid", (uint64_t)g.pid);
+	jw_u64(&w, "ppid", (uint64_t)getppid());
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	exe[n > 0 ? n : 0] = 0;
+	jw_str(&w, "exe", exe);
+	len = read_small_file("/proc/self/cmdline", cmdline, sizeof(cmdline) - 1);
+	jw_arr_open(&w, "argv");
+	for (i = 0; i < len; i += strlen(cmdline + i) + 1) {
+		cmdline[len] = 0;
+		jw_str(&w, NULL, cmdline + i);
+	}
+	jw_arr_close(&w);
+	if (uname(&u) == 0) {
+		jw_str(&w, "host", u.nodename);
+		jw_str(&w, "kernel", u.release);
+		jw_str(&w, "machine", u.machine);
+	}
+	render_layers(&w);
+	jw_bool(&w, "follow", g.follow);
+	jw_obj_close(&w);
+	if (jw_overflowed(&w)) {   /* absurd argv: keep a valid minimal line */
+		jw_init(&w, g.header, sizeof(g.header) - 1);
+		jw_obj_open(&w, NULL);
+		jw_str(&w, "event", "header");
+		jw_u64(&w, "schema", TRACE_SCHEMA);
+		jw_u64(&w, "pid", (uint64_t)g.pid);
+		jw_obj_close(&w);
+	}
+	g.header[w.len] = '\n';
+	g.header_len = w.len + 1;
+}
+
+/* ---- spool lifecycle ------------------------------------------------------ */
+
+static int ensure_dir(const char *dir)
+{
+	if (mkdir(dir, 0700) == 0 || errno == EEXIST)
+		return 0;
+	return -1;
+}
+
+/* Create this process's spool on its first event.  Other threads that
+ * arrive meanwhile wait for the one creating it: first event only. */
+static bool spool_ready(void)
+{
+	int st = __atomic_load_n(&g.state, __ATOMIC_ACQUIRE);
+	int expect = SP_NONE;
+	char *p;
+
+	if (st == SP_READY)
+		return true;
+	if (st == SP_FAILED)
+		return false;
+	if (!__atomic_compare_exchange_n(&g.state, &expect, SP_CREATING, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+		while ((st = __atomic_load_n(&g.state, __ATOMIC_ACQUIRE)) == SP_CREATING)
+			sched_yield();
+		return st == SP_READY;
+	}
+	if (ensure_dir(g.spool_dir) != 0 ||
+	    spool_create(&g.spool, g.spool_dir, g.fd_floor) != 0) {
+		__atomic_store_n(&g.state, SP_FAILED, __ATOMIC_RELEASE);
+		return false;
+	}
+	build_header();
+	p = spool_reserve(&g.spool, g.header_len);
+	if (p)
+		memcpy(p, g.header, g.header_len);
+	__atomic_store_n(&g.state, SP_READY, __ATOMIC_RELEASE);
+	return true;
+}
+
+static int open_output(void)
+{
+	int fd = open(g.output, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+
+	return fd;
+}
+
+/* Spools left by images that are gone (exec, _exit, kill): drain them so
+ * their events precede ours. */
+static void drain_leftovers(void)
+{
+	struct drain_stats st = { 0 };
+	int out;
+
+	if (!g.output[0] || access(g.spool_dir, F_OK) != 0)
+		return;
+	out = open_output();
+	if (out < 0)
+		return;
+	spool_drain_dir(g.spool_dir, out, NULL, &st);
+	close(out);
+}
+
+__attribute__((destructor)) static void bpfspy_fini(void)
+{
+	struct drain_stats st = { 0 };
+	int out;
+
+	if (!g.enabled || !g.output[0] ||
+	    __atomic_load_n(&g.state, __ATOMIC_ACQUIRE) != SP_READY)
+		return;
+	out = open_output();
+	if (out < 0)
+		return;
+	spool_drain_dir(g.spool_dir, out, g.spool.path, &st);
+	spool_drain_own(&g.spool, out, &st);
+	close(out);
+	rmdir(g.spool_dir);   /* only succeeds when empty */
+}
+
+static void atfork_child(void)
+{
+	g.pid = (pid_t)syscall(SYS_getpid);
+	t_tid = 0;
+	t_comm[0] = 0;
+	mem_read_reset_thread();
+	if (__atomic_load_n(&g.state, __ATOMIC_ACQUIRE) == SP_READY)
+		spool_forget(&g.spool);
+	__atomic_store_n(&g.state, SP_NONE, __ATOMIC_RELEASE);
+	__atomic_store_n(&g.seq, 0, __ATOMIC_RELAXED);
+	if (!g.follow)
+		g.enabled = false;
+}
+
+/* --no-follow: take ourselves out of LD_PRELOAD so exec'd images run
+ * untraced. */
+static void drop_self_from_preload(void)
+{
+	const char *pl = getenv("LD_PRELOAD");
+	char buf[4096], out[4096];
+	size_t o = 0;
+	char *tok, *save;
+
+	if (!pl || strlen(pl) >= sizeof(buf))
+		return;
+	strcpy(buf, pl);
+	for (tok = strtok_r(buf, " :", &save); tok; tok = strtok_r(NULL, " :", &save)) {
+		if (strstr(tok, "libbpfspy"))
+			continue;
+		if (o)
+			out[o++] = ':';
+		memcpy(out + o, tok, strlen(tok));
+		o += strlen(tok);
+	}
+	out[o] = 0;
+	if (o)
+		setenv("LD_PRELOAD", out, 1);
+	else
+		unsetenv("LD_PRELOAD");
+}
+
+static int pick_fd_floor(void)
+{
+	struct rlimit rl;
+	rlim_t top = 1024;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+		top = rl.rlim_cur;
+	if (top > 4096)
+		top = 4096;   /* a huge fd table costs the kernel memory */
+	return top > 128 ? (int)top - 64 : 3;
+}
+
+__attribute__((constructor)) static void bpfspy_init(void)
+{
+	const char *out = getenv("BPFSPY_OUTPUT");
+	const char *dir = getenv("BPFSPY_SPOOL_DIR");
+	const char *follow = getenv("BPFSPY_FOLLOW");
+
+	if (bpfspy_real_syscall == resolve_syscall)
+		bpfspy_real_syscall = (syscall_fn)dlsym(RTLD_NEXT, "syscall");
+	/* setuid/setgid/capability-gaining exec: the environment belongs to
+	 * the unprivileged caller, so no path it names is trusted. */
+	if (getauxval(AT_SECURE))
+		return;
+	g.follow = !(follow && !strcmp(follow, "0"));
+	if (!g.follow)
+		drop_self_from_preload();
+	if (!out || !*out || strlen(out) + 8 >= sizeof(g.output)) {
+		static const char msg[] =
+			"bpfspy: BPFSPY_OUTPUT is not set; not tracing (use `bpfspy run`)\n";
+
+		if (!dir)
+			(void)!write(2, msg, sizeof(msg) - 1);
+		return;
+	}
+	strcpy(g.output, out);
+	if (dir && *dir && strlen(dir) < sizeof(g.spool_dir))
+		strcpy(g.spool_dir, dir);
+	else
+		snprintf(g.spool_dir, sizeof(g.spool_dir), "%s.spool", out);
+	decode_opts_default(&g.opts);
+	g.opts.log_cap = (uint32_t)env_u32("BPFSPY_LOG_BYTES", g.opts.log_cap);
+	g.opts.str_cap = (uint32_t)env_u32("BPFSPY_STR_BYTES", g.opts.str_cap);
+	g.opts.data_cap = (uint32_t)env_u32("BPFSPY_DATA_BYTES", g.opts.data_cap);
+	g.opts.no_data = env_u32("BPFSPY_NO_DATA", 0) != 0;
+	g.fd_floor = pick_fd_floor();
+	g.pid = getpid();
+	set_realtime_off();
+	pthread_atfork(NULL, NULL, atfork_child);
+	drain_leftovers();
+	g.enabled = true;
+}
+
+/* ---- the event path --------------------------------------------------------- */
+
+static void thread_identity(void)
+{
+	if (t_tid)
+		return;
+	t_tid = (pid_t)syscall(SYS_gettid);
+	if (prctl(PR_GET_NAME, t_comm) != 0)
+		t_comm[0] = 0;
+	t_comm[15] = 0;
+}
+
+/* Bytes of attr past what we snapshot: find the first nonzero one, as the
+ * kernel does for sizes up to a page. */
+static void scan_tail(struct bpf_call *c)
+{
+	uint8_t chunk[256];
+	uint32_t off = BPF_ATTR_SNAP;
+
+	if (c->size <= BPF_ATTR_SNAP || c->size > BPF_ATTR_PAGE || c->pre_len < BPF_ATTR_SNAP)
+		return;
+	while (off < c->size) {
+		uint32_t n = c->size - off < sizeof(chunk) ? c->size - off : sizeof(chunk);
+		size_t got = mem_read(chunk, c->attr_addr + off, n, NULL), i;
+
+		for (i = 0; i < got; i++)
+			if (chunk[i]) {
+				c->tail_nonzero_off = off + (uint32_t)i;
+				return;
+			}
+		if (got < n) {
+			c->tail_unreadable = true;
+			return;
+		}
+		off += n;
+	}
+}
+
+static void render_event(struct jsonw *w, const struct bpf_call *c,
+			 uint64_t seq, uint64_t start, uint64_t dur)
+{
+	jw_obj_open(w, NULL);
+	jw_str(w, "event", "bpf");
+	jw_u64(w, "seq", seq);
+	jw_u64(w, "ts", start + (uint64_t)g.realtime_off);
+	jw_u64(w, "dur_ns", dur);
+	jw_u64(w, "pid", (uint64_t)g.pid);
+	jw_u64(w, "tid", (uint64_t)t_tid);
+	jw_str(w, "comm", t_comm);
+	bpf_render_call(w, c, &g.opts);
+	jw_obj_close(w);
+	jw_raw(w, "\n", 1);
+}
+
+static void commit(const char *line, size_t n)
+{
+	char *p = spool_reserve(&g.spool, n);
+
+	if (p)
+		memcpy(p, line, n);
+}
+
+/* An event larger than the stack buffer (verifier logs): render into an
+ * mmap'd buffer.  mmap, not malloc, so this stays async-signal-safe. */
+static void commit_large(const struct bpf_call *c, uint64_t seq, uint64_t start,
+			 uint64_t dur, size_t need)
+{
+	int tries;
+
+	for (tries = 0; tries < 4; tries++) {
+		size_t cap = (need + 4096) * (size_t)(tries + 1);
+		char *buf = mmap(NULL, cap, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		struct jsonw w;
+		bool fits;
+
+		if (buf == MAP_FAILED)
+			break;
+		jw_init(&w, buf, cap);
+		render_event(&w, c, seq, start, dur);
+		fits = !jw_overflowed(&w);
+		if (fits)
+			commit(buf, w.len);
+		munmap(buf, cap);
+		if (fits)
+			return;
+		need = w.len;   /* the caller's memory grew under us: retry */
+	}
+	__atomic_add_fetch(&g.spool.lost, 1, __ATOMIC_RELAXED);
+}
+
+static void record(const struct bpf_call *c, uint64_t start, uint64_t dur)
+{
+	uint64_t seq = __atomic_add_fetch(&g.seq, 1, __ATOMIC_RELAXED);
+	char buf[EVENT_STACK_BUF];
+	struct jsonw w;
+
+	jw_init(&w, buf, sizeof(buf));
+	render_event(&w, c, seq, start, dur);
+	if (!jw_overflowed(&w)) {
+		commit(buf, w.len);
+		return;
+	}
+	commit_large(c, seq, start, dur, w.len);
+}
+
+long bpfspy_bpf_syscall(long nr, long cmd, long attr, long size, long a4, long a5)
+{
+	struct bpf_call c;
+	uint64_t start, end;
+	uint32_t want;
+	long ret;
+	int saved;
+
+	if (!g.enabled || !spool_ready())
+		return bpfspy_real_syscall(nr, cmd, attr, size, a4, a5, 0);
+	saved = errno;
+	thread_identity();
+	c.cmd_raw = (uint32_t)cmd;
+	c.cmd = c.cmd_raw & ~BPF_COMMON_ATTRS_BIT;
+	c.attr_addr = (uint64_t)attr;
+	c.size = (uint32_t)size;
+	c.common_addr = (uint64_t)a4;
+	c.common_size = (uint32_t)a5;
+	c.have_post = false;
+	c.tail_nonzero_off = 0;
+	c.tail_unreadable = false;
+	want = c.size < BPF_ATTR_SNAP ? c.size : BPF_ATTR_SNAP;
+	c.pre_len = (uint32_t)mem_read(c.pre, c.attr_addr, want, &c.pre_err);
+	scan_tail(&c);
+	errno = saved;
+
+	start = mono_ns();
+	ret = bpfspy_real_syscall(nr, cmd, attr, size, a4, a5, 0);
+	end = mono_ns();
+	saved = errno;
+
+	c.ret = ret;
+	c.err = ret < 0 ? saved : 0;
+	if (bpf_cmd_writes_attr(c.cmd) && c.pre_len) {
+		c.post_len = (uint32_t)mem_read(c.post, c.attr_addr, c.pre_len, NULL);
+		c.have_post = true;
+	}
+	record(&c, start, end - start);
+	errno = saved;
+	return ret;
+}

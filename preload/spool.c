@@ -1,0 +1,318 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Spool files: see spool.h for the design. */
+#include "spool.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "jsonw.h"
+
+#define SPOOL_GROW   (8u << 20)        /* extend the file 8 MiB at a time */
+#define SPOOL_VMAX   (16ull << 30)     /* address space asked for first */
+#define SPOOL_VMIN   (64ull << 20)     /* ...halved down to this */
+#define SUFFIX       ".spool"
+
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23
+#endif
+
+static size_t cat(char *dst, size_t at, size_t cap, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (at + n >= cap)
+		n = at < cap ? cap - at - 1 : 0;
+	memcpy(dst + at, s, n);
+	dst[at + n] = 0;
+	return at + n;
+}
+
+static int move_fd_high(int fd, int floor)
+{
+	int hi;
+
+	if (floor <= fd)
+		return fd;
+	hi = fcntl(fd, F_DUPFD_CLOEXEC, floor);
+	if (hi < 0)
+		return fd;   /* keep the low one rather than fail */
+	close(fd);
+	return hi;
+}
+
+int spool_create(struct spool *s, const char *dir, int fd_floor)
+{
+	struct timespec ts;
+	char num[24];
+	size_t n, len;
+	int fd;
+
+	memset(s, 0, sizeof(*s));
+	s->fd = -1;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	/* <20-digit ns>-<pid>.spool: names sort in creation order. */
+	n = cat(s->path, 0, sizeof(s->path), dir);
+	n = cat(s->path, n, sizeof(s->path), "/");
+	len = fmt_u64(num, (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec);
+	num[len] = 0;
+	for (; len < 20; len++)
+		n = cat(s->path, n, sizeof(s->path), "0");
+	n = cat(s->path, n, sizeof(s->path), num);
+	n = cat(s->path, n, sizeof(s->path), "-");
+	num[fmt_u64(num, (uint64_t)getpid())] = 0;
+	n = cat(s->path, n, sizeof(s->path), num);
+	cat(s->path, n, sizeof(s->path), SUFFIX);
+
+	fd = open(s->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	fd = move_fd_high(fd, fd_floor);
+	if (flock(fd, LOCK_SH) != 0) {
+		close(fd);
+		return -errno;
+	}
+	for (s->vsize = SPOOL_VMAX; s->vsize >= SPOOL_VMIN; s->vsize /= 2) {
+		s->base = mmap(NULL, s->vsize, PROT_READ | PROT_WRITE,
+			       MAP_SHARED | MAP_NORESERVE, fd, 0);
+		if (s->base != MAP_FAILED)
+			break;
+	}
+	if (s->base == MAP_FAILED) {
+		int e = errno;
+
+		unlink(s->path);
+		close(fd);
+		s->base = NULL;
+		return -e;
+	}
+	s->fd = fd;
+	return 0;
+}
+
+/* Grow the file so that [0, need) is backed.  Extend-only by construction:
+ * fallocate never shrinks, so racing threads need no lock. */
+static int grow(struct spool *s, uint64_t need)
+{
+	uint64_t have = __atomic_load_n(&s->committed, __ATOMIC_ACQUIRE);
+	uint64_t target;
+
+	if (need <= have)
+		return 0;
+	target = (need + SPOOL_GROW - 1) / SPOOL_GROW * SPOOL_GROW;
+	if (target > s->vsize)
+		target = s->vsize;
+	if (fallocate(s->fd, 0, 0, (off_t)target) != 0) {
+		struct stat st;
+		int r = 0;
+
+		if (errno != EOPNOTSUPP && errno != ENOSYS)
+			return -1;
+		/* ftruncate can shrink, so serialise it. */
+		while (__atomic_exchange_n(&s->grow_lock, 1, __ATOMIC_ACQUIRE))
+			sched_yield();
+		if (fstat(s->fd, &st) == 0 && (uint64_t)st.st_size < target)
+			r = ftruncate(s->fd, (off_t)target);
+		__atomic_store_n(&s->grow_lock, 0, __ATOMIC_RELEASE);
+		if (r)
+			return -1;
+	}
+	/* Fault the new pages in with one call rather than one fault per
+	 * page on the hot path (Linux >= 5.14; harmless where missing). */
+	madvise(s->base + have, (size_t)(target - have), MADV_POPULATE_WRITE);
+	while (have < target &&
+	       !__atomic_compare_exchange_n(&s->committed, &have, target, false,
+					    __ATOMIC_RELEASE, __ATOMIC_ACQUIRE))
+		;
+	return 0;
+}
+
+char *spool_reserve(struct spool *s, size_t n)
+{
+	uint64_t off = __atomic_fetch_add(&s->tail, n, __ATOMIC_RELAXED);
+
+	if (off + n > s->vsize)
+		goto lost;
+	if (off + n > __atomic_load_n(&s->committed, __ATOMIC_ACQUIRE) &&
+	    grow(s, off + n) != 0)
+		goto lost;
+	return s->base + off;
+lost:
+	/* The reserved bytes stay zero: drain skips them. */
+	__atomic_add_fetch(&s->lost, 1, __ATOMIC_RELAXED);
+	return NULL;
+}
+
+void spool_forget(struct spool *s)
+{
+	if (s->base)
+		munmap(s->base, s->vsize);
+	if (s->fd >= 0)
+		close(s->fd);  /* our copy only; the parent keeps its lock */
+	memset(s, 0, sizeof(*s));
+	s->fd = -1;
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Copy the complete lines of @p[0..size) to @out; count torn fragments. */
+static int copy_lines(const char *p, size_t size, int out, struct drain_stats *st)
+{
+	size_t pos = 0, run_start = 0, run_len = 0;
+	int r;
+
+	while (pos < size) {
+		const char *nl, *nul;
+		size_t end;
+
+		if (!p[pos]) {
+			pos++;
+			continue;
+		}
+		nl = memchr(p + pos, '\n', size - pos);
+		end = nl ? (size_t)(nl - p) + 1 : size;
+		nul = memchr(p + pos, 0, end - pos);
+		if (!nl || nul) {
+			/* a line cut short by a kill mid-write */
+			st->torn++;
+			pos = nul ? (size_t)(nul - p) : size;
+			continue;
+		}
+		if (run_len && run_start + run_len != pos) {
+			r = write_all(out, p + run_start, run_len);
+			if (r)
+				return r;
+			run_len = 0;
+		}
+		if (!run_len)
+			run_start = pos;
+		run_len += end - pos;
+		st->lines++;
+		st->bytes += end - pos;
+		pos = end;
+	}
+	return run_len ? write_all(out, p + run_start, run_len) : 0;
+}
+
+/* Drain an open spool whose exclusive lock we hold. */
+static int drain_fd(int fd, const char *path, int out_fd, struct drain_stats *st)
+{
+	struct stat sb, pb;
+	char *p;
+	int r = 0;
+
+	/* Someone else drained and removed it while we waited. */
+	if (fstat(fd, &sb) != 0 || stat(path, &pb) != 0 || sb.st_ino != pb.st_ino ||
+	    sb.st_dev != pb.st_dev)
+		return 0;
+	if (sb.st_size > 0) {
+		p = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_SHARED, fd, 0);
+		if (p == MAP_FAILED)
+			return -errno;
+		flock(out_fd, LOCK_EX);
+		r = copy_lines(p, (size_t)sb.st_size, out_fd, st);
+		flock(out_fd, LOCK_UN);
+		munmap(p, (size_t)sb.st_size);
+	}
+	if (r == 0) {
+		unlink(path);
+		st->files++;
+	}
+	return r;
+}
+
+int spool_drain_file(const char *path, int out_fd, struct drain_stats *st)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), r;
+
+	if (fd < 0)
+		return -errno;
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		close(fd);
+		return -EBUSY;   /* its writer is alive */
+	}
+	r = drain_fd(fd, path, out_fd, st);
+	close(fd);
+	return r;
+}
+
+int spool_drain_own(struct spool *s, int out_fd, struct drain_stats *st)
+{
+	if (s->fd < 0)
+		return -EBADF;
+	flock(s->fd, LOCK_EX);   /* convert our shared lock */
+	return drain_fd(s->fd, s->path, out_fd, st);
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int spool_drain_dir(const char *dir, int out_fd, const char *own_path,
+		    struct drain_stats *st)
+{
+	char **names = NULL, path[4096];
+	size_t n = 0, cap = 0, i;
+	struct dirent *de;
+	DIR *d = opendir(dir);
+	int r = 0;
+
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		size_t l = strlen(de->d_name);
+
+		if (l <= strlen(SUFFIX) || strcmp(de->d_name + l - strlen(SUFFIX), SUFFIX))
+			continue;
+		if (n == cap) {
+			char **nn = realloc(names, (cap = cap ? cap * 2 : 16) * sizeof(*names));
+
+			if (!nn)
+				break;
+			names = nn;
+		}
+		names[n] = strdup(de->d_name);
+		if (names[n])
+			n++;
+	}
+	closedir(d);
+	qsort(names, n, sizeof(*names), by_name);
+	for (i = 0; i < n; i++) {
+		int e;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		free(names[i]);
+		if (own_path && !strcmp(path, own_path))
+			continue;   /* the caller drains its own separately */
+		e = spool_drain_file(path, out_fd, st);
+		if (e && e != -EBUSY && e != -ENOENT && !r)
+			r = e;
+	}
+	free(names);
+	return r;
+}

@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* bpfspy: run programs under the bpf(2) tracer and read its traces. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char usage[] =
+	"Usage: bpfspy COMMAND [OPTIONS]\n"
+	"\n"
+	"Trace the bpf(2) calls of a program as JSON Lines.\n"
+	"\n"
+	"Commands:\n"
+	"  run [-o FILE] [--no-follow] -- PROGRAM [ARGS...]\n"
+	"                 run PROGRAM under the tracer; the trace goes to FILE\n"
+	"                 (default: standard error); exits with PROGRAM's status\n"
+	"\n"
+	"Options:\n"
+	"  -h, --help     show this help (bpfspy run --help for run's options)\n"
+	"  -V, --version  show the version\n"
+	"\n"
+	"See bpfspy(1) and, for the trace format, bpfspy-trace(5).\n";
+
+void die_msg(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("bpfspy: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd = argc > 1 ? argv[1] : NULL;
+
+	if (!cmd) {
+		fputs(usage, stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	if (!strcmp(cmd, "-V") || !strcmp(cmd, "--version")) {
+		printf("bpfspy %s\n", BPFSPY_VERSION);
+		return 0;
+	}
+	if (!strcmp(cmd, "run"))
+		return cmd_run(argc - 1, argv + 1);
+	die_msg("unknown command '%s' (see bpfspy --help)", cmd);
+	return EXIT_USAGE;
+}

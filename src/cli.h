@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The bpfspy command: subcommands share these. */
+#ifndef BPFSPY_CLI_H
+#define BPFSPY_CLI_H
+
+/* Exit codes of every subcommand. */
+#define EXIT_USAGE 2   /* bad arguments, unreadable input, bad output path */
+
+int cmd_run(int argc, char **argv);
+
+/* Print "bpfspy: " + message to stderr. */
+void die_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * bpfspy run: start PROGRAM with libbpfspy.so preloaded, wait for it and
+ * every process it spawns (we are their subreaper, like strace -f), then
+ * gather the spools the processes could not drain themselves.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "spool.h"
+
+static const char run_usage[] =
+	"Usage: bpfspy run [OPTIONS] -- PROGRAM [ARGS...]\n"
+	"\n"
+	"Run PROGRAM with every bpf(2) call it makes recorded as JSON Lines.\n"
+	"\n"
+	"  -o, --output FILE   write the trace to FILE (default: standard error)\n"
+	"      --no-follow     trace PROGRAM only, not its children or exec'd images\n"
+	"      --log-bytes N   keep at most N bytes of each verifier/BTF log (65536)\n"
+	"      --str-bytes N   read at most N bytes of each C string (4096)\n"
+	"  -h, --help          show this help\n"
+	"\n"
+	"Exit status: PROGRAM's, 128+N when it died of signal N, 2 when bpfspy\n"
+	"could not start it (bad option, unwritable output), 127 when PROGRAM\n"
+	"could not be executed.\n";
+
+struct run_opts {
+	const char *output;     /* NULL: standard error */
+	bool follow;
+	const char *log_bytes, *str_bytes;
+};
+
+static pid_t main_child;
+
+static void forward_signal(int sig)
+{
+	if (main_child > 0)
+		kill(main_child, sig);
+}
+
+/* The shim: $BPFSPY_PRELOAD_LIB, the build tree next to us, or the
+ * installed copy. */
+static int find_shim(char *out, size_t cap)
+{
+	const char *env = getenv("BPFSPY_PRELOAD_LIB");
+	char exe[PATH_MAX], *slash;
+	ssize_t n;
+
+	if (env && *env) {
+		snprintf(out, cap, "%s", env);
+		return access(out, R_OK);
+	}
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = 0;
+		slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = 0;
+			snprintf(out, cap, "%s/../preload/.libs/libbpfspy.so", exe);
+			if (access(out, R_OK) == 0)
+				return 0;
+		}
+	}
+	snprintf(out, cap, "%s/libbpfspy.so", BPFSPY_PKGLIBDIR);
+	return access(out, R_OK);
+}
+
+/* Absolute path of @path (its directory must exist): the traced program
+ * may chdir before its shim drains. */
+static int absolute_path(const char *path, char *out, size_t cap)
+{
+	char dir[PATH_MAX], real[PATH_MAX];
+	const char *base = strrchr(path, '/');
+
+	if (!base) {
+		if (!getcwd(real, sizeof(real)))
+			return -1;
+		return snprintf(out, cap, "%s/%s", real, path) >= (int)cap ? -1 : 0;
+	}
+	snprintf(dir, sizeof(dir), "%.*s", (int)(base - path), path);
+	if (!realpath(dir[0] ? dir : "/", real))
+		return -1;
+	return snprintf(out, cap, "%s%s", real, base) >= (int)cap ? -1 : 0;
+}
+
+static int parse(int argc, char **argv, struct run_opts *o)
+{
+	static const struct option longs[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "no-follow", no_argument, NULL, 'F' },
+		{ "log-bytes", required_argument, NULL, 'L' },
+		{ "str-bytes", required_argument, NULL, 'S' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	int c;
+
+	o->follow = true;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+o:h", longs, NULL)) != -1) {
+		switch (c) {
+		case 'o': o->output = optarg; break;
+		case 'F': o->follow = false; break;
+		case 'L': o->log_bytes = optarg; break;
+		case 'S': o->str_bytes = optarg; break;
+		case 'h': fputs(run_usage, stdout); exit(0);
+		default: fputs(run_usage, stderr); return -1;
+		}
+	}
+	if (optind >= argc) {
+		die_msg("run: no PROGRAM given (bpfspy run [-o FILE] -- PROGRAM [ARGS...])");
+		return -1;
+	}
+	return optind;
+}
+
+static void child_exec(char **prog, const char *shim, const char *trace,
+		       const char *spool_dir, const struct run_opts *o)
+{
+	const char *old = getenv("LD_PRELOAD");
+	char *pl;
+
+	if (old && *old) {
+		pl = malloc(strlen(shim) + strlen(old) + 2);
+		if (!pl)
+			_exit(127);
+		sprintf(pl, "%s:%s", shim, old);
+	} else {
+		pl = (char *)shim;
+	}
+	setenv("LD_PRELOAD", pl, 1);
+	setenv("BPFSPY_OUTPUT", trace, 1);
+	setenv("BPFSPY_SPOOL_DIR", spool_dir, 1);
+	setenv("BPFSPY_FOLLOW", o->follow ? "1" : "0", 1);
+	if (o->log_bytes)
+		setenv("BPFSPY_LOG_BYTES", o->log_bytes, 1);
+	if (o->str_bytes)
+		setenv("BPFSPY_STR_BYTES", o->str_bytes, 1);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGQUIT, SIG_DFL);
+	execvp(prog[0], prog);
+	fprintf(stderr, "bpfspy: cannot run '%s': %s\n", prog[0], strerror(errno));
+	_exit(127);
+}
+
+/* Wait for every descendant; return the main child's wait status. */
+static int wait_all(void)
+{
+	int status = 0, st;
+	pid_t p;
+
+	for (;;) {
+		p = waitpid(-1, &st, 0);
+		if (p < 0) {
+			if (errno == EINTR)
+				continue;
+			break;  /* ECHILD: everyone is gone */
+		}
+		if (p == main_child)
+			status = st;
+	}
+	return status;
+}
+
+static int copy_fd(int from, int to)
+{
+	char buf[1 << 16];
+	ssize_t n;
+
+	while ((n = read(from, buf, sizeof(buf))) > 0)
+		if (write(to, buf, (size_t)n) != n)
+			return -1;
+	return n < 0 ? -1 : 0;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct run_opts o = { 0 };
+	char shim[PATH_MAX], trace[PATH_MAX], spool_dir[PATH_MAX];
+	struct drain_stats st = { 0 };
+	const char *tmp = getenv("TMPDIR");
+	int first, out_fd, status, err;
+
+	first = parse(argc, argv, &o);
+	if (first < 0)
+		return EXIT_USAGE;
+	if (find_shim(shim, sizeof(shim)) != 0) {
+		die_msg("cannot find libbpfspy.so (looked for %s); set BPFSPY_PRELOAD_LIB", shim);
+		return EXIT_USAGE;
+	}
+	snprintf(spool_dir, sizeof(spool_dir), "%s/bpfspy.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(spool_dir)) {
+		die_msg("cannot create a spool directory in %s: %s",
+			tmp && *tmp ? tmp : "/tmp", strerror(errno));
+		return EXIT_USAGE;
+	}
+	if (o.output) {
+		out_fd = -1;
+		if (absolute_path(o.output, trace, sizeof(trace)) == 0)
+			out_fd = open(trace, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+		else
+			errno = ENOENT;
+	} else {
+		snprintf(trace, sizeof(trace), "%s/trace.jsonl", spool_dir);
+		out_fd = open(trace, O_RDWR | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
+	}
+	if (out_fd < 0) {
+		die_msg("cannot write the trace to '%s': %s",
+			o.output ? o.output : trace, strerror(errno));
+		rmdir(spool_dir);
+		return EXIT_USAGE;
+	}
+
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	main_child = fork();
+	if (main_child < 0) {
+		die_msg("fork: %s", strerror(errno));
+		return EXIT_USAGE;
+	}
+	if (main_child == 0)
+		child_exec(argv + first, shim, trace, spool_dir, &o);
+
+	/* The terminal's ^C reaches PROGRAM directly; we outlive it to
+	 * collect the trace.  Other termination requests are passed on. */
+	signal(SIGINT, SIG_IGN);
+	signal(SIGQUIT, SIG_IGN);
+	signal(SIGTERM, forward_signal);
+	signal(SIGHUP, forward_signal);
+	status = wait_all();
+
+	/* Spools of processes that could not drain themselves: _exit,
+	 * fatal signals, exec'd images without the shim. */
+	err = spool_drain_dir(spool_dir, out_fd, NULL, &st);
+	if (err && err != -ENOENT)
+		die_msg("some spooled events could not be gathered from %s: %s",
+			spool_dir, strerror(-err));
+	if (st.torn)
+		die_msg("%llu event(s) were cut short by a killed process and dropped",
+			(unsigned long long)st.torn);
+	if (!o.output) {
+		lseek(out_fd, 0, SEEK_SET);
+		copy_fd(out_fd, 2);
+		unlink(trace);
+	}
+	close(out_fd);
+	if (rmdir(spool_dir) != 0 && errno != ENOENT)
+		die_msg("left undrained spools in %s", spool_dir);
+
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}

@@ -1,0 +1,56 @@
+#!/bin/bash
+# Run every test of bpfspy, C unit tests and bats suites alike, and print
+# one summary line: "N passed, N failed, N skipped".
+#
+# Environment: BUILDDIR (default: .), SRCDIR (default: the tree holding this
+# script), BATS (default: bats).  Exits 1 when any test failed or a suite
+# died without reporting.
+set -u
+SRCDIR=${SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
+BUILDDIR=${BUILDDIR:-$PWD}
+BATS=${BATS:-bats}
+export SRCDIR BUILDDIR
+
+passed=0 failed=0 skipped=0
+logdir=$BUILDDIR/tests/logs
+mkdir -p "$logdir"
+
+# Tally one TAP stream (file $1) produced by suite $2 that exited with $3.
+tally() {
+	local tap=$1 name=$2 rc=$3 p f s
+	p=$(grep -cE '^ok [0-9]+' "$tap" | head -1)
+	s=$(grep -cE '^ok [0-9]+.*# [Ss][Kk][Ii][Pp]' "$tap" | head -1)
+	f=$(grep -cE '^not ok [0-9]+' "$tap" | head -1)
+	p=$((p - s))
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "not ok - $name exited $rc without reporting a failure" >>"$tap"
+		f=1
+	fi
+	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+	printf '%-40s %3d passed, %d failed, %d skipped\n' "$name" "$p" "$f" "$s"
+	grep -E '^not ok|# [Ss][Kk][Ii][Pp]' "$tap" | sed 's/^/    /'
+}
+
+for t in "$BUILDDIR"/tests/unit/*_test; do
+	[ -x "$t" ] || continue
+	name=unit/$(basename "$t")
+	log=$logdir/$(basename "$t").tap
+	"$t" >"$log" 2>"$log.err"
+	tally "$log" "$name" $?
+done
+
+if command -v "$BATS" >/dev/null 2>&1; then
+	for b in "$SRCDIR"/tests/bats/*.bats; do
+		[ -f "$b" ] || continue
+		name=bats/$(basename "$b")
+		log=$logdir/$(basename "$b" .bats).tap
+		"$BATS" --tap "$b" >"$log" 2>&1
+		tally "$log" "$name" $?
+	done
+else
+	echo "bats not found: the CLI suites did not run" >&2
+	failed=$((failed + 1))
+fi
+
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
