@@ -6,52 +6,10 @@
 
 static const char hexdig[] = "0123456789abcdef";
 
-static void put(struct jsonw *w, const char *s, size_t n)
-{
-	if (w->len < w->cap) {
-		size_t room = w->cap - w->len;
+#define put jw__put
+#define putc1 jw__putc
+#define member jw__member
 
-		memcpy(w->buf + w->len, s, n < room ? n : room);
-	}
-	w->len += n;
-}
-
-static void putc1(struct jsonw *w, char c)
-{
-	if (w->len < w->cap)
-		w->buf[w->len] = c;
-	w->len++;
-}
-
-void jw_init(struct jsonw *w, char *buf, size_t cap)
-{
-	w->buf = buf;
-	w->cap = cap;
-	w->len = 0;
-	w->depth = 0;
-	w->first = 1;
-}
-
-static void str_body(struct jsonw *w, const char *s, size_t n);
-
-/* Separator and key before a member. */
-static void member(struct jsonw *w, const char *key)
-{
-	uint32_t bit = 1u << w->depth;
-
-	if (w->first & bit)
-		w->first &= ~bit;
-	else
-		putc1(w, ',');
-	if (!key)
-		return;
-	/* Keys are bpfspy's own identifiers (UAPI field names): no byte of
-	 * them needs escaping, so copy them raw; escaping them byte by byte
-	 * was the largest single cost of an event. */
-	putc1(w, '"');
-	put(w, key, strlen(key));
-	put(w, "\":", 2);
-}
 
 static void open_container(struct jsonw *w, const char *key, char c)
 {
@@ -79,27 +37,43 @@ static const char digit_pairs[201] =
 	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
 	"8081828384858687888990919293949596979899";
 
+static unsigned u64_digits(uint64_t v)
+{
+	unsigned n = 1;
+
+	for (;;) {
+		if (v < 10)
+			return n;
+		if (v < 100)
+			return n + 1;
+		if (v < 1000)
+			return n + 2;
+		if (v < 10000)
+			return n + 3;
+		v /= 10000;
+		n += 4;
+	}
+}
+
+/* Written backwards in place, two digits per division: no temporary. */
 size_t fmt_u64(char *out, uint64_t v)
 {
-	char tmp[20];
-	size_t n = sizeof(tmp);
+	unsigned n = u64_digits(v), i = n;
 
-	/* Two digits per division: a 19-digit timestamp in 10 steps. */
 	while (v >= 100) {
 		unsigned d = (unsigned)(v % 100) * 2;
 
 		v /= 100;
-		tmp[--n] = digit_pairs[d + 1];
-		tmp[--n] = digit_pairs[d];
+		out[--i] = digit_pairs[d + 1];
+		out[--i] = digit_pairs[d];
 	}
 	if (v >= 10) {
-		tmp[--n] = digit_pairs[v * 2 + 1];
-		tmp[--n] = digit_pairs[v * 2];
+		out[--i] = digit_pairs[v * 2 + 1];
+		out[--i] = digit_pairs[v * 2];
 	} else {
-		tmp[--n] = (char)('0' + v);
+		out[--i] = (char)('0' + v);
 	}
-	memcpy(out, tmp + n, sizeof(tmp) - n);
-	return sizeof(tmp) - n;
+	return n;
 }
 
 size_t fmt_hex(char *out, uint64_t v)
@@ -116,42 +90,6 @@ size_t fmt_hex(char *out, uint64_t v)
 	for (i = 0; i < n; i++)
 		out[2 + i] = tmp[n - 1 - i];
 	return n + 2;
-}
-
-void jw_u64(struct jsonw *w, const char *key, uint64_t v)
-{
-	char b[24];
-
-	member(w, key);
-	put(w, b, fmt_u64(b, v));
-}
-
-void jw_s64(struct jsonw *w, const char *key, int64_t v)
-{
-	char b[24];
-
-	member(w, key);
-	if (v < 0) {
-		putc1(w, '-');
-		put(w, b, fmt_u64(b, (uint64_t)0 - (uint64_t)v));
-		return;
-	}
-	put(w, b, fmt_u64(b, (uint64_t)v));
-}
-
-void jw_bool(struct jsonw *w, const char *key, bool v)
-{
-	member(w, key);
-	if (v)
-		put(w, "true", 4);
-	else
-		put(w, "false", 5);
-}
-
-void jw_null(struct jsonw *w, const char *key)
-{
-	member(w, key);
-	put(w, "null", 4);
 }
 
 static void esc_u(struct jsonw *w, unsigned char c)
@@ -234,11 +172,6 @@ void jw_strn(struct jsonw *w, const char *key, const char *s, size_t n)
 	putc1(w, '"');
 	str_body(w, s, n);
 	putc1(w, '"');
-}
-
-void jw_str(struct jsonw *w, const char *key, const char *s)
-{
-	jw_strn(w, key, s, strlen(s));
 }
 
 void jw_hex(struct jsonw *w, const char *key, uint64_t v)
