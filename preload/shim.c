@@ -64,6 +64,7 @@ static struct {
 } g;
 
 static __thread pid_t t_tid;
+static __thread bool t_creating;  /* this thread is creating the spool */
 static __thread char t_comm[16];
 
 static long resolve_syscall(long n, long a, long b, long c, long d, long e, long f);
@@ -227,7 +228,9 @@ static bool spool_ready(void)
 
 	if (st == SP_READY)
 		return true;
-	if (st == SP_FAILED)
+	/* A signal handler calling bpf while its thread creates the spool
+	 * would wait for itself: let that one call through unrecorded. */
+	if (st == SP_FAILED || t_creating)
 		return false;
 	if (!__atomic_compare_exchange_n(&g.state, &expect, SP_CREATING, false,
 					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
@@ -235,8 +238,10 @@ static bool spool_ready(void)
 			sched_yield();
 		return st == SP_READY;
 	}
+	t_creating = true;
 	if (ensure_dir(g.spool_dir) != 0 ||
 	    spool_create(&g.spool, g.spool_dir, g.fd_floor) != 0) {
+		t_creating = false;
 		__atomic_store_n(&g.state, SP_FAILED, __ATOMIC_RELEASE);
 		return false;
 	}
@@ -244,6 +249,7 @@ static bool spool_ready(void)
 	p = spool_reserve(&g.spool, g.header_len);
 	if (p)
 		memcpy(p, g.header, g.header_len);
+	t_creating = false;
 	__atomic_store_n(&g.state, SP_READY, __ATOMIC_RELEASE);
 	return true;
 }

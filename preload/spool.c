@@ -18,7 +18,8 @@
 
 #include "jsonw.h"
 
-#define SPOOL_GROW   (8u << 20)        /* extend the file 8 MiB at a time */
+#define SPOOL_GROW_MIN (64u << 10)     /* first extension: 64 KiB */
+#define SPOOL_GROW_MAX (8u << 20)      /* doubling up to 8 MiB a step */
 #define SPOOL_VMAX   (16ull << 30)     /* address space asked for first */
 #define SPOOL_VMIN   (64ull << 20)     /* ...halved down to this */
 #define SUFFIX       ".spool"
@@ -105,11 +106,15 @@ int spool_create(struct spool *s, const char *dir, int fd_floor)
 static int grow(struct spool *s, uint64_t need)
 {
 	uint64_t have = __atomic_load_n(&s->committed, __ATOMIC_ACQUIRE);
-	uint64_t target;
+	uint64_t target, step;
 
 	if (need <= have)
 		return 0;
-	target = (need + SPOOL_GROW - 1) / SPOOL_GROW * SPOOL_GROW;
+	/* Small first, so a loader that makes 30 calls does not pay for
+	 * megabytes of fresh pages (several ms on a VM); doubling keeps a
+	 * busy tracer's extensions rare. */
+	step = have < SPOOL_GROW_MIN ? SPOOL_GROW_MIN : have > SPOOL_GROW_MAX ? SPOOL_GROW_MAX : have;
+	target = (need + step - 1) / step * step;
 	if (target > s->vsize)
 		target = s->vsize;
 	if (fallocate(s->fd, 0, 0, (off_t)target) != 0) {
