@@ -168,7 +168,7 @@ startup_native() { "${startup_cmd[@]}"; }
 startup_bpfspy() { "$BPFSPY" run -o "$tmp/startup.jsonl" -- "${startup_cmd[@]}"; }
 
 startup() {
-	local name=$1 res native spy
+	local name=$1 res native spy bare_base bare
 	shift
 	startup_cmd=("$@")
 	if [ -n "$HYPERFINE" ] && res=$(startup_hyperfine); then
@@ -180,21 +180,43 @@ startup() {
 		echo "startup $name: failed natively: $(tail -n1 "$tmp/stderr")"
 		return
 	fi
-	read -r native spy <<<"$res"
-	echo "startup $name: native $(fmt "$native" 2) ms$(column bpfspy \
+	read -r native spy bare_base bare <<<"$res"
+	echo "startup $name: native $(fmt "$native" 2) ms$(column "bpfspy run" \
 		"$native" "$spy" 2 ms)"
+	# The shim alone (bare LD_PRELOAD), against the same command started
+	# through env(1): what a traced process pays, without the wrapper's
+	# own exec and fork (~1 ms on a VM, a fixed cost per run).
+	[ -n "${bare:-}" ] && [ "$bare" != n/a ] &&
+		echo "startup $name (shim alone): env $(fmt "$bare_base" 2) ms$(column \
+			"env+shim" "$bare_base" "$bare" 2 ms)"
+	return 0
 }
 
-# Both sides in one hyperfine run; prints "native_ms bpfspy_ms|n/a".
+# All sides in one hyperfine run; prints
+# "native_ms bpfspy_ms|n/a env_ms env_shim_ms|n/a".
 startup_hyperfine() {
 	local cmds=("$(printf '%q ' "${startup_cmd[@]}")")
-	have_bpfspy && cmds+=("$(printf '%q ' "$BPFSPY" run -o \
-		"$tmp/startup.jsonl" -- "${startup_cmd[@]}")")
+	local spy=n/a shim=n/a
+	if have_bpfspy; then
+		cmds+=("$(printf '%q ' "$BPFSPY" run -o "$tmp/startup.jsonl" -- "${startup_cmd[@]}")")
+		spy=
+	fi
+	cmds+=("$(printf '%q ' env "${startup_cmd[@]}")")
+	if [ -f "$PRELOAD" ]; then
+		cmds+=("$(printf '%q ' env LD_PRELOAD="$PRELOAD" \
+			BPFSPY_OUTPUT="$tmp/bare.jsonl" "${startup_cmd[@]}")")
+		shim=
+	fi
 	"$HYPERFINE" -N --warmup 3 --runs "$RUNS" --export-csv "$tmp/hf.csv" \
 		"${cmds[@]}" >/dev/null 2>>"$tmp/stderr" || return 1
-	# columns: command,mean,stddev,median,... in seconds
-	awk -F, 'NR > 1 { printf "%s ", $4 * 1000 }
-		END { print (NR == 2 ? "n/a" : "") }' "$tmp/hf.csv"
+	# columns: command,mean,stddev,median,... in seconds; rows in order
+	awk -F, -v spy="$spy" -v shim="$shim" 'NR > 1 { m[NR - 1] = $4 * 1000 }
+		END {
+			i = 1; printf "%s ", m[i++]
+			printf "%s ", spy == "" ? m[i++] : "n/a"
+			printf "%s ", m[i++]
+			print shim == "" ? m[i] : "n/a"
+		}' "$tmp/hf.csv"
 }
 
 # A bpffs that is already mounted, if any (bpffs names may not hold a dot).

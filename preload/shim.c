@@ -277,6 +277,26 @@ static void drain_leftovers(void)
 	close(out);
 }
 
+/* Events that found no room (disk full, spool exhausted) are not silently
+ * gone: the trace says how many. */
+static void report_lost(int out)
+{
+	uint64_t lost = __atomic_load_n(&g.spool.lost, __ATOMIC_RELAXED);
+	char buf[256];
+	struct jsonw w;
+
+	if (!lost)
+		return;
+	jw_init(&w, buf, sizeof(buf) - 1);
+	jw_obj_open(&w, NULL);
+	jw_str(&w, "event", "lost");
+	jw_u64(&w, "pid", (uint64_t)g.pid);
+	jw_u64(&w, "count", lost);
+	jw_obj_close(&w);
+	buf[w.len] = '\n';
+	(void)!write(out, buf, w.len + 1);
+}
+
 __attribute__((destructor)) static void bpfspy_fini(void)
 {
 	struct drain_stats st = { 0 };
@@ -290,6 +310,7 @@ __attribute__((destructor)) static void bpfspy_fini(void)
 		return;
 	spool_drain_dir(g.spool_dir, out, g.spool.path, &st);
 	spool_drain_own(&g.spool, out, &st);
+	report_lost(out);
 	close(out);
 	rmdir(g.spool_dir);   /* only succeeds when empty */
 }
