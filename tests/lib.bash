@@ -1,0 +1,208 @@
+# Shared helpers of the bats suites in tests/bats/.  Load with
+#   load "${SRCDIR:-..}/tests/lib.bash"   (or: source it)
+#
+# Environment: BUILDDIR (the build tree: src/bpfspy, preload/.libs/...),
+# SRCDIR (the source tree).  tests/run-tests.sh and `make check` set both.
+# Without them: SRCDIR is the tree holding this file and BUILDDIR the
+# current directory when it holds a build, else SRCDIR (in-tree build).
+
+SRCDIR=${SRCDIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+if [ -z "${BUILDDIR:-}" ]; then
+	if [ -x "$PWD/src/bpfspy" ]; then BUILDDIR=$PWD; else BUILDDIR=$SRCDIR; fi
+fi
+export SRCDIR BUILDDIR
+
+BPFSPY=$BUILDDIR/src/bpfspy
+SHIM=$BUILDDIR/preload/.libs/libbpfspy.so
+EXERCISER=$BUILDDIR/tests/progs/exerciser
+TRACECHECK=$BUILDDIR/tests/progs/tracecheck
+LOADER=$BUILDDIR/examples/minimal_loader
+BPF_OBJ=$BUILDDIR/examples/minimal.bpf.o
+
+# `run --separate-stderr` and `run -N` need bats >= 1.5.
+if type bats_require_minimum_version >/dev/null 2>&1; then
+	bats_require_minimum_version 1.5.0
+fi
+
+# ---- per-test setup -------------------------------------------------------
+
+# Call from each suite's setup().  Fails (not skips) when the build is
+# missing: a suite that silently skipped everything would prove nothing.
+# Every test gets its own directory $T (under $BATS_TEST_TMPDIR, removed by
+# bats), and TMPDIR points there so bpfspy's spool directories land in it
+# and leftovers can be seen.
+common_setup() {
+	local f
+	for f in "$BPFSPY" "$SHIM" "$EXERCISER" "$TRACECHECK"; do
+		if [ ! -e "$f" ]; then
+			echo "missing build product: $f (BUILDDIR=$BUILDDIR)" >&2
+			echo "build with: make && make tests/progs/exerciser tests/progs/tracecheck" >&2
+			return 1
+		fi
+	done
+	T=${BATS_TEST_TMPDIR:?bats >= 1.4 is needed}/t
+	mkdir -p "$T"
+	export TMPDIR=$T
+	TRACE=$T/trace.jsonl
+}
+
+# ---- skips ----------------------------------------------------------------
+
+# Skip when this machine refuses bpf() (no privileges, unprivileged_bpf...).
+require_bpf() {
+	local out
+	if ! out=$("$EXERCISER" lookup 1 2>&1); then
+		skip "bpf() is refused here: exerciser lookup 1 said: ${out:-nothing}"
+	fi
+}
+
+# Skip when a command is not installed.
+require_cmd() {
+	local c
+	for c in "$@"; do
+		command -v "$c" >/dev/null 2>&1 || skip "$c is not installed"
+	done
+}
+
+require_root() {
+	[ "$(id -u)" -eq 0 ] || skip "needs root"
+}
+
+# Skip unless we can make a private mount namespace and mount bpffs in it.
+require_bpffs() {
+	require_root
+	require_cmd unshare
+	unshare -m sh -c 'mount -t bpf none /sys/fs/bpf' >/dev/null 2>&1 ||
+		skip "cannot mount bpffs in a private mount namespace (unshare -m)"
+}
+
+require_tracefs() {
+	require_root
+	require_cmd unshare
+	unshare -m sh -c 'mount -t tracefs none /sys/kernel/tracing' >/dev/null 2>&1 ||
+		skip "cannot mount tracefs in a private mount namespace (unshare -m)"
+}
+
+require_btf() {
+	[ -r /sys/kernel/btf/vmlinux ] || skip "no kernel BTF at /sys/kernel/btf/vmlinux"
+}
+
+# ---- running things -------------------------------------------------------
+
+# spy ARGS...: bpfspy run -o $TRACE ARGS... (no "--" added).
+spy() {
+	"$BPFSPY" run -o "$TRACE" "$@"
+}
+
+# in_bpffs CMD [ARGS...]: run CMD in a private mount namespace with a
+# fresh bpffs on /sys/fs/bpf (unshare -m makes every mount private, so
+# nothing leaks to the host and the mount dies with the namespace).
+in_bpffs() {
+	unshare -m sh -c 'mount -t bpf none /sys/fs/bpf && exec "$@"' sh "$@"
+}
+
+# in_tracefs CMD [ARGS...]: likewise with tracefs on /sys/kernel/tracing
+# (and debugfs, for tools that still look there).
+in_tracefs() {
+	unshare -m sh -c 'mount -t tracefs none /sys/kernel/tracing || exit 125
+		mount -t debugfs none /sys/kernel/debug 2>/dev/null
+		exec "$@"' sh "$@"
+}
+
+# ---- reading traces -------------------------------------------------------
+
+tc() { "$TRACECHECK" "$@"; }
+
+# trace_cmds FILE [FILTER...]: the cmd of each bpf event, one a line.
+trace_cmds() {
+	local f=$1
+	shift
+	"$TRACECHECK" get "$f" cmd "$@"
+}
+
+# trace_get FILE PATH [FILTER...]: PATH of each matching bpf event.
+trace_get() { "$TRACECHECK" get "$@"; }
+
+# trace_count FILE [FILTER...]: number of matching bpf events.
+trace_count() { "$TRACECHECK" count "$@"; }
+
+# trace_calls FILE: "CMD RET ERRNO" per bpf event in file order (ERRNO is
+# "-" for success), the form strace_calls prints.
+trace_calls() {
+	paste -d' ' <("$TRACECHECK" get "$1" cmd) <("$TRACECHECK" get "$1" ret) \
+		<("$TRACECHECK" get "$1" errno | sed 's/^null$/-/')
+}
+
+# strace_calls FILE: the bpf calls of an `strace -f -e trace=bpf -o FILE`
+# log as "CMD RET ERRNO", in the order they returned.  Understands
+# "<unfinished ...>" / "<... bpf resumed>" pairs.
+strace_calls() {
+	awk '
+	function result(line, cmd,   r) {
+		if (!match(line, /\) += -?[0-9]+( [A-Z][A-Z0-9_]*)?( \(.*\))?$/))
+			return
+		r = substr(line, RSTART, RLENGTH)
+		sub(/^\) += /, "", r)
+		sub(/ \(.*$/, "", r)
+		n = split(r, f, " ")
+		print cmd, f[1], (n > 1 ? f[2] : "-")
+	}
+	function cmd_of(line,   s) {
+		s = line
+		sub(/^[0-9]+ +bpf\(/, "", s)
+		sub(/,.*$/, "", s)
+		return s
+	}
+	$2 ~ /^bpf\(/ && /<unfinished \.\.\.>$/ { pend[$1] = cmd_of($0); next }
+	$2 == "<..." && $3 == "bpf" { result($0, pend[$1]); delete pend[$1]; next }
+	$2 ~ /^bpf\(/ { result($0, cmd_of($0)) }
+	' "$1"
+}
+
+# ---- assertions -----------------------------------------------------------
+
+# expect_eq ACTUAL EXPECTED [WHAT]: fail with both values shown.
+expect_eq() {
+	if [ "$1" != "$2" ]; then
+		printf '%s: got [%s], want [%s]\n' "${3:-value}" "$1" "$2" >&2
+		return 1
+	fi
+}
+
+# expect_match ACTUAL ERE [WHAT]
+expect_match() {
+	if ! [[ $1 =~ $2 ]]; then
+		printf '%s: [%s] does not match /%s/\n' "${3:-value}" "$1" "$2" >&2
+		return 1
+	fi
+}
+
+# expect_valid FILE: every line of a trace parses.
+expect_valid() {
+	local out
+	if ! out=$("$TRACECHECK" validate "$1" 2>&1); then
+		echo "trace $1 does not validate: $out" >&2
+		return 1
+	fi
+}
+
+# expect_no_spools: bpfspy removed every spool directory it made in TMPDIR.
+expect_no_spools() {
+	local left
+	left=$(find "${TMPDIR:-/tmp}" -maxdepth 1 -name 'bpfspy.*' 2>/dev/null)
+	if [ -n "$left" ]; then
+		echo "spool directories left behind: $left" >&2
+		ls -la $left >&2
+		return 1
+	fi
+}
+
+# errno_name N: the symbolic name of errno N (what the trace shows).
+errno_name() {
+	case $1 in
+	1) echo EPERM ;; 2) echo ENOENT ;; 7) echo E2BIG ;; 9) echo EBADF ;;
+	12) echo ENOMEM ;; 13) echo EACCES ;; 14) echo EFAULT ;; 17) echo EEXIST ;;
+	22) echo EINVAL ;; 28) echo ENOSPC ;; 95) echo EOPNOTSUPP ;;
+	524) echo ENOTSUPP ;; *) echo "ERRNO_$1" ;;
+	esac
+}
