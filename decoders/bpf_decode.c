@@ -147,26 +147,54 @@ static void render_unreadable(struct jsonw *w, const char *key, uint64_t addr)
 	jw_obj_close(w);
 }
 
+/*
+ * A C string in the caller's memory, read in chunks up to str_cap bytes:
+ * "key":"text", plus "key_truncated":true when no NUL came within the cap.
+ * A string that runs into unmapped memory before its NUL is what the
+ * kernel answers EFAULT for: {"unreadable":addr,"error":"EFAULT"}.
+ */
 void render_cstr(struct jsonw *w, const char *key, uint64_t addr,
 		 const struct decode_opts *o)
 {
-	char buf[1024];
-	size_t cap = o->str_cap < sizeof(buf) ? o->str_cap : sizeof(buf);
-	int trunc;
-	long n;
+	struct jsonw save = *w;
+	char chunk[256], tkey[64];
+	uint32_t done = 0;
+	bool ended = false;
 
 	if (!addr) {
 		jw_null(w, key);
 		return;
 	}
-	n = mem_read_str(buf, addr, cap, &trunc);
-	if (n < 0 || trunc == 2) {
-		render_unreadable(w, key, addr);
-		return;
+	jw_str_begin(w, key);
+	while (done < o->str_cap) {
+		uint64_t a = addr + done;
+		size_t n = sizeof(chunk) - (size_t)(a & (sizeof(chunk) - 1)), got;
+		char *nul;
+
+		if (n > o->str_cap - done)
+			n = o->str_cap - done;
+		got = mem_read(chunk, a, n, NULL);
+		nul = memchr(chunk, 0, got);
+		if (nul)
+			got = (size_t)(nul - chunk);
+		jw_str_partn(w, chunk, got);
+		done += (uint32_t)got;
+		if (nul) {
+			ended = true;
+			break;
+		}
+		if (got < n) {          /* unmapped before the NUL */
+			*w = save;
+			render_unreadable(w, key, addr);
+			return;
+		}
 	}
-	jw_strn(w, key, buf, (size_t)n);
-	if (trunc)
-		jw_bool(w, "truncated", true);
+	jw_str_end(w);
+	if (!ended && strlen(key) + sizeof("_truncated") <= sizeof(tkey)) {
+		memcpy(tkey, key, strlen(key));
+		memcpy(tkey + strlen(key), "_truncated", sizeof("_truncated"));
+		jw_bool(w, tkey, true);
+	}
 }
 
 /* A log buffer the kernel filled: streamed in chunks, NUL-terminated. */

@@ -117,12 +117,27 @@ void mem_read_reset_thread(void)
 	stack_failed = false;
 }
 
+/* Our pid, cached: every syscall we make is visible to the traced
+ * program's own BPF programs, so make as few as we can. */
+static pid_t self_pid;
+
+void mem_read_reset_process(void)
+{
+	__atomic_store_n(&self_pid, 0, __ATOMIC_RELAXED);
+	mem_read_reset_thread();
+}
+
 static size_t read_remote(void *dst, uint64_t addr, size_t len)
 {
 	struct iovec l = { dst, len }, r = { (void *)(uintptr_t)addr, len };
+	pid_t pid = __atomic_load_n(&self_pid, __ATOMIC_RELAXED);
 	ssize_t n;
 
-	n = syscall(SYS_process_vm_readv, (pid_t)syscall(SYS_getpid), &l, 1UL, &r, 1UL, 0UL);
+	if (!pid) {
+		pid = (pid_t)syscall(SYS_getpid);
+		__atomic_store_n(&self_pid, pid, __ATOMIC_RELAXED);
+	}
+	n = syscall(SYS_process_vm_readv, pid, &l, 1UL, &r, 1UL, 0UL);
 	return n > 0 ? (size_t)n : 0;
 }
 

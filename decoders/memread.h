@@ -31,8 +31,10 @@ size_t mem_read(void *dst, uint64_t addr, size_t len, int *err);
  * the string ran into unmapped memory before its NUL. */
 long mem_read_str(char *dst, uint64_t addr, size_t cap, int *truncated);
 
-/* Forget the cached stack bounds of the calling thread (after fork). */
+/* Forget the cached stack bounds of the calling thread. */
 void mem_read_reset_thread(void);
+/* In a child after fork: forget the cached pid and this thread's stack. */
+void mem_read_reset_process(void);
 
 /* Statistics of the calling thread, for tests and benchmarks. */
 struct mem_read_stats {

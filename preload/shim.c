@@ -59,7 +59,7 @@ static struct {
 	struct spool spool;
 	char output[PATH_MAX];
 	char spool_dir[PATH_MAX];
-	char header[2048];       /* built once; pid patched per process */
+	char header[16384];      /* built on the first event of each process */
 	size_t header_len;
 } g;
 
@@ -183,12 +183,15 @@ static void build_header(void)
 	exe[n > 0 ? n : 0] = 0;
 	jw_str(&w, "exe", exe);
 	len = read_small_file("/proc/self/cmdline", cmdline, sizeof(cmdline) - 1);
+	/* argv is read from /proc (at most 4 KiB) and each argument capped,
+	 * so the header always fits and keeps its other fields. */
+	cmdline[len] = 0;
 	jw_arr_open(&w, "argv");
-	for (i = 0; i < len; i += strlen(cmdline + i) + 1) {
-		cmdline[len] = 0;
-		jw_str(&w, NULL, cmdline + i);
-	}
+	for (i = 0; i < len; i += strlen(cmdline + i) + 1)
+		jw_strn(&w, NULL, cmdline + i, 1024);
 	jw_arr_close(&w);
+	if (len == sizeof(cmdline) - 1)
+		jw_bool(&w, "argv_truncated", true);
 	if (uname(&u) == 0) {
 		jw_str(&w, "host", u.nodename);
 		jw_str(&w, "kernel", u.release);
@@ -320,7 +323,7 @@ static void atfork_child(void)
 	g.pid = (pid_t)syscall(SYS_getpid);
 	t_tid = 0;
 	t_comm[0] = 0;
-	mem_read_reset_thread();
+	mem_read_reset_process();
 	if (__atomic_load_n(&g.state, __ATOMIC_ACQUIRE) == SP_READY)
 		spool_forget(&g.spool);
 	__atomic_store_n(&g.state, SP_NONE, __ATOMIC_RELEASE);
@@ -365,7 +368,10 @@ static int pick_fd_floor(void)
 		top = rl.rlim_cur;
 	if (top > 4096)
 		top = 4096;   /* a huge fd table costs the kernel memory */
-	return top > 128 ? (int)top - 64 : 3;
+	/* Stay below the limit, as far from the low fds as it allows. */
+	if (top > 128)
+		return (int)top - 64;
+	return top > 16 ? (int)top - 8 : 3;
 }
 
 __attribute__((constructor)) static void bpfspy_init(void)
@@ -523,9 +529,13 @@ long bpfspy_bpf_syscall(long nr, long cmd, long attr, long size, long a4, long a
 	long ret;
 	int saved;
 
-	if (!g.enabled || !spool_ready())
-		return bpfspy_real_syscall(nr, cmd, attr, size, a4, a5, 0);
+	/* errno first: creating the spool (mkdir's EEXIST...) must not leak
+	 * into what the traced program sees. */
 	saved = errno;
+	if (!g.enabled || !spool_ready()) {
+		errno = saved;
+		return bpfspy_real_syscall(nr, cmd, attr, size, a4, a5, 0);
+	}
 	thread_identity();
 	c.cmd_raw = (uint32_t)cmd;
 	c.cmd = c.cmd_raw & ~BPF_COMMON_ATTRS_BIT;

@@ -101,6 +101,17 @@ static int absolute_path(const char *path, char *out, size_t cap)
 	return snprintf(out, cap, "%s%s", real, base) >= (int)cap ? -1 : 0;
 }
 
+/* A byte count the shim accepts: decimal or 0x hex, below 4 GiB. */
+static bool valid_count(const char *s)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	return *s && !*end && !errno && v <= 0xffffffffull && s[0] != '-';
+}
+
 static int parse(int argc, char **argv, struct run_opts *o)
 {
 	static const struct option longs[] = {
@@ -116,12 +127,23 @@ static int parse(int argc, char **argv, struct run_opts *o)
 
 	o->follow = true;
 	optind = 1;
+	argv[0] = "bpfspy run";  /* getopt's messages name the command */
 	while ((c = getopt_long(argc, argv, "+o:h", longs, NULL)) != -1) {
 		switch (c) {
 		case 'o': o->output = optarg; break;
 		case 'F': o->follow = false; break;
-		case 'L': o->log_bytes = optarg; break;
-		case 'S': o->str_bytes = optarg; break;
+		case 'L':
+		case 'S':
+			if (!valid_count(optarg)) {
+				die_msg("run: --%s takes a number of bytes, not '%s'",
+					c == 'L' ? "log-bytes" : "str-bytes", optarg);
+				return -1;
+			}
+			if (c == 'L')
+				o->log_bytes = optarg;
+			else
+				o->str_bytes = optarg;
+			break;
 		case 'D': o->spool_base = optarg; break;
 		case 'h': fputs(run_usage, stdout); exit(0);
 		default: fputs(run_usage, stderr); return -1;
@@ -156,8 +178,8 @@ static void child_exec(char **prog, const char *shim, const char *trace,
 		setenv("BPFSPY_LOG_BYTES", o->log_bytes, 1);
 	if (o->str_bytes)
 		setenv("BPFSPY_STR_BYTES", o->str_bytes, 1);
-	signal(SIGINT, SIG_DFL);
-	signal(SIGQUIT, SIG_DFL);
+	/* Forked before the parent ignored SIGINT/SIGQUIT: PROGRAM keeps
+	 * the dispositions bpfspy was started with. */
 	execvp(prog[0], prog);
 	fprintf(stderr, "bpfspy: cannot run '%s': %s\n", prog[0], strerror(errno));
 	_exit(127);

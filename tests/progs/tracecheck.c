@@ -7,8 +7,9 @@
  *   tracecheck count FILE [FILTER..]  number of matching events
  *   tracecheck get FILE PATH [FILTER..]
  *                                     PATH of each matching event, one a line
- *   tracecheck seq FILE               per pid, seq runs 1..N: none lost or
- *                                     duplicated; prints "pid=P events=N"
+ *   tracecheck seq FILE               per process image (pid, restarted by
+ *                                     a header after exec), seq runs 1..N:
+ *                                     none lost or duplicated
  *
  * FILTER is PATH=VALUE, PATH!=VALUE or PATH (present).  PATH is dotted
  * (attr.map_type).  Values compare as text: strings as they are, numbers
@@ -206,6 +207,18 @@ static int seq_line(struct json_object *o, void *ctx)
 	long pid, seq;
 	int i;
 
+	/* A header starts a process image; after exec the same pid starts
+	 * again from seq 1, so it counts as a new image. */
+	if (json_object_object_get_ex(o, "event", &v) &&
+	    !strcmp(json_object_get_string(v), "header")) {
+		if (!json_object_object_get_ex(o, "pid", &v))
+			return 1;
+		pid = json_object_get_int64(v);
+		for (i = 0; i < s->npid; i++)
+			if (s->pid[i] == pid)
+				s->pid[i] = -s->pid[i] - 1;  /* retire the old image */
+		return 0;
+	}
 	if (!matches(o, NULL, 0))
 		return 0;
 	if (!json_object_object_get_ex(o, "pid", &v))
@@ -277,10 +290,12 @@ int main(int argc, char **argv)
 
 		rc = each_line(argv[2], seq_line, &s);
 		for (i = 0; i < s.npid; i++) {
-			printf("pid=%ld events=%ld\n", s.pid[i], s.n[i]);
+			long pid = s.pid[i] < 0 ? -s.pid[i] - 1 : s.pid[i];
+
+			printf("pid=%ld events=%ld\n", pid, s.n[i]);
 			if (s.n[i] != s.max[i]) {
 				fprintf(stderr, "pid %ld: %ld events but seq reaches %ld\n",
-					s.pid[i], s.n[i], s.max[i]);
+					pid, s.n[i], s.max[i]);
 				s.bad = 1;
 			}
 		}
