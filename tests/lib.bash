@@ -29,8 +29,9 @@ fi
 # Call from each suite's setup().  Fails (not skips) when the build is
 # missing: a suite that silently skipped everything would prove nothing.
 # Every test gets its own directory $T (under $BATS_TEST_TMPDIR, removed by
-# bats), and TMPDIR points there so bpfspy's spool directories land in it
-# and leftovers can be seen.
+# bats), and TMPDIR points there.  bpfspy run spools in /dev/shm when it is
+# a large tmpfs, else in TMPDIR: tests that check for leftover spool
+# directories pass --spool-dir "$T" and call expect_no_spools.
 common_setup() {
 	local f
 	for f in "$BPFSPY" "$SHIM" "$EXERCISER" "$TRACECHECK"; do
@@ -186,10 +187,11 @@ expect_valid() {
 	fi
 }
 
-# expect_no_spools: bpfspy removed every spool directory it made in TMPDIR.
+# expect_no_spools [DIR]: `bpfspy run --spool-dir DIR` removed every spool
+# directory it made there (DIR defaults to $T).
 expect_no_spools() {
 	local left
-	left=$(find "${TMPDIR:-/tmp}" -maxdepth 1 -name 'bpfspy.*' 2>/dev/null)
+	left=$(find "${1:-$T}" -maxdepth 1 -name 'bpfspy.*' 2>/dev/null)
 	if [ -n "$left" ]; then
 		echo "spool directories left behind: $left" >&2
 		ls -la $left >&2

@@ -1,0 +1,277 @@
+#!/usr/bin/env bats
+# The bpfspy command line: help, errors, exit statuses, where the trace goes.
+
+load "${SRCDIR:-$BATS_TEST_DIRNAME/../..}/tests/lib.bash"
+
+setup() {
+	common_setup
+}
+
+@test "--help, -h and help print the usage on stdout and exit 0" {
+	local opt
+	for opt in --help -h help; do
+		run --separate-stderr "$BPFSPY" "$opt"
+		expect_eq "$status" 0 "exit status of bpfspy $opt"
+		expect_match "${lines[0]}" '^Usage: bpfspy COMMAND' "first line of bpfspy $opt"
+		[[ $output == *"run [-o FILE] [--no-follow]"* ]]
+		[[ $output == *"-- PROGRAM [ARGS...]"* ]]
+		[[ $output == *"--spool-dir DIR"* ]]
+		[[ $output == *"--version"* ]]
+		expect_eq "$stderr" "" "stderr of bpfspy $opt"
+	done
+}
+
+@test "--version and -V print the configured version" {
+	local want
+	want=$(sed -n 's/^#define PACKAGE_VERSION "\(.*\)"$/\1/p' "$BUILDDIR/config.h")
+	[ -n "$want" ]
+	for opt in --version -V; do
+		run --separate-stderr "$BPFSPY" "$opt"
+		expect_eq "$status" 0 "exit status of bpfspy $opt"
+		expect_eq "$output" "bpfspy $want" "bpfspy $opt"
+		expect_eq "$stderr" "" "stderr of bpfspy $opt"
+	done
+}
+
+@test "run --help describes run's options and exit statuses on stdout" {
+	run --separate-stderr "$BPFSPY" run --help
+	expect_eq "$status" 0
+	expect_match "${lines[0]}" '^Usage: bpfspy run '
+	local want
+	for want in "-o, --output FILE" "--no-follow" "--log-bytes N" "--str-bytes N" \
+		"--spool-dir DIR" "128+N" "127"; do
+		[[ $output == *"$want"* ]] || { echo "run --help lacks '$want'" >&2; false; }
+	done
+	expect_eq "$stderr" ""
+}
+
+@test "no command at all: usage on stderr, exit 2" {
+	run --separate-stderr "$BPFSPY"
+	expect_eq "$status" 2
+	expect_eq "$output" "" "stdout"
+	[[ $stderr == *"Usage: bpfspy COMMAND"* ]]
+}
+
+@test "an unknown command exits 2 and names the command" {
+	run --separate-stderr "$BPFSPY" frobnicate
+	expect_eq "$status" 2
+	expect_eq "$output" "" "stdout"
+	[[ $stderr == *"frobnicate"* ]]
+	[[ $stderr == bpfspy:* ]]
+}
+
+@test "run without a PROGRAM exits 2 with a message" {
+	run --separate-stderr "$BPFSPY" run
+	expect_eq "$status" 2 "bpfspy run"
+	[[ $stderr == *"no PROGRAM"* ]]
+	run --separate-stderr "$BPFSPY" run --spool-dir "$T" --
+	expect_eq "$status" 2 "bpfspy run --"
+	[[ $stderr == *"no PROGRAM"* ]]
+	run --separate-stderr "$BPFSPY" run --spool-dir "$T" -o "$TRACE" --
+	expect_eq "$status" 2 "bpfspy run -o FILE --"
+	expect_no_spools
+}
+
+@test "an unknown run option exits 2 before PROGRAM starts" {
+	run --separate-stderr "$BPFSPY" run --spool-dir "$T" --bogus -- touch "$T/started"
+	expect_eq "$status" 2
+	[[ $stderr == *"bogus"* ]]
+	[ ! -e "$T/started" ]
+	expect_no_spools
+}
+
+@test "an unwritable -o path exits 2, names the path, and never starts PROGRAM" {
+	run --separate-stderr "$BPFSPY" run --spool-dir "$T" -o /nonexistent/dir/x -- touch "$T/started"
+	expect_eq "$status" 2 "missing directory"
+	[[ $stderr == *"/nonexistent/dir/x"* ]]
+	[ ! -e "$T/started" ]
+
+	# A directory is not a writable trace file either.
+	mkdir "$T/adir"
+	run --separate-stderr "$BPFSPY" run --spool-dir "$T" -o "$T/adir" -- touch "$T/started"
+	expect_eq "$status" 2 "directory as output"
+	[[ $stderr == *"$T/adir"* ]]
+	[ ! -e "$T/started" ]
+	expect_no_spools
+}
+
+@test "exit status: PROGRAM's own" {
+	run "$BPFSPY" run --spool-dir "$T" -o "$TRACE" -- sh -c 'exit 7'
+	expect_eq "$status" 7
+	run "$BPFSPY" run --spool-dir "$T" -o "$TRACE" -- true
+	expect_eq "$status" 0
+	run "$BPFSPY" run --spool-dir "$T" -o "$TRACE" -- sh -c 'exit 255'
+	expect_eq "$status" 255
+	expect_no_spools
+}
+
+@test "exit status: 128+N when PROGRAM dies of signal N" {
+	run "$BPFSPY" run --spool-dir "$T" -o "$TRACE" -- sh -c 'kill -TERM $$'
+	expect_eq "$status" 143 "SIGTERM"
+	run "$BPFSPY" run --spool-dir "$T" -o "$TRACE" -- sh -c 'kill -KILL $$'
+	expect_eq "$status" 137 "SIGKILL"
+	expect_no_spools
+}
+
+@test "exit status: 127 when PROGRAM does not exist or cannot be executed" {
+	run -127 --separate-stderr "$BPFSPY" run --spool-dir "$T" -o "$TRACE" -- "$T/no-such-program"
+	[[ $stderr == *"no-such-program"* ]]
+	run -127 --separate-stderr "$BPFSPY" run --spool-dir "$T" -o "$TRACE" -- no-such-program-in-path-$$
+	printf 'not a program\n' >"$T/plain"
+	chmod 644 "$T/plain"
+	run -127 --separate-stderr "$BPFSPY" run --spool-dir "$T" -o "$TRACE" -- "$T/plain"
+	[[ $stderr == *"$T/plain"* ]]
+	expect_no_spools
+}
+
+@test "PROGRAM is found on PATH and gets its arguments unchanged" {
+	run --separate-stderr "$BPFSPY" run -o "$TRACE" -- printf '%s|' a 'b c' '' '--' -o
+	expect_eq "$status" 0
+	expect_eq "$output" "a|b c||--|-o|"
+}
+
+@test "without -o the trace goes to stderr after PROGRAM ends; stdout is PROGRAM's alone" {
+	require_bpf
+	local native
+	native=$("$EXERCISER" lookup 3)
+	run --separate-stderr "$BPFSPY" run --spool-dir "$T" -- sh -c "echo before; echo to-stderr >&2; \"$EXERCISER\" lookup 3"
+	expect_eq "$status" 0
+	expect_eq "$output" "before
+$native" "stdout"
+	# PROGRAM's own stderr first, then the trace.
+	expect_eq "${stderr_lines[0]}" "to-stderr" "first stderr line"
+	printf '%s\n' "${stderr_lines[@]:1}" >"$T/from-stderr.jsonl"
+	expect_valid "$T/from-stderr.jsonl"
+	expect_eq "$(tc count "$T/from-stderr.jsonl" event=header)" 1 "headers"
+	expect_eq "$(tc count "$T/from-stderr.jsonl")" 4 "bpf events"
+	expect_eq "$(tc count "$T/from-stderr.jsonl" cmd=BPF_MAP_LOOKUP_ELEM)" 3 "lookups"
+	expect_no_spools
+}
+
+@test "-o FILE: the trace is in FILE, nothing of it on stdout or stderr" {
+	require_bpf
+	local native
+	native=$("$EXERCISER" lookup 2)
+	run --separate-stderr "$BPFSPY" run -o "$TRACE" -- "$EXERCISER" lookup 2
+	expect_eq "$status" 0
+	expect_eq "$output" "$native" "stdout"
+	expect_eq "$stderr" ""
+	expect_valid "$TRACE"
+	expect_eq "$(tc count "$TRACE")" 3
+}
+
+@test "-o truncates an existing file" {
+	require_bpf
+	printf 'old content that is not JSON\n%.0s' {1..100} >"$TRACE"
+	run "$BPFSPY" run -o "$TRACE" -- "$EXERCISER" lookup 1
+	expect_eq "$status" 0
+	expect_valid "$TRACE"
+	expect_eq "$(wc -l <"$TRACE")" 3 "lines"
+}
+
+@test "a relative -o path is relative to bpfspy's directory even if PROGRAM chdirs" {
+	require_bpf
+	mkdir "$T/here" "$T/elsewhere"
+	cd "$T/here"
+	run "$BPFSPY" run -o rel.jsonl -- sh -c "cd '$T/elsewhere' && exec \"$EXERCISER\" lookup 1"
+	expect_eq "$status" 0
+	[ -f "$T/here/rel.jsonl" ]
+	[ ! -e "$T/elsewhere/rel.jsonl" ]
+	expect_eq "$(tc count "$T/here/rel.jsonl")" 2
+}
+
+@test "SIGTERM and SIGHUP to bpfspy are passed on to PROGRAM; bpfspy exits 128+N" {
+	"$BPFSPY" run --spool-dir "$T" -o "$TRACE" -- sleep 30 &
+	local pid=$! st=0 i
+	# Wait until sleep runs under bpfspy, then ask bpfspy to stop.
+	for i in $(seq 50); do
+		pgrep -P "$pid" -x sleep >/dev/null && break
+		sleep 0.1
+	done
+	kill -TERM "$pid"
+	SECONDS=0
+	wait "$pid" || st=$?
+	expect_eq "$st" 143 "bpfspy's exit status"
+	[ "$SECONDS" -lt 10 ]
+	expect_no_spools
+
+	# SIGHUP likewise.
+	"$BPFSPY" run --spool-dir "$T" -o "$TRACE" -- sleep 30 &
+	pid=$! st=0
+	for i in $(seq 50); do
+		pgrep -P "$pid" -x sleep >/dev/null && break
+		sleep 0.1
+	done
+	kill -HUP "$pid"
+	wait "$pid" || st=$?
+	expect_eq "$st" 129 "bpfspy's exit status after SIGHUP"
+	expect_no_spools
+}
+
+@test "PROGRAM inherits the signal dispositions bpfspy was started with" {
+	# A program started with SIGINT/SIGQUIT ignored (nohup, `cmd &` in a
+	# script) must keep them ignored under bpfspy, as it would without it.
+	local native traced
+	native=$(sh -c "trap '' INT QUIT; exec grep '^SigIgn:' /proc/self/status")
+	traced=$(sh -c "trap '' INT QUIT; exec \"$BPFSPY\" run -o \"$TRACE\" -- grep '^SigIgn:' /proc/self/status")
+	expect_eq "$traced" "$native" "SigIgn of PROGRAM with INT and QUIT ignored"
+	# And a default disposition stays default.
+	native=$(grep '^SigIgn:' /proc/self/status)
+	traced=$("$BPFSPY" run -o "$TRACE" -- grep '^SigIgn:' /proc/self/status)
+	expect_eq "$traced" "$native" "SigIgn of PROGRAM with nothing ignored"
+}
+
+@test "--log-bytes caps the verifier log kept in the trace" {
+	require_bpf
+	run "$BPFSPY" run --log-bytes 16 -o "$TRACE" -- "$EXERCISER" every
+	expect_eq "$status" 0
+	local log
+	log=$(tc get "$TRACE" out.log cmd=BPF_PROG_LOAD)
+	expect_eq "$log" "processed 2 insn" "log kept with --log-bytes 16"
+	expect_eq "$(tc get "$TRACE" out.log_truncated cmd=BPF_PROG_LOAD)" true "log_truncated"
+	# Without the option the whole log is there.
+	run "$BPFSPY" run -o "$TRACE" -- "$EXERCISER" every
+	log=$(tc get "$TRACE" out.log cmd=BPF_PROG_LOAD)
+	expect_match "$log" '^processed 2 insns \(limit [0-9]+\)' "default log"
+	expect_eq "$(tc get "$TRACE" out.log_truncated cmd=BPF_PROG_LOAD)" "<absent>" "log_truncated"
+}
+
+@test "an unusable --spool-dir exits 2 before PROGRAM starts" {
+	run --separate-stderr "$BPFSPY" run --spool-dir "$T/no/such/dir" -o "$TRACE" -- touch "$T/started"
+	expect_eq "$status" 2
+	[[ $stderr == *"$T/no/such/dir"* ]]
+	[ ! -e "$T/started" ]
+}
+
+@test "the default spool directory (/dev/shm or TMPDIR) is removed, even after a SIGKILL" {
+	require_bpf
+	# PROGRAM is told where to spool; look there after the run.
+	run --separate-stderr "$BPFSPY" run -o "$TRACE" -- \
+		sh -c 'echo "$BPFSPY_SPOOL_DIR"; exec "$1" sigkill' sh "$EXERCISER"
+	expect_eq "$status" 137
+	local dir=${lines[0]}
+	expect_match "$dir" "^(/dev/shm|$T)/bpfspy\.[A-Za-z0-9]{6}\$" "spool directory"
+	[ ! -e "$dir" ] || { echo "$dir was left behind:" >&2; ls -la "$dir" >&2; false; }
+	expect_eq "$(tc count "$TRACE")" 4 "events of the killed process"
+	expect_eq "$stderr" "" stderr
+}
+
+@test "the caller's own LD_PRELOAD is kept; --no-follow takes only the shim out of it" {
+	require_bpf
+	local other
+	other=$(ldconfig -p 2>/dev/null | awk '$1 == "libdl.so.2" && /x86-64|x86_64|64bit/ {print $NF; exit}')
+	[ -n "$other" ] && [ -r "$other" ] || other=$(readlink -f /lib/x86_64-linux-gnu/libdl.so.2 2>/dev/null)
+	[ -n "$other" ] && [ -r "$other" ] || skip "no libdl.so.2 to preload"
+	run --separate-stderr env LD_PRELOAD="$other" "$BPFSPY" run -o "$TRACE" -- sh -c 'echo "$LD_PRELOAD"'
+	expect_eq "$status" 0
+	[[ $output == *libbpfspy.so* ]] || { echo "the shim is not preloaded: $output" >&2; false; }
+	[[ $output == *"$other"* ]] || { echo "the caller's LD_PRELOAD was dropped: $output" >&2; false; }
+	# --no-follow: the image PROGRAM execs keeps the caller's library only.
+	run --separate-stderr env LD_PRELOAD="$other" "$BPFSPY" run --no-follow -o "$TRACE" -- \
+		"$EXERCISER" exec /bin/sh -c 'echo "[${LD_PRELOAD-unset}]"'
+	expect_eq "$status" 0
+	expect_eq "${lines[1]}" "[$other]" "LD_PRELOAD after exec with --no-follow"
+	run --separate-stderr env -u LD_PRELOAD "$BPFSPY" run --no-follow -o "$TRACE" -- \
+		"$EXERCISER" exec /bin/sh -c 'echo "[${LD_PRELOAD-unset}]"'
+	expect_eq "${lines[1]}" "[unset]" "LD_PRELOAD after exec with --no-follow, none before"
+}

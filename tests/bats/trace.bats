@@ -1,0 +1,296 @@
+#!/usr/bin/env bats
+# What a trace says about known bpf(2) calls, and that the traced program
+# sees exactly what it sees without bpfspy.
+
+load "${SRCDIR:-$BATS_TEST_DIRNAME/../..}/tests/lib.bash"
+
+setup() {
+	common_setup
+	require_bpf
+}
+
+@test "lookup 100: one header, MAP_CREATE decoded, 100 LOOKUPs on its fd, seq 1..101" {
+	local native map_fd
+	native=$("$EXERCISER" lookup 100)
+	run --separate-stderr "$BPFSPY" run -o "$TRACE" -- "$EXERCISER" lookup 100
+	expect_eq "$status" 0
+	expect_eq "$output" "$native" "stdout"
+	map_fd=${output#map_fd=}
+	map_fd=${map_fd%% *}
+
+	expect_valid "$TRACE"
+	expect_eq "$(tc validate "$TRACE")" "lines=102 headers=1 events=101"
+	expect_eq "$(head -1 "$TRACE" | cut -c1-18)" '{"event":"header",' "first line"
+
+	# MAP_CREATE with its inputs decoded.
+	expect_eq "$(tc count "$TRACE" cmd=BPF_MAP_CREATE)" 1 "MAP_CREATE events"
+	expect_eq "$(tc get "$TRACE" attr.map_type cmd=BPF_MAP_CREATE)" BPF_MAP_TYPE_ARRAY map_type
+	expect_eq "$(tc get "$TRACE" attr.key_size cmd=BPF_MAP_CREATE)" 4 key_size
+	expect_eq "$(tc get "$TRACE" attr.value_size cmd=BPF_MAP_CREATE)" 8 value_size
+	expect_eq "$(tc get "$TRACE" attr.max_entries cmd=BPF_MAP_CREATE)" 4 max_entries
+	expect_eq "$(tc get "$TRACE" attr.map_flags cmd=BPF_MAP_CREATE)" 0 map_flags
+	expect_eq "$(tc get "$TRACE" attr.map_name cmd=BPF_MAP_CREATE)" exerciser map_name
+	expect_eq "$(tc get "$TRACE" size cmd=BPF_MAP_CREATE)" 72 size
+	expect_eq "$(tc get "$TRACE" ret cmd=BPF_MAP_CREATE)" "$map_fd" "MAP_CREATE ret"
+	expect_eq "$(tc get "$TRACE" errno cmd=BPF_MAP_CREATE)" null "MAP_CREATE errno"
+	expect_eq "$(tc get "$TRACE" seq cmd=BPF_MAP_CREATE)" 1 "MAP_CREATE seq"
+
+	# 100 lookups, all on that fd, all successful.
+	expect_eq "$(tc count "$TRACE" cmd=BPF_MAP_LOOKUP_ELEM)" 100 "LOOKUP events"
+	expect_eq "$(tc count "$TRACE" cmd=BPF_MAP_LOOKUP_ELEM attr.map_fd="$map_fd" \
+		ret=0 errno=null attr.flags=BPF_ANY size=32)" 100 "LOOKUPs on fd $map_fd with ret 0"
+	expect_eq "$(tc get "$TRACE" attr.key cmd=BPF_MAP_LOOKUP_ELEM | grep -cE '^0x[0-9a-f]+$')" 100 "key pointers"
+	expect_eq "$(tc get "$TRACE" attr.value cmd=BPF_MAP_LOOKUP_ELEM | grep -cE '^0x[0-9a-f]+$')" 100 "value pointers"
+	# A lookup writes nothing back into attr.
+	expect_eq "$(tc count "$TRACE" cmd=BPF_MAP_LOOKUP_ELEM out)" 0 "LOOKUPs with out"
+
+	# seq runs 1..101 in file order.
+	expect_eq "$(tc get "$TRACE" seq | tr '\n' ' ')" "$(seq 1 101 | tr '\n' ' ')" "seq in file order"
+	run tc seq "$TRACE"
+	expect_eq "$status" 0 "tracecheck seq"
+	expect_eq "$output" "pid=$(tc get "$TRACE" pid event=header) events=101"
+}
+
+@test "the header describes the process, the machine and bpfspy" {
+	local before after bpfspy_pid hpid
+	before=$(date +%s%N)
+	"$BPFSPY" run -o "$TRACE" -- "$EXERCISER" lookup 1 >/dev/null &
+	bpfspy_pid=$!
+	wait "$bpfspy_pid"
+	after=$(date +%s%N)
+
+	expect_eq "$(tc count "$TRACE" event=header)" 1 headers
+	h() { tc get "$TRACE" "$1" event=header; }
+	expect_eq "$(h schema)" 1 schema
+	expect_eq "$(h bpfspy)" "$("$BPFSPY" --version | sed 's/^bpfspy //')" "bpfspy version"
+	hpid=$(h pid)
+	expect_eq "$(h ppid)" "$bpfspy_pid" "ppid (bpfspy's pid)"
+	expect_eq "$(h exe)" "$(readlink -f "$EXERCISER")" exe
+	expect_eq "$(h argv | sed 's#\\/#/#g')" "[\"$EXERCISER\",\"lookup\",\"1\"]" argv
+	expect_eq "$(h host)" "$(uname -n)" host
+	expect_eq "$(h kernel)" "$(uname -r)" kernel
+	expect_eq "$(h machine)" "$(uname -m)" machine
+	expect_eq "$(h layers)" '["syscall"]' layers
+	# The exerciser calls bpf through syscall() and has no libbpf.
+	expect_eq "$(h libbpf)" "static or absent" libbpf
+	expect_eq "$(h follow)" true follow
+	local ts
+	ts=$(h ts)
+	((ts >= before && ts <= after)) || { echo "header ts $ts not in [$before, $after]" >&2; false; }
+	# Every event belongs to that process.
+	expect_eq "$(tc count "$TRACE" pid="$hpid")" 2 "events with the header's pid"
+}
+
+@test "ts increases, dur_ns > 0, pid/tid/comm are the calling process's" {
+	local before after out pid
+	before=$(date +%s%N)
+	out=$("$BPFSPY" run -o "$TRACE" -- "$EXERCISER" exec /bin/true)
+	after=$(date +%s%N)
+	pid=${out#exec pid=}
+	pid=${pid%% *}
+	expect_match "$pid" '^[0-9]+$' "pid printed by the exerciser"
+	expect_eq "$(tc count "$TRACE")" 2 events
+	expect_eq "$(tc count "$TRACE" pid="$pid" tid="$pid" comm=exerciser)" 2 "events of pid $pid"
+	expect_eq "$(tc get "$TRACE" pid event=header)" "$pid" "header pid"
+
+	# Many events: ts strictly increasing in seq order, all inside the run.
+	before=$(date +%s%N)
+	"$BPFSPY" run -o "$TRACE" -- "$EXERCISER" lookup 50 >/dev/null
+	after=$(date +%s%N)
+	local -a ts dur
+	mapfile -t ts < <(tc get "$TRACE" ts)
+	mapfile -t dur < <(tc get "$TRACE" dur_ns)
+	expect_eq "${#ts[@]}" 51 "events"
+	local i prev=$(tc get "$TRACE" ts event=header)
+	for ((i = 0; i < ${#ts[@]}; i++)); do
+		((ts[i] > prev)) || { echo "event $i: ts ${ts[i]} <= previous $prev" >&2; false; }
+		((ts[i] >= before && ts[i] + dur[i] <= after)) ||
+			{ echo "event $i: [${ts[i]}, +${dur[i]}] outside the run [$before, $after]" >&2; false; }
+		((dur[i] > 0)) || { echo "event $i: dur_ns ${dur[i]}" >&2; false; }
+		# The next call starts after this one ended.
+		prev=$((ts[i] + dur[i]))
+	done
+}
+
+@test "errno scenario: the program sees the same rets and errnos as without bpfspy" {
+	run "$EXERCISER" errno
+	local native=$output native_status=$status
+	expect_eq "$native_status" 0 "native exit status (the kernel itself misbehaves?)"
+	run "$BPFSPY" run -o "$TRACE" -- "$EXERCISER" errno
+	# errno is preset to 12345 before each call: a successful call must
+	# leave it alone under bpfspy too.
+	diff -u <(printf '%s\n' "$native") <(printf '%s\n' "$output") >&2
+	expect_eq "$status" "$native_status" "exit status under bpfspy"
+}
+
+@test "errno scenario: each failing call is recorded with the symbolic errno the program got" {
+	run "$BPFSPY" run -o "$TRACE" -- "$EXERCISER" errno
+	local -a cmds rets errnos
+	mapfile -t rets < <(tc get "$TRACE" ret)
+	mapfile -t errnos < <(tc get "$TRACE" errno)
+	expect_eq "${#lines[@]}" 7 "cases printed"
+	expect_eq "${#rets[@]}" 7 "events recorded"
+	local i line ret err failing=0
+	for i in "${!lines[@]}"; do
+		line=${lines[i]}
+		[[ $line =~ ^case=([a-z_]+)\ ret=(-?[0-9]+)\ errno=([0-9]+) ]] ||
+			{ echo "cannot parse: $line" >&2; false; }
+		ret=${BASH_REMATCH[2]} err=${BASH_REMATCH[3]}
+		expect_eq "${rets[i]}" "$ret" "ret of ${BASH_REMATCH[1]}"
+		if [ "$ret" = -1 ]; then
+			expect_eq "${errnos[i]}" "$(errno_name "$err")" "errno of ${BASH_REMATCH[1]}"
+			failing=$((failing + 1))
+		else
+			expect_eq "${errnos[i]}" null "errno of ${BASH_REMATCH[1]}"
+		fi
+	done
+	expect_eq "$failing" 4 "failing cases"
+	expect_eq "$(tc get "$TRACE" errno | grep -v null | tr '\n' ' ')" "ENOENT EINVAL EBADF EEXIST " "errnos in order"
+	# The map type the kernel rejected is shown as a number.
+	expect_eq "$(tc get "$TRACE" attr.map_type cmd=BPF_MAP_CREATE errno=EINVAL)" 9999 "unknown map_type"
+	expect_eq "$(tc get "$TRACE" attr.flags cmd=BPF_MAP_UPDATE_ELEM | tr '\n' ' ')" "BPF_ANY BPF_NOEXIST " "update flags"
+}
+
+@test "fds: no low fd is taken (same fds with and without bpfspy)" {
+	local native
+	native=$("$EXERCISER" fds)
+	run --separate-stderr "$BPFSPY" run -o "$TRACE" -- "$EXERCISER" fds
+	expect_eq "$status" 0
+	expect_eq "$output" "$native" "fds under bpfspy"
+	expect_eq "$(tc count "$TRACE" cmd=BPF_MAP_CREATE)" 1
+}
+
+@test "fds: no low fd is taken under a smaller RLIMIT_NOFILE either (down to 129)" {
+	# bpfspy(1): the shim's fds go at or above L-64; only at L <= 128
+	# does it take low fds.
+	local native traced lim
+	for lim in 129 256 4096; do
+		native=$(ulimit -n "$lim" && "$EXERCISER" fds)
+		traced=$(ulimit -n "$lim" && "$BPFSPY" run -o "$TRACE" -- "$EXERCISER" fds)
+		expect_eq "$traced" "$native" "fds under bpfspy with ulimit -n $lim"
+		expect_eq "$(tc count "$TRACE" cmd=BPF_MAP_CREATE)" 1
+	done
+}
+
+@test "the example loader's stdout is byte-identical with and without bpfspy" {
+	[ -x "$LOADER" ] || skip "examples/minimal_loader was not built"
+	run --separate-stderr "$LOADER" "$BPF_OBJ"
+	[ "$status" -eq 0 ] || skip "the loader fails natively here: $stderr"
+	local native=$output
+	run --separate-stderr "$BPFSPY" run -o "$TRACE" -- "$LOADER" "$BPF_OBJ"
+	expect_eq "$status" 0
+	# The loader counts its own syscalls with a raw tracepoint, and the
+	# shim's fault-safe read of a string off the stack (process_vm_readv)
+	# is one of them: that number is an observer effect, documented in
+	# bpfspy(1).  Everything else on stdout must be identical.
+	expect_eq "$(sed -E 's/=[0-9]+/=N/' <<<"$output")" \
+		"$(sed -E 's/=[0-9]+/=N/' <<<"$native")" "loader stdout under bpfspy"
+	[[ $output =~ counts\[0\]=([0-9]+) ]] && [ "${BASH_REMATCH[1]}" -gt 0 ]
+}
+
+@test "every: one event per call, each with the ret the program printed" {
+	run --separate-stderr "$BPFSPY" run -o "$TRACE" -- "$EXERCISER" every
+	expect_eq "$status" 0
+	expect_eq "${#lines[@]}" 14 "calls printed"
+	paste -d' ' <(tc get "$TRACE" cmd) <(tc get "$TRACE" ret) <(tc get "$TRACE" errno) >"$T/got"
+	printf '%s\n' "${lines[@]}" | sed -E 's/ ret=(-?[0-9]+) errno=0$/ \1 null/' >"$T/want"
+	diff -u "$T/want" "$T/got"
+
+	# Every common command is there.
+	local c
+	for c in MAP_CREATE MAP_UPDATE_ELEM MAP_LOOKUP_ELEM MAP_GET_NEXT_KEY \
+		MAP_DELETE_ELEM MAP_FREEZE PROG_LOAD BTF_LOAD OBJ_GET_INFO_BY_FD \
+		MAP_GET_NEXT_ID PROG_GET_NEXT_ID MAP_GET_FD_BY_ID PROG_BIND_MAP; do
+		[ "$(tc count "$TRACE" cmd=BPF_$c)" -ge 1 ] || { echo "no BPF_$c event" >&2; false; }
+	done
+}
+
+@test "every: what the kernel wrote back is under out" {
+	"$BPFSPY" run -o "$TRACE" -- "$EXERCISER" every >/dev/null
+	local id
+	for id in $(tc get "$TRACE" out.next_id cmd=BPF_MAP_GET_NEXT_ID) \
+		$(tc get "$TRACE" out.next_id cmd=BPF_PROG_GET_NEXT_ID); do
+		expect_match "$id" '^[1-9][0-9]*$' "out.next_id"
+	done
+	expect_eq "$(tc count "$TRACE" cmd=BPF_MAP_GET_NEXT_ID out.next_id)" 1 "MAP_GET_NEXT_ID with out.next_id"
+	expect_eq "$(tc count "$TRACE" cmd=BPF_PROG_GET_NEXT_ID out.next_id)" 1 "PROG_GET_NEXT_ID with out.next_id"
+	expect_eq "$(tc get "$TRACE" attr.start_id cmd=BPF_MAP_GET_NEXT_ID)" 0 "start_id"
+
+	# PROG_LOAD with log_level 1: the verifier's log.
+	expect_eq "$(tc get "$TRACE" attr.log_level cmd=BPF_PROG_LOAD)" BPF_LOG_LEVEL1 log_level
+	expect_eq "$(tc get "$TRACE" attr.log_size cmd=BPF_PROG_LOAD)" 4096 log_size
+	expect_eq "$(tc get "$TRACE" attr.license cmd=BPF_PROG_LOAD)" GPL license
+	expect_eq "$(tc get "$TRACE" attr.prog_name cmd=BPF_PROG_LOAD)" exerciser prog_name
+	expect_eq "$(tc get "$TRACE" attr.prog_type cmd=BPF_PROG_LOAD)" BPF_PROG_TYPE_SOCKET_FILTER prog_type
+	expect_match "$(tc get "$TRACE" out.log cmd=BPF_PROG_LOAD)" '^processed 2 insns' "verifier log"
+	# BTF_LOAD without a log buffer has nothing to say back.
+	expect_eq "$(tc get "$TRACE" out cmd=BPF_BTF_LOAD)" "<absent>" "BTF_LOAD out"
+	# info_len comes back for both GET_INFO calls.
+	expect_eq "$(tc count "$TRACE" cmd=BPF_OBJ_GET_INFO_BY_FD out.info_len)" 2 "GET_INFO with out.info_len"
+
+	# The fds tie together.
+	local map_fd prog_fd
+	map_fd=$(tc get "$TRACE" ret cmd=BPF_MAP_CREATE)
+	prog_fd=$(tc get "$TRACE" ret cmd=BPF_PROG_LOAD)
+	expect_eq "$(tc get "$TRACE" attr.prog_fd cmd=BPF_PROG_BIND_MAP)" "$prog_fd" "BIND_MAP prog_fd"
+	expect_eq "$(tc get "$TRACE" attr.map_fd cmd=BPF_PROG_BIND_MAP)" "$map_fd" "BIND_MAP map_fd"
+	expect_eq "$(tc get "$TRACE" attr.map_fd cmd=BPF_MAP_FREEZE)" "$map_fd" "FREEZE map_fd"
+	expect_eq "$(tc get "$TRACE" attr.key cmd=BPF_MAP_GET_NEXT_KEY)" null "GET_NEXT_KEY key"
+	expect_eq "$(tc get "$TRACE" attr.map_type cmd=BPF_MAP_CREATE)" BPF_MAP_TYPE_HASH map_type
+}
+
+@test "pin: OBJ_PIN and OBJ_GET show the bpffs path" {
+	require_bpffs
+	run in_bpffs "$BPFSPY" run -o "$TRACE" -- "$EXERCISER" pin /sys/fs/bpf
+	expect_eq "$status" 0
+	[[ ${lines[0]} =~ ^map_fd=([0-9]+)\ pinned_fd=([0-9]+)$ ]]
+	local map_fd=${BASH_REMATCH[1]} pinned_fd=${BASH_REMATCH[2]}
+	expect_eq "$(tc get "$TRACE" cmd | tr '\n' ' ')" "BPF_MAP_CREATE BPF_OBJ_PIN BPF_OBJ_GET " commands
+	expect_eq "$(tc get "$TRACE" attr.pathname cmd=BPF_OBJ_PIN)" /sys/fs/bpf/m1 "OBJ_PIN pathname"
+	expect_eq "$(tc get "$TRACE" attr.bpf_fd cmd=BPF_OBJ_PIN)" "$map_fd" "OBJ_PIN bpf_fd"
+	expect_eq "$(tc get "$TRACE" ret cmd=BPF_OBJ_PIN)" 0 "OBJ_PIN ret"
+	expect_eq "$(tc get "$TRACE" attr.pathname cmd=BPF_OBJ_GET)" /sys/fs/bpf/m1 "OBJ_GET pathname"
+	expect_eq "$(tc get "$TRACE" ret cmd=BPF_OBJ_GET)" "$pinned_fd" "OBJ_GET ret"
+}
+
+@test "pin: a long pathname (under the default --str-bytes 4096) is recorded whole" {
+	require_bpffs
+	# 7 nested directories of 200 characters: a 1400+ byte path.
+	local comp dir=/sys/fs/bpf i
+	comp=$(printf 'd%.0s' {1..200})
+	for i in 1 2 3 4 5 6 7; do dir=$dir/$comp; done
+	run in_bpffs sh -c 'mkdir -p "$1" && exec "$2" run -o "$3" -- "$4" pin "$1"' sh \
+		"$dir" "$BPFSPY" "$TRACE" "$EXERCISER"
+	expect_eq "$status" 0
+	local got
+	got=$(tc get "$TRACE" attr.pathname cmd=BPF_OBJ_PIN)
+	expect_eq "${#got}" "$((${#dir} + 3))" "length of the recorded pathname"
+	expect_eq "$got" "$dir/m1" "OBJ_PIN pathname"
+	expect_eq "$(tc count "$TRACE" attr.pathname_truncated)" 0 "events saying pathname_truncated"
+}
+
+@test "long command lines: the header keeps every field, argv capped per argument" {
+	local long
+	long=$(printf 'x%.0s' {1..1500})
+	# The exerciser ignores arguments after the count.
+	run --separate-stderr "$BPFSPY" run -o "$TRACE" -- "$EXERCISER" lookup 1 "$long"
+	expect_eq "$status" 0
+	expect_valid "$TRACE"
+	h() { tc get "$TRACE" "$1" event=header; }
+	# bpfspy-trace(5): each argument is kept up to 1024 bytes.
+	expect_eq "$(h argv | sed 's#\\/#/#g')" "[\"$EXERCISER\",\"lookup\",\"1\",\"${long:0:1024}\"]" "argv capped at 1 KiB"
+	expect_eq "$(h exe)" "$(readlink -f "$EXERCISER")" "header exe"
+	expect_eq "$(h libbpf)" "static or absent" "header libbpf"
+
+	# Beyond 4 KiB of command line, argv is cut and says so; the other
+	# fields stay.
+	local args=()
+	for i in 1 2 3 4 5 6; do args+=("$(printf 'y%.0s' {1..900})"); done
+	run --separate-stderr "$BPFSPY" run -o "$TRACE" -- "$EXERCISER" lookup 1 "${args[@]}"
+	expect_eq "$status" 0
+	expect_valid "$TRACE"
+	expect_eq "$(h argv_truncated)" true "argv_truncated"
+	expect_eq "$(h exe)" "$(readlink -f "$EXERCISER")" "header exe with a long argv"
+	expect_eq "$(h schema)" 1 schema
+	expect_eq "$(tc count "$TRACE" pid="$(h pid)")" 2 "events with the header's pid"
+}
