@@ -715,7 +715,7 @@ const struct bpf_cmd_desc bpf_cmd_table[BPF_CMD_COUNT] = {
 	/* last_end 168: the newest kernels check up to keyring_id, the end
 	 * of the union; 6.4-6.8 stopped at 144, 6.9 at 148, 6.14 at 152. */
 	CMD(5, PROG_LOAD, "3.18", prog_load_fields, 168, RET_FD,
-	    .out_extra = prog_load_out_extra),
+	    .out_extra = prog_load_out_extra, .reads_memory = true),
 	CMD(6, OBJ_PIN, "4.4", obj_fields, 20, RET_ZERO),
 	CMD(7, OBJ_GET, "4.4", obj_fields, 20, RET_FD),
 	CMD(8, PROG_ATTACH, "4.10", prog_attach_fields, 32, RET_ZERO),
@@ -735,7 +735,7 @@ const struct bpf_cmd_desc bpf_cmd_table[BPF_CMD_COUNT] = {
 	CMD(17, RAW_TRACEPOINT_OPEN, "4.17", raw_tracepoint_open_fields, 24,
 	    RET_FD),
 	CMD(18, BTF_LOAD, "4.18", btf_load_fields, 40, RET_FD,
-	    .out_extra = btf_load_out_extra),
+	    .out_extra = btf_load_out_extra, .reads_memory = true),
 	CMD(19, BTF_GET_FD_BY_ID, "4.18", btf_get_fd_by_id_fields, 16, RET_FD),
 	CMD(20, TASK_FD_QUERY, "4.18", task_fd_query_fields, 48, RET_ZERO),
 	CMD(21, MAP_LOOKUP_AND_DELETE_ELEM, "4.20", map_elem_fields, 32,

@@ -26,6 +26,27 @@ const struct bpf_cmd_desc *bpf_cmd_desc(uint32_t cmd)
 	return &bpf_cmd_table[cmd];
 }
 
+bool bpf_cmd_offline_ok(uint32_t cmd)
+{
+	/* 0 unknown, 1 no, 2 yes; a benign race fills it idempotently. */
+	static uint8_t cache[BPF_CMD_COUNT];
+	const struct bpf_cmd_desc *d = bpf_cmd_desc(cmd);
+	unsigned i;
+	uint8_t v;
+
+	if (!d)
+		return cmd >= BPF_CMD_COUNT;  /* unknown: rendered as raw bytes */
+	v = __atomic_load_n(&cache[cmd], __ATOMIC_RELAXED);
+	if (v)
+		return v == 2;
+	v = d->reads_memory ? 1 : 2;
+	for (i = 0; i < d->nfields; i++)
+		if (d->fields[i].kind == FK_STR_PTR)
+			v = 1;
+	__atomic_store_n(&cache[cmd], v, __ATOMIC_RELAXED);
+	return v == 2;
+}
+
 bool bpf_cmd_writes_attr(uint32_t cmd)
 {
 	/* 0 unknown, 1 no, 2 yes; a benign race fills it idempotently. */
@@ -165,6 +186,10 @@ void render_cstr(struct jsonw *w, const char *key, uint64_t addr,
 		jw_null(w, key);
 		return;
 	}
+	if (o->offline) {        /* a table bug: see bpf_cmd_offline_ok() */
+		jw_hex(w, key, addr);
+		return;
+	}
 	jw_str_begin(w, key);
 	while (done < o->str_cap) {
 		uint64_t a = addr + done;
@@ -205,7 +230,7 @@ void render_log(struct jsonw *w, const char *key, uint64_t addr, uint32_t size,
 	uint32_t want = size < o->log_cap ? size : o->log_cap, done = 0;
 	bool ended = false;
 
-	if (!addr || !size)
+	if (!addr || !size || o->offline)
 		return;
 	jw_str_begin(w, key);
 	while (done < want && !ended) {
@@ -453,6 +478,21 @@ static void render_out(struct jsonw *w, const struct bpf_call *c,
 		*w = save;  /* nothing written: drop the empty object */
 		return;
 	}
+	jw_obj_close(w);
+}
+
+void bpf_render_event(struct jsonw *w, const struct bpf_event_env *env,
+		      const struct bpf_call *c, const struct decode_opts *o)
+{
+	jw_obj_open(w, NULL);
+	jw_str(w, "event", "bpf");
+	jw_u64(w, "seq", env->seq);
+	jw_u64(w, "ts", env->ts);
+	jw_u64(w, "dur_ns", env->dur_ns);
+	jw_u64(w, "pid", env->pid);
+	jw_u64(w, "tid", env->tid);
+	jw_strn(w, "comm", env->comm, 16);
+	bpf_render_call(w, c, o);
 	jw_obj_close(w);
 }
 

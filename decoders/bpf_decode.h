@@ -59,6 +59,10 @@ struct decode_opts {
 	uint32_t str_cap;    /* C strings read from the caller (default 4096) */
 	uint32_t data_cap;   /* payload bytes per buffer (default 64) */
 	bool no_data;        /* redact payload bytes */
+	/* Rendering a spooled record after the call: the caller's memory is
+	 * not ours to read any more.  Only commands with
+	 * bpf_cmd_offline_ok() are rendered this way. */
+	bool offline;
 };
 void decode_opts_default(struct decode_opts *o);
 
@@ -115,6 +119,9 @@ struct bpf_cmd_desc {
 	 * the end of the kernel's union make the kernel return EINVAL. */
 	uint16_t last_end;
 	uint8_t ret;             /* enum bpf_ret_kind */
+	/* Decoding reads the caller's memory beyond attr (a log buffer...)
+	 * in an extra; FK_STR_PTR fields are found by themselves. */
+	bool reads_memory;
 	/* Extra rendering after the table's fields: inside "attr" (pointees
 	 * such as a log buffer's address context) and inside "out" (buffers
 	 * the kernel filled: the verifier log...).  May be NULL. */
@@ -138,6 +145,23 @@ bool bpf_cmd_writes_attr(uint32_t cmd);
 uint64_t bpf_attr_get(const struct bpf_call *c, unsigned off, unsigned size);
 uint64_t bpf_attr_get_post(const struct bpf_call *c, unsigned off, unsigned size);
 bool bpf_attr_has(const struct bpf_call *c, unsigned off, unsigned size);
+
+/* True when @cmd renders from the attr snapshots alone, so the shim may
+ * spool the raw call and render it later (bpf_record.h). */
+bool bpf_cmd_offline_ok(uint32_t cmd);
+
+/* The event envelope: who made the call and when. */
+struct bpf_event_env {
+	uint64_t seq;
+	uint64_t ts;         /* wall clock, ns */
+	uint64_t dur_ns;
+	uint32_t pid, tid;
+	const char *comm;    /* up to 16 bytes, need not be terminated */
+};
+
+/* One whole event line, without the trailing newline. */
+void bpf_render_event(struct jsonw *w, const struct bpf_event_env *env,
+		      const struct bpf_call *c, const struct decode_opts *o);
 
 /* Render everything after the event envelope: "cmd", "cmd_num" (unknown
  * commands only), "size", "attr", "ret", "errno", "out".  Async-signal-

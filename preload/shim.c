@@ -38,6 +38,7 @@
 #include <unistd.h>
 
 #include "bpf_decode.h"
+#include "bpf_record.h"
 #include "jsonw.h"
 #include "memread.h"
 #include "spool.h"
@@ -208,8 +209,7 @@ static void build_header(void)
 		jw_u64(&w, "pid", (uint64_t)g.pid);
 		jw_obj_close(&w);
 	}
-	g.header[w.len] = '\n';
-	g.header_len = w.len + 1;
+	g.header_len = w.len;
 }
 
 /* ---- spool lifecycle ------------------------------------------------------ */
@@ -249,9 +249,11 @@ static bool spool_ready(void)
 		return false;
 	}
 	build_header();
-	p = spool_reserve(&g.spool, g.header_len);
-	if (p)
+	p = spool_begin(&g.spool, g.header_len);
+	if (p) {
 		memcpy(p, g.header, g.header_len);
+		spool_commit(p, SPOOL_JSON, g.header_len);
+	}
 	t_creating = false;
 	__atomic_store_n(&g.state, SP_READY, __ATOMIC_RELEASE);
 	return true;
@@ -276,7 +278,7 @@ static void drain_leftovers(void)
 	out = open_output();
 	if (out < 0)
 		return;
-	spool_drain_dir(g.spool_dir, out, NULL, &st);
+	spool_drain_dir(g.spool_dir, out, NULL, bpf_record_render_line, &st);
 	close(out);
 }
 
@@ -311,8 +313,8 @@ __attribute__((destructor)) static void bpfspy_fini(void)
 	out = open_output();
 	if (out < 0)
 		return;
-	spool_drain_dir(g.spool_dir, out, g.spool.path, &st);
-	spool_drain_own(&g.spool, out, &st);
+	spool_drain_dir(g.spool_dir, out, g.spool.path, bpf_record_render_line, &st);
+	spool_drain_own(&g.spool, out, bpf_record_render_line, &st);
 	report_lost(out);
 	close(out);
 	rmdir(g.spool_dir);   /* only succeeds when empty */
@@ -453,34 +455,33 @@ static void scan_tail(struct bpf_call *c)
 	}
 }
 
-static void render_event(struct jsonw *w, const struct bpf_call *c,
-			 uint64_t seq, uint64_t start, uint64_t dur)
+/* Hot commands (lookups, updates, ids...) render from the attr snapshots
+ * alone: spool the packed call and render it at drain time. */
+static void commit_packed(const struct bpf_call *c, const struct bpf_event_env *env)
 {
-	jw_obj_open(w, NULL);
-	jw_str(w, "event", "bpf");
-	jw_u64(w, "seq", seq);
-	jw_u64(w, "ts", start + (uint64_t)g.realtime_off);
-	jw_u64(w, "dur_ns", dur);
-	jw_u64(w, "pid", (uint64_t)g.pid);
-	jw_u64(w, "tid", (uint64_t)t_tid);
-	jw_str(w, "comm", t_comm);
-	bpf_render_call(w, c, &g.opts);
-	jw_obj_close(w);
-	jw_raw(w, "\n", 1);
+	size_t n = bpf_record_size(c);
+	void *p = spool_begin(&g.spool, n);
+
+	if (!p)
+		return;
+	bpf_record_pack(p, c, env);
+	spool_commit(p, SPOOL_BPF, n);
 }
 
-static void commit(const char *line, size_t n)
+static void commit_json(const char *line, size_t n)
 {
-	char *p = spool_reserve(&g.spool, n);
+	char *p = spool_begin(&g.spool, n);
 
-	if (p)
-		memcpy(p, line, n);
+	if (!p)
+		return;
+	memcpy(p, line, n);
+	spool_commit(p, SPOOL_JSON, n);
 }
 
 /* An event larger than the stack buffer (verifier logs): render into an
  * mmap'd buffer.  mmap, not malloc, so this stays async-signal-safe. */
-static void commit_large(const struct bpf_call *c, uint64_t seq, uint64_t start,
-			 uint64_t dur, size_t need)
+static void commit_large(const struct bpf_call *c, const struct bpf_event_env *env,
+			 size_t need)
 {
 	int tries;
 
@@ -494,10 +495,10 @@ static void commit_large(const struct bpf_call *c, uint64_t seq, uint64_t start,
 		if (buf == MAP_FAILED)
 			break;
 		jw_init(&w, buf, cap);
-		render_event(&w, c, seq, start, dur);
+		bpf_render_event(&w, env, c, &g.opts);
 		fits = !jw_overflowed(&w);
 		if (fits)
-			commit(buf, w.len);
+			commit_json(buf, w.len);
 		munmap(buf, cap);
 		if (fits)
 			return;
@@ -508,17 +509,28 @@ static void commit_large(const struct bpf_call *c, uint64_t seq, uint64_t start,
 
 static void record(const struct bpf_call *c, uint64_t start, uint64_t dur)
 {
-	uint64_t seq = __atomic_add_fetch(&g.seq, 1, __ATOMIC_RELAXED);
+	struct bpf_event_env env = {
+		.seq = __atomic_add_fetch(&g.seq, 1, __ATOMIC_RELAXED),
+		.ts = start + (uint64_t)g.realtime_off,
+		.dur_ns = dur,
+		.pid = (uint32_t)g.pid,
+		.tid = (uint32_t)t_tid,
+		.comm = t_comm,
+	};
 	char buf[EVENT_STACK_BUF];
 	struct jsonw w;
 
-	jw_init(&w, buf, sizeof(buf));
-	render_event(&w, c, seq, start, dur);
-	if (!jw_overflowed(&w)) {
-		commit(buf, w.len);
+	if (bpf_cmd_offline_ok(c->cmd)) {
+		commit_packed(c, &env);
 		return;
 	}
-	commit_large(c, seq, start, dur, w.len);
+	jw_init(&w, buf, sizeof(buf));
+	bpf_render_event(&w, &env, c, &g.opts);
+	if (!jw_overflowed(&w)) {
+		commit_json(buf, w.len);
+		return;
+	}
+	commit_large(c, &env, w.len);
 }
 
 long bpfspy_bpf_syscall(long nr, long cmd, long attr, long size, long a4, long a5)

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,8 +143,24 @@ static int grow(struct spool *s, uint64_t need)
 	return 0;
 }
 
-char *spool_reserve(struct spool *s, size_t n)
+#define SPOOL_MAGIC 0x59505342u   /* "BSPY" */
+#define SPOOL_CHECK 0x5a17c0deu
+
+struct spool_rec_hdr {
+	uint32_t magic;   /* stored last: the record is complete */
+	uint32_t len;     /* payload bytes */
+	uint32_t type;
+	uint32_t check;   /* len ^ type ^ SPOOL_CHECK */
+};
+
+static inline size_t rec_total(size_t payload)
 {
+	return sizeof(struct spool_rec_hdr) + ((payload + 7) & ~(size_t)7);
+}
+
+void *spool_begin(struct spool *s, size_t payload)
+{
+	size_t n = rec_total(payload);
 	uint64_t off = __atomic_fetch_add(&s->tail, n, __ATOMIC_RELAXED);
 
 	if (off + n > s->vsize)
@@ -151,11 +168,21 @@ char *spool_reserve(struct spool *s, size_t n)
 	if (off + n > __atomic_load_n(&s->committed, __ATOMIC_ACQUIRE) &&
 	    grow(s, off + n) != 0)
 		goto lost;
-	return s->base + off;
+	return s->base + off + sizeof(struct spool_rec_hdr);
 lost:
-	/* The reserved bytes stay zero: drain skips them. */
+	/* The reserved bytes stay zero: drains skip them. */
 	__atomic_add_fetch(&s->lost, 1, __ATOMIC_RELAXED);
 	return NULL;
+}
+
+void spool_commit(void *payload, enum spool_rec_type type, size_t payload_len)
+{
+	struct spool_rec_hdr *h = (struct spool_rec_hdr *)payload - 1;
+
+	h->len = (uint32_t)payload_len;
+	h->type = (uint32_t)type;
+	h->check = (uint32_t)payload_len ^ (uint32_t)type ^ SPOOL_CHECK;
+	__atomic_store_n(&h->magic, SPOOL_MAGIC, __ATOMIC_RELEASE);
 }
 
 void spool_forget(struct spool *s)
@@ -184,47 +211,122 @@ static int write_all(int fd, const char *p, size_t n)
 	return 0;
 }
 
-/* Copy the complete lines of @p[0..size) to @out; count torn fragments. */
-static int copy_lines(const char *p, size_t size, int out, struct drain_stats *st)
+/* Output buffered in large writes; lines never straddle two processes'
+ * output because the caller holds flock(LOCK_EX) on the trace. */
+struct outbuf {
+	int fd, err;
+	char *buf;
+	size_t len, cap;
+};
+
+static void out_flush(struct outbuf *o)
 {
-	size_t pos = 0, run_start = 0, run_len = 0;
-	int r;
+	if (o->len && !o->err)
+		o->err = write_all(o->fd, o->buf, o->len);
+	o->len = 0;
+}
 
-	while (pos < size) {
-		const char *nl, *nul;
-		size_t end;
+/* Room for @n more bytes; false when out of memory. */
+static bool out_room(struct outbuf *o, size_t n)
+{
+	char *nb;
 
-		if (!p[pos]) {
-			pos++;
-			continue;
-		}
-		nl = memchr(p + pos, '\n', size - pos);
-		end = nl ? (size_t)(nl - p) + 1 : size;
-		nul = memchr(p + pos, 0, end - pos);
-		if (!nl || nul) {
-			/* a line cut short by a kill mid-write */
-			st->torn++;
-			pos = nul ? (size_t)(nul - p) : size;
-			continue;
-		}
-		if (run_len && run_start + run_len != pos) {
-			r = write_all(out, p + run_start, run_len);
-			if (r)
-				return r;
-			run_len = 0;
-		}
-		if (!run_len)
-			run_start = pos;
-		run_len += end - pos;
-		st->lines++;
-		st->bytes += end - pos;
-		pos = end;
+	if (o->len + n <= o->cap)
+		return true;
+	out_flush(o);
+	if (n <= o->cap)
+		return true;
+	nb = realloc(o->buf, n);
+	if (!nb)
+		return false;
+	o->buf = nb;
+	o->cap = n;
+	return true;
+}
+
+static void emit_json(struct outbuf *o, const char *p, size_t n)
+{
+	if (!out_room(o, n + 1))
+		return;
+	memcpy(o->buf + o->len, p, n);
+	o->buf[o->len + n] = '\n';
+	o->len += n + 1;
+}
+
+static bool emit_rendered(struct outbuf *o, const void *p, size_t n, spool_render_fn render)
+{
+	size_t want = 4096, got;
+
+	for (;;) {
+		if (!out_room(o, want + 1))
+			return false;
+		got = render(p, n, o->buf + o->len, o->cap - o->len - 1);
+		if (!got)
+			return false;
+		if (got <= o->cap - o->len - 1)
+			break;
+		want = got;
 	}
-	return run_len ? write_all(out, p + run_start, run_len) : 0;
+	o->buf[o->len + got] = '\n';
+	o->len += got + 1;
+	return true;
+}
+
+static bool all_zero(const char *p, size_t n)
+{
+	while (n--)
+		if (*p++)
+			return false;
+	return true;
+}
+
+/* Emit every complete record of @p[0..size); skip zeros (space never
+ * written), count runs of anything else as one torn record each. */
+static int copy_records(const char *p, size_t size, int out, spool_render_fn render,
+			struct drain_stats *st)
+{
+	struct outbuf o = { .fd = out, .cap = 1 << 20 };
+	const size_t hsz = sizeof(struct spool_rec_hdr);
+	bool garbage = false;
+	size_t off = 0;
+
+	o.buf = malloc(o.cap);
+	if (!o.buf)
+		return -ENOMEM;
+	while (off + hsz <= size) {
+		const struct spool_rec_hdr *h = (const void *)(p + off);
+
+		if (h->magic == SPOOL_MAGIC && h->check == (h->len ^ h->type ^ SPOOL_CHECK) &&
+		    h->len <= size - off - hsz) {
+			const char *pay = p + off + hsz;
+
+			if (garbage)
+				st->torn++;
+			garbage = false;
+			if (h->type == SPOOL_JSON)
+				emit_json(&o, pay, h->len);
+			else if (h->type != SPOOL_BPF || !render ||
+				 !emit_rendered(&o, pay, h->len, render))
+				st->bad++;
+			st->lines++;
+			st->bytes += h->len;
+			off += rec_total(h->len);
+			continue;
+		}
+		if (!all_zero(p + off, 8))
+			garbage = true;
+		off += 8;
+	}
+	if (garbage)
+		st->torn++;
+	out_flush(&o);
+	free(o.buf);
+	return o.err;
 }
 
 /* Drain an open spool whose exclusive lock we hold. */
-static int drain_fd(int fd, const char *path, int out_fd, struct drain_stats *st)
+static int drain_fd(int fd, const char *path, int out_fd, spool_render_fn render,
+		    struct drain_stats *st)
 {
 	struct stat sb, pb;
 	char *p;
@@ -239,7 +341,7 @@ static int drain_fd(int fd, const char *path, int out_fd, struct drain_stats *st
 		if (p == MAP_FAILED)
 			return -errno;
 		flock(out_fd, LOCK_EX);
-		r = copy_lines(p, (size_t)sb.st_size, out_fd, st);
+		r = copy_records(p, (size_t)sb.st_size, out_fd, render, st);
 		flock(out_fd, LOCK_UN);
 		munmap(p, (size_t)sb.st_size);
 	}
@@ -250,7 +352,8 @@ static int drain_fd(int fd, const char *path, int out_fd, struct drain_stats *st
 	return r;
 }
 
-int spool_drain_file(const char *path, int out_fd, struct drain_stats *st)
+int spool_drain_file(const char *path, int out_fd, spool_render_fn render,
+		     struct drain_stats *st)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC), r;
 
@@ -260,17 +363,18 @@ int spool_drain_file(const char *path, int out_fd, struct drain_stats *st)
 		close(fd);
 		return -EBUSY;   /* its writer is alive */
 	}
-	r = drain_fd(fd, path, out_fd, st);
+	r = drain_fd(fd, path, out_fd, render, st);
 	close(fd);
 	return r;
 }
 
-int spool_drain_own(struct spool *s, int out_fd, struct drain_stats *st)
+int spool_drain_own(struct spool *s, int out_fd, spool_render_fn render,
+		    struct drain_stats *st)
 {
 	if (s->fd < 0)
 		return -EBADF;
 	flock(s->fd, LOCK_EX);   /* convert our shared lock */
-	return drain_fd(s->fd, s->path, out_fd, st);
+	return drain_fd(s->fd, s->path, out_fd, render, st);
 }
 
 static int by_name(const void *a, const void *b)
@@ -279,7 +383,7 @@ static int by_name(const void *a, const void *b)
 }
 
 int spool_drain_dir(const char *dir, int out_fd, const char *own_path,
-		    struct drain_stats *st)
+		    spool_render_fn render, struct drain_stats *st)
 {
 	char **names = NULL, path[4096];
 	size_t n = 0, cap = 0, i;
@@ -314,7 +418,7 @@ int spool_drain_dir(const char *dir, int out_fd, const char *own_path,
 		free(names[i]);
 		if (own_path && !strcmp(path, own_path))
 			continue;   /* the caller drains its own separately */
-		e = spool_drain_file(path, out_fd, st);
+		e = spool_drain_file(path, out_fd, render, st);
 		if (e && e != -EBUSY && e != -ENOENT && !r)
 			r = e;
 	}

@@ -3,9 +3,12 @@
  * Spools: where a traced process puts its events until they reach the
  * trace file.
  *
- * Each process appends JSON lines to its own spool file through a
- * MAP_SHARED mapping: a memcpy per event, no syscall, no lock (an atomic
- * add reserves the bytes).  Pages of a shared file mapping belong to the
+ * Each process appends records to its own spool file through a MAP_SHARED
+ * mapping: a few copies per event, no syscall, no lock (an atomic add
+ * reserves the bytes).  A record is a 16-byte header and a payload: a
+ * JSON line rendered at call time, or a packed bpf call (bpf_record.h)
+ * rendered when the spool is drained.  The header's magic word is stored
+ * last, so a record is either whole or recognisably not.  Pages of a shared file mapping belong to the
  * page cache, so an event is safe the moment memcpy returns, even if the
  * process is SIGKILLed right after.  A write() per event would cost ~1.3 us
  * here, about as much as the bpf call being traced.
@@ -14,8 +17,8 @@
  * complete lines to the trace file (under flock(LOCK_EX) on the trace so
  * processes never interleave) and removes it: a process drains its own at
  * exit, and anyone may drain spools whose lock is free (their writer
- * exited, exec'd or was killed).  Lines torn by a kill in the middle of a
- * memcpy are dropped and counted, never passed on half.
+ * exited, exec'd or was killed).  Records torn by a kill in the middle of
+ * a copy are dropped and counted, never passed on half.
  */
 #ifndef BPFSPY_SPOOL_H
 #define BPFSPY_SPOOL_H
@@ -40,30 +43,47 @@ struct spool {
  * @fd_floor. */
 int spool_create(struct spool *s, const char *dir, int fd_floor);
 
-/* Reserve @n bytes and return where to write them, or NULL (counted in
- * s->lost) when the disk is full or the spool exhausted.  Thread- and
- * async-signal-safe, lock-free. */
-char *spool_reserve(struct spool *s, size_t n);
+enum spool_rec_type {
+	SPOOL_JSON = 1,  /* payload: one JSON line, no newline */
+	SPOOL_BPF = 2,   /* payload: struct bpf_record */
+};
+
+/* Reserve room for a record with @payload bytes and return where the
+ * payload goes, or NULL (counted in s->lost) when the disk is full or the
+ * spool exhausted.  Thread- and async-signal-safe, lock-free. */
+void *spool_begin(struct spool *s, size_t payload);
+
+/* Publish the record whose payload spool_begin() returned. */
+void spool_commit(void *payload, enum spool_rec_type type, size_t payload_len);
 
 /* Forget a spool inherited across fork without touching the parent's file. */
 void spool_forget(struct spool *s);
 
 struct drain_stats {
-	uint64_t lines, torn, bytes, files;
+	uint64_t lines, torn, bytes, files, bad;
 };
+
+/* Renders a SPOOL_BPF payload into @out as one JSON line without the
+ * newline.  Returns the length the line needs: when that exceeds @cap the
+ * drainer retries with a larger buffer.  Returns 0 for a malformed
+ * payload (counted in drain_stats.bad). */
+typedef size_t (*spool_render_fn)(const void *payload, size_t len, char *out,
+				  size_t cap);
 
 /* Append the complete lines of the spool file @path to @out_fd (taking
  * flock(LOCK_EX) on @out_fd meanwhile), then unlink it.  Returns 0 or
  * -errno. */
-int spool_drain_file(const char *path, int out_fd, struct drain_stats *st);
+int spool_drain_file(const char *path, int out_fd, spool_render_fn render,
+		     struct drain_stats *st);
 
 /* Drain the caller's own spool (at exit).  Returns 0 or -errno. */
-int spool_drain_own(struct spool *s, int out_fd, struct drain_stats *st);
+int spool_drain_own(struct spool *s, int out_fd, spool_render_fn render,
+		    struct drain_stats *st);
 
 /* Drain every spool in @dir whose writer is gone (its lock is free), in
  * creation order.  With @own_path set, that spool is drained too (the
  * caller is its writer and is exiting).  Returns 0 or -errno. */
 int spool_drain_dir(const char *dir, int out_fd, const char *own_path,
-		    struct drain_stats *st);
+		    spool_render_fn render, struct drain_stats *st);
 
 #endif

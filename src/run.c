@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "bpf_record.h"
 #include "spool.h"
 
 static const char run_usage[] =
@@ -294,13 +295,16 @@ int cmd_run(int argc, char **argv)
 
 	/* Spools of processes that could not drain themselves: _exit,
 	 * fatal signals, exec'd images without the shim. */
-	err = spool_drain_dir(spool_dir, out_fd, NULL, &st);
+	err = spool_drain_dir(spool_dir, out_fd, NULL, bpf_record_render_line, &st);
 	if (err && err != -ENOENT)
 		die_msg("some spooled events could not be gathered from %s: %s",
 			spool_dir, strerror(-err));
 	if (st.torn)
 		die_msg("%llu event(s) were cut short by a killed process and dropped",
 			(unsigned long long)st.torn);
+	if (st.bad)
+		die_msg("%llu spooled record(s) could not be decoded and were dropped",
+			(unsigned long long)st.bad);
 	if (!o.output) {
 		lseek(out_fd, 0, SEEK_SET);
 		copy_fd(out_fd, 2);

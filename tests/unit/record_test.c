@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Packed calls and spool records: a call packed at call time and rendered
+ * at drain time must read exactly as if rendered at call time; a spool
+ * keeps whole records and drops (and counts) torn ones.
+ */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bpf_record.h"
+#include "spool.h"
+#include "tap.h"
+
+static void random_call(struct bpf_call *c, uint32_t cmd, uint32_t size, unsigned seed)
+{
+	uint32_t i;
+
+	srand(seed);
+	memset(c, 0, sizeof(*c));
+	c->cmd = c->cmd_raw = cmd;
+	c->size = size;
+	c->attr_addr = 0x7ffd00001000ull;
+	c->pre_len = size < BPF_ATTR_SNAP ? size : BPF_ATTR_SNAP;
+	for (i = 0; i < c->pre_len; i++)
+		c->pre[i] = (uint8_t)(rand() & 0xff);
+	c->have_post = bpf_cmd_writes_attr(cmd);
+	if (c->have_post) {
+		c->post_len = c->pre_len;
+		for (i = 0; i < c->post_len; i++)
+			c->post[i] = (uint8_t)(rand() & 0xff);
+	}
+	c->ret = rand() & 1 ? -1 : 5;
+	c->err = c->ret < 0 ? 22 : 0;
+}
+
+static size_t render_direct(const struct bpf_call *c, const struct bpf_event_env *env,
+			    bool offline, char *out, size_t cap)
+{
+	struct decode_opts o;
+	struct jsonw w;
+
+	decode_opts_default(&o);
+	o.offline = offline;
+	jw_init(&w, out, cap);
+	bpf_render_event(&w, env, c, &o);
+	return w.len;
+}
+
+/* For every command that may be spooled packed: rendering it from the
+ * record equals rendering it live, and needs no caller memory. */
+static void test_round_trip(void)
+{
+	static char live[65536], packed[65536], rendered[65536];
+	static const uint32_t sizes[] = { 0, 8, 32, 168, 4096 };
+	struct bpf_event_env env = { 7, 1795316856787205678ull, 1234, 42, 43, "comm-of-sixteen!" };
+	unsigned offline_ok = 0, mismatches = 0, offline_diff = 0, cmd, si, seed;
+	struct bpf_call c;
+
+	for (cmd = 0; cmd < BPF_CMD_COUNT + 3; cmd++) {
+		if (!bpf_cmd_offline_ok(cmd))
+			continue;
+		offline_ok++;
+		for (si = 0; si < sizeof(sizes) / sizeof(sizes[0]); si++) {
+			for (seed = 1; seed <= 20; seed++) {
+				size_t a, b, n;
+
+				random_call(&c, cmd, sizes[si], seed * 131 + cmd);
+				a = render_direct(&c, &env, false, live, sizeof(live));
+				b = render_direct(&c, &env, true, rendered, sizeof(rendered));
+				if (a != b || memcmp(live, rendered, a))
+					offline_diff++;
+				n = bpf_record_size(&c);
+				bpf_record_pack(packed, &c, &env);
+				b = bpf_record_render_line(packed, n, rendered, sizeof(rendered));
+				if (a != b || memcmp(live, rendered, a))
+					mismatches++;
+			}
+		}
+	}
+	tap_ok(offline_ok >= 20, "%u commands are spooled packed", offline_ok);
+	tap_ok(!bpf_cmd_offline_ok(5) && !bpf_cmd_offline_ok(6) && !bpf_cmd_offline_ok(18),
+	       "PROG_LOAD, OBJ_PIN and BTF_LOAD (strings, logs) are rendered at call time");
+	tap_ok(bpf_cmd_offline_ok(1) && bpf_cmd_offline_ok(11),
+	       "MAP_LOOKUP_ELEM and PROG_GET_NEXT_ID are spooled packed");
+	tap_ok(offline_diff == 0, "offline rendering reads no caller memory (%u differ)", offline_diff);
+	tap_ok(mismatches == 0, "packed then rendered == rendered live (%u differ)", mismatches);
+	tap_ok(bpf_record_render_line(packed, 10, rendered, sizeof(rendered)) == 0,
+	       "a truncated record is refused");
+}
+
+static char *slurp(const char *path, size_t *n)
+{
+	static char buf[1 << 16];
+	int fd = open(path, O_RDONLY);
+	ssize_t r = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	*n = r > 0 ? (size_t)r : 0;
+	buf[*n] = 0;
+	return buf;
+}
+
+/* Records committed, one torn (payload written, header never), one
+ * reserved and never written, one of a type the drainer cannot decode. */
+static void test_spool_framing(void)
+{
+	char dir[] = "/tmp/bpfspy-rec-XXXXXX", out[64], *text;
+	struct bpf_event_env env = { 1, 2, 3, 4, 5, "t" };
+	struct drain_stats st = { 0 };
+	struct spool s;
+	struct bpf_call c;
+	size_t n;
+	void *p;
+	int fd;
+
+	tap_ok(mkdtemp(dir) != NULL, "temp dir");
+	tap_ok(spool_create(&s, dir, 0) == 0, "spool created");
+	p = spool_begin(&s, 9);
+	memcpy(p, "{\"a\":1}xx", 9);
+	spool_commit(p, SPOOL_JSON, 7);
+	p = spool_begin(&s, 40);
+	memset(p, 'z', 40);                     /* torn: never committed */
+	spool_begin(&s, 24);                    /* reserved, never written */
+	random_call(&c, 1, 32, 3);
+	n = bpf_record_size(&c);
+	p = spool_begin(&s, n);
+	bpf_record_pack(p, &c, &env);
+	spool_commit(p, SPOOL_BPF, n);
+	p = spool_begin(&s, 8);
+	memset(p, 1, 8);
+	spool_commit(p, SPOOL_BPF, 8);          /* too short to be a record */
+	p = spool_begin(&s, 7);
+	memcpy(p, "{\"b\":2}", 7);
+	spool_commit(p, SPOOL_JSON, 7);
+
+	snprintf(out, sizeof(out), "%s/out", dir);
+	fd = open(out, O_WRONLY | O_CREAT | O_APPEND, 0600);
+	tap_ok(spool_drain_own(&s, fd, bpf_record_render_line, &st) == 0, "drained");
+	close(fd);
+	text = slurp(out, &n);
+	tap_ok(n > 31 && !memcmp(text, "{\"a\":1}\n{\"event\":\"bpf\",\"seq\":1,", 31),
+	       "JSON record, then the packed call rendered");
+	tap_ok(n > 8 && !strcmp(text + n - 8, "{\"b\":2}\n"), "the record after the torn ones survives");
+	tap_ok(st.torn == 1, "one torn record counted (%llu)", (unsigned long long)st.torn);
+	tap_ok(st.bad == 1, "one undecodable record counted (%llu)", (unsigned long long)st.bad);
+	tap_ok(access(s.path, F_OK) != 0, "the drained spool is removed");
+	unlink(out);
+	rmdir(dir);
+}
+
+int main(void)
+{
+	test_round_trip();
+	test_spool_framing();
+	return tap_done();
+}
