@@ -311,6 +311,32 @@ static void elem_in_extra(struct jsonw *w, const struct bpf_call *c,
 {
 	if (bpf_attr_has(c, 24, 8))
 		render_elem_flags(w, "flags", bpf_attr_get(c, 24, 8));
+	/* payload the shim captured before the call (bpf_data.c) */
+	render_blob(w, "key_data", c, BLOB_KEY);
+	render_blob(w, "value_data", c, BLOB_VALUE);
+}
+
+/* LOOKUP, LOOKUP_AND_DELETE: the value the kernel wrote. */
+static void elem_value_out_extra(struct jsonw *w, const struct bpf_call *c,
+				 const struct decode_opts *o)
+{
+	render_blob(w, "value_data", c, BLOB_VALUE);
+}
+
+/* GET_NEXT_KEY: the key the kernel wrote. */
+static void next_key_out_extra(struct jsonw *w, const struct bpf_call *c,
+			       const struct decode_opts *o)
+{
+	render_blob(w, "next_key_data", c, BLOB_NEXT_KEY);
+}
+
+/* Inputs only: a LOOKUP's value blob is an output, captured after. */
+static void lookup_in_extra(struct jsonw *w, const struct bpf_call *c,
+			    const struct decode_opts *o)
+{
+	if (bpf_attr_has(c, 24, 8))
+		render_elem_flags(w, "flags", bpf_attr_get(c, 24, 8));
+	render_blob(w, "key_data", c, BLOB_KEY);
 }
 
 /* MAP_*_BATCH: batch.elem_flags at 40. */
@@ -705,13 +731,13 @@ static const struct bpf_field prog_assoc_struct_ops_fields[] = {
 const struct bpf_cmd_desc bpf_cmd_table[BPF_CMD_COUNT] = {
 	CMD(0, MAP_CREATE, "3.18", map_create_fields, 92, RET_FD),
 	CMD(1, MAP_LOOKUP_ELEM, "3.18", map_elem_fields, 32, RET_ZERO,
-	    .in_extra = elem_in_extra),
+	    .in_extra = lookup_in_extra, .out_extra = elem_value_out_extra),
 	CMD(2, MAP_UPDATE_ELEM, "3.18", map_elem_fields, 32, RET_ZERO,
 	    .in_extra = elem_in_extra),
 	CMD(3, MAP_DELETE_ELEM, "3.18", map_delete_elem_fields, 16, RET_ZERO,
 	    .in_extra = elem_in_extra),
 	CMD(4, MAP_GET_NEXT_KEY, "3.18", map_get_next_key_fields, 24, RET_ZERO,
-	    .in_extra = elem_in_extra),
+	    .in_extra = lookup_in_extra, .out_extra = next_key_out_extra),
 	/* last_end 168: the newest kernels check up to keyring_id, the end
 	 * of the union; 6.4-6.8 stopped at 144, 6.9 at 148, 6.14 at 152. */
 	CMD(5, PROG_LOAD, "3.18", prog_load_fields, 168, RET_FD,
@@ -739,7 +765,7 @@ const struct bpf_cmd_desc bpf_cmd_table[BPF_CMD_COUNT] = {
 	CMD(19, BTF_GET_FD_BY_ID, "4.18", btf_get_fd_by_id_fields, 16, RET_FD),
 	CMD(20, TASK_FD_QUERY, "4.18", task_fd_query_fields, 48, RET_ZERO),
 	CMD(21, MAP_LOOKUP_AND_DELETE_ELEM, "4.20", map_elem_fields, 32,
-	    RET_ZERO, .in_extra = elem_in_extra),
+	    RET_ZERO, .in_extra = lookup_in_extra, .out_extra = elem_value_out_extra),
 	CMD(22, MAP_FREEZE, "5.2", map_freeze_fields, 4, RET_ZERO),
 	CMD(23, BTF_GET_NEXT_ID, "5.4", get_next_id_fields, 8, RET_ZERO),
 	CMD(24, MAP_LOOKUP_BATCH, "5.6", map_batch_fields, 56, RET_ZERO,

@@ -24,6 +24,35 @@
 #define BPF_CMD_COUNT       39u    /* BPF_MAP_CREATE .. BPF_PROG_ASSOC_STRUCT_OPS */
 #define BPF_COMMON_ATTR_SIZE 24u   /* sizeof(struct bpf_common_attr) */
 
+/*
+ * Buffers a call points to (map keys and values), captured by the shim
+ * before or after the call as bpf_capture_plan() says: the decoders decide
+ * what a call's payload is, the shim only reads it.
+ */
+enum bpf_blob_tag {
+	BLOB_KEY = 1,
+	BLOB_VALUE,
+	BLOB_NEXT_KEY,
+};
+#define BPF_BLOB_MAX   3
+#define BPF_BLOB_BYTES 1024     /* room for every blob of one call */
+
+/* 12 bytes: it is spooled with every element call.  The buffer's address
+ * is not kept: it is the attr field the tag names. */
+struct bpf_blob {
+	uint32_t full_len;   /* the buffer's size; len may be less (cap) */
+	uint16_t off, len;   /* bytes kept, in bpf_call.blob_data */
+	uint16_t stride;     /* per-CPU value: bytes per CPU; 0 otherwise */
+	uint8_t tag;         /* enum bpf_blob_tag */
+	uint8_t fault;       /* the buffer was unreadable past len */
+};
+
+/* What the shim knows about a map fd (from MAP_CREATE, or asked). */
+struct bpf_map_meta {
+	uint32_t map_type, key_size, value_size;
+	uint32_t possible_cpus;
+};
+
 /* One bpf(2) call as the shim captured it. */
 struct bpf_call {
 	uint32_t cmd_raw;        /* as passed (may carry BPF_COMMON_ATTRS) */
@@ -51,6 +80,12 @@ struct bpf_call {
 
 	long ret;
 	int err;                 /* errno when ret == -1, else 0 */
+
+	/* Captured payload (bpf_capture_plan()); nblobs 0 when none. */
+	uint8_t nblobs;
+	uint16_t blob_used;
+	struct bpf_blob blobs[BPF_BLOB_MAX];
+	uint8_t blob_data[BPF_BLOB_BYTES];
 };
 
 /* Limits on what one event may carry (documented in bpfspy-trace(5)). */
@@ -145,6 +180,31 @@ bool bpf_cmd_writes_attr(uint32_t cmd);
 uint64_t bpf_attr_get(const struct bpf_call *c, unsigned off, unsigned size);
 uint64_t bpf_attr_get_post(const struct bpf_call *c, unsigned off, unsigned size);
 bool bpf_attr_has(const struct bpf_call *c, unsigned off, unsigned size);
+
+/* A buffer to capture: read @len of the @full_len bytes at @addr. */
+struct bpf_blob_req {
+	uint64_t addr;
+	uint32_t len, full_len, stride;
+	uint8_t tag;
+};
+
+enum bpf_capture_phase { CAPTURE_PRE, CAPTURE_POST };
+
+/* Which buffers of @c to capture in @phase (CAPTURE_POST: c->ret is set),
+ * given what is known of the map (@m, NULL when unknown).  Returns the
+ * number of requests written to @req (at most BPF_BLOB_MAX). */
+unsigned bpf_capture_plan(const struct bpf_call *c, const struct bpf_map_meta *m,
+			  enum bpf_capture_phase phase, const struct decode_opts *o,
+			  struct bpf_blob_req *req);
+
+/* The map fd a command operates on, or -1 when it has none. */
+int bpf_call_map_fd(const struct bpf_call *c);
+
+/* Render the captured blob @tag as "<key>":"hex" (per-CPU values as an
+ * array), with "<key>_truncated" or "<key>":{"unreadable":...} as needed.
+ * Nothing when the blob was not captured. */
+void render_blob(struct jsonw *w, const char *key, const struct bpf_call *c,
+		 uint8_t tag);
 
 /* True when @cmd renders from the attr snapshots alone, so the shim may
  * spool the raw call and render it later (bpf_record.h). */

@@ -27,17 +27,21 @@ struct bpf_record {
 	uint64_t ts;            /* wall clock, ns */
 	uint64_t dur_ns;
 	uint64_t attr_addr;
-	uint64_t common_addr;
 	int64_t ret;
 	uint32_t pid, tid;
-	uint32_t cmd_raw, size, common_size;
+	uint32_t cmd_raw, size;
 	int32_t err;
 	int32_t pre_err;
 	uint32_t tail_nonzero_off;
 	uint16_t pre_len, post_len;
 	uint16_t flags;
+	uint16_t blob_used;
+	uint8_t nblobs;
 	char comm[16];
-	uint8_t bytes[];        /* pre_len bytes, then post_len bytes */
+	/* pre_len bytes, post_len bytes, nblobs struct bpf_blob (unaligned),
+	 * blob_used bytes of captured payload, then with BPF_COMMON_ATTRS in
+	 * cmd_raw the 4th and 5th arguments (u64 address, u32 size) */
+	uint8_t bytes[];
 };
 
 /* Bytes bpf_record_pack() writes for @c. */

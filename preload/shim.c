@@ -66,6 +66,8 @@ static struct {
 
 static __thread pid_t t_tid;
 static __thread bool t_creating;  /* this thread is creating the spool */
+static uint32_t possible_cpus;    /* for per-CPU map values */
+static uint32_t count_possible_cpus(void);
 static __thread char t_comm[16];
 
 static long resolve_syscall(long n, long a, long b, long c, long d, long e, long f);
@@ -410,11 +412,154 @@ __attribute__((constructor)) static void bpfspy_init(void)
 	g.opts.data_cap = (uint32_t)env_u32("BPFSPY_DATA_BYTES", g.opts.data_cap);
 	g.opts.no_data = env_u32("BPFSPY_NO_DATA", 0) != 0;
 	g.fd_floor = pick_fd_floor();
+	possible_cpus = count_possible_cpus();
 	g.pid = getpid();
 	set_realtime_off();
 	pthread_atfork(NULL, NULL, atfork_child);
 	drain_leftovers();
 	g.enabled = true;
+}
+
+/* ---- map sizes per fd, so keys and values can be captured --------------- */
+
+#define FDMETA_MAX 4096
+enum { META_UNKNOWN, META_MAP, META_NOT_MAP };
+
+/* Written by whichever thread learns it; a racing reader at worst sees
+ * sizes of the fd's previous map, and reads stay fault-safe anyway. */
+static struct fdmeta {
+	uint32_t state, map_type, key_size, value_size;
+} fdmeta[FDMETA_MAX];
+static void fdmeta_set(long fd, uint32_t state, uint32_t type, uint32_t key, uint32_t value)
+{
+	if (fd < 0 || fd >= FDMETA_MAX)
+		return;
+	__atomic_store_n(&fdmeta[fd].state, META_UNKNOWN, __ATOMIC_RELAXED);
+	fdmeta[fd].map_type = type;
+	fdmeta[fd].key_size = key;
+	fdmeta[fd].value_size = value;
+	__atomic_store_n(&fdmeta[fd].state, state, __ATOMIC_RELEASE);
+}
+
+/* Value of "key:\t123" in /proc fdinfo text, or -1. */
+static long fdinfo_field(const char *text, const char *key)
+{
+	const char *p = strstr(text, key);
+
+	if (!p || (p != text && p[-1] != '\n'))
+		return -1;
+	p += strlen(key);
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return (*p >= '0' && *p <= '9') ? strtol(p, NULL, 10) : -1;
+}
+
+/* A map fd we did not see created (OBJ_GET, GET_FD_BY_ID, inherited):
+ * read its sizes from /proc/self/fdinfo, once.  Not a BPF_OBJ_GET_INFO_BY_FD
+ * of our own: the shim makes no bpf calls, so strace, BPF LSMs and the
+ * program's own tracers see only the program's. */
+static bool fdmeta_get(int fd, struct bpf_map_meta *m)
+{
+	char path[48] = "/proc/self/fdinfo/", text[1024];
+	long type, key, value;
+	uint32_t st;
+	size_t n;
+
+	if (fd < 0 || fd >= FDMETA_MAX)
+		return false;
+	st = __atomic_load_n(&fdmeta[fd].state, __ATOMIC_ACQUIRE);
+	if (st == META_UNKNOWN) {
+		path[18 + fmt_u64(path + 18, (uint64_t)fd)] = 0;
+		n = read_small_file(path, text, sizeof(text) - 1);
+		text[n] = 0;
+		type = fdinfo_field(text, "map_type:");
+		key = fdinfo_field(text, "key_size:");
+		value = fdinfo_field(text, "value_size:");
+		if (type < 0 || key < 0 || value < 0) {
+			fdmeta_set(fd, META_NOT_MAP, 0, 0, 0);
+			return false;
+		}
+		fdmeta_set(fd, META_MAP, (uint32_t)type, (uint32_t)key, (uint32_t)value);
+		st = META_MAP;
+	}
+	if (st != META_MAP)
+		return false;
+	m->map_type = fdmeta[fd].map_type;
+	m->key_size = fdmeta[fd].key_size;
+	m->value_size = fdmeta[fd].value_size;
+	m->possible_cpus = possible_cpus;
+	return true;
+}
+
+/* An fd-returning command succeeded: the number now means this object. */
+static void fdmeta_note_result(const struct bpf_call *c)
+{
+	const struct bpf_cmd_desc *d = bpf_cmd_desc(c->cmd);
+
+	if (!d || d->ret != RET_FD || c->ret < 0)
+		return;
+	if (c->cmd == 0 /* MAP_CREATE */ && bpf_attr_has(c, 0, 12))
+		fdmeta_set(c->ret, META_MAP, (uint32_t)bpf_attr_get(c, 0, 4),
+			   (uint32_t)bpf_attr_get(c, 4, 4), (uint32_t)bpf_attr_get(c, 8, 4));
+	else
+		fdmeta_set(c->ret, META_UNKNOWN, 0, 0, 0);
+}
+
+/* "0-1,4-7" -> 6, as the kernel lists possible CPUs. */
+static uint32_t count_possible_cpus(void)
+{
+	char buf[256], *p = buf;
+	size_t n = read_small_file("/sys/devices/system/cpu/possible", buf, sizeof(buf) - 1);
+	uint32_t total = 0;
+
+	buf[n] = 0;
+	while (*p >= '0' && *p <= '9') {
+		unsigned long a = strtoul(p, &p, 10), b = a;
+
+		if (*p == '-')
+			b = strtoul(p + 1, &p, 10);
+		if (b >= a)
+			total += (uint32_t)(b - a + 1);
+		if (*p != ',')
+			break;
+		p++;
+	}
+	return total;
+}
+
+/* Keys and values of map element commands, as bpf_capture_plan() asks.
+ * Done after the call: then an fd the kernel refused (EBADF, EINVAL) is
+ * not queried, and output buffers hold what the kernel wrote. */
+static void capture_payload(struct bpf_call *c)
+{
+	struct bpf_blob_req req[BPF_BLOB_MAX];
+	struct bpf_map_meta m;
+	unsigned n, i;
+	int fd;
+
+	c->nblobs = 0;
+	c->blob_used = 0;
+	fd = bpf_call_map_fd(c);
+	if (fd < 0 || g.opts.no_data || (c->ret < 0 && (c->err == EBADF || c->err == EINVAL)))
+		return;
+	if (!fdmeta_get(fd, &m))
+		return;
+	n = bpf_capture_plan(c, &m, CAPTURE_PRE, &g.opts, req);
+	n += bpf_capture_plan(c, &m, CAPTURE_POST, &g.opts, req + n);
+	for (i = 0; i < n && i < BPF_BLOB_MAX; i++) {
+		struct bpf_blob *b = &c->blobs[c->nblobs++];
+		uint32_t room = BPF_BLOB_BYTES - c->blob_used;
+		uint32_t want = req[i].len < room ? req[i].len : room;
+		size_t got = mem_read(c->blob_data + c->blob_used, req[i].addr, want, NULL);
+
+		b->full_len = req[i].full_len;
+		b->stride = (uint16_t)req[i].stride;
+		b->tag = req[i].tag;
+		b->off = c->blob_used;
+		b->len = (uint16_t)got;
+		b->fault = got < want;
+		c->blob_used += (uint16_t)got;
+	}
 }
 
 /* ---- the event path --------------------------------------------------------- */
@@ -574,6 +719,8 @@ long bpfspy_bpf_syscall(long nr, long cmd, long attr, long size, long a4, long a
 		c.post_len = (uint32_t)mem_read(c.post, c.attr_addr, c.pre_len, NULL);
 		c.have_post = true;
 	}
+	fdmeta_note_result(&c);
+	capture_payload(&c);
 	record(&c, start, end - start);
 	errno = saved;
 	return ret;

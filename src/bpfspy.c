@@ -13,7 +13,7 @@ static const char usage[] =
 	"\n"
 	"Commands:\n"
 	"  run [-o FILE] [--no-follow] [--log-bytes N] [--str-bytes N]\n"
-	"      [--spool-dir DIR] -- PROGRAM [ARGS...]\n"
+	"      [--data-bytes N] [--no-data] [--spool-dir DIR] -- PROGRAM [ARGS...]\n"
 	"                 run PROGRAM under the tracer; the trace goes to FILE\n"
 	"                 (default: standard error); exits with PROGRAM's status\n"
 	"\n"

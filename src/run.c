@@ -33,6 +33,8 @@ static const char run_usage[] =
 	"      --no-follow     trace PROGRAM only, not its children or exec'd images\n"
 	"      --log-bytes N   keep at most N bytes of each verifier/BTF log (65536)\n"
 	"      --str-bytes N   read at most N bytes of each C string (4096)\n"
+	"      --data-bytes N  keep at most N bytes of each map key or value (64)\n"
+	"      --no-data       record no key or value bytes at all\n"
 	"      --spool-dir DIR where processes spool events until they reach the\n"
 	"                      trace (default: /dev/shm when it is tmpfs with 1 GiB\n"
 	"                      free, else $TMPDIR or /tmp)\n"
@@ -45,7 +47,8 @@ static const char run_usage[] =
 struct run_opts {
 	const char *output;     /* NULL: standard error */
 	bool follow;
-	const char *log_bytes, *str_bytes;
+	const char *log_bytes, *str_bytes, *data_bytes;
+	bool no_data;
 	const char *spool_base;  /* NULL: choose */
 };
 
@@ -121,6 +124,8 @@ static int parse(int argc, char **argv, struct run_opts *o)
 		{ "log-bytes", required_argument, NULL, 'L' },
 		{ "str-bytes", required_argument, NULL, 'S' },
 		{ "spool-dir", required_argument, NULL, 'D' },
+		{ "data-bytes", required_argument, NULL, 'B' },
+		{ "no-data", no_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -135,16 +140,21 @@ static int parse(int argc, char **argv, struct run_opts *o)
 		case 'F': o->follow = false; break;
 		case 'L':
 		case 'S':
+		case 'B':
 			if (!valid_count(optarg)) {
 				die_msg("run: --%s takes a number of bytes, not '%s'",
-					c == 'L' ? "log-bytes" : "str-bytes", optarg);
+					c == 'L' ? "log-bytes" : c == 'S' ? "str-bytes" : "data-bytes",
+					optarg);
 				return -1;
 			}
 			if (c == 'L')
 				o->log_bytes = optarg;
-			else
+			else if (c == 'S')
 				o->str_bytes = optarg;
+			else
+				o->data_bytes = optarg;
 			break;
+		case 'N': o->no_data = true; break;
 		case 'D': o->spool_base = optarg; break;
 		case 'h': fputs(run_usage, stdout); exit(0);
 		default: fputs(run_usage, stderr); return -1;
@@ -179,6 +189,10 @@ static void child_exec(char **prog, const char *shim, const char *trace,
 		setenv("BPFSPY_LOG_BYTES", o->log_bytes, 1);
 	if (o->str_bytes)
 		setenv("BPFSPY_STR_BYTES", o->str_bytes, 1);
+	if (o->data_bytes)
+		setenv("BPFSPY_DATA_BYTES", o->data_bytes, 1);
+	if (o->no_data)
+		setenv("BPFSPY_NO_DATA", "1", 1);
 	/* Forked before the parent ignored SIGINT/SIGQUIT: PROGRAM keeps
 	 * the dispositions bpfspy was started with. */
 	execvp(prog[0], prog);

@@ -41,8 +41,10 @@ setup() {
 		ret=0 errno=null attr.flags=BPF_ANY size=32)" 100 "LOOKUPs on fd $map_fd with ret 0"
 	expect_eq "$(tc get "$TRACE" attr.key cmd=BPF_MAP_LOOKUP_ELEM | grep -cE '^0x[0-9a-f]+$')" 100 "key pointers"
 	expect_eq "$(tc get "$TRACE" attr.value cmd=BPF_MAP_LOOKUP_ELEM | grep -cE '^0x[0-9a-f]+$')" 100 "value pointers"
-	# A lookup writes nothing back into attr.
-	expect_eq "$(tc count "$TRACE" cmd=BPF_MAP_LOOKUP_ELEM out)" 0 "LOOKUPs with out"
+	# A lookup writes nothing back into attr, only into the value buffer.
+	# The array map is zeroed: every lookup read key 0 and got value 0.
+	expect_eq "$(tc count "$TRACE" cmd=BPF_MAP_LOOKUP_ELEM attr.key_data=00000000 \
+		out.value_data=0000000000000000)" 100 "LOOKUPs with their key and value bytes"
 
 	# seq runs 1..101 in file order.
 	expect_eq "$(tc get "$TRACE" seq | tr '\n' ' ')" "$(seq 1 101 | tr '\n' ' ')" "seq in file order"
@@ -293,4 +295,64 @@ setup() {
 	expect_eq "$(h exe)" "$(readlink -f "$EXERCISER")" "header exe with a long argv"
 	expect_eq "$(h schema)" 1 schema
 	expect_eq "$(tc count "$TRACE" pid="$(h pid)")" 2 "events with the header's pid"
+}
+
+@test "payload: keys and values as bytes, per-CPU values split per CPU, EFAULT shown" {
+	run --separate-stderr "$BPFSPY" run -o "$TRACE" -- "$EXERCISER" payload
+	expect_eq "$status" 0
+	local ncpu=${output#cpus=} want="" i
+	for ((i = 1; i <= ncpu; i++)); do
+		want+=${want:+,}\"$(printf '%02x' $((0x11 * i)))
+		want+=$(printf '%02x' $((0x11 * i)))$(printf '%02x' $((0x11 * i)))
+		want+=$(printf '%02x' $((0x11 * i)))$(printf '%02x' $((0x11 * i)))
+		want+=$(printf '%02x' $((0x11 * i)))$(printf '%02x' $((0x11 * i)))
+		want+=$(printf '%02x' $((0x11 * i)))\"
+	done
+	# The per-CPU update: the key, and one 8-byte value per possible CPU,
+	# until the 64-byte cap.
+	expect_eq "$(tc get "$TRACE" attr.key_data cmd=BPF_MAP_UPDATE_ELEM ret=0)" 01000000 "update key"
+	if [ "$ncpu" -le 8 ]; then
+		expect_eq "$(tc get "$TRACE" attr.value_data cmd=BPF_MAP_UPDATE_ELEM ret=0)" "[$want]" "per-CPU value"
+		expect_eq "$(tc get "$TRACE" out.value_data cmd=BPF_MAP_LOOKUP_ELEM)" "[$want]" "per-CPU value read back"
+	fi
+	# The update with an unmapped value: the key was read, the value not.
+	expect_eq "$(tc get "$TRACE" errno cmd=BPF_MAP_UPDATE_ELEM ret=-1)" EFAULT "failed update errno"
+	expect_eq "$(tc get "$TRACE" attr.key_data cmd=BPF_MAP_UPDATE_ELEM ret=-1)" 01000000 "failed update key"
+	expect_eq "$(tc get "$TRACE" attr.value_data.error cmd=BPF_MAP_UPDATE_ELEM ret=-1)" EFAULT "unreadable value"
+	expect_eq "$(tc get "$TRACE" attr.value_data.unreadable cmd=BPF_MAP_UPDATE_ELEM ret=-1)" \
+		"$(tc get "$TRACE" attr.value cmd=BPF_MAP_UPDATE_ELEM ret=-1)" "unreadable value address"
+}
+
+@test "payload: --data-bytes caps each buffer, --no-data records none" {
+	run --separate-stderr "$BPFSPY" run --data-bytes 2 -o "$TRACE" -- "$EXERCISER" lookup 3
+	expect_eq "$status" 0
+	expect_eq "$(tc count "$TRACE" cmd=BPF_MAP_LOOKUP_ELEM attr.key_data=0000 \
+		attr.key_data_truncated=true out.value_data=0000 out.value_data_truncated=true)" 3 \
+		"lookups with 2-byte key and value"
+	run --separate-stderr "$BPFSPY" run --no-data -o "$TRACE" -- "$EXERCISER" lookup 3
+	expect_eq "$status" 0
+	expect_eq "$(tc count "$TRACE" cmd=BPF_MAP_LOOKUP_ELEM)" 3 "lookups"
+	expect_eq "$(tc count "$TRACE" attr.key_data)" 0 "events with key bytes under --no-data"
+	expect_eq "$(tc count "$TRACE" out.value_data)" 0 "events with value bytes under --no-data"
+	run --separate-stderr "$BPFSPY" run --data-bytes x -- true
+	expect_eq "$status" 2 "--data-bytes x"
+}
+
+@test "payload: a pinned map opened with OBJ_GET is sized from fdinfo" {
+	require_bpf
+	require_cmd bpftool
+	require_bpffs
+	# bpftool opens the pinned map (OBJ_GET): the shim never saw it created.
+	run --separate-stderr in_bpffs sh -c '
+		bpftool map create /sys/fs/bpf/pm type array key 4 value 8 entries 4 name pm &&
+		bpftool map update pinned /sys/fs/bpf/pm key 1 0 0 0 value 7 0 0 0 0 0 0 0 &&
+		"$1" run -o "$2" -- bpftool map lookup pinned /sys/fs/bpf/pm key 1 0 0 0' \
+		sh "$BPFSPY" "$TRACE"
+	expect_eq "$status" 0 "bpftool map lookup ($stderr)"
+	local fd
+	fd=$(tc get "$TRACE" ret cmd=BPF_OBJ_GET)
+	expect_match "$fd" '^[0-9]+$' "OBJ_GET fd"
+	expect_eq "$(tc get "$TRACE" attr.key_data cmd=BPF_MAP_LOOKUP_ELEM attr.map_fd="$fd")" 01000000 "lookup key"
+	expect_eq "$(tc get "$TRACE" out.value_data cmd=BPF_MAP_LOOKUP_ELEM attr.map_fd="$fd")" \
+		0700000000000000 "lookup value"
 }

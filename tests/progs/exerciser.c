@@ -75,6 +75,30 @@ static long parse_count(const char *s)
 	return n;
 }
 
+/* Number of possible CPUs, as the kernel sizes per-CPU values: parse
+ * /sys/devices/system/cpu/possible ("0-1", "0-3,6"). */
+static long possible_cpus(void)
+{
+	FILE *f = fopen("/sys/devices/system/cpu/possible", "r");
+	unsigned a, b;
+	long n = 0;
+	int c;
+
+	if (!f)
+		return 0;
+	while (fscanf(f, "%u", &a) == 1) {
+		b = a;
+		c = fgetc(f);
+		if (c == '-' && fscanf(f, "%u", &b) == 1)
+			c = fgetc(f);
+		n += b - a + 1;
+		if (c != ',')
+			break;
+	}
+	fclose(f);
+	return n;
+}
+
 /* ---- thin wrappers, one per command ------------------------------------ */
 
 static int map_create(__u32 type, __u32 max_entries)
@@ -606,6 +630,42 @@ struct scenario {
 	int (*run)(char **argv);
 };
 
+/*
+ * payload: map keys and values as the tracer should show them.  A per-CPU
+ * array's value is one 8-byte slot per possible CPU (each slot 0x11 * cpu
+ * + 1 in every byte); an update whose value pointer is unmapped fails
+ * with EFAULT after the key was read.  Prints "cpus=N".
+ */
+static int do_payload(char **argv UNUSED)
+{
+	static __u8 values[64 * 8], back[64 * 8];
+	__u32 key = 1, ncpu = 0, i;
+	int pc, hash;
+	long ret;
+
+	ncpu = (__u32)possible_cpus();
+	if (!ncpu || ncpu > 64)
+		die("possible cpus");
+	for (i = 0; i < ncpu; i++)
+		memset(values + 8 * i, 0x11 * (int)(i + 1), 8);
+	pc = map_create(BPF_MAP_TYPE_PERCPU_ARRAY, 4);
+	if (pc < 0)
+		die("BPF_MAP_CREATE percpu");
+	if (map_elem(BPF_MAP_UPDATE_ELEM, pc, &key, values, BPF_ANY) != 0)
+		die("BPF_MAP_UPDATE_ELEM percpu");
+	if (map_elem(BPF_MAP_LOOKUP_ELEM, pc, &key, back, 0) != 0 ||
+	    memcmp(values, back, 8 * ncpu))
+		die("BPF_MAP_LOOKUP_ELEM percpu");
+	hash = map_create(BPF_MAP_TYPE_HASH, 4);
+	if (hash < 0)
+		die("BPF_MAP_CREATE hash");
+	ret = map_elem(BPF_MAP_UPDATE_ELEM, hash, &key, unmapped_page(), BPF_ANY);
+	if (ret != -1 || errno != EFAULT)
+		die("BPF_MAP_UPDATE_ELEM with an unmapped value should fail with EFAULT");
+	printf("cpus=%u\n", ncpu);
+	return 0;
+}
+
 static const struct scenario scenarios[] = {
 	{ "lookup", 1, "N", do_lookup },
 	{ "threads", 2, "T N", do_threads },
@@ -619,6 +679,7 @@ static const struct scenario scenarios[] = {
 	{ "badattr", 0, "", do_badattr },
 	{ "every", 0, "", do_every },
 	{ "pin", 1, "DIR", do_pin },
+	{ "payload", 0, "", do_payload },
 };
 
 static int usage(void)
