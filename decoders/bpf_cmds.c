@@ -372,6 +372,25 @@ static void prog_load_out_extra(struct jsonw *w, const struct bpf_call *c,
 			bpf_attr_get(c, 28, 4), bpf_attr_get(c, 24, 4));
 }
 
+/* PROG_LOAD: the program's identity, insn_cnt (4) instructions of 8
+ * bytes at insns (8): equal digests, equal programs. */
+static void prog_load_in_extra(struct jsonw *w, const struct bpf_call *c,
+			       const struct decode_opts *o)
+{
+	if (bpf_attr_has(c, 8, 8))
+		render_digest(w, "insns_digest", bpf_attr_get(c, 8, 8),
+			      bpf_attr_get(c, 4, 4) * 8ull, o);
+}
+
+/* BTF_LOAD: btf_size (16) bytes of BTF at btf (0). */
+static void btf_load_in_extra(struct jsonw *w, const struct bpf_call *c,
+			      const struct decode_opts *o)
+{
+	if (bpf_attr_has(c, 16, 4))
+		render_digest(w, "btf_digest", bpf_attr_get(c, 0, 8),
+			      bpf_attr_get(c, 16, 4), o);
+}
+
 /* BTF_LOAD: btf_log_buf 8, btf_log_size 20, btf_log_level 24. */
 static void btf_load_out_extra(struct jsonw *w, const struct bpf_call *c,
 			       const struct decode_opts *o)
@@ -741,7 +760,8 @@ const struct bpf_cmd_desc bpf_cmd_table[BPF_CMD_COUNT] = {
 	/* last_end 168: the newest kernels check up to keyring_id, the end
 	 * of the union; 6.4-6.8 stopped at 144, 6.9 at 148, 6.14 at 152. */
 	CMD(5, PROG_LOAD, "3.18", prog_load_fields, 168, RET_FD,
-	    .out_extra = prog_load_out_extra, .reads_memory = true),
+	    .in_extra = prog_load_in_extra, .out_extra = prog_load_out_extra,
+	    .reads_memory = true),
 	CMD(6, OBJ_PIN, "4.4", obj_fields, 20, RET_ZERO),
 	CMD(7, OBJ_GET, "4.4", obj_fields, 20, RET_FD),
 	CMD(8, PROG_ATTACH, "4.10", prog_attach_fields, 32, RET_ZERO),
@@ -761,7 +781,8 @@ const struct bpf_cmd_desc bpf_cmd_table[BPF_CMD_COUNT] = {
 	CMD(17, RAW_TRACEPOINT_OPEN, "4.17", raw_tracepoint_open_fields, 24,
 	    RET_FD),
 	CMD(18, BTF_LOAD, "4.18", btf_load_fields, 40, RET_FD,
-	    .out_extra = btf_load_out_extra, .reads_memory = true),
+	    .in_extra = btf_load_in_extra, .out_extra = btf_load_out_extra,
+	    .reads_memory = true),
 	CMD(19, BTF_GET_FD_BY_ID, "4.18", btf_get_fd_by_id_fields, 16, RET_FD),
 	CMD(20, TASK_FD_QUERY, "4.18", task_fd_query_fields, 48, RET_ZERO),
 	CMD(21, MAP_LOOKUP_AND_DELETE_ELEM, "4.20", map_elem_fields, 32,

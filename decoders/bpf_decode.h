@@ -241,5 +241,8 @@ void render_flags(struct jsonw *w, const char *key, const struct xlat *x,
 		  uint64_t v);
 void render_enum(struct jsonw *w, const char *key, const struct xlat *x,
 		 uint64_t v);
+/* "key":"xxh3:<16 hex digits>" of @len bytes at @addr (bpf_digest.c). */
+void render_digest(struct jsonw *w, const char *key, uint64_t addr, uint64_t len,
+		   const struct decode_opts *o);
 
 #endif

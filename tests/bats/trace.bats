@@ -356,3 +356,24 @@ setup() {
 	expect_eq "$(tc get "$TRACE" out.value_data cmd=BPF_MAP_LOOKUP_ELEM attr.map_fd="$fd")" \
 		0700000000000000 "lookup value"
 }
+
+@test "identity: insns_digest is XXH3-64 of the instructions, stable across runs" {
+	require_cmd xxhsum
+	run --separate-stderr "$BPFSPY" run -o "$TRACE" -- "$EXERCISER" every
+	expect_eq "$status" 0
+	# every loads "r0 = 0; exit": two 8-byte instructions.
+	printf '\xb7\x00\x00\x00\x00\x00\x00\x00\x95\x00\x00\x00\x00\x00\x00\x00' >"$T/insns"
+	local want
+	want=xxh3:$(xxhsum -H3 "$T/insns" | sed -E 's/.* = //')
+	expect_eq "$(tc get "$TRACE" attr.insns_digest cmd=BPF_PROG_LOAD)" "$want" "insns_digest"
+	expect_eq "$(tc get "$TRACE" attr.insn_cnt cmd=BPF_PROG_LOAD)" 2 insn_cnt
+	expect_match "$(tc get "$TRACE" attr.btf_digest cmd=BPF_BTF_LOAD)" '^xxh3:[0-9a-f]{16}$' "btf_digest"
+
+	[ -x "$LOADER" ] || skip "examples/minimal_loader was not built"
+	"$BPFSPY" run -o "$T/a.jsonl" -- "$LOADER" "$BPF_OBJ" >/dev/null
+	"$BPFSPY" run -o "$T/b.jsonl" -- "$LOADER" "$BPF_OBJ" >/dev/null
+	expect_eq "$(tc get "$T/a.jsonl" attr.insns_digest cmd=BPF_PROG_LOAD | tr '\n' ' ')" \
+		"$(tc get "$T/b.jsonl" attr.insns_digest cmd=BPF_PROG_LOAD | tr '\n' ' ')" "digests of two runs"
+	# The loader's probes and its program are different programs.
+	[ "$(tc get "$T/a.jsonl" attr.insns_digest cmd=BPF_PROG_LOAD | sort -u | wc -l)" -ge 2 ]
+}
