@@ -459,6 +459,74 @@ static void render_attr(struct jsonw *w, const struct bpf_call *c,
 		jw_bool(w, "attr_tail_unreadable", true);
 }
 
+unsigned bpf_call_fds(const struct bpf_call *c, int32_t *fds, unsigned max)
+{
+	const struct bpf_cmd_desc *d = bpf_cmd_desc(c->cmd);
+	unsigned i, j, n = 0;
+
+	if (!d)
+		return 0;
+	for (i = 0; i < d->nfields && n < max; i++) {
+		const struct bpf_field *f = &d->fields[i];
+		int32_t fd;
+
+		if (f->kind != FK_FD || !(f->flags & FF_IN) || !bpf_attr_has(c, f->off, 4) ||
+		    (f->when && !f->when(c)))
+			continue;
+		fd = (int32_t)bpf_attr_get(c, f->off, 4);
+		for (j = 0; j < n && fds[j] != fd; j++)
+			;
+		if (fd >= 0 && j == n)
+			fds[n++] = fd;
+	}
+	if (d->ret == RET_FD && c->ret >= 0 && n < max)
+		fds[n++] = (int32_t)c->ret;
+	return n;
+}
+
+static const char *const obj_kind_names[] = {
+	[OBJ_MAP] = "map", [OBJ_PROG] = "prog", [OBJ_LINK] = "link",
+	[OBJ_BTF] = "btf", [OBJ_TOKEN] = "token",
+};
+
+/* "fds": {"7":{"kind":"map","id":12,"type":...,"name":"counts"}}, for the
+ * fds the shim could tell apart; omitted when none. */
+static void render_fd_notes(struct jsonw *w, const struct bpf_call *c)
+{
+	bool open = false;
+	unsigned i;
+
+	for (i = 0; i < c->nnotes && i < BPF_FD_NOTES; i++) {
+		const struct bpf_fd_note *n = &c->notes[i];
+		char key[16];
+
+		if (n->kind == OBJ_UNKNOWN || n->kind > OBJ_TOKEN)
+			continue;
+		if (!open) {
+			jw_obj_open(w, "fds");
+			open = true;
+		}
+		if (n->fd < 0)
+			continue;
+		key[fmt_u64(key, (uint64_t)n->fd)] = 0;
+		jw_obj_open(w, key);
+		jw_str(w, "kind", obj_kind_names[n->kind]);
+		if (n->id)
+			jw_u64(w, "id", n->id);
+		if (n->has_type && n->kind == OBJ_MAP)
+			render_enum(w, "type", &xlat_bpf_map_type, n->type);
+		else if (n->has_type && n->kind == OBJ_PROG)
+			render_enum(w, "type", &xlat_bpf_prog_type, n->type);
+		else if (n->has_type && n->kind == OBJ_LINK)
+			render_enum(w, "type", &xlat_bpf_link_type, n->type);
+		if (n->name[0])
+			jw_strn(w, "name", n->name, sizeof(n->name));
+		jw_obj_close(w);
+	}
+	if (open)
+		jw_obj_close(w);
+}
+
 /* "out": what the kernel wrote back.  Omitted when empty. */
 static void render_out(struct jsonw *w, const struct bpf_call *c,
 		       const struct bpf_cmd_desc *d, const struct decode_opts *o)
@@ -515,4 +583,5 @@ void bpf_render_call(struct jsonw *w, const struct bpf_call *c,
 	jw_s64(w, "ret", c->ret);
 	render_errno(w, c->err);
 	render_out(w, c, d, o);
+	render_fd_notes(w, c);
 }

@@ -47,6 +47,28 @@ struct bpf_blob {
 	uint8_t fault;       /* the buffer was unreadable past len */
 };
 
+/* The object behind an fd an event mentions (28 bytes: packed with every
+ * event that has one), filled by the shim from what it saw created or
+ * from /proc/self/fdinfo. */
+enum bpf_obj_kind {
+	OBJ_UNKNOWN,   /* not a bpf object, or nothing could be learned */
+	OBJ_MAP,
+	OBJ_PROG,
+	OBJ_LINK,
+	OBJ_BTF,
+	OBJ_TOKEN,
+};
+#define BPF_FD_NOTES 4
+
+struct bpf_fd_note {
+	int32_t fd;
+	uint32_t id;        /* kernel object id, 0 unknown */
+	uint16_t type;      /* map/prog/link type, by kind */
+	uint8_t kind;       /* enum bpf_obj_kind */
+	uint8_t has_type;
+	char name[16];      /* map_name/prog_name as created, may be empty */
+};
+
 /* What the shim knows about a map fd (from MAP_CREATE, or asked). */
 struct bpf_map_meta {
 	uint32_t map_type, key_size, value_size;
@@ -86,6 +108,10 @@ struct bpf_call {
 	uint16_t blob_used;
 	struct bpf_blob blobs[BPF_BLOB_MAX];
 	uint8_t blob_data[BPF_BLOB_BYTES];
+
+	/* Objects behind the fds the call mentions (bpf_call_fds()). */
+	uint8_t nnotes;
+	struct bpf_fd_note notes[BPF_FD_NOTES];
 };
 
 /* Limits on what one event may carry (documented in bpfspy-trace(5)). */
@@ -196,6 +222,10 @@ enum bpf_capture_phase { CAPTURE_PRE, CAPTURE_POST };
 unsigned bpf_capture_plan(const struct bpf_call *c, const struct bpf_map_meta *m,
 			  enum bpf_capture_phase phase, const struct decode_opts *o,
 			  struct bpf_blob_req *req);
+
+/* The fds @c mentions: its fd fields, then the fd it returned.  Returns
+ * how many (at most @max) were written to @fds. */
+unsigned bpf_call_fds(const struct bpf_call *c, int32_t *fds, unsigned max);
 
 /* The map fd a command operates on, or -1 when it has none. */
 int bpf_call_map_fd(const struct bpf_call *c);

@@ -1,10 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Packed bpf calls: see bpf_record.h. */
+/* Packed bpf calls and the state records around them: see bpf_record.h. */
 #include "bpf_record.h"
 
+#include <stdlib.h>
 #include <string.h>
 
-#define COMMON_TAIL 12   /* u64 address, u32 size */
+#define COMMON_TAIL 12       /* u64 address, u32 size */
+#define CTX_FDS     4096     /* fds above are rendered without a note */
+#define CTX_TIDS    4096     /* open addressing; a power of two */
+#define REC_BAD     ((size_t)-1)
+
+struct bpf_render_ctx {
+	struct bpf_fd_note fd[CTX_FDS];
+	struct bpf_rec_thread tid[CTX_TIDS];
+};
 
 static size_t common_tail(uint32_t cmd_raw)
 {
@@ -41,79 +50,155 @@ void bpf_record_pack(void *dst, const struct bpf_call *c,
 		   (c->tail_unreadable ? BPF_REC_TAIL_UNREAD : 0);
 	r->nblobs = c->nblobs;
 	r->blob_used = c->blob_used;
-	memcpy(r->comm, env->comm, sizeof(r->comm));
-	memcpy(r->bytes, c->pre, c->pre_len);
-	if (c->have_post)
-		memcpy(r->bytes + c->pre_len, c->post, c->post_len);
-	memcpy(r->bytes + c->pre_len + r->post_len, c->blobs, c->nblobs * sizeof(struct bpf_blob));
-	p = r->bytes + c->pre_len + r->post_len + c->nblobs * sizeof(struct bpf_blob);
+	p = r->bytes;
+	memcpy(p, c->pre, c->pre_len);
+	p += c->pre_len;
+	memcpy(p, c->post, r->post_len);
+	p += r->post_len;
+	memcpy(p, c->blobs, c->nblobs * sizeof(struct bpf_blob));
+	p += c->nblobs * sizeof(struct bpf_blob);
 	memcpy(p, c->blob_data, c->blob_used);
+	p += c->blob_used;
 	if (common_tail(c->cmd_raw)) {
-		p += c->blob_used;
 		memcpy(p, &c->common_addr, 8);
 		memcpy(p + 8, &c->common_size, 4);
 	}
 }
 
-int bpf_record_render(struct jsonw *w, const void *rec, size_t len,
-		      const struct decode_opts *o)
+struct bpf_render_ctx *bpf_render_ctx_new(void)
+{
+	return calloc(1, sizeof(struct bpf_render_ctx));
+}
+
+void bpf_render_ctx_free(struct bpf_render_ctx *x)
+{
+	free(x);
+}
+
+void bpf_render_ctx_reset(void *x)
+{
+	memset(x, 0, sizeof(struct bpf_render_ctx));
+}
+
+static struct bpf_rec_thread *tid_slot(struct bpf_render_ctx *x, uint32_t tid, bool add)
+{
+	uint32_t i, h = tid * 2654435761u;
+
+	for (i = 0; i < CTX_TIDS; i++) {
+		struct bpf_rec_thread *t = &x->tid[(h + i) & (CTX_TIDS - 1)];
+
+		if (t->tid == tid)
+			return t;
+		if (!t->tid)
+			return add ? t : NULL;
+	}
+	return NULL;   /* full: the thread goes unnamed */
+}
+
+/* Unpack a BPF_REC_CALL into @c and @env; false when malformed. */
+static bool unpack(const void *rec, size_t len, struct bpf_call *c, struct bpf_event_env *env)
 {
 	const struct bpf_record *r = rec;
-	struct bpf_event_env env;
-	struct bpf_call c;
-
-	size_t blobs_at;
+	const uint8_t *p;
 
 	if (len < sizeof(*r) || r->pre_len > BPF_ATTR_SNAP || r->post_len > BPF_ATTR_SNAP ||
 	    r->nblobs > BPF_BLOB_MAX || r->blob_used > BPF_BLOB_BYTES ||
 	    len < sizeof(*r) + r->pre_len + r->post_len + r->nblobs * sizeof(struct bpf_blob) +
 			  r->blob_used + common_tail(r->cmd_raw))
-		return -1;
-	blobs_at = (size_t)r->pre_len + r->post_len;
-	memset(&c, 0, offsetof(struct bpf_call, pre));
-	c.nblobs = 0;
-	c.cmd_raw = r->cmd_raw;
-	c.cmd = r->cmd_raw & ~BPF_COMMON_ATTRS_BIT;
-	c.attr_addr = r->attr_addr;
-	c.size = r->size;
-	c.pre_len = r->pre_len;
-	c.pre_err = r->pre_err;
-	memcpy(c.pre, r->bytes, r->pre_len);
-	c.have_post = r->flags & BPF_REC_HAVE_POST;
-	c.post_len = r->post_len;
-	memcpy(c.post, r->bytes + r->pre_len, r->post_len);
-	c.tail_nonzero_off = r->tail_nonzero_off;
-	c.tail_unreadable = r->flags & BPF_REC_TAIL_UNREAD;
-	c.ret = r->ret;
-	c.err = r->err;
-	c.nblobs = r->nblobs;
-	c.blob_used = r->blob_used;
-	memcpy(c.blobs, r->bytes + blobs_at, r->nblobs * sizeof(struct bpf_blob));
-	blobs_at += r->nblobs * sizeof(struct bpf_blob);
-	memcpy(c.blob_data, r->bytes + blobs_at, r->blob_used);
+		return false;
+	memset(c, 0, offsetof(struct bpf_call, pre));
+	c->cmd_raw = r->cmd_raw;
+	c->cmd = r->cmd_raw & ~BPF_COMMON_ATTRS_BIT;
+	c->attr_addr = r->attr_addr;
+	c->size = r->size;
+	c->pre_len = r->pre_len;
+	c->pre_err = r->pre_err;
+	c->have_post = r->flags & BPF_REC_HAVE_POST;
+	c->post_len = r->post_len;
+	c->tail_nonzero_off = r->tail_nonzero_off;
+	c->tail_unreadable = r->flags & BPF_REC_TAIL_UNREAD;
+	c->ret = r->ret;
+	c->err = r->err;
+	c->nblobs = r->nblobs;
+	c->blob_used = r->blob_used;
+	c->nnotes = 0;
+	p = r->bytes;
+	memcpy(c->pre, p, r->pre_len);
+	p += r->pre_len;
+	memcpy(c->post, p, r->post_len);
+	p += r->post_len;
+	memcpy(c->blobs, p, r->nblobs * sizeof(struct bpf_blob));
+	p += r->nblobs * sizeof(struct bpf_blob);
+	memcpy(c->blob_data, p, r->blob_used);
+	p += r->blob_used;
 	if (common_tail(r->cmd_raw)) {
-		memcpy(&c.common_addr, r->bytes + blobs_at + r->blob_used, 8);
-		memcpy(&c.common_size, r->bytes + blobs_at + r->blob_used + 8, 4);
+		memcpy(&c->common_addr, p, 8);
+		memcpy(&c->common_size, p + 8, 4);
 	}
-	env.seq = r->seq;
-	env.ts = r->ts;
-	env.dur_ns = r->dur_ns;
-	env.pid = r->pid;
-	env.tid = r->tid;
-	env.comm = r->comm;
-	bpf_render_event(w, &env, &c, o);
-	return 0;
+	env->seq = r->seq;
+	env->ts = r->ts;
+	env->dur_ns = r->dur_ns;
+	env->pid = r->pid;
+	env->tid = r->tid;
+	env->comm = "";
+	return true;
 }
 
-size_t bpf_record_render_line(const void *rec, size_t len, char *out, size_t cap)
+/* The notes the shim would have taken live, from the fds spooled so far. */
+static void notes_from_ctx(struct bpf_render_ctx *x, struct bpf_call *c)
 {
+	int32_t fds[BPF_FD_NOTES];
+	unsigned n = bpf_call_fds(c, fds, BPF_FD_NOTES), i;
+
+	for (i = 0; i < n; i++) {
+		if (fds[i] < 0 || fds[i] >= CTX_FDS || x->fd[fds[i]].kind == OBJ_UNKNOWN)
+			continue;
+		c->notes[c->nnotes] = x->fd[fds[i]];
+		c->notes[c->nnotes++].fd = fds[i];
+	}
+}
+
+size_t bpf_render_ctx_record(void *vx, uint32_t type, const void *rec, size_t len,
+			     char *out, size_t cap)
+{
+	struct bpf_render_ctx *x = vx;
+	struct bpf_event_env env;
 	struct decode_opts o;
+	struct bpf_call c;
 	struct jsonw w;
 
+	if (type == BPF_REC_THREAD) {
+		const struct bpf_rec_thread *t = rec;
+		struct bpf_rec_thread *slot;
+
+		if (len < sizeof(*t))
+			return REC_BAD;
+		slot = tid_slot(x, t->tid, true);
+		if (slot)
+			*slot = *t;
+		return 0;
+	}
+	if (type == BPF_REC_FDOBJ) {
+		const struct bpf_fd_note *n = rec;
+
+		if (len < sizeof(*n))
+			return REC_BAD;
+		if (n->fd >= 0 && n->fd < CTX_FDS)
+			x->fd[n->fd] = *n;
+		return 0;
+	}
+	if (type != BPF_REC_CALL || !unpack(rec, len, &c, &env))
+		return REC_BAD;
+	{
+		struct bpf_rec_thread *t = tid_slot(x, env.tid, false);
+
+		if (t)
+			env.comm = t->comm;
+	}
+	notes_from_ctx(x, &c);
 	decode_opts_default(&o);
 	o.offline = true;
 	jw_init(&w, out, cap);
-	if (bpf_record_render(&w, rec, len, &o) != 0)
-		return 0;
+	bpf_render_event(&w, &env, &c, &o);
 	return w.len;
 }

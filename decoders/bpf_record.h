@@ -6,10 +6,14 @@
  * Why: rendering a BPF_MAP_LOOKUP_ELEM event as JSON costs ~280 ns and
  * 242 bytes of spool here, against ~860 ns for the call itself, and every
  * fresh page of spool costs several microseconds on a VM.  Packing the
- * same call is a few copies into ~110 bytes.  Only commands that render
- * from the attr snapshots alone are spooled this way
- * (bpf_cmd_offline_ok()); the rest read the caller's memory (strings,
+ * same call is a few copies into ~150 bytes.  Only commands that render
+ * from the attr snapshots and the captured payload alone are spooled this
+ * way (bpf_cmd_offline_ok()); the rest read the caller's memory (strings,
  * logs) and are rendered while that memory is still there.
+ *
+ * What does not change from call to call is spooled once, as state for
+ * the records after it: a thread's name (BPF_REC_THREAD) and the object
+ * behind an fd (BPF_REC_FDOBJ).  A render context per spool keeps it.
  */
 #ifndef BPFSPY_BPF_RECORD_H
 #define BPFSPY_BPF_RECORD_H
@@ -18,6 +22,18 @@
 #include <stdint.h>
 
 #include "bpf_decode.h"
+
+/* Spool record types besides the spool's own SPOOL_JSON (1). */
+enum bpf_rec_type {
+	BPF_REC_CALL = 2,    /* struct bpf_record */
+	BPF_REC_FDOBJ = 3,   /* struct bpf_fd_note: what fd .fd is from now on */
+	BPF_REC_THREAD = 4,  /* struct bpf_rec_thread */
+};
+
+struct bpf_rec_thread {
+	uint32_t tid;
+	char comm[16];
+};
 
 #define BPF_REC_HAVE_POST      0x1
 #define BPF_REC_TAIL_UNREAD    0x2
@@ -37,7 +53,6 @@ struct bpf_record {
 	uint16_t flags;
 	uint16_t blob_used;
 	uint8_t nblobs;
-	char comm[16];
 	/* pre_len bytes, post_len bytes, nblobs struct bpf_blob (unaligned),
 	 * blob_used bytes of captured payload, then with BPF_COMMON_ATTRS in
 	 * cmd_raw the 4th and 5th arguments (u64 address, u32 size) */
@@ -47,17 +62,22 @@ struct bpf_record {
 /* Bytes bpf_record_pack() writes for @c. */
 size_t bpf_record_size(const struct bpf_call *c);
 
-/* Pack @c and its envelope into @dst (bpf_record_size() bytes). */
+/* Pack @c and its envelope into @dst (bpf_record_size() bytes).  The
+ * envelope's comm and @c's fd notes are not packed: they are state. */
 void bpf_record_pack(void *dst, const struct bpf_call *c,
 		     const struct bpf_event_env *env);
 
-/* Render a packed record (@len bytes) as one event line, without the
- * newline.  Returns -1 when the record is malformed. */
-int bpf_record_render(struct jsonw *w, const void *rec, size_t len,
-		      const struct decode_opts *o);
+/* State for rendering one spool's records. */
+struct bpf_render_ctx;
+struct bpf_render_ctx *bpf_render_ctx_new(void);
+void bpf_render_ctx_free(struct bpf_render_ctx *x);
+/* Forget all state: a new spool (another process) begins. */
+void bpf_render_ctx_reset(void *x);
 
-/* The same as a spool_render_fn (spool.h): the line in @out, its length
- * returned (more than @cap: retry with a larger buffer), 0 if malformed. */
-size_t bpf_record_render_line(const void *rec, size_t len, char *out, size_t cap);
+/* Render or absorb one record of @type: the line's length (over @cap: call
+ * again with more room), 0 for a state record, (size_t)-1 if malformed.
+ * The signature of struct spool_renderer's render. */
+size_t bpf_render_ctx_record(void *x, uint32_t type, const void *rec, size_t len,
+			     char *out, size_t cap);
 
 #endif

@@ -68,6 +68,7 @@ static __thread pid_t t_tid;
 static __thread bool t_creating;  /* this thread is creating the spool */
 static uint32_t possible_cpus;    /* for per-CPU map values */
 static uint32_t count_possible_cpus(void);
+static void spool_fdobj_replay(void);
 static __thread char t_comm[16];
 
 static long resolve_syscall(long n, long a, long b, long c, long d, long e, long f);
@@ -258,6 +259,7 @@ static bool spool_ready(void)
 	}
 	t_creating = false;
 	__atomic_store_n(&g.state, SP_READY, __ATOMIC_RELEASE);
+	spool_fdobj_replay();
 	return true;
 }
 
@@ -270,18 +272,30 @@ static int open_output(void)
 
 /* Spools left by images that are gone (exec, _exit, kill): drain them so
  * their events precede ours. */
+/* Drains run in the constructor and destructor, never on the event path:
+ * the render context (~160 KiB) may come from malloc. */
+static bool renderer_open(struct spool_renderer *r)
+{
+	r->ctx = bpf_render_ctx_new();
+	r->begin_file = bpf_render_ctx_reset;
+	r->render = bpf_render_ctx_record;
+	return r->ctx != NULL;
+}
+
 static void drain_leftovers(void)
 {
 	struct drain_stats st = { 0 };
+	struct spool_renderer r;
 	int out;
 
-	if (!g.output[0] || access(g.spool_dir, F_OK) != 0)
+	if (!g.output[0] || access(g.spool_dir, F_OK) != 0 || !renderer_open(&r))
 		return;
 	out = open_output();
-	if (out < 0)
-		return;
-	spool_drain_dir(g.spool_dir, out, NULL, bpf_record_render_line, &st);
-	close(out);
+	if (out >= 0) {
+		spool_drain_dir(g.spool_dir, out, NULL, &r, &st);
+		close(out);
+	}
+	bpf_render_ctx_free(r.ctx);
 }
 
 /* Events that found no room (disk full, spool exhausted) are not silently
@@ -307,18 +321,22 @@ static void report_lost(int out)
 __attribute__((destructor)) static void bpfspy_fini(void)
 {
 	struct drain_stats st = { 0 };
+	struct spool_renderer r;
 	int out;
 
 	if (!g.enabled || !g.output[0] ||
-	    __atomic_load_n(&g.state, __ATOMIC_ACQUIRE) != SP_READY)
+	    __atomic_load_n(&g.state, __ATOMIC_ACQUIRE) != SP_READY || !renderer_open(&r))
 		return;
 	out = open_output();
-	if (out < 0)
+	if (out < 0) {
+		bpf_render_ctx_free(r.ctx);
 		return;
-	spool_drain_dir(g.spool_dir, out, g.spool.path, bpf_record_render_line, &st);
-	spool_drain_own(&g.spool, out, bpf_record_render_line, &st);
+	}
+	spool_drain_dir(g.spool_dir, out, g.spool.path, &r, &st);
+	spool_drain_own(&g.spool, out, &r, &st);
 	report_lost(out);
 	close(out);
+	bpf_render_ctx_free(r.ctx);
 	rmdir(g.spool_dir);   /* only succeeds when empty */
 }
 
@@ -420,89 +438,202 @@ __attribute__((constructor)) static void bpfspy_init(void)
 	g.enabled = true;
 }
 
-/* ---- map sizes per fd, so keys and values can be captured --------------- */
+/* ---- the objects behind fds: for payload sizes and fd notes ------------ */
 
-#define FDMETA_MAX 4096
-enum { META_UNKNOWN, META_MAP, META_NOT_MAP };
+#define FDOBJ_MAX 4096
+enum { FD_UNLEARNED, FD_BPF, FD_NOT_BPF };
 
-/* Written by whichever thread learns it; a racing reader at worst sees
- * sizes of the fd's previous map, and reads stay fault-safe anyway. */
-static struct fdmeta {
-	uint32_t state, map_type, key_size, value_size;
-} fdmeta[FDMETA_MAX];
-static void fdmeta_set(long fd, uint32_t state, uint32_t type, uint32_t key, uint32_t value)
-{
-	if (fd < 0 || fd >= FDMETA_MAX)
-		return;
-	__atomic_store_n(&fdmeta[fd].state, META_UNKNOWN, __ATOMIC_RELAXED);
-	fdmeta[fd].map_type = type;
-	fdmeta[fd].key_size = key;
-	fdmeta[fd].value_size = value;
-	__atomic_store_n(&fdmeta[fd].state, state, __ATOMIC_RELEASE);
-}
+/*
+ * Learned when an fd-returning call succeeds (type and name from attr, id
+ * from fdinfo) or, for fds we did not see made (OBJ_GET, inherited,
+ * dup'd), from /proc/self/fdinfo on first use.  Written by whichever
+ * thread learns it: a racing reader at worst sees the fd's previous
+ * object, and every read stays fault-safe anyway.  The shim makes no bpf
+ * calls of its own, so strace, BPF LSMs and the program's own tracers see
+ * only the program's.
+ */
+static struct fdobj {
+	uint32_t state;
+	struct bpf_fd_note note;
+	uint32_t key_size, value_size;   /* maps */
+} fdobj[FDOBJ_MAX];
 
-/* Value of "key:\t123" in /proc fdinfo text, or -1. */
+/* Value of "key:\t123" at the start of a line of fdinfo text, or -1. */
 static long fdinfo_field(const char *text, const char *key)
 {
-	const char *p = strstr(text, key);
+	const char *p = text;
+	size_t k = strlen(key);
 
-	if (!p || (p != text && p[-1] != '\n'))
+	while ((p = strstr(p, key))) {
+		if (p == text || p[-1] == '\n')
+			break;
+		p += k;
+	}
+	if (!p)
 		return -1;
-	p += strlen(key);
+	p += k;
 	while (*p == ' ' || *p == '\t')
 		p++;
 	return (*p >= '0' && *p <= '9') ? strtol(p, NULL, 10) : -1;
 }
 
-/* A map fd we did not see created (OBJ_GET, GET_FD_BY_ID, inherited):
- * read its sizes from /proc/self/fdinfo, once.  Not a BPF_OBJ_GET_INFO_BY_FD
- * of our own: the shim makes no bpf calls, so strace, BPF LSMs and the
- * program's own tracers see only the program's. */
+/* Link fdinfo names its type in words: "link_type:\traw_tracepoint". */
+static long fdinfo_link_type(const char *text)
+{
+	const char *p = strstr(text, "link_type:");
+	char name[64] = "BPF_LINK_TYPE_";
+	size_t n = 14;
+
+	if (!p)
+		return -1;
+	for (p += 10; *p == ' ' || *p == '\t'; p++)
+		;
+	for (; *p && *p != '\n' && n < sizeof(name) - 1; p++)
+		name[n++] = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
+	name[n] = 0;
+	return xlat_value(&xlat_bpf_link_type, name);
+}
+
+static void fdobj_from_fdinfo(int fd, struct fdobj *o)
+{
+	char path[48] = "/proc/self/fdinfo/", text[1536];
+	size_t n;
+	long v;
+
+	path[18 + fmt_u64(path + 18, (uint64_t)fd)] = 0;
+	n = read_small_file(path, text, sizeof(text) - 1);
+	text[n] = 0;
+	if (strstr(text, "link_type:")) {
+		o->note.kind = OBJ_LINK;
+		v = fdinfo_link_type(text);
+		o->note.has_type = v >= 0;
+		o->note.type = v >= 0 ? (uint16_t)v : 0;
+		v = fdinfo_field(text, "link_id:");
+	} else if ((v = fdinfo_field(text, "map_type:")) >= 0) {
+		o->note.kind = OBJ_MAP;
+		o->note.has_type = 1;
+		o->note.type = (uint16_t)v;
+		o->key_size = (uint32_t)fdinfo_field(text, "key_size:");
+		o->value_size = (uint32_t)fdinfo_field(text, "value_size:");
+		v = fdinfo_field(text, "map_id:");
+	} else if ((v = fdinfo_field(text, "prog_type:")) >= 0) {
+		o->note.kind = OBJ_PROG;
+		o->note.has_type = 1;
+		o->note.type = (uint16_t)v;
+		v = fdinfo_field(text, "prog_id:");
+	} else if ((v = fdinfo_field(text, "btf_id:")) >= 0) {
+		o->note.kind = OBJ_BTF;
+	} else if (strstr(text, "allowed_cmds:")) {
+		o->note.kind = OBJ_TOKEN;
+		v = -1;
+	} else {
+		o->note.kind = OBJ_UNKNOWN;
+		v = -1;
+	}
+	o->note.id = v > 0 ? (uint32_t)v : 0;
+}
+
+/* Tell the spool what fd @fd is from now on: packed events name their
+ * objects from these records when rendered. */
+static void spool_fdobj(int fd, const struct bpf_fd_note *note)
+{
+	struct bpf_fd_note *p;
+
+	if (__atomic_load_n(&g.state, __ATOMIC_ACQUIRE) != SP_READY)
+		return;
+	p = spool_begin(&g.spool, sizeof(*p));
+	if (!p)
+		return;
+	*p = *note;
+	p->fd = fd;
+	spool_commit(p, BPF_REC_FDOBJ, sizeof(*p));
+}
+
+static void fdobj_publish(long fd, const struct fdobj *o, uint32_t state)
+{
+	__atomic_store_n(&fdobj[fd].state, FD_UNLEARNED, __ATOMIC_RELAXED);
+	fdobj[fd].note = o->note;
+	fdobj[fd].key_size = o->key_size;
+	fdobj[fd].value_size = o->value_size;
+	__atomic_store_n(&fdobj[fd].state, state, __ATOMIC_RELEASE);
+	spool_fdobj((int)fd, &o->note);
+}
+
+/* A new spool (after fork) starts with what the process already knows. */
+static void spool_fdobj_replay(void)
+{
+	int fd;
+
+	for (fd = 0; fd < FDOBJ_MAX; fd++)
+		if (__atomic_load_n(&fdobj[fd].state, __ATOMIC_ACQUIRE) == FD_BPF)
+			spool_fdobj(fd, &fdobj[fd].note);
+}
+
+/* What fd @fd is, learning it from fdinfo the first time. */
+static const struct fdobj *fdobj_get(int fd)
+{
+	struct fdobj o = { 0 };
+
+	if (fd < 0 || fd >= FDOBJ_MAX)
+		return NULL;
+	if (__atomic_load_n(&fdobj[fd].state, __ATOMIC_ACQUIRE) == FD_UNLEARNED) {
+		fdobj_from_fdinfo(fd, &o);
+		fdobj_publish(fd, &o, o.note.kind == OBJ_UNKNOWN ? FD_NOT_BPF : FD_BPF);
+	}
+	return &fdobj[fd];
+}
+
 static bool fdmeta_get(int fd, struct bpf_map_meta *m)
 {
-	char path[48] = "/proc/self/fdinfo/", text[1024];
-	long type, key, value;
-	uint32_t st;
-	size_t n;
+	const struct fdobj *o = fdobj_get(fd);
 
-	if (fd < 0 || fd >= FDMETA_MAX)
+	if (!o || o->state != FD_BPF || o->note.kind != OBJ_MAP)
 		return false;
-	st = __atomic_load_n(&fdmeta[fd].state, __ATOMIC_ACQUIRE);
-	if (st == META_UNKNOWN) {
-		path[18 + fmt_u64(path + 18, (uint64_t)fd)] = 0;
-		n = read_small_file(path, text, sizeof(text) - 1);
-		text[n] = 0;
-		type = fdinfo_field(text, "map_type:");
-		key = fdinfo_field(text, "key_size:");
-		value = fdinfo_field(text, "value_size:");
-		if (type < 0 || key < 0 || value < 0) {
-			fdmeta_set(fd, META_NOT_MAP, 0, 0, 0);
-			return false;
-		}
-		fdmeta_set(fd, META_MAP, (uint32_t)type, (uint32_t)key, (uint32_t)value);
-		st = META_MAP;
-	}
-	if (st != META_MAP)
-		return false;
-	m->map_type = fdmeta[fd].map_type;
-	m->key_size = fdmeta[fd].key_size;
-	m->value_size = fdmeta[fd].value_size;
+	m->map_type = o->note.type;
+	m->key_size = o->key_size;
+	m->value_size = o->value_size;
 	m->possible_cpus = possible_cpus;
 	return true;
 }
 
-/* An fd-returning command succeeded: the number now means this object. */
-static void fdmeta_note_result(const struct bpf_call *c)
+/* An fd-returning command succeeded: the number now means this object.
+ * What attr says (type, name, sizes) is kept; fdinfo adds the id. */
+static void fdobj_note_result(const struct bpf_call *c)
 {
 	const struct bpf_cmd_desc *d = bpf_cmd_desc(c->cmd);
+	struct fdobj o = { 0 };
+	char name[16] = "";
 
-	if (!d || d->ret != RET_FD || c->ret < 0)
+	if (!d || d->ret != RET_FD || c->ret < 0 || c->ret >= FDOBJ_MAX)
 		return;
-	if (c->cmd == 0 /* MAP_CREATE */ && bpf_attr_has(c, 0, 12))
-		fdmeta_set(c->ret, META_MAP, (uint32_t)bpf_attr_get(c, 0, 4),
-			   (uint32_t)bpf_attr_get(c, 4, 4), (uint32_t)bpf_attr_get(c, 8, 4));
-	else
-		fdmeta_set(c->ret, META_UNKNOWN, 0, 0, 0);
+	fdobj_from_fdinfo((int)c->ret, &o);
+	if (c->cmd == 0 /* MAP_CREATE */ && bpf_attr_has(c, 0, 12)) {
+		o.key_size = (uint32_t)bpf_attr_get(c, 4, 4);
+		o.value_size = (uint32_t)bpf_attr_get(c, 8, 4);
+		if (bpf_attr_has(c, 28, 16))
+			memcpy(name, c->pre + 28, 16);
+	} else if (c->cmd == 5 /* PROG_LOAD */ && bpf_attr_has(c, 48, 16)) {
+		memcpy(name, c->pre + 48, 16);
+	}
+	memcpy(o.note.name, name, sizeof(name));
+	fdobj_publish(c->ret, &o, o.note.kind == OBJ_UNKNOWN ? FD_NOT_BPF : FD_BPF);
+}
+
+/* Notes on the objects behind the fds @c mentions. */
+static void capture_fd_notes(struct bpf_call *c)
+{
+	int32_t fds[BPF_FD_NOTES];
+	unsigned n = bpf_call_fds(c, fds, BPF_FD_NOTES), i;
+
+	c->nnotes = 0;
+	for (i = 0; i < n; i++) {
+		const struct fdobj *o = fdobj_get(fds[i]);
+
+		if (!o || o->state != FD_BPF)
+			continue;
+		c->notes[c->nnotes] = o->note;
+		c->notes[c->nnotes++].fd = fds[i];
+	}
 }
 
 /* "0-1,4-7" -> 6, as the kernel lists possible CPUs. */
@@ -564,14 +695,24 @@ static void capture_payload(struct bpf_call *c)
 
 /* ---- the event path --------------------------------------------------------- */
 
+/* A thread's first bpf call: learn its tid and name, and spool them once
+ * for the packed events that follow. */
 static void thread_identity(void)
 {
+	struct bpf_rec_thread *r;
+
 	if (t_tid)
 		return;
 	t_tid = (pid_t)syscall(SYS_gettid);
 	if (prctl(PR_GET_NAME, t_comm) != 0)
 		t_comm[0] = 0;
 	t_comm[15] = 0;
+	r = spool_begin(&g.spool, sizeof(*r));
+	if (!r)
+		return;
+	r->tid = (uint32_t)t_tid;
+	memcpy(r->comm, t_comm, sizeof(r->comm));
+	spool_commit(r, BPF_REC_THREAD, sizeof(*r));
 }
 
 /* Bytes of attr past what we snapshot: find the first nonzero one, as the
@@ -610,7 +751,7 @@ static void commit_packed(const struct bpf_call *c, const struct bpf_event_env *
 	if (!p)
 		return;
 	bpf_record_pack(p, c, env);
-	spool_commit(p, SPOOL_BPF, n);
+	spool_commit(p, BPF_REC_CALL, n);
 }
 
 static void commit_json(const char *line, size_t n)
@@ -652,7 +793,7 @@ static void commit_large(const struct bpf_call *c, const struct bpf_event_env *e
 	__atomic_add_fetch(&g.spool.lost, 1, __ATOMIC_RELAXED);
 }
 
-static void record(const struct bpf_call *c, uint64_t start, uint64_t dur)
+static void record(struct bpf_call *c, uint64_t start, uint64_t dur)
 {
 	struct bpf_event_env env = {
 		.seq = __atomic_add_fetch(&g.seq, 1, __ATOMIC_RELAXED),
@@ -666,9 +807,10 @@ static void record(const struct bpf_call *c, uint64_t start, uint64_t dur)
 	struct jsonw w;
 
 	if (bpf_cmd_offline_ok(c->cmd)) {
-		commit_packed(c, &env);
+		commit_packed(c, &env);  /* fd notes come from BPF_REC_FDOBJ */
 		return;
 	}
+	capture_fd_notes(c);
 	jw_init(&w, buf, sizeof(buf));
 	bpf_render_event(&w, &env, c, &g.opts);
 	if (!jw_overflowed(&w)) {
@@ -719,7 +861,7 @@ long bpfspy_bpf_syscall(long nr, long cmd, long attr, long size, long a4, long a
 		c.post_len = (uint32_t)mem_read(c.post, c.attr_addr, c.pre_len, NULL);
 		c.have_post = true;
 	}
-	fdmeta_note_result(&c);
+	fdobj_note_result(&c);
 	capture_payload(&c);
 	record(&c, start, end - start);
 	errno = saved;

@@ -175,7 +175,7 @@ lost:
 	return NULL;
 }
 
-void spool_commit(void *payload, enum spool_rec_type type, size_t payload_len)
+void spool_commit(void *payload, uint32_t type, size_t payload_len)
 {
 	struct spool_rec_hdr *h = (struct spool_rec_hdr *)payload - 1;
 
@@ -253,16 +253,19 @@ static void emit_json(struct outbuf *o, const char *p, size_t n)
 	o->len += n + 1;
 }
 
-static bool emit_rendered(struct outbuf *o, const void *p, size_t n, spool_render_fn render)
+static bool emit_rendered(struct outbuf *o, uint32_t type, const void *p, size_t n,
+			  const struct spool_renderer *r)
 {
 	size_t want = 4096, got;
 
 	for (;;) {
 		if (!out_room(o, want + 1))
 			return false;
-		got = render(p, n, o->buf + o->len, o->cap - o->len - 1);
-		if (!got)
+		got = r->render(r->ctx, type, p, n, o->buf + o->len, o->cap - o->len - 1);
+		if (got == SPOOL_RENDER_BAD)
 			return false;
+		if (!got)
+			return true;   /* state only: no line */
 		if (got <= o->cap - o->len - 1)
 			break;
 		want = got;
@@ -282,7 +285,7 @@ static bool all_zero(const char *p, size_t n)
 
 /* Emit every complete record of @p[0..size); skip zeros (space never
  * written), count runs of anything else as one torn record each. */
-static int copy_records(const char *p, size_t size, int out, spool_render_fn render,
+static int copy_records(const char *p, size_t size, int out, const struct spool_renderer *r,
 			struct drain_stats *st)
 {
 	struct outbuf o = { .fd = out, .cap = 1 << 20 };
@@ -293,6 +296,8 @@ static int copy_records(const char *p, size_t size, int out, spool_render_fn ren
 	o.buf = malloc(o.cap);
 	if (!o.buf)
 		return -ENOMEM;
+	if (r && r->begin_file)
+		r->begin_file(r->ctx);
 	while (off + hsz <= size) {
 		const struct spool_rec_hdr *h = (const void *)(p + off);
 
@@ -305,8 +310,7 @@ static int copy_records(const char *p, size_t size, int out, spool_render_fn ren
 			garbage = false;
 			if (h->type == SPOOL_JSON)
 				emit_json(&o, pay, h->len);
-			else if (h->type != SPOOL_BPF || !render ||
-				 !emit_rendered(&o, pay, h->len, render))
+			else if (!r || !emit_rendered(&o, h->type, pay, h->len, r))
 				st->bad++;
 			st->lines++;
 			st->bytes += h->len;
@@ -325,12 +329,12 @@ static int copy_records(const char *p, size_t size, int out, spool_render_fn ren
 }
 
 /* Drain an open spool whose exclusive lock we hold. */
-static int drain_fd(int fd, const char *path, int out_fd, spool_render_fn render,
+static int drain_fd(int fd, const char *path, int out_fd, const struct spool_renderer *r,
 		    struct drain_stats *st)
 {
 	struct stat sb, pb;
 	char *p;
-	int r = 0;
+	int rc = 0;
 
 	/* Someone else drained and removed it while we waited. */
 	if (fstat(fd, &sb) != 0 || stat(path, &pb) != 0 || sb.st_ino != pb.st_ino ||
@@ -341,21 +345,21 @@ static int drain_fd(int fd, const char *path, int out_fd, spool_render_fn render
 		if (p == MAP_FAILED)
 			return -errno;
 		flock(out_fd, LOCK_EX);
-		r = copy_records(p, (size_t)sb.st_size, out_fd, render, st);
+		rc = copy_records(p, (size_t)sb.st_size, out_fd, r, st);
 		flock(out_fd, LOCK_UN);
 		munmap(p, (size_t)sb.st_size);
 	}
-	if (r == 0) {
+	if (rc == 0) {
 		unlink(path);
 		st->files++;
 	}
-	return r;
+	return rc;
 }
 
-int spool_drain_file(const char *path, int out_fd, spool_render_fn render,
+int spool_drain_file(const char *path, int out_fd, const struct spool_renderer *r,
 		     struct drain_stats *st)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC), r;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rc;
 
 	if (fd < 0)
 		return -errno;
@@ -363,18 +367,18 @@ int spool_drain_file(const char *path, int out_fd, spool_render_fn render,
 		close(fd);
 		return -EBUSY;   /* its writer is alive */
 	}
-	r = drain_fd(fd, path, out_fd, render, st);
+	rc = drain_fd(fd, path, out_fd, r, st);
 	close(fd);
-	return r;
+	return rc;
 }
 
-int spool_drain_own(struct spool *s, int out_fd, spool_render_fn render,
+int spool_drain_own(struct spool *s, int out_fd, const struct spool_renderer *r,
 		    struct drain_stats *st)
 {
 	if (s->fd < 0)
 		return -EBADF;
 	flock(s->fd, LOCK_EX);   /* convert our shared lock */
-	return drain_fd(s->fd, s->path, out_fd, render, st);
+	return drain_fd(s->fd, s->path, out_fd, r, st);
 }
 
 static int by_name(const void *a, const void *b)
@@ -383,13 +387,13 @@ static int by_name(const void *a, const void *b)
 }
 
 int spool_drain_dir(const char *dir, int out_fd, const char *own_path,
-		    spool_render_fn render, struct drain_stats *st)
+		    const struct spool_renderer *r, struct drain_stats *st)
 {
 	char **names = NULL, path[4096];
 	size_t n = 0, cap = 0, i;
 	struct dirent *de;
 	DIR *d = opendir(dir);
-	int r = 0;
+	int rc = 0;
 
 	if (!d)
 		return -errno;
@@ -418,10 +422,10 @@ int spool_drain_dir(const char *dir, int out_fd, const char *own_path,
 		free(names[i]);
 		if (own_path && !strcmp(path, own_path))
 			continue;   /* the caller drains its own separately */
-		e = spool_drain_file(path, out_fd, render, st);
-		if (e && e != -EBUSY && e != -ENOENT && !r)
-			r = e;
+		e = spool_drain_file(path, out_fd, r, st);
+		if (e && e != -EBUSY && e != -ENOENT && !rc)
+			rc = e;
 	}
 	free(names);
-	return r;
+	return rc;
 }

@@ -43,9 +43,10 @@ struct spool {
  * @fd_floor. */
 int spool_create(struct spool *s, const char *dir, int fd_floor);
 
+/* Record types: SPOOL_JSON lines are copied as they are; every other
+ * type belongs to the renderer (struct spool_renderer). */
 enum spool_rec_type {
 	SPOOL_JSON = 1,  /* payload: one JSON line, no newline */
-	SPOOL_BPF = 2,   /* payload: struct bpf_record */
 };
 
 /* Reserve room for a record with @payload bytes and return where the
@@ -54,7 +55,7 @@ enum spool_rec_type {
 void *spool_begin(struct spool *s, size_t payload);
 
 /* Publish the record whose payload spool_begin() returned. */
-void spool_commit(void *payload, enum spool_rec_type type, size_t payload_len);
+void spool_commit(void *payload, uint32_t type, size_t payload_len);
 
 /* Forget a spool inherited across fork without touching the parent's file. */
 void spool_forget(struct spool *s);
@@ -63,27 +64,35 @@ struct drain_stats {
 	uint64_t lines, torn, bytes, files, bad;
 };
 
-/* Renders a SPOOL_BPF payload into @out as one JSON line without the
- * newline.  Returns the length the line needs: when that exceeds @cap the
- * drainer retries with a larger buffer.  Returns 0 for a malformed
- * payload (counted in drain_stats.bad). */
-typedef size_t (*spool_render_fn)(const void *payload, size_t len, char *out,
-				  size_t cap);
+#define SPOOL_RENDER_BAD ((size_t)-1)
+
+/* Turns the records that are not SPOOL_JSON into lines.  A spool is one
+ * process's: records may carry state (a thread's name, what an fd is) for
+ * the records after them, so the renderer starts afresh with each file. */
+struct spool_renderer {
+	void (*begin_file)(void *ctx);
+	/* One JSON line without the newline into @out; returns the length it
+	 * needs (over @cap: called again with more room), 0 for a record
+	 * that only updates state, SPOOL_RENDER_BAD for a malformed one. */
+	size_t (*render)(void *ctx, uint32_t type, const void *payload, size_t len,
+			 char *out, size_t cap);
+	void *ctx;
+};
 
 /* Append the complete lines of the spool file @path to @out_fd (taking
  * flock(LOCK_EX) on @out_fd meanwhile), then unlink it.  Returns 0 or
  * -errno. */
-int spool_drain_file(const char *path, int out_fd, spool_render_fn render,
+int spool_drain_file(const char *path, int out_fd, const struct spool_renderer *r,
 		     struct drain_stats *st);
 
 /* Drain the caller's own spool (at exit).  Returns 0 or -errno. */
-int spool_drain_own(struct spool *s, int out_fd, spool_render_fn render,
+int spool_drain_own(struct spool *s, int out_fd, const struct spool_renderer *r,
 		    struct drain_stats *st);
 
 /* Drain every spool in @dir whose writer is gone (its lock is free), in
  * creation order.  With @own_path set, that spool is drained too (the
  * caller is its writer and is exiting).  Returns 0 or -errno. */
 int spool_drain_dir(const char *dir, int out_fd, const char *own_path,
-		    spool_render_fn render, struct drain_stats *st);
+		    const struct spool_renderer *r, struct drain_stats *st);
 
 #endif

@@ -257,6 +257,7 @@ int cmd_run(int argc, char **argv)
 	struct run_opts o = { 0 };
 	char shim[PATH_MAX], trace[PATH_MAX], spool_dir[PATH_MAX - 64];
 	struct drain_stats st = { 0 };
+	struct spool_renderer renderer;
 	const char *base;
 	int first, out_fd, status, err;
 
@@ -309,7 +310,11 @@ int cmd_run(int argc, char **argv)
 
 	/* Spools of processes that could not drain themselves: _exit,
 	 * fatal signals, exec'd images without the shim. */
-	err = spool_drain_dir(spool_dir, out_fd, NULL, bpf_record_render_line, &st);
+	renderer.ctx = bpf_render_ctx_new();
+	renderer.begin_file = bpf_render_ctx_reset;
+	renderer.render = bpf_render_ctx_record;
+	err = renderer.ctx ? spool_drain_dir(spool_dir, out_fd, NULL, &renderer, &st) : -ENOMEM;
+	bpf_render_ctx_free(renderer.ctx);
 	if (err && err != -ENOENT)
 		die_msg("some spooled events could not be gathered from %s: %s",
 			spool_dir, strerror(-err));

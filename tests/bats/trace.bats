@@ -377,3 +377,34 @@ setup() {
 	# The loader's probes and its program are different programs.
 	[ "$(tc get "$T/a.jsonl" attr.insns_digest cmd=BPF_PROG_LOAD | sort -u | wc -l)" -ge 2 ]
 }
+
+@test "fds: fd fields and returned fds name the object behind them" {
+	[ -x "$LOADER" ] || skip "examples/minimal_loader was not built"
+	run --separate-stderr "$BPFSPY" run -o "$TRACE" -- "$LOADER" "$BPF_OBJ"
+	expect_eq "$status" 0
+	local fd
+	# MAP_CREATE of "counts" returns an fd named as that map, with its id.
+	fd=$(tc get "$TRACE" ret cmd=BPF_MAP_CREATE attr.map_name=counts)
+	expect_eq "$(tc get "$TRACE" "fds.$fd.kind" cmd=BPF_MAP_CREATE attr.map_name=counts)" map "kind"
+	expect_eq "$(tc get "$TRACE" "fds.$fd.name" cmd=BPF_MAP_CREATE attr.map_name=counts)" counts "name"
+	expect_match "$(tc get "$TRACE" "fds.$fd.id" cmd=BPF_MAP_CREATE attr.map_name=counts)" '^[1-9][0-9]*$' "id"
+	# Lookups on that fd (packed events, rendered at drain) say the same.
+	expect_eq "$(tc get "$TRACE" "fds.$fd.name" cmd=BPF_MAP_LOOKUP_ELEM attr.map_fd="$fd")" counts \
+		"lookup's map"
+	# The attach: the program by name, the link it returned by type.
+	local prog link
+	prog=$(tc get "$TRACE" attr.prog_fd cmd=BPF_RAW_TRACEPOINT_OPEN)
+	link=$(tc get "$TRACE" ret cmd=BPF_RAW_TRACEPOINT_OPEN)
+	expect_eq "$(tc get "$TRACE" "fds.$prog.name" cmd=BPF_RAW_TRACEPOINT_OPEN)" count_syscalls "attached prog"
+	expect_eq "$(tc get "$TRACE" "fds.$link.type" cmd=BPF_RAW_TRACEPOINT_OPEN)" \
+		BPF_LINK_TYPE_RAW_TRACEPOINT "returned link"
+}
+
+@test "fds: a forked child's events name fds the parent learned before fork" {
+	run --separate-stderr "$BPFSPY" run -o "$TRACE" -- "$EXERCISER" fork
+	expect_eq "$status" 0
+	local child=${output#*child=} fd
+	fd=$(tc get "$TRACE" ret cmd=BPF_MAP_CREATE)
+	expect_eq "$(tc count "$TRACE" pid="$child" cmd=BPF_MAP_LOOKUP_ELEM "fds.$fd.name=exerciser")" 3 \
+		"child lookups naming the parent's map"
+}

@@ -36,6 +36,24 @@ static void random_call(struct bpf_call *c, uint32_t cmd, uint32_t size, unsigne
 	c->err = c->ret < 0 ? 22 : 0;
 }
 
+/* Render @c the drain's way: a fresh context that has seen the thread's
+ * record, then the packed call.  Returns the line's length. */
+static size_t render_packed(const struct bpf_call *c, const struct bpf_event_env *env,
+			    char *out, size_t cap)
+{
+	static char packed[65536];
+	static struct bpf_render_ctx *x;
+	struct bpf_rec_thread t = { .tid = env->tid };
+
+	if (!x)
+		x = bpf_render_ctx_new();
+	bpf_render_ctx_reset(x);
+	memcpy(t.comm, env->comm, sizeof(t.comm));
+	bpf_render_ctx_record(x, BPF_REC_THREAD, &t, sizeof(t), out, cap);
+	bpf_record_pack(packed, c, env);
+	return bpf_render_ctx_record(x, BPF_REC_CALL, packed, bpf_record_size(c), out, cap);
+}
+
 static size_t render_direct(const struct bpf_call *c, const struct bpf_event_env *env,
 			    bool offline, char *out, size_t cap)
 {
@@ -54,6 +72,7 @@ static size_t render_direct(const struct bpf_call *c, const struct bpf_event_env
 static void test_round_trip(void)
 {
 	static char live[65536], packed[65536], rendered[65536];
+	struct bpf_render_ctx *x = bpf_render_ctx_new();
 	static const uint32_t sizes[] = { 0, 8, 32, 168, 4096 };
 	struct bpf_event_env env = { 7, 1795316856787205678ull, 1234, 42, 43, "comm-of-sixteen!" };
 	unsigned offline_ok = 0, mismatches = 0, offline_diff = 0, cmd, si, seed;
@@ -65,16 +84,14 @@ static void test_round_trip(void)
 		offline_ok++;
 		for (si = 0; si < sizeof(sizes) / sizeof(sizes[0]); si++) {
 			for (seed = 1; seed <= 20; seed++) {
-				size_t a, b, n;
+				size_t a, b;
 
 				random_call(&c, cmd, sizes[si], seed * 131 + cmd);
 				a = render_direct(&c, &env, false, live, sizeof(live));
 				b = render_direct(&c, &env, true, rendered, sizeof(rendered));
 				if (a != b || memcmp(live, rendered, a))
 					offline_diff++;
-				n = bpf_record_size(&c);
-				bpf_record_pack(packed, &c, &env);
-				b = bpf_record_render_line(packed, n, rendered, sizeof(rendered));
+				b = render_packed(&c, &env, rendered, sizeof(rendered));
 				if (a != b || memcmp(live, rendered, a))
 					mismatches++;
 			}
@@ -87,15 +104,17 @@ static void test_round_trip(void)
 	       "MAP_LOOKUP_ELEM and PROG_GET_NEXT_ID are spooled packed");
 	tap_ok(offline_diff == 0, "offline rendering reads no caller memory (%u differ)", offline_diff);
 	tap_ok(mismatches == 0, "packed then rendered == rendered live (%u differ)", mismatches);
-	tap_ok(bpf_record_render_line(packed, 10, rendered, sizeof(rendered)) == 0,
-	       "a truncated record is refused");
+	bpf_record_pack(packed, &c, &env);
+	tap_ok(bpf_render_ctx_record(x, BPF_REC_CALL, packed, 10, rendered, sizeof(rendered)) ==
+	       (size_t)-1, "a truncated record is refused");
+	bpf_render_ctx_free(x);
 }
 
 /* Captured payload travels in the record: key, a per-CPU value (two
  * 8-byte slots) and an unreadable next key read back the same. */
 static void test_blob_round_trip(void)
 {
-	static char live[8192], rendered[8192], packed[8192];
+	static char live[8192], rendered[8192];
 	struct bpf_event_env env = { 9, 10, 11, 12, 13, "blobs" };
 	struct bpf_call c;
 	size_t a, b;
@@ -114,8 +133,7 @@ static void test_blob_round_trip(void)
 	c.nblobs = 3;
 	c.blob_used = 20;
 	a = render_direct(&c, &env, false, live, sizeof(live));
-	bpf_record_pack(packed, &c, &env);
-	b = bpf_record_render_line(packed, bpf_record_size(&c), rendered, sizeof(rendered));
+	b = render_packed(&c, &env, rendered, sizeof(rendered));
 	tap_ok(a == b && !memcmp(live, rendered, a), "blobs survive packing");
 	live[a] = 0;
 	tap_ok(strstr(live, "\"key_data\":\"01000000\"") != NULL, "key bytes rendered");
@@ -125,6 +143,48 @@ static void test_blob_round_trip(void)
 	a = render_direct(&c, &env, false, live, sizeof(live));
 	live[a] = 0;
 	tap_ok(strstr(live, "value_data") == NULL, "a blob past the captured bytes is not rendered");
+}
+
+/* Packed events name their fds from the BPF_REC_FDOBJ records spooled
+ * before them, the way the live path names them from the shim's table. */
+static void test_fd_notes_from_state(void)
+{
+	static char live[8192], rendered[8192], packed[8192];
+	struct bpf_event_env env = { 1, 2, 3, 4, 5, "notes" };
+	struct bpf_fd_note note = { .fd = 7, .id = 12, .type = 2, .kind = OBJ_MAP,
+				    .has_type = 1, .name = "counts" };
+	struct bpf_render_ctx *x = bpf_render_ctx_new();
+	struct bpf_rec_thread t = { .tid = 5, .comm = "notes" };
+	struct bpf_call c;
+	size_t a, b;
+
+	random_call(&c, 1 /* LOOKUP */, 32, 9);
+	memset(c.pre, 0, 32);
+	c.pre[0] = 7;                      /* map_fd 7 */
+	c.ret = 0;
+	c.err = 0;
+	c.notes[0] = note;
+	c.nnotes = 1;
+	a = render_direct(&c, &env, false, live, sizeof(live));
+	live[a] = 0;
+	tap_ok(strstr(live, "\"fds\":{\"7\":{\"kind\":\"map\",\"id\":12,"
+			    "\"type\":\"BPF_MAP_TYPE_ARRAY\",\"name\":\"counts\"}}") != NULL,
+	       "live: map_fd 7 is the map counts");
+	bpf_render_ctx_reset(x);
+	bpf_render_ctx_record(x, BPF_REC_THREAD, &t, sizeof(t), rendered, sizeof(rendered));
+	bpf_render_ctx_record(x, BPF_REC_FDOBJ, &note, sizeof(note), rendered, sizeof(rendered));
+	c.nnotes = 0;                      /* packed events carry no notes */
+	bpf_record_pack(packed, &c, &env);
+	b = bpf_render_ctx_record(x, BPF_REC_CALL, packed, bpf_record_size(&c), rendered,
+				  sizeof(rendered));
+	tap_ok(a == b && !memcmp(live, rendered, a), "packed: the same line from the state records");
+	bpf_render_ctx_reset(x);           /* another spool: nothing known */
+	b = bpf_render_ctx_record(x, BPF_REC_CALL, packed, bpf_record_size(&c), rendered,
+				  sizeof(rendered));
+	rendered[b] = 0;
+	tap_ok(!strstr(rendered, "\"fds\"") && strstr(rendered, "\"comm\":\"\""),
+	       "a new spool starts with no fds and no thread names");
+	bpf_render_ctx_free(x);
 }
 
 static char *slurp(const char *path, size_t *n)
@@ -147,6 +207,7 @@ static void test_spool_framing(void)
 	char dir[] = "/tmp/bpfspy-rec-XXXXXX", out[64], *text;
 	struct bpf_event_env env = { 1, 2, 3, 4, 5, "t" };
 	struct drain_stats st = { 0 };
+	struct spool_renderer r;
 	struct spool s;
 	struct bpf_call c;
 	size_t n;
@@ -165,17 +226,21 @@ static void test_spool_framing(void)
 	n = bpf_record_size(&c);
 	p = spool_begin(&s, n);
 	bpf_record_pack(p, &c, &env);
-	spool_commit(p, SPOOL_BPF, n);
+	spool_commit(p, BPF_REC_CALL, n);
 	p = spool_begin(&s, 8);
 	memset(p, 1, 8);
-	spool_commit(p, SPOOL_BPF, 8);          /* too short to be a record */
+	spool_commit(p, BPF_REC_CALL, 8);       /* too short to be a record */
 	p = spool_begin(&s, 7);
 	memcpy(p, "{\"b\":2}", 7);
 	spool_commit(p, SPOOL_JSON, 7);
 
 	snprintf(out, sizeof(out), "%s/out", dir);
 	fd = open(out, O_WRONLY | O_CREAT | O_APPEND, 0600);
-	tap_ok(spool_drain_own(&s, fd, bpf_record_render_line, &st) == 0, "drained");
+	r.ctx = bpf_render_ctx_new();
+	r.begin_file = bpf_render_ctx_reset;
+	r.render = bpf_render_ctx_record;
+	tap_ok(spool_drain_own(&s, fd, &r, &st) == 0, "drained");
+	bpf_render_ctx_free(r.ctx);
 	close(fd);
 	text = slurp(out, &n);
 	tap_ok(n > 31 && !memcmp(text, "{\"a\":1}\n{\"event\":\"bpf\",\"seq\":1,", 31),
@@ -192,6 +257,7 @@ int main(void)
 {
 	test_round_trip();
 	test_blob_round_trip();
+	test_fd_notes_from_state();
 	test_spool_framing();
 	return tap_done();
 }
