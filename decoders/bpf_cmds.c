@@ -380,6 +380,13 @@ static void prog_load_in_extra(struct jsonw *w, const struct bpf_call *c,
 	if (bpf_attr_has(c, 8, 8))
 		render_digest(w, "insns_digest", bpf_attr_get(c, 8, 8),
 			      bpf_attr_get(c, 4, 4) * 8ull, o);
+	if (o->insns && bpf_attr_has(c, 8, 8))
+		render_insns(w, "insns_decoded", bpf_attr_get(c, 8, 8),
+			     (uint32_t)bpf_attr_get(c, 4, 4), o);
+	/* fd_array (120) with fd_array_cnt (148, 6.14+): the fds it holds */
+	if (bpf_attr_has(c, 148, 4))
+		render_fd_array(w, "fd_array_data", bpf_attr_get(c, 120, 8),
+				(uint32_t)bpf_attr_get(c, 148, 4), o);
 }
 
 /* BTF_LOAD: btf_size (16) bytes of BTF at btf (0). */

@@ -17,6 +17,7 @@ void decode_opts_default(struct decode_opts *o)
 	o->str_cap = 4096;
 	o->data_cap = 64;
 	o->no_data = false;
+	o->insns = false;
 }
 
 const struct bpf_cmd_desc *bpf_cmd_desc(uint32_t cmd)

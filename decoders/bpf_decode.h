@@ -120,6 +120,7 @@ struct decode_opts {
 	uint32_t str_cap;    /* C strings read from the caller (default 4096) */
 	uint32_t data_cap;   /* payload bytes per buffer (default 64) */
 	bool no_data;        /* redact payload bytes */
+	bool insns;          /* decode PROG_LOAD's instructions (--insns) */
 	/* Rendering a spooled record after the call: the caller's memory is
 	 * not ours to read any more.  Only commands with
 	 * bpf_cmd_offline_ok() are rendered this way. */
@@ -271,6 +272,12 @@ void render_flags(struct jsonw *w, const char *key, const struct xlat *x,
 		  uint64_t v);
 void render_enum(struct jsonw *w, const char *key, const struct xlat *x,
 		 uint64_t v);
+/* @cnt instructions at @addr, decoded (bpf_insn.c). */
+void render_insns(struct jsonw *w, const char *key, uint64_t addr, uint32_t cnt,
+		  const struct decode_opts *o);
+/* fd_array's first @cnt (at most 64) fds (bpf_insn.c). */
+void render_fd_array(struct jsonw *w, const char *key, uint64_t addr, uint32_t cnt,
+		     const struct decode_opts *o);
 /* "key":"xxh3:<16 hex digits>" of @len bytes at @addr (bpf_digest.c). */
 void render_digest(struct jsonw *w, const char *key, uint64_t addr, uint64_t len,
 		   const struct decode_opts *o);

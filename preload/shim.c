@@ -429,6 +429,7 @@ __attribute__((constructor)) static void bpfspy_init(void)
 	g.opts.str_cap = (uint32_t)env_u32("BPFSPY_STR_BYTES", g.opts.str_cap);
 	g.opts.data_cap = (uint32_t)env_u32("BPFSPY_DATA_BYTES", g.opts.data_cap);
 	g.opts.no_data = env_u32("BPFSPY_NO_DATA", 0) != 0;
+	g.opts.insns = env_u32("BPFSPY_INSNS", 0) != 0;
 	g.fd_floor = pick_fd_floor();
 	possible_cpus = count_possible_cpus();
 	g.pid = getpid();

@@ -35,6 +35,7 @@ static const char run_usage[] =
 	"      --str-bytes N   read at most N bytes of each C string (4096)\n"
 	"      --data-bytes N  keep at most N bytes of each map key or value (64)\n"
 	"      --no-data       record no key or value bytes at all\n"
+	"      --insns         decode each loaded program's instructions\n"
 	"      --spool-dir DIR where processes spool events until they reach the\n"
 	"                      trace (default: /dev/shm when it is tmpfs with 1 GiB\n"
 	"                      free, else $TMPDIR or /tmp)\n"
@@ -48,7 +49,7 @@ struct run_opts {
 	const char *output;     /* NULL: standard error */
 	bool follow;
 	const char *log_bytes, *str_bytes, *data_bytes;
-	bool no_data;
+	bool no_data, insns;
 	const char *spool_base;  /* NULL: choose */
 };
 
@@ -126,6 +127,7 @@ static int parse(int argc, char **argv, struct run_opts *o)
 		{ "spool-dir", required_argument, NULL, 'D' },
 		{ "data-bytes", required_argument, NULL, 'B' },
 		{ "no-data", no_argument, NULL, 'N' },
+		{ "insns", no_argument, NULL, 'I' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -155,6 +157,7 @@ static int parse(int argc, char **argv, struct run_opts *o)
 				o->data_bytes = optarg;
 			break;
 		case 'N': o->no_data = true; break;
+		case 'I': o->insns = true; break;
 		case 'D': o->spool_base = optarg; break;
 		case 'h': fputs(run_usage, stdout); exit(0);
 		default: fputs(run_usage, stderr); return -1;
@@ -193,6 +196,8 @@ static void child_exec(char **prog, const char *shim, const char *trace,
 		setenv("BPFSPY_DATA_BYTES", o->data_bytes, 1);
 	if (o->no_data)
 		setenv("BPFSPY_NO_DATA", "1", 1);
+	if (o->insns)
+		setenv("BPFSPY_INSNS", "1", 1);
 	/* Forked before the parent ignored SIGINT/SIGQUIT: PROGRAM keeps
 	 * the dispositions bpfspy was started with. */
 	execvp(prog[0], prog);

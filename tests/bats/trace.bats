@@ -408,3 +408,30 @@ setup() {
 	expect_eq "$(tc count "$TRACE" pid="$child" cmd=BPF_MAP_LOOKUP_ELEM "fds.$fd.name=exerciser")" 3 \
 		"child lookups naming the parent's map"
 }
+
+@test "--insns: each instruction decoded; ld_imm64 names its map" {
+	run --separate-stderr "$BPFSPY" run --insns -o "$TRACE" -- "$EXERCISER" every
+	expect_eq "$status" 0
+	# "r0 = 0; exit"
+	expect_eq "$(tc get "$TRACE" attr.insns_decoded cmd=BPF_PROG_LOAD)" \
+		'[{"code":"0xb7","class":"ALU64","op":"MOV","src":"K","dst":0,"src_reg":0,"off":0,"imm":0},{"code":"0x95","class":"JMP","op":"EXIT","src":"K","dst":0,"src_reg":0,"off":0,"imm":0}]' \
+		"decoded instructions"
+	# Without --insns, only the digest.
+	run --separate-stderr "$BPFSPY" run -o "$TRACE" -- "$EXERCISER" every
+	expect_eq "$(tc count "$TRACE" attr.insns_decoded)" 0 "events with insns_decoded by default"
+
+	[ -x "$LOADER" ] || skip "examples/minimal_loader was not built"
+	run --separate-stderr "$BPFSPY" run --insns -o "$TRACE" -- "$LOADER" "$BPF_OBJ"
+	expect_eq "$status" 0
+	# The program reads target_pid from .rodata (a map value) and updates
+	# counts and seen (map fds): each ld_imm64 names a map the loader made.
+	local p=(cmd=BPF_PROG_LOAD attr.prog_name=count_syscalls) rodata counts
+	rodata=$(tc get "$TRACE" ret cmd=BPF_MAP_CREATE attr.map_name=minimal.rodata)
+	counts=$(tc get "$TRACE" ret cmd=BPF_MAP_CREATE attr.map_name=counts)
+	tc get "$TRACE" attr.insns_decoded "${p[@]}" >"$T/insns"
+	grep -q "\"pseudo\":\"BPF_PSEUDO_MAP_VALUE\",\"map_fd\":$rodata," "$T/insns"
+	grep -q "\"pseudo\":\"BPF_PSEUDO_MAP_FD\",\"map_fd\":$counts}" "$T/insns"
+	expect_eq "$(grep -o '"code"' "$T/insns" | wc -l)" \
+		"$(( $(tc get "$TRACE" attr.insn_cnt "${p[@]}") - $(grep -o '"imm64"' "$T/insns" | wc -l) ))" \
+		"decoded entries (ld_imm64 takes two slots)"
+}
