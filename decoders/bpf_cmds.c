@@ -15,6 +15,7 @@
 #include <errno.h>
 
 #include "bpf_decode.h"
+#include "bpf_info.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -775,7 +776,8 @@ const struct bpf_cmd_desc bpf_cmd_table[BPF_CMD_COUNT] = {
 	CMD(9, PROG_DETACH, "4.10", prog_attach_fields, 32, RET_ZERO),
 	/* last field test.batch_size ends at 76; the struct is 80 long, and
 	 * its 4 padding bytes must be zero too. */
-	CMD(10, PROG_TEST_RUN, "4.12", prog_test_run_fields, 76, RET_ZERO),
+	CMD(10, PROG_TEST_RUN, "4.12", prog_test_run_fields, 76, RET_ZERO,
+	    .out_extra = prog_test_run_out_extra, .reads_memory = true),
 	CMD(11, PROG_GET_NEXT_ID, "4.13", get_next_id_fields, 8, RET_ZERO),
 	CMD(12, MAP_GET_NEXT_ID, "4.13", get_next_id_fields, 8, RET_ZERO),
 	/* PROG and LINK GET_FD_BY_ID end at the id: nonzero open_flags is
@@ -783,15 +785,17 @@ const struct bpf_cmd_desc bpf_cmd_table[BPF_CMD_COUNT] = {
 	CMD(13, PROG_GET_FD_BY_ID, "4.13", prog_get_fd_by_id_fields, 4, RET_FD),
 	CMD(14, MAP_GET_FD_BY_ID, "4.13", map_get_fd_by_id_fields, 12, RET_FD),
 	CMD(15, OBJ_GET_INFO_BY_FD, "4.13", obj_get_info_by_fd_fields, 16,
-	    RET_ZERO),
-	CMD(16, PROG_QUERY, "4.15", prog_query_fields, 64, RET_ZERO),
+	    RET_ZERO, .out_extra = obj_get_info_out_extra, .reads_memory = true),
+	CMD(16, PROG_QUERY, "4.15", prog_query_fields, 64, RET_ZERO,
+	    .out_extra = prog_query_out_extra, .reads_memory = true),
 	CMD(17, RAW_TRACEPOINT_OPEN, "4.17", raw_tracepoint_open_fields, 24,
 	    RET_FD),
 	CMD(18, BTF_LOAD, "4.18", btf_load_fields, 40, RET_FD,
 	    .in_extra = btf_load_in_extra, .out_extra = btf_load_out_extra,
 	    .reads_memory = true),
 	CMD(19, BTF_GET_FD_BY_ID, "4.18", btf_get_fd_by_id_fields, 16, RET_FD),
-	CMD(20, TASK_FD_QUERY, "4.18", task_fd_query_fields, 48, RET_ZERO),
+	CMD(20, TASK_FD_QUERY, "4.18", task_fd_query_fields, 48, RET_ZERO,
+	    .out_extra = task_fd_query_out_extra, .reads_memory = true),
 	CMD(21, MAP_LOOKUP_AND_DELETE_ELEM, "4.20", map_elem_fields, 32,
 	    RET_ZERO, .in_extra = lookup_in_extra, .out_extra = elem_value_out_extra),
 	CMD(22, MAP_FREEZE, "5.2", map_freeze_fields, 4, RET_ZERO),
@@ -822,7 +826,7 @@ const struct bpf_cmd_desc bpf_cmd_table[BPF_CMD_COUNT] = {
 	CMD(36, TOKEN_CREATE, "6.9", token_create_fields, 8, RET_FD),
 	/* Returns the number of bytes read, not an fd. */
 	CMD(37, PROG_STREAM_READ_BY_FD, "6.17", prog_stream_read_fields, 20,
-	    RET_COUNT),
+	    RET_COUNT, .out_extra = prog_stream_read_out_extra, .reads_memory = true),
 	/* 7.0 is inferred (merged after 6.19-rc1).  flags at 8 is past the
 	 * last field: any nonzero flags is EINVAL already. */
 	CMD(38, PROG_ASSOC_STRUCT_OPS, "7.0", prog_assoc_struct_ops_fields, 8,
