@@ -346,6 +346,21 @@ static void batch_in_extra(struct jsonw *w, const struct bpf_call *c,
 {
 	if (bpf_attr_has(c, 40, 8))
 		render_elem_flags(w, "elem_flags", bpf_attr_get(c, 40, 8));
+	/* UPDATE/DELETE_BATCH: the elements handed in (bpf_data.c) */
+	if (c->cmd == 26 || c->cmd == 27) {
+		render_blob(w, "keys_data", c, BLOB_KEYS);
+		render_blob(w, "values_data", c, BLOB_VALUES);
+	}
+}
+
+/* LOOKUP(_AND_DELETE)_BATCH: the elements the kernel copied out. */
+static void batch_out_extra(struct jsonw *w, const struct bpf_call *c,
+			    const struct decode_opts *o)
+{
+	if (c->cmd == 24 || c->cmd == 25) {
+		render_blob(w, "keys_data", c, BLOB_KEYS);
+		render_blob(w, "values_data", c, BLOB_VALUES);
+	}
 }
 
 /*
@@ -801,13 +816,13 @@ const struct bpf_cmd_desc bpf_cmd_table[BPF_CMD_COUNT] = {
 	CMD(22, MAP_FREEZE, "5.2", map_freeze_fields, 4, RET_ZERO),
 	CMD(23, BTF_GET_NEXT_ID, "5.4", get_next_id_fields, 8, RET_ZERO),
 	CMD(24, MAP_LOOKUP_BATCH, "5.6", map_batch_fields, 56, RET_ZERO,
-	    .in_extra = batch_in_extra),
+	    .in_extra = batch_in_extra, .out_extra = batch_out_extra),
 	CMD(25, MAP_LOOKUP_AND_DELETE_BATCH, "5.6", map_batch_fields, 56,
-	    RET_ZERO, .in_extra = batch_in_extra),
+	    RET_ZERO, .in_extra = batch_in_extra, .out_extra = batch_out_extra),
 	CMD(26, MAP_UPDATE_BATCH, "5.6", map_batch_fields, 56, RET_ZERO,
-	    .in_extra = batch_in_extra),
+	    .in_extra = batch_in_extra, .out_extra = batch_out_extra),
 	CMD(27, MAP_DELETE_BATCH, "5.6", map_batch_fields, 56, RET_ZERO,
-	    .in_extra = batch_in_extra),
+	    .in_extra = batch_in_extra, .out_extra = batch_out_extra),
 	/*
 	 * Kernels up to ~7.0 end LINK_CREATE at uprobe_multi.pid (60).  The
 	 * newest UAPI adds uprobe_multi.path_fd (60..63) and libbpf sends 64

@@ -6,6 +6,7 @@
  */
 #include "bpf_decode.h"
 
+#include <errno.h>
 #include <string.h>
 
 enum {
@@ -14,7 +15,19 @@ enum {
 	CMD_DELETE = 3,
 	CMD_GET_NEXT_KEY = 4,
 	CMD_LOOKUP_AND_DELETE = 21,
+	CMD_LOOKUP_BATCH = 24,
+	CMD_LOOKUP_AND_DELETE_BATCH = 25,
+	CMD_UPDATE_BATCH = 26,
+	CMD_DELETE_BATCH = 27,
 };
+
+/* Batch commands: keys at 16, values 24, count 32, map_fd 36,
+ * elem_flags 40. */
+#define OFF_B_KEYS   16
+#define OFF_B_VALUES 24
+#define OFF_B_COUNT  32
+#define OFF_B_FD     36
+#define OFF_B_EFLAGS 40
 
 /* Element commands: map_fd at 0, key at 8, value/next_key at 16, flags 24. */
 #define OFF_KEY   8
@@ -32,8 +45,18 @@ int bpf_call_map_fd(const struct bpf_call *c)
 	case CMD_GET_NEXT_KEY:
 	case CMD_LOOKUP_AND_DELETE:
 		return bpf_attr_has(c, 0, 4) ? (int)(int32_t)bpf_attr_get(c, 0, 4) : -1;
+	case CMD_LOOKUP_BATCH:
+	case CMD_LOOKUP_AND_DELETE_BATCH:
+	case CMD_UPDATE_BATCH:
+	case CMD_DELETE_BATCH:
+		return bpf_attr_has(c, OFF_B_FD, 4) ? (int)(int32_t)bpf_attr_get(c, OFF_B_FD, 4) : -1;
 	}
 	return -1;
+}
+
+static bool is_batch(uint32_t cmd)
+{
+	return cmd >= CMD_LOOKUP_BATCH && cmd <= CMD_DELETE_BATCH;
 }
 
 static bool is_percpu(uint32_t map_type)
@@ -56,7 +79,7 @@ static bool is_percpu(uint32_t map_type)
 static uint32_t value_len(const struct bpf_call *c, const struct bpf_map_meta *m,
 			  uint32_t *stride)
 {
-	uint64_t flags = bpf_attr_get(c, OFF_FLAGS, 8);
+	uint64_t flags = bpf_attr_get(c, is_batch(c->cmd) ? OFF_B_EFLAGS : OFF_FLAGS, 8);
 
 	*stride = 0;
 	if (!is_percpu(m->map_type) || (flags & (ELEM_F_CPU | ELEM_F_ALL_CPUS)) ||
@@ -83,6 +106,35 @@ static unsigned add(struct bpf_blob_req *req, unsigned n, uint8_t tag, uint64_t 
 	return n + 1;
 }
 
+/* Batches: count keys and values in one array each, one entry per
+ * element (a per-CPU value counts as one element: all its CPUs). */
+static unsigned batch_plan(const struct bpf_call *c, const struct bpf_map_meta *m,
+			   enum bpf_capture_phase phase, const struct decode_opts *o,
+			   struct bpf_blob_req *req)
+{
+	uint64_t keys = bpf_attr_get(c, OFF_B_KEYS, 8), vals = bpf_attr_get(c, OFF_B_VALUES, 8);
+	uint32_t stride, vlen = value_len(c, m, &stride), count;
+	unsigned n = 0;
+
+	if (phase == CAPTURE_PRE) {
+		count = (uint32_t)bpf_attr_get(c, OFF_B_COUNT, 4);
+		if (c->cmd == CMD_UPDATE_BATCH || c->cmd == CMD_DELETE_BATCH)
+			n = add(req, n, BLOB_KEYS, keys, count * m->key_size, m->key_size, o);
+		if (c->cmd == CMD_UPDATE_BATCH)
+			n = add(req, n, BLOB_VALUES, vals, count * vlen, vlen, o);
+		return n;
+	}
+	/* Lookups report how many they copied in count, also with the final
+	 * ENOENT ("no more elements"). */
+	if (c->cmd != CMD_LOOKUP_BATCH && c->cmd != CMD_LOOKUP_AND_DELETE_BATCH)
+		return 0;
+	if (c->ret != 0 && c->err != ENOENT)
+		return 0;
+	count = (uint32_t)bpf_attr_get_post(c, OFF_B_COUNT, 4);
+	n = add(req, n, BLOB_KEYS, keys, count * m->key_size, m->key_size, o);
+	return add(req, n, BLOB_VALUES, vals, count * vlen, vlen, o);
+}
+
 unsigned bpf_capture_plan(const struct bpf_call *c, const struct bpf_map_meta *m,
 			  enum bpf_capture_phase phase, const struct decode_opts *o,
 			  struct bpf_blob_req *req)
@@ -91,7 +143,12 @@ unsigned bpf_capture_plan(const struct bpf_call *c, const struct bpf_map_meta *m
 	uint32_t stride, vlen;
 	unsigned n = 0;
 
-	if (!m || o->no_data || !o->data_cap || !bpf_attr_has(c, OFF_VALUE, 8))
+	if (!m || o->no_data || !o->data_cap)
+		return 0;
+	if (is_batch(c->cmd))
+		return bpf_attr_has(c, OFF_B_EFLAGS, 8) && m->key_size <= UINT16_MAX &&
+		       m->value_size <= UINT16_MAX ? batch_plan(c, m, phase, o, req) : 0;
+	if (!bpf_attr_has(c, OFF_VALUE, 8))
 		return 0;
 	vlen = value_len(c, m, &stride);
 	if (phase == CAPTURE_PRE) {
@@ -142,7 +199,8 @@ static void suffixed(char *out, size_t cap, const char *key, const char *suffix)
 void render_blob(struct jsonw *w, const char *key, const struct bpf_call *c, uint8_t tag)
 {
 	const struct bpf_blob *b = find_blob(c, tag);
-	uint64_t addr = bpf_attr_get(c, tag == BLOB_KEY ? OFF_KEY : OFF_VALUE, 8);
+	uint64_t addr = bpf_attr_get(c, tag == BLOB_KEY ? OFF_KEY : tag == BLOB_KEYS ? OFF_B_KEYS :
+					tag == BLOB_VALUES ? OFF_B_VALUES : OFF_VALUE, 8);
 	const uint8_t *p;
 	char k2[64];
 	uint32_t at;

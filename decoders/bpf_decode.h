@@ -33,6 +33,8 @@ enum bpf_blob_tag {
 	BLOB_KEY = 1,
 	BLOB_VALUE,
 	BLOB_NEXT_KEY,
+	BLOB_KEYS,      /* batch: keys[count] */
+	BLOB_VALUES,    /* batch: values[count] */
 };
 #define BPF_BLOB_MAX   3
 #define BPF_BLOB_BYTES 1024     /* room for every blob of one call */
@@ -42,7 +44,8 @@ enum bpf_blob_tag {
 struct bpf_blob {
 	uint32_t full_len;   /* the buffer's size; len may be less (cap) */
 	uint16_t off, len;   /* bytes kept, in bpf_call.blob_data */
-	uint16_t stride;     /* per-CPU value: bytes per CPU; 0 otherwise */
+	uint16_t stride;     /* bytes per array entry (a CPU's slot, a batch
+			      * element); 0: one buffer */
 	uint8_t tag;         /* enum bpf_blob_tag */
 	uint8_t fault;       /* the buffer was unreadable past len */
 };

@@ -435,3 +435,26 @@ setup() {
 		"$(( $(tc get "$TRACE" attr.insn_cnt "${p[@]}") - $(grep -o '"imm64"' "$T/insns" | wc -l) ))" \
 		"decoded entries (ld_imm64 takes two slots)"
 }
+
+@test "batch: elements handed in and copied out, one array entry each" {
+	run --separate-stderr "$BPFSPY" run -o "$TRACE" -- "$EXERCISER" batch
+	expect_eq "$status" 0
+	expect_eq "$output" "updated=4 looked_up=4 deleted=2"
+	expect_eq "$(tc get "$TRACE" attr.keys_data cmd=BPF_MAP_UPDATE_BATCH)" \
+		'["01000000","02000000","03000000","04000000"]' "UPDATE_BATCH keys"
+	expect_eq "$(tc get "$TRACE" attr.values_data cmd=BPF_MAP_UPDATE_BATCH)" \
+		'["0a00000000000000","1400000000000000","1e00000000000000","2800000000000000"]' \
+		"UPDATE_BATCH values"
+	# LOOKUP_BATCH ends with ENOENT (no more) and still reports 4 copied,
+	# in the map's own order: compare as sets of key/value pairs.
+	expect_eq "$(tc get "$TRACE" errno cmd=BPF_MAP_LOOKUP_BATCH)" ENOENT "LOOKUP_BATCH errno"
+	expect_eq "$(tc get "$TRACE" out.count cmd=BPF_MAP_LOOKUP_BATCH)" 4 "LOOKUP_BATCH count"
+	paste -d= <(tc get "$TRACE" out.keys_data cmd=BPF_MAP_LOOKUP_BATCH | tr -d '[]"' | tr , '\n') \
+		<(tc get "$TRACE" out.values_data cmd=BPF_MAP_LOOKUP_BATCH | tr -d '[]"' | tr , '\n') |
+		sort >"$T/pairs"
+	printf '%s\n' 01000000=0a00000000000000 02000000=1400000000000000 \
+		03000000=1e00000000000000 04000000=2800000000000000 >"$T/want"
+	diff -u "$T/want" "$T/pairs"
+	expect_eq "$(tc get "$TRACE" attr.keys_data cmd=BPF_MAP_DELETE_BATCH)" '["01000000","02000000"]' \
+		"DELETE_BATCH keys"
+}

@@ -666,6 +666,50 @@ static int do_payload(char **argv UNUSED)
 	return 0;
 }
 
+/* batch: map batch commands with known elements.  A hash map gets keys
+ * 1..4 with values 10..40 in one UPDATE_BATCH, is read back whole with
+ * LOOKUP_BATCH (the kernel says ENOENT: no more, count 4), then loses
+ * keys 1 and 2 in one DELETE_BATCH.  Prints "updated=N looked_up=N
+ * deleted=N". */
+static long map_batch(int cmd, int fd, void *keys, void *values, __u32 *count,
+		      void *out_batch)
+{
+	union bpf_attr attr;
+	long ret;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.batch.map_fd = fd;
+	attr.batch.keys = ptr_to_u64(keys);
+	attr.batch.values = ptr_to_u64(values);
+	attr.batch.count = *count;
+	attr.batch.out_batch = ptr_to_u64(out_batch);
+	ret = sys_bpf(cmd, &attr, ATTR_END(batch));
+	*count = attr.batch.count;
+	return ret;
+}
+
+static int do_batch(char **argv UNUSED)
+{
+	__u32 keys[16] = { 1, 2, 3, 4 }, got_keys[16], out_batch = 0, n;
+	__u64 values[16] = { 10, 20, 30, 40 }, got_values[16];
+	__u32 updated = 4, looked_up = 16, deleted = 2;
+	int fd = map_create(BPF_MAP_TYPE_HASH, 16);
+	long ret;
+
+	if (fd < 0)
+		die("BPF_MAP_CREATE hash");
+	if (map_batch(BPF_MAP_UPDATE_BATCH, fd, keys, values, &updated, NULL) != 0)
+		die("BPF_MAP_UPDATE_BATCH");
+	ret = map_batch(BPF_MAP_LOOKUP_BATCH, fd, got_keys, got_values, &looked_up, &out_batch);
+	if (ret != 0 && errno != ENOENT)
+		die("BPF_MAP_LOOKUP_BATCH");
+	if (map_batch(BPF_MAP_DELETE_BATCH, fd, keys, NULL, &deleted, NULL) != 0)
+		die("BPF_MAP_DELETE_BATCH");
+	n = looked_up;
+	printf("updated=%u looked_up=%u deleted=%u\n", updated, n, deleted);
+	return 0;
+}
+
 static const struct scenario scenarios[] = {
 	{ "lookup", 1, "N", do_lookup },
 	{ "threads", 2, "T N", do_threads },
@@ -680,6 +724,7 @@ static const struct scenario scenarios[] = {
 	{ "every", 0, "", do_every },
 	{ "pin", 1, "DIR", do_pin },
 	{ "payload", 0, "", do_payload },
+	{ "batch", 0, "", do_batch },
 };
 
 static int usage(void)
