@@ -7,6 +7,7 @@
 #include "bpf_decode.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "memread.h"
@@ -480,8 +481,14 @@ unsigned bpf_call_fds(const struct bpf_call *c, int32_t *fds, unsigned max)
 		if (fd >= 0 && j == n)
 			fds[n++] = fd;
 	}
-	if (d->ret == RET_FD && c->ret >= 0 && n < max)
-		fds[n++] = (int32_t)c->ret;
+	if (d->ret == RET_FD && c->ret >= 0 && c->ret <= INT32_MAX && n < max) {
+		/* the fd returned can equal an fd argument (both 0 when the
+		 * program closed stdin): one key per fd */
+		for (j = 0; j < n && fds[j] != (int32_t)c->ret; j++)
+			;
+		if (j == n)
+			fds[n++] = (int32_t)c->ret;
+	}
 	return n;
 }
 
@@ -501,7 +508,14 @@ static void render_fd_notes(struct jsonw *w, const struct bpf_call *c)
 		const struct bpf_fd_note *n = &c->notes[i];
 		char key[16];
 
+		unsigned j;
+
 		if (n->kind == OBJ_UNKNOWN || n->kind > OBJ_TOKEN)
+			continue;
+		/* a malformed record may repeat an fd: JSON keys must not */
+		for (j = 0; j < i && c->notes[j].fd != n->fd; j++)
+			;
+		if (j < i)
 			continue;
 		if (!open) {
 			jw_obj_open(w, "fds");
