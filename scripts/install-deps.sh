@@ -9,7 +9,7 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
 	build-essential autoconf automake libtool pkg-config \
-	clang llvm linux-libc-dev \
+	clang llvm libclang-rt-dev linux-libc-dev \
 	libjson-c-dev libseccomp-dev libunwind-dev libbpf-dev libxxhash-dev \
 	bats bpftool bpftrace libbpf-tools xdp-tools \
 	strace libcap2-bin util-linux procps iproute2 hyperfine xxhash \

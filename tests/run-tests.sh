@@ -39,6 +39,15 @@ for t in "$BUILDDIR"/tests/unit/*_test; do
 	tally "$log" "$name" $?
 done
 
+# The libFuzzer harness over the decoders, for a bounded time
+# (BPFSPY_FUZZ_SECONDS, default 30; 0 skips it).
+fuzz_secs=${BPFSPY_FUZZ_SECONDS:-30}
+if [ "$fuzz_secs" -gt 0 ] && [ -f "$SRCDIR/tests/fuzz/run-fuzz.sh" ]; then
+	log=$logdir/fuzz_decode.tap
+	sh "$SRCDIR/tests/fuzz/run-fuzz.sh" "$fuzz_secs" >"$log" 2>&1
+	tally "$log" fuzz/fuzz_decode $?
+fi
+
 if command -v "$BATS" >/dev/null 2>&1; then
 	for b in "$SRCDIR"/tests/bats/*.bats; do
 		[ -f "$b" ] || continue

@@ -1,0 +1,122 @@
+#!/bin/sh
+# Build the libFuzzer harness over the decoders and run it for a while.
+#
+#   run-fuzz.sh [SECONDS]          (default 30)
+#
+# Environment: BUILDDIR (default: .), SRCDIR (default: the tree holding this
+# script), CLANG (default: clang).  The harness is built as
+# $BUILDDIR/tests/fuzz/fuzz_decode; everything else it makes (generated
+# tables, seeds, the corpus, crash inputs, logs) goes under
+# $BUILDDIR/tests/fuzz/work/, which `rm -rf` cleans.
+#
+# Prints one TAP result: "ok 1 - fuzz_decode: N execs in S s, 0 crashes",
+# "not ok 1 - ..." with the path of the input that crashed, or "ok 1 - ...
+# # SKIP reason" when clang's libFuzzer is not there.  Exits nonzero only
+# when the harness found a crash (a sanitizer report, a failed check, a
+# hang over 10 s, over 2 GiB of memory) or does not build.
+set -u
+
+secs=${1:-30}
+case $secs in
+'' | *[!0-9]*) echo "usage: run-fuzz.sh [SECONDS]" >&2; exit 2 ;;
+esac
+SRCDIR=${SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+BUILDDIR=${BUILDDIR:-.}
+CLANG=${CLANG:-clang}
+name=fuzz_decode
+
+echo "1..1"
+skip() { echo "ok 1 - $name # SKIP $1"; exit 0; }
+
+mkdir -p "$BUILDDIR/tests/fuzz/work" || exit 1
+bin=$(cd "$BUILDDIR/tests/fuzz" && pwd)/$name
+work=$(cd "$BUILDDIR/tests/fuzz/work" && pwd)
+mkdir -p "$work/gen" "$work/seeds" "$work/corpus" "$work/artifacts" || exit 1
+log=$work/build.log
+: >"$log"
+
+# --- can clang build a libFuzzer binary here? -------------------------------
+command -v "$CLANG" >/dev/null 2>&1 || skip "$CLANG not found"
+printf 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n)\n{ (void)d; (void)n; return 0; }\n' \
+	>"$work/gen/probe.c"
+"$CLANG" -fsanitize=fuzzer,address,undefined "$work/gen/probe.c" -o "$work/gen/probe" \
+	>>"$log" 2>&1 ||
+	skip "$CLANG cannot link -fsanitize=fuzzer (Debian: libclang-rt-dev)"
+jsonc=$(pkg-config --cflags --libs json-c 2>/dev/null) || skip "json-c not found by pkg-config"
+
+# --- build --------------------------------------------------------------------
+# The decoder sources, as Makefile.am lists them for libdecoders.la.
+srcs=$(sed -n '/^decoders_libdecoders_la_SOURCES[ 	]*=/,/[^\\]$/p' "$SRCDIR/Makefile.am" |
+	tr -c 'A-Za-z0-9_./+-' '\n' | grep '\.c$' | sed "s|^|$SRCDIR/|")
+if [ -z "$srcs" ]; then
+	echo "not ok 1 - $name: no decoder sources in $SRCDIR/Makefile.am"
+	exit 1
+fi
+# What configure found for the library's own flags ($(XXHASH_CFLAGS)...),
+# from the build's Makefile.
+libcflags=
+# shellcheck disable=SC2016 # a literal $(
+for v in $(sed -n 's/^decoders_libdecoders_la_CFLAGS[ 	]*=//p' "$SRCDIR/Makefile.am" |
+	grep -o '[$]([A-Z0-9_]*_CFLAGS)' | tr -d '$()'); do
+	[ "$v" = AM_CFLAGS ] || [ ! -f "$BUILDDIR/Makefile" ] && continue
+	libcflags="$libcflags $(sed -n "s/^$v = //p" "$BUILDDIR/Makefile" | head -1)"
+done
+if [ -f "$BUILDDIR/config.h" ]; then
+	defs="-include $(cd "$BUILDDIR" && pwd)/config.h"
+else
+	defs=-D_GNU_SOURCE
+fi
+incs="-I$work/gen -I$SRCDIR/decoders -I$SRCDIR/tests/fuzz"
+
+# shellcheck disable=SC2086 # word splitting wanted
+build() {
+	sh "$SRCDIR/decoders/gen-xlat.sh" "$work/gen/xlat_tables" "$SRCDIR"/decoders/xlat/*.in &&
+	"$CLANG" -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+		$defs $libcflags $incs $srcs "$work/gen/xlat_tables.c" \
+		"$SRCDIR/tests/fuzz/fuzz_decode.c" $jsonc -o "$bin"
+}
+if ! build >>"$log" 2>&1; then
+	echo "not ok 1 - $name: the harness does not build (log: $log)"
+	tail -20 "$log" | sed 's/^/# /'
+	exit 1
+fi
+
+# Seeds: real-looking calls.  Optional: without them the fuzzer starts from
+# nothing, slower but still sound.
+# shellcheck disable=SC2086
+if "$CLANG" -g -O1 $defs $libcflags $incs $srcs "$work/gen/xlat_tables.c" \
+	"$SRCDIR/tests/fuzz/gen_seeds.c" -o "$work/gen/gen_seeds" >>"$log" 2>&1 &&
+	"$work/gen/gen_seeds" "$work/seeds" >>"$log" 2>&1; then
+	:
+else
+	echo "# warning: no generated seeds (log: $log)"
+fi
+
+# --- run ------------------------------------------------------------------------
+# One process, one core.  New inputs go to corpus/ (kept between runs),
+# crash inputs to artifacts/.
+flog=$work/fuzz.log
+rm -f "$work"/artifacts/crash-* "$work"/artifacts/timeout-* "$work"/artifacts/oom-* \
+	"$work"/artifacts/leak-*
+start=$(date +%s)
+UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
+"$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=8192 \
+	-print_final_stats=1 -artifact_prefix="$work/artifacts/" \
+	"$work/corpus" "$work/seeds" >"$flog" 2>&1
+rc=$?
+elapsed=$(($(date +%s) - start))
+
+execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$flog" | tail -1)
+[ -n "$execs" ] || execs=$(sed -n 's/^#\([0-9][0-9]*\).*/\1/p' "$flog" | tail -1)
+[ -n "$execs" ] || execs=0
+artifact=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$flog" | tail -1)
+
+if [ "$rc" -eq 0 ] && [ -z "$artifact" ]; then
+	echo "ok 1 - $name: $execs execs in $elapsed s, 0 crashes"
+	exit 0
+fi
+echo "not ok 1 - $name: crash after $execs execs in $elapsed s: ${artifact:-no input saved} (log: $flog)"
+grep -m3 -E '^==[0-9]+==ERROR|runtime error:|^fuzz_decode: |ALARM: working on the last Unit|out-of-memory|^SUMMARY' \
+	"$flog" | sed 's/^/# /'
+[ -n "$artifact" ] && echo "# reproduce: $bin $artifact"
+exit 1
