@@ -28,46 +28,46 @@ const struct bpf_cmd_desc *bpf_cmd_desc(uint32_t cmd)
 	return &bpf_cmd_table[cmd];
 }
 
-bool bpf_cmd_offline_ok(uint32_t cmd)
+/* Per-command properties derived from the tables, computed once:
+ * bit 0 valid, bit 1 the kernel writes attr back, bit 2 renders offline.
+ * A benign race fills the cache with the same value. */
+#define PROP_VALID        0x1
+#define PROP_WRITES_ATTR  0x2
+#define PROP_OFFLINE_OK   0x4
+
+static uint8_t cmd_props(uint32_t cmd)
 {
-	/* 0 unknown, 1 no, 2 yes; a benign race fills it idempotently. */
 	static uint8_t cache[BPF_CMD_COUNT];
 	const struct bpf_cmd_desc *d = bpf_cmd_desc(cmd);
-	unsigned i;
 	uint8_t v;
+	unsigned i;
 
 	if (!d)
-		return cmd >= BPF_CMD_COUNT;  /* unknown: rendered as raw bytes */
+		return 0;
 	v = __atomic_load_n(&cache[cmd], __ATOMIC_RELAXED);
 	if (v)
-		return v == 2;
-	v = d->reads_memory ? 1 : 2;
-	for (i = 0; i < d->nfields; i++)
+		return v;
+	v = PROP_VALID | (d->reads_memory ? 0 : PROP_OFFLINE_OK);
+	for (i = 0; i < d->nfields; i++) {
+		if (d->fields[i].flags & FF_OUT)
+			v |= PROP_WRITES_ATTR;
 		if (d->fields[i].kind == FK_STR_PTR)
-			v = 1;
+			v &= (uint8_t)~PROP_OFFLINE_OK;
+	}
 	__atomic_store_n(&cache[cmd], v, __ATOMIC_RELAXED);
-	return v == 2;
+	return v;
+}
+
+bool bpf_cmd_offline_ok(uint32_t cmd)
+{
+	if (!bpf_cmd_desc(cmd))
+		return cmd >= BPF_CMD_COUNT;  /* unknown: rendered as raw bytes */
+	return cmd_props(cmd) & PROP_OFFLINE_OK;
 }
 
 bool bpf_cmd_writes_attr(uint32_t cmd)
 {
-	/* 0 unknown, 1 no, 2 yes; a benign race fills it idempotently. */
-	static uint8_t cache[BPF_CMD_COUNT];
-	const struct bpf_cmd_desc *d = bpf_cmd_desc(cmd);
-	unsigned i;
-	uint8_t v;
-
-	if (!d)
-		return false;
-	v = __atomic_load_n(&cache[cmd], __ATOMIC_RELAXED);
-	if (v)
-		return v == 2;
-	v = 1;
-	for (i = 0; i < d->nfields; i++)
-		if (d->fields[i].flags & FF_OUT)
-			v = 2;
-	__atomic_store_n(&cache[cmd], v, __ATOMIC_RELAXED);
-	return v == 2;
+	return cmd_props(cmd) & PROP_WRITES_ATTR;
 }
 
 static uint64_t get_le(const uint8_t *p, unsigned size)

@@ -22,6 +22,7 @@
 #include "bpf_decode.h"
 #include "bpf_info.h"
 #include "tap.h"
+#include "testlib.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -55,20 +56,6 @@ static struct bpf_call call;   /* large: not on the stack */
 
 /* ---- helpers ----------------------------------------------------------- */
 
-static struct json_object *parse_all(const char *buf, size_t len)
-{
-	struct json_tokener *tok = json_tokener_new();
-	struct json_object *o = json_tokener_parse_ex(tok, buf, (int)len);
-
-	if (o && (json_tokener_get_error(tok) != json_tokener_success ||
-		  (size_t)json_tokener_get_parse_end(tok) != len)) {
-		json_object_put(o);
-		o = NULL;
-	}
-	json_tokener_free(tok);
-	return o;
-}
-
 static struct json_object *render(const struct bpf_call *c)
 {
 	struct jsonw w;
@@ -82,46 +69,6 @@ static struct json_object *render(const struct bpf_call *c)
 	if (getenv("INFO_TEST_VERBOSE"))
 		fprintf(stderr, "%.*s\n", (int)w.len, outbuf);
 	return parse_all(outbuf, w.len);
-}
-
-static struct json_object *jget(struct json_object *o, const char *path)
-{
-	char key[64];
-
-	while (o && *path) {
-		const char *dot = strchr(path, '.');
-		size_t n = dot ? (size_t)(dot - path) : strlen(path);
-
-		if (n >= sizeof(key) || !json_object_is_type(o, json_type_object))
-			return NULL;
-		memcpy(key, path, n);
-		key[n] = 0;
-		if (!json_object_object_get_ex(o, key, &o))
-			return NULL;
-		path += n + (dot ? 1 : 0);
-	}
-	return o;
-}
-
-static bool has(struct json_object *o, const char *path)
-{
-	return jget(o, path) != NULL;
-}
-
-static bool str_is(struct json_object *o, const char *path, const char *want)
-{
-	struct json_object *v = jget(o, path);
-
-	return v && json_object_is_type(v, json_type_string) &&
-	       !strcmp(json_object_get_string(v), want);
-}
-
-static bool int_is(struct json_object *o, const char *path, int64_t want)
-{
-	struct json_object *v = jget(o, path);
-
-	return v && json_object_is_type(v, json_type_int) &&
-	       json_object_get_int64(v) == want;
 }
 
 static bool bool_is(struct json_object *o, const char *path, bool want)
@@ -148,39 +95,12 @@ static bool ints_are(struct json_object *o, const char *path, const uint32_t *wa
 	return true;
 }
 
-static void put32(uint8_t *p, unsigned off, uint32_t v)
-{
-	memcpy(p + off, &v, 4);
-}
-
-static void put64(uint8_t *p, unsigned off, uint64_t v)
-{
-	memcpy(p + off, &v, 8);
-}
-
 static uint32_t get32(const uint8_t *p, unsigned off)
 {
 	uint32_t v;
 
 	memcpy(&v, p + off, 4);
 	return v;
-}
-
-static uint64_t addr_of(const void *p)
-{
-	return (uint64_t)(uintptr_t)p;
-}
-
-static uint64_t unmapped_addr(void)
-{
-	long pg = sysconf(_SC_PAGESIZE);
-	void *p = mmap(NULL, pg, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	if (p == MAP_FAILED)
-		return 0;
-	munmap(p, pg);
-	return addr_of(p);
 }
 
 static long sys_bpf(int cmd, void *attr, unsigned size)
