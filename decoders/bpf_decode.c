@@ -579,18 +579,67 @@ void bpf_render_event(struct jsonw *w, const struct bpf_event_env *env,
 	jw_obj_close(w);
 }
 
+/*
+ * The 5-argument form (cmd | BPF_COMMON_ATTRS): struct bpf_common_attr at
+ * the 4th argument, its size the 5th.  log_buf @0, log_size @8, log_level
+ * @12, log_true_size @16 (written back by the kernel).  Read after the
+ * call, so log_true_size and the log text are what the kernel left; calls
+ * with the bit are always rendered live (the shim does not pack them).
+ */
+#define COMMON_LOG_BUF   0
+#define COMMON_LOG_SIZE  8
+#define COMMON_LOG_LEVEL 12
+#define COMMON_TRUE_SIZE 16
+
+void render_common_attrs(struct jsonw *w, const struct bpf_call *c,
+			 const struct decode_opts *o)
+{
+	uint8_t a[BPF_COMMON_ATTR_SIZE] = { 0 };
+	uint32_t want = c->common_size < sizeof(a) ? c->common_size : sizeof(a), level = 0;
+	uint64_t buf = 0;
+	uint32_t size = 0;
+	size_t got;
+
+	jw_obj_open(w, "common_attrs");
+	jw_hex(w, "addr", c->common_addr);
+	jw_u64(w, "size", c->common_size);
+	if (o->offline || !c->common_addr || !want) {
+		jw_obj_close(w);
+		return;
+	}
+	got = mem_read(a, c->common_addr, want, NULL);
+	if (got < want)
+		jw_hex(w, "unreadable", c->common_addr + got);
+	if (got >= COMMON_LOG_BUF + 8) {
+		memcpy(&buf, a + COMMON_LOG_BUF, 8);
+		if (buf)
+			jw_hex(w, "log_buf", buf);
+		else
+			jw_null(w, "log_buf");
+	}
+	if (got >= COMMON_LOG_SIZE + 4) {
+		memcpy(&size, a + COMMON_LOG_SIZE, 4);
+		jw_u64(w, "log_size", size);
+	}
+	if (got >= COMMON_LOG_LEVEL + 4) {
+		memcpy(&level, a + COMMON_LOG_LEVEL, 4);
+		render_flags(w, "log_level", &xlat_bpf_log_level, level);
+	}
+	if (got >= COMMON_TRUE_SIZE + 4)
+		jw_u64(w, "log_true_size", get_le(a + COMMON_TRUE_SIZE, 4));
+	if (buf && size && level)
+		render_log(w, "log", buf, size, o);
+	jw_obj_close(w);
+}
+
 void bpf_render_call(struct jsonw *w, const struct bpf_call *c,
 		     const struct decode_opts *o)
 {
 	const struct bpf_cmd_desc *d = bpf_cmd_desc(c->cmd);
 
 	render_cmd(w, c, d);
-	if (c->cmd_raw & BPF_COMMON_ATTRS_BIT) {
-		jw_obj_open(w, "common_attrs");
-		jw_hex(w, "addr", c->common_addr);
-		jw_u64(w, "size", c->common_size);
-		jw_obj_close(w);
-	}
+	if (c->cmd_raw & BPF_COMMON_ATTRS_BIT)
+		render_common_attrs(w, c, o);
 	jw_u64(w, "size", c->size);
 	if (c->size > BPF_ATTR_PAGE)
 		jw_bool(w, "size_over_page", true);

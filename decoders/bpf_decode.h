@@ -275,6 +275,9 @@ void render_flags(struct jsonw *w, const char *key, const struct xlat *x,
 		  uint64_t v);
 void render_enum(struct jsonw *w, const char *key, const struct xlat *x,
 		 uint64_t v);
+/* "common_attrs" of a call made with BPF_COMMON_ATTRS. */
+void render_common_attrs(struct jsonw *w, const struct bpf_call *c,
+			 const struct decode_opts *o);
 /* @cnt instructions at @addr, decoded (bpf_insn.c). */
 void render_insns(struct jsonw *w, const char *key, uint64_t addr, uint32_t cnt,
 		  const struct decode_opts *o);

@@ -842,6 +842,45 @@ static void test_random(void)
 	}
 }
 
+/* cmd | BPF_COMMON_ATTRS: the 4th/5th arguments' struct bpf_common_attr
+ * and the log it points to are decoded; the bit is not part of the name. */
+static void test_common_attrs(void)
+{
+	static struct bpf_call c;
+	static char log[64] = "common log text";
+	struct {
+		uint64_t log_buf;
+		uint32_t log_size, log_level, log_true_size, pad;
+	} ca = { addr_of(log), sizeof(log), 1, 16, 0 };
+	struct json_object *o;
+
+	call_init(&c, 0, 72);
+	c.cmd_raw = 0x10000;          /* BPF_MAP_CREATE | BPF_COMMON_ATTRS */
+	c.common_addr = addr_of(&ca);
+	c.common_size = sizeof(ca);
+	o = render(&c);
+	tap_ok(o && str_is(o, "cmd", "BPF_MAP_CREATE"), "common attrs: the command keeps its name");
+	tap_ok(o && int_is(o, "common_attrs.size", 24) &&
+	       int_is(o, "common_attrs.log_size", 64) &&
+	       str_is(o, "common_attrs.log_level", "BPF_LOG_LEVEL1") &&
+	       int_is(o, "common_attrs.log_true_size", 16),
+	       "common attrs: log_size, log_level, log_true_size decoded");
+	tap_ok(o && str_is(o, "common_attrs.log", "common log text"), "common attrs: the log text");
+	json_object_put(o);
+	c.common_addr = unmapped_addr();
+	o = render(&c);
+	tap_ok(o && has(o, "common_attrs.unreadable") && !has(o, "common_attrs.log_size"),
+	       "common attrs: an unmapped struct is reported, not read");
+	json_object_put(o);
+	opts.offline = true;
+	c.common_addr = addr_of(&ca);
+	o = render(&c);
+	tap_ok(o && int_is(o, "common_attrs.size", 24) && !has(o, "common_attrs.log"),
+	       "common attrs: offline, only the pointer and size");
+	opts.offline = false;
+	json_object_put(o);
+}
+
 int main(void)
 {
 	decode_opts_default(&opts);
@@ -855,6 +894,7 @@ int main(void)
 	test_link_create();
 	test_attach_query();
 	test_outputs();
+	test_common_attrs();
 	test_random();
 	return tap_done();
 }
