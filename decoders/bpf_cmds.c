@@ -422,6 +422,41 @@ static void btf_load_out_extra(struct jsonw *w, const struct bpf_call *c,
 			bpf_attr_get(c, 20, 4), bpf_attr_get(c, 24, 4));
 }
 
+/*
+ * LINK_CREATE's multi-attach arms point to arrays of cnt entries: show
+ * their contents (the first 64) next to the pointers.
+ * kprobe_multi: cnt 20, syms 24 (char *[]), addrs 32, cookies 40;
+ * uprobe_multi: offsets 24, ref_ctr_offsets 32, cookies 40, cnt 48;
+ * tracing_multi: ids 16 (u32[]), cookies 24, cnt 32.
+ */
+static void link_create_in_extra(struct jsonw *w, const struct bpf_call *c,
+				 const struct decode_opts *o)
+{
+	uint32_t cnt;
+
+	if (lc_kprobe_multi(c) && bpf_attr_has(c, 40, 8)) {
+		cnt = (uint32_t)bpf_attr_get(c, 20, 4);
+		jw_obj_open(w, "kprobe_multi_data");
+		render_str_array(w, "syms", bpf_attr_get(c, 24, 8), cnt, o);
+		render_u64_array(w, "addrs", bpf_attr_get(c, 32, 8), cnt, 8, true, o);
+		render_u64_array(w, "cookies", bpf_attr_get(c, 40, 8), cnt, 8, true, o);
+		jw_obj_close(w);
+	} else if (lc_uprobe_multi(c) && bpf_attr_has(c, 48, 4)) {
+		cnt = (uint32_t)bpf_attr_get(c, 48, 4);
+		jw_obj_open(w, "uprobe_multi_data");
+		render_u64_array(w, "offsets", bpf_attr_get(c, 24, 8), cnt, 8, true, o);
+		render_u64_array(w, "ref_ctr_offsets", bpf_attr_get(c, 32, 8), cnt, 8, true, o);
+		render_u64_array(w, "cookies", bpf_attr_get(c, 40, 8), cnt, 8, true, o);
+		jw_obj_close(w);
+	} else if (lc_tracing_multi(c) && bpf_attr_has(c, 32, 4)) {
+		cnt = (uint32_t)bpf_attr_get(c, 32, 4);
+		jw_obj_open(w, "tracing_multi_data");
+		render_u64_array(w, "ids", bpf_attr_get(c, 16, 8), cnt, 4, false, o);
+		render_u64_array(w, "cookies", bpf_attr_get(c, 24, 8), cnt, 8, true, o);
+		jw_obj_close(w);
+	}
+}
+
 /* ---- field tables ------------------------------------------------------ */
 
 static const struct bpf_field map_create_fields[] = {
@@ -830,7 +865,8 @@ const struct bpf_cmd_desc bpf_cmd_table[BPF_CMD_COUNT] = {
 	 * the limit of the newest layout.  A nonzero path_fd on an older
 	 * kernel still fails with EINVAL.
 	 */
-	CMD(28, LINK_CREATE, "5.7", link_create_fields, 64, RET_FD),
+	CMD(28, LINK_CREATE, "5.7", link_create_fields, 64, RET_FD,
+	    .in_extra = link_create_in_extra),
 	CMD(29, LINK_UPDATE, "5.7", link_update_fields, 16, RET_ZERO),
 	CMD(30, LINK_GET_FD_BY_ID, "5.8", link_get_fd_by_id_fields, 4, RET_FD),
 	CMD(31, LINK_GET_NEXT_ID, "5.8", get_next_id_fields, 8, RET_ZERO),

@@ -217,7 +217,8 @@ void render_cstr(struct jsonw *w, const char *key, uint64_t addr,
 		}
 	}
 	jw_str_end(w);
-	if (!ended && strlen(key) + sizeof("_truncated") <= sizeof(tkey)) {
+	/* inside an array (no key) a cut string has no sibling to flag it */
+	if (!ended && key && strlen(key) + sizeof("_truncated") <= sizeof(tkey)) {
 		memcpy(tkey, key, strlen(key));
 		memcpy(tkey + strlen(key), "_truncated", sizeof("_truncated"));
 		jw_bool(w, tkey, true);
@@ -254,6 +255,54 @@ void render_log(struct jsonw *w, const char *key, uint64_t addr, uint32_t size,
 		jw_hex(w, "log_unreadable_at", addr + done);
 	else if (!ended && want < size)
 		jw_bool(w, "log_truncated", true);
+}
+
+#define ARRAY_SHOWN 64   /* entries of a caller's array shown at most */
+
+void render_u64_array(struct jsonw *w, const char *key, uint64_t addr, uint32_t cnt,
+		      unsigned elem, bool hex, const struct decode_opts *o)
+{
+	uint8_t buf[ARRAY_SHOWN * 8];
+	uint32_t n = cnt < ARRAY_SHOWN ? cnt : ARRAY_SHOWN, i;
+	size_t got;
+
+	if (!addr || !cnt || o->offline || (elem != 4 && elem != 8))
+		return;
+	got = mem_read(buf, addr, (size_t)n * elem, NULL);
+	if (got < (size_t)n * elem) {
+		render_unreadable(w, key, addr + got);
+		return;
+	}
+	jw_arr_open(w, key);
+	for (i = 0; i < n; i++) {
+		uint64_t v = get_le(buf + (size_t)i * elem, elem);
+
+		if (hex)
+			jw_hex(w, NULL, v);
+		else
+			jw_u64(w, NULL, v);
+	}
+	jw_arr_close(w);
+}
+
+void render_str_array(struct jsonw *w, const char *key, uint64_t addr, uint32_t cnt,
+		      const struct decode_opts *o)
+{
+	uint64_t ptrs[ARRAY_SHOWN];
+	uint32_t n = cnt < ARRAY_SHOWN ? cnt : ARRAY_SHOWN, i;
+	size_t got;
+
+	if (!addr || !cnt || o->offline)
+		return;
+	got = mem_read(ptrs, addr, n * sizeof(ptrs[0]), NULL);
+	if (got < n * sizeof(ptrs[0])) {
+		render_unreadable(w, key, addr + got);
+		return;
+	}
+	jw_arr_open(w, key);
+	for (i = 0; i < n; i++)
+		render_cstr(w, NULL, ptrs[i], o);
+	jw_arr_close(w);
 }
 
 static void render_kver(struct jsonw *w, const char *key, uint32_t v)

@@ -275,6 +275,12 @@ void render_flags(struct jsonw *w, const char *key, const struct xlat *x,
 		  uint64_t v);
 void render_enum(struct jsonw *w, const char *key, const struct xlat *x,
 		 uint64_t v);
+/* The first 64 entries of a caller's array of @cnt u32/u64 (@elem 4 or
+ * 8), in decimal or hex; an array of @cnt C string pointers. */
+void render_u64_array(struct jsonw *w, const char *key, uint64_t addr, uint32_t cnt,
+		      unsigned elem, bool hex, const struct decode_opts *o);
+void render_str_array(struct jsonw *w, const char *key, uint64_t addr, uint32_t cnt,
+		      const struct decode_opts *o);
 /* "common_attrs" of a call made with BPF_COMMON_ATTRS. */
 void render_common_attrs(struct jsonw *w, const struct bpf_call *c,
 			 const struct decode_opts *o);

@@ -881,6 +881,50 @@ static void test_common_attrs(void)
 	json_object_put(o);
 }
 
+/* LINK_CREATE kprobe_multi/uprobe_multi: the arrays behind the pointers. */
+static void test_link_arrays(void)
+{
+	static struct bpf_call c;
+	static const char *syms[2] = { "vfs_read", "vfs_write" };
+	static uint64_t addrs[2] = { 0xffffffff81000000ull, 0xffffffff81000100ull };
+	static uint64_t offs[3] = { 0x10, 0x20, 0x30 };
+	struct json_object *o;
+
+	call_init(&c, 28, 64);
+	put32(c.pre, 8, 42);            /* BPF_TRACE_KPROBE_MULTI */
+	put32(c.pre, 20, 2);            /* cnt */
+	put64(c.pre, 24, addr_of(syms));
+	put64(c.pre, 32, addr_of(addrs));
+	put64(c.pre, 40, unmapped_addr());  /* cookies: unreadable */
+	o = render(&c);
+	tap_ok(o && json_object_array_length(jget(o, "attr.kprobe_multi_data.syms")) == 2 &&
+	       !strcmp(json_object_get_string(json_object_array_get_idx(
+			jget(o, "attr.kprobe_multi_data.syms"), 0)), "vfs_read"),
+	       "kprobe_multi: two symbols");
+	tap_ok(o && !strcmp(json_object_get_string(json_object_array_get_idx(
+			jget(o, "attr.kprobe_multi_data.syms"), 1)), "vfs_write"),
+	       "kprobe_multi: symbol names read through the pointer array");
+	tap_ok(o && !strcmp(json_object_get_string(json_object_array_get_idx(
+			jget(o, "attr.kprobe_multi_data.addrs"), 0)), "0xffffffff81000000"),
+	       "kprobe_multi: addresses in hex");
+	tap_ok(o && has(o, "attr.kprobe_multi_data.cookies.unreadable"),
+	       "kprobe_multi: an unmapped cookies array is reported");
+	json_object_put(o);
+
+	call_init(&c, 28, 64);
+	put32(c.pre, 8, 48);            /* BPF_TRACE_UPROBE_MULTI */
+	put64(c.pre, 16, addr_of("/bin/true"));
+	put64(c.pre, 24, addr_of(offs));
+	put32(c.pre, 48, 3);            /* cnt */
+	o = render(&c);
+	tap_ok(o && str_is(o, "attr.uprobe_multi.path", "/bin/true") &&
+	       json_object_array_length(jget(o, "attr.uprobe_multi_data.offsets")) == 3 &&
+	       !strcmp(json_object_get_string(json_object_array_get_idx(
+			jget(o, "attr.uprobe_multi_data.offsets"), 2)), "0x30"),
+	       "uprobe_multi: path and the offsets array");
+	json_object_put(o);
+}
+
 int main(void)
 {
 	decode_opts_default(&opts);
@@ -895,6 +939,7 @@ int main(void)
 	test_attach_query();
 	test_outputs();
 	test_common_attrs();
+	test_link_arrays();
 	test_random();
 	return tap_done();
 }
