@@ -19,6 +19,7 @@ void decode_opts_default(struct decode_opts *o)
 	o->data_cap = 64;
 	o->no_data = false;
 	o->insns = false;
+	o->offline = false;
 }
 
 const struct bpf_cmd_desc *bpf_cmd_desc(uint32_t cmd)
@@ -63,6 +64,11 @@ bool bpf_cmd_offline_ok(uint32_t cmd)
 	if (!bpf_cmd_desc(cmd))
 		return cmd >= BPF_CMD_COUNT;  /* unknown: rendered as raw bytes */
 	return cmd_props(cmd) & PROP_OFFLINE_OK;
+}
+
+bool bpf_call_offline_ok(const struct bpf_call *c)
+{
+	return bpf_cmd_offline_ok(c->cmd) && !(c->cmd_raw & BPF_COMMON_ATTRS_BIT);
 }
 
 bool bpf_cmd_writes_attr(uint32_t cmd)

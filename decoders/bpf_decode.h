@@ -244,6 +244,11 @@ void render_blob(struct jsonw *w, const char *key, const struct bpf_call *c,
  * spool the raw call and render it later (bpf_record.h). */
 bool bpf_cmd_offline_ok(uint32_t cmd);
 
+/* True when this call may be spooled packed and rendered later: its
+ * command renders offline and it has no BPF_COMMON_ATTRS struct (whose
+ * log only a live render can read).  The shim's one rule for that. */
+bool bpf_call_offline_ok(const struct bpf_call *c);
+
 /* The event envelope: who made the call and when. */
 struct bpf_event_env {
 	uint64_t seq;

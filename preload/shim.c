@@ -807,9 +807,7 @@ static void record(struct bpf_call *c, uint64_t start, uint64_t dur)
 	char buf[EVENT_STACK_BUF];
 	struct jsonw w;
 
-	/* BPF_COMMON_ATTRS calls point to a second struct (and maybe a log)
-	 * that only a live render can read. */
-	if (bpf_cmd_offline_ok(c->cmd) && !(c->cmd_raw & BPF_COMMON_ATTRS_BIT)) {
+	if (bpf_call_offline_ok(c)) {
 		commit_packed(c, &env);  /* fd notes come from BPF_REC_FDOBJ */
 		return;
 	}

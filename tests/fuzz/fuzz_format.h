@@ -60,9 +60,13 @@ enum {
 	FZ_P_COUNT
 };
 
+#define FZ_SLOT_PAGE 0x40u
+#define FZ_SLOT_ATTR 0x80u
+
 struct fz_ptr {
-	uint8_t slot;    /* < 0x80: pointer field # of the command; else
-			  * offset ((slot & 0x1f) * 8) */
+	uint8_t slot;    /* < FZ_SLOT_PAGE: pointer field # of the command;
+			  * < FZ_SLOT_ATTR: fuzz page offset (slot & 0x3f) * 8;
+			  * else attr offset (slot & 0x1f) * 8 */
 	uint8_t kind;
 	uint16_t param;
 };
@@ -80,7 +84,7 @@ struct fz_hdr {
 	int64_t ret;
 	int32_t err;
 	uint32_t tail_off;
-	uint64_t common_addr;
+	uint64_t common_addr;         /* kind, param of a pointer (fz_ptr) */
 	uint32_t common_size;
 	uint32_t pid;
 	uint64_t seq, ts;

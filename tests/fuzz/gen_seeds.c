@@ -63,7 +63,7 @@ static void start(struct seed *s, uint32_t cmd, uint32_t size)
 	s->h.pid = 4242;
 	memcpy(s->h.comm, "loader", 6);
 	for (i = 0; i < FZ_NPTR; i++)
-		s->h.ptr[i].slot = 0x80;
+		s->h.ptr[i].slot = FZ_SLOT_ATTR;
 }
 
 static void fail(struct seed *s, int err)
@@ -86,11 +86,22 @@ static void page_str(struct seed *s, unsigned off, const char *str, int nul)
 /* Pointer #i: attr offset @attr_off, of @kind with @param. */
 static void ptr(struct seed *s, unsigned i, unsigned attr_off, uint8_t kind, uint16_t param)
 {
-	s->h.ptr[i].slot = (uint8_t)(0x80 | attr_off / 8);
+	s->h.ptr[i].slot = (uint8_t)(FZ_SLOT_ATTR | attr_off / 8);
 	s->h.ptr[i].kind = kind;
 	s->h.ptr[i].param = param;
 	if (s->h.nptr < i + 1)
 		s->h.nptr = (uint8_t)(i + 1);
+}
+
+/* Pointer #i written into the fuzz page at @page_off (a multiple of 8,
+ * below 512): arrays of pointers. */
+static void page_ptr(struct seed *s, unsigned i, unsigned page_off, uint8_t kind,
+		     uint16_t param)
+{
+	ptr(s, i, 0, kind, param);
+	s->h.ptr[i].slot = (uint8_t)(FZ_SLOT_PAGE | page_off / 8);
+	if (page_off + 8 > s->page_len)
+		s->page_len = page_off + 8;
 }
 
 static void emit(struct seed *s, const char *name)
@@ -174,6 +185,13 @@ static void seeds_maps(void)
 	s.h.retsel = 1;
 	s.h.ret = 4;
 	emit(&s, "map_create");
+
+	/* A daemon with stdin closed: the new map is fd 0, which its unset
+	 * fd fields (inner_map_fd, btf_fd...) also say. */
+	put32(s.pre, 48, 0);
+	s.h.ret = 0;
+	note(&s, 0, OBJ_MAP, 12, 1, "counts");
+	emit(&s, "map_create_fd0");
 
 	start(&s, 1, 32);                            /* MAP_LOOKUP_ELEM */
 	put32(s.pre, 0, 4);
@@ -384,11 +402,29 @@ static void seeds_misc(void)
 	start(&s, 45, 4096);                         /* unknown, common attrs */
 	s.h.cmdsel = 45 | FZ_CMD_COMMON;
 	s.h.cmd_raw = 45;
-	s.h.common_addr = 0x7ffd00002000ull;
+	s.h.common_addr = FZ_P_UNMAPPED;
 	s.h.common_size = BPF_COMMON_ATTR_SIZE;
 	memset(s.pre, 0xa5, sizeof(s.pre));
 	fail(&s, EINVAL);
 	emit(&s, "unknown_common");
+
+	/* BTF_LOAD, 5-argument form: struct bpf_common_attr at the start of
+	 * the page (log_buf 0, log_size 8, log_level 12, log_true_size 16),
+	 * its log further on. */
+	start(&s, 18, 40);
+	s.h.cmdsel = 18 | FZ_CMD_COMMON;
+	s.h.common_addr = FZ_P_PAGE;                 /* page + 0 */
+	s.h.common_size = BPF_COMMON_ATTR_SIZE;
+	ptr(&s, 0, 0, FZ_P_PAGE, 512);               /* btf */
+	put32(s.pre, 16, 64);
+	page_ptr(&s, 1, 0, FZ_P_PAGE, 128);          /* common log_buf */
+	put32(s.page, 8, 256);
+	put32(s.page, 12, 1);
+	put32(s.page, 16, 60);
+	page_str(&s, 128, "[1] STRUCT foo size=4 vlen=1\n\tbar type_id=99 Invalid\n", 1);
+	s.page_len = 600;
+	fail(&s, EINVAL);
+	emit(&s, "btf_load_common");
 
 	start(&s, 39, 8);
 	s.h.cmdsel = 39;                             /* first unknown */
@@ -434,7 +470,13 @@ static void seeds_link_create(void)
 	put32(s.pre, 8, 42);
 	put32(s.pre, 16, 1);
 	put32(s.pre, 20, 3);
-	ptr(&s, 0, 24, FZ_P_PAGE, 0);
+	ptr(&s, 0, 24, FZ_P_PAGE, 0);                /* syms: char *[3] */
+	page_ptr(&s, 1, 0, FZ_P_PAGE, 256);
+	page_ptr(&s, 2, 8, FZ_P_PAGE, 272);
+	page_ptr(&s, 3, 16, FZ_P_EDGE_NEAR, 3);      /* runs into PROT_NONE */
+	page_str(&s, 256, "do_sys_open", 1);
+	page_str(&s, 272, "vfs_read", 1);
+	s.h.flags2 |= FZ_G_EDGE_NONUL;
 	emit(&s, "link_kprobe_multi");
 
 	start(&s, 28, 32);                           /* tcx, relative id */
