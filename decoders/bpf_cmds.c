@@ -859,13 +859,13 @@ const struct bpf_cmd_desc bpf_cmd_table[BPF_CMD_COUNT] = {
 	CMD(27, MAP_DELETE_BATCH, "5.6", map_batch_fields, 56, RET_ZERO,
 	    .in_extra = batch_in_extra, .out_extra = batch_out_extra),
 	/*
-	 * Kernels up to ~7.0 end LINK_CREATE at uprobe_multi.pid (60).  The
-	 * newest UAPI adds uprobe_multi.path_fd (60..63) and libbpf sends 64
-	 * bytes; a kernel that knows path_fd must check up to 64, so 64 is
-	 * the limit of the newest layout.  A nonzero path_fd on an older
-	 * kernel still fails with EINVAL.
+	 * The kernels whose source we have (up to ~7.0, and 6.18 here, tested)
+	 * end LINK_CREATE at uprobe_multi.pid: a nonzero byte at 60 is EINVAL.
+	 * The newest UAPI adds uprobe_multi.path_fd (60..63), but no kernel
+	 * source checking it was found, so the verified 60 is the limit and a
+	 * nonzero path_fd shows in attr_tail (and is still decoded).
 	 */
-	CMD(28, LINK_CREATE, "5.7", link_create_fields, 64, RET_FD,
+	CMD(28, LINK_CREATE, "5.7", link_create_fields, 60, RET_FD,
 	    .in_extra = link_create_in_extra),
 	CMD(29, LINK_UPDATE, "5.7", link_update_fields, 16, RET_ZERO),
 	CMD(30, LINK_GET_FD_BY_ID, "5.8", link_get_fd_by_id_fields, 4, RET_FD),

@@ -135,6 +135,42 @@ static unsigned batch_plan(const struct bpf_call *c, const struct bpf_map_meta *
 	return add(req, n, BLOB_VALUES, vals, count * vlen, vlen, o);
 }
 
+static const struct bpf_blob *find_blob(const struct bpf_call *c, uint8_t tag);
+
+#define INFO_BEFORE_MAX 256   /* covers every array count of the info structs */
+
+/* OBJ_GET_INFO_BY_FD: info.info_len at 4, info.info at 8.  The kernel
+ * overwrites each array's count with the total; the caller's capacity
+ * survives only in this copy taken before the call. */
+static unsigned before_plan(const struct bpf_call *c, struct bpf_blob_req *req)
+{
+	uint64_t addr;
+	uint32_t len;
+
+	if (c->cmd != 15 || !bpf_attr_has(c, 8, 8))   /* every call asks: be quick */
+		return 0;
+	addr = bpf_attr_get(c, 8, 8);
+	len = (uint32_t)bpf_attr_get(c, 4, 4);
+	if (!addr || !len)
+		return 0;
+	req[0].tag = BLOB_INFO_IN;
+	req[0].addr = addr;
+	req[0].full_len = len;
+	req[0].stride = 0;
+	req[0].len = len < INFO_BEFORE_MAX ? len : INFO_BEFORE_MAX;
+	return 1;
+}
+
+const uint8_t *bpf_call_blob(const struct bpf_call *c, uint8_t tag, uint32_t *len)
+{
+	const struct bpf_blob *b = find_blob(c, tag);
+
+	if (!b || (uint32_t)b->off + b->len > c->blob_used)
+		return NULL;
+	*len = b->len;
+	return c->blob_data + b->off;
+}
+
 unsigned bpf_capture_plan(const struct bpf_call *c, const struct bpf_map_meta *m,
 			  enum bpf_capture_phase phase, const struct decode_opts *o,
 			  struct bpf_blob_req *req)
@@ -143,6 +179,8 @@ unsigned bpf_capture_plan(const struct bpf_call *c, const struct bpf_map_meta *m
 	uint32_t stride, vlen;
 	unsigned n = 0;
 
+	if (phase == CAPTURE_BEFORE)
+		return before_plan(c, req);
 	if (!m || o->no_data || !o->data_cap)
 		return 0;
 	if (is_batch(c->cmd))

@@ -35,6 +35,8 @@ enum bpf_blob_tag {
 	BLOB_NEXT_KEY,
 	BLOB_KEYS,      /* batch: keys[count] */
 	BLOB_VALUES,    /* batch: values[count] */
+	BLOB_INFO_IN,   /* OBJ_GET_INFO_BY_FD: the caller's struct before the
+			 * call (array capacities the kernel overwrites) */
 };
 #define BPF_BLOB_MAX   3
 #define BPF_BLOB_BYTES 1024     /* room for every blob of one call */
@@ -218,7 +220,9 @@ struct bpf_blob_req {
 	uint8_t tag;
 };
 
-enum bpf_capture_phase { CAPTURE_PRE, CAPTURE_POST };
+/* CAPTURE_BEFORE runs before the call (what the kernel will overwrite);
+ * CAPTURE_PRE (inputs) and CAPTURE_POST (outputs) run after it. */
+enum bpf_capture_phase { CAPTURE_BEFORE, CAPTURE_PRE, CAPTURE_POST };
 
 /* Which buffers of @c to capture in @phase (CAPTURE_POST: c->ret is set),
  * given what is known of the map (@m, NULL when unknown).  Returns the
@@ -226,6 +230,9 @@ enum bpf_capture_phase { CAPTURE_PRE, CAPTURE_POST };
 unsigned bpf_capture_plan(const struct bpf_call *c, const struct bpf_map_meta *m,
 			  enum bpf_capture_phase phase, const struct decode_opts *o,
 			  struct bpf_blob_req *req);
+
+/* The bytes of captured blob @tag, or NULL (*@len: how many). */
+const uint8_t *bpf_call_blob(const struct bpf_call *c, uint8_t tag, uint32_t *len);
 
 /* The fds @c mentions: its fd fields, then the fd it returned.  Returns
  * how many (at most @max) were written to @fds. */

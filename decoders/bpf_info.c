@@ -202,10 +202,9 @@ struct info_field {
 
 /*
  * struct bpf_prog_info.  nr_map_ids goes in as the capacity of map_ids and
- * comes back as the number of maps; the kernel fills min(both), and only
- * the second is known after the call, so map_ids shows that many entries
- * (up to ARRAY_CAP): a caller that asked for fewer than the program has
- * gets its own stale entries past the ones the kernel wrote.
+ * comes back as the number of maps; the kernel fills min(both).  The
+ * capacity is known from the shim's copy of the struct taken before the
+ * call (render_pointee()), so map_ids shows exactly what the kernel wrote.
  */
 static const struct info_field prog_info_fields[] = {
 	I_ENUM("type", 0, bpf_prog_type, "4.13"),
@@ -558,9 +557,15 @@ const char *bpf_obj_kind_name(enum bpf_obj_kind k)
 
 /* A pointer the kernel wrote through: the pointee when its length field
  * is known, else the pointer. */
+/*
+ * A pointer with a count field (aux): the count goes in as the capacity of
+ * the caller's buffer and comes back as the total, and the kernel fills
+ * min(both).  With the caller's struct from before the call (@b), show
+ * that many; without it only the total is known.
+ */
 static void render_pointee(struct jsonw *w, const struct info_field *f, uint64_t v,
 			   const uint8_t *info, uint32_t avail,
-			   const struct decode_opts *o)
+			   const struct info_before *b, const struct decode_opts *o)
 {
 	uint32_t n;
 
@@ -569,6 +574,8 @@ static void render_pointee(struct jsonw *w, const struct info_field *f, uint64_t
 		return;
 	}
 	n = (uint32_t)info_get(info, avail, f->aux, 4);
+	if (b && b->p && f->aux + 4 <= b->len)
+		n = MIN(n, (uint32_t)info_get(b->p, b->len, f->aux, 4));
 	switch (f->kind) {
 	case IK_STR:
 		if (render_ustr(w, f->name, v, n, o->str_cap))
@@ -586,7 +593,7 @@ static void render_pointee(struct jsonw *w, const struct info_field *f, uint64_t
 
 static void render_info_value(struct jsonw *w, const struct info_field *f,
 			      const uint8_t *info, uint32_t avail,
-			      const struct decode_opts *o)
+			      const struct info_before *b, const struct decode_opts *o)
 {
 	const uint8_t *p = info + f->off;
 	uint64_t v = f->size == 4 || f->size == 8 ? info_get(info, avail, f->off, f->size) : 0;
@@ -622,7 +629,7 @@ static void render_info_value(struct jsonw *w, const struct info_field *f,
 	case IK_STR:
 	case IK_IDS:
 	case IK_HASH:
-		render_pointee(w, f, v, info, avail, o);
+		render_pointee(w, f, v, info, avail, b, o);
 		break;
 	default:
 		jw_u64(w, f->name, v);
@@ -638,23 +645,24 @@ static bool arm_present(const struct info_arm *a, uint32_t avail)
 /* The fields of @a that lie within @avail, then its union's arm. */
 static void render_arm(struct jsonw *w, const struct info_arm *a,
 		       const uint8_t *info, uint32_t avail,
-		       const struct decode_opts *o)
+		       const struct info_before *b, const struct decode_opts *o)
 {
 	const struct info_arm *sub = a->pick ? a->pick(info, avail) : NULL;
 	size_t i;
 
 	for (i = 0; i < a->n; i++)
 		if (a->f[i].off + a->f[i].size <= avail)
-			render_info_value(w, &a->f[i], info, avail, o);
+			render_info_value(w, &a->f[i], info, avail, b, o);
 	if (!sub || !arm_present(sub, avail))
 		return;
 	jw_obj_open(w, sub->name);
-	render_arm(w, sub, info, avail, o);
+	render_arm(w, sub, info, avail, b, o);
 	jw_obj_close(w);
 }
 
 void bpf_info_render(struct jsonw *w, const char *key, enum bpf_obj_kind kind,
-		     const uint8_t *info, uint32_t len, const struct decode_opts *o)
+		     const uint8_t *info, uint32_t len, const struct info_before *b,
+		     const struct decode_opts *o)
 {
 	uint32_t avail = MIN(len, BPF_INFO_MAX);
 	const struct info_arm *a = NULL;
@@ -668,7 +676,7 @@ void bpf_info_render(struct jsonw *w, const char *key, enum bpf_obj_kind kind,
 		if (avail < len)
 			jw_bool(w, "bytes_truncated", true);
 	} else {
-		render_arm(w, a, info, avail, o);
+		render_arm(w, a, info, avail, b, o);
 		if (len > a->size)
 			jw_u64(w, "unknown_bytes", len - a->size);
 	}
@@ -770,6 +778,7 @@ void obj_get_info_out_extra(struct jsonw *w, const struct bpf_call *c,
 			    const struct decode_opts *o)
 {
 	uint8_t info[BPF_INFO_MAX];
+	struct info_before before = { NULL, 0 };
 	uint64_t addr = bpf_attr_get(c, 8, 8);
 	uint32_t len = (uint32_t)bpf_attr_get_post(c, 4, 4), want;
 
@@ -781,8 +790,9 @@ void obj_get_info_out_extra(struct jsonw *w, const struct bpf_call *c,
 		render_unreadable(w, "info", addr);
 		return;
 	}
+	before.p = bpf_call_blob(c, BLOB_INFO_IN, &before.len);
 	bpf_info_render(w, "info", info_kind_of(c, (int32_t)bpf_attr_get(c, 0, 4)),
-			info, len, o);
+			info, len, &before, o);
 }
 
 /*

@@ -54,8 +54,16 @@ enum bpf_obj_kind bpf_fdinfo_kind(const char *text, size_t len);
  * hash) are followed through memread.  @kind comes from the caller;
  * OBJ_UNKNOWN renders the bytes as hex under "bytes".
  */
+/* The caller's info struct as it was before the call (array capacities
+ * the kernel overwrites with totals); p NULL when not captured. */
+struct info_before {
+	const uint8_t *p;
+	uint32_t len;
+};
+
 void bpf_info_render(struct jsonw *w, const char *key, enum bpf_obj_kind kind,
-		     const uint8_t *info, uint32_t len, const struct decode_opts *o);
+		     const uint8_t *info, uint32_t len, const struct info_before *b,
+		     const struct decode_opts *o);
 
 /* The out_extra of each command (struct bpf_cmd_desc). */
 void obj_get_info_out_extra(struct jsonw *w, const struct bpf_call *c,

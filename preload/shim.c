@@ -69,6 +69,7 @@ static __thread bool t_creating;  /* this thread is creating the spool */
 static uint32_t possible_cpus;    /* for per-CPU map values */
 static uint32_t count_possible_cpus(void);
 static void spool_fdobj_replay(void);
+static void capture_blobs(struct bpf_call *c, const struct bpf_blob_req *req, unsigned n);
 static __thread char t_comm[16];
 
 static long resolve_syscall(long n, long a, long b, long c, long d, long e, long f);
@@ -666,11 +667,9 @@ static void capture_payload(struct bpf_call *c)
 {
 	struct bpf_blob_req req[BPF_BLOB_MAX];
 	struct bpf_map_meta m;
-	unsigned n, i;
+	unsigned n;
 	int fd;
 
-	c->nblobs = 0;
-	c->blob_used = 0;
 	fd = bpf_call_map_fd(c);
 	if (fd < 0 || g.opts.no_data || (c->ret < 0 && (c->err == EBADF || c->err == EINVAL)))
 		return;
@@ -678,7 +677,24 @@ static void capture_payload(struct bpf_call *c)
 		return;
 	n = bpf_capture_plan(c, &m, CAPTURE_PRE, &g.opts, req);
 	n += bpf_capture_plan(c, &m, CAPTURE_POST, &g.opts, req + n);
-	for (i = 0; i < n && i < BPF_BLOB_MAX; i++) {
+	capture_blobs(c, req, n);
+}
+
+/* What the kernel will overwrite, read before the call. */
+static void capture_before(struct bpf_call *c)
+{
+	struct bpf_blob_req req[BPF_BLOB_MAX];
+
+	c->nblobs = 0;
+	c->blob_used = 0;
+	capture_blobs(c, req, bpf_capture_plan(c, NULL, CAPTURE_BEFORE, &g.opts, req));
+}
+
+static void capture_blobs(struct bpf_call *c, const struct bpf_blob_req *req, unsigned n)
+{
+	unsigned i;
+
+	for (i = 0; i < n && c->nblobs < BPF_BLOB_MAX; i++) {
 		struct bpf_blob *b = &c->blobs[c->nblobs++];
 		uint32_t room = BPF_BLOB_BYTES - c->blob_used;
 		uint32_t want = req[i].len < room ? req[i].len : room;
@@ -849,6 +865,7 @@ long bpfspy_bpf_syscall(long nr, long cmd, long attr, long size, long a4, long a
 	want = c.size < BPF_ATTR_SNAP ? c.size : BPF_ATTR_SNAP;
 	c.pre_len = (uint32_t)mem_read(c.pre, c.attr_addr, want, &c.pre_err);
 	scan_tail(&c);
+	capture_before(&c);
 	errno = saved;
 
 	start = mono_ns();

@@ -277,9 +277,9 @@ static void test_cmd_table(void)
 	tap_ok(rets, "RET_FD for the fd-returning commands, RET_COUNT for 37");
 	tap_ok(bpf_cmd_table[0].last_end == 92 && bpf_cmd_table[3].last_end == 16 &&
 	       bpf_cmd_table[5].last_end == 168 && bpf_cmd_table[10].last_end == 76 &&
-	       bpf_cmd_table[28].last_end == 64 && bpf_cmd_table[38].last_end == 8,
+	       bpf_cmd_table[28].last_end == 60 && bpf_cmd_table[38].last_end == 8,
 	       "last_end: MAP_CREATE 92, DELETE 16, PROG_LOAD 168, TEST_RUN 76, "
-	       "LINK_CREATE 64, ASSOC 8");
+	       "LINK_CREATE 60, ASSOC 8");
 	tap_ok(bpf_cmd_writes_attr(5) && bpf_cmd_writes_attr(10) &&
 	       bpf_cmd_writes_attr(11) && bpf_cmd_writes_attr(15) &&
 	       bpf_cmd_writes_attr(16) && bpf_cmd_writes_attr(18) &&

@@ -397,7 +397,7 @@ static void test_info_render_unknown(void)
 
 	jw_init(&w, outbuf, sizeof(outbuf));
 	jw_obj_open(&w, NULL);
-	bpf_info_render(&w, "info", OBJ_UNKNOWN, raw, sizeof(raw), &opts);
+	bpf_info_render(&w, "info", OBJ_UNKNOWN, raw, sizeof(raw), NULL, &opts);
 	jw_obj_close(&w);
 	j = parse_all(outbuf, w.len);
 	tap_ok(j && str_is(j, "info.kind", "unknown") && str_is(j, "info.bytes", "0102abff"),
