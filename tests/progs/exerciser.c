@@ -17,12 +17,14 @@
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -710,6 +712,1635 @@ static int do_batch(char **argv UNUSED)
 	return 0;
 }
 
+/* ---- allcmds, sizes, eperm: every command with known arguments ---------
+ *
+ * Each bpf(2) call prints one line:
+ *   NAME size=S ret=R errno=E tag=T [KEY=VALUE...] [log=TEXT]
+ * NAME is the command as the trace names it (BPF_CMD_N when unknown), E
+ * is 0 on success or the errno's symbolic name, T names the call (unique
+ * within a run), the KEY=VALUEs are what the call set or got back, and a
+ * verifier or BTF log comes last, with \ and newline escaped as \\ and \n.
+ * Lines that are not calls start with "#".  Line N is the call with seq N.
+ *
+ * The attrs are built as raw bytes at the offsets of the newest UAPI
+ * (bpf-attr-offsets-x86_64.txt): <linux/bpf.h> here may predate them.
+ */
+
+enum {
+	CMD_TOKEN_CREATE = 36,
+	CMD_PROG_STREAM_READ_BY_FD = 37,
+	CMD_PROG_ASSOC_STRUCT_OPS = 38,
+	CMD_COMMON_ATTRS = 0x10000,
+	BPF_PAGE = 4096,
+	ENOTSUPP_KERNEL = 524,  /* kernel-internal, reaches user space */
+	EXIT_SKIP = 77,         /* the machine lacks something: skip */
+};
+
+static const char *const cmd_names[] = {
+	"BPF_MAP_CREATE", "BPF_MAP_LOOKUP_ELEM", "BPF_MAP_UPDATE_ELEM",
+	"BPF_MAP_DELETE_ELEM", "BPF_MAP_GET_NEXT_KEY", "BPF_PROG_LOAD",
+	"BPF_OBJ_PIN", "BPF_OBJ_GET", "BPF_PROG_ATTACH", "BPF_PROG_DETACH",
+	"BPF_PROG_TEST_RUN", "BPF_PROG_GET_NEXT_ID", "BPF_MAP_GET_NEXT_ID",
+	"BPF_PROG_GET_FD_BY_ID", "BPF_MAP_GET_FD_BY_ID",
+	"BPF_OBJ_GET_INFO_BY_FD", "BPF_PROG_QUERY", "BPF_RAW_TRACEPOINT_OPEN",
+	"BPF_BTF_LOAD", "BPF_BTF_GET_FD_BY_ID", "BPF_TASK_FD_QUERY",
+	"BPF_MAP_LOOKUP_AND_DELETE_ELEM", "BPF_MAP_FREEZE",
+	"BPF_BTF_GET_NEXT_ID", "BPF_MAP_LOOKUP_BATCH",
+	"BPF_MAP_LOOKUP_AND_DELETE_BATCH", "BPF_MAP_UPDATE_BATCH",
+	"BPF_MAP_DELETE_BATCH", "BPF_LINK_CREATE", "BPF_LINK_UPDATE",
+	"BPF_LINK_GET_FD_BY_ID", "BPF_LINK_GET_NEXT_ID", "BPF_ENABLE_STATS",
+	"BPF_ITER_CREATE", "BPF_LINK_DETACH", "BPF_PROG_BIND_MAP",
+	"BPF_TOKEN_CREATE", "BPF_PROG_STREAM_READ_BY_FD",
+	"BPF_PROG_ASSOC_STRUCT_OPS",
+};
+
+#define NCMDS ((long)(sizeof(cmd_names) / sizeof(cmd_names[0])))
+
+static const char *cmd_name(long cmd)
+{
+	static char buf[32];
+
+	cmd &= ~(long)CMD_COMMON_ATTRS;
+	if (cmd >= 0 && cmd < NCMDS)
+		return cmd_names[cmd];
+	snprintf(buf, sizeof(buf), "BPF_CMD_%ld", cmd);
+	return buf;
+}
+
+/* The errnos these scenarios meet, named as <errno.h> names them. */
+static const char *errno_sym(int e)
+{
+	static char buf[32];
+
+	switch (e) {
+	case EPERM: return "EPERM";
+	case ENOENT: return "ENOENT";
+	case E2BIG: return "E2BIG";
+	case EBADF: return "EBADF";
+	case EAGAIN: return "EAGAIN";
+	case ENOMEM: return "ENOMEM";
+	case EACCES: return "EACCES";
+	case EFAULT: return "EFAULT";
+	case EBUSY: return "EBUSY";
+	case EEXIST: return "EEXIST";
+	case EINVAL: return "EINVAL";
+	case ENOSPC: return "ENOSPC";
+	case ENOTDIR: return "ENOTDIR";
+	case EBADFD: return "EBADFD";
+	case EOPNOTSUPP: return "EOPNOTSUPP";
+	case ENOTSUPP_KERNEL: return "ENOTSUPP";
+	}
+	snprintf(buf, sizeof(buf), "ERRNO_%d", e);
+	return buf;
+}
+
+/* One attr for every call: two pages, so sizes up to page+1 (and more)
+ * read zeroed memory that belongs to us. */
+static __u8 attr_buf[2 * BPF_PAGE] __attribute__((aligned(BPF_PAGE)));
+
+static void attr_new(void)
+{
+	memset(attr_buf, 0, sizeof(attr_buf));
+}
+
+static void set32(size_t off, __u32 v)
+{
+	memcpy(attr_buf + off, &v, sizeof(v));
+}
+
+static void set64(size_t off, __u64 v)
+{
+	memcpy(attr_buf + off, &v, sizeof(v));
+}
+
+static void setptr(size_t off, const void *p)
+{
+	set64(off, ptr_to_u64(p));
+}
+
+static __u32 get32(size_t off)
+{
+	__u32 v;
+
+	memcpy(&v, attr_buf + off, sizeof(v));
+	return v;
+}
+
+static __u64 get64(size_t off)
+{
+	__u64 v;
+
+	memcpy(&v, attr_buf + off, sizeof(v));
+	return v;
+}
+
+static int line_open;
+
+static void eol(void)
+{
+	if (line_open)
+		putchar('\n');
+	line_open = 0;
+}
+
+/* Append " FMT" to the current call's line. */
+static void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void note(const char *fmt, ...)
+{
+	va_list ap;
+
+	putchar(' ');
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+}
+
+/* The log, last on the line, with \ and newlines escaped. */
+static void note_log(const char *log, size_t cap)
+{
+	size_t i;
+
+	fputs(" log=", stdout);
+	for (i = 0; i < cap && log[i]; i++) {
+		if (log[i] == '\\')
+			fputs("\\\\", stdout);
+		else if (log[i] == '\n')
+			fputs("\\n", stdout);
+		else
+			putchar(log[i]);
+	}
+}
+
+static long emit(long cmd, const char *tag, unsigned long size, long ret)
+{
+	eol();
+	printf("%s size=%lu ret=%ld errno=%s tag=%s", cmd_name(cmd), size, ret,
+	       ret < 0 ? errno_sym(last_errno) : "0", tag);
+	line_open = 1;
+	return ret;
+}
+
+/* bpf(cmd, attr_buf, size), printed. */
+static long call(long cmd, const char *tag, unsigned long size)
+{
+	return emit(cmd, tag, size, sys_bpf(cmd, attr_buf, size));
+}
+
+/* bpf(cmd, attr, size) with any attr pointer, printed. */
+static long call_at(long cmd, const char *tag, void *attr, unsigned long size)
+{
+	return emit(cmd, tag, size, sys_bpf(cmd, attr, size));
+}
+
+static int fail(const char *what)
+{
+	eol();
+	fprintf(stderr, "exerciser: %s: %s\n", what, strerror(last_errno));
+	exit(1);
+}
+
+/* ---- object makers ----------------------------------------------------- */
+
+/* MAP_CREATE at the newest size (92), or SIZE. */
+static long mk_map(const char *tag, __u32 type, __u32 key_size,
+		   __u32 value_size, __u32 max_entries, __u32 flags,
+		   const char *name, unsigned long size)
+{
+	long fd;
+
+	attr_new();
+	set32(0, type);
+	set32(4, key_size);
+	set32(8, value_size);
+	set32(12, max_entries);
+	set32(16, flags);
+	strncpy((char *)attr_buf + 28, name, 15);
+	fd = call(BPF_MAP_CREATE, tag, size);
+	note("map_type=%u key_size=%u value_size=%u max_entries=%u map_flags=%u map_name=%s",
+	     type, key_size, value_size, max_entries, flags, name);
+	return fd;
+}
+
+/* r0 = IMM; exit */
+struct two_insns {
+	struct bpf_insn i[2];
+};
+
+static struct two_insns ret_imm(__s32 imm)
+{
+	struct two_insns p = { {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0,
+		  .imm = imm },
+		{ .code = BPF_JMP | BPF_EXIT },
+	} };
+
+	return p;
+}
+
+struct load_args {
+	__u32 type, expected_attach_type, attach_btf_id;
+	const struct bpf_insn *insns;
+	__u32 insn_cnt;
+	const char *name;
+	char *log;
+	__u32 log_size, log_level;
+	unsigned long size;  /* 0: 168, the newest */
+	__u32 prog_flags, kern_version;
+};
+
+static long load(const char *tag, const struct load_args *a)
+{
+	unsigned long size = a->size ? a->size : 168;
+	long fd;
+
+	attr_new();
+	set32(0, a->type);
+	set32(4, a->insn_cnt);
+	setptr(8, a->insns);
+	setptr(16, "GPL");
+	set32(24, a->log_level);
+	set32(28, a->log_size);
+	setptr(32, a->log);
+	set32(40, a->kern_version);
+	set32(44, a->prog_flags);
+	strncpy((char *)attr_buf + 48, a->name, 15);
+	set32(68, a->expected_attach_type);
+	set32(108, a->attach_btf_id);
+	if (a->log)
+		memset(a->log, 0, a->log_size);
+	fd = call(BPF_PROG_LOAD, tag, size);
+	note("prog_type=%u insn_cnt=%u expected_attach_type=%u prog_name=%s",
+	     a->type, a->insn_cnt, a->expected_attach_type, a->name);
+	if (a->prog_flags || a->kern_version)
+		note("prog_flags=%u kern_version=%u log_level=%u", a->prog_flags,
+		     a->kern_version, a->log_level);
+	/* The kernel writes log_true_size only when size covers it. */
+	if (size >= 144)
+		note("log_true_size=%u", get32(140));
+	if (a->log && a->log_level)
+		note_log(a->log, a->log_size);
+	return fd;
+}
+
+/* A socket filter returning IMM, loaded with a 4 KiB level-1 log. */
+static long load_simple(const char *tag, __u32 type, __s32 imm,
+			const char *name, unsigned long size)
+{
+	static char log[4096];
+	struct two_insns p = ret_imm(imm);
+	struct load_args a = {
+		.type = type, .insns = p.i, .insn_cnt = 2, .name = name,
+		.log = log, .log_size = sizeof(log), .log_level = 1,
+		.size = size,
+	};
+
+	return load(tag, &a);
+}
+
+/* The tiny BTF of btf_load(), at SIZE, with a log; MAGIC 0 breaks it. */
+static long load_btf(const char *tag, int broken, char *log, __u32 log_size,
+		     unsigned long size)
+{
+	static struct tiny_btf btf = {
+		.hdr = {
+			.magic = BTF_MAGIC,
+			.version = BTF_VERSION,
+			.hdr_len = sizeof(struct btf_header),
+			.type_off = 0,
+			.type_len = sizeof(struct btf_type) + sizeof(__u32),
+			.str_off = sizeof(struct btf_type) + sizeof(__u32),
+			.str_len = 5,
+		},
+		.int_type = {
+			.name_off = 1,
+			.info = BTF_KIND_INT << 24,
+			.size = 4,
+		},
+		.int_enc = (BTF_INT_SIGNED << 24) | 32,
+		.strings = "\0int",
+	};
+	__u32 btf_size = offsetof(struct tiny_btf, strings) + 5;
+	long fd;
+
+	btf.hdr.magic = broken ? 0xbad : BTF_MAGIC;
+	attr_new();
+	setptr(0, &btf);
+	setptr(8, log);
+	set32(16, btf_size);
+	set32(20, log ? log_size : 0);
+	set32(24, log ? 1 : 0);
+	if (log)
+		memset(log, 0, log_size);
+	fd = call(BPF_BTF_LOAD, tag, size);
+	note("btf_size=%u btf_log_size=%u", btf_size, log ? log_size : 0);
+	if (size >= 32)
+		note("btf_log_true_size=%u", get32(28));
+	if (log)
+		note_log(log, log_size);
+	return fd;
+}
+
+/* OBJ_GET_INFO_BY_FD into a zeroed 1 KiB buffer: prints info_len (what
+ * the kernel filled) and the object's id (offset 4 in prog, map and link
+ * info; 12 in BTF info). */
+static __u32 info_id(const char *tag, int fd, int is_btf)
+{
+	static __u64 info[128];
+	__u32 id;
+
+	memset(info, 0, sizeof(info));
+	attr_new();
+	set32(0, fd);
+	set32(4, sizeof(info));
+	setptr(8, info);
+	if (call(BPF_OBJ_GET_INFO_BY_FD, tag, 16) < 0)
+		fail("BPF_OBJ_GET_INFO_BY_FD");
+	memcpy(&id, (char *)info + (is_btf ? 12 : 4), sizeof(id));
+	note("bpf_fd=%d info_len_in=%zu info_len=%u id=%u", fd, sizeof(info),
+	     get32(4), id);
+	return id;
+}
+
+static long next_id(long cmd, const char *tag, __u32 start)
+{
+	long r;
+
+	attr_new();
+	set32(0, start);
+	set32(4, 0xdeadbeef);  /* what out.next_id shows when nothing is left */
+	r = call(cmd, tag, 12);
+	note("start_id=%u next_id=%u", start, get32(4));
+	return r;
+}
+
+static long fd_by_id(long cmd, const char *tag, __u32 id, __u32 open_flags,
+		     unsigned long size)
+{
+	long r;
+
+	attr_new();
+	set32(0, id);
+	set32(8, open_flags);
+	r = call(cmd, tag, size);
+	note("id=%u open_flags=%u", id, open_flags);
+	return r;
+}
+
+static long elem(long cmd, const char *tag, int fd, const void *key,
+		 void *value, __u64 flags)
+{
+	attr_new();
+	set32(0, fd);
+	setptr(8, key);
+	setptr(16, value);
+	set64(24, flags);
+	return call(cmd, tag, 32);
+}
+
+static long batch(long cmd, const char *tag, int fd, void *keys, void *values,
+		  __u32 count, void *out_batch)
+{
+	long r;
+
+	attr_new();
+	setptr(8, out_batch);
+	setptr(16, keys);
+	setptr(24, values);
+	set32(32, count);
+	set32(36, fd);
+	r = call(cmd, tag, 56);
+	note("map_fd=%d count_in=%u count=%u", fd, count, get32(32));
+	return r;
+}
+
+/* The mount point of cgroup v2, from /proc/self/mounts. */
+static int cgroup2_mount(char *out, size_t cap)
+{
+	char dev[256], dir[PATH_MAX], type[64];
+	FILE *f = fopen("/proc/self/mounts", "r");
+	int found = 0;
+
+	if (!f)
+		return 0;
+	while (fscanf(f, "%255s %4095s %63s %*[^\n]", dev, dir, type) == 3)
+		if (!strcmp(type, "cgroup2")) {
+			snprintf(out, cap, "%s", dir);
+			found = 1;
+			break;
+		}
+	fclose(f);
+	return found;
+}
+
+/*
+ * The BTF type id of the FUNC named NAME in the kernel's BTF
+ * (/sys/kernel/btf/vmlinux), or 0.  Walks the type section: each type is
+ * a struct btf_type followed by kind-specific data.
+ */
+static __u32 vmlinux_func_id(const char *name)
+{
+	FILE *f = fopen("/sys/kernel/btf/vmlinux", "r");
+	struct btf_header hdr;
+	char *data = NULL, *types, *strs;
+	size_t cap = 0, len = 0, n, off;
+	__u32 id = 0, found = 0;
+
+	if (!f)
+		return 0;
+	for (;;) {
+		if (len == cap) {
+			char *p = realloc(data, cap = cap ? 2 * cap : 1 << 20);
+
+			if (!p)
+				break;
+			data = p;
+		}
+		n = fread(data + len, 1, cap - len, f);
+		if (!n)
+			break;
+		len += n;
+	}
+	fclose(f);
+	if (!data || len < sizeof(hdr))
+		goto out;
+	memcpy(&hdr, data, sizeof(hdr));
+	if (hdr.magic != BTF_MAGIC ||
+	    (size_t)hdr.hdr_len + hdr.str_off + hdr.str_len > len ||
+	    (size_t)hdr.hdr_len + hdr.type_off + hdr.type_len > len)
+		goto out;
+	types = data + hdr.hdr_len + hdr.type_off;
+	strs = data + hdr.hdr_len + hdr.str_off;
+	for (off = 0; off + sizeof(struct btf_type) <= hdr.type_len;) {
+		struct btf_type t;
+		__u32 vlen, kind;
+
+		memcpy(&t, types + off, sizeof(t));
+		vlen = t.info & 0xffff;
+		kind = (t.info >> 24) & 0x1f;
+		id++;
+		if (kind == BTF_KIND_FUNC && t.name_off < hdr.str_len &&
+		    !strcmp(strs + t.name_off, name)) {
+			found = id;
+			break;
+		}
+		off += sizeof(t);
+		switch (kind) {
+		case 1:  /* INT */
+		case 14: /* VAR */
+		case 17: /* DECL_TAG */
+			off += 4;
+			break;
+		case 3:  /* ARRAY */
+			off += 12;
+			break;
+		case 4:  /* STRUCT */
+		case 5:  /* UNION */
+		case 15: /* DATASEC */
+		case 19: /* ENUM64 */
+			off += 12 * (size_t)vlen;
+			break;
+		case 6:  /* ENUM */
+		case 13: /* FUNC_PROTO */
+			off += 8 * (size_t)vlen;
+			break;
+		case 2: case 7: case 8: case 9: case 10: case 11: case 12:
+		case 16: case 18:
+			break;
+		default: /* a kind this walker does not know */
+			goto out;
+		}
+	}
+out:
+	free(data);
+	return found;
+}
+
+/* ---- allcmds BPFFS: each of the 39 commands, success and failure ------- */
+
+struct ac_objs {
+	int hash, array, sock, skb_a, skb_b, rawtp, iter, btf;
+	__u32 hash_id, array_id, sock_id, skb_a_id, skb_b_id, rawtp_id, btf_id;
+	int cg;
+	char cg_path[PATH_MAX + 64];
+};
+
+/* Program info with room for CAP map ids (at most 4): the kernel fills
+ * min(CAP, maps) entries; the rest keep the 0xaaaaaaaa put there. */
+static void info_prog_maps(const char *tag, int fd, __u32 cap)
+{
+	static struct bpf_prog_info info;
+	static __u32 ids[4];
+
+	memset(&info, 0, sizeof(info));
+	memset(ids, 0xaa, sizeof(ids));
+	info.nr_map_ids = cap;
+	info.map_ids = ptr_to_u64(ids);
+	attr_new();
+	set32(0, fd);
+	set32(4, sizeof(info));
+	setptr(8, &info);
+	call(BPF_OBJ_GET_INFO_BY_FD, tag, 16);
+	note("info_len=%u nr_map_ids_in=%u nr_map_ids=%u map_ids=%u,%u",
+	     get32(4), cap, info.nr_map_ids, ids[0], ids[1]);
+}
+
+/* Raw tracepoint link info with a buffer for the tracepoint's name. */
+static void info_link_name(const char *tag, int fd)
+{
+	static struct bpf_link_info info;
+	static char name[64];
+
+	memset(&info, 0, sizeof(info));
+	memset(name, 0, sizeof(name));
+	info.raw_tracepoint.tp_name = ptr_to_u64(name);
+	info.raw_tracepoint.tp_name_len = sizeof(name);
+	attr_new();
+	set32(0, fd);
+	set32(4, sizeof(info));
+	setptr(8, &info);
+	call(BPF_OBJ_GET_INFO_BY_FD, tag, 16);
+	note("info_len=%u type=%u id=%u prog_id=%u tp_name=%s tp_name_len=%u",
+	     get32(4), info.type, info.id, info.prog_id, name,
+	     info.raw_tracepoint.tp_name_len);
+}
+
+/* BTF info with a buffer for the BTF's name. */
+static void info_btf_name(const char *tag, int fd)
+{
+	static struct bpf_btf_info info;
+	static char name[64];
+
+	memset(&info, 0, sizeof(info));
+	memset(name, 0, sizeof(name));
+	info.name = ptr_to_u64(name);
+	info.name_len = sizeof(name);
+	attr_new();
+	set32(0, fd);
+	set32(4, sizeof(info));
+	setptr(8, &info);
+	call(BPF_OBJ_GET_INFO_BY_FD, tag, 16);
+	note("info_len=%u id=%u btf_size=%u name=%s name_len=%u kernel_btf=%u",
+	     get32(4), info.id, info.btf_size, name[0] ? name : "-",
+	     info.name_len, info.kernel_btf);
+}
+
+static void ac_maps(struct ac_objs *o)
+{
+	__u32 key, next, keys[16] = { 1, 2, 3, 4 }, got_keys[16], out_batch;
+	__u64 value, values[16] = { 10, 20, 30, 40 }, got_values[16];
+
+	o->hash = mk_map("map_hash", BPF_MAP_TYPE_HASH, 4, 8, 16,
+			 BPF_F_NO_PREALLOC, "ac_hash", 92);
+	o->array = mk_map("map_array", BPF_MAP_TYPE_ARRAY, 4, 8, 4, 0,
+			  "ac_array", 92);
+	if (o->hash < 0 || o->array < 0)
+		fail("BPF_MAP_CREATE");
+	{
+		long fd = mk_map("map_flags", BPF_MAP_TYPE_ARRAY, 4, 8, 4,
+				 BPF_F_RDONLY_PROG | BPF_F_MMAPABLE,
+				 "ac_flags", 92);
+
+		if (fd >= 0)
+			close((int)fd);
+	}
+	mk_map("map_bad_type", 9999, 4, 8, 4, 0, "ac_bad", 92);
+	mk_map("map_bad_name", BPF_MAP_TYPE_ARRAY, 4, 8, 4, 0, "ac-bad", 92);
+
+	key = 1, value = 0x1111;
+	elem(BPF_MAP_UPDATE_ELEM, "update", o->hash, &key, &value, BPF_ANY);
+	note("key=%u value=%llu flags=BPF_ANY", key, (unsigned long long)value);
+	elem(BPF_MAP_UPDATE_ELEM, "update_exists", o->hash, &key, &value,
+	     BPF_NOEXIST);
+	key = 2, value = 0x2222;
+	elem(BPF_MAP_UPDATE_ELEM, "update2", o->hash, &key, &value,
+	     BPF_NOEXIST);
+	elem(BPF_MAP_UPDATE_ELEM, "update_lock", o->hash, &key, &value,
+	     BPF_EXIST | BPF_F_LOCK);
+	key = 1, value = 0;
+	elem(BPF_MAP_LOOKUP_ELEM, "lookup", o->hash, &key, &value, 0);
+	note("key=%u value=%llu", key, (unsigned long long)value);
+	key = 7;
+	elem(BPF_MAP_LOOKUP_ELEM, "lookup_missing", o->hash, &key, &value, 0);
+	/* BPF_F_CPU (newest UAPI) with CPU 3 in the upper half. */
+	key = 1;
+	elem(BPF_MAP_LOOKUP_ELEM, "lookup_cpu", o->hash, &key, &value,
+	     (3ull << 32) | 0x8 /* BPF_F_CPU */);
+
+	next = 0;
+	elem(BPF_MAP_GET_NEXT_KEY, "next_key_first", o->hash, NULL, &next, 0);
+	note("next_key=%u", next);
+	key = next;
+	elem(BPF_MAP_GET_NEXT_KEY, "next_key_second", o->hash, &key, &next, 0);
+	note("next_key=%u", next);
+	key = next;
+	elem(BPF_MAP_GET_NEXT_KEY, "next_key_end", o->hash, &key, &next, 0);
+
+	key = 2;
+	attr_new();
+	set32(0, o->hash);
+	setptr(8, &key);
+	call(BPF_MAP_DELETE_ELEM, "delete", 16);
+	call(BPF_MAP_DELETE_ELEM, "delete_missing", 16);
+	/* A value pointer: past DELETE's last field (key), so EINVAL. */
+	setptr(16, &value);
+	call(BPF_MAP_DELETE_ELEM, "delete_value_ptr", 32);
+
+	key = 1, value = 0;
+	elem(BPF_MAP_LOOKUP_AND_DELETE_ELEM, "lookup_and_delete", o->hash,
+	     &key, &value, 0);
+	note("key=%u value=%llu", key, (unsigned long long)value);
+	elem(BPF_MAP_LOOKUP_AND_DELETE_ELEM, "lookup_and_delete_missing",
+	     o->hash, &key, &value, 0);
+
+	/* The hash is empty again: the batch commands. */
+	batch(BPF_MAP_UPDATE_BATCH, "update_batch", o->hash, keys, values, 4,
+	      NULL);
+	batch(BPF_MAP_LOOKUP_BATCH, "lookup_batch", o->hash, got_keys,
+	      got_values, 16, &out_batch);
+	batch(BPF_MAP_DELETE_BATCH, "delete_batch", o->hash, keys, NULL, 2,
+	      NULL);
+	batch(BPF_MAP_LOOKUP_AND_DELETE_BATCH, "lookup_and_delete_batch",
+	      o->hash, got_keys, got_values, 16, &out_batch);
+	batch(BPF_MAP_DELETE_BATCH, "delete_batch_array", o->array, keys,
+	      NULL, 1, NULL);
+
+	/* Freeze the array: a second freeze is EBUSY, writes are EPERM. */
+	attr_new();
+	set32(0, o->array);
+	call(BPF_MAP_FREEZE, "freeze", 4);
+	call(BPF_MAP_FREEZE, "freeze_again", 4);
+	key = 0, value = 5;
+	elem(BPF_MAP_UPDATE_ELEM, "update_frozen", o->array, &key, &value,
+	     BPF_ANY);
+}
+
+static void ac_progs(struct ac_objs *o, __u32 iter_btf_id)
+{
+	static const struct bpf_insn bad[] = { { .code = BPF_JMP | BPF_EXIT } };
+	static char log[4096];
+	struct two_insns zero = ret_imm(0);
+	struct load_args a;
+	long fd;
+
+	o->sock = load_simple("load_sock", BPF_PROG_TYPE_SOCKET_FILTER, 42,
+			      "ac_sock", 0);
+	/* exit without setting r0: the verifier says "R0 !read_ok" */
+	a = (struct load_args){ .type = BPF_PROG_TYPE_SOCKET_FILTER,
+		.insns = bad, .insn_cnt = 1, .name = "ac_bad", .log = log,
+		.log_size = sizeof(log), .log_level = 1 };
+	load("load_bad", &a);
+	a.insn_cnt = 0;
+	load("load_empty", &a);
+	/* prog_flags, kern_version (KERNEL_VERSION(6, 18, 44)), log flags */
+	a = (struct load_args){ .type = BPF_PROG_TYPE_SOCKET_FILTER,
+		.insns = zero.i, .insn_cnt = 2, .name = "ac_flags",
+		.log = log, .log_size = sizeof(log), .log_level = 1 | 4,
+		.prog_flags = BPF_F_STRICT_ALIGNMENT,
+		.kern_version = (6 << 16) + (18 << 8) + 44 };
+	fd = load("load_flags", &a);
+	if (fd >= 0)
+		close((int)fd);
+	o->skb_a = load_simple("load_skb_a", BPF_PROG_TYPE_CGROUP_SKB, 1,
+			       "ac_skb_a", 0);
+	o->skb_b = load_simple("load_skb_b", BPF_PROG_TYPE_CGROUP_SKB, 1,
+			       "ac_skb_b", 0);
+	o->rawtp = load_simple("load_rawtp", BPF_PROG_TYPE_RAW_TRACEPOINT, 0,
+			       "ac_rawtp", 0);
+	if (o->sock < 0 || o->skb_a < 0 || o->skb_b < 0 || o->rawtp < 0)
+		fail("BPF_PROG_LOAD");
+	o->iter = -1;
+	if (iter_btf_id) {
+		a = (struct load_args){ .type = BPF_PROG_TYPE_TRACING,
+			.expected_attach_type = BPF_TRACE_ITER,
+			.attach_btf_id = iter_btf_id, .insns = zero.i,
+			.insn_cnt = 2, .name = "ac_iter", .log = log,
+			.log_size = sizeof(log), .log_level = 1 };
+		o->iter = load("load_iter", &a);
+		note("attach_btf_id=%u", iter_btf_id);
+	}
+
+	o->btf = load_btf("btf_load", 0, log, sizeof(log), 40);
+	load_btf("btf_load_bad_magic", 1, log, sizeof(log), 40);
+	if (o->btf < 0)
+		fail("BPF_BTF_LOAD");
+}
+
+static void ac_info_ids(struct ac_objs *o)
+{
+	static __u64 info[128];
+
+	o->hash_id = info_id("info_hash", o->hash, 0);
+	o->array_id = info_id("info_array", o->array, 0);
+	o->sock_id = info_id("info_sock", o->sock, 0);
+	o->skb_a_id = info_id("info_skb_a", o->skb_a, 0);
+	o->skb_b_id = info_id("info_skb_b", o->skb_b, 0);
+	o->rawtp_id = info_id("info_rawtp", o->rawtp, 0);
+	o->btf_id = info_id("info_btf", o->btf, 1);
+
+	/* A nonzero byte past the kernel's struct bpf_map_info: E2BIG. */
+	memset(info, 0, sizeof(info));
+	((__u8 *)info)[600] = 1;
+	attr_new();
+	set32(0, o->hash);
+	set32(4, sizeof(info));
+	setptr(8, info);
+	call(BPF_OBJ_GET_INFO_BY_FD, "info_e2big", 16);
+	note("info_len=%u", get32(4));
+	set32(0, 9999);
+	call(BPF_OBJ_GET_INFO_BY_FD, "info_bad_fd", 16);
+	/* Room for type and id only. */
+	memset(info, 0, sizeof(info));
+	attr_new();
+	set32(0, o->sock);
+	set32(4, 8);
+	setptr(8, info);
+	call(BPF_OBJ_GET_INFO_BY_FD, "info_sock_8", 16);
+	{
+		__u32 head[2];
+
+		memcpy(head, info, sizeof(head));
+		note("info_len=%u type=%u id=%u", get32(4), head[0], head[1]);
+	}
+
+	next_id(BPF_PROG_GET_NEXT_ID, "prog_next_id_0", 0);
+	next_id(BPF_PROG_GET_NEXT_ID, "prog_next_id", o->sock_id - 1);
+	next_id(BPF_PROG_GET_NEXT_ID, "prog_next_id_end", 0x7ffffffe);
+	next_id(BPF_PROG_GET_NEXT_ID, "prog_next_id_intmax", 0x7fffffff);
+	next_id(BPF_MAP_GET_NEXT_ID, "map_next_id", o->hash_id - 1);
+	next_id(BPF_MAP_GET_NEXT_ID, "map_next_id_end", 0x7ffffffe);
+	next_id(BPF_BTF_GET_NEXT_ID, "btf_next_id", o->btf_id - 1);
+	next_id(BPF_BTF_GET_NEXT_ID, "btf_next_id_end", 0x7ffffffe);
+
+	fd_by_id(BPF_PROG_GET_FD_BY_ID, "prog_by_id", o->sock_id, 0, 12);
+	fd_by_id(BPF_PROG_GET_FD_BY_ID, "prog_by_id_missing", 0x7ffffffe, 0, 12);
+	/* open_flags is past PROG_GET_FD_BY_ID's last field (prog_id). */
+	fd_by_id(BPF_PROG_GET_FD_BY_ID, "prog_by_id_flags", o->sock_id,
+		 BPF_F_RDONLY, 12);
+	{
+		long ro = fd_by_id(BPF_MAP_GET_FD_BY_ID, "map_by_id_rdonly",
+				   o->hash_id, BPF_F_RDONLY, 12);
+		__u32 key = 3;
+		__u64 value = 3;
+
+		fd_by_id(BPF_MAP_GET_FD_BY_ID, "map_by_id_rdwr", o->hash_id,
+			 BPF_F_RDONLY | BPF_F_WRONLY, 12);
+		elem(BPF_MAP_UPDATE_ELEM, "update_rdonly", (int)ro, &key,
+		     &value, BPF_ANY);
+		if (ro >= 0)
+			close((int)ro);
+	}
+	fd_by_id(BPF_BTF_GET_FD_BY_ID, "btf_by_id", o->btf_id, 0, 16);
+	fd_by_id(BPF_BTF_GET_FD_BY_ID, "btf_by_id_missing", 0x7ffffffe, 0, 16);
+	{
+		/* BTF id 1 is the kernel's own (vmlinux). */
+		long vmlinux = fd_by_id(BPF_BTF_GET_FD_BY_ID, "btf_by_id_1", 1,
+					0, 16);
+
+		if (vmlinux >= 0) {
+			info_btf_name("info_btf_vmlinux", (int)vmlinux);
+			close((int)vmlinux);
+		}
+		info_btf_name("info_btf_name", o->btf);
+	}
+}
+
+static void ac_pin(struct ac_objs *o, const char *dir)
+{
+	char path[PATH_MAX + 16], missing[PATH_MAX + 16];
+
+	snprintf(path, sizeof(path), "%s/ac_map", dir);
+	snprintf(missing, sizeof(missing), "%s/ac_missing", dir);
+	unlink(path);
+	attr_new();
+	setptr(0, path);
+	set32(8, o->hash);
+	call(BPF_OBJ_PIN, "pin", 20);
+	note("pathname=%s bpf_fd=%d", path, o->hash);
+	call(BPF_OBJ_PIN, "pin_exists", 20);
+	attr_new();
+	setptr(0, path);
+	set32(12, BPF_F_RDONLY);
+	call(BPF_OBJ_GET, "obj_get", 20);
+	note("pathname=%s file_flags=%d", path, BPF_F_RDONLY);
+	setptr(0, missing);
+	call(BPF_OBJ_GET, "obj_get_missing", 20);
+	note("pathname=%s", missing);
+	setptr(0, path);
+	set32(12, 0x1);
+	call(BPF_OBJ_GET, "obj_get_bad_flags", 20);
+	/* Relative to a directory fd (BPF_F_PATH_FD, 6.5). */
+	{
+		int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		long fd;
+
+		attr_new();
+		setptr(0, "ac_map");
+		set32(12, 0x4000 /* BPF_F_PATH_FD */);
+		set32(16, dfd);
+		fd = call(BPF_OBJ_GET, "obj_get_path_fd", 20);
+		note("pathname=ac_map path_fd=%d", dfd);
+		if (fd >= 0)
+			close((int)fd);
+		if (dfd >= 0)
+			close(dfd);
+	}
+	unlink(path);
+}
+
+static void ac_test_run(struct ac_objs *o)
+{
+	static __u8 data_in[64], data_out[128];
+	size_t i;
+
+	for (i = 0; i < sizeof(data_in); i++)
+		data_in[i] = (__u8)i;
+	memset(data_out, 0, sizeof(data_out));
+	attr_new();
+	set32(0, o->sock);
+	set32(8, sizeof(data_in));
+	set32(12, sizeof(data_out));
+	setptr(16, data_in);
+	setptr(24, data_out);
+	set32(32, 1);
+	call(BPF_PROG_TEST_RUN, "test_run", 80);
+	note("retval=%u data_size_out=%u duration=%u data_out=", get32(4),
+	     get32(12), get32(36));
+	for (i = 0; i < 16; i++)
+		printf("%02x", data_out[i]);
+	/* An output buffer too small: ENOSPC, sizes still written. */
+	set32(4, 0);
+	set32(12, 8);
+	call(BPF_PROG_TEST_RUN, "test_run_enospc", 80);
+	note("retval=%u data_size_out=%u", get32(4), get32(12));
+	/* A __sk_buff context in and out (zeroed in). */
+	{
+		static struct __sk_buff ctx_in, ctx_out;
+
+		memset(&ctx_in, 0, sizeof(ctx_in));
+		memset(&ctx_out, 0xaa, sizeof(ctx_out));
+		attr_new();
+		set32(0, o->sock);
+		set32(8, sizeof(data_in));
+		setptr(16, data_in);
+		set32(32, 1);
+		set32(40, sizeof(ctx_in));
+		set32(44, sizeof(ctx_out));
+		setptr(48, &ctx_in);
+		setptr(56, &ctx_out);
+		call(BPF_PROG_TEST_RUN, "test_run_ctx_out", 80);
+		note("retval=%u ctx_size_out=%u ctx_len=%u", get32(4),
+		     get32(44), ctx_out.len);
+	}
+	/* ctx_size_in without ctx_in */
+	attr_new();
+	set32(0, o->sock);
+	set32(8, sizeof(data_in));
+	setptr(16, data_in);
+	set32(40, 4);
+	call(BPF_PROG_TEST_RUN, "test_run_ctx", 80);
+}
+
+static long attach(long cmd, const char *tag, int cg, int prog, __u32 type,
+		   __u32 flags)
+{
+	attr_new();
+	set32(0, cg);
+	set32(4, prog);
+	set32(8, type);
+	set32(12, flags);
+	return call(cmd, tag, 32);
+}
+
+static void query(const char *tag, int cg, __u32 cap, __u32 query_flags)
+{
+	__u32 ids[8] = { 0 };
+
+	attr_new();
+	set32(0, cg);
+	set32(4, BPF_CGROUP_INET_INGRESS);
+	set32(8, query_flags);
+	setptr(16, ids);
+	set32(24, cap);
+	call(BPF_PROG_QUERY, tag, 64);
+	note("attach_flags=%u prog_cnt=%u revision=%llu ids=%u,%u", get32(12),
+	     get32(24), (unsigned long long)get64(56), ids[0], ids[1]);
+}
+
+static void ac_cgroup(struct ac_objs *o)
+{
+	attach(BPF_PROG_ATTACH, "attach_a", o->cg, o->skb_a,
+	       BPF_CGROUP_INET_INGRESS, BPF_F_ALLOW_MULTI);
+	/* skb_b goes before skb_a, named by id (BPF_F_ID: relative_id). */
+	attr_new();
+	set32(0, o->cg);
+	set32(4, o->skb_b);
+	set32(8, BPF_CGROUP_INET_INGRESS);
+	set32(12, BPF_F_ALLOW_MULTI | 0x8 /* BPF_F_BEFORE */ | 0x20 /* BPF_F_ID */);
+	set32(20, o->skb_a_id);
+	call(BPF_PROG_ATTACH, "attach_b", 32);
+	note("relative_id=%u", o->skb_a_id);
+	attach(BPF_PROG_ATTACH, "attach_bad_type", o->cg, o->skb_a, 9999,
+	       BPF_F_ALLOW_MULTI);
+	query("query", o->cg, 8, 0);
+	query("query_enospc", o->cg, 1, 0);
+	query("query_bad_flags", o->cg, 8, 0x80);
+	attach(BPF_PROG_DETACH, "detach_b", o->cg, o->skb_b,
+	       BPF_CGROUP_INET_INGRESS, 0);
+	attach(BPF_PROG_DETACH, "detach_b_again", o->cg, o->skb_b,
+	       BPF_CGROUP_INET_INGRESS, 0);
+	attach(BPF_PROG_DETACH, "detach_a", o->cg, o->skb_a,
+	       BPF_CGROUP_INET_INGRESS, 0);
+}
+
+static long link_create(const char *tag, int prog, int target, __u32 type)
+{
+	attr_new();
+	set32(0, prog);
+	set32(4, target);
+	set32(8, type);
+	return call(BPF_LINK_CREATE, tag, 64);
+}
+
+static long raw_tp_open(const char *tag, const char *name, int prog,
+			unsigned long size, __u64 cookie)
+{
+	attr_new();
+	setptr(0, name);
+	set32(8, prog);
+	set64(16, cookie);
+	return call(BPF_RAW_TRACEPOINT_OPEN, tag, size);
+}
+
+static void task_fd_query(const char *tag, int fd, __u32 buf_len)
+{
+	char buf[64];
+
+	memset(buf, 0, sizeof(buf));
+	attr_new();
+	set32(0, getpid());
+	set32(4, fd);
+	set32(12, buf_len);
+	setptr(16, buf);
+	call(BPF_TASK_FD_QUERY, tag, 48);
+	note("pid=%d fd=%d buf_len=%u prog_id=%u fd_type=%u buf=%s",
+	     (int)getpid(), fd, get32(12), get32(24), get32(28),
+	     buf[0] ? buf : "-");
+}
+
+/*
+ * LINK_CREATE once per arm of the link_create union, with a socket filter
+ * the kernel refuses for each of them: the decoding of each arm (which
+ * field at which offset, nested under which key) is what is checked.
+ */
+static void ac_link_arms(struct ac_objs *o)
+{
+	static const char *syms[2] = { "bpfspy_fn_a", "bpfspy_fn_b" };
+	static __u64 cookies[2] = { 0x11, 0x22 }, offsets[1] = { 0x1000 };
+
+	/* kprobe_multi: flags 16, cnt 20, syms 24, addrs 32, cookies 40 */
+	attr_new();
+	set32(0, o->sock);
+	set32(8, 42 /* BPF_TRACE_KPROBE_MULTI */);
+	set32(16, 1 /* BPF_F_KPROBE_MULTI_RETURN */);
+	set32(20, 2);
+	setptr(24, syms);
+	setptr(40, cookies);
+	call(BPF_LINK_CREATE, "link_kprobe_multi", 64);
+
+	/* uprobe_multi: path 16, offsets 24, ref_ctr_offsets 32, cookies
+	 * 40, cnt 48, flags 52, pid 56 */
+	attr_new();
+	set32(0, o->sock);
+	set32(8, 48 /* BPF_TRACE_UPROBE_MULTI */);
+	setptr(16, "/proc/self/exe");
+	setptr(24, offsets);
+	set32(48, 1);
+	set32(52, 1 /* BPF_F_UPROBE_MULTI_RETURN */);
+	set32(56, getpid());
+	call(BPF_LINK_CREATE, "link_uprobe_multi", 64);
+	note("pid=%d", (int)getpid());
+
+	/* tcx: target_ifindex 4, flags 12, relative_id 16, revision 24 */
+	attr_new();
+	set32(0, o->sock);
+	set32(4, 1);
+	set32(8, 46 /* BPF_TCX_INGRESS */);
+	set32(12, 0x8 | 0x20 /* BPF_F_BEFORE | BPF_F_ID */);
+	set32(16, 12345);
+	set64(24, 7);
+	call(BPF_LINK_CREATE, "link_tcx", 64);
+
+	/* netkit: relative_fd 16 (no BPF_F_ID) */
+	attr_new();
+	set32(0, o->sock);
+	set32(4, 1);
+	set32(8, 54 /* BPF_NETKIT_PRIMARY */);
+	set32(12, 0x10 /* BPF_F_AFTER */);
+	set32(16, o->skb_a);
+	call(BPF_LINK_CREATE, "link_netkit", 64);
+
+	/* netfilter: pf 16, hooknum 20, priority 24, flags 28 */
+	attr_new();
+	set32(0, o->sock);
+	set32(8, 45 /* BPF_NETFILTER */);
+	set32(16, 2 /* NFPROTO_IPV4 */);
+	set32(20, 1);
+	set32(24, (__u32)-100);
+	set32(28, 1 /* BPF_F_NETFILTER_IP_DEFRAG */);
+	call(BPF_LINK_CREATE, "link_netfilter", 64);
+
+	/* perf_event: bpf_cookie 16 */
+	attr_new();
+	set32(0, o->sock);
+	set32(8, 41 /* BPF_PERF_EVENT */);
+	set64(16, 0xabcdef);
+	call(BPF_LINK_CREATE, "link_perf_event", 64);
+
+	/* tracing (fentry): target_btf_id 16, cookie 24 */
+	attr_new();
+	set32(0, o->sock);
+	set32(8, 24 /* BPF_TRACE_FENTRY */);
+	set32(16, 777);
+	set64(24, 0x99);
+	call(BPF_LINK_CREATE, "link_fentry", 64);
+
+	/* xdp: target_ifindex 4, flags 12 as XDP flags */
+	attr_new();
+	set32(0, o->sock);
+	set32(4, 1);
+	set32(8, 37 /* BPF_XDP */);
+	set32(12, 2 /* XDP_FLAGS_SKB_MODE */);
+	call(BPF_LINK_CREATE, "link_xdp", 64);
+
+	/* struct_ops: offset 0 is a map fd */
+	attr_new();
+	set32(0, o->array);
+	set32(8, 44 /* BPF_STRUCT_OPS */);
+	call(BPF_LINK_CREATE, "link_struct_ops", 64);
+}
+
+static void ac_links(struct ac_objs *o)
+{
+	__u32 link_id, rawtp_link_id;
+	long link, rawtp_link, iter_link = -1, r;
+	char buf[256];
+
+	link = link_create("link_cgroup", o->skb_a, o->cg,
+			   BPF_CGROUP_INET_INGRESS);
+	link_create("link_bad_prog", o->sock, o->cg, BPF_CGROUP_INET_INGRESS);
+	rawtp_link = raw_tp_open("raw_tp_open", "sys_enter", o->rawtp, 24,
+				 0x1122334455667788ull);
+	note("cookie=0x1122334455667788");
+	raw_tp_open("raw_tp_open_missing", "bpfspy_no_such_tp", o->rawtp, 24, 0);
+	if (link < 0 || rawtp_link < 0)
+		fail("BPF_LINK_CREATE/BPF_RAW_TRACEPOINT_OPEN");
+	link_id = info_id("info_link", (int)link, 0);
+	rawtp_link_id = info_id("info_rawtp_link", (int)rawtp_link, 0);
+	note("rawtp_link_id=%u", rawtp_link_id);
+	info_link_name("info_rawtp_link_name", (int)rawtp_link);
+	next_id(BPF_LINK_GET_NEXT_ID, "link_next_id", link_id - 1);
+	next_id(BPF_LINK_GET_NEXT_ID, "link_next_id_end", 0x7ffffffe);
+	fd_by_id(BPF_LINK_GET_FD_BY_ID, "link_by_id", link_id, 0, 12);
+	fd_by_id(BPF_LINK_GET_FD_BY_ID, "link_by_id_missing", 0x7ffffffe, 0, 12);
+
+	/* Replace skb_a by skb_b; a second time skb_a is no longer there. */
+	attr_new();
+	set32(0, (__u32)link);
+	set32(4, o->skb_b);
+	set32(8, BPF_F_REPLACE);
+	set32(12, o->skb_a);
+	call(BPF_LINK_UPDATE, "link_update", 16);
+	call(BPF_LINK_UPDATE, "link_update_stale", 16);
+	query("query_link", o->cg, 8, 0);
+
+	task_fd_query("task_fd_query", (int)rawtp_link, 64);
+	task_fd_query("task_fd_query_enospc", (int)rawtp_link, 4);
+	task_fd_query("task_fd_query_map", o->hash, 64);
+
+	if (o->iter >= 0) {
+		iter_link = link_create("link_iter", o->iter, 0, BPF_TRACE_ITER);
+		attr_new();
+		set32(0, (__u32)iter_link);
+		r = call(BPF_ITER_CREATE, "iter_create", 8);
+		if (r >= 0) {
+			ssize_t got, total = 0;
+
+			while ((got = read((int)r, buf, sizeof(buf))) > 0)
+				total += got;
+			note("read=%zd", got < 0 ? got : total);
+			close((int)r);
+		}
+	}
+	/* A cgroup link is no iterator. */
+	attr_new();
+	set32(0, (__u32)link);
+	call(BPF_ITER_CREATE, "iter_create_not_iter", 8);
+	set32(4, 1);
+	call(BPF_ITER_CREATE, "iter_create_flags", 8);
+
+	attr_new();
+	set32(0, (__u32)link);
+	call(BPF_LINK_DETACH, "link_detach", 4);
+	call(BPF_LINK_DETACH, "link_detach_again", 4);
+	set32(0, (__u32)rawtp_link);
+	call(BPF_LINK_DETACH, "link_detach_rawtp", 4);
+	close((int)link);
+	close((int)rawtp_link);
+	if (iter_link >= 0)
+		close((int)iter_link);
+}
+
+static void ac_rest(struct ac_objs *o, const char *bpffs)
+{
+	char buf[256], log[256];
+	__u8 common[24];
+	long fd;
+	int dir;
+
+	attr_new();
+	set32(0, 0);  /* BPF_STATS_RUN_TIME */
+	fd = call(BPF_ENABLE_STATS, "enable_stats", 4);
+	if (fd >= 0)
+		close((int)fd);
+	set32(0, 1);
+	call(BPF_ENABLE_STATS, "enable_stats_bad_type", 4);
+
+	attr_new();
+	set32(0, o->sock);
+	set32(4, o->array);
+	call(BPF_PROG_BIND_MAP, "bind_map", 12);
+	call(BPF_PROG_BIND_MAP, "bind_map_again", 12);
+	set32(8, 1);
+	call(BPF_PROG_BIND_MAP, "bind_map_flags", 12);
+	info_prog_maps("info_sock_map_ids", o->sock, 4);
+	attr_new();
+	set32(0, o->sock);
+	set32(4, o->hash);
+	call(BPF_PROG_BIND_MAP, "bind_map_hash", 12);
+	/* Room for one id of two: the kernel fills one, says 2. */
+	info_prog_maps("info_sock_map_ids_short", o->sock, 1);
+
+	/* From the init user namespace: EOPNOTSUPP on a bpffs root. */
+	dir = open(bpffs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	attr_new();
+	set32(4, dir);
+	call(CMD_TOKEN_CREATE, "token_create", 8);
+	note("bpffs_fd=%d", dir);
+	if (dir >= 0)
+		close(dir);
+	dir = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	set32(4, dir);
+	call(CMD_TOKEN_CREATE, "token_create_not_bpffs", 8);
+	note("bpffs_fd=%d", dir);
+	if (dir >= 0)
+		close(dir);
+
+	memset(buf, 0, sizeof(buf));
+	attr_new();
+	setptr(0, buf);
+	set32(8, sizeof(buf));
+	set32(12, 2);  /* BPF_STREAM_STDERR */
+	set32(16, o->sock);
+	fd = call(CMD_PROG_STREAM_READ_BY_FD, "stream_read", 24);
+	note("prog_fd=%d stream_id=2 read=%ld", o->sock, fd);
+	set32(12, 3);
+	call(CMD_PROG_STREAM_READ_BY_FD, "stream_read_bad_id", 24);
+
+	attr_new();
+	set32(0, o->array);
+	set32(4, o->sock);
+	call(CMD_PROG_ASSOC_STRUCT_OPS, "assoc_struct_ops", 12);
+
+	/* The 5-argument form: a PROG_LOAD with a struct bpf_common_attr. */
+	memset(common, 0, sizeof(common));
+	memset(log, 0, sizeof(log));
+	{
+		__u64 p = ptr_to_u64(log);
+		__u32 sz = sizeof(log), level = 1;
+
+		memcpy(common, &p, 8);
+		memcpy(common + 8, &sz, 4);
+		memcpy(common + 12, &level, 4);
+	}
+	attr_new();
+	errno = errno_preset;
+	fd = syscall(__NR_bpf, BPF_PROG_LOAD | CMD_COMMON_ATTRS, attr_buf,
+		     148, common, sizeof(common));
+	last_errno = errno;
+	emit(BPF_PROG_LOAD, "common_attrs", 148, fd);
+	note("common_addr=%p common_size=%zu log_true_size=%u", (void *)common,
+	     sizeof(common), ((__u32 *)common)[4]);
+
+	attr_new();
+	call(NCMDS, "cmd_39", 32);
+}
+
+static int do_allcmds(char **argv)
+{
+	struct ac_objs o;
+	char mnt[PATH_MAX];
+	__u32 iter_btf_id;
+
+	memset(&o, 0, sizeof(o));
+	if (!cgroup2_mount(mnt, sizeof(mnt))) {
+		printf("# skip: no cgroup v2 mount in /proc/self/mounts\n");
+		return EXIT_SKIP;
+	}
+	snprintf(o.cg_path, sizeof(o.cg_path), "%s/bpfspy-allcmds.%d", mnt,
+		 (int)getpid());
+	if (mkdir(o.cg_path, 0755) != 0) {
+		printf("# skip: mkdir %s: %s\n", o.cg_path, strerror(errno));
+		return EXIT_SKIP;
+	}
+	o.cg = open(o.cg_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	iter_btf_id = vmlinux_func_id("bpf_iter_bpf_map");
+	{
+		struct stat st;
+
+		if (stat(o.cg_path, &st) != 0)
+			st.st_ino = 0;
+		printf("# cgroup=%s cgroup_fd=%d cgroup_ino=%llu iter_btf_id=%u pid=%d\n",
+		       o.cg_path, o.cg, (unsigned long long)st.st_ino,
+		       iter_btf_id, (int)getpid());
+	}
+	if (o.cg < 0) {
+		rmdir(o.cg_path);
+		printf("# skip: open %s failed\n", o.cg_path);
+		return EXIT_SKIP;
+	}
+
+	ac_maps(&o);
+	ac_progs(&o, iter_btf_id);
+	ac_info_ids(&o);
+	ac_pin(&o, argv[0]);
+	ac_test_run(&o);
+	ac_cgroup(&o);
+	ac_links(&o);
+	ac_link_arms(&o);
+	ac_rest(&o, argv[0]);
+	eol();
+
+	close(o.cg);
+	if (rmdir(o.cg_path) != 0)
+		fprintf(stderr, "exerciser: rmdir %s: %s\n", o.cg_path,
+			strerror(errno));
+	return 0;
+}
+
+/* ---- sizes: the size argument and the tail rules ----------------------- */
+
+/* Where each command's zero tail starts (bpf-abi.md §2, the kernel's
+ * offsetofend(*_LAST_FIELD)).  LINK_CREATE: 64, the newest layout (6.18
+ * checks from 60 already: see "link_create_tail_60"). */
+static const unsigned short tail_from[] = {
+	92, 32, 32, 16, 24, 168, 20, 20, 32, 32,
+	76, 8, 8, 4, 12, 16, 64, 24, 40, 16,
+	48, 32, 4, 8, 56, 56, 56, 56, 64, 16,
+	4, 8, 4, 8, 4, 12, 8, 20, 8,
+};
+
+/* A MAP_CREATE attr (1-entry ARRAY) whose first READABLE bytes are mapped
+ * and end where an unmapped page begins. */
+static void *attr_before_hole(size_t readable)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	__u8 *p = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	__u32 v[4] = { BPF_MAP_TYPE_ARRAY, 4, 8, 1 };
+	__u8 *a;
+
+	if (p == MAP_FAILED) {
+		perror("exerciser: mmap");
+		exit(1);
+	}
+	munmap(p + page, page);
+	a = p + page - readable;
+	memset(a, 0, readable);
+	memcpy(a, v, readable < sizeof(v) ? readable : sizeof(v));
+	return a;
+}
+
+/* MAP_CREATE of a 1-entry ARRAY at SIZE with one nonzero byte at AT (0:
+ * none). */
+static long map_create_at(const char *tag, unsigned long size,
+			  unsigned long at)
+{
+	long fd;
+
+	attr_new();
+	set32(0, BPF_MAP_TYPE_ARRAY);
+	set32(4, 4);
+	set32(8, 8);
+	set32(12, 1);
+	strcpy((char *)attr_buf + 28, "sz");
+	if (at)
+		attr_buf[at] = 1;
+	fd = call(BPF_MAP_CREATE, tag, size);
+	if (at)
+		note("nonzero_at=%lu", at);
+	if (fd >= 0)
+		close((int)fd);
+	return fd;
+}
+
+static void sizes_map_create(void)
+{
+	/* libbpf and older loaders: map_flags end (4.6), map_name end
+	 * (4.15), map_ifindex, btf_value_type_id, btf_vmlinux_value_type_id,
+	 * map_extra (5.16), map_token_fd (6.9), excl_prog_hash_size (6.18),
+	 * the whole union, a page. */
+	static const unsigned long ok[] = {
+		20, 44, 48, 60, 64, 72, 80, 92, 168, BPF_PAGE,
+	};
+	static const struct {
+		unsigned long size, at;
+		const char *tag;
+	} tails[] = {
+		{ 96, 92, "map_create_tail_92" },
+		{ 168, 167, "map_create_tail_167" },
+		{ 172, 168, "map_create_tail_168" },
+		{ 256, 200, "map_create_tail_200" },
+		{ BPF_PAGE, 3000, "map_create_tail_3000" },
+	};
+	char tag[64];
+	size_t i;
+
+	map_create_at("map_create_0", 0, 0);
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		snprintf(tag, sizeof(tag), "map_create_%lu", ok[i]);
+		map_create_at(tag, ok[i], 0);
+	}
+	map_create_at("map_create_4097", BPF_PAGE + 1, 0);
+	map_create_at("map_create_huge", 0x7fffffff, 0);
+	for (i = 0; i < sizeof(tails) / sizeof(tails[0]); i++)
+		map_create_at(tails[i].tag, tails[i].size, tails[i].at);
+	/* 40 nonzero bytes (100..139): 16 offsets listed, and the count. */
+	attr_new();
+	set32(0, BPF_MAP_TYPE_ARRAY);
+	set32(4, 4);
+	set32(8, 8);
+	set32(12, 1);
+	memset(attr_buf + 100, 0xff, 40);
+	call(BPF_MAP_CREATE, "map_create_tail_many", 256);
+	note("nonzero_at=100..139");
+
+	call_at(BPF_MAP_CREATE, "null_attr_32", NULL, 32);
+	call_at(BPF_MAP_CREATE, "null_attr_0", NULL, 0);
+	call_at(BPF_MAP_CREATE, "unmapped_attr", unmapped_page(), 32);
+	call_at(BPF_MAP_CREATE, "straddle_16", attr_before_hole(16), 32);
+	call_at(BPF_MAP_CREATE, "tail_unreadable", attr_before_hole(256),
+		BPF_PAGE);
+}
+
+static void sizes_prog_load(void)
+{
+	/* prog_name end... expected_attach_type (4.17), line_info_cnt (5.0),
+	 * attach_prog_fd (5.5), core_relo_cnt, fd_array (5.14), core_relos,
+	 * log_true_size (6.4), prog_token_fd (6.9), fd_array_cnt (6.14),
+	 * keyring_id (6.18), a page. */
+	static const unsigned long ok[] = {
+		72, 108, 116, 120, 128, 144, 148, 152, 168, BPF_PAGE,
+	};
+	static const struct bpf_insn bad[] = { { .code = BPF_JMP | BPF_EXIT } };
+	static char small[16];
+	struct load_args a = {
+		.type = BPF_PROG_TYPE_SOCKET_FILTER, .insns = bad,
+		.insn_cnt = 1, .name = "sz_enospc", .log = small,
+		.log_size = sizeof(small), .log_level = 1,
+	};
+	char tag[64];
+	size_t i;
+	long fd;
+
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		snprintf(tag, sizeof(tag), "prog_load_%lu", ok[i]);
+		fd = load_simple(tag, BPF_PROG_TYPE_SOCKET_FILTER, 7, "sz",
+				 ok[i]);
+		if (fd >= 0)
+			close((int)fd);
+	}
+	load_simple("prog_load_4097", BPF_PROG_TYPE_SOCKET_FILTER, 7, "sz",
+		    BPF_PAGE + 1);
+
+	/* Past the union (168): E2BIG, nonzero in or beyond the snapshot. */
+	{
+		struct two_insns p = ret_imm(7);
+		static const struct { unsigned long size, at; const char *tag; } t[] = {
+			{ 172, 168, "prog_load_tail_168" },
+			{ BPF_PAGE, 3000, "prog_load_tail_3000" },
+		};
+
+		for (i = 0; i < 2; i++) {
+			attr_new();
+			set32(0, BPF_PROG_TYPE_SOCKET_FILTER);
+			set32(4, 2);
+			setptr(8, p.i);
+			setptr(16, "GPL");
+			attr_buf[t[i].at] = 1;
+			call(BPF_PROG_LOAD, t[i].tag, t[i].size);
+			note("nonzero_at=%lu", t[i].at);
+		}
+	}
+
+	/* A 16-byte log for a program the verifier rejects: ENOSPC. */
+	load("prog_load_enospc", &a);
+	/* The same at 128 bytes: no log_true_size to report. */
+	a.size = 128;
+	load("prog_load_enospc_128", &a);
+}
+
+static void sizes_others(void)
+{
+	static char log[4096];
+	__u32 key = 0;
+	__u64 value = 0;
+	long map, prog, fd;
+	size_t i;
+
+	map = mk_map("array", BPF_MAP_TYPE_ARRAY, 4, 8, 1, 0, "sz_array", 92);
+	if (map < 0)
+		fail("BPF_MAP_CREATE");
+	/* LOOKUP without flags (24), with (32), a nonzero byte past flags. */
+	attr_new();
+	set32(0, (__u32)map);
+	setptr(8, &key);
+	setptr(16, &value);
+	call(BPF_MAP_LOOKUP_ELEM, "lookup_24", 24);
+	call(BPF_MAP_LOOKUP_ELEM, "lookup_32", 32);
+	attr_buf[33] = 1;
+	call(BPF_MAP_LOOKUP_ELEM, "lookup_tail_33", 40);
+	note("nonzero_at=33");
+
+	/* BTF_LOAD: btf_log_level end (28, before 6.4), btf_log_true_size
+	 * (32), btf_token_fd (40). */
+	fd = load_btf("btf_load_28", 0, log, sizeof(log), 28);
+	if (fd >= 0)
+		close((int)fd);
+	fd = load_btf("btf_load_32", 0, log, sizeof(log), 32);
+	if (fd >= 0)
+		close((int)fd);
+	fd = load_btf("btf_load_40", 0, log, sizeof(log), 40);
+	if (fd >= 0)
+		close((int)fd);
+
+	/* RAW_TRACEPOINT_OPEN without (16) and with (24) the cookie. */
+	prog = load_simple("load_rawtp", BPF_PROG_TYPE_RAW_TRACEPOINT, 0,
+			   "sz_rawtp", 0);
+	fd = raw_tp_open("raw_tp_open_16", "sys_enter", (int)prog, 16, 0);
+	if (fd >= 0)
+		close((int)fd);
+	fd = raw_tp_open("raw_tp_open_24", "sys_enter", (int)prog, 24, 0);
+	if (fd >= 0)
+		close((int)fd);
+
+	/* PROG_TEST_RUN: ctx_out end (64, 5.2), cpu (72, 5.10), batch_size
+	 * (76, 5.18), the padded struct (80, libbpf). */
+	{
+		static const unsigned long sizes[] = { 64, 72, 76, 80 };
+		static __u8 data[64];
+		struct two_insns p = ret_imm(7);
+		struct load_args a = {
+			.type = BPF_PROG_TYPE_SOCKET_FILTER, .insns = p.i,
+			.insn_cnt = 2, .name = "sz_test_run",
+		};
+		long sock = load("load_sock", &a);
+		char tag[32];
+
+		for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+			snprintf(tag, sizeof(tag), "test_run_%lu", sizes[i]);
+			attr_new();
+			set32(0, (__u32)sock);
+			set32(8, sizeof(data));
+			setptr(16, data);
+			set32(32, 1);
+			call(BPF_PROG_TEST_RUN, tag, sizes[i]);
+			note("retval=%u", get32(4));
+		}
+		/* LINK_CREATE: flags end (16, 5.7), iter_info_len (28, 5.9),
+		 * the whole struct (64, libbpf). */
+		for (i = 0; i < 3; i++) {
+			static const unsigned long lsz[] = { 16, 28, 64 };
+
+			snprintf(tag, sizeof(tag), "link_create_%lu", lsz[i]);
+			attr_new();
+			set32(0, (__u32)sock);
+			set32(8, BPF_TRACE_ITER);
+			set32(24, 8);
+			call(BPF_LINK_CREATE, tag, lsz[i]);
+		}
+		close((int)sock);
+	}
+	/* OBJ_GET: file_flags end (16, 4.15), path_fd (20, 6.5). */
+	attr_new();
+	setptr(0, "/sys/fs/bpf/bpfspy-sizes-missing");
+	call(BPF_OBJ_GET, "obj_get_16", 16);
+	call(BPF_OBJ_GET, "obj_get_20", 20);
+
+	/* A 16-byte log in BPF_LOG_FIXED mode: the start of the log. */
+	{
+		static const struct bpf_insn bad[] = { { .code = BPF_JMP | BPF_EXIT } };
+		static char small[16];
+		struct load_args a = {
+			.type = BPF_PROG_TYPE_SOCKET_FILTER, .insns = bad,
+			.insn_cnt = 1, .name = "sz_fixed", .log = small,
+			.log_size = sizeof(small), .log_level = 1 | 8,
+		};
+
+		load("prog_load_enospc_fixed", &a);
+	}
+
+	/* GET_NEXT_ID: 8 (next_id end) and 12 (libbpf). */
+	attr_new();
+	call(BPF_MAP_GET_NEXT_ID, "map_next_id_8", 8);
+	note("next_id=%u", get32(4));
+	call(BPF_MAP_GET_NEXT_ID, "map_next_id_12", 12);
+	note("next_id=%u", get32(4));
+
+	/* Each command, zero attr but one byte at its zero-tail offset. */
+	for (i = 0; i < sizeof(tail_from) / sizeof(tail_from[0]); i++) {
+		char tag[32];
+
+		snprintf(tag, sizeof(tag), "tail_%zu", i);
+		attr_new();
+		attr_buf[tail_from[i]] = 1;
+		call((long)i, tag, tail_from[i] + 8);
+		note("nonzero_at=%u", tail_from[i]);
+	}
+	/* LINK_CREATE: 6.18 checks from uprobe_multi.pid's end (60). */
+	attr_new();
+	attr_buf[60] = 1;
+	call(BPF_LINK_CREATE, "link_create_tail_60", 64);
+	note("nonzero_at=60");
+	close((int)prog);
+	close((int)map);
+}
+
+static int do_sizes(char **argv UNUSED)
+{
+	sizes_map_create();
+	sizes_prog_load();
+	sizes_others();
+	eol();
+	return 0;
+}
+
+/* ---- eperm: run without capabilities ----------------------------------- */
+
+static void print_caps(void)
+{
+	char line[256], capeff[64] = "?", sysctl[16] = "?";
+	FILE *f = fopen("/proc/self/status", "r");
+
+	if (f) {
+		while (fgets(line, sizeof(line), f))
+			if (sscanf(line, "CapEff: %63s", capeff) == 1)
+				break;
+		fclose(f);
+	}
+	f = fopen("/proc/sys/kernel/unprivileged_bpf_disabled", "r");
+	if (f) {
+		if (fscanf(f, "%15s", sysctl) != 1)
+			strcpy(sysctl, "?");
+		fclose(f);
+	}
+	printf("# capeff=%s uid=%d euid=%d unprivileged_bpf_disabled=%s\n",
+	       capeff, (int)getuid(), (int)geteuid(), sysctl);
+}
+
+static int do_eperm(char **argv UNUSED)
+{
+	long fd;
+
+	print_caps();
+	mk_map("map_create_array", BPF_MAP_TYPE_ARRAY, 4, 8, 4, 0, "ep_array", 92);
+	mk_map("map_create_hash", BPF_MAP_TYPE_HASH, 4, 8, 4, 0, "ep_hash", 92);
+	fd = load_simple("prog_load_socket_filter", BPF_PROG_TYPE_SOCKET_FILTER,
+			 0, "ep_sock", 0);
+	(void)fd;
+	next_id(BPF_PROG_GET_NEXT_ID, "prog_get_next_id", 0);
+	next_id(BPF_MAP_GET_NEXT_ID, "map_get_next_id", 0);
+	next_id(BPF_BTF_GET_NEXT_ID, "btf_get_next_id", 0);
+	next_id(BPF_LINK_GET_NEXT_ID, "link_get_next_id", 0);
+	fd_by_id(BPF_PROG_GET_FD_BY_ID, "prog_get_fd_by_id", 1, 0, 12);
+	fd_by_id(BPF_MAP_GET_FD_BY_ID, "map_get_fd_by_id", 1, 0, 12);
+	fd_by_id(BPF_BTF_GET_FD_BY_ID, "btf_get_fd_by_id", 1, 0, 16);
+	fd_by_id(BPF_LINK_GET_FD_BY_ID, "link_get_fd_by_id", 1, 0, 12);
+	load_btf("btf_load", 0, NULL, 0, 40);
+	attr_new();
+	call(BPF_ENABLE_STATS, "enable_stats", 4);
+	attr_new();
+	set32(0, getpid());
+	call(BPF_TASK_FD_QUERY, "task_fd_query", 48);
+	/* The capability check comes before CHECK_ATTR: EPERM, not EINVAL. */
+	attr_new();
+	set32(4, BPF_CGROUP_INET_INGRESS);
+	attr_buf[64] = 1;
+	call(BPF_PROG_QUERY, "prog_query_tail", 72);
+	note("nonzero_at=64");
+	eol();
+	return 0;
+}
+
 static const struct scenario scenarios[] = {
 	{ "lookup", 1, "N", do_lookup },
 	{ "threads", 2, "T N", do_threads },
@@ -725,6 +2356,9 @@ static const struct scenario scenarios[] = {
 	{ "pin", 1, "DIR", do_pin },
 	{ "payload", 0, "", do_payload },
 	{ "batch", 0, "", do_batch },
+	{ "allcmds", 1, "BPFFS", do_allcmds },
+	{ "sizes", 0, "", do_sizes },
+	{ "eperm", 0, "", do_eperm },
 };
 
 static int usage(void)
