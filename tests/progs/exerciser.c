@@ -459,30 +459,33 @@ struct tiny_btf {
 	char strings[5];
 };
 
+/* The smallest valid BTF: one 32-bit signed int named "int". */
+static const struct tiny_btf tiny_btf = {
+		.hdr = {
+		.magic = BTF_MAGIC,
+		.version = BTF_VERSION,
+		.hdr_len = sizeof(struct btf_header),
+		.type_off = 0,
+		.type_len = sizeof(struct btf_type) + sizeof(__u32),
+		.str_off = sizeof(struct btf_type) + sizeof(__u32),
+		.str_len = 5,
+	},
+	.int_type = {
+		.name_off = 1,
+		.info = BTF_KIND_INT << 24,
+		.size = 4,
+	},
+	.int_enc = (BTF_INT_SIGNED << 24) | 32,
+	.strings = "\0int",
+};
+
 static int btf_load(void)
 {
-	static const struct tiny_btf btf = {
-		.hdr = {
-			.magic = BTF_MAGIC,
-			.version = BTF_VERSION,
-			.hdr_len = sizeof(struct btf_header),
-			.type_off = 0,
-			.type_len = sizeof(struct btf_type) + sizeof(__u32),
-			.str_off = sizeof(struct btf_type) + sizeof(__u32),
-			.str_len = 5,
-		},
-		.int_type = {
-			.name_off = 1,
-			.info = BTF_KIND_INT << 24,
-			.size = 4,
-		},
-		.int_enc = (BTF_INT_SIGNED << 24) | 32,
-		.strings = "\0int",
-	};
+	const struct tiny_btf *btf = &tiny_btf;
 	union bpf_attr attr;
 
 	memset(&attr, 0, sizeof(attr));
-	attr.btf = ptr_to_u64(&btf);
+	attr.btf = ptr_to_u64(btf);
 	attr.btf_size = offsetof(struct tiny_btf, strings) + 5;
 	return sys_bpf(BPF_BTF_LOAD, &attr, ATTR_END(btf_log_level));
 }
@@ -1001,27 +1004,11 @@ static long load_simple(const char *tag, __u32 type, __s32 imm,
 static long load_btf(const char *tag, int broken, char *log, __u32 log_size,
 		     unsigned long size)
 {
-	static struct tiny_btf btf = {
-		.hdr = {
-			.magic = BTF_MAGIC,
-			.version = BTF_VERSION,
-			.hdr_len = sizeof(struct btf_header),
-			.type_off = 0,
-			.type_len = sizeof(struct btf_type) + sizeof(__u32),
-			.str_off = sizeof(struct btf_type) + sizeof(__u32),
-			.str_len = 5,
-		},
-		.int_type = {
-			.name_off = 1,
-			.info = BTF_KIND_INT << 24,
-			.size = 4,
-		},
-		.int_enc = (BTF_INT_SIGNED << 24) | 32,
-		.strings = "\0int",
-	};
+	static struct tiny_btf btf;
 	__u32 btf_size = offsetof(struct tiny_btf, strings) + 5;
 	long fd;
 
+	btf = tiny_btf;
 	btf.hdr.magic = broken ? 0xbad : BTF_MAGIC;
 	attr_new();
 	setptr(0, &btf);
