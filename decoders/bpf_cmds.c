@@ -347,6 +347,7 @@ static void batch_in_extra(struct jsonw *w, const struct bpf_call *c,
 	if (bpf_attr_has(c, 40, 8))
 		render_elem_flags(w, "elem_flags", bpf_attr_get(c, 40, 8));
 	/* UPDATE/DELETE_BATCH: the elements handed in (bpf_data.c) */
+	render_blob(w, "in_batch_data", c, BLOB_IN_BATCH);
 	if (c->cmd == 26 || c->cmd == 27) {
 		render_blob(w, "keys_data", c, BLOB_KEYS);
 		render_blob(w, "values_data", c, BLOB_VALUES);
@@ -360,6 +361,7 @@ static void batch_out_extra(struct jsonw *w, const struct bpf_call *c,
 	if (c->cmd == 24 || c->cmd == 25) {
 		render_blob(w, "keys_data", c, BLOB_KEYS);
 		render_blob(w, "values_data", c, BLOB_VALUES);
+		render_blob(w, "out_batch_data", c, BLOB_OUT_BATCH);
 	}
 }
 

@@ -23,6 +23,8 @@ enum {
 
 /* Batch commands: keys at 16, values 24, count 32, map_fd 36,
  * elem_flags 40. */
+#define OFF_B_IN     0
+#define OFF_B_OUT    8
 #define OFF_B_KEYS   16
 #define OFF_B_VALUES 24
 #define OFF_B_COUNT  32
@@ -106,8 +108,24 @@ static unsigned add(struct bpf_blob_req *req, unsigned n, uint8_t tag, uint64_t 
 	return n + 1;
 }
 
+/* The batch cursor (in_batch, out_batch): hash maps walk buckets and
+ * keep a u32 bucket index; the generic batch ops keep the last key. */
+static uint32_t cursor_len(const struct bpf_map_meta *m)
+{
+	switch (m->map_type) {
+	case 1:   /* HASH */
+	case 5:   /* PERCPU_HASH */
+	case 9:   /* LRU_HASH */
+	case 10:  /* LRU_PERCPU_HASH */
+	case 13:  /* HASH_OF_MAPS */
+		return 4;
+	}
+	return m->key_size;
+}
+
 /* Batches: count keys and values in one array each, one entry per
- * element (a per-CPU value counts as one element: all its CPUs). */
+ * element (a per-CPU value counts as one element: all its CPUs), and the
+ * cursor in (before) and out (after, for lookups). */
 static unsigned batch_plan(const struct bpf_call *c, const struct bpf_map_meta *m,
 			   enum bpf_capture_phase phase, const struct decode_opts *o,
 			   struct bpf_blob_req *req)
@@ -118,6 +136,7 @@ static unsigned batch_plan(const struct bpf_call *c, const struct bpf_map_meta *
 
 	if (phase == CAPTURE_PRE) {
 		count = (uint32_t)bpf_attr_get(c, OFF_B_COUNT, 4);
+		n = add(req, n, BLOB_IN_BATCH, bpf_attr_get(c, OFF_B_IN, 8), cursor_len(m), 0, o);
 		if (c->cmd == CMD_UPDATE_BATCH || c->cmd == CMD_DELETE_BATCH)
 			n = add(req, n, BLOB_KEYS, keys, count * m->key_size, m->key_size, o);
 		if (c->cmd == CMD_UPDATE_BATCH)
@@ -132,7 +151,8 @@ static unsigned batch_plan(const struct bpf_call *c, const struct bpf_map_meta *
 		return 0;
 	count = (uint32_t)bpf_attr_get_post(c, OFF_B_COUNT, 4);
 	n = add(req, n, BLOB_KEYS, keys, count * m->key_size, m->key_size, o);
-	return add(req, n, BLOB_VALUES, vals, count * vlen, vlen, o);
+	n = add(req, n, BLOB_VALUES, vals, count * vlen, vlen, o);
+	return add(req, n, BLOB_OUT_BATCH, bpf_attr_get(c, OFF_B_OUT, 8), cursor_len(m), 0, o);
 }
 
 static const struct bpf_blob *find_blob(const struct bpf_call *c, uint8_t tag);
@@ -237,8 +257,12 @@ static void suffixed(char *out, size_t cap, const char *key, const char *suffix)
 void render_blob(struct jsonw *w, const char *key, const struct bpf_call *c, uint8_t tag)
 {
 	const struct bpf_blob *b = find_blob(c, tag);
-	uint64_t addr = bpf_attr_get(c, tag == BLOB_KEY ? OFF_KEY : tag == BLOB_KEYS ? OFF_B_KEYS :
-					tag == BLOB_VALUES ? OFF_B_VALUES : OFF_VALUE, 8);
+	static const uint8_t addr_off[] = {
+		[BLOB_KEY] = OFF_KEY, [BLOB_VALUE] = OFF_VALUE, [BLOB_NEXT_KEY] = OFF_VALUE,
+		[BLOB_KEYS] = OFF_B_KEYS, [BLOB_VALUES] = OFF_B_VALUES,
+		[BLOB_IN_BATCH] = OFF_B_IN, [BLOB_OUT_BATCH] = OFF_B_OUT,
+	};
+	uint64_t addr = tag < sizeof(addr_off) ? bpf_attr_get(c, addr_off[tag], 8) : 0;
 	const uint8_t *p;
 	char k2[64];
 	uint32_t at;

@@ -37,8 +37,10 @@ enum bpf_blob_tag {
 	BLOB_VALUES,    /* batch: values[count] */
 	BLOB_INFO_IN,   /* OBJ_GET_INFO_BY_FD: the caller's struct before the
 			 * call (array capacities the kernel overwrites) */
+	BLOB_IN_BATCH,  /* batch cursor handed in */
+	BLOB_OUT_BATCH, /* batch cursor the kernel wrote */
 };
-#define BPF_BLOB_MAX   3
+#define BPF_BLOB_MAX   4
 #define BPF_BLOB_BYTES 1024     /* room for every blob of one call */
 
 /* 12 bytes: it is spooled with every element call.  The buffer's address

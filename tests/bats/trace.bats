@@ -439,7 +439,10 @@ setup() {
 @test "batch: elements handed in and copied out, one array entry each" {
 	run --separate-stderr "$BPFSPY" run -o "$TRACE" -- "$EXERCISER" batch
 	expect_eq "$status" 0
-	expect_eq "$output" "updated=4 looked_up=4 deleted=2"
+	expect_eq "${lines[0]}" "updated=4 looked_up=4 deleted=2"
+	local hfd afd
+	hfd=$(tc get "$TRACE" ret cmd=BPF_MAP_CREATE attr.map_type=BPF_MAP_TYPE_HASH)
+	afd=$(tc get "$TRACE" ret cmd=BPF_MAP_CREATE attr.map_type=BPF_MAP_TYPE_ARRAY)
 	expect_eq "$(tc get "$TRACE" attr.keys_data cmd=BPF_MAP_UPDATE_BATCH)" \
 		'["01000000","02000000","03000000","04000000"]' "UPDATE_BATCH keys"
 	expect_eq "$(tc get "$TRACE" attr.values_data cmd=BPF_MAP_UPDATE_BATCH)" \
@@ -447,14 +450,25 @@ setup() {
 		"UPDATE_BATCH values"
 	# LOOKUP_BATCH ends with ENOENT (no more) and still reports 4 copied,
 	# in the map's own order: compare as sets of key/value pairs.
-	expect_eq "$(tc get "$TRACE" errno cmd=BPF_MAP_LOOKUP_BATCH)" ENOENT "LOOKUP_BATCH errno"
-	expect_eq "$(tc get "$TRACE" out.count cmd=BPF_MAP_LOOKUP_BATCH)" 4 "LOOKUP_BATCH count"
-	paste -d= <(tc get "$TRACE" out.keys_data cmd=BPF_MAP_LOOKUP_BATCH | tr -d '[]"' | tr , '\n') \
-		<(tc get "$TRACE" out.values_data cmd=BPF_MAP_LOOKUP_BATCH | tr -d '[]"' | tr , '\n') |
+	expect_eq "$(tc get "$TRACE" errno cmd=BPF_MAP_LOOKUP_BATCH attr.map_fd="$hfd")" ENOENT "LOOKUP_BATCH errno"
+	expect_eq "$(tc get "$TRACE" out.count cmd=BPF_MAP_LOOKUP_BATCH attr.map_fd="$hfd")" 4 "LOOKUP_BATCH count"
+	paste -d= <(tc get "$TRACE" out.keys_data cmd=BPF_MAP_LOOKUP_BATCH attr.map_fd="$hfd" | tr -d '[]"' | tr , '\n') \
+		<(tc get "$TRACE" out.values_data cmd=BPF_MAP_LOOKUP_BATCH attr.map_fd="$hfd" | tr -d '[]"' | tr , '\n') |
 		sort >"$T/pairs"
 	printf '%s\n' 01000000=0a00000000000000 02000000=1400000000000000 \
 		03000000=1e00000000000000 04000000=2800000000000000 >"$T/want"
 	diff -u "$T/want" "$T/pairs"
 	expect_eq "$(tc get "$TRACE" attr.keys_data cmd=BPF_MAP_DELETE_BATCH)" '["01000000","02000000"]' \
 		"DELETE_BATCH keys"
+	# Cursors: the hash walk ends on a u32 bucket index; the array map,
+	# walked two at a time, hands out its last key (1, then 3) and gets
+	# it back as in_batch.
+	expect_eq "${lines[1]} ${lines[2]}" "cursor=1 cursor=3" "array cursors"
+	expect_eq "$(tc get "$TRACE" out.out_batch_data cmd=BPF_MAP_LOOKUP_BATCH attr.map_fd="$afd" | tr '\n' ' ')" \
+		"01000000 03000000 " "array out_batch cursors"
+	expect_eq "$(tc get "$TRACE" attr.in_batch_data cmd=BPF_MAP_LOOKUP_BATCH attr.map_fd="$afd" | tr '\n' ' ')" \
+		"<absent> 01000000 " "array in_batch cursors (NULL starts a walk)"
+	expect_match "$(tc get "$TRACE" out.out_batch_data cmd=BPF_MAP_LOOKUP_BATCH attr.map_fd="$hfd")" \
+		'^[0-9a-f]{8}$' "hash cursor: a u32 bucket index"
 }
+

@@ -693,6 +693,37 @@ static long map_batch(int cmd, int fd, void *keys, void *values, __u32 *count,
 	return ret;
 }
 
+/* An array map (4 entries) walked two at a time: the generic batch ops
+ * keep the last key as the cursor, handed back in as in_batch.  Prints
+ * "cursor=K" after each step. */
+static int batch_cursor(void)
+{
+	__u32 keys[4], in = 0, out = 0, count;
+	__u64 values[4];
+	int fd = map_create(BPF_MAP_TYPE_ARRAY, 4), step;
+	union bpf_attr attr;
+	long ret;
+
+	if (fd < 0)
+		die("BPF_MAP_CREATE array");
+	for (step = 0; step < 2; step++) {
+		memset(&attr, 0, sizeof(attr));
+		attr.batch.map_fd = fd;
+		attr.batch.in_batch = step ? ptr_to_u64(&in) : 0;
+		attr.batch.out_batch = ptr_to_u64(&out);
+		attr.batch.keys = ptr_to_u64(keys);
+		attr.batch.values = ptr_to_u64(values);
+		attr.batch.count = count = 2;
+		ret = sys_bpf(BPF_MAP_LOOKUP_BATCH, &attr, ATTR_END(batch));
+		if (ret != 0 && errno != ENOENT)
+			die("BPF_MAP_LOOKUP_BATCH array");
+		printf("cursor=%u\n", out);
+		in = out;
+	}
+	(void)count;
+	return 0;
+}
+
 static int do_batch(char **argv UNUSED)
 {
 	__u32 keys[16] = { 1, 2, 3, 4 }, got_keys[16], out_batch = 0, n;
@@ -712,7 +743,7 @@ static int do_batch(char **argv UNUSED)
 		die("BPF_MAP_DELETE_BATCH");
 	n = looked_up;
 	printf("updated=%u looked_up=%u deleted=%u\n", updated, n, deleted);
-	return 0;
+	return batch_cursor();
 }
 
 /* ---- allcmds, sizes, eperm: every command with known arguments ---------
