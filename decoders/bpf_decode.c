@@ -630,6 +630,8 @@ void bpf_render_event(struct jsonw *w, const struct bpf_event_env *env,
 	jw_u64(w, "pid", env->pid);
 	jw_u64(w, "tid", env->tid);
 	jw_strn(w, "comm", env->comm, 16);
+	if (env->parent)
+		jw_u64(w, "parent", env->parent);
 	bpf_render_call(w, c, o);
 	jw_obj_close(w);
 }

@@ -116,6 +116,9 @@ struct bpf_call {
 	struct bpf_blob blobs[BPF_BLOB_MAX];
 	uint8_t blob_data[BPF_BLOB_BYTES];
 
+	/* seq of the libbpf call it was made in (0: none); packed with it */
+	uint64_t parent;
+
 	/* Objects behind the fds the call mentions (bpf_call_fds()). */
 	uint8_t nnotes;
 	struct bpf_fd_note notes[BPF_FD_NOTES];
@@ -265,6 +268,7 @@ struct bpf_event_env {
 	uint64_t dur_ns;
 	uint32_t pid, tid;
 	const char *comm;    /* up to 16 bytes, need not be terminated */
+	uint64_t parent;     /* seq of the libbpf call it was made in, or 0 */
 };
 
 /* One whole event line, without the trailing newline. */

@@ -23,7 +23,8 @@ static size_t common_tail(uint32_t cmd_raw)
 size_t bpf_record_size(const struct bpf_call *c)
 {
 	return sizeof(struct bpf_record) + c->pre_len + (c->have_post ? c->post_len : 0) +
-	       c->nblobs * sizeof(struct bpf_blob) + c->blob_used + common_tail(c->cmd_raw);
+	       c->nblobs * sizeof(struct bpf_blob) + c->blob_used + common_tail(c->cmd_raw) +
+	       (c->parent ? 8 : 0);
 }
 
 void bpf_record_pack(void *dst, const struct bpf_call *c,
@@ -47,7 +48,8 @@ void bpf_record_pack(void *dst, const struct bpf_call *c,
 	r->pre_len = (uint16_t)c->pre_len;
 	r->post_len = c->have_post ? (uint16_t)c->post_len : 0;
 	r->flags = (c->have_post ? BPF_REC_HAVE_POST : 0) |
-		   (c->tail_unreadable ? BPF_REC_TAIL_UNREAD : 0);
+		   (c->tail_unreadable ? BPF_REC_TAIL_UNREAD : 0) |
+		   (c->parent ? BPF_REC_PARENT : 0);
 	r->nblobs = c->nblobs;
 	r->blob_used = c->blob_used;
 	p = r->bytes;
@@ -62,7 +64,10 @@ void bpf_record_pack(void *dst, const struct bpf_call *c,
 	if (common_tail(c->cmd_raw)) {
 		memcpy(p, &c->common_addr, 8);
 		memcpy(p + 8, &c->common_size, 4);
+		p += COMMON_TAIL;
 	}
+	if (c->parent)
+		memcpy(p, &c->parent, 8);
 }
 
 struct bpf_render_ctx *bpf_render_ctx_new(void)
@@ -104,7 +109,8 @@ static bool unpack(const void *rec, size_t len, struct bpf_call *c, struct bpf_e
 	if (len < sizeof(*r) || r->pre_len > BPF_ATTR_SNAP || r->post_len > BPF_ATTR_SNAP ||
 	    r->nblobs > BPF_BLOB_MAX || r->blob_used > BPF_BLOB_BYTES ||
 	    len < sizeof(*r) + r->pre_len + r->post_len + r->nblobs * sizeof(struct bpf_blob) +
-			  r->blob_used + common_tail(r->cmd_raw))
+			  r->blob_used + common_tail(r->cmd_raw) +
+			  ((r->flags & BPF_REC_PARENT) ? 8 : 0))
 		return false;
 	memset(c, 0, offsetof(struct bpf_call, pre));
 	c->cmd_raw = r->cmd_raw;
@@ -134,7 +140,11 @@ static bool unpack(const void *rec, size_t len, struct bpf_call *c, struct bpf_e
 	if (common_tail(r->cmd_raw)) {
 		memcpy(&c->common_addr, p, 8);
 		memcpy(&c->common_size, p + 8, 4);
+		p += COMMON_TAIL;
 	}
+	env->parent = 0;
+	if (r->flags & BPF_REC_PARENT)
+		memcpy(&env->parent, p, 8);
 	env->seq = r->seq;
 	env->ts = r->ts;
 	env->dur_ns = r->dur_ns;

@@ -37,6 +37,7 @@ struct bpf_rec_thread {
 
 #define BPF_REC_HAVE_POST      0x1
 #define BPF_REC_TAIL_UNREAD    0x2
+#define BPF_REC_PARENT         0x4   /* a u64 parent seq ends the record */
 
 struct bpf_record {
 	uint64_t seq;
@@ -55,7 +56,8 @@ struct bpf_record {
 	uint8_t nblobs;
 	/* pre_len bytes, post_len bytes, nblobs struct bpf_blob (unaligned),
 	 * blob_used bytes of captured payload, then with BPF_COMMON_ATTRS in
-	 * cmd_raw the 4th and 5th arguments (u64 address, u32 size) */
+	 * cmd_raw the 4th and 5th arguments (u64 address, u32 size), then
+	 * with BPF_REC_PARENT the seq of the libbpf call it was made in */
 	uint8_t bytes[];
 };
 

@@ -152,15 +152,18 @@ static size_t read_small_file(const char *path, char *buf, size_t cap)
 	return n > 0 ? (size_t)n : 0;
 }
 
-/* Which layers can record here.  The libbpf layer is a later addition;
- * for now say whether libbpf is a shared library in this process (then
- * its wrappers are interposable) or absent/static. */
+/* Which layers record here: the syscall layer always; the libbpf layer
+ * when libbpf is a shared library in this process (its wrappers are then
+ * interposable).  A statically linked libbpf (bpftool, libbpf-tools) is
+ * seen through its syscalls only. */
 static void render_layers(struct jsonw *w)
 {
 	void *ver = dlsym(RTLD_DEFAULT, "libbpf_version_string");
 
 	jw_arr_open(w, "layers");
 	jw_str(w, NULL, "syscall");
+	if (ver)
+		jw_str(w, NULL, "libbpf");
 	jw_arr_close(w);
 	if (ver)
 		jw_str(w, "libbpf", ((const char *(*)(void))ver)());
@@ -783,8 +786,8 @@ static void commit_json(const char *line, size_t n)
 
 /* An event larger than the stack buffer (verifier logs): render into an
  * mmap'd buffer.  mmap, not malloc, so this stays async-signal-safe. */
-static void commit_large(const struct bpf_call *c, const struct bpf_event_env *env,
-			 size_t need)
+static void emit_large(void (*fn)(struct jsonw *w, const void *ctx), const void *ctx,
+		       size_t need)
 {
 	int tries;
 
@@ -798,7 +801,7 @@ static void commit_large(const struct bpf_call *c, const struct bpf_event_env *e
 		if (buf == MAP_FAILED)
 			break;
 		jw_init(&w, buf, cap);
-		bpf_render_event(&w, env, c, &g.opts);
+		fn(&w, ctx);
 		fits = !jw_overflowed(&w);
 		if (fits)
 			commit_json(buf, w.len);
@@ -810,31 +813,79 @@ static void commit_large(const struct bpf_call *c, const struct bpf_event_env *e
 	__atomic_add_fetch(&g.spool.lost, 1, __ATOMIC_RELAXED);
 }
 
-static void record(struct bpf_call *c, uint64_t start, uint64_t dur)
+void bpfspy_emit_json(void (*fn)(struct jsonw *w, const void *ctx), const void *ctx)
 {
-	struct bpf_event_env env = {
-		.seq = __atomic_add_fetch(&g.seq, 1, __ATOMIC_RELAXED),
-		.ts = start + (uint64_t)g.realtime_off,
-		.dur_ns = dur,
-		.pid = (uint32_t)g.pid,
-		.tid = (uint32_t)t_tid,
-		.comm = t_comm,
-	};
 	char buf[EVENT_STACK_BUF];
 	struct jsonw w;
 
+	jw_init(&w, buf, sizeof(buf));
+	fn(&w, ctx);
+	if (!jw_overflowed(&w)) {
+		commit_json(buf, w.len);
+		return;
+	}
+	emit_large(fn, ctx, w.len);
+}
+
+struct live_event {
+	const struct bpf_event_env *env;
+	const struct bpf_call *c;
+};
+
+static void render_live(struct jsonw *w, const void *ctx)
+{
+	const struct live_event *e = ctx;
+
+	bpf_render_event(w, e->env, e->c, &g.opts);
+}
+
+static void record(struct bpf_call *c, uint64_t start, uint64_t dur)
+{
+	struct bpf_event_env env;
+	struct live_event e = { &env, c };
+
+	bpfspy_env(&env, __atomic_add_fetch(&g.seq, 1, __ATOMIC_RELAXED), start, dur);
+	env.parent = c->parent;
 	if (bpf_call_offline_ok(c)) {
 		commit_packed(c, &env);  /* fd notes come from BPF_REC_FDOBJ */
 		return;
 	}
 	capture_fd_notes(c);
-	jw_init(&w, buf, sizeof(buf));
-	bpf_render_event(&w, &env, c, &g.opts);
-	if (!jw_overflowed(&w)) {
-		commit_json(buf, w.len);
-		return;
-	}
-	commit_large(c, &env, w.len);
+	bpfspy_emit_json(render_live, &e);
+}
+
+/* ---- the interface for the libbpf layer ------------------------------------ */
+
+bool bpfspy_active(void)
+{
+	return g.enabled && spool_ready();
+}
+
+uint64_t bpfspy_next_seq(void)
+{
+	return __atomic_add_fetch(&g.seq, 1, __ATOMIC_RELAXED);
+}
+
+uint64_t bpfspy_now_ns(void)
+{
+	return mono_ns();
+}
+
+void bpfspy_env(struct bpf_event_env *env, uint64_t seq, uint64_t start, uint64_t dur)
+{
+	thread_identity();
+	env->seq = seq;
+	env->ts = start + (uint64_t)g.realtime_off;
+	env->dur_ns = dur;
+	env->pid = (uint32_t)g.pid;
+	env->tid = (uint32_t)t_tid;
+	env->comm = t_comm;
+	env->parent = 0;
+}
+
+const struct decode_opts *bpfspy_opts(void)
+{
+	return &g.opts;
 }
 
 long bpfspy_bpf_syscall(long nr, long cmd, long attr, long size, long a4, long a5)
@@ -875,6 +926,8 @@ long bpfspy_bpf_syscall(long nr, long cmd, long attr, long size, long a4, long a
 
 	c.ret = ret;
 	c.err = ret < 0 ? saved : 0;
+	c.parent = bpfspy_libbpf_parent();
+	bpfspy_libbpf_count(ret);
 	if (bpf_cmd_writes_attr(c.cmd) && c.pre_len) {
 		c.post_len = (uint32_t)mem_read(c.post, c.attr_addr, c.pre_len, NULL);
 		c.have_post = true;

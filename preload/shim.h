@@ -13,4 +13,26 @@ extern syscall_fn bpfspy_real_syscall;
 /* The bpf(2) path, reached from the hook when number == __NR_bpf. */
 long bpfspy_bpf_syscall(long nr, long cmd, long attr, long size, long a4, long a5);
 
+/* ---- what the libbpf layer (libbpf_layer.c) uses of the shim ---------- */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "bpf_decode.h"
+
+/* Recording, with the spool ready (created on first use). */
+bool bpfspy_active(void);
+uint64_t bpfspy_next_seq(void);
+uint64_t bpfspy_now_ns(void);            /* CLOCK_MONOTONIC */
+/* The envelope of an event that started at @start and took @dur. */
+void bpfspy_env(struct bpf_event_env *env, uint64_t seq, uint64_t start, uint64_t dur);
+const struct decode_opts *bpfspy_opts(void);
+/* Render one JSON line with @fn and spool it (any size). */
+void bpfspy_emit_json(void (*fn)(struct jsonw *w, const void *ctx), const void *ctx);
+
+/* ---- what the shim uses of the libbpf layer ---------------------------- */
+/* seq of the innermost libbpf call this thread is in, or 0. */
+uint64_t bpfspy_libbpf_parent(void);
+/* A bpf syscall returned @ret inside the libbpf calls this thread is in. */
+void bpfspy_libbpf_count(long ret);
+
 #endif

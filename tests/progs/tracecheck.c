@@ -8,8 +8,9 @@
  *   tracecheck get FILE PATH [FILTER..]
  *                                     PATH of each matching event, one a line
  *   tracecheck seq FILE               per process image (pid, restarted by
- *                                     a header after exec), seq runs 1..N:
- *                                     none lost or duplicated
+ *                                     a header after exec), the seq of bpf
+ *                                     and libbpf events runs 1..N: none
+ *                                     lost or duplicated
  *
  * FILTER is PATH=VALUE, PATH!=VALUE or PATH (present).  PATH is dotted
  * (attr.map_type).  Values compare as text: strings as they are, numbers
@@ -219,7 +220,9 @@ static int seq_line(struct json_object *o, void *ctx)
 				s->pid[i] = -s->pid[i] - 1;  /* retire the old image */
 		return 0;
 	}
-	if (!matches(o, NULL, 0))
+	/* bpf and libbpf events share one seq per process image */
+	if (!json_object_object_get_ex(o, "event", &v) ||
+	    (strcmp(json_object_get_string(v), "bpf") && strcmp(json_object_get_string(v), "libbpf")))
 		return 0;
 	if (!json_object_object_get_ex(o, "pid", &v))
 		return 1;

@@ -74,7 +74,7 @@ static void test_round_trip(void)
 	static char live[65536], packed[65536], rendered[65536];
 	struct bpf_render_ctx *x = bpf_render_ctx_new();
 	static const uint32_t sizes[] = { 0, 8, 32, 168, 4096 };
-	struct bpf_event_env env = { 7, 1795316856787205678ull, 1234, 42, 43, "comm-of-sixteen!" };
+	struct bpf_event_env env = { 7, 1795316856787205678ull, 1234, 42, 43, "comm-of-sixteen!", 0 };
 	unsigned offline_ok = 0, mismatches = 0, offline_diff = 0, cmd, si, seed;
 	struct bpf_call c;
 
@@ -115,7 +115,7 @@ static void test_round_trip(void)
 static void test_blob_round_trip(void)
 {
 	static char live[8192], rendered[8192];
-	struct bpf_event_env env = { 9, 10, 11, 12, 13, "blobs" };
+	struct bpf_event_env env = { 9, 10, 11, 12, 13, "blobs", 0 };
 	struct bpf_call c;
 	size_t a, b;
 
@@ -150,7 +150,7 @@ static void test_blob_round_trip(void)
 static void test_fd_notes_from_state(void)
 {
 	static char live[8192], rendered[8192], packed[8192];
-	struct bpf_event_env env = { 1, 2, 3, 4, 5, "notes" };
+	struct bpf_event_env env = { 1, 2, 3, 4, 5, "notes", 0 };
 	struct bpf_fd_note note = { .fd = 7, .id = 12, .type = 2, .kind = OBJ_MAP,
 				    .has_type = 1, .name = "counts" };
 	struct bpf_render_ctx *x = bpf_render_ctx_new();
@@ -205,7 +205,7 @@ static char *slurp(const char *path, size_t *n)
 static void test_spool_framing(void)
 {
 	char dir[] = "/tmp/bpfspy-rec-XXXXXX", out[64], *text;
-	struct bpf_event_env env = { 1, 2, 3, 4, 5, "t" };
+	struct bpf_event_env env = { 1, 2, 3, 4, 5, "t", 0 };
 	struct drain_stats st = { 0 };
 	struct spool_renderer r;
 	struct spool s;

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * libbpf API calls: which functions, what their arguments are, and how an
+ * event of the libbpf layer reads.  The list is libbpf_funcs.def; the shim
+ * (preload/libbpf_layer.c) interposes them and captures the raw call.
+ */
+#ifndef BPFSPY_LIBBPF_FUNCS_H
+#define BPFSPY_LIBBPF_FUNCS_H
+
+#include <stdint.h>
+
+#include "bpf_decode.h"
+
+enum libbpf_func_id {
+#define LIBBPF_FUNC(sym, ver) LF_##sym,
+#include "libbpf_funcs.def"
+#undef LIBBPF_FUNC
+	LF_COUNT
+};
+
+enum libbpf_arg_kind {
+	LA_NONE,
+	LA_INT,     /* int, rendered signed */
+	LA_U32,
+	LA_U64,
+	LA_HEX,     /* u64 best read in hex (flags words) */
+	LA_FD,
+	LA_ENUM,    /* via an xlat table */
+	LA_STR,     /* const char *: the string */
+	LA_PTR,     /* a pointer: "0x..." or null */
+	LA_OPTS,    /* an opts struct: its leading size_t sz */
+	LA_OBJECT,  /* struct bpf_object *: named by the shim */
+	LA_PROGRAM, /* struct bpf_program *: named by the shim */
+};
+
+enum libbpf_ret_kind {
+	LR_ERR,     /* 0, or a negative error code with errno set */
+	LR_FD,      /* an fd, or a negative error code with errno set */
+	LR_PTR,     /* a pointer, or NULL with errno set */
+	LR_VOID,
+};
+
+struct libbpf_arg {
+	const char *name;
+	uint8_t kind;
+	const struct xlat *x;
+};
+
+struct libbpf_func {
+	uint8_t ret;                 /* enum libbpf_ret_kind */
+	struct libbpf_arg args[6];
+};
+
+/* Name and version node of function @id (from libbpf_funcs.def). */
+const char *libbpf_func_name(unsigned id);
+const char *libbpf_func_version(unsigned id);
+const struct libbpf_func *libbpf_func(unsigned id);
+
+/* One libbpf call, as the shim captured it. */
+struct libbpf_call {
+	unsigned id;
+	uint64_t args[6];
+	int64_t ret;
+	int err;                     /* errno after the call */
+	uint64_t nsys, nfail;        /* bpf syscalls made inside, failed */
+	char name[64];               /* the object or program's name */
+};
+
+void libbpf_render_event(struct jsonw *w, const struct bpf_event_env *env,
+			 const struct libbpf_call *c, const struct decode_opts *o);
+
+#endif
