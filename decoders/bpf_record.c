@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "libbpf_funcs.h"
+
 #define COMMON_TAIL 12       /* u64 address, u32 size */
 #define CTX_FDS     4096     /* fds above are rendered without a note */
 #define CTX_TIDS    4096     /* open addressing; a power of two */
@@ -168,6 +170,27 @@ static void notes_from_ctx(struct bpf_render_ctx *x, struct bpf_call *c)
 	}
 }
 
+static size_t render_libbpf(struct bpf_render_ctx *x, const void *rec, size_t len,
+			    char *out, size_t cap)
+{
+	struct bpf_rec_thread *t;
+	struct bpf_event_env env;
+	struct libbpf_call c;
+	struct decode_opts o;
+	struct jsonw w;
+
+	if (!libbpf_record_unpack(rec, len, &env, &c) || !libbpf_func_offline_ok(c.id))
+		return REC_BAD;
+	t = tid_slot(x, env.tid, false);
+	if (t)
+		env.comm = t->comm;
+	decode_opts_default(&o);
+	o.offline = true;
+	jw_init(&w, out, cap);
+	libbpf_render_event(&w, &env, &c, &o);
+	return w.len;
+}
+
 size_t bpf_render_ctx_record(void *vx, uint32_t type, const void *rec, size_t len,
 			     char *out, size_t cap)
 {
@@ -197,6 +220,8 @@ size_t bpf_render_ctx_record(void *vx, uint32_t type, const void *rec, size_t le
 			x->fd[n->fd] = *n;
 		return 0;
 	}
+	if (type == BPF_REC_LIBBPF)
+		return render_libbpf(x, rec, len, out, cap);
 	if (type != BPF_REC_CALL || !unpack(rec, len, &c, &env))
 		return REC_BAD;
 	{

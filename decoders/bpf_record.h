@@ -28,6 +28,7 @@ enum bpf_rec_type {
 	BPF_REC_CALL = 2,    /* struct bpf_record */
 	BPF_REC_FDOBJ = 3,   /* struct bpf_fd_note: what fd .fd is from now on */
 	BPF_REC_THREAD = 4,  /* struct bpf_rec_thread */
+	BPF_REC_LIBBPF = 5,  /* struct libbpf_record (libbpf_funcs.h) */
 };
 
 struct bpf_rec_thread {

@@ -2,6 +2,8 @@
 /* libbpf API calls as events: see libbpf_funcs.h. */
 #include "libbpf_funcs.h"
 
+#include <string.h>
+
 #include "jsonw.h"
 #include "memread.h"
 
@@ -67,6 +69,64 @@ static const struct libbpf_func funcs[LF_COUNT] = {
 	[LF_bpf_object__close] = { LR_VOID, { A("obj", OBJECT) } },
 	[LF_bpf_program__attach] = { LR_PTR, { A("prog", PROGRAM) } },
 };
+
+bool libbpf_func_offline_ok(unsigned id)
+{
+	unsigned i;
+
+	if (id >= LF_COUNT)
+		return false;
+	for (i = 0; i < 6; i++)
+		switch (funcs[id].args[i].kind) {
+		case LA_STR:
+		case LA_OPTS:
+		case LA_OBJECT:
+		case LA_PROGRAM:
+			return false;
+		}
+	return funcs[id].ret != LR_PTR;
+}
+
+void libbpf_record_pack(struct libbpf_record *r, const struct bpf_event_env *env,
+			const struct libbpf_call *c)
+{
+	r->seq = env->seq;
+	r->ts = env->ts;
+	r->dur_ns = env->dur_ns;
+	r->parent = env->parent;
+	memcpy(r->args, c->args, sizeof(r->args));
+	r->ret = c->ret;
+	r->nsys = c->nsys;
+	r->nfail = c->nfail;
+	r->pid = env->pid;
+	r->tid = env->tid;
+	r->id = c->id;
+	r->err = c->err;
+}
+
+bool libbpf_record_unpack(const void *rec, size_t len, struct bpf_event_env *env,
+			  struct libbpf_call *c)
+{
+	const struct libbpf_record *r = rec;
+
+	if (len < sizeof(*r) || r->id >= LF_COUNT)
+		return false;
+	memset(c, 0, sizeof(*c));
+	env->seq = r->seq;
+	env->ts = r->ts;
+	env->dur_ns = r->dur_ns;
+	env->parent = r->parent;
+	env->pid = r->pid;
+	env->tid = r->tid;
+	env->comm = "";
+	memcpy(c->args, r->args, sizeof(c->args));
+	c->id = r->id;
+	c->ret = r->ret;
+	c->err = r->err;
+	c->nsys = r->nsys;
+	c->nfail = r->nfail;
+	return true;
+}
 
 const char *libbpf_func_name(unsigned id)
 {

@@ -7,6 +7,7 @@
 #ifndef BPFSPY_LIBBPF_FUNCS_H
 #define BPFSPY_LIBBPF_FUNCS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "bpf_decode.h"
@@ -68,5 +69,26 @@ struct libbpf_call {
 
 void libbpf_render_event(struct jsonw *w, const struct bpf_event_env *env,
 			 const struct libbpf_call *c, const struct decode_opts *o);
+
+/* True when a call of @id renders from its argument values alone (no
+ * string, opts struct or object name to read): the shim may spool it
+ * packed (struct libbpf_record) and render it at drain time. */
+bool libbpf_func_offline_ok(unsigned id);
+
+/* A packed libbpf call (spool record BPF_REC_LIBBPF, bpf_record.h). */
+struct libbpf_record {
+	uint64_t seq, ts, dur_ns, parent;
+	uint64_t args[6];
+	int64_t ret;
+	uint64_t nsys, nfail;
+	uint32_t pid, tid, id;
+	int32_t err;
+};
+
+void libbpf_record_pack(struct libbpf_record *r, const struct bpf_event_env *env,
+			const struct libbpf_call *c);
+/* Unpack into @env (comm left to the caller) and @c; false if malformed. */
+bool libbpf_record_unpack(const void *rec, size_t len, struct bpf_event_env *env,
+			  struct libbpf_call *c);
 
 #endif

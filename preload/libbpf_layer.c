@@ -23,6 +23,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "bpf_record.h"
 #include "libbpf_funcs.h"
 #include "shim.h"
 
@@ -67,30 +68,48 @@ static fn6 real_fn(unsigned id)
 	return f;
 }
 
-/* Names through libbpf's own getters (not interposed, no syscalls). */
+typedef const char *(*name_fn)(const void *);
+
+/* libbpf's own getters (not interposed, no syscalls), found once. */
+static name_fn getter(const char *sym, name_fn *cache)
+{
+	name_fn f = __atomic_load_n(cache, __ATOMIC_ACQUIRE);
+
+	if (!f) {
+		f = (name_fn)dlsym(RTLD_NEXT, sym);
+		__atomic_store_n(cache, f, __ATOMIC_RELEASE);
+	}
+	return f;
+}
+
+/* The name of the object or program a call is about: its first argument,
+ * or the object bpf_object__open_file returned. */
 static void object_name(const struct libbpf_func *f, const long *a, long ret, char *out,
 			size_t cap)
 {
-	const char *(*get)(const void *) = NULL;
+	static name_fn obj_name, prog_name;
 	const void *obj = NULL;
+	name_fn get = NULL;
 	const char *n;
 
 	if (f->args[0].kind == LA_OBJECT) {
-		get = (const char *(*)(const void *))dlsym(RTLD_NEXT, "bpf_object__name");
+		get = getter("bpf_object__name", &obj_name);
 		obj = (const void *)a[0];
 	} else if (f->args[0].kind == LA_PROGRAM) {
-		get = (const char *(*)(const void *))dlsym(RTLD_NEXT, "bpf_program__name");
+		get = getter("bpf_program__name", &prog_name);
 		obj = (const void *)a[0];
 	} else if (f->ret == LR_PTR && ret && f == libbpf_func(LF_bpf_object__open_file)) {
-		get = (const char *(*)(const void *))dlsym(RTLD_NEXT, "bpf_object__name");
+		get = getter("bpf_object__name", &obj_name);
 		obj = (const void *)ret;
 	}
 	out[0] = 0;
 	if (!get || !obj || (uintptr_t)obj > (uintptr_t)-4096)   /* ERR_PTR */
 		return;
 	n = get(obj);
-	if (n)
-		strncpy(out, n, cap - 1), out[cap - 1] = 0;
+	if (n) {
+		strncpy(out, n, cap - 1);
+		out[cap - 1] = 0;
+	}
 }
 
 struct emitted {
@@ -145,9 +164,17 @@ static long libbpf_call(unsigned id, long a0, long a1, long a2, long a3, long a4
 		c.args[i] = (uint64_t)a[i];
 	c.ret = ret;
 	c.err = saved;
-	if (!c.name[0])
-		object_name(f, a, ret, c.name, sizeof(c.name));
-	bpfspy_emit_json(render, &e);
+	if (libbpf_func_offline_ok(id)) {
+		/* element calls in a daemon's loop: pack, render at drain */
+		struct libbpf_record r;
+
+		libbpf_record_pack(&r, &env, &c);
+		bpfspy_spool_record(BPF_REC_LIBBPF, &r, sizeof(r));
+	} else {
+		if (!c.name[0])
+			object_name(f, a, ret, c.name, sizeof(c.name));
+		bpfspy_emit_json(render, &e);
+	}
 	errno = saved;
 	return ret;
 }

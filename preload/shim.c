@@ -856,6 +856,16 @@ static void record(struct bpf_call *c, uint64_t start, uint64_t dur)
 
 /* ---- the interface for the libbpf layer ------------------------------------ */
 
+void bpfspy_spool_record(uint32_t type, const void *rec, size_t len)
+{
+	void *p = spool_begin(&g.spool, len);
+
+	if (!p)
+		return;
+	memcpy(p, rec, len);
+	spool_commit(p, type, len);
+}
+
 bool bpfspy_active(void)
 {
 	return g.enabled && spool_ready();

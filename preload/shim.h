@@ -26,6 +26,8 @@ uint64_t bpfspy_now_ns(void);            /* CLOCK_MONOTONIC */
 /* The envelope of an event that started at @start and took @dur. */
 void bpfspy_env(struct bpf_event_env *env, uint64_t seq, uint64_t start, uint64_t dur);
 const struct decode_opts *bpfspy_opts(void);
+/* Spool one record of @type (a bpf_rec_type) of @len bytes. */
+void bpfspy_spool_record(uint32_t type, const void *rec, size_t len);
 /* Render one JSON line with @fn and spool it (any size). */
 void bpfspy_emit_json(void (*fn)(struct jsonw *w, const void *ctx), const void *ctx);
 

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "bpf_record.h"
+#include "libbpf_funcs.h"
 #include "spool.h"
 #include "tap.h"
 
@@ -187,6 +188,41 @@ static void test_fd_notes_from_state(void)
 	bpf_render_ctx_free(x);
 }
 
+/* A libbpf element call packed and rendered at drain reads as rendered
+ * live; calls whose arguments need the caller's memory are not packed. */
+static void test_libbpf_record(void)
+{
+	static char live[4096], rendered[4096];
+	struct bpf_event_env env = { 11, 12, 13, 14, 15, "lb", 10 };
+	struct bpf_rec_thread t = { .tid = 15, .comm = "lb" };
+	struct bpf_render_ctx *x = bpf_render_ctx_new();
+	struct libbpf_call c = { .id = LF_bpf_map_lookup_elem, .args = { 3, 0x1000, 0x2000 },
+				 .ret = -2, .err = 2, .nsys = 1, .nfail = 1 };
+	struct libbpf_record r;
+	struct decode_opts o;
+	struct jsonw w;
+	size_t b;
+
+	decode_opts_default(&o);
+	jw_init(&w, live, sizeof(live));
+	libbpf_render_event(&w, &env, &c, &o);
+	libbpf_record_pack(&r, &env, &c);
+	bpf_render_ctx_record(x, BPF_REC_THREAD, &t, sizeof(t), rendered, sizeof(rendered));
+	b = bpf_render_ctx_record(x, BPF_REC_LIBBPF, &r, sizeof(r), rendered, sizeof(rendered));
+	tap_ok(b == w.len && !memcmp(live, rendered, b), "libbpf: packed then rendered == live");
+	live[w.len] = 0;
+	tap_ok(strstr(live, "\"parent\":10") && strstr(live, "\"errno\":\"ENOENT\""),
+	       "libbpf: parent and errno rendered");
+	tap_ok(libbpf_func_offline_ok(LF_bpf_map_lookup_elem) &&
+	       !libbpf_func_offline_ok(LF_bpf_map_create) &&
+	       !libbpf_func_offline_ok(LF_bpf_object__load),
+	       "libbpf: element calls packed, strings/opts/objects rendered live");
+	r.id = 9999;
+	tap_ok(bpf_render_ctx_record(x, BPF_REC_LIBBPF, &r, sizeof(r), rendered, sizeof(rendered)) ==
+	       (size_t)-1, "libbpf: an unknown function id is refused");
+	bpf_render_ctx_free(x);
+}
+
 static char *slurp(const char *path, size_t *n)
 {
 	static char buf[1 << 16];
@@ -258,6 +294,7 @@ int main(void)
 	test_round_trip();
 	test_blob_round_trip();
 	test_fd_notes_from_state();
+	test_libbpf_record();
 	test_spool_framing();
 	return tap_done();
 }
