@@ -619,11 +619,10 @@ static void render_out(struct jsonw *w, const struct bpf_call *c,
 	jw_obj_close(w);
 }
 
-void bpf_render_event(struct jsonw *w, const struct bpf_event_env *env,
-		      const struct bpf_call *c, const struct decode_opts *o)
+void bpf_render_envelope(struct jsonw *w, const char *event,
+			 const struct bpf_event_env *env)
 {
-	jw_obj_open(w, NULL);
-	jw_str(w, "event", "bpf");
+	jw_str(w, "event", event);
 	jw_u64(w, "seq", env->seq);
 	jw_u64(w, "ts", env->ts);
 	jw_u64(w, "dur_ns", env->dur_ns);
@@ -632,6 +631,13 @@ void bpf_render_event(struct jsonw *w, const struct bpf_event_env *env,
 	jw_strn(w, "comm", env->comm, 16);
 	if (env->parent)
 		jw_u64(w, "parent", env->parent);
+}
+
+void bpf_render_event(struct jsonw *w, const struct bpf_event_env *env,
+		      const struct bpf_call *c, const struct decode_opts *o)
+{
+	jw_obj_open(w, NULL);
+	bpf_render_envelope(w, "bpf", env);
 	bpf_render_call(w, c, o);
 	jw_obj_close(w);
 }

@@ -271,6 +271,11 @@ struct bpf_event_env {
 	uint64_t parent;     /* seq of the libbpf call it was made in, or 0 */
 };
 
+/* The keys every event starts with: "event":@event, seq, ts, dur_ns, pid,
+ * tid, comm, and parent when there is one. */
+void bpf_render_envelope(struct jsonw *w, const char *event,
+			 const struct bpf_event_env *env);
+
 /* One whole event line, without the trailing newline. */
 void bpf_render_event(struct jsonw *w, const struct bpf_event_env *env,
 		      const struct bpf_call *c, const struct decode_opts *o);

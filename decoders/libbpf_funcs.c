@@ -241,15 +241,7 @@ void libbpf_render_event(struct jsonw *w, const struct bpf_event_env *env,
 	if (!f)
 		return;
 	jw_obj_open(w, NULL);
-	jw_str(w, "event", "libbpf");
-	jw_u64(w, "seq", env->seq);
-	jw_u64(w, "ts", env->ts);
-	jw_u64(w, "dur_ns", env->dur_ns);
-	jw_u64(w, "pid", env->pid);
-	jw_u64(w, "tid", env->tid);
-	jw_strn(w, "comm", env->comm, 16);
-	if (env->parent)
-		jw_u64(w, "parent", env->parent);
+	bpf_render_envelope(w, "libbpf", env);
 	jw_str(w, "func", names[c->id]);
 	jw_str(w, "version", versions[c->id]);
 	jw_obj_open(w, "args");
