@@ -52,21 +52,11 @@ static const struct {
 
 /* ---- helpers ------------------------------------------------------------- */
 
-static char outbuf[1 << 20];
 static struct decode_opts opts;
 
-/* Render @c as one JSON object; NULL when it does not parse. */
 static struct json_object *render(const struct bpf_call *c)
 {
-	struct jsonw w;
-
-	jw_init(&w, outbuf, sizeof(outbuf));
-	jw_obj_open(&w, NULL);
-	bpf_render_call(&w, c, &opts);
-	jw_obj_close(&w);
-	if (jw_overflowed(&w))
-		return NULL;
-	return parse_all(outbuf, w.len);
+	return render_call(c, &opts);
 }
 
 static void call_init(struct bpf_call *c, uint32_t cmd, uint32_t size)

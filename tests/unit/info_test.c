@@ -58,17 +58,7 @@ static struct bpf_call call;   /* large: not on the stack */
 
 static struct json_object *render(const struct bpf_call *c)
 {
-	struct jsonw w;
-
-	jw_init(&w, outbuf, sizeof(outbuf));
-	jw_obj_open(&w, NULL);
-	bpf_render_call(&w, c, &opts);
-	jw_obj_close(&w);
-	if (jw_overflowed(&w))
-		return NULL;
-	if (getenv("INFO_TEST_VERBOSE"))
-		fprintf(stderr, "%.*s\n", (int)w.len, outbuf);
-	return parse_all(outbuf, w.len);
+	return render_call(c, &opts);
 }
 
 static bool bool_is(struct json_object *o, const char *path, bool want)

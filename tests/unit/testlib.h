@@ -7,9 +7,13 @@
 #include <json-c/json.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+
+#include "bpf_decode.h"
 
 /* Strict parse: the whole buffer must be exactly one JSON value. */
 static inline struct json_object *parse_all(const char *buf, size_t len)
@@ -44,6 +48,25 @@ static inline struct json_object *jget(struct json_object *o, const char *path)
 		path += n + (dot ? 1 : 0);
 	}
 	return o;
+}
+
+/* Render @c as one JSON object with @o; NULL when it does not parse.
+ * BPFSPY_TEST_VERBOSE=1 prints each rendered object on stderr. */
+static inline struct json_object *render_call(const struct bpf_call *c,
+					      const struct decode_opts *o)
+{
+	static char buf[1 << 20];
+	struct jsonw w;
+
+	jw_init(&w, buf, sizeof(buf));
+	jw_obj_open(&w, NULL);
+	bpf_render_call(&w, c, o);
+	jw_obj_close(&w);
+	if (jw_overflowed(&w))
+		return NULL;
+	if (getenv("BPFSPY_TEST_VERBOSE"))
+		fprintf(stderr, "%.*s\n", (int)w.len, buf);
+	return parse_all(buf, w.len);
 }
 
 static inline bool has(struct json_object *o, const char *path)
