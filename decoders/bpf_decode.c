@@ -5,6 +5,7 @@
  * commands is data, plus an optional extra renderer for buffers.
  */
 #include "bpf_decode.h"
+#include "bpf_check.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -19,6 +20,7 @@ void decode_opts_default(struct decode_opts *o)
 	o->data_cap = 64;
 	o->no_data = false;
 	o->insns = false;
+	o->no_check = false;
 	o->offline = false;
 }
 
@@ -711,4 +713,5 @@ void bpf_render_call(struct jsonw *w, const struct bpf_call *c,
 	render_errno(w, c->err);
 	render_out(w, c, d, o);
 	render_fd_notes(w, c);
+	bpf_render_checks(w, c, o);
 }

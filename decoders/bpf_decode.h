@@ -24,6 +24,21 @@
 #define BPF_CMD_COUNT       39u    /* BPF_MAP_CREATE .. BPF_PROG_ASSOC_STRUCT_OPS */
 #define BPF_COMMON_ATTR_SIZE 24u   /* sizeof(struct bpf_common_attr) */
 
+/* Command numbers the decoders and the checker name (enum bpf_cmd). */
+enum bpf_cmd_num {
+	C_MAP_CREATE = 0, C_MAP_LOOKUP_ELEM, C_MAP_UPDATE_ELEM, C_MAP_DELETE_ELEM,
+	C_MAP_GET_NEXT_KEY, C_PROG_LOAD, C_OBJ_PIN, C_OBJ_GET, C_PROG_ATTACH,
+	C_PROG_DETACH, C_PROG_TEST_RUN, C_PROG_GET_NEXT_ID, C_MAP_GET_NEXT_ID,
+	C_PROG_GET_FD_BY_ID, C_MAP_GET_FD_BY_ID, C_OBJ_GET_INFO_BY_FD,
+	C_PROG_QUERY, C_RAW_TRACEPOINT_OPEN, C_BTF_LOAD, C_BTF_GET_FD_BY_ID,
+	C_TASK_FD_QUERY, C_MAP_LOOKUP_AND_DELETE_ELEM, C_MAP_FREEZE,
+	C_BTF_GET_NEXT_ID, C_MAP_LOOKUP_BATCH, C_MAP_LOOKUP_AND_DELETE_BATCH,
+	C_MAP_UPDATE_BATCH, C_MAP_DELETE_BATCH, C_LINK_CREATE, C_LINK_UPDATE,
+	C_LINK_GET_FD_BY_ID, C_LINK_GET_NEXT_ID, C_ENABLE_STATS, C_ITER_CREATE,
+	C_LINK_DETACH, C_PROG_BIND_MAP, C_TOKEN_CREATE, C_PROG_STREAM_READ_BY_FD,
+	C_PROG_ASSOC_STRUCT_OPS,
+};
+
 /*
  * Buffers a call points to (map keys and values), captured by the shim
  * before or after the call as bpf_capture_plan() says: the decoders decide
@@ -82,6 +97,39 @@ struct bpf_map_meta {
 	uint32_t possible_cpus;
 };
 
+/* The privilege context of a failed call (bpf_audit.c), read by the shim
+ * in the calling process when the call fails with EPERM or EACCES (or any
+ * errno with BPFSPY_AUDIT=all): the capability sets at the call, then the
+ * system's settings, read once per process. */
+struct bpf_priv {
+	uint64_t cap_eff, cap_prm;    /* capget(): bit N is capability N */
+	uint64_t memlock_cur, memlock_max;  /* RLIMIT_MEMLOCK; ~0: unlimited */
+	int8_t unpriv_disabled;       /* kernel.unprivileged_bpf_disabled; -1 unread */
+	uint8_t userns;               /* BPF_USERNS_* */
+	uint8_t have_caps;            /* capget() answered */
+	uint8_t pad;
+	char lockdown[16];            /* the [selected] mode; "" unread */
+	char lsm[72];                 /* /sys/kernel/security/lsm; "" unread */
+};
+#define BPF_USERNS_UNKNOWN 0
+#define BPF_USERNS_INIT    1
+#define BPF_USERNS_CHILD   2
+
+/* Facts about a call the checker needs and only the calling process can
+ * measure, at the call (bpf_check.h).  Zero: nothing measured. */
+#define BPF_FACT_CLOEXEC_KNOWN 0x01   /* fcntl(ret, F_GETFD) answered */
+#define BPF_FACT_CLOEXEC_SET   0x02   /* ... with FD_CLOEXEC */
+#define BPF_FACT_PIN_KNOWN     0x04   /* pin_fstype is the parent's f_type */
+#define BPF_FACT_PIN_DOT       0x08   /* the pathname's last component has a '.' */
+#define BPF_FACT_PRIV          0x10   /* priv is filled */
+#define BPF_FACT_NO_CHECK      0x20   /* the trace is made without checks */
+struct bpf_facts {
+	uint32_t flags;               /* BPF_FACT_* */
+	int32_t pin_statfs_err;       /* errno of the parent's statfs(), 0 ok */
+	uint64_t pin_fstype;
+	struct bpf_priv priv;
+};
+
 /* One bpf(2) call as the shim captured it. */
 struct bpf_call {
 	uint32_t cmd_raw;        /* as passed (may carry BPF_COMMON_ATTRS) */
@@ -119,6 +167,9 @@ struct bpf_call {
 	/* seq of the libbpf call it was made in (0: none); packed with it */
 	uint64_t parent;
 
+	/* Measured by the shim for the checker; packed with the call. */
+	struct bpf_facts facts;
+
 	/* Objects behind the fds the call mentions (bpf_call_fds()). */
 	uint8_t nnotes;
 	struct bpf_fd_note notes[BPF_FD_NOTES];
@@ -131,6 +182,7 @@ struct decode_opts {
 	uint32_t data_cap;   /* payload bytes per buffer (default 64) */
 	bool no_data;        /* redact payload bytes */
 	bool insns;          /* decode PROG_LOAD's instructions (--insns) */
+	bool no_check;       /* no "checks", "explanation", "audit" (--no-check) */
 	/* Rendering a spooled record after the call: the caller's memory is
 	 * not ours to read any more.  Only commands with
 	 * bpf_cmd_offline_ok() are rendered this way. */

@@ -26,7 +26,7 @@ size_t bpf_record_size(const struct bpf_call *c)
 {
 	return sizeof(struct bpf_record) + c->pre_len + (c->have_post ? c->post_len : 0) +
 	       c->nblobs * sizeof(struct bpf_blob) + c->blob_used + common_tail(c->cmd_raw) +
-	       (c->parent ? 8 : 0);
+	       (c->parent ? 8 : 0) + (c->facts.flags ? sizeof(struct bpf_facts) : 0);
 }
 
 void bpf_record_pack(void *dst, const struct bpf_call *c,
@@ -51,7 +51,8 @@ void bpf_record_pack(void *dst, const struct bpf_call *c,
 	r->post_len = c->have_post ? (uint16_t)c->post_len : 0;
 	r->flags = (c->have_post ? BPF_REC_HAVE_POST : 0) |
 		   (c->tail_unreadable ? BPF_REC_TAIL_UNREAD : 0) |
-		   (c->parent ? BPF_REC_PARENT : 0);
+		   (c->parent ? BPF_REC_PARENT : 0) |
+		   (c->facts.flags ? BPF_REC_FACTS : 0);
 	r->nblobs = c->nblobs;
 	r->blob_used = c->blob_used;
 	p = r->bytes;
@@ -68,8 +69,12 @@ void bpf_record_pack(void *dst, const struct bpf_call *c,
 		memcpy(p + 8, &c->common_size, 4);
 		p += COMMON_TAIL;
 	}
-	if (c->parent)
+	if (c->parent) {
 		memcpy(p, &c->parent, 8);
+		p += 8;
+	}
+	if (c->facts.flags)
+		memcpy(p, &c->facts, sizeof(c->facts));
 }
 
 struct bpf_render_ctx *bpf_render_ctx_new(void)
@@ -112,7 +117,8 @@ static bool unpack(const void *rec, size_t len, struct bpf_call *c, struct bpf_e
 	    r->nblobs > BPF_BLOB_MAX || r->blob_used > BPF_BLOB_BYTES ||
 	    len < sizeof(*r) + r->pre_len + r->post_len + r->nblobs * sizeof(struct bpf_blob) +
 			  r->blob_used + common_tail(r->cmd_raw) +
-			  ((r->flags & BPF_REC_PARENT) ? 8 : 0))
+			  ((r->flags & BPF_REC_PARENT) ? 8 : 0) +
+			  ((r->flags & BPF_REC_FACTS) ? sizeof(struct bpf_facts) : 0))
 		return false;
 	memset(c, 0, offsetof(struct bpf_call, pre));
 	c->cmd_raw = r->cmd_raw;
@@ -145,8 +151,13 @@ static bool unpack(const void *rec, size_t len, struct bpf_call *c, struct bpf_e
 		p += COMMON_TAIL;
 	}
 	env->parent = 0;
-	if (r->flags & BPF_REC_PARENT)
+	if (r->flags & BPF_REC_PARENT) {
 		memcpy(&env->parent, p, 8);
+		p += 8;
+	}
+	memset(&c->facts, 0, sizeof(c->facts));
+	if (r->flags & BPF_REC_FACTS)
+		memcpy(&c->facts, p, sizeof(c->facts));
 	env->seq = r->seq;
 	env->ts = r->ts;
 	env->dur_ns = r->dur_ns;
@@ -233,6 +244,7 @@ size_t bpf_render_ctx_record(void *vx, uint32_t type, const void *rec, size_t le
 	notes_from_ctx(x, &c);
 	decode_opts_default(&o);
 	o.offline = true;
+	o.no_check = c.facts.flags & BPF_FACT_NO_CHECK;
 	jw_init(&w, out, cap);
 	bpf_render_event(&w, &env, &c, &o);
 	return w.len;

@@ -38,7 +38,8 @@ struct bpf_rec_thread {
 
 #define BPF_REC_HAVE_POST      0x1
 #define BPF_REC_TAIL_UNREAD    0x2
-#define BPF_REC_PARENT         0x4   /* a u64 parent seq ends the record */
+#define BPF_REC_PARENT         0x4   /* a u64 parent seq follows the payload */
+#define BPF_REC_FACTS          0x8   /* then a struct bpf_facts */
 
 struct bpf_record {
 	uint64_t seq;
@@ -58,7 +59,8 @@ struct bpf_record {
 	/* pre_len bytes, post_len bytes, nblobs struct bpf_blob (unaligned),
 	 * blob_used bytes of captured payload, then with BPF_COMMON_ATTRS in
 	 * cmd_raw the 4th and 5th arguments (u64 address, u32 size), then
-	 * with BPF_REC_PARENT the seq of the libbpf call it was made in */
+	 * with BPF_REC_PARENT the seq of the libbpf call it was made in,
+	 * then with BPF_REC_FACTS the call's struct bpf_facts */
 	uint8_t bytes[];
 };
 

@@ -14,6 +14,7 @@
  *   BPFSPY_SPOOL_DIR  where processes spool events (default OUTPUT.spool)
  *   BPFSPY_FOLLOW=0   trace this process only: not children, not exec
  *   BPFSPY_LOG_BYTES, BPFSPY_STR_BYTES, BPFSPY_DATA_BYTES, BPFSPY_NO_DATA
+ *   BPFSPY_NO_CHECK=1 no checks; BPFSPY_AUDIT=all audit every failure
  */
 #include "shim.h"
 
@@ -57,6 +58,7 @@ static struct {
 	int64_t realtime_off;    /* CLOCK_REALTIME - CLOCK_MONOTONIC, ns */
 	uint64_t seq;            /* atomic */
 	struct decode_opts opts;
+	bool audit_all;          /* privilege context for every failure */
 	struct spool spool;
 	char output[PATH_MAX];
 	char spool_dir[PATH_MAX];
@@ -140,7 +142,7 @@ static void set_realtime_off(void)
 
 /* ---- the trace header: one line per process image ---------------------- */
 
-static size_t read_small_file(const char *path, char *buf, size_t cap)
+size_t bpfspy_read_file(const char *path, char *buf, size_t cap)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	ssize_t n;
@@ -190,7 +192,7 @@ static void build_header(void)
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	exe[n > 0 ? n : 0] = 0;
 	jw_str(&w, "exe", exe);
-	len = read_small_file("/proc/self/cmdline", cmdline, sizeof(cmdline) - 1);
+	len = bpfspy_read_file("/proc/self/cmdline", cmdline, sizeof(cmdline) - 1);
 	/* argv is read from /proc (at most 4 KiB) and each argument capped,
 	 * so the header always fits and keeps its other fields. */
 	cmdline[len] = 0;
@@ -434,6 +436,8 @@ __attribute__((constructor)) static void bpfspy_init(void)
 	g.opts.data_cap = (uint32_t)env_u32("BPFSPY_DATA_BYTES", g.opts.data_cap);
 	g.opts.no_data = env_u32("BPFSPY_NO_DATA", 0) != 0;
 	g.opts.insns = env_u32("BPFSPY_INSNS", 0) != 0;
+	g.opts.no_check = env_u32("BPFSPY_NO_CHECK", 0) != 0;
+	g.audit_all = getenv("BPFSPY_AUDIT") && !strcmp(getenv("BPFSPY_AUDIT"), "all");
 	g.fd_floor = pick_fd_floor();
 	possible_cpus = count_possible_cpus();
 	g.pid = getpid();
@@ -506,7 +510,7 @@ static void fdobj_from_fdinfo(int fd, struct fdobj *o)
 	long v;
 
 	path[18 + fmt_u64(path + 18, (uint64_t)fd)] = 0;
-	n = read_small_file(path, text, sizeof(text) - 1);
+	n = bpfspy_read_file(path, text, sizeof(text) - 1);
 	text[n] = 0;
 	if (strstr(text, "link_type:")) {
 		o->note.kind = OBJ_LINK;
@@ -645,7 +649,7 @@ static void capture_fd_notes(struct bpf_call *c)
 static uint32_t count_possible_cpus(void)
 {
 	char buf[256], *p = buf;
-	size_t n = read_small_file("/sys/devices/system/cpu/possible", buf, sizeof(buf) - 1);
+	size_t n = bpfspy_read_file("/sys/devices/system/cpu/possible", buf, sizeof(buf) - 1);
 	uint32_t total = 0;
 
 	buf[n] = 0;
@@ -923,6 +927,8 @@ long bpfspy_bpf_syscall(long nr, long cmd, long attr, long size, long a4, long a
 	c.have_post = false;
 	c.tail_nonzero_off = 0;
 	c.tail_unreadable = false;
+	memset(&c.facts, 0, sizeof(c.facts));
+	c.facts.flags = g.opts.no_check ? BPF_FACT_NO_CHECK : 0;
 	want = c.size < BPF_ATTR_SNAP ? c.size : BPF_ATTR_SNAP;
 	c.pre_len = (uint32_t)mem_read(c.pre, c.attr_addr, want, &c.pre_err);
 	scan_tail(&c);
@@ -944,6 +950,8 @@ long bpfspy_bpf_syscall(long nr, long cmd, long attr, long size, long a4, long a
 	}
 	fdobj_note_result(&c);
 	capture_payload(&c);
+	if (!g.opts.no_check)
+		bpfspy_gather_facts(&c, g.audit_all);
 	record(&c, start, end - start);
 	errno = saved;
 	return ret;

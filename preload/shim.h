@@ -31,6 +31,16 @@ void bpfspy_spool_record(uint32_t type, const void *rec, size_t len);
 /* Render one JSON line with @fn and spool it (any size). */
 void bpfspy_emit_json(void (*fn)(struct jsonw *w, const void *ctx), const void *ctx);
 
+/* Read up to @cap bytes of a small file (procfs, sysfs); 0 on error. */
+size_t bpfspy_read_file(const char *path, char *buf, size_t cap);
+
+/* ---- facts for the checker (facts.c) ------------------------------------ */
+/* Measure what the rules need of @c after the call returned: the returned
+ * fd's close-on-exec flag, a pin's parent directory, and for a failure
+ * with EPERM/EACCES (any failure with @audit_all) the privilege context.
+ * Preserves errno. */
+void bpfspy_gather_facts(struct bpf_call *c, bool audit_all);
+
 /* ---- what the shim uses of the libbpf layer ---------------------------- */
 /* seq of the innermost libbpf call this thread is in, or 0. */
 uint64_t bpfspy_libbpf_parent(void);

@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Facts for the checker that only the calling process can measure, taken
+ * right after the call returns (decoders/bpf_check.h judges them):
+ *
+ * - the returned fd's FD_CLOEXEC flag: one fcntl() per fd-returning call
+ *   that succeeded (not the element calls: they return no fd);
+ * - for OBJ_PIN, the filesystem of the pathname's parent directory and
+ *   whether its last component has a dot (statfs, no fd opened);
+ * - for a call failing with EPERM or EACCES (any failure with
+ *   BPFSPY_AUDIT=all) the privilege context: capget() at the call, then
+ *   the system's settings (sysctl, lockdown, LSMs, user namespace), read
+ *   once per process image.  Successful calls pay nothing for it.
+ *
+ * Reading the system files opens a short-lived fd in the traced process;
+ * that happens once per process, on its first audited failure, and the fd
+ * is closed before the call returns to the program.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/capability.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "bpf_decode.h"
+#include "memread.h"
+#include "shim.h"
+
+#define BPF_F_PATH_FD 0x4000u
+#define INIT_USERNS_INO "4026531837"   /* PROC_USER_INIT_INO */
+
+static void cloexec_fact(struct bpf_call *c)
+{
+	int fl = fcntl((int)c->ret, F_GETFD);
+
+	if (fl < 0)
+		return;
+	c->facts.flags |= BPF_FACT_CLOEXEC_KNOWN;
+	if (fl & FD_CLOEXEC)
+		c->facts.flags |= BPF_FACT_CLOEXEC_SET;
+}
+
+/* The parent directory of the pinned path, as a path statfs() can use. */
+static void pin_fact(struct bpf_call *c)
+{
+	char path[PATH_MAX], dir[PATH_MAX + 32];
+	const char *base;
+	uint32_t flags;
+	uint64_t addr;
+	size_t n;
+	int err = 0;
+	struct statfs st;
+	char *slash;
+
+	if (c->pre_len < 20)
+		return;
+	memcpy(&addr, c->pre, 8);
+	memcpy(&flags, c->pre + 12, 4);
+	n = mem_read(path, addr, sizeof(path) - 1, &err);
+	path[n] = 0;
+	if (!n || n == sizeof(path) - 1)
+		return;  /* unreadable or unterminated: the decoder says so */
+	slash = strrchr(path, '/');
+	base = slash ? slash + 1 : path;
+	if (strchr(base, '.'))
+		c->facts.flags |= BPF_FACT_PIN_DOT;
+	if (slash == path)
+		slash[1] = 0;       /* "/x": the root */
+	else if (slash)
+		*slash = 0;
+	else
+		strcpy(path, ".");
+	if (path[0] != '/' && (flags & BPF_F_PATH_FD)) {
+		int32_t pfd;
+
+		memcpy(&pfd, c->pre + 16, 4);
+		snprintf(dir, sizeof(dir), "/proc/self/fd/%d/%s", pfd, path);
+	} else {
+		snprintf(dir, sizeof(dir), "%s", path);
+	}
+	if (statfs(dir, &st)) {
+		c->facts.pin_statfs_err = errno;
+		return;
+	}
+	c->facts.pin_fstype = (uint64_t)(unsigned long)st.f_type;
+	c->facts.flags |= BPF_FACT_PIN_KNOWN;
+}
+
+/* ---- the privilege context --------------------------------------------------- */
+
+enum { SYS_NONE, SYS_FILLING, SYS_READY };
+static int sys_state;          /* atomic */
+static struct bpf_priv sys_ctx;
+
+static void copy_line(char *dst, size_t cap, const char *src, size_t n)
+{
+	while (n && (src[n - 1] == '\n' || src[n - 1] == ' '))
+		n--;
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(dst, src, n);
+	dst[n] = 0;
+}
+
+static void read_system(struct bpf_priv *p)
+{
+	char buf[256], *l, *r;
+	size_t n;
+	ssize_t k;
+
+	p->unpriv_disabled = -1;
+	n = bpfspy_read_file("/proc/sys/kernel/unprivileged_bpf_disabled", buf, sizeof(buf) - 1);
+	if (n && buf[0] >= '0' && buf[0] <= '9')
+		p->unpriv_disabled = (int8_t)(buf[0] - '0');
+	n = bpfspy_read_file("/sys/kernel/security/lockdown", buf, sizeof(buf) - 1);
+	buf[n] = 0;
+	l = strchr(buf, '[');
+	r = l ? strchr(l, ']') : NULL;
+	if (l && r)
+		copy_line(p->lockdown, sizeof(p->lockdown), l + 1, (size_t)(r - l - 1));
+	n = bpfspy_read_file("/sys/kernel/security/lsm", buf, sizeof(buf) - 1);
+	copy_line(p->lsm, sizeof(p->lsm), buf, n);
+	k = readlink("/proc/self/ns/user", buf, sizeof(buf) - 1);
+	if (k > 0) {
+		buf[k] = 0;
+		p->userns = strstr(buf, INIT_USERNS_INO) ? BPF_USERNS_INIT : BPF_USERNS_CHILD;
+	}
+}
+
+/* The system part, read once per process image; a thread that finds
+ * another one reading reads its own copy instead of waiting. */
+static void system_ctx(struct bpf_priv *p)
+{
+	int s = __atomic_load_n(&sys_state, __ATOMIC_ACQUIRE), want = SYS_NONE;
+
+	if (s == SYS_READY) {
+		*p = sys_ctx;
+		return;
+	}
+	if (s == SYS_NONE &&
+	    __atomic_compare_exchange_n(&sys_state, &want, SYS_FILLING, false,
+					__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+		memset(&sys_ctx, 0, sizeof(sys_ctx));
+		read_system(&sys_ctx);
+		__atomic_store_n(&sys_state, SYS_READY, __ATOMIC_RELEASE);
+		*p = sys_ctx;
+		return;
+	}
+	memset(p, 0, sizeof(*p));
+	read_system(p);
+}
+
+static void priv_fact(struct bpf_call *c)
+{
+	struct bpf_priv *p = &c->facts.priv;
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+	struct rlimit rl;
+
+	system_ctx(p);
+	if (!syscall(SYS_capget, &h, d)) {
+		p->cap_eff = (uint64_t)d[1].effective << 32 | d[0].effective;
+		p->cap_prm = (uint64_t)d[1].permitted << 32 | d[0].permitted;
+		p->have_caps = 1;
+	}
+	p->memlock_cur = p->memlock_max = 0;
+	if (!getrlimit(RLIMIT_MEMLOCK, &rl)) {
+		p->memlock_cur = rl.rlim_cur == RLIM_INFINITY ? UINT64_MAX : rl.rlim_cur;
+		p->memlock_max = rl.rlim_max == RLIM_INFINITY ? UINT64_MAX : rl.rlim_max;
+	}
+	c->facts.flags |= BPF_FACT_PRIV;
+}
+
+void bpfspy_gather_facts(struct bpf_call *c, bool audit_all)
+{
+	const struct bpf_cmd_desc *d = bpf_cmd_desc(c->cmd);
+	int saved = errno;
+
+	if (c->ret >= 0 && d && d->ret == RET_FD)
+		cloexec_fact(c);
+	if (c->cmd == C_OBJ_PIN)
+		pin_fact(c);
+	if (c->ret < 0 && (audit_all || c->err == EPERM || c->err == EACCES))
+		priv_fact(c);
+	errno = saved;
+}
