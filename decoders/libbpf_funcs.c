@@ -253,5 +253,6 @@ void libbpf_render_event(struct jsonw *w, const struct bpf_event_env *env,
 	render_ret(w, f, c);
 	jw_u64(w, "syscalls", c->nsys);
 	jw_u64(w, "failed", c->nfail);
+	libbpf_render_checks(w, c, o);
 	jw_obj_close(w);
 }

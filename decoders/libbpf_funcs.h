@@ -70,6 +70,11 @@ struct libbpf_call {
 void libbpf_render_event(struct jsonw *w, const struct bpf_event_env *env,
 			 const struct libbpf_call *c, const struct decode_opts *o);
 
+/* "checks" of a libbpf call against libbpf's documented conventions
+ * (libbpf_rules.c); nothing with o->no_check. */
+void libbpf_render_checks(struct jsonw *w, const struct libbpf_call *c,
+			  const struct decode_opts *o);
+
 /* True when a call of @id renders from its argument values alone (no
  * string, opts struct or object name to read): the shim may spool it
  * packed (struct libbpf_record) and render it at drain time. */

@@ -17,6 +17,9 @@ static const char usage[] =
 	"      -- PROGRAM [ARGS...]\n"
 	"                 run PROGRAM under the tracer; the trace goes to FILE\n"
 	"                 (default: standard error); exits with PROGRAM's status\n"
+	"  check [--json] [--lenient] TRACE...\n"
+	"                 report the findings of the checks in traces\n"
+	"  rules [--json] list the rules calls are checked against\n"
 	"\n"
 	"Options:\n"
 	"  -h, --help     show this help (bpfspy run --help for run's options)\n"
@@ -53,6 +56,10 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "run"))
 		return cmd_run(argc - 1, argv + 1);
+	if (!strcmp(cmd, "check"))
+		return cmd_check(argc - 1, argv + 1);
+	if (!strcmp(cmd, "rules"))
+		return cmd_rules(argc - 1, argv + 1);
 	die_msg("unknown command '%s' (see bpfspy --help)", cmd);
 	return EXIT_USAGE;
 }

@@ -1,0 +1,326 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * bpfspy check TRACE...: the findings of the checks a trace carries.
+ * bpfspy rules: the rule table.
+ *
+ * The verdicts are made when events are rendered (decoders/bpf_check.h);
+ * check reads them back and reports, per event: each rule that failed,
+ * each doc-drift (grouped: the same drift repeats), and each failed call
+ * that is not a feature probe, with its explanation and privilege audit.
+ * Exit 0 when no rule failed, 1 when one did, 2 when the input can't be
+ * read.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bpf_check.h"
+#include "cli.h"
+#include "trace_read.h"
+
+enum { N_PASS, N_FAIL, N_DRIFT, N_UNKNOWN, N_PROBE, N_VERDICTS };
+
+struct drift {
+	char rule[32];
+	char why[256];
+	unsigned long count;
+	char first[160];     /* file:line of the first */
+};
+
+#define MAX_DRIFTS 64
+
+struct check_state {
+	bool json;
+	unsigned long events, checks[N_VERDICTS], failed_calls, probes, failed_probes;
+	struct drift drifts[MAX_DRIFTS];
+	unsigned ndrifts;
+	unsigned long drifts_dropped;
+};
+
+static int verdict_index(const char *v)
+{
+	static const char *const names[] = { "pass", "fail", "doc-drift", "unknown", "probe" };
+	int i;
+
+	for (i = 0; i < N_VERDICTS; i++)
+		if (v && !strcmp(v, names[i]))
+			return i;
+	return -1;
+}
+
+/* "BPF_MAP_CREATE" or "bpf_map_create()" */
+static const char *what_of(struct json_object *ev, char *buf, size_t cap)
+{
+	const char *s = trace_get_str(ev, "cmd");
+
+	if (s)
+		return s;
+	s = trace_get_str(ev, "func");
+	snprintf(buf, cap, "%s()", s ? s : "?");
+	return buf;
+}
+
+static void print_where(const struct trace_line *l, char *buf, size_t cap)
+{
+	char w[64];
+
+	snprintf(buf, cap, "%s:%lu seq %lld pid %lld %s", l->file, l->lineno,
+		 (long long)trace_get_int(l->obj, "seq", 0),
+		 (long long)trace_get_int(l->obj, "pid", 0), what_of(l->obj, w, sizeof(w)));
+}
+
+static void emit_json(const struct trace_line *l, const char *kind, const char *rule,
+		      const char *why)
+{
+	struct json_object *o = json_object_new_object(), *e;
+	char w[64];
+
+	json_object_object_add(o, "file", json_object_new_string(l->file));
+	json_object_object_add(o, "line", json_object_new_int64((int64_t)l->lineno));
+	json_object_object_add(o, "seq", json_object_new_int64(trace_get_int(l->obj, "seq", 0)));
+	json_object_object_add(o, "pid", json_object_new_int64(trace_get_int(l->obj, "pid", 0)));
+	json_object_object_add(o, "call", json_object_new_string(what_of(l->obj, w, sizeof(w))));
+	json_object_object_add(o, "kind", json_object_new_string(kind));
+	if (rule)
+		json_object_object_add(o, "rule", json_object_new_string(rule));
+	if (why)
+		json_object_object_add(o, "why", json_object_new_string(why));
+	if (!strcmp(kind, "error")) {
+		json_object_object_add(o, "errno", json_object_get(trace_get(l->obj, "errno")));
+		e = trace_get(l->obj, "explanation");
+		if (e)
+			json_object_object_add(o, "explanation", json_object_get(e));
+		e = trace_get(l->obj, "audit");
+		if (e)
+			json_object_object_add(o, "audit", json_object_get(e));
+	}
+	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	json_object_put(o);
+}
+
+static void note_drift(struct check_state *st, const struct trace_line *l, const char *rule,
+		       const char *why)
+{
+	unsigned i;
+
+	for (i = 0; i < st->ndrifts; i++) {
+		if (!strcmp(st->drifts[i].rule, rule) && !strcmp(st->drifts[i].why, why)) {
+			st->drifts[i].count++;
+			return;
+		}
+	}
+	if (st->ndrifts == MAX_DRIFTS) {
+		st->drifts_dropped++;
+		return;
+	}
+	snprintf(st->drifts[i].rule, sizeof(st->drifts[i].rule), "%s", rule);
+	snprintf(st->drifts[i].why, sizeof(st->drifts[i].why), "%s", why);
+	print_where(l, st->drifts[i].first, sizeof(st->drifts[i].first));
+	st->drifts[i].count = 1;
+	st->ndrifts++;
+}
+
+static void one_check(struct check_state *st, const struct trace_line *l,
+		      struct json_object *chk)
+{
+	const char *rule = trace_get_str(chk, "rule"), *why = trace_get_str(chk, "why");
+	int v = verdict_index(trace_get_str(chk, "verdict"));
+	char where[160];
+
+	if (v < 0 || !rule)
+		return;
+	st->checks[v]++;
+	if (!why)
+		why = "";
+	if (v == N_DRIFT) {
+		note_drift(st, l, rule, why);
+		if (st->json)
+			emit_json(l, "doc-drift", rule, why);
+		return;
+	}
+	if (v != N_FAIL)
+		return;
+	if (st->json) {
+		emit_json(l, "fail", rule, why);
+		return;
+	}
+	print_where(l, where, sizeof(where));
+	printf("%s: FAIL %s: %s\n", where, rule, why);
+}
+
+static void failed_call(struct check_state *st, const struct trace_line *l)
+{
+	const char *err = trace_get_str(l->obj, "errno");
+	const char *text = trace_get_str(l->obj, "explanation.text");
+	const char *rule = trace_get_str(l->obj, "explanation.rule");
+	const char *audit = trace_get_str(l->obj, "audit.verdict");
+	char where[160];
+
+	st->failed_calls++;
+	if (st->json) {
+		emit_json(l, "error", rule, text);
+		return;
+	}
+	print_where(l, where, sizeof(where));
+	printf("%s: error %s\n", where, err ? err : "?");
+	if (text)
+		printf("    explanation (%s): %s\n", rule ? rule : "?", text);
+	if (audit && (!text || !strstr(text, audit)))
+		printf("    audit: %s\n", audit);
+	if (!text && !audit)
+		printf("    no rule explains it\n");
+}
+
+static void one_event(struct check_state *st, const struct trace_line *l)
+{
+	struct json_object *checks = trace_get(l->obj, "checks");
+	bool probe = trace_get(l->obj, "probe") != NULL;
+	size_t i, n;
+
+	st->events++;
+	if (probe)
+		st->probes++;
+	if (checks && json_object_is_type(checks, json_type_array)) {
+		n = json_object_array_length(checks);
+		for (i = 0; i < n; i++)
+			one_check(st, l, json_object_array_get_idx(checks, i));
+	}
+	if (trace_get_int(l->obj, "ret", 0) >= 0 || !trace_get_str(l->obj, "errno"))
+		return;
+	if (probe)
+		st->failed_probes++;
+	else
+		failed_call(st, l);
+}
+
+static void summary(const struct check_state *st)
+{
+	unsigned i;
+
+	if (st->json) {
+		printf("{\"summary\":{\"events\":%lu,\"pass\":%lu,\"fail\":%lu,\"doc_drift\":%lu,"
+		       "\"unknown\":%lu,\"probe\":%lu,\"failed_calls\":%lu,\"probes\":%lu,"
+		       "\"failed_probes\":%lu}}\n",
+		       st->events, st->checks[N_PASS], st->checks[N_FAIL], st->checks[N_DRIFT],
+		       st->checks[N_UNKNOWN], st->checks[N_PROBE], st->failed_calls, st->probes,
+		       st->failed_probes);
+		return;
+	}
+	for (i = 0; i < st->ndrifts; i++)
+		printf("doc-drift %s (%lu call%s, first %s): %s\n", st->drifts[i].rule,
+		       st->drifts[i].count, st->drifts[i].count == 1 ? "" : "s",
+		       st->drifts[i].first, st->drifts[i].why);
+	if (st->drifts_dropped)
+		printf("doc-drift: %lu more of other kinds\n", st->drifts_dropped);
+	printf("%lu events, %lu checks: %lu pass, %lu fail, %lu doc-drift, %lu unknown, "
+	       "%lu probe; %lu failed calls, %lu feature probes (%lu failed)\n",
+	       st->events,
+	       st->checks[N_PASS] + st->checks[N_FAIL] + st->checks[N_DRIFT] +
+		       st->checks[N_UNKNOWN] + st->checks[N_PROBE],
+	       st->checks[N_PASS], st->checks[N_FAIL], st->checks[N_DRIFT], st->checks[N_UNKNOWN],
+	       st->checks[N_PROBE], st->failed_calls, st->probes, st->failed_probes);
+}
+
+int check_traces(char *const *paths, int n, bool json, bool lenient)
+{
+	struct check_state st = { .json = json };
+	struct trace_set *s = trace_open(paths, n, lenient);
+	struct trace_line l;
+	int r;
+
+	if (!s)
+		return EXIT_USAGE;
+	while ((r = trace_next(s, &l)) > 0)
+		if (!strcmp(l.event, "bpf") || !strcmp(l.event, "libbpf"))
+			one_event(&st, &l);
+	trace_close(s);
+	if (r < 0)
+		return EXIT_USAGE;
+	summary(&st);
+	fflush(stdout);
+	return st.checks[N_FAIL] ? 1 : 0;
+}
+
+static const char check_usage[] =
+	"Usage: bpfspy check [--json] [--lenient] TRACE...\n"
+	"\n"
+	"Report the findings of the checks in bpfspy traces: rules that failed,\n"
+	"documentation drift, and failed calls with their explanation and privilege\n"
+	"audit.  Exits 0 when no rule failed, 1 when one did, 2 when a trace can't\n"
+	"be read.  See bpfspy rules for the rules.\n";
+
+int cmd_check(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "lenient", no_argument, NULL, 'l' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	bool json = false, lenient = false;
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j': json = true; break;
+		case 'l': lenient = true; break;
+		case 'h': fputs(check_usage, stdout); return 0;
+		default: fputs(check_usage, stderr); return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		fputs(check_usage, stderr);
+		return EXIT_USAGE;
+	}
+	return check_traces(argv + optind, argc - optind, json, lenient);
+}
+
+/* ---- bpfspy rules ------------------------------------------------------------- */
+
+static void rule_json(const char *layer, const char *id, const char *applies,
+		      const char *checks, const char *kernels, const char *source)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "id", json_object_new_string(id));
+	json_object_object_add(o, "layer", json_object_new_string(layer));
+	json_object_object_add(o, "applies", json_object_new_string(applies));
+	json_object_object_add(o, "checks", json_object_new_string(checks));
+	if (kernels)
+		json_object_object_add(o, "kernels", json_object_new_string(kernels));
+	json_object_object_add(o, "source", json_object_new_string(source));
+	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	json_object_put(o);
+}
+
+static void rule_text(const char *layer, const char *id, const char *applies,
+		      const char *checks, const char *kernels, const char *source)
+{
+	printf("%s (%s: %s)\n    checks: %s\n", id, layer, applies, checks);
+	if (kernels)
+		printf("    kernels: %s\n", kernels);
+	printf("    source: %s\n\n", source);
+}
+
+int cmd_rules(int argc, char **argv)
+{
+	void (*out)(const char *, const char *, const char *, const char *, const char *,
+		    const char *) = rule_text;
+	size_t i;
+
+	if (argc > 1 && !strcmp(argv[1], "--json"))
+		out = rule_json;
+	else if (argc > 1) {
+		fputs("Usage: bpfspy rules [--json]\n", strcmp(argv[1], "--help") ? stderr : stdout);
+		return strcmp(argv[1], "--help") ? EXIT_USAGE : 0;
+	}
+	for (i = 0; i < bpf_rules_count; i++)
+		out("bpf", bpf_rules[i].id, bpf_rules[i].applies, bpf_rules[i].checks,
+		    bpf_rules[i].kernels, bpf_rules[i].source);
+	for (i = 0; i < libbpf_rules_count; i++)
+		out("libbpf", libbpf_rules[i].id, libbpf_rules[i].applies, libbpf_rules[i].checks,
+		    NULL, libbpf_rules[i].source);
+	return 0;
+}

@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Streaming trace reader: see trace_read.h. */
+#include "trace_read.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+struct trace_file {
+	const char *path;
+	FILE *f;
+	unsigned long lineno;
+	char *buf;
+	size_t cap;
+	struct json_tokener *tok;
+	struct json_object *ahead;   /* the next line, parsed */
+	unsigned long ahead_line;
+	bool eof;
+};
+
+struct trace_set {
+	struct trace_file *files;
+	int n;
+	bool lenient;
+	unsigned long skipped;
+	struct json_object *current;
+};
+
+struct trace_set *trace_open(char *const *paths, int n, bool lenient)
+{
+	struct trace_set *s = calloc(1, sizeof(*s));
+	int i;
+
+	if (!s || !(s->files = calloc((size_t)n, sizeof(*s->files)))) {
+		die_msg("out of memory");
+		free(s);
+		return NULL;
+	}
+	s->n = n;
+	s->lenient = lenient;
+	for (i = 0; i < n; i++) {
+		struct trace_file *t = &s->files[i];
+
+		t->path = paths[i];
+		t->f = strcmp(paths[i], "-") ? fopen(paths[i], "re") : stdin;
+		t->tok = json_tokener_new();
+		if (!t->f || !t->tok) {
+			die_msg("%s: %s", paths[i], strerror(errno));
+			s->n = i + (t->f != NULL);
+			trace_close(s);
+			return NULL;
+		}
+	}
+	return s;
+}
+
+static int bad_line(struct trace_set *s, struct trace_file *t, const char *what)
+{
+	fprintf(stderr, "bpfspy: %s:%lu: %s%s\n", t->path, t->lineno, what,
+		s->lenient ? " (skipped)" : "");
+	s->skipped++;
+	return s->lenient ? 0 : -1;
+}
+
+static int check_schema(struct trace_set *s, struct trace_file *t, struct json_object *o)
+{
+	struct json_object *v;
+	char msg[96];
+
+	if (!json_object_object_get_ex(o, "schema", &v) || !v)
+		return 1;
+	if (json_object_get_int64(v) <= TRACE_SCHEMA_MAX)
+		return 1;
+	snprintf(msg, sizeof(msg), "schema %lld is newer than this bpfspy reads (%d)",
+		 (long long)json_object_get_int64(v), TRACE_SCHEMA_MAX);
+	return bad_line(s, t, msg);
+}
+
+/* Parse @t's next line into t->ahead: 1 read, 0 end, -1 bad (strict). */
+static int fill(struct trace_set *s, struct trace_file *t)
+{
+	struct json_object *o;
+	ssize_t n;
+	int r;
+
+	while (!t->ahead && !t->eof) {
+		n = getline(&t->buf, &t->cap, t->f);
+		if (n < 0) {
+			t->eof = true;
+			break;
+		}
+		t->lineno++;
+		if (n == 1 && t->buf[0] == '\n')
+			continue;
+		json_tokener_reset(t->tok);
+		o = json_tokener_parse_ex(t->tok, t->buf, (int)n);
+		if (!o || json_tokener_get_error(t->tok) != json_tokener_success ||
+		    !json_object_is_type(o, json_type_object)) {
+			json_object_put(o);
+			r = bad_line(s, t, t->buf[n - 1] != '\n' ? "truncated last line"
+								 : "not a JSON object");
+			if (r < 0)
+				return -1;
+			continue;
+		}
+		r = check_schema(s, t, o);
+		if (r <= 0) {
+			json_object_put(o);
+			if (r < 0)
+				return -1;
+			continue;
+		}
+		t->ahead = o;
+		t->ahead_line = t->lineno;
+	}
+	return t->ahead != NULL;
+}
+
+static uint64_t ts_of(struct json_object *o)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(o, "ts", &v) || !v)
+		return 0;
+	return (uint64_t)json_object_get_int64(v);
+}
+
+int trace_next(struct trace_set *s, struct trace_line *out)
+{
+	int i, best = -1;
+	uint64_t best_ts = 0;
+
+	json_object_put(s->current);
+	s->current = NULL;
+	for (i = 0; i < s->n; i++) {
+		struct trace_file *t = &s->files[i];
+		uint64_t ts;
+
+		if (fill(s, t) < 0)
+			return -1;
+		if (!t->ahead)
+			continue;
+		ts = ts_of(t->ahead);
+		/* lines without a time go first: they open what follows */
+		if (best < 0 || ts < best_ts) {
+			best = i;
+			best_ts = ts;
+		}
+	}
+	if (best < 0)
+		return 0;
+	s->current = s->files[best].ahead;
+	s->files[best].ahead = NULL;
+	out->file = s->files[best].path;
+	out->lineno = s->files[best].ahead_line;
+	out->obj = s->current;
+	out->event = trace_get_str(s->current, "event");
+	if (!out->event)
+		out->event = "";
+	out->ts = best_ts;
+	return 1;
+}
+
+unsigned long trace_skipped(const struct trace_set *s)
+{
+	return s->skipped;
+}
+
+void trace_close(struct trace_set *s)
+{
+	int i;
+
+	if (!s)
+		return;
+	for (i = 0; i < s->n; i++) {
+		struct trace_file *t = &s->files[i];
+
+		if (t->f && t->f != stdin)
+			fclose(t->f);
+		if (t->tok)
+			json_tokener_free(t->tok);
+		json_object_put(t->ahead);
+		free(t->buf);
+	}
+	json_object_put(s->current);
+	free(s->files);
+	free(s);
+}
+
+struct json_object *trace_get(struct json_object *o, const char *path)
+{
+	char key[128];
+	const char *dot;
+	size_t n;
+
+	while (o && *path) {
+		dot = strchr(path, '.');
+		n = dot ? (size_t)(dot - path) : strlen(path);
+		if (n >= sizeof(key) || !json_object_is_type(o, json_type_object))
+			return NULL;
+		memcpy(key, path, n);
+		key[n] = 0;
+		if (!json_object_object_get_ex(o, key, &o))
+			return NULL;
+		path += n + (dot != NULL);
+	}
+	return o;
+}
+
+const char *trace_get_str(struct json_object *o, const char *path)
+{
+	struct json_object *v = trace_get(o, path);
+
+	return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
+}
+
+int64_t trace_get_int(struct json_object *o, const char *path, int64_t dflt)
+{
+	struct json_object *v = trace_get(o, path);
+
+	return v && json_object_is_type(v, json_type_int) ? json_object_get_int64(v) : dflt;
+}
