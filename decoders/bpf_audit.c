@@ -129,6 +129,14 @@ static void requirement(const struct bpf_check_in *in, struct need *n)
 	}
 }
 
+bool bpf_audit_requires(const struct bpf_check_in *in)
+{
+	struct need n;
+
+	requirement(in, &n);
+	return n.caps || n.sys_admin || n.net_or_sys || n.sysctl;
+}
+
 static const char *const cap_names[] = {
 	[CAPB_NET_ADMIN] = "CAP_NET_ADMIN", [CAPB_SYS_ADMIN] = "CAP_SYS_ADMIN",
 	[CAPB_PERFMON] = "CAP_PERFMON", [CAPB_BPF] = "CAP_BPF",
@@ -247,7 +255,7 @@ bool bpf_audit_explain(const struct bpf_check_in *in, char *need, size_t ncap,
 		len += (size_t)snprintf(verdict + len, len < vcap ? vcap - len : 0,
 					" (it runs in a user namespace, where its capabilities "
 					"do not count)");
-	if (n.sysctl && p->unpriv_disabled >= 0)
+	if (n.sysctl && p->unpriv_disabled >= 0 && !(sysctl_bites && !n.caps))
 		snprintf(verdict + len, len < vcap ? vcap - len : 0,
 			 "; kernel.unprivileged_bpf_disabled=%d", p->unpriv_disabled);
 	return explained;

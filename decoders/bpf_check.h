@@ -106,6 +106,8 @@ void bpf_render_checks(struct jsonw *w, const struct bpf_call *c,
  * Returns true when the missing privileges explain an EPERM. */
 bool bpf_audit_explain(const struct bpf_check_in *in, char *need, size_t ncap,
 		       char *verdict, size_t vcap);
+/* True when the kernel asks a capability or sysctl of the caller of @in. */
+bool bpf_audit_requires(const struct bpf_check_in *in);
 /* "audit": {...} of a failed call whose facts carry a privilege context. */
 void bpf_render_audit(struct jsonw *w, const struct bpf_check_in *in);
 

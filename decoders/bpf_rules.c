@@ -65,18 +65,26 @@ static bool failed(const struct bpf_call *c)
 static const struct bpf_field *field(const struct bpf_check_in *in, const char *name)
 {
 	const struct bpf_cmd_desc *d = in->d;
+	const struct bpf_field *found = NULL;
 	uint16_t i;
 
 	if (!d)
 		return NULL;
+	/* The arm whose selector holds; else the one field of that name
+	 * (a selector can also mean "rendered elsewhere"). */
 	for (i = 0; i < d->nfields; i++) {
 		const struct bpf_field *f = &d->fields[i];
 
-		if (strcmp(f->name, name) || (f->when && !f->when(in->c)))
+		if (strcmp(f->name, name))
 			continue;
-		return bpf_attr_has(in->c, f->off, f->size) ? f : NULL;
+		if (!f->when || f->when(in->c)) {
+			found = f;
+			break;
+		}
+		if (!found)
+			found = f;
 	}
-	return NULL;
+	return found && bpf_attr_has(in->c, found->off, found->size) ? found : NULL;
 }
 
 bool bpf_check_get(const struct bpf_check_in *in, const char *name, uint64_t *v)
@@ -658,7 +666,7 @@ static void r_capability(const struct bpf_check_in *in, struct bpf_judgement *j)
 	char need[160], verdict[256];
 
 	if (!failed(c) || (c->err != EPERM && c->err != EACCES) ||
-	    !(c->facts.flags & BPF_FACT_PRIV))
+	    !(c->facts.flags & BPF_FACT_PRIV) || !bpf_audit_requires(in))
 		return;
 	if (bpf_audit_explain(in, need, sizeof(need), verdict, sizeof(verdict)))
 		say(j, V_PASS, EPERM, "%s", verdict);

@@ -62,8 +62,7 @@ static void pin_fact(struct bpf_call *c)
 	memcpy(&addr, c->pre, 8);
 	memcpy(&flags, c->pre + 12, 4);
 	n = mem_read(path, addr, sizeof(path) - 1, &err);
-	path[n] = 0;
-	if (!n || n == sizeof(path) - 1)
+	if (!n || strnlen(path, n) == n)
 		return;  /* unreadable or unterminated: the decoder says so */
 	slash = strrchr(path, '/');
 	base = slash ? slash + 1 : path;

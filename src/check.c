@@ -166,7 +166,7 @@ static void failed_call(struct check_state *st, const struct trace_line *l)
 	printf("%s: error %s\n", where, err ? err : "?");
 	if (text)
 		printf("    explanation (%s): %s\n", rule ? rule : "?", text);
-	if (audit && (!text || !strstr(text, audit)))
+	if (audit && (!text || (rule && !strcmp(rule, "capability") && !strstr(text, audit))))
 		printf("    audit: %s\n", audit);
 	if (!text && !audit)
 		printf("    no rule explains it\n");

@@ -2359,6 +2359,145 @@ static int do_eperm(char **argv UNUSED)
 	return 0;
 }
 
+/* ---- rules: a passing and a failing call for the checker's rules -------- */
+
+/* Pins of the array map @fd at DIR/NAME, tagged TAG. */
+static void pin_at(const char *tag, int fd, const char *dir, const char *name)
+{
+	static char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	attr_new();
+	setptr(0, path);
+	set32(8, fd);
+	if (call(BPF_OBJ_PIN, tag, 20) == 0)
+		unlink(path);
+	note("pathname=%s", path);
+}
+
+static void rules_elem(int arr, int hash)
+{
+	__u32 k0 = 0, k1 = 1, k3 = 3, k5 = 5, nk;
+	__u64 v = 7;
+
+	elem(BPF_MAP_LOOKUP_ELEM, "tail_ok", arr, &k0, &v, 0);
+	attr_new();
+	set32(0, arr);
+	setptr(8, &k0);
+	setptr(16, &v);
+	attr_buf[40] = 1;
+	call(BPF_MAP_LOOKUP_ELEM, "tail_bad", 48);
+	attr_new();
+	set32(0, arr);
+	call(BPF_MAP_LOOKUP_ELEM, "tail_page", BPF_PAGE + 1);
+	elem(BPF_MAP_UPDATE_ELEM, "upd_ok", arr, &k0, &v, BPF_ANY);
+	elem(BPF_MAP_UPDATE_ELEM, "upd_bad_flags", arr, &k0, &v, 3);
+	elem(BPF_MAP_UPDATE_ELEM, "upd_noexist", arr, &k0, &v, BPF_NOEXIST);
+	elem(BPF_MAP_UPDATE_ELEM, "upd_exist", hash, &k5, &v, BPF_EXIST);
+	elem(BPF_MAP_LOOKUP_ELEM, "lookup_bad_flags", arr, &k0, &v, BPF_NOEXIST);
+	elem(BPF_MAP_GET_NEXT_KEY, "nextkey_null", arr, NULL, &nk, 0);
+	elem(BPF_MAP_GET_NEXT_KEY, "nextkey_ok", arr, &k0, &nk, 0);
+	elem(BPF_MAP_GET_NEXT_KEY, "nextkey_last", arr, &k3, &nk, 0);
+	elem(BPF_MAP_UPDATE_ELEM, "hash_add", hash, &k1, &v, BPF_ANY);
+	elem(BPF_MAP_LOOKUP_AND_DELETE_ELEM, "pop_hash", hash, &k1, &v, 0);
+	elem(BPF_MAP_FREEZE, "freeze_ok", arr, NULL, NULL, 0);
+}
+
+static void rules_queue(void)
+{
+	__u64 v = 9;
+	__u32 k = 1;
+	long q = mk_map("queue", BPF_MAP_TYPE_QUEUE, 0, 8, 4, 0, "rq", 72);
+
+	if (q < 0)
+		fail("BPF_MAP_CREATE (queue)");
+	elem(BPF_MAP_UPDATE_ELEM, "push", (int)q, NULL, &v, BPF_ANY);
+	elem(BPF_MAP_LOOKUP_AND_DELETE_ELEM, "pop_ok", (int)q, NULL, &v, 0);
+	elem(BPF_MAP_LOOKUP_AND_DELETE_ELEM, "pop_key", (int)q, &k, &v, 0);
+	close((int)q);
+}
+
+static void rules_batch(int hash)
+{
+	__u32 keys[2] = { 11, 12 }, cursor = 5;
+	__u64 values[2] = { 1, 2 };
+
+	batch(BPF_MAP_UPDATE_BATCH, "ubatch_ok", hash, keys, values, 2, NULL);
+	batch(BPF_MAP_UPDATE_BATCH, "ubatch_dirty", hash, keys, values, 2, &cursor);
+	batch(BPF_MAP_DELETE_BATCH, "dbatch_values", hash, keys, values, 2, NULL);
+}
+
+static void rules_log(void)
+{
+	static char log[4096];
+	struct two_insns p = ret_imm(0);
+	struct load_args a = {
+		.type = BPF_PROG_TYPE_SOCKET_FILTER, .insns = p.i, .insn_cnt = 2,
+		.name = "rules_log", .log = log, .log_size = sizeof(log),
+	};
+	long fd;
+
+	load("log_nolevel", &a);
+	a.log_level = 2;
+	a.log_size = 16;
+	fd = load("log_small", &a);
+	if (fd >= 0)
+		close((int)fd);
+	a.log_size = sizeof(log);
+	a.log_level = 1;
+	fd = load("log_ok", &a);
+	if (fd >= 0)
+		close((int)fd);
+}
+
+/*
+ * rules BPFFS OTHERDIR: calls that pass and calls that break each rule of
+ * the checker (tags name them), on this kernel.  BPFFS is a BPF filesystem,
+ * OTHERDIR any other directory.
+ */
+static int do_rules(char **argv)
+{
+	long arr = mk_map("array", BPF_MAP_TYPE_ARRAY, 4, 8, 4, 0, "rarr", 72);
+	long hash = mk_map("hash", BPF_MAP_TYPE_HASH, 4, 8, 8, 0, "rhash", 72);
+
+	if (arr < 0 || hash < 0)
+		fail("BPF_MAP_CREATE");
+	rules_elem((int)arr, (int)hash);
+	rules_queue();
+	rules_batch((int)hash);
+	rules_log();
+	next_id(BPF_MAP_GET_NEXT_ID, "nextid", 0);
+	pin_at("pin_ok", (int)arr, argv[0], "rules_map");
+	pin_at("pin_dot", (int)arr, argv[0], "rules.map");
+	pin_at("pin_other", (int)arr, argv[1], "rules_map");
+	eol();
+	return 0;
+}
+
+/* privs: calls whose EPERM the audit explains, for runs without some
+ * capabilities. */
+static int do_privs(char **argv UNUSED)
+{
+	static const struct bpf_insn tp[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	struct load_args a = { .insns = tp, .insn_cnt = 2 };
+
+	print_caps();
+	mk_map("map_hash", BPF_MAP_TYPE_HASH, 4, 8, 4, 0, "pv_hash", 72);
+	mk_map("map_lru", BPF_MAP_TYPE_LRU_HASH, 4, 8, 4, 0, "pv_lru", 72);
+	a.type = BPF_PROG_TYPE_TRACEPOINT;
+	a.name = "pv_tp";
+	load("prog_tp", &a);
+	a.type = BPF_PROG_TYPE_XDP;
+	a.name = "pv_xdp";
+	load("prog_xdp", &a);
+	next_id(BPF_PROG_GET_NEXT_ID, "prog_next_id", 0);
+	eol();
+	return 0;
+}
+
 static const struct scenario scenarios[] = {
 	{ "lookup", 1, "N", do_lookup },
 	{ "threads", 2, "T N", do_threads },
@@ -2377,6 +2516,8 @@ static const struct scenario scenarios[] = {
 	{ "allcmds", 1, "BPFFS", do_allcmds },
 	{ "sizes", 0, "", do_sizes },
 	{ "eperm", 0, "", do_eperm },
+	{ "rules", 2, "BPFFS OTHERDIR", do_rules },
+	{ "privs", 0, "", do_privs },
 };
 
 static int usage(void)
