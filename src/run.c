@@ -36,6 +36,11 @@ static const char run_usage[] =
 	"      --data-bytes N  keep at most N bytes of each map key or value (64)\n"
 	"      --no-data       record no key or value bytes at all\n"
 	"      --insns         decode each loaded program's instructions\n"
+	"      --check         when PROGRAM ends, print the findings of the checks\n"
+	"                      (as bpfspy check does) on standard error\n"
+	"      --no-check      record no checks, explanations or audits\n"
+	"      --audit-all     audit the privileges of every failed call, not only\n"
+	"                      EPERM and EACCES\n"
 	"      --spool-dir DIR where processes spool events until they reach the\n"
 	"                      trace (default: /dev/shm when it is tmpfs with 1 GiB\n"
 	"                      free, else $TMPDIR or /tmp)\n"
@@ -43,13 +48,15 @@ static const char run_usage[] =
 	"\n"
 	"Exit status: PROGRAM's, 128+N when it died of signal N, 2 when bpfspy\n"
 	"could not start it (bad option, unwritable output), 127 when PROGRAM\n"
-	"could not be executed.\n";
+	"could not be executed.  With --check, 1 when PROGRAM exited 0 but a rule\n"
+	"failed.\n";
 
 struct run_opts {
 	const char *output;     /* NULL: standard error */
 	bool follow;
 	const char *log_bytes, *str_bytes, *data_bytes;
 	bool no_data, insns;
+	bool check, no_check, audit_all;
 	const char *spool_base;  /* NULL: choose */
 };
 
@@ -128,6 +135,9 @@ static int parse(int argc, char **argv, struct run_opts *o)
 		{ "data-bytes", required_argument, NULL, 'B' },
 		{ "no-data", no_argument, NULL, 'N' },
 		{ "insns", no_argument, NULL, 'I' },
+		{ "check", no_argument, NULL, 'C' },
+		{ "no-check", no_argument, NULL, 'K' },
+		{ "audit-all", no_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -158,10 +168,17 @@ static int parse(int argc, char **argv, struct run_opts *o)
 			break;
 		case 'N': o->no_data = true; break;
 		case 'I': o->insns = true; break;
+		case 'C': o->check = true; break;
+		case 'K': o->no_check = true; break;
+		case 'A': o->audit_all = true; break;
 		case 'D': o->spool_base = optarg; break;
 		case 'h': fputs(run_usage, stdout); exit(0);
 		default: fputs(run_usage, stderr); return -1;
 		}
+	}
+	if (o->check && o->no_check) {
+		die_msg("run: --check needs the checks --no-check leaves out");
+		return -1;
 	}
 	if (optind >= argc) {
 		die_msg("run: no PROGRAM given (bpfspy run [-o FILE] -- PROGRAM [ARGS...])");
@@ -198,11 +215,32 @@ static void child_exec(char **prog, const char *shim, const char *trace,
 		setenv("BPFSPY_NO_DATA", "1", 1);
 	if (o->insns)
 		setenv("BPFSPY_INSNS", "1", 1);
+	if (o->no_check)
+		setenv("BPFSPY_NO_CHECK", "1", 1);
+	if (o->audit_all)
+		setenv("BPFSPY_AUDIT", "all", 1);
 	/* Forked before the parent ignored SIGINT/SIGQUIT: PROGRAM keeps
 	 * the dispositions bpfspy was started with. */
 	execvp(prog[0], prog);
 	fprintf(stderr, "bpfspy: cannot run '%s': %s\n", prog[0], strerror(errno));
 	_exit(127);
+}
+
+/* bpfspy check of @trace, printed on standard error: its exit code. */
+static int findings_to_stderr(const char *trace)
+{
+	char *paths[] = { (char *)trace };
+	int saved, rc;
+
+	fflush(stdout);
+	saved = dup(1);
+	if (saved < 0 || dup2(2, 1) < 0)
+		return EXIT_USAGE;
+	rc = check_traces(paths, 1, false, false);
+	fflush(stdout);
+	dup2(saved, 1);
+	close(saved);
+	return rc;
 }
 
 /* Wait for every descendant; return the main child's wait status. */
@@ -264,7 +302,7 @@ int cmd_run(int argc, char **argv)
 	struct drain_stats st = { 0 };
 	struct spool_renderer renderer;
 	const char *base;
-	int first, out_fd, status, err;
+	int first, out_fd, status, err, check_rc = 0;
 
 	first = parse(argc, argv, &o);
 	if (first < 0)
@@ -332,13 +370,16 @@ int cmd_run(int argc, char **argv)
 	if (!o.output) {
 		lseek(out_fd, 0, SEEK_SET);
 		copy_fd(out_fd, 2);
-		unlink(trace);
 	}
+	if (o.check)
+		check_rc = findings_to_stderr(trace);
+	if (!o.output)
+		unlink(trace);
 	close(out_fd);
 	if (rmdir(spool_dir) != 0 && errno != ENOENT)
 		die_msg("left undrained spools in %s", spool_dir);
 
 	if (WIFSIGNALED(status))
 		return 128 + WTERMSIG(status);
-	return WEXITSTATUS(status);
+	return WEXITSTATUS(status) ? WEXITSTATUS(status) : check_rc;
 }
