@@ -95,7 +95,7 @@ static void emit_json(const struct trace_line *l, const char *kind, const char *
 		if (e)
 			json_object_object_add(o, "audit", json_object_get(e));
 	}
-	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
 }
 
@@ -291,7 +291,7 @@ static void rule_json(const char *layer, const char *id, const char *applies,
 	if (kernels)
 		json_object_object_add(o, "kernels", json_object_new_string(kernels));
 	json_object_object_add(o, "source", json_object_new_string(source));
-	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
 }
 

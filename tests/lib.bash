@@ -208,3 +208,55 @@ errno_name() {
 	524) echo ENOTSUPP ;; *) echo "ERRNO_$1" ;;
 	esac
 }
+
+# ---- the exerciser's tagged calls ---------------------------------------------
+# Scenarios print one line per call, "NAME size=.. ret=.. errno=.. tag=TAG ...",
+# in the order of the trace's events: $OUT holds the lines, $TR the trace.
+
+# index_calls: fill SEQ and LINE from $OUT.
+index_calls() {
+	local l tag n=0
+	declare -gA SEQ=() LINE=()
+	while IFS= read -r l; do
+		[[ $l == '#'* ]] && continue
+		n=$((n + 1))
+		tag=${l#* tag=}
+		tag=${tag%% *}
+		SEQ[$tag]=$n
+		LINE[$tag]=$l
+	done <"$OUT"
+}
+
+# kv TAG KEY: the KEY=VALUE the exerciser printed for TAG (log excluded).
+kv() {
+	local l=${LINE[$1]:-}
+	[ -n "$l" ] || { echo "no call tagged $1 in $OUT" >&2; return 1; }
+	l=" ${l%% log=*} "
+	[[ $l == *" $2="* ]] || { echo "$1: no $2= in: $l" >&2; return 1; }
+	l=${l#* $2=}
+	echo "${l%% *}"
+}
+
+# logof TAG: the log the exerciser printed for TAG, unescaped.
+logof() {
+	local l=${LINE[$1]:-}
+	[[ $l == *" log="* ]] || { echo "$1: no log" >&2; return 1; }
+	printf '%b' "${l#* log=}"
+}
+
+# ev TAG PATH: PATH of the event of the call tagged TAG.
+ev() {
+	[ -n "${SEQ[$1]:-}" ] || { echo "no call tagged $1 in $OUT" >&2; return 1; }
+	"$TRACECHECK" get "$TR" "$2" seq="${SEQ[$1]}"
+}
+
+# is TAG PATH WANT: the event of TAG has PATH = WANT.
+is() {
+	expect_eq "$(ev "$1" "$2")" "$3" "$1: $2"
+}
+
+# absent TAG PATH: the event of TAG has no PATH.
+absent() {
+	[ -n "${SEQ[$1]:-}" ] || { echo "no call tagged $1 in $OUT" >&2; return 1; }
+	expect_eq "$("$TRACECHECK" count "$TR" seq="${SEQ[$1]}" "$2")" 0 "$1: $2 should be absent"
+}

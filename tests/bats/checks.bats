@@ -1,0 +1,255 @@
+#!/usr/bin/env bats
+# The checker: each rule passing and failing on real calls, the privilege
+# audit under dropped capabilities, clean real loaders, bpfspy check and
+# bpfspy rules.
+
+load "${SRCDIR:-$BATS_TEST_DIRNAME/../..}/tests/lib.bash"
+
+setup() {
+	common_setup
+}
+
+# verdict TAG RULE: the verdict RULE gave the call tagged TAG ("none" when
+# the rule did not apply).
+verdict() {
+	local checks re
+	checks=$(ev "$1" checks) || return 1
+	re="\"rule\":\"$2\",\"verdict\":\"([a-z-]+)\""
+	if [[ $checks =~ $re ]]; then
+		echo "${BASH_REMATCH[1]}"
+	else
+		echo none
+	fi
+}
+
+# verdicts RULE TAG=VERDICT...: each TAG got VERDICT from RULE.
+verdicts() {
+	local rule=$1 kv bad=
+	shift
+	for kv in "$@"; do
+		local got
+		got=$(verdict "${kv%%=*}" "$rule")
+		[ "$got" = "${kv#*=}" ] || bad="$bad ${kv%%=*}:$got"
+	done
+	expect_eq "$bad" "" "$rule: calls whose verdict differs (tag:got)"
+}
+
+# run_rules: the exerciser's rules scenario in a private bpffs; OUT, TR.
+run_rules() {
+	require_bpf
+	require_bpffs
+	OUT=$T/rules.out
+	TR=$T/rules.jsonl
+	mkdir -p "$T/other"
+	in_bpffs "$BPFSPY" run -o "$TR" -- "$EXERCISER" rules /sys/fs/bpf "$T/other" >"$OUT"
+	index_calls
+}
+
+@test "rules: each rule passes on a good call and fails on a bad one (real calls)" {
+	run_rules
+	expect_valid "$TR"
+	verdicts zero-tail tail_ok=pass tail_bad=fail tail_page=fail
+	verdicts update-flags upd_ok=pass upd_bad_flags=fail
+	verdicts update-errno upd_noexist=pass upd_exist=pass upd_ok=none
+	verdicts errno-documented upd_noexist=pass upd_exist=pass
+	verdicts lookup-flags tail_ok=pass lookup_bad_flags=fail
+	verdicts next-key nextkey_ok=pass nextkey_last=pass nextkey_null=doc-drift
+	verdicts pop-key pop_ok=pass pop_key=fail pop_hash=doc-drift
+	verdicts freeze-struct-ops freeze_ok=pass
+	verdicts batch-zeroed ubatch_ok=pass ubatch_dirty=fail dbatch_values=fail
+	verdicts batch-count ubatch_ok=pass dbatch_values=pass
+	verdicts log-attrs log_ok=pass log_nolevel=fail
+	verdicts log-enospc log_small=pass log_ok=none
+	verdicts next-id nextid=pass
+	verdicts pin-path pin_ok=pass pin_dot=fail pin_other=fail
+	verdicts fd-cloexec array=pass queue=pass log_ok=pass
+	verdicts return array=pass tail_ok=pass tail_bad=pass
+}
+
+@test "rules: explanations name the cause and the errno, word for word" {
+	run_rules
+	is tail_bad explanation.rule zero-tail
+	is tail_bad explanation.text \
+		"nonzero byte at offset 40, past BPF_MAP_LOOKUP_ELEM's last field \`flags\` (ends at 32): the kernel returns EINVAL"
+	is tail_page explanation.text "size 4097 is over a page (4096): the kernel returns E2BIG"
+	is upd_bad_flags explanation.text \
+		"flags 0x3 are not one of BPF_ANY, BPF_NOEXIST, BPF_EXIST (optionally with BPF_F_LOCK): the kernel returns EINVAL"
+	is upd_noexist explanation.text "the key exists and flags say BPF_NOEXIST: the kernel returns EEXIST"
+	is log_nolevel explanation.text "a log buffer without a log level: the kernel returns EINVAL"
+	expect_match "$(ev log_small explanation.text)" \
+		'^the log did not fit in log_size 16 bytes: the kernel needed [0-9]+ \(log_true_size\): the kernel returns ENOSPC$'
+	expect_eq "$(ev log_small explanation.text | grep -o 'needed [0-9]*')" "needed $(kv log_small log_true_size)" \
+		"log_true_size in the explanation"
+	is pin_dot explanation.text "the pathname's last component contains a dot: the kernel returns EPERM"
+	expect_match "$(ev pin_other explanation.text)" \
+		"^the pathname's parent directory is on .* \(f_type 0x[0-9a-f]+\), not a BPF filesystem \(BPF_FS_MAGIC 0xcafe4a11\): the kernel returns EPERM$"
+	# A passing call carries no explanation.
+	absent tail_ok explanation
+}
+
+@test "check: failed rules and explained errors; exit 1" {
+	run_rules
+	run --separate-stderr "$BPFSPY" check "$TR"
+	expect_eq "$status" 1 "exit status with failed rules"
+	expect_eq "$(grep -c ': FAIL ' <<<"$output")" 10 "FAIL lines"
+	expect_match "$(grep 'FAIL pin-path' <<<"$output" | head -1)" \
+		"^$TR:[0-9]+ seq [0-9]+ pid [0-9]+ BPF_OBJ_PIN: FAIL pin-path: the pathname's last component contains a dot$"
+	expect_match "$(tail -1 <<<"$output")" \
+		'^[0-9]+ events, [0-9]+ checks: [0-9]+ pass, 10 fail, 2 doc-drift, 0 unknown, 0 probe; 12 failed calls, 0 feature probes \(0 failed\)$'
+	# --json: one object a finding, then the summary.
+	run --separate-stderr "$BPFSPY" check --json "$TR"
+	expect_eq "$status" 1
+	expect_eq "$(grep -c '"kind":"fail"' <<<"$output")" 10 "json fail findings"
+	expect_match "$(tail -1 <<<"$output")" '^\{"summary":\{"events":[0-9]+,"pass":[0-9]+,"fail":10,'
+}
+
+@test "run --check: findings on stderr when the program ends, exit 1 for a failed rule" {
+	require_bpf
+	run --separate-stderr "$BPFSPY" run --check -o "$TRACE" -- "$EXERCISER" payload
+	expect_eq "$status" 0 "no rule fails on the payload scenario"
+	expect_match "$(tail -1 <<<"$stderr")" ' 0 fail, ' "summary on stderr"
+	run --separate-stderr "$BPFSPY" run --check -o "$TRACE" -- "$EXERCISER" badattr
+	expect_eq "$status" 1 "badattr breaks the zero-tail rule"
+	expect_match "$stderr" 'FAIL zero-tail' "finding on stderr"
+	expect_eq "$(grep -c 'FAIL' <<<"$output")" 0 "nothing on stdout"
+}
+
+@test "run --no-check: no checks in the trace; --audit-all audits an ENOENT" {
+	require_bpf
+	"$BPFSPY" run --no-check -o "$TRACE" -- "$EXERCISER" payload >/dev/null
+	expect_eq "$(tc count "$TRACE" checks)" 0 "events with checks"
+	expect_eq "$(tc count "$TRACE" ret!=null)" "$(tc count "$TRACE")" "events still there"
+	run "$BPFSPY" run --check --no-check -- true
+	expect_eq "$status" 2 "--check with --no-check"
+	"$BPFSPY" run --audit-all -o "$TRACE" -- "$EXERCISER" errno >/dev/null
+	expect_eq "$(tc count "$TRACE" errno=ENOENT audit.user_ns=init)" \
+		"$(tc count "$TRACE" errno=ENOENT)" "ENOENT failures audited"
+	"$BPFSPY" run -o "$TRACE" -- "$EXERCISER" errno >/dev/null
+	expect_eq "$(tc count "$TRACE" errno=ENOENT audit)" 0 "ENOENT not audited by default"
+}
+
+# ---- the privilege audit --------------------------------------------------------
+
+# run_privs SETPRIV_ARGS...: the privs scenario under setpriv; OUT, TR.
+run_privs() {
+	require_bpf
+	require_cmd setpriv
+	[ "$(cat /proc/sys/kernel/unprivileged_bpf_disabled 2>/dev/null)" = 2 ] ||
+		skip "the wording checked here assumes kernel.unprivileged_bpf_disabled=2"
+	OUT=$T/privs.out
+	TR=$T/privs.jsonl
+	setpriv "$@" "$BPFSPY" run -o "$TR" -- "$EXERCISER" privs >"$OUT" ||
+		skip "setpriv $* could not run the exerciser"
+	index_calls
+}
+
+@test "audit: no capabilities: CAP_BPF, CAP_PERFMON, CAP_SYS_ADMIN, the sysctl" {
+	run_privs --inh-caps=-all --bounding-set=-all --ambient-caps=-all
+	expect_match "$(head -1 "$OUT")" '^# capeff=0+ ' "no capabilities"
+	is map_hash explanation.text "BPF_MAP_CREATE of a BPF_MAP_TYPE_HASH map needs no capability, but kernel.unprivileged_bpf_disabled=2 requires CAP_BPF; the process lacks CAP_BPF: the kernel returns EPERM"
+	is map_lru explanation.text "BPF_MAP_CREATE of a BPF_MAP_TYPE_LRU_HASH map needs CAP_BPF; the process lacks CAP_BPF; kernel.unprivileged_bpf_disabled=2: the kernel returns EPERM"
+	is prog_tp audit.verdict "BPF_PROG_LOAD of a BPF_PROG_TYPE_TRACEPOINT program needs CAP_BPF and CAP_PERFMON; the process has neither; kernel.unprivileged_bpf_disabled=2"
+	is prog_xdp audit.verdict "BPF_PROG_LOAD of a BPF_PROG_TYPE_XDP program needs CAP_BPF and CAP_NET_ADMIN; the process has neither; kernel.unprivileged_bpf_disabled=2"
+	is prog_next_id explanation.text "BPF_PROG_GET_NEXT_ID needs CAP_SYS_ADMIN; the process lacks CAP_SYS_ADMIN: the kernel returns EPERM"
+	is prog_tp audit.capabilities.effective "[]"
+	is prog_tp audit.unprivileged_bpf_disabled 2
+	is prog_tp audit.user_ns init
+	is prog_tp audit.token_fd null
+	verdicts capability map_hash=pass map_lru=pass prog_tp=pass prog_xdp=pass prog_next_id=pass
+}
+
+@test "audit: CAP_BPF only: the missing CAP_PERFMON and CAP_NET_ADMIN" {
+	run_privs --bounding-set=-all,+bpf
+	is map_hash ret "$(kv map_hash ret)"
+	expect_match "$(kv map_hash ret)" '^[0-9]+$' "hash map created with CAP_BPF"
+	is prog_tp audit.verdict "BPF_PROG_LOAD of a BPF_PROG_TYPE_TRACEPOINT program needs CAP_BPF and CAP_PERFMON; the process lacks CAP_PERFMON; kernel.unprivileged_bpf_disabled=2"
+	is prog_tp audit.capabilities.effective '["CAP_BPF"]'
+	is prog_xdp explanation.rule capability
+	expect_match "$(ev prog_xdp explanation.text)" 'the process lacks CAP_NET_ADMIN;' "xdp"
+	absent map_hash audit
+}
+
+# ---- real loaders: no false failures, probes labelled ----------------------------
+
+@test "clean runs of real loaders have no failed rule; their probes are labelled" {
+	require_bpf
+	[ -x "$LOADER" ] || skip "examples/minimal_loader was not built"
+	"$BPFSPY" run -o "$T/example.jsonl" -- "$LOADER" "$BPF_OBJ" >/dev/null
+	run "$BPFSPY" check "$T/example.jsonl"
+	expect_eq "$status" 0 "example: $output"
+	expect_eq "$(tc get "$T/example.jsonl" probe attr.prog_name=libbpf_nametest)" \
+		"libbpf's probe program \"libbpf_nametest\"" "name probe labelled"
+	expect_eq "$(tc count "$T/example.jsonl" attr.map_name=libbpf_mmap probe)" 1 "mmap probe labelled"
+	expect_eq "$(tc count "$T/example.jsonl" attr.prog_name=count_syscalls probe)" 0 \
+		"the real program is no probe"
+	if command -v bpftool >/dev/null; then
+		"$BPFSPY" run -o "$T/bpftool.jsonl" -- bpftool prog show >/dev/null
+		"$BPFSPY" run -o "$T/bpftool2.jsonl" -- bpftool map list >/dev/null
+		run "$BPFSPY" check "$T/bpftool.jsonl" "$T/bpftool2.jsonl"
+		expect_eq "$status" 0 "bpftool: $output"
+		expect_match "${lines[-1]}" ' 0 fail, ' "bpftool summary"
+	fi
+}
+
+@test "execsnoop under bpfspy: no failed rule" {
+	require_bpf
+	require_cmd execsnoop timeout
+	require_btf
+	require_tracefs
+	run in_tracefs "$BPFSPY" run -o "$TRACE" -- timeout -s INT 1 execsnoop
+	[ "$status" -eq 124 ] || skip "execsnoop does not run here (exit $status)"
+	run "$BPFSPY" check "$TRACE"
+	expect_eq "$status" 0 "execsnoop: $output"
+	expect_match "${lines[-1]}" ', 0 fail, ' "summary"
+	expect_match "$(tc count "$TRACE" probe)" '^[1-9]' "execsnoop's libbpf probes labelled"
+}
+
+# ---- reading traces ---------------------------------------------------------------
+
+@test "check: bad input is reported with file and line; --lenient skips it" {
+	printf '%s\n' '{"event":"header","schema":1}' '{"event":"bpf","seq":1,"ts":5,"cmd":"BPF_MAP_CREATE","ret":3,"errno":null,"checks":[{"rule":"return","verdict":"pass","why":"x"}]}' \
+		'not json' >"$T/bad.jsonl"
+	run --separate-stderr "$BPFSPY" check "$T/bad.jsonl"
+	expect_eq "$status" 2
+	expect_eq "$stderr" "bpfspy: $T/bad.jsonl:3: not a JSON object"
+	run --separate-stderr "$BPFSPY" check --lenient "$T/bad.jsonl"
+	expect_eq "$status" 0
+	expect_eq "$stderr" "bpfspy: $T/bad.jsonl:3: not a JSON object (skipped)"
+	expect_match "${lines[-1]}" '^1 events, 1 checks: 1 pass, ' "summary"
+	printf '{"event":"bpf","seq":1' >"$T/cut.jsonl"
+	run --separate-stderr "$BPFSPY" check "$T/cut.jsonl"
+	expect_eq "$status" 2
+	expect_eq "$stderr" "bpfspy: $T/cut.jsonl:1: truncated last line"
+	printf '%s\n' '{"event":"header","schema":9}' >"$T/new.jsonl"
+	run --separate-stderr "$BPFSPY" check "$T/new.jsonl"
+	expect_eq "$status" 2
+	expect_eq "$stderr" "bpfspy: $T/new.jsonl:1: schema 9 is newer than this bpfspy reads (1)"
+	run "$BPFSPY" check "$T/missing.jsonl"
+	expect_eq "$status" 2
+	run "$BPFSPY" check
+	expect_eq "$status" 2
+}
+
+@test "rules: every rule listed with what it applies to and its source" {
+	run --separate-stderr "$BPFSPY" rules --json
+	expect_eq "$status" 0
+	local n ids
+	n=${#lines[@]}
+	[ "$n" -ge 19 ] || { echo "only $n rules" >&2; return 1; }
+	ids=$(grep -o '"id":"[^"]*"' <<<"$output" | sort)
+	expect_eq "$(uniq -d <<<"$ids")" "" "duplicate rule ids"
+	expect_eq "$(grep -c '"source":".\{20,\}' <<<"$output")" "$n" "rules with a source"
+	for id in return fd-cloexec errno-documented update-flags update-errno lookup-flags next-id \
+		next-key pin-path pop-key freeze-struct-ops batch-zeroed batch-count query-fill \
+		zero-tail log-attrs log-enospc capability libbpf-return libbpf-fd-range; do
+		grep -q "\"id\":\"$id\"" <<<"$output" || { echo "rule $id missing" >&2; return 1; }
+	done
+	run "$BPFSPY" rules
+	expect_match "${lines[0]}" '^return \(bpf: every command\)$' "text listing"
+	# The man page documents each rule.
+	for id in $(grep -o '"id":"[^"]*"' <<<"$(bpfspy_rules_json)" | cut -d'"' -f4); do
+		grep -q "^\\\\fB$id\\\\fR" "$SRCDIR/man/bpfspy.1" || { echo "man page lacks $id" >&2; return 1; }
+	done
+}
+
+bpfspy_rules_json() { "$BPFSPY" rules --json; }
