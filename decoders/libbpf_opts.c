@@ -23,7 +23,7 @@
 #define DESC(var, tag, sz, ...)                                               \
 	static const struct libbpf_opts_field var##_f[] = { __VA_ARGS__ };       \
 	const struct libbpf_opts_desc libbpf_opts_##var = {                      \
-		tag, sz, var##_f, sizeof(var##_f) / sizeof(var##_f[0]), NULL, 0, 0 \
+		tag, sz, var##_f, sizeof(var##_f) / sizeof(var##_f[0]), NULL, NULL, 0, 0 \
 	}
 
 DESC(map_create, "bpf_map_create_opts", 80,
@@ -101,7 +101,7 @@ DESC(assoc_struct_ops, "bpf_prog_assoc_struct_ops_opts", 16, F("flags", 8, HEX32
 
 /* bpf_prog_stream_read_opts: sz alone. */
 const struct libbpf_opts_desc libbpf_opts_stream_read = {
-	"bpf_prog_stream_read_opts", 8, NULL, 0, NULL, 0, 0
+	"bpf_prog_stream_read_opts", 8, NULL, 0, NULL, NULL, 0, 0
 };
 
 /*
@@ -153,39 +153,47 @@ static unsigned link_create_arm(const struct libbpf_call *c)
 static const struct libbpf_opts_field link_create_f[] = {
 	F("flags", 8, HEX32), F("iter_info", 16, PTR), F("iter_info_len", 24, U32),
 	F("target_btf_id", 28, U32),
-	{ "perf_event.bpf_cookie", 32, 8, OK_HEX64, LC_PERF_EVENT, NULL },
-	{ "kprobe_multi.flags", 32, 4, OK_FLAGS32, LC_KPROBE_MULTI, &xlat_bpf_kprobe_multi_flags },
-	{ "kprobe_multi.cnt", 36, 4, OK_U32, LC_KPROBE_MULTI, NULL },
-	{ "kprobe_multi.syms", 40, 8, OK_PTR, LC_KPROBE_MULTI, NULL },
-	{ "kprobe_multi.addrs", 48, 8, OK_PTR, LC_KPROBE_MULTI, NULL },
-	{ "kprobe_multi.cookies", 56, 8, OK_PTR, LC_KPROBE_MULTI, NULL },
-	{ "uprobe_multi.flags", 32, 4, OK_FLAGS32, LC_UPROBE_MULTI, &xlat_bpf_uprobe_multi_flags },
-	{ "uprobe_multi.cnt", 36, 4, OK_U32, LC_UPROBE_MULTI, NULL },
-	{ "uprobe_multi.path", 40, 8, OK_STR, LC_UPROBE_MULTI, NULL },
-	{ "uprobe_multi.offsets", 48, 8, OK_PTR, LC_UPROBE_MULTI, NULL },
-	{ "uprobe_multi.ref_ctr_offsets", 56, 8, OK_PTR, LC_UPROBE_MULTI, NULL },
-	{ "uprobe_multi.cookies", 64, 8, OK_PTR, LC_UPROBE_MULTI, NULL },
-	{ "uprobe_multi.pid", 72, 4, OK_U32, LC_UPROBE_MULTI, NULL },
-	{ "uprobe_multi.path_fd", 76, 4, OK_S32, LC_UPROBE_MULTI, NULL },
-	{ "tracing.cookie", 32, 8, OK_HEX64, LC_TRACING, NULL },
-	{ "netfilter.pf", 32, 4, OK_U32, LC_NETFILTER, NULL },
-	{ "netfilter.hooknum", 36, 4, OK_U32, LC_NETFILTER, NULL },
-	{ "netfilter.priority", 40, 4, OK_S32, LC_NETFILTER, NULL },
-	{ "netfilter.flags", 44, 4, OK_FLAGS32, LC_NETFILTER, &xlat_bpf_netfilter_flags },
-	{ "tcx.relative_fd", 32, 4, OK_S32, LC_TCX, NULL },
-	{ "tcx.relative_id", 36, 4, OK_U32, LC_TCX, NULL },
-	{ "tcx.expected_revision", 40, 8, OK_U64, LC_TCX, NULL },
-	{ "netkit.relative_fd", 32, 4, OK_S32, LC_NETKIT, NULL },
-	{ "netkit.relative_id", 36, 4, OK_U32, LC_NETKIT, NULL },
-	{ "netkit.expected_revision", 40, 8, OK_U64, LC_NETKIT, NULL },
-	{ "cgroup.relative_fd", 32, 4, OK_S32, LC_CGROUP, NULL },
-	{ "cgroup.relative_id", 36, 4, OK_U32, LC_CGROUP, NULL },
-	{ "cgroup.expected_revision", 40, 8, OK_U64, LC_CGROUP, NULL },
+	{ "bpf_cookie", 32, 8, OK_HEX64, LC_PERF_EVENT, NULL },
+	{ "flags", 32, 4, OK_FLAGS32, LC_KPROBE_MULTI, &xlat_bpf_kprobe_multi_flags },
+	{ "cnt", 36, 4, OK_U32, LC_KPROBE_MULTI, NULL },
+	{ "syms", 40, 8, OK_PTR, LC_KPROBE_MULTI, NULL },
+	{ "addrs", 48, 8, OK_PTR, LC_KPROBE_MULTI, NULL },
+	{ "cookies", 56, 8, OK_PTR, LC_KPROBE_MULTI, NULL },
+	{ "flags", 32, 4, OK_FLAGS32, LC_UPROBE_MULTI, &xlat_bpf_uprobe_multi_flags },
+	{ "cnt", 36, 4, OK_U32, LC_UPROBE_MULTI, NULL },
+	{ "path", 40, 8, OK_STR, LC_UPROBE_MULTI, NULL },
+	{ "offsets", 48, 8, OK_PTR, LC_UPROBE_MULTI, NULL },
+	{ "ref_ctr_offsets", 56, 8, OK_PTR, LC_UPROBE_MULTI, NULL },
+	{ "cookies", 64, 8, OK_PTR, LC_UPROBE_MULTI, NULL },
+	{ "pid", 72, 4, OK_U32, LC_UPROBE_MULTI, NULL },
+	{ "path_fd", 76, 4, OK_S32, LC_UPROBE_MULTI, NULL },
+	{ "cookie", 32, 8, OK_HEX64, LC_TRACING, NULL },
+	{ "pf", 32, 4, OK_U32, LC_NETFILTER, NULL },
+	{ "hooknum", 36, 4, OK_U32, LC_NETFILTER, NULL },
+	{ "priority", 40, 4, OK_S32, LC_NETFILTER, NULL },
+	{ "flags", 44, 4, OK_FLAGS32, LC_NETFILTER, &xlat_bpf_netfilter_flags },
+	{ "relative_fd", 32, 4, OK_S32, LC_TCX, NULL },
+	{ "relative_id", 36, 4, OK_U32, LC_TCX, NULL },
+	{ "expected_revision", 40, 8, OK_U64, LC_TCX, NULL },
+	{ "relative_fd", 32, 4, OK_S32, LC_NETKIT, NULL },
+	{ "relative_id", 36, 4, OK_U32, LC_NETKIT, NULL },
+	{ "expected_revision", 40, 8, OK_U64, LC_NETKIT, NULL },
+	{ "relative_fd", 32, 4, OK_S32, LC_CGROUP, NULL },
+	{ "relative_id", 36, 4, OK_U32, LC_CGROUP, NULL },
+	{ "expected_revision", 40, 8, OK_U64, LC_CGROUP, NULL },
+};
+
+static const char *const link_create_arms[] = {
+	[LC_PERF_EVENT] = "perf_event", [LC_KPROBE_MULTI] = "kprobe_multi",
+	[LC_UPROBE_MULTI] = "uprobe_multi", [LC_TRACING] = "tracing",
+	[LC_NETFILTER] = "netfilter", [LC_TCX] = "tcx", [LC_NETKIT] = "netkit",
+	[LC_CGROUP] = "cgroup",
 };
 
 const struct libbpf_opts_desc libbpf_opts_link_create = {
 	"bpf_link_create_opts", 80, link_create_f,
-	sizeof(link_create_f) / sizeof(link_create_f[0]), link_create_arm, 32, 80
+	sizeof(link_create_f) / sizeof(link_create_f[0]), link_create_arm, link_create_arms,
+	32, 80
 };
 
 /* ---- probing: what OPTS_VALID will see ---------------------------------- */
@@ -322,6 +330,7 @@ static void render_fields(struct jsonw *w, const struct libbpf_opts_desc *d, uin
 	uint64_t want = sz < d->size ? sz : d->size;
 	size_t got;
 	unsigned i, arm = d->arm ? d->arm(c) : 0;
+	bool open = false;
 
 	if (want > sizeof(buf))
 		want = sizeof(buf);
@@ -334,8 +343,14 @@ static void render_fields(struct jsonw *w, const struct libbpf_opts_desc *d, uin
 			continue;
 		if (f->off + f->size > got)
 			continue;      /* past sz (absent) or unreadable */
+		if (f->arm && !open) {
+			jw_obj_open(w, d->arm_names[arm]);   /* "tcx":{...} */
+			open = true;
+		}
 		render_field(w, &d->f[i], field_value(buf, f), o);
 	}
+	if (open)
+		jw_obj_close(w);
 	if (d->arm && !arm)
 		render_union_raw(w, d, buf, got);
 	if (got < want)

@@ -39,6 +39,7 @@ struct libbpf_opts_desc {
 	/* Structs with a union: which arm the call uses (0: none known),
 	 * and the union's bytes, shown raw when no known arm covers them. */
 	unsigned (*arm)(const struct libbpf_call *c);
+	const char *const *arm_names;   /* the object an arm's fields go in */
 	uint16_t union_off, union_end;
 };
 
