@@ -6,9 +6,9 @@
 # version, which the dynamic linker accepts for syscall@GLIBC_2.2.5.
 set -eu
 awk '
-/^LIBBPF_FUNC\(/ {
+/^LIBBPF_FUNC(_WIDE)?\(/ {
 	line = $0
-	sub(/^LIBBPF_FUNC\(/, "", line)
+	sub(/^LIBBPF_FUNC(_WIDE)?\(/, "", line)
 	sub(/\).*/, "", line)
 	split(line, f, /, */)
 	syms[f[2]] = syms[f[2]] "\t\t" f[1] ";\n"

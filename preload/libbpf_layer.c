@@ -13,10 +13,51 @@
  * of the call it was made in as "parent", and counts the syscalls under
  * each call.
  *
- * The wrappers take six integer registers and pass them all on: every
- * function in the list has at most six integer or pointer arguments, and
- * the x86-64 and AArch64 calling conventions pass those in registers, so
- * the real function sees exactly the caller's arguments.
+ * Arguments.  A LIBBPF_FUNC wrapper takes six integer registers and
+ * passes them all on: those functions have at most six integer or pointer
+ * arguments, which the x86-64 and AArch64 conventions pass in registers,
+ * so the real function sees exactly the caller's arguments (registers it
+ * does not use are ignored).  A LIBBPF_FUNC_WIDE(sym, ver, n) function has
+ * n > 6 (bpf_map_lookup_batch and bpf_map_lookup_and_delete_batch 7,
+ * bpf_task_fd_query 9): the rest are on the caller's stack, so its wrapper
+ * is declared with exactly n parameters and calls the real function with
+ * exactly n, which copies the caller's stack arguments into the same slots
+ * of the new call.  A wrapper never reads a stack slot the caller did not
+ * write.
+ *
+ * Functions the loaded libbpf lacks (libbpf 1.1.2 has no
+ * libbpf_set_memlock_rlim, nothing of LIBBPF_1.2.0 and later): the
+ * version script still exports a wrapper, because it is fixed at build
+ * time and a symbol cannot be withdrawn from a loaded object.  We thought
+ * about an IFUNC whose resolver returns NULL for them (dlsym and weak
+ * references would then see "absent"), and rejected it: the dynamic
+ * linker relocates libbpf (BIND_NOW) before this shim, so the resolver
+ * would run with the shim unrelocated, and it would have to call dlvsym
+ * from inside the dynamic linker.  So the policy is: a wrapper reached
+ * without a real function returns -ENOSYS (NULL for pointer functions)
+ * with errno ENOSYS, records the call with "missing":true, and issues no
+ * syscall.  What can reach one: dlsym/dlvsym lookups and weak references
+ * (which now find the wrapper, where without bpfspy they would find
+ * nothing), and programs bound to a node the loaded libbpf has but
+ * without that name (libbpf_set_memlock_rlim@LIBBPF_0.7.0 here), which
+ * without bpfspy would die of "symbol lookup error" instead.  A program
+ * needing a version node the loaded libbpf.so.1 lacks entirely still
+ * fails to start, as without bpfspy: the dynamic linker checks version
+ * nodes against the library named in the program's verneed.
+ *
+ * Re-entrancy.  Wrappers allocate nothing and take no lock: the call's
+ * record lives on the stack, the frame stack is thread-local
+ * (initial-exec TLS), and real[] is filled with atomic stores.  A wrapper
+ * entered from a signal handler while this thread is inside another
+ * libbpf call simply pushes a frame above it: the handler's call gets the
+ * interrupted call as its parent and its syscalls count towards both,
+ * which is what happened in time.  Its frame is popped before the handler
+ * returns, so the interrupted call's frame is intact.  (libbpf itself is
+ * not async-signal-safe; bpfspy adds no new hazard.)  Nesting deeper than
+ * MAX_DEPTH calls goes straight to the real function, unrecorded.  errno
+ * is what the real function left it on return, and what the caller had
+ * on entry to the real function: our own reads before the call may touch
+ * it, so it is restored first.
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -30,6 +71,8 @@
 #define MAX_DEPTH 16
 
 typedef long (*fn6)(long, long, long, long, long, long);
+typedef long (*fn7)(long, long, long, long, long, long, long);
+typedef long (*fn9)(long, long, long, long, long, long, long, long, long);
 
 struct frame {
 	uint64_t seq;
@@ -38,7 +81,7 @@ struct frame {
 
 static __thread struct frame t_frames[MAX_DEPTH];
 static __thread unsigned t_depth;
-static fn6 real[LF_COUNT];
+static void *real[LF_COUNT];
 
 uint64_t bpfspy_libbpf_parent(void)
 {
@@ -56,16 +99,34 @@ void bpfspy_libbpf_count(long ret)
 	}
 }
 
-/* The real function, found once; NULL when the loaded libbpf lacks it. */
-static fn6 real_fn(unsigned id)
+/* The real function, found once; NULL when the loaded libbpf lacks it
+ * (looked up again next time: harmless, and libbpf may be dlopen()ed). */
+static void *real_fn(unsigned id)
 {
-	fn6 f = __atomic_load_n(&real[id], __ATOMIC_ACQUIRE);
+	void *f = __atomic_load_n(&real[id], __ATOMIC_ACQUIRE);
 
 	if (!f) {
-		f = (fn6)dlvsym(RTLD_NEXT, libbpf_func_name(id), libbpf_func_version(id));
+		f = dlvsym(RTLD_NEXT, libbpf_func_name(id), libbpf_func_version(id));
 		__atomic_store_n(&real[id], f, __ATOMIC_RELEASE);
 	}
 	return f;
+}
+
+/* Call the real function with exactly @n arguments (6: all six argument
+ * registers), or behave as a missing one: -ENOSYS, errno ENOSYS. */
+static long invoke(unsigned id, void *fn, unsigned n, const long *a)
+{
+	if (!fn) {
+		errno = ENOSYS;
+		return libbpf_func(id)->ret == LR_PTR ? 0 : -ENOSYS;
+	}
+	switch (n) {
+	case 7:
+		return ((fn7)fn)(a[0], a[1], a[2], a[3], a[4], a[5], a[6]);
+	case 9:
+		return ((fn9)fn)(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8]);
+	}
+	return ((fn6)fn)(a[0], a[1], a[2], a[3], a[4], a[5]);
 }
 
 typedef const char *(*name_fn)(const void *);
@@ -82,12 +143,12 @@ static name_fn getter(const char *sym, name_fn *cache)
 	return f;
 }
 
-/* The name of the object or program a call is about: its first argument,
- * or the object bpf_object__open_file returned. */
+/* The name of the object, program or map a call is about: its first
+ * argument, or the object bpf_object__open_file returned. */
 static void object_name(const struct libbpf_func *f, const long *a, long ret, char *out,
 			size_t cap)
 {
-	static name_fn obj_name, prog_name;
+	static name_fn obj_name, prog_name, map_name;
 	const void *obj = NULL;
 	name_fn get = NULL;
 	const char *n;
@@ -97,6 +158,9 @@ static void object_name(const struct libbpf_func *f, const long *a, long ret, ch
 		obj = (const void *)a[0];
 	} else if (f->args[0].kind == LA_PROGRAM) {
 		get = getter("bpf_program__name", &prog_name);
+		obj = (const void *)a[0];
+	} else if (f->args[0].kind == LA_MAP) {
+		get = getter("bpf_map__name", &map_name);
 		obj = (const void *)a[0];
 	} else if (f->ret == LR_PTR && ret && f == libbpf_func(LF_bpf_object__open_file)) {
 		get = getter("bpf_object__name", &obj_name);
@@ -124,68 +188,108 @@ static void render(struct jsonw *w, const void *ctx)
 	libbpf_render_event(w, e->env, e->c, bpfspy_opts());
 }
 
-static long libbpf_call(unsigned id, long a0, long a1, long a2, long a3, long a4, long a5)
+static bool named_by_arg(const struct libbpf_func *f)
+{
+	return f->args[0].kind == LA_OBJECT || f->args[0].kind == LA_PROGRAM ||
+	       f->args[0].kind == LA_MAP;
+}
+
+/* Spool the finished call: packed when it renders from its numbers
+ * alone, else rendered now (strings, opts, names are in our memory). */
+static void emit(unsigned id, const struct libbpf_func *f, const long *a,
+		 const struct bpf_event_env *env, struct libbpf_call *c)
+{
+	struct emitted e = { env, c };
+
+	if (libbpf_func_offline_ok(id) && !c->missing) {
+		/* element calls in a daemon's loop: pack, render at drain */
+		struct libbpf_record r;
+
+		libbpf_record_pack(&r, env, c);
+		bpfspy_spool_record(BPF_REC_LIBBPF, &r, sizeof(r));
+		return;
+	}
+	if (!c->name[0])
+		object_name(f, a, (long)c->ret, c->name, sizeof(c->name));
+	bpfspy_emit_json(render, &e);
+}
+
+/* Every wrapper: call function @id with its first @n arguments @a and
+ * record the call. */
+static long libbpf_call(unsigned id, unsigned n, const long *a)
 {
 	const struct libbpf_func *f = libbpf_func(id);
-	long a[6] = { a0, a1, a2, a3, a4, a5 };
-	fn6 fn = real_fn(id);
+	int entry_errno = errno;
+	void *fn = real_fn(id);
 	struct libbpf_call c;
 	struct bpf_event_env env;
-	struct emitted e = { &env, &c };
 	uint64_t start, parent;
 	struct frame *fr;
 	long ret;
 	int saved;
 	unsigned i;
 
-	if (!fn) {
-		errno = ENOSYS;
-		return f->ret == LR_PTR ? 0 : -ENOSYS;
+	if (t_depth >= MAX_DEPTH || !bpfspy_active()) {
+		errno = entry_errno;
+		return invoke(id, fn, n, a);
 	}
-	if (t_depth >= MAX_DEPTH || !bpfspy_active())
-		return fn(a0, a1, a2, a3, a4, a5);
 	memset(&c, 0, sizeof(c));
 	c.id = id;
-	if (f->args[0].kind == LA_OBJECT || f->args[0].kind == LA_PROGRAM)
+	c.missing = !fn;
+	for (i = 0; i < LIBBPF_MAX_ARGS; i++)
+		c.args[i] = (uint64_t)a[i];
+	libbpf_opts_probe(&c);           /* sz and tail as OPTS_VALID will see them */
+	libbpf_args_probe(&c);           /* in/out counts before the call */
+	if (named_by_arg(f))
 		object_name(f, a, 0, c.name, sizeof(c.name));  /* before close frees it */
 	parent = bpfspy_libbpf_parent();
 	fr = &t_frames[t_depth++];
 	fr->seq = bpfspy_next_seq();
 	fr->nsys = fr->nfail = 0;
 	start = bpfspy_now_ns();
-	ret = fn(a0, a1, a2, a3, a4, a5);
+	errno = entry_errno;
+	ret = invoke(id, fn, n, a);
 	saved = errno;
 	c.nsys = fr->nsys;
 	c.nfail = fr->nfail;
 	bpfspy_env(&env, fr->seq, start, bpfspy_now_ns() - start);
 	t_depth--;
 	env.parent = parent;
-	for (i = 0; i < 6; i++)
-		c.args[i] = (uint64_t)a[i];
 	c.ret = ret;
 	c.err = saved;
-	if (libbpf_func_offline_ok(id)) {
-		/* element calls in a daemon's loop: pack, render at drain */
-		struct libbpf_record r;
-
-		libbpf_record_pack(&r, &env, &c);
-		bpfspy_spool_record(BPF_REC_LIBBPF, &r, sizeof(r));
-	} else {
-		if (!c.name[0])
-			object_name(f, a, ret, c.name, sizeof(c.name));
-		bpfspy_emit_json(render, &e);
-	}
+	emit(id, f, a, &env, &c);
 	errno = saved;
 	return ret;
 }
 
+#define WRAPPER_DECL(sym, ver, ...)                                                \
+	__attribute__((visibility("default"))) long bpfspy_lb_##sym(__VA_ARGS__);   \
+	__asm__(".symver bpfspy_lb_" #sym ", " #sym "@@" #ver);
+
 #define LIBBPF_FUNC(sym, ver)                                                      \
-	__attribute__((visibility("default"))) long bpfspy_lb_##sym(long, long, long, \
-								  long, long, long); \
-	__asm__(".symver bpfspy_lb_" #sym ", " #sym "@@" #ver);                     \
+	WRAPPER_DECL(sym, ver, long, long, long, long, long, long)                 \
 	long bpfspy_lb_##sym(long a0, long a1, long a2, long a3, long a4, long a5)   \
 	{                                                                           \
-		return libbpf_call(LF_##sym, a0, a1, a2, a3, a4, a5);               \
+		long a[LIBBPF_MAX_ARGS] = { a0, a1, a2, a3, a4, a5 };               \
+		return libbpf_call(LF_##sym, 6, a);                                 \
 	}
+#define WIDE_7(sym, ver)                                                           \
+	WRAPPER_DECL(sym, ver, long, long, long, long, long, long, long)           \
+	long bpfspy_lb_##sym(long a0, long a1, long a2, long a3, long a4, long a5,   \
+			     long a6)                                               \
+	{                                                                           \
+		long a[LIBBPF_MAX_ARGS] = { a0, a1, a2, a3, a4, a5, a6 };           \
+		return libbpf_call(LF_##sym, 7, a);                                 \
+	}
+#define WIDE_9(sym, ver)                                                           \
+	WRAPPER_DECL(sym, ver, long, long, long, long, long, long, long, long, long) \
+	long bpfspy_lb_##sym(long a0, long a1, long a2, long a3, long a4, long a5,   \
+			     long a6, long a7, long a8)                             \
+	{                                                                           \
+		long a[LIBBPF_MAX_ARGS] = { a0, a1, a2, a3, a4, a5, a6, a7, a8 };   \
+		return libbpf_call(LF_##sym, 9, a);                                 \
+	}
+#define LIBBPF_FUNC_WIDE(sym, ver, n) WIDE_##n(sym, ver)
 #include "libbpf_funcs.def"
+#undef LIBBPF_FUNC_WIDE
 #undef LIBBPF_FUNC
