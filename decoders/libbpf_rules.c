@@ -6,6 +6,7 @@
 #include "bpf_check.h"
 #include "libbpf_funcs.h"
 
+#include <errno.h>
 #include <stdio.h>
 
 #define ABI "bpf-abi.md"
@@ -22,6 +23,11 @@ const struct libbpf_rule libbpf_rules[] = {
 	  "a returned fd is never 0, 1 or 2",
 	  ABI " §6.1: \"all fd-returning wrappers call sys_bpf_fd() -> ensure_good_fd(fd)\", "
 	  "which moves fds 0-2 above 2 with F_DUPFD_CLOEXEC" },
+	{ "libbpf-opts-sz", "libbpf functions taking an opts struct",
+	  "an opts struct whose sz is below sizeof(size_t), or with nonzero bytes past the "
+	  "fields libbpf knows, is refused with -EINVAL",
+	  ABI " §6.1: \"libbpf_err(-EINVAL) for argument validation (e.g. !OPTS_VALID(opts, "
+	  "...))\"; libbpf_validate_opts() refuses a too small sz and a nonzero tail" },
 };
 const size_t libbpf_rules_count = sizeof(libbpf_rules) / sizeof(libbpf_rules[0]);
 
@@ -39,6 +45,7 @@ static void check_return(struct jsonw *w, const struct libbpf_func *f,
 {
 	char why[128];
 	const char *en = errno_name(c->err);
+	int32_t ret = (int32_t)c->ret;   /* an int in a 64-bit register */
 
 	if (f->ret == LR_PTR) {
 		if (c->ret)
@@ -51,29 +58,55 @@ static void check_return(struct jsonw *w, const struct libbpf_func *f,
 	}
 	if (f->ret != LR_ERR && f->ret != LR_FD)
 		return;
-	if (c->ret >= 0) {
+	if (ret >= 0) {
 		verdict(w, "libbpf-return", V_PASS, f->ret == LR_FD ? "an fd" : "success");
 		return;
 	}
-	if (c->err == -c->ret) {
-		snprintf(why, sizeof(why), "%lld and errno %s", (long long)c->ret, en ? en : "set");
+	if (c->err == -ret) {
+		snprintf(why, sizeof(why), "%d and errno %s", ret, en ? en : "set");
 		verdict(w, "libbpf-return", V_PASS, why);
 		return;
 	}
-	snprintf(why, sizeof(why), "returned %lld but errno is %d (%s)", (long long)c->ret,
-		 c->err, en ? en : "unnamed");
+	snprintf(why, sizeof(why), "returned %d but errno is %d (%s)", ret, c->err,
+		 en ? en : "unnamed");
 	verdict(w, "libbpf-return", V_FAIL, why);
 }
 
 static void check_fd_range(struct jsonw *w, const struct libbpf_func *f,
 			   const struct libbpf_call *c)
 {
+	int32_t fd = (int32_t)c->ret;
 	char why[64];
 
-	if (f->ret != LR_FD || c->ret < 0)
+	if (f->ret != LR_FD || fd < 0)
 		return;
-	snprintf(why, sizeof(why), "fd %lld", (long long)c->ret);
-	verdict(w, "libbpf-fd-range", c->ret > 2 ? V_PASS : V_FAIL, why);
+	snprintf(why, sizeof(why), "fd %d", fd);
+	verdict(w, "libbpf-fd-range", fd > 2 ? V_PASS : V_FAIL, why);
+}
+
+static void check_opts(struct jsonw *w, const struct libbpf_call *c)
+{
+	char why[160];
+	bool refused = (int32_t)c->ret == -EINVAL;
+
+	if (!c->opts_addr || c->opts_fault)
+		return;
+	if (c->opts_sz_small) {
+		snprintf(why, sizeof(why), "sz %llu is below sizeof(size_t)%s",
+			 (unsigned long long)c->opts_sz, refused ? ": refused" : ", yet accepted");
+		verdict(w, "libbpf-opts-sz", refused ? V_PASS : V_FAIL, why);
+		return;
+	}
+	if (c->opts_tail_nonzero) {
+		snprintf(why, sizeof(why), "nonzero byte at offset %u of sz %llu, past the %u bytes "
+			 "bpfspy knows%s", c->opts_tail_nonzero, (unsigned long long)c->opts_sz,
+			 c->opts_known, refused ? ": refused" : ": the loaded libbpf knows a "
+			 "newer field");
+		verdict(w, "libbpf-opts-sz", refused ? V_PASS : V_DRIFT, why);
+		return;
+	}
+	snprintf(why, sizeof(why), "sz %llu", (unsigned long long)c->opts_sz);
+	verdict(w, "libbpf-opts-sz", V_PASS, why);
 }
 
 void libbpf_render_checks(struct jsonw *w, const struct libbpf_call *c,
@@ -86,5 +119,6 @@ void libbpf_render_checks(struct jsonw *w, const struct libbpf_call *c,
 	jw_arr_open(w, "checks");
 	check_return(w, f, c);
 	check_fd_range(w, f, c);
+	check_opts(w, c);
 	jw_arr_close(w);
 }

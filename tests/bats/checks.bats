@@ -241,7 +241,7 @@ run_privs() {
 	expect_eq "$(grep -c '"source":".\{20,\}' <<<"$output")" "$n" "rules with a source"
 	for id in return fd-cloexec errno-documented update-flags update-errno lookup-flags next-id \
 		next-key pin-path pop-key freeze-struct-ops batch-zeroed batch-count query-fill \
-		zero-tail log-attrs log-enospc capability libbpf-return libbpf-fd-range; do
+		zero-tail log-attrs log-enospc capability libbpf-return libbpf-fd-range libbpf-opts-sz; do
 		grep -q "\"id\":\"$id\"" <<<"$output" || { echo "rule $id missing" >&2; return 1; }
 	done
 	run "$BPFSPY" rules

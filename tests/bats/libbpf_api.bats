@@ -67,6 +67,14 @@ line() {
 	expect_eq "$(tc get "$TRACE" args.opts.sz_too_small "${y[@]}")" true sz_too_small
 	expect_eq "$(tc get "$TRACE" args.opts.btf_fd "${y[@]}")" "<absent>" "no field of a tiny opts"
 	expect_eq "$(tc get "$TRACE" ret "${y[@]}")" -22 "tiny ret"
+	# the checker holds libbpf to its opts rule
+	expect_eq "$(tc get "$TRACE" checks "${y[@]}" | grep -o '"rule":"libbpf-opts-sz","verdict":"[a-z-]*"')" \
+		'"rule":"libbpf-opts-sz","verdict":"pass"' "tiny opts: the rule"
+	expect_match "$(tc get "$TRACE" checks "${t[@]}")" \
+		'"rule":"libbpf-opts-sz","verdict":"pass","why":"nonzero byte at offset 88 of sz 96, past the [0-9]+ bytes bpfspy knows: refused"' \
+		"tail: the rule"
+	expect_match "$(tc get "$TRACE" checks "${n[@]}" args.map_name=lbo_normal)" \
+		'"rule":"libbpf-return","verdict":"pass"' "normal: libbpf-return"
 	# the program saw the same results
 	paste -d' ' <(tc get "$TRACE" func event=libbpf) <(tc get "$TRACE" ret event=libbpf) >"$T/got"
 	sed -E 's/ ret=(-?[0-9]+) .*/ \1/' <<<"$output" >"$T/want"
