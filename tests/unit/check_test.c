@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The rules that judge the kernel rather than the caller (the return
+ * contract, FD_CLOEXEC, next_id, a frozen STRUCT_OPS map, batch counts,
+ * PROG_QUERY's fill, undocumented errnos, next_key) can't be made to fail
+ * by a correct kernel: these calls are made up, with the outcome a broken
+ * kernel would give, and each rule must say "fail".  The cases that pass
+ * run on the real kernel in tests/bats/checks.bats.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "bpf_check.h"
+#include "tap.h"
+#include "testlib.h"
+
+static struct decode_opts opts;
+
+static void call_init(struct bpf_call *c, uint32_t cmd, uint32_t size)
+{
+	memset(c, 0, sizeof(*c));
+	c->cmd = c->cmd_raw = cmd;
+	c->attr_addr = 0x1000;
+	c->size = size;
+	c->pre_len = size;
+}
+
+/* The verdict @rule gave @c ("none" when it did not apply). */
+static const char *verdict_of(const struct bpf_call *c, const char *rule, char *buf)
+{
+	struct json_object *o = render_call(c, &opts), *checks;
+	size_t i;
+
+	strcpy(buf, o ? "none" : "unparsable");
+	checks = o ? jget(o, "checks") : NULL;
+	for (i = 0; checks && i < json_object_array_length(checks); i++) {
+		struct json_object *k = json_object_array_get_idx(checks, i);
+
+		if (str_is(k, "rule", rule))
+			snprintf(buf, 32, "%s", json_object_get_string(jget(k, "verdict")));
+	}
+	json_object_put(o);
+	return buf;
+}
+
+static void expect(const struct bpf_call *c, const char *rule, const char *want,
+		   const char *what)
+{
+	char got[32];
+
+	verdict_of(c, rule, got);
+	tap_ok(!strcmp(got, want), "%s: %s is %s (got %s)", what, rule, want, got);
+}
+
+static void test_return(void)
+{
+	struct bpf_call c;
+
+	call_init(&c, C_MAP_UPDATE_ELEM, 32);
+	c.ret = 5;
+	expect(&c, "return", "fail", "UPDATE_ELEM returning 5");
+	c.ret = -2;
+	c.err = 0;
+	expect(&c, "return", "fail", "a return of -2");
+	c.ret = -1;
+	expect(&c, "return", "fail", "-1 without errno");
+	c.err = ENOENT;
+	expect(&c, "return", "pass", "-1 with errno");
+}
+
+static void test_cloexec(void)
+{
+	struct bpf_call c;
+
+	call_init(&c, C_MAP_CREATE, 72);
+	c.ret = 7;
+	c.facts.flags = BPF_FACT_CLOEXEC_KNOWN;
+	expect(&c, "fd-cloexec", "fail", "fd without FD_CLOEXEC");
+	c.facts.flags |= BPF_FACT_CLOEXEC_SET;
+	expect(&c, "fd-cloexec", "pass", "fd with FD_CLOEXEC");
+	c.facts.flags = 0;
+	expect(&c, "fd-cloexec", "unknown", "flags not read");
+}
+
+static void test_next_id(void)
+{
+	struct bpf_call c;
+
+	call_init(&c, C_PROG_GET_NEXT_ID, 12);
+	put32(c.pre, 0, 40);
+	memcpy(c.post, c.pre, sizeof(c.pre));
+	c.post_len = 12;
+	c.have_post = true;
+	put32(c.post, 4, 40);
+	expect(&c, "next-id", "fail", "next_id equal to start_id");
+	put32(c.post, 4, 41);
+	expect(&c, "next-id", "pass", "next_id above start_id");
+}
+
+static void with_map_note(struct bpf_call *c, int fd, uint16_t type)
+{
+	c->nnotes = 1;
+	c->notes[0].fd = fd;
+	c->notes[0].kind = OBJ_MAP;
+	c->notes[0].type = type;
+	c->notes[0].has_type = 1;
+}
+
+static void test_freeze(void)
+{
+	struct bpf_call c;
+
+	call_init(&c, C_MAP_FREEZE, 4);
+	put32(c.pre, 0, 5);
+	with_map_note(&c, 5, 26 /* STRUCT_OPS */);
+	expect(&c, "freeze-struct-ops", "fail", "a STRUCT_OPS map frozen");
+	c.ret = -1;
+	c.err = ENOTSUP;
+	expect(&c, "freeze-struct-ops", "pass", "a STRUCT_OPS map refused");
+}
+
+static void test_batch_count(void)
+{
+	struct bpf_call c;
+
+	call_init(&c, C_MAP_UPDATE_BATCH, 56);
+	put32(c.pre, 32, 2);
+	memcpy(c.post, c.pre, sizeof(c.pre));
+	c.post_len = 56;
+	c.have_post = true;
+	put32(c.post, 32, 3);
+	c.ret = -1;
+	c.err = ENOMEM;
+	expect(&c, "batch-count", "fail", "count 3 of 2 after ENOMEM");
+	c.err = EFAULT;
+	expect(&c, "batch-count", "none", "count after EFAULT");
+}
+
+static void test_query(void)
+{
+	struct bpf_call c;
+
+	call_init(&c, C_PROG_QUERY, 40);
+	put64(c.pre, 16, 0x2000);    /* prog_ids */
+	put32(c.pre, 24, 1);         /* prog_cnt: room for one */
+	memcpy(c.post, c.pre, sizeof(c.pre));
+	c.post_len = 40;
+	c.have_post = true;
+	put32(c.post, 24, 3);        /* three attached */
+	expect(&c, "query-fill", "fail", "success with 3 programs and room for 1");
+	c.ret = -1;
+	c.err = ENOSPC;
+	expect(&c, "query-fill", "doc-drift", "ENOSPC with 3 programs and room for 1");
+}
+
+static void test_errno(void)
+{
+	struct bpf_call c;
+
+	call_init(&c, C_MAP_UPDATE_ELEM, 32);
+	c.ret = -1;
+	c.err = EXDEV;
+	expect(&c, "errno-documented", "fail", "UPDATE_ELEM with EXDEV");
+	c.err = EBADF;
+	expect(&c, "errno-documented", "doc-drift", "UPDATE_ELEM with EBADF");
+	c.err = EEXIST;
+	expect(&c, "update-errno", "fail", "EEXIST under BPF_ANY");
+}
+
+static void test_next_key(void)
+{
+	struct bpf_call c;
+
+	call_init(&c, C_MAP_GET_NEXT_KEY, 32);
+	put64(c.pre, 8, 0x3000);
+	c.nblobs = 2;
+	c.blobs[0] = (struct bpf_blob){ .full_len = 4, .off = 0, .len = 4, .tag = BLOB_KEY };
+	c.blobs[1] = (struct bpf_blob){ .full_len = 4, .off = 4, .len = 4, .tag = BLOB_NEXT_KEY };
+	c.blob_used = 8;
+	memset(c.blob_data, 7, 8);
+	expect(&c, "next-key", "fail", "next_key equal to key");
+	c.blob_data[4] = 8;
+	expect(&c, "next-key", "pass", "next_key differs");
+}
+
+static void test_probe_and_no_check(void)
+{
+	struct bpf_call c;
+	struct json_object *o;
+
+	call_init(&c, C_MAP_CREATE, 72);
+	memcpy(c.pre + 28, "libbpf_mmap", 11);
+	c.ret = 4;
+	c.facts.flags = BPF_FACT_CLOEXEC_KNOWN;   /* would fail */
+	expect(&c, "fd-cloexec", "probe", "a probe's failing rule");
+	opts.no_check = true;
+	o = render_call(&c, &opts);
+	tap_ok(o && !has(o, "checks") && !has(o, "probe"), "no_check: no checks, no probe");
+	json_object_put(o);
+	opts.no_check = false;
+}
+
+int main(void)
+{
+	decode_opts_default(&opts);
+	opts.offline = true;
+	test_return();
+	test_cloexec();
+	test_next_id();
+	test_freeze();
+	test_batch_count();
+	test_query();
+	test_errno();
+	test_next_key();
+	test_probe_and_no_check();
+	return tap_done();
+}
