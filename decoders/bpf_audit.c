@@ -16,6 +16,7 @@
  */
 #include "bpf_check.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -245,6 +246,10 @@ bool bpf_audit_explain(const struct bpf_check_in *in, char *need, size_t ncap,
 		else
 			len += (size_t)snprintf(verdict + len, len < vcap ? vcap - len : 0,
 						"; the process lacks %s", lacks);
+	} else if (in->c->err == EACCES && in->c->cmd == C_PROG_LOAD) {
+		len += (size_t)snprintf(verdict + len, len < vcap ? vcap - len : 0,
+					"; the process has what it needs: EACCES is the "
+					"verifier refusing the program (its log says why)");
 	} else {
 		len += (size_t)snprintf(verdict + len, len < vcap ? vcap - len : 0,
 					"; the process has what it needs: the %s comes from "

@@ -668,6 +668,8 @@ static void r_capability(const struct bpf_check_in *in, struct bpf_judgement *j)
 	if (!failed(c) || (c->err != EPERM && c->err != EACCES) ||
 	    !(c->facts.flags & BPF_FACT_PRIV) || !bpf_audit_requires(in))
 		return;
+	if (c->err == EACCES && (c->cmd == C_PROG_LOAD || c->cmd == C_BTF_LOAD))
+		return;  /* the verifier's refusal, not a privilege */
 	if (bpf_audit_explain(in, need, sizeof(need), verdict, sizeof(verdict)))
 		say(j, V_PASS, EPERM, "%s", verdict);
 	else

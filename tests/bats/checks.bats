@@ -128,6 +128,26 @@ run_rules() {
 	expect_eq "$(tc count "$TRACE" errno=ENOENT audit)" 0 "ENOENT not audited by default"
 }
 
+@test "rules: PROG_QUERY's fill and the kernel's undocumented errnos on the all-commands run" {
+	require_bpf
+	require_bpffs
+	TR=$T/all.jsonl
+	in_bpffs "$BPFSPY" run -o "$TR" -- "$EXERCISER" allcmds /sys/fs/bpf >"$T/all.out" 2>&1 ||
+		skip "allcmds does not run here: $(tail -1 "$T/all.out")"
+	local q
+	q=$(tc get "$TR" checks cmd=BPF_PROG_QUERY)
+	expect_match "$q" '"rule":"query-fill","verdict":"pass","why":"[0-9]+ ids fit in prog_cnt [0-9]+"' "a query that fits"
+	expect_match "$q" '"rule":"query-fill","verdict":"doc-drift","why":"2 programs and room for 1: kernel [0-9.]+ fills the first 1 ids and returns ENOSPC' \
+		"a query that does not fit"
+	expect_match "$(tc get "$TR" checks cmd=BPF_MAP_LOOKUP_BATCH errno=ENOENT)" \
+		'"rule":"errno-documented","verdict":"doc-drift","why":"ENOENT is not in BPF_MAP_LOOKUP_BATCH' \
+		"the end of a batch lookup"
+	expect_eq "$(tc count "$TR" checks cmd=BPF_PROG_LOAD errno=EACCES)" \
+		"$(tc count "$TR" cmd=BPF_PROG_LOAD errno=EACCES)" "verifier refusals checked"
+	expect_match "$(tc get "$TR" audit.verdict cmd=BPF_PROG_LOAD errno=EACCES | head -1)" \
+		'EACCES is the verifier refusing the program' "a verifier EACCES is no privilege error"
+}
+
 # ---- the privilege audit --------------------------------------------------------
 
 # run_privs SETPRIV_ARGS...: the privs scenario under setpriv; OUT, TR.

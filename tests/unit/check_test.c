@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "bpf_check.h"
+#include "libbpf_funcs.h"
 #include "tap.h"
 #include "testlib.h"
 
@@ -200,6 +201,58 @@ static void test_probe_and_no_check(void)
 	opts.no_check = false;
 }
 
+/* The verdict @rule gave libbpf call @c. */
+static const char *libbpf_verdict(const struct libbpf_call *c, const char *rule, char *buf)
+{
+	static char out[1 << 16];
+	struct bpf_event_env env = { .seq = 1, .comm = "t" };
+	struct json_object *o, *checks;
+	struct jsonw w;
+	size_t i;
+
+	jw_init(&w, out, sizeof(out));
+	libbpf_render_event(&w, &env, c, &opts);
+	o = parse_all(out, w.len);
+	strcpy(buf, o ? "none" : "unparsable");
+	checks = o ? jget(o, "checks") : NULL;
+	for (i = 0; checks && i < json_object_array_length(checks); i++) {
+		struct json_object *k = json_object_array_get_idx(checks, i);
+
+		if (str_is(k, "rule", rule))
+			snprintf(buf, 32, "%s", json_object_get_string(jget(k, "verdict")));
+	}
+	json_object_put(o);
+	return buf;
+}
+
+static void test_libbpf(void)
+{
+	struct libbpf_call c;
+	char got[32];
+
+	memset(&c, 0, sizeof(c));
+	c.id = LF_bpf_map_create;
+	c.ret = -EINVAL;
+	c.err = EPERM;
+	tap_ok(!strcmp(libbpf_verdict(&c, "libbpf-return", got), "fail"),
+	       "libbpf: -EINVAL with errno EPERM fails libbpf-return (got %s)", got);
+	c.err = EINVAL;
+	tap_ok(!strcmp(libbpf_verdict(&c, "libbpf-return", got), "pass"),
+	       "libbpf: -EINVAL with errno EINVAL passes (got %s)", got);
+	c.ret = 1;
+	c.err = 0;
+	tap_ok(!strcmp(libbpf_verdict(&c, "libbpf-fd-range", got), "fail"),
+	       "libbpf: fd 1 fails libbpf-fd-range (got %s)", got);
+	c.ret = 0xffffffff00000007ll;   /* an int 7 in a dirty register */
+	tap_ok(!strcmp(libbpf_verdict(&c, "libbpf-fd-range", got), "pass"),
+	       "libbpf: fd 7 passes, upper half ignored (got %s)", got);
+	c.opts_addr = 0x4000;
+	c.opts_sz = 4;
+	c.opts_sz_small = true;
+	tap_ok(!strcmp(libbpf_verdict(&c, "libbpf-opts-sz", got), "fail"),
+	       "libbpf: a tiny opts accepted fails libbpf-opts-sz (got %s)", got);
+}
+
 int main(void)
 {
 	decode_opts_default(&opts);
@@ -213,5 +266,6 @@ int main(void)
 	test_errno();
 	test_next_key();
 	test_probe_and_no_check();
+	test_libbpf();
 	return tap_done();
 }
