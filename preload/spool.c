@@ -19,7 +19,7 @@
 
 #include "jsonw.h"
 
-#define SPOOL_GROW_MIN (64u << 10)     /* first extension: 64 KiB */
+#define SPOOL_GROW_MIN (16u << 10)     /* first extension: 16 KiB */
 #define SPOOL_GROW_MAX (8u << 20)      /* doubling up to 8 MiB a step */
 #define SPOOL_VMAX   (16ull << 30)     /* address space asked for first */
 #define SPOOL_VMIN   (64ull << 20)     /* ...halved down to this */
