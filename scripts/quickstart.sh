@@ -12,3 +12,5 @@ echo "== bpfspy run -o example-trace.jsonl -- examples/minimal_loader"
 src/bpfspy run -o example-trace.jsonl -- examples/minimal_loader
 echo "== example-trace.jsonl ($(wc -l <example-trace.jsonl) lines)"
 cat example-trace.jsonl
+echo "== bpfspy check example-trace.jsonl"
+src/bpfspy check example-trace.jsonl
