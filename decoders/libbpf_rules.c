@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #define ABI "bpf-abi.md"
 
@@ -28,6 +29,11 @@ const struct libbpf_rule libbpf_rules[] = {
 	  "fields libbpf knows, is refused with -EINVAL",
 	  ABI " §6.1: \"libbpf_err(-EINVAL) for argument validation (e.g. !OPTS_VALID(opts, "
 	  "...))\"; libbpf_validate_opts() refuses a too small sz and a nonzero tail" },
+	{ "libbpf-errno-doc", "the libbpf functions whose documentation lists errnos",
+	  "a failure's errno is one the function's documentation names; another one is "
+	  "doc-drift (the text is incomplete: libbpf passes the kernel's errno on)",
+	  "libbpf-api-docs.txt, each function's error list, e.g. bpf_map_update_elem: "
+	  "\"EEXIST: Key already exists (with BPF_NOEXIST).\" (decoders/libbpf_errnos.def)" },
 };
 const size_t libbpf_rules_count = sizeof(libbpf_rules) / sizeof(libbpf_rules[0]);
 
@@ -109,6 +115,58 @@ static void check_opts(struct jsonw *w, const struct libbpf_call *c)
 	verdict(w, "libbpf-opts-sz", V_PASS, why);
 }
 
+static const struct {
+	const char *func, *errnos;
+} documented[] = {
+#define LIBBPF_ERRNOS(f, list) { #f, list },
+#include "libbpf_errnos.def"
+#undef LIBBPF_ERRNOS
+};
+
+/* The errnos @func's documentation names, or NULL. */
+static const char *documented_errnos(const char *func)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(documented) / sizeof(documented[0]); i++)
+		if (!strcmp(documented[i].func, func))
+			return documented[i].errnos;
+	return NULL;
+}
+
+static bool word_in(const char *list, const char *w)
+{
+	size_t n = strlen(w);
+	const char *p = list;
+
+	while ((p = strstr(p, w))) {
+		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || !p[n]))
+			return true;
+		p += n;
+	}
+	return false;
+}
+
+static void check_errno_doc(struct jsonw *w, const struct libbpf_func *f,
+			    const struct libbpf_call *c)
+{
+	const char *func = libbpf_func_name(c->id), *list, *en;
+	bool failed = f->ret == LR_PTR ? !c->ret : (int32_t)c->ret < 0;
+	char why[200];
+
+	if (!failed || !c->err || !func || c->missing || !(list = documented_errnos(func)))
+		return;
+	en = errno_name(c->err);
+	if (en && word_in(list, en)) {
+		snprintf(why, sizeof(why), "%s is documented for %s", en, func);
+		verdict(w, "libbpf-errno-doc", V_PASS, why);
+		return;
+	}
+	snprintf(why, sizeof(why), "%s is not among the errnos %s documents (%s)",
+		 en ? en : "this errno", func, list);
+	verdict(w, "libbpf-errno-doc", V_DRIFT, why);
+}
+
 void libbpf_render_checks(struct jsonw *w, const struct libbpf_call *c,
 			  const struct decode_opts *o)
 {
@@ -120,5 +178,6 @@ void libbpf_render_checks(struct jsonw *w, const struct libbpf_call *c,
 	check_return(w, f, c);
 	check_fd_range(w, f, c);
 	check_opts(w, c);
+	check_errno_doc(w, f, c);
 	jw_arr_close(w);
 }

@@ -48,7 +48,7 @@ run_rules() {
 @test "rules: each rule passes on a good call and fails on a bad one (real calls)" {
 	run_rules
 	expect_valid "$TR"
-	verdicts zero-tail tail_ok=pass tail_bad=fail tail_page=fail
+	verdicts zero-tail tail_ok=pass tail_bad=fail tail_page=fail tail_union=fail
 	verdicts update-flags upd_ok=pass upd_bad_flags=fail
 	verdicts update-errno upd_noexist=pass upd_exist=pass upd_ok=none
 	verdicts errno-documented upd_noexist=pass upd_exist=pass
@@ -58,7 +58,7 @@ run_rules() {
 	verdicts freeze-struct-ops freeze_ok=pass
 	verdicts batch-zeroed ubatch_ok=pass ubatch_dirty=fail dbatch_values=fail
 	verdicts batch-count ubatch_ok=pass dbatch_values=pass
-	verdicts log-attrs log_ok=pass log_nolevel=fail
+	verdicts log-attrs log_ok=pass log_nolevel=fail log_nobuf=fail
 	verdicts log-enospc log_small=pass log_ok=none
 	verdicts next-id nextid=pass
 	verdicts pin-path pin_ok=pass pin_dot=fail pin_other=fail
@@ -72,6 +72,9 @@ run_rules() {
 	is tail_bad explanation.text \
 		"nonzero byte at offset 40, past BPF_MAP_LOOKUP_ELEM's last field \`flags\` (ends at 32): the kernel returns EINVAL"
 	is tail_page explanation.text "size 4097 is over a page (4096): the kernel returns E2BIG"
+	is tail_union explanation.text \
+		"nonzero byte at offset 180, past BPF_MAP_LOOKUP_ELEM's last field \`flags\` (ends at 32): the kernel returns E2BIG"
+	is log_nobuf explanation.text "a log size without a log buffer: the kernel returns EINVAL"
 	is upd_bad_flags explanation.text \
 		"flags 0x3 are not one of BPF_ANY, BPF_NOEXIST, BPF_EXIST (optionally with BPF_F_LOCK): the kernel returns EINVAL"
 	is upd_noexist explanation.text "the key exists and flags say BPF_NOEXIST: the kernel returns EEXIST"
@@ -91,16 +94,16 @@ run_rules() {
 	run_rules
 	run --separate-stderr "$BPFSPY" check "$TR"
 	expect_eq "$status" 1 "exit status with failed rules"
-	expect_eq "$(grep -c ': FAIL ' <<<"$output")" 10 "FAIL lines"
+	expect_eq "$(grep -c ': FAIL ' <<<"$output")" 12 "FAIL lines"
 	expect_match "$(grep 'FAIL pin-path' <<<"$output" | head -1)" \
 		"^$TR:[0-9]+ seq [0-9]+ pid [0-9]+ BPF_OBJ_PIN: FAIL pin-path: the pathname's last component contains a dot$"
 	expect_match "$(tail -1 <<<"$output")" \
-		'^[0-9]+ events, [0-9]+ checks: [0-9]+ pass, 10 fail, 2 doc-drift, 0 unknown, 0 probe; 12 failed calls, 0 feature probes \(0 failed\)$'
+		'^[0-9]+ events, [0-9]+ checks: [0-9]+ pass, 12 fail, 2 doc-drift, 0 unknown, 0 probe; 14 failed calls, 0 feature probes \(0 failed\)$'
 	# --json: one object a finding, then the summary.
 	run --separate-stderr "$BPFSPY" check --json "$TR"
 	expect_eq "$status" 1
-	expect_eq "$(grep -c '"kind":"fail"' <<<"$output")" 10 "json fail findings"
-	expect_match "$(tail -1 <<<"$output")" '^\{"summary":\{"events":[0-9]+,"pass":[0-9]+,"fail":10,'
+	expect_eq "$(grep -c '"kind":"fail"' <<<"$output")" 12 "json fail findings"
+	expect_match "$(tail -1 <<<"$output")" '^\{"summary":\{"events":[0-9]+,"pass":[0-9]+,"fail":12,'
 }
 
 @test "run --check: findings on stderr when the program ends, exit 1 for a failed rule" {
@@ -261,7 +264,7 @@ run_privs() {
 	expect_eq "$(grep -c '"source":".\{20,\}' <<<"$output")" "$n" "rules with a source"
 	for id in return fd-cloexec errno-documented update-flags update-errno lookup-flags next-id \
 		next-key pin-path pop-key freeze-struct-ops batch-zeroed batch-count query-fill \
-		zero-tail log-attrs log-enospc capability libbpf-return libbpf-fd-range libbpf-opts-sz; do
+		zero-tail log-attrs log-enospc capability libbpf-return libbpf-fd-range libbpf-opts-sz libbpf-errno-doc; do
 		grep -q "\"id\":\"$id\"" <<<"$output" || { echo "rule $id missing" >&2; return 1; }
 	done
 	run "$BPFSPY" rules

@@ -33,6 +33,9 @@ setup() {
 	expect_eq "$(tc get "$TRACE" failed event=libbpf args.map_name=lbc_bad)" 1 "failed syscalls under it"
 	expect_eq "$(tc get "$TRACE" errno event=libbpf func=bpf_map_lookup_elem ret=-2)" ENOENT \
 		"missing key errno"
+	expect_match "$(tc get "$TRACE" checks event=libbpf func=bpf_map_lookup_elem ret=-2)" \
+		'"rule":"libbpf-errno-doc","verdict":"pass","why":"ENOENT is documented for bpf_map_lookup_elem"' \
+		"the documented ENOENT"
 	# seq is shared: no libbpf or bpf event lost or duplicated.
 	tc seq "$TRACE" >/dev/null
 }

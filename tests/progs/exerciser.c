@@ -2390,6 +2390,10 @@ static void rules_elem(int arr, int hash)
 	attr_new();
 	set32(0, arr);
 	call(BPF_MAP_LOOKUP_ELEM, "tail_page", BPF_PAGE + 1);
+	attr_new();
+	set32(0, arr);
+	attr_buf[180] = 1;
+	call(BPF_MAP_LOOKUP_ELEM, "tail_union", 200);
 	elem(BPF_MAP_UPDATE_ELEM, "upd_ok", arr, &k0, &v, BPF_ANY);
 	elem(BPF_MAP_UPDATE_ELEM, "upd_bad_flags", arr, &k0, &v, 3);
 	elem(BPF_MAP_UPDATE_ELEM, "upd_noexist", arr, &k0, &v, BPF_NOEXIST);
@@ -2438,6 +2442,11 @@ static void rules_log(void)
 	long fd;
 
 	load("log_nolevel", &a);
+	a.log = NULL;
+	a.log_level = 1;
+	load("log_nobuf", &a);
+	a.log = log;
+	a.log_level = 0;
 	a.log_level = 2;
 	a.log_size = 16;
 	fd = load("log_small", &a);

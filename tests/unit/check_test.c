@@ -246,6 +246,18 @@ static void test_libbpf(void)
 	c.ret = 0xffffffff00000007ll;   /* an int 7 in a dirty register */
 	tap_ok(!strcmp(libbpf_verdict(&c, "libbpf-fd-range", got), "pass"),
 	       "libbpf: fd 7 passes, upper half ignored (got %s)", got);
+	c.id = LF_bpf_prog_attach;
+	c.ret = -EBADF;
+	c.err = EBADF;
+	tap_ok(!strcmp(libbpf_verdict(&c, "libbpf-errno-doc", got), "doc-drift"),
+	       "libbpf: EBADF from bpf_prog_attach is doc-drift (got %s)", got);
+	c.ret = -EINVAL;
+	c.err = EINVAL;
+	tap_ok(!strcmp(libbpf_verdict(&c, "libbpf-errno-doc", got), "pass"),
+	       "libbpf: EINVAL from bpf_prog_attach is documented (got %s)", got);
+	c.id = LF_bpf_map_create;
+	c.ret = 1;
+	c.err = 0;
 	c.opts_addr = 0x4000;
 	c.opts_sz = 4;
 	c.opts_sz_small = true;
