@@ -26,6 +26,14 @@ static void call_init(struct bpf_call *c, uint32_t cmd, uint32_t size)
 	c->pre_len = size;
 }
 
+/* The kernel wrote back: the post snapshot starts as the pre one. */
+static void post_init(struct bpf_call *c, uint32_t len)
+{
+	memcpy(c->post, c->pre, sizeof(c->pre));
+	c->post_len = len;
+	c->have_post = true;
+}
+
 /* The verdict @rule gave @c ("none" when it did not apply). */
 static const char *verdict_of(const struct bpf_call *c, const char *rule, char *buf)
 {
@@ -89,9 +97,7 @@ static void test_next_id(void)
 
 	call_init(&c, C_PROG_GET_NEXT_ID, 12);
 	put32(c.pre, 0, 40);
-	memcpy(c.post, c.pre, sizeof(c.pre));
-	c.post_len = 12;
-	c.have_post = true;
+	post_init(&c, 12);
 	put32(c.post, 4, 40);
 	expect(&c, "next-id", "fail", "next_id equal to start_id");
 	put32(c.post, 4, 41);
@@ -126,9 +132,7 @@ static void test_batch_count(void)
 
 	call_init(&c, C_MAP_UPDATE_BATCH, 56);
 	put32(c.pre, 32, 2);
-	memcpy(c.post, c.pre, sizeof(c.pre));
-	c.post_len = 56;
-	c.have_post = true;
+	post_init(&c, 56);
 	put32(c.post, 32, 3);
 	c.ret = -1;
 	c.err = ENOMEM;
@@ -144,9 +148,7 @@ static void test_query(void)
 	call_init(&c, C_PROG_QUERY, 40);
 	put64(c.pre, 16, 0x2000);    /* prog_ids */
 	put32(c.pre, 24, 1);         /* prog_cnt: room for one */
-	memcpy(c.post, c.pre, sizeof(c.pre));
-	c.post_len = 40;
-	c.have_post = true;
+	post_init(&c, 40);
 	put32(c.post, 24, 3);        /* three attached */
 	expect(&c, "query-fill", "fail", "success with 3 programs and room for 1");
 	c.ret = -1;
