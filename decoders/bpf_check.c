@@ -152,37 +152,49 @@ static int map_type_of(const struct bpf_call *c)
 	return -1;
 }
 
-/* The explanation of a failure: the first judgement that predicts its
- * errno, preferring failed rules (the caller's mistake) to passing ones
- * (documented behaviour such as an EEXIST under BPF_NOEXIST). */
-static const struct bpf_judgement *explain(const struct bpf_call *c,
-					   const struct bpf_judgement *j, size_t n,
-					   size_t *rule)
+/* Whether @j explains @c's failure better than the best so far (@best,
+ * NULL none): the first judgement that predicts the errno, preferring a
+ * failed rule (the caller's mistake) to a passing one (documented
+ * behaviour such as an EEXIST under BPF_NOEXIST). */
+static bool better_explanation(const struct bpf_call *c, const struct bpf_judgement *j,
+			       const struct bpf_judgement *best)
 {
-	size_t i, best = n;
-
-	for (i = 0; i < n; i++) {
-		if (j[i].v == V_NA || j[i].predicts != c->err)
-			continue;
-		if (best == n || (j[i].v == V_FAIL && j[best].v != V_FAIL))
-			best = i;
-	}
-	*rule = best;
-	return best < n ? &j[best] : NULL;
+	if (j->v == V_NA || !c->err || j->predicts != c->err)
+		return false;
+	return !best || ((j->v == V_FAIL || j->v == V_PROBE) &&
+			 best->v != V_FAIL && best->v != V_PROBE);
 }
 
+static void render_explanation(struct jsonw *w, const struct bpf_call *c,
+			       const struct bpf_judgement *e, size_t rule)
+{
+	char text[320];
+
+	snprintf(text, sizeof(text), "%s: the kernel returns %s", e->why,
+		 errno_name(c->err) ? errno_name(c->err) : "this errno");
+	jw_obj_open(w, "explanation");
+	jw_str(w, "rule", bpf_rules[rule].id);
+	jw_str(w, "text", text);
+	jw_obj_close(w);
+}
+
+/*
+ * Rendered where the event is, possibly in the traced program on a small
+ * signal stack: one judgement at a time and the best explanation so far,
+ * ~1 KiB of stack, not one per rule.
+ */
 void bpf_render_checks(struct jsonw *w, const struct bpf_call *c,
 		       const struct decode_opts *o)
 {
-	struct bpf_judgement j[32];
 	struct bpf_check_in in = {
 		.c = c, .d = bpf_cmd_desc(c->cmd), .o = o,
 		.kver = bpf_kernel_version(), .map_type = map_type_of(c),
 	};
-	const struct bpf_judgement *e;
-	char pbuf[96], text[320];
+	struct bpf_judgement j, best;
+	size_t i, best_rule = 0;
+	bool have_best = false;
+	char pbuf[96];
 	const char *probe;
-	size_t i, n = bpf_rules_count < 32 ? bpf_rules_count : 32, r;
 
 	if (o->no_check)
 		return;
@@ -190,32 +202,28 @@ void bpf_render_checks(struct jsonw *w, const struct bpf_call *c,
 	if (probe)
 		jw_str(w, "probe", probe);
 	jw_arr_open(w, "checks");
-	for (i = 0; i < n; i++) {
-		j[i].v = V_NA;
-		j[i].predicts = 0;
-		j[i].why[0] = 0;
-		bpf_rules[i].judge(&in, &j[i]);
-		if (j[i].v == V_NA)
+	for (i = 0; i < bpf_rules_count; i++) {
+		j.v = V_NA;
+		j.predicts = 0;
+		j.why[0] = 0;
+		bpf_rules[i].judge(&in, &j);
+		if (j.v == V_NA)
 			continue;
-		if (j[i].v == V_FAIL && probe)
-			j[i].v = V_PROBE;
+		if (j.v == V_FAIL && probe)
+			j.v = V_PROBE;
 		jw_obj_open(w, NULL);
 		jw_str(w, "rule", bpf_rules[i].id);
-		jw_str(w, "verdict", bpf_verdict_name(j[i].v));
-		jw_str(w, "why", j[i].why);
+		jw_str(w, "verdict", bpf_verdict_name(j.v));
+		jw_str(w, "why", j.why);
 		jw_obj_close(w);
-	}
-	jw_arr_close(w);
-	if (c->ret < 0 && c->err) {
-		e = explain(c, j, n, &r);
-		if (e) {
-			snprintf(text, sizeof(text), "%s: the kernel returns %s", e->why,
-				 errno_name(c->err) ? errno_name(c->err) : "this errno");
-			jw_obj_open(w, "explanation");
-			jw_str(w, "rule", bpf_rules[r].id);
-			jw_str(w, "text", text);
-			jw_obj_close(w);
+		if (c->ret < 0 && better_explanation(c, &j, have_best ? &best : NULL)) {
+			best = j;
+			best_rule = i;
+			have_best = true;
 		}
 	}
+	jw_arr_close(w);
+	if (have_best)
+		render_explanation(w, c, &best, best_rule);
 	bpf_render_audit(w, &in);
 }
