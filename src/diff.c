@@ -978,8 +978,8 @@ static void summary_text(struct diff *d)
 		printf("equivalent: %s and %s make the same calls\n", d->old.path, d->new.path);
 		return;
 	}
-	printf("\n%ssummary%s: %lu added, %lu removed, %lu changed (%lu inputs, %lu outcomes); "
-	       "%lu feature probes behave differently", col(d, "\033[1m"), col(d, "\033[0m"),
+	printf("\n%ssummary%s: %lu added, %lu removed, %lu changed (%lu inputs, %lu outcomes)\n"
+	       "  %lu feature probes behave differently", col(d, "\033[1m"), col(d, "\033[0m"),
 	       s->added, s->removed, s->changed, s->inputs, s->outcomes, s->probes);
 	if (s->procs_added || s->procs_removed)
 		printf("; processes: %lu added, %lu removed", s->procs_added, s->procs_removed);

@@ -83,7 +83,11 @@ void norm_label(struct json_object *ev, char *buf, size_t cap)
 	size_t i;
 
 	*buf = 0;
-	if (!cmd) {
+	if (!cmd) {   /* a libbpf call */
+		if ((s = trace_get_str(ev, "args.map_name")))
+			return label_named("map", s, buf, cap);
+		if ((s = trace_get_str(ev, "args.prog_name")))
+			return label_named("prog", s, buf, cap);
 		s = trace_get_str(ev, "object");
 		if (s)
 			snprintf(buf, cap, "%s", s);
