@@ -20,6 +20,11 @@ static const char usage[] =
 	"  check [--json] [--lenient] TRACE...\n"
 	"                 report the findings of the checks in traces\n"
 	"  rules [--json] list the rules calls are checked against\n"
+	"  report [--json] [--full-log] [--lenient] TRACE...\n"
+	"                 what each process did and what went wrong\n"
+	"  diff [--json] [--ignore FIELD]... [--libbpf] [--payload] [--lenient]\n"
+	"      OLD NEW    what changed between two runs; exits 0 when they are\n"
+	"                 equivalent, 1 when not\n"
 	"\n"
 	"Options:\n"
 	"  -h, --help     show this help (bpfspy run --help for run's options)\n"
@@ -60,6 +65,10 @@ int main(int argc, char **argv)
 		return cmd_check(argc - 1, argv + 1);
 	if (!strcmp(cmd, "rules"))
 		return cmd_rules(argc - 1, argv + 1);
+	if (!strcmp(cmd, "report"))
+		return cmd_report(argc - 1, argv + 1);
+	if (!strcmp(cmd, "diff"))
+		return cmd_diff(argc - 1, argv + 1);
 	die_msg("unknown command '%s' (see bpfspy --help)", cmd);
 	return EXIT_USAGE;
 }

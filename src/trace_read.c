@@ -13,6 +13,8 @@ struct trace_file {
 	const char *path;
 	FILE *f;
 	unsigned long lineno;
+	uint64_t pos;                /* bytes read so far */
+	uint64_t ahead_off;
 	char *buf;
 	size_t cap;
 	struct json_tokener *tok;
@@ -93,6 +95,7 @@ static int fill(struct trace_set *s, struct trace_file *t)
 			break;
 		}
 		t->lineno++;
+		t->pos += (uint64_t)n;
 		if (n == 1 && t->buf[0] == '\n')
 			continue;
 		json_tokener_reset(t->tok);
@@ -115,6 +118,7 @@ static int fill(struct trace_set *s, struct trace_file *t)
 		}
 		t->ahead = o;
 		t->ahead_line = t->lineno;
+		t->ahead_off = t->pos - (uint64_t)n;
 	}
 	return t->ahead != NULL;
 }
@@ -161,6 +165,8 @@ int trace_next(struct trace_set *s, struct trace_line *out)
 	if (!out->event)
 		out->event = "";
 	out->ts = best_ts;
+	out->off = s->files[best].ahead_off;
+	out->index = best;
 	return 1;
 }
 

@@ -27,6 +27,8 @@ struct trace_line {
 	struct json_object *obj;
 	const char *event;     /* "header", "bpf", "libbpf", "lost", ... */
 	uint64_t ts;           /* 0 when the line has none */
+	uint64_t off;          /* byte offset of the line in its file */
+	int index;             /* which of the files given to trace_open */
 };
 
 struct trace_set;

@@ -1,0 +1,1088 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * bpfspy report TRACE...: one page per process of what it did with bpf(2)
+ * and what went wrong.
+ *
+ * One pass over the (merged) traces.  What is kept is bounded by what the
+ * report shows, not by the trace: per process and command a count, the
+ * errnos, and the latencies (the first LAT_EXACT exactly, then a
+ * log-linear histogram good to 1/16); the objects created (at most
+ * MAX_OBJS of each kind); failures grouped by command, object, errno and
+ * explanation (at most MAX_FAILS groups), feature probes grouped alike.
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "normalize.h"
+#include "trace_read.h"
+
+#define LAT_EXACT 256
+#define LAT_SUB   16                 /* histogram buckets per power of two */
+#define LAT_BUCKETS (64 * LAT_SUB)
+#define MAX_ERRS  8
+#define MAX_OBJS  1024
+#define MAX_FAILS 64
+#define MAX_PROBES 64
+#define LOG_LINES 8
+
+struct errcount {
+	char name[24];
+	unsigned long n;
+};
+
+struct stat {
+	char name[48];
+	unsigned long count, failed;
+	struct errcount errs[MAX_ERRS];
+	unsigned long errs_other;
+	uint64_t exact[LAT_EXACT];
+	uint32_t *hist;              /* past LAT_EXACT samples */
+	uint64_t max;
+};
+
+enum obj_kind { O_MAP, O_PROG, O_LINK, O_PIN, O_BTF, O_KINDS };
+
+struct obj {
+	int64_t seq, id;
+	char *name, *type, *a, *b, *verdict;
+	int64_t n1, n2, n3;
+};
+
+struct objlist {
+	struct obj *v;
+	size_t n, cap;
+	unsigned long dropped;
+};
+
+struct fail {
+	char cmd[48], label[96], err[24];
+	int64_t seq;
+	unsigned long count;
+	char *explanation, *rule, *audit, *reason, *log;
+	const char *file;
+	unsigned long line;
+};
+
+struct proc {
+	int64_t pid, ppid;
+	char *comm, *exe, *argv, *libbpf, *kernel;
+	unsigned long events, failed, probes, failed_probes, lost, libbpf_events;
+	struct stat *cmds, *funcs;
+	size_t ncmds, nfuncs;
+	struct objlist objs[O_KINDS];
+	struct fail fails[MAX_FAILS];
+	size_t nfails;
+	unsigned long fails_dropped;
+	struct fail probes_v[MAX_PROBES];
+	size_t nprobes;
+	unsigned long probes_dropped;
+};
+
+struct report {
+	bool json, color, full_log;
+	struct proc **procs;
+	size_t nprocs, cap;
+	unsigned long events, skipped;
+};
+
+static char *dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+/* ---- per process ---------------------------------------------------------- */
+
+/* The process an event belongs to: the newest image of its pid. */
+static struct proc *proc_of(struct report *r, int64_t pid, bool fresh)
+{
+	struct proc *p;
+	size_t i;
+
+	for (i = r->nprocs; !fresh && i > 0; i--)
+		if (r->procs[i - 1]->pid == pid)
+			return r->procs[i - 1];
+	if (r->nprocs == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 8;
+		struct proc **v = realloc(r->procs, cap * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		r->procs = v;
+		r->cap = cap;
+	}
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return NULL;
+	p->pid = pid;
+	r->procs[r->nprocs++] = p;
+	return p;
+}
+
+static void join_argv(struct json_object *argv, char *buf, size_t cap)
+{
+	size_t i, n, len = 0;
+
+	buf[0] = 0;
+	if (!argv || !json_object_is_type(argv, json_type_array))
+		return;
+	n = json_object_array_length(argv);
+	for (i = 0; i < n && len + 1 < cap; i++) {
+		const char *s = json_object_get_string(json_object_array_get_idx(argv, i));
+
+		len += (size_t)snprintf(buf + len, cap - len, "%s%s", i ? " " : "", s ? s : "");
+	}
+}
+
+static void on_header(struct report *r, struct json_object *o)
+{
+	struct proc *p = proc_of(r, trace_get_int(o, "pid", 0), true);
+	const char *exe = trace_get_str(o, "exe"), *slash;
+	char argv[1024];
+
+	if (!p)
+		return;
+	p->ppid = trace_get_int(o, "ppid", 0);
+	p->exe = dup_or_null(exe);
+	join_argv(trace_get(o, "argv"), argv, sizeof(argv));
+	p->argv = strdup(argv);
+	p->libbpf = dup_or_null(trace_get_str(o, "libbpf"));
+	p->kernel = dup_or_null(trace_get_str(o, "kernel"));
+	slash = exe ? strrchr(exe, '/') : NULL;
+	p->comm = dup_or_null(slash ? slash + 1 : exe);
+}
+
+static struct stat *stat_of(struct stat **v, size_t *n, const char *name)
+{
+	struct stat *s;
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if (!strcmp((*v)[i].name, name))
+			return &(*v)[i];
+	s = realloc(*v, (*n + 1) * sizeof(**v));
+	if (!s)
+		return NULL;
+	*v = s;
+	s = &s[(*n)++];
+	memset(s, 0, sizeof(*s));
+	snprintf(s->name, sizeof(s->name), "%s", name);
+	return s;
+}
+
+static unsigned lat_bucket(uint64_t v)
+{
+	unsigned e;
+
+	if (v < LAT_SUB)
+		return (unsigned)v;
+	e = 63 - (unsigned)__builtin_clzll(v);
+	return (e - 3) * LAT_SUB + (unsigned)((v >> (e - 4)) & (LAT_SUB - 1));
+}
+
+/* The middle of bucket @b. */
+static uint64_t lat_value(unsigned b)
+{
+	unsigned e = b / LAT_SUB + 3, sub = b % LAT_SUB;
+
+	if (b < LAT_SUB)
+		return b;
+	return ((uint64_t)(LAT_SUB + sub) << (e - 4)) + ((1ull << (e - 4)) >> 1);
+}
+
+static void stat_add(struct stat *s, const char *err, uint64_t dur)
+{
+	size_t i;
+
+	if (s->count < LAT_EXACT) {
+		s->exact[s->count] = dur;
+	} else {
+		if (!s->hist)
+			s->hist = calloc(LAT_BUCKETS, sizeof(*s->hist));
+		if (s->hist)
+			s->hist[lat_bucket(dur)]++;
+	}
+	s->count++;
+	if (dur > s->max)
+		s->max = dur;
+	if (!err)
+		return;
+	s->failed++;
+	for (i = 0; i < MAX_ERRS && s->errs[i].n; i++) {
+		if (!strcmp(s->errs[i].name, err)) {
+			s->errs[i].n++;
+			return;
+		}
+	}
+	if (i == MAX_ERRS) {
+		s->errs_other++;
+		return;
+	}
+	snprintf(s->errs[i].name, sizeof(s->errs[i].name), "%s", err);
+	s->errs[i].n = 1;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The @pct percentile (nearest rank). */
+static uint64_t stat_pct(struct stat *s, unsigned pct)
+{
+	unsigned long rank = (s->count * pct + 99) / 100, seen;
+	size_t n = s->count < LAT_EXACT ? s->count : LAT_EXACT;
+	uint64_t tmp[LAT_EXACT];
+	unsigned b;
+
+	if (!s->count)
+		return 0;
+	if (!rank)
+		rank = 1;
+	memcpy(tmp, s->exact, n * sizeof(*tmp));
+	qsort(tmp, n, sizeof(*tmp), cmp_u64);
+	if (s->count <= LAT_EXACT)
+		return tmp[rank - 1];
+	/* the exact samples join the histogram */
+	seen = 0;
+	for (b = 0; b < LAT_BUCKETS; b++) {
+		unsigned long here = s->hist ? s->hist[b] : 0;
+		size_t i;
+
+		for (i = 0; i < n; i++)
+			here += lat_bucket(tmp[i]) == b;
+		seen += here;
+		if (seen >= rank)
+			return lat_value(b) < s->max ? lat_value(b) : s->max;
+	}
+	return s->max;
+}
+
+static struct obj *obj_add(struct objlist *l)
+{
+	if (l->n == MAX_OBJS) {
+		l->dropped++;
+		return NULL;
+	}
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 16;
+		struct obj *v = realloc(l->v, cap * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		l->v = v;
+		l->cap = cap;
+	}
+	memset(&l->v[l->n], 0, sizeof(l->v[0]));
+	return &l->v[l->n++];
+}
+
+/* The fds entry of the fd in field @key ("ret", "attr.prog_fd"). */
+static struct json_object *fd_entry(struct json_object *ev, const char *key)
+{
+	struct json_object *fds = trace_get(ev, "fds"), *o;
+	char num[24];
+
+	if (!fds || !trace_get(ev, key))
+		return NULL;
+	snprintf(num, sizeof(num), "%" PRId64, trace_get_int(ev, key, -1));
+	return json_object_object_get_ex(fds, num, &o) ? o : NULL;
+}
+
+static void add_map(struct proc *p, struct json_object *ev)
+{
+	struct obj *o = obj_add(&p->objs[O_MAP]);
+
+	if (!o)
+		return;
+	o->seq = trace_get_int(ev, "seq", 0);
+	o->id = trace_get_int(fd_entry(ev, "ret"), "id", 0);
+	o->name = dup_or_null(trace_get_str(ev, "attr.map_name"));
+	o->type = dup_or_null(trace_get_str(ev, "attr.map_type"));
+	o->a = dup_or_null(trace_get_str(ev, "attr.map_flags"));
+	o->n1 = trace_get_int(ev, "attr.key_size", 0);
+	o->n2 = trace_get_int(ev, "attr.value_size", 0);
+	o->n3 = trace_get_int(ev, "attr.max_entries", 0);
+}
+
+static void add_prog(struct proc *p, struct json_object *ev)
+{
+	struct obj *o = obj_add(&p->objs[O_PROG]);
+	const char *err = trace_get_str(ev, "errno");
+
+	if (!o)
+		return;
+	o->seq = trace_get_int(ev, "seq", 0);
+	o->id = trace_get_int(fd_entry(ev, "ret"), "id", 0);
+	o->name = dup_or_null(trace_get_str(ev, "attr.prog_name"));
+	o->type = dup_or_null(trace_get_str(ev, "attr.prog_type"));
+	o->a = dup_or_null(trace_get_str(ev, "attr.insns_digest"));
+	o->n1 = trace_get_int(ev, "attr.insn_cnt", 0);
+	o->verdict = strdup(norm_failed(ev) && err ? err : "ok");
+}
+
+static void add_link(struct proc *p, struct json_object *ev, const char *cmd)
+{
+	struct obj *o = obj_add(&p->objs[O_LINK]);
+	char prog[128] = "";
+	const char *target;
+
+	if (!o)
+		return;
+	o->seq = trace_get_int(ev, "seq", 0);
+	o->id = trace_get_int(fd_entry(ev, "ret"), "id", 0);
+	o->type = dup_or_null(trace_get_str(fd_entry(ev, "ret"), "type"));
+	norm_fd_name(fd_entry(ev, "attr.prog_fd"), prog, sizeof(prog));
+	o->name = strdup(prog);
+	if (!strcmp(cmd, "BPF_RAW_TRACEPOINT_OPEN"))
+		target = trace_get_str(ev, "attr.name");
+	else
+		target = trace_get_str(ev, "attr.attach_type");
+	o->a = dup_or_null(target);
+}
+
+static void add_pin(struct proc *p, struct json_object *ev)
+{
+	struct obj *o = obj_add(&p->objs[O_PIN]);
+	char what[128] = "";
+
+	if (!o)
+		return;
+	o->seq = trace_get_int(ev, "seq", 0);
+	norm_fd_name(fd_entry(ev, "attr.bpf_fd"), what, sizeof(what));
+	o->name = strdup(what);
+	o->a = dup_or_null(trace_get_str(ev, "attr.pathname"));
+}
+
+static void add_btf(struct proc *p, struct json_object *ev)
+{
+	struct obj *o = obj_add(&p->objs[O_BTF]);
+
+	if (!o)
+		return;
+	o->seq = trace_get_int(ev, "seq", 0);
+	o->id = trace_get_int(fd_entry(ev, "ret"), "id", 0);
+	o->n1 = trace_get_int(ev, "attr.btf_size", 0);
+	o->a = dup_or_null(trace_get_str(ev, "attr.btf_digest"));
+}
+
+static void objects(struct proc *p, struct json_object *ev, const char *cmd, bool failed)
+{
+	if (!strcmp(cmd, "BPF_PROG_LOAD"))
+		return add_prog(p, ev);
+	if (failed)
+		return;
+	if (!strcmp(cmd, "BPF_MAP_CREATE"))
+		add_map(p, ev);
+	else if (!strcmp(cmd, "BPF_LINK_CREATE") || !strcmp(cmd, "BPF_RAW_TRACEPOINT_OPEN"))
+		add_link(p, ev, cmd);
+	else if (!strcmp(cmd, "BPF_OBJ_PIN"))
+		add_pin(p, ev);
+	else if (!strcmp(cmd, "BPF_BTF_LOAD"))
+		add_btf(p, ev);
+}
+
+/* Failures and probes are grouped: the same failure repeats. */
+static struct fail *group(struct fail *v, size_t *n, size_t max, unsigned long *dropped,
+			  const char *cmd, const char *label, const char *err, const char *rule,
+			  bool *fresh)
+{
+	struct fail *f;
+	size_t i;
+
+	for (i = 0; i < *n; i++) {
+		f = &v[i];
+		if (!strcmp(f->cmd, cmd) && !strcmp(f->label, label) && !strcmp(f->err, err) &&
+		    !strcmp(f->rule ? f->rule : "", rule ? rule : "")) {
+			f->count++;
+			*fresh = false;
+			return f;
+		}
+	}
+	if (*n == max) {
+		(*dropped)++;
+		return NULL;
+	}
+	f = &v[(*n)++];
+	memset(f, 0, sizeof(*f));
+	*fresh = true;
+	snprintf(f->cmd, sizeof(f->cmd), "%s", cmd);
+	snprintf(f->label, sizeof(f->label), "%s", label);
+	snprintf(f->err, sizeof(f->err), "%s", err);
+	f->rule = dup_or_null(rule);
+	f->count = 1;
+	return f;
+}
+
+static void failure_log(struct report *r, struct fail *f, const char *log)
+{
+	char reason[2048];
+
+	if (log && norm_log_reason(log, reason, sizeof(reason), LOG_LINES))
+		f->reason = strdup(reason);
+	if (log && r->full_log)
+		f->log = strdup(log);
+}
+
+static void failure(struct report *r, struct proc *p, const struct trace_line *l,
+		    const char *what)
+{
+	struct json_object *ev = l->obj;
+	const char *err = trace_get_str(ev, "errno"), *log = trace_get_str(ev, "out.log");
+	char label[96];
+	struct fail *f;
+	bool fresh;
+
+	norm_label(ev, label, sizeof(label));
+	f = group(p->fails, &p->nfails, MAX_FAILS, &p->fails_dropped, what, label,
+		  err ? err : "?", trace_get_str(ev, "explanation.rule"), &fresh);
+	if (!f)
+		return;
+	/* libbpf loads again with a log after a load without one fails */
+	if (!fresh && (f->reason || !log))
+		return;
+	if (!fresh)
+		return failure_log(r, f, log);
+	f->seq = trace_get_int(ev, "seq", 0);
+	f->file = l->file;
+	f->line = l->lineno;
+	f->explanation = dup_or_null(trace_get_str(ev, "explanation.text"));
+	f->audit = dup_or_null(trace_get_str(ev, "audit.verdict"));
+	failure_log(r, f, log);
+}
+
+static void probe(struct proc *p, struct json_object *ev, const char *cmd, bool failed)
+{
+	const char *err = failed ? trace_get_str(ev, "errno") : "ok";
+	const char *why = trace_get_str(ev, "probe");
+	struct fail *f;
+	bool fresh;
+
+	p->probes++;
+	p->failed_probes += failed;
+	/* the ones that worked are counted per command, the others shown */
+	f = group(p->probes_v, &p->nprobes, MAX_PROBES, &p->probes_dropped, cmd,
+		  failed && why ? why : "", err ? err : "?", NULL, &fresh);
+	if (f && fresh)
+		f->seq = trace_get_int(ev, "seq", 0);
+}
+
+static void on_bpf(struct report *r, struct proc *p, const struct trace_line *l)
+{
+	struct json_object *ev = l->obj;
+	const char *cmd = trace_get_str(ev, "cmd");
+	bool failed = norm_failed(ev);
+	struct stat *s;
+
+	if (!cmd)
+		return;
+	p->events++;
+	p->failed += failed;
+	s = stat_of(&p->cmds, &p->ncmds, cmd);
+	if (s)
+		stat_add(s, failed ? trace_get_str(ev, "errno") : NULL,
+			 (uint64_t)trace_get_int(ev, "dur_ns", 0));
+	if (trace_get(ev, "probe"))
+		return probe(p, ev, cmd, failed);
+	objects(p, ev, cmd, failed);
+	if (failed)
+		failure(r, p, l, cmd);
+}
+
+static void on_libbpf(struct report *r, struct proc *p, const struct trace_line *l)
+{
+	struct json_object *ev = l->obj;
+	const char *func = trace_get_str(ev, "func");
+	bool failed = norm_failed(ev);
+	char what[64];
+	struct stat *s;
+
+	if (!func)
+		return;
+	p->libbpf_events++;
+	s = stat_of(&p->funcs, &p->nfuncs, func);
+	if (s)
+		stat_add(s, failed ? trace_get_str(ev, "errno") : NULL,
+			 (uint64_t)trace_get_int(ev, "dur_ns", 0));
+	/* a failed top-level API call: what the loader saw */
+	if (failed && !trace_get(ev, "parent")) {
+		snprintf(what, sizeof(what), "%s()", func);
+		failure(r, p, l, what);
+	}
+}
+
+static int one_line(struct report *r, const struct trace_line *l)
+{
+	struct proc *p;
+
+	if (!strcmp(l->event, "header")) {
+		on_header(r, l->obj);
+		return 0;
+	}
+	p = proc_of(r, trace_get_int(l->obj, "pid", 0), false);
+	if (!p)
+		return -1;
+	if (!p->comm)
+		p->comm = dup_or_null(trace_get_str(l->obj, "comm"));
+	r->events++;
+	if (!strcmp(l->event, "bpf"))
+		on_bpf(r, p, l);
+	else if (!strcmp(l->event, "libbpf"))
+		on_libbpf(r, p, l);
+	else if (!strcmp(l->event, "lost"))
+		p->lost += (unsigned long)trace_get_int(l->obj, "count", 0);
+	return 0;
+}
+
+/* ---- JSON output ----------------------------------------------------------- */
+
+#define J_STR(o, k, v) json_object_object_add(o, k, (v) ? json_object_new_string(v) : NULL)
+#define J_INT(o, k, v) json_object_object_add(o, k, json_object_new_int64((int64_t)(v)))
+
+static struct json_object *stats_json(struct stat *v, size_t n, const char *key)
+{
+	struct json_object *a = json_object_new_array();
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		struct json_object *o = json_object_new_object(), *e = json_object_new_object();
+
+		J_STR(o, key, v[i].name);
+		J_INT(o, "count", v[i].count);
+		J_INT(o, "failed", v[i].failed);
+		for (j = 0; j < MAX_ERRS && v[i].errs[j].n; j++)
+			J_INT(e, v[i].errs[j].name, v[i].errs[j].n);
+		if (v[i].errs_other)
+			J_INT(e, "other", v[i].errs_other);
+		json_object_object_add(o, "errors", e);
+		J_INT(o, "p50_ns", stat_pct(&v[i], 50));
+		J_INT(o, "p99_ns", stat_pct(&v[i], 99));
+		J_INT(o, "max_ns", v[i].max);
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+static struct json_object *obj_json(enum obj_kind k, const struct obj *o)
+{
+	struct json_object *j = json_object_new_object();
+
+	J_INT(j, "seq", o->seq);
+	if (k != O_PIN)
+		J_INT(j, "id", o->id);
+	switch (k) {
+	case O_MAP:
+		J_STR(j, "name", o->name);
+		J_STR(j, "type", o->type);
+		J_INT(j, "key_size", o->n1);
+		J_INT(j, "value_size", o->n2);
+		J_INT(j, "max_entries", o->n3);
+		J_STR(j, "flags", o->a);
+		break;
+	case O_PROG:
+		J_STR(j, "name", o->name);
+		J_STR(j, "type", o->type);
+		J_INT(j, "insn_cnt", o->n1);
+		J_STR(j, "insns_digest", o->a);
+		J_STR(j, "verifier", o->verdict);
+		break;
+	case O_LINK:
+		J_STR(j, "type", o->type);
+		J_STR(j, "prog", o->name);
+		J_STR(j, "target", o->a);
+		break;
+	case O_PIN:
+		J_STR(j, "path", o->a);
+		J_STR(j, "object", o->name);
+		break;
+	default:
+		J_INT(j, "size", o->n1);
+		J_STR(j, "digest", o->a);
+	}
+	return j;
+}
+
+static struct json_object *fails_json(const struct fail *v, size_t n, bool probes)
+{
+	struct json_object *a = json_object_new_array();
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		struct json_object *o = json_object_new_object();
+		const struct fail *f = &v[i];
+
+		J_INT(o, "seq", f->seq);
+		J_STR(o, "call", f->cmd);
+		J_STR(o, probes ? "probe" : "object", f->label);
+		J_STR(o, probes ? "result" : "errno", f->err);
+		J_INT(o, "count", f->count);
+		if (!probes) {
+			J_STR(o, "file", f->file);
+			J_INT(o, "line", f->line);
+			J_STR(o, "rule", f->rule);
+			J_STR(o, "explanation", f->explanation);
+			J_STR(o, "audit", f->audit);
+			J_STR(o, "verifier_reason", f->reason);
+			if (f->log)
+				J_STR(o, "verifier_log", f->log);
+		}
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+static void print_json(struct report *r)
+{
+	static const char *const kinds[] = { "maps", "programs", "links", "pins", "btf" };
+	struct json_object *top = json_object_new_object(), *procs = json_object_new_array();
+	size_t i, j;
+	int k;
+
+	for (i = 0; i < r->nprocs; i++) {
+		struct proc *p = r->procs[i];
+		struct json_object *o = json_object_new_object(), *pr = json_object_new_object();
+
+		J_INT(o, "pid", p->pid);
+		J_INT(o, "ppid", p->ppid);
+		J_STR(o, "comm", p->comm);
+		J_STR(o, "exe", p->exe);
+		J_STR(o, "argv", p->argv);
+		J_STR(o, "libbpf", p->libbpf);
+		J_STR(o, "kernel", p->kernel);
+		J_INT(o, "bpf_calls", p->events);
+		J_INT(o, "failed", p->failed);
+		J_INT(o, "libbpf_calls", p->libbpf_events);
+		J_INT(o, "lost", p->lost);
+		json_object_object_add(o, "commands", stats_json(p->cmds, p->ncmds, "cmd"));
+		json_object_object_add(o, "libbpf_functions", stats_json(p->funcs, p->nfuncs, "func"));
+		for (k = 0; k < O_KINDS; k++) {
+			struct json_object *a = json_object_new_array();
+
+			for (j = 0; j < p->objs[k].n; j++)
+				json_object_array_add(a, obj_json(k, &p->objs[k].v[j]));
+			json_object_object_add(o, kinds[k], a);
+		}
+		json_object_object_add(o, "failures", fails_json(p->fails, p->nfails, false));
+		J_INT(pr, "calls", p->probes);
+		J_INT(pr, "failed", p->failed_probes);
+		json_object_object_add(pr, "groups", fails_json(p->probes_v, p->nprobes, true));
+		json_object_object_add(o, "probes", pr);
+		json_object_array_add(procs, o);
+	}
+	json_object_object_add(top, "processes", procs);
+	J_INT(top, "events", r->events);
+	J_INT(top, "skipped_lines", r->skipped);
+	puts(json_object_to_json_string_ext(top, JSON_C_TO_STRING_PLAIN));
+	json_object_put(top);
+}
+
+/* ---- text output ------------------------------------------------------------ */
+
+#define WIDTH 80
+
+static const char *c_on(const struct report *r, const char *code)
+{
+	return r->color ? code : "";
+}
+
+#define BOLD(r) c_on(r, "\033[1m")
+#define RED(r)  c_on(r, "\033[31m")
+#define GREEN(r) c_on(r, "\033[32m")
+#define OFF(r)  c_on(r, "\033[0m")
+
+/* "1.2ms", "870ns": at most 7 characters. */
+static const char *dur(uint64_t ns, char *buf, size_t cap)
+{
+	if (ns < 10000)
+		snprintf(buf, cap, "%" PRIu64 "ns", ns);
+	else if (ns < 10000000)
+		snprintf(buf, cap, "%" PRIu64 "us", ns / 1000);
+	else if (ns < 10000000000ull)
+		snprintf(buf, cap, "%" PRIu64 "ms", ns / 1000000);
+	else
+		snprintf(buf, cap, "%" PRIu64 "s", ns / 1000000000);
+	return buf;
+}
+
+/* @s cut to @w columns (with "~" at the cut). */
+static const char *fit(const char *s, int w, char *buf)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	if (!s)
+		return "-";
+	if ((int)n <= w)
+		return s;
+	memcpy(buf, s, (size_t)w - 1);
+	buf[w - 1] = '~';
+	buf[w] = 0;
+	return buf;
+}
+
+/* Print @text wrapped at WIDTH, each line indented by @indent. */
+static void wrap(const char *text, int indent)
+{
+	int avail = WIDTH - indent;
+
+	while (text && *text) {
+		int n = (int)strcspn(text, "\n"), cut = n;
+
+		if (n > avail) {
+			for (cut = avail; cut > avail / 2 && text[cut] != ' '; cut--)
+				;
+			if (text[cut] != ' ')
+				cut = avail;
+		}
+		printf("%*s%.*s\n", indent, "", cut, text);
+		text += cut;
+		while (*text == ' ' || *text == '\n')
+			text++;
+	}
+}
+
+static void errs_text(const struct stat *s, char *buf, size_t cap)
+{
+	size_t i, len = 0;
+
+	buf[0] = 0;
+	for (i = 0; i < MAX_ERRS && s->errs[i].n && len + 1 < cap; i++)
+		len += (size_t)snprintf(buf + len, cap - len, "%s%s:%lu", i ? " " : "",
+					s->errs[i].name, s->errs[i].n);
+	if (s->errs_other && len + 1 < cap)
+		snprintf(buf + len, cap - len, " +%lu", s->errs_other);
+}
+
+static void stats_text(const struct report *r, struct stat *v, size_t n, const char *title,
+		       const char *prefix)
+{
+	char b1[16], b2[16], b3[16], e[128], cut[64];
+	size_t i;
+
+	if (!n)
+		return;
+	printf("\n%s%-27s %6s %6s %6s %6s %6s  %s%s\n", BOLD(r), title, "calls", "failed", "p50",
+	       "p99", "max", "errors", OFF(r));
+	for (i = 0; i < n; i++) {
+		errs_text(&v[i], e, sizeof(e));
+		printf("%-27s %6lu %6lu %6s %6s %6s  %s%s%s\n",
+		       fit(norm_short(v[i].name, prefix), 27, cut), v[i].count, v[i].failed,
+		       dur(stat_pct(&v[i], 50), b1, sizeof(b1)),
+		       dur(stat_pct(&v[i], 99), b2, sizeof(b2)), dur(v[i].max, b3, sizeof(b3)),
+		       RED(r), fit(e, WIDTH - 64, cut + 32), OFF(r));
+	}
+}
+
+/* "BPF_F_RDONLY_PROG|BPF_F_MMAPABLE" -> "RDONLY_PROG|MMAPABLE" */
+static const char *flags_short(const char *f, char *buf, size_t cap)
+{
+	size_t len = 0;
+
+	if (!f)
+		return NULL;
+	while (*f && len + 1 < cap) {
+		if (!strncmp(f, "BPF_F_", 6))
+			f += 6;
+		while (*f && *f != '|' && len + 1 < cap)
+			buf[len++] = *f++;
+		if (*f == '|' && len + 1 < cap)
+			buf[len++] = *f++;
+	}
+	buf[len] = 0;
+	return buf;
+}
+
+static void maps_text(const struct report *r, const struct objlist *l)
+{
+	char c1[32], c2[32], c3[32], c4[128];
+	size_t i;
+
+	if (!l->n)
+		return;
+	printf("\n%s%-15s %-15s %5s %6s %11s  %s%s\n", BOLD(r), "maps", "type", "key", "value",
+	       "max_entries", "flags", OFF(r));
+	for (i = 0; i < l->n; i++) {
+		const struct obj *o = &l->v[i];
+
+		printf("%-15s %-15s %5" PRId64 " %6" PRId64 " %11" PRId64 "  %s\n",
+		       fit(o->name, 15, c1), fit(norm_short(o->type, "BPF_MAP_TYPE_"), 15, c2), o->n1,
+		       o->n2, o->n3, fit(flags_short(o->a, c4, sizeof(c4)), 20, c3));
+	}
+	if (l->dropped)
+		printf("(%lu more maps)\n", l->dropped);
+}
+
+static void progs_text(const struct report *r, const struct objlist *l)
+{
+	char c1[32], c2[32], c3[32];
+	size_t i;
+
+	if (!l->n)
+		return;
+	printf("\n%s%-15s %-16s %6s %-21s %s%s\n", BOLD(r), "programs", "type", "insns",
+	       "digest", "verifier", OFF(r));
+	for (i = 0; i < l->n; i++) {
+		const struct obj *o = &l->v[i];
+		bool ok = o->verdict && !strcmp(o->verdict, "ok");
+
+		printf("%-15s %-16s %6" PRId64 " %-21s %s%s%s\n",
+		       fit(o->name && *o->name ? o->name : "(anonymous)", 15, c1),
+		       fit(norm_short(o->type, "BPF_PROG_TYPE_"), 16, c2), o->n1,
+		       fit(o->a, 21, c3), ok ? GREEN(r) : RED(r), o->verdict, OFF(r));
+	}
+	if (l->dropped)
+		printf("(%lu more programs)\n", l->dropped);
+}
+
+static void links_text(const struct report *r, const struct proc *p)
+{
+	const struct objlist *l = &p->objs[O_LINK], *pins = &p->objs[O_PIN];
+	char c1[40], c2[40], c3[64];
+	size_t i;
+
+	if (l->n)
+		printf("\n%s%-22s %-27s %s%s\n", BOLD(r), "links", "program", "target", OFF(r));
+	for (i = 0; i < l->n; i++)
+		printf("%-22s %-27s %s\n", fit(norm_short(l->v[i].type, "BPF_LINK_TYPE_"), 22, c1),
+		       fit(l->v[i].name, 27, c2), fit(l->v[i].a, 29, c3));
+	if (pins->n)
+		printf("\n%s%-50s %s%s\n", BOLD(r), "pins", "object", OFF(r));
+	for (i = 0; i < pins->n; i++)
+		printf("%-50s %s\n", fit(pins->v[i].a, 50, c3), fit(pins->v[i].name, 29, c2));
+}
+
+/* A log, line by line; @cut: lines cut to fit WIDTH. */
+static void log_text(const char *log, bool cut)
+{
+	const char *nl;
+	int n;
+
+	while (log && *log) {
+		nl = strchr(log, '\n');
+		n = nl ? (int)(nl - log) : (int)strlen(log);
+		if (cut && n > WIDTH - 8)
+			printf("      | %.*s~\n", WIDTH - 9, log);
+		else
+			printf("      | %.*s\n", n, log);
+		if (!nl)
+			break;
+		log = nl + 1;
+	}
+}
+
+static void fails_text(const struct report *r, const struct proc *p)
+{
+	size_t i;
+
+	if (!p->nfails)
+		return;
+	printf("\n%sfailures%s\n", BOLD(r), OFF(r));
+	for (i = 0; i < p->nfails; i++) {
+		const struct fail *f = &p->fails[i];
+
+		printf("  seq %" PRId64 " %s%s%s: %s%s%s", f->seq, f->cmd, *f->label ? " " : "",
+		       f->label, RED(r), f->err, OFF(r));
+		if (f->count > 1)
+			printf(" (%lu calls)", f->count);
+		putchar('\n');
+		if (f->explanation) {
+			printf("    explanation (%s):\n", f->rule ? f->rule : "?");
+			wrap(f->explanation, 6);
+		}
+		if (f->audit && (!f->explanation || !strstr(f->explanation, f->audit))) {
+			printf("    audit:\n");
+			wrap(f->audit, 6);
+		}
+		if (f->log) {
+			printf("    verifier log:\n");
+			log_text(f->log, false);
+		} else if (f->reason) {
+			printf("    verifier log, last lines (--full-log for all):\n");
+			log_text(f->reason, true);
+		}
+	}
+	if (p->fails_dropped)
+		printf("  (%lu more failures of other kinds)\n", p->fails_dropped);
+}
+
+static void probes_text(const struct report *r, const struct proc *p)
+{
+	char c1[64];
+	size_t i;
+
+	if (!p->probes)
+		return;
+	printf("\n%sfeature probes%s: %lu calls, %lu failed (not failures of the loader)\n",
+	       BOLD(r), OFF(r), p->probes, p->failed_probes);
+	for (i = 0; i < p->nprobes; i++) {
+		const struct fail *f = &p->probes_v[i];
+		bool ok = !strcmp(f->err, "ok");
+
+		printf("  %s%-10s%s %5lu  %-22s %s\n", ok ? "" : RED(r), f->err, ok ? "" : OFF(r),
+		       f->count, norm_short(f->cmd, "BPF_"), fit(f->label, 36, c1));
+	}
+	if (p->probes_dropped)
+		printf("  (%lu more)\n", p->probes_dropped);
+}
+
+static void proc_text(const struct report *r, const struct proc *p)
+{
+	char rule[WIDTH + 1];
+	int n;
+
+	n = snprintf(rule, sizeof(rule), "== process %" PRId64 " %s ", p->pid,
+		     p->comm ? p->comm : "?");
+	if (n < WIDTH) {
+		memset(rule + n, '=', (size_t)(WIDTH - n));
+		rule[WIDTH] = 0;
+	}
+	printf("%s%s%s\n", BOLD(r), rule, OFF(r));
+	if (p->argv)
+		printf("argv    ");
+	wrap(p->argv, 0);
+	printf("libbpf  %s, kernel %s, parent %" PRId64 "\n", p->libbpf ? p->libbpf : "?",
+	       p->kernel ? p->kernel : "?", p->ppid);
+	printf("calls   %lu bpf: %s%lu failed%s, %lu feature probes (%lu failed); %lu libbpf",
+	       p->events, p->failed - p->failed_probes ? RED(r) : "", p->failed - p->failed_probes,
+	       p->failed - p->failed_probes ? OFF(r) : "", p->probes, p->failed_probes,
+	       p->libbpf_events);
+	if (p->lost)
+		printf(", %s%lu lost%s", RED(r), p->lost, OFF(r));
+	putchar('\n');
+}
+
+static void print_text(struct report *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nprocs; i++) {
+		struct proc *p = r->procs[i];
+
+		if (i)
+			putchar('\n');
+		proc_text(r, p);
+		stats_text(r, p->cmds, p->ncmds, "bpf commands", "BPF_");
+		stats_text(r, p->funcs, p->nfuncs, "libbpf functions", "");
+		maps_text(r, &p->objs[O_MAP]);
+		progs_text(r, &p->objs[O_PROG]);
+		links_text(r, p);
+		fails_text(r, p);
+		probes_text(r, p);
+	}
+	if (r->skipped)
+		printf("\n%lu bad lines skipped\n", r->skipped);
+}
+
+/* ---- the command ---------------------------------------------------------------- */
+
+static void proc_free(struct proc *p)
+{
+	size_t i, j;
+	int k;
+
+	free(p->comm);
+	free(p->exe);
+	free(p->argv);
+	free(p->libbpf);
+	free(p->kernel);
+	for (i = 0; i < p->ncmds; i++)
+		free(p->cmds[i].hist);
+	for (i = 0; i < p->nfuncs; i++)
+		free(p->funcs[i].hist);
+	free(p->cmds);
+	free(p->funcs);
+	for (k = 0; k < O_KINDS; k++) {
+		for (j = 0; j < p->objs[k].n; j++) {
+			struct obj *o = &p->objs[k].v[j];
+
+			free(o->name);
+			free(o->type);
+			free(o->a);
+			free(o->b);
+			free(o->verdict);
+		}
+		free(p->objs[k].v);
+	}
+	for (i = 0; i < p->nfails; i++) {
+		struct fail *f = &p->fails[i];
+
+		free(f->explanation);
+		free(f->rule);
+		free(f->audit);
+		free(f->reason);
+		free(f->log);
+	}
+	for (i = 0; i < p->nprobes; i++)
+		free(p->probes_v[i].rule);
+	free(p);
+}
+
+static const char report_usage[] =
+	"Usage: bpfspy report [--json] [--full-log] [--lenient] TRACE...\n"
+	"\n"
+	"What each traced process did with bpf(2): the commands it issued (count,\n"
+	"errors, latency), the maps, programs, links and pins it made, its failures\n"
+	"with their explanation, privilege audit and verifier log, and its feature\n"
+	"probes.  Several traces merge by time.  Exits 0, or 2 when a trace can't\n"
+	"be read.\n";
+
+int cmd_report(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "full-log", no_argument, NULL, 'f' },
+		{ "lenient", no_argument, NULL, 'l' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct report r = { 0 };
+	bool lenient = false;
+	struct trace_set *s;
+	struct trace_line l;
+	const char *nc = getenv("NO_COLOR");
+	size_t i;
+	int c, ret = 0;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j': r.json = true; break;
+		case 'f': r.full_log = true; break;
+		case 'l': lenient = true; break;
+		case 'h': fputs(report_usage, stdout); return 0;
+		default: fputs(report_usage, stderr); return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		fputs(report_usage, stderr);
+		return EXIT_USAGE;
+	}
+	r.color = isatty(STDOUT_FILENO) && !(nc && *nc);
+	s = trace_open(argv + optind, argc - optind, lenient);
+	if (!s)
+		return EXIT_USAGE;
+	while ((c = trace_next(s, &l)) > 0)
+		if (one_line(&r, &l) < 0) {
+			die_msg("out of memory");
+			c = -1;
+			break;
+		}
+	r.skipped = trace_skipped(s);
+	if (c < 0)
+		ret = EXIT_USAGE;
+	else if (r.json)
+		print_json(&r);
+	else
+		print_text(&r);
+	trace_close(s);
+	for (i = 0; i < r.nprocs; i++)
+		proc_free(r.procs[i]);
+	free(r.procs);
+	fflush(stdout);
+	return ret;
+}
