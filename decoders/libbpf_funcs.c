@@ -124,6 +124,41 @@ static const struct libbpf_func funcs[LF_COUNT] = {
 	[LF_bpf_object__load] = { LR_ERR, { A("obj", OBJECT) } },
 	[LF_bpf_object__close] = { LR_VOID, { A("obj", OBJECT) } },
 	[LF_bpf_program__attach] = { LR_PTR, { A("prog", PROGRAM) } },
+	/* The bpf_program__attach_* variants (libbpf.h): each returns a link
+	 * or NULL with errno set. */
+	[LF_bpf_program__attach_kprobe] = { LR_PTR, { A("prog", PROGRAM), A("retprobe", BOOL),
+		A("func_name", STR) } },
+	[LF_bpf_program__attach_kprobe_opts] = { LR_PTR, { A("prog", PROGRAM),
+		A("func_name", STR), A("opts", OPTS) } },
+	[LF_bpf_program__attach_kprobe_multi_opts] = { LR_PTR, { A("prog", PROGRAM),
+		A("pattern", STR), A("opts", OPTS) } },
+	[LF_bpf_program__attach_ksyscall] = { LR_PTR, { A("prog", PROGRAM),
+		A("syscall_name", STR), A("opts", OPTS) } },
+	[LF_bpf_program__attach_uprobe] = { LR_PTR, { A("prog", PROGRAM), A("retprobe", BOOL),
+		A("pid", INT), A("binary_path", STR), A("func_offset", HEX) } },
+	[LF_bpf_program__attach_uprobe_opts] = { LR_PTR, { A("prog", PROGRAM), A("pid", INT),
+		A("binary_path", STR), A("func_offset", HEX), A("opts", OPTS) } },
+	[LF_bpf_program__attach_usdt] = { LR_PTR, { A("prog", PROGRAM), A("pid", INT),
+		A("binary_path", STR), A("usdt_provider", STR), A("usdt_name", STR),
+		A("opts", OPTS) } },
+	[LF_bpf_program__attach_tracepoint] = { LR_PTR, { A("prog", PROGRAM),
+		A("tp_category", STR), A("tp_name", STR) } },
+	[LF_bpf_program__attach_tracepoint_opts] = { LR_PTR, { A("prog", PROGRAM),
+		A("tp_category", STR), A("tp_name", STR), A("opts", OPTS) } },
+	[LF_bpf_program__attach_raw_tracepoint] = { LR_PTR, { A("prog", PROGRAM),
+		A("tp_name", STR) } },
+	[LF_bpf_program__attach_trace] = { LR_PTR, { A("prog", PROGRAM) } },
+	[LF_bpf_program__attach_trace_opts] = { LR_PTR, { A("prog", PROGRAM), A("opts", OPTS) } },
+	[LF_bpf_program__attach_lsm] = { LR_PTR, { A("prog", PROGRAM) } },
+	[LF_bpf_program__attach_cgroup] = { LR_PTR, { A("prog", PROGRAM), FD("cgroup_fd") } },
+	[LF_bpf_program__attach_netns] = { LR_PTR, { A("prog", PROGRAM), FD("netns_fd") } },
+	[LF_bpf_program__attach_xdp] = { LR_PTR, { A("prog", PROGRAM), A("ifindex", INT) } },
+	[LF_bpf_program__attach_freplace] = { LR_PTR, { A("prog", PROGRAM), FD("target_fd"),
+		A("attach_func_name", STR) } },
+	[LF_bpf_program__attach_iter] = { LR_PTR, { A("prog", PROGRAM), A("opts", OPTS) } },
+	[LF_bpf_program__attach_perf_event] = { LR_PTR, { A("prog", PROGRAM), FD("pfd") } },
+	[LF_bpf_program__attach_perf_event_opts] = { LR_PTR, { A("prog", PROGRAM), FD("pfd"),
+		A("opts", OPTS) } },
 	[LF_bpf_map__lookup_elem] = { LR_ERR, { A("map", MAP), A("key", PTR), A("key_sz", U64),
 		A("value", PTR), A("value_sz", U64), A("flags", HEX) } },
 	[LF_bpf_map__update_elem] = { LR_ERR, { A("map", MAP), A("key", PTR), A("key_sz", U64),
@@ -273,6 +308,9 @@ static void render_arg(struct jsonw *w, const struct libbpf_arg *a, unsigned i,
 	case LA_INT:
 	case LA_FD:
 		jw_s64(w, a->name, (int32_t)(uint32_t)v);
+		break;
+	case LA_BOOL:
+		jw_bool(w, a->name, (uint8_t)v != 0);
 		break;
 	case LA_U32:
 		jw_u64(w, a->name, (uint32_t)v);

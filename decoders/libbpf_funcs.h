@@ -25,6 +25,7 @@ enum libbpf_func_id {
 enum libbpf_arg_kind {
 	LA_NONE,
 	LA_INT,     /* int, rendered signed */
+	LA_BOOL,    /* bool: only the low byte of its register is defined */
 	LA_U32,
 	LA_U64,
 	LA_HEX,     /* u64 best read in hex (flags words) */

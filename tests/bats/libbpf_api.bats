@@ -330,3 +330,19 @@ line() {
 	fi
 	tc seq "$TRACE" >/dev/null
 }
+
+@test "bpf_program__attach: the attach variant it picks and the syscall nest under it" {
+	[ -x "$LOADER" ] || skip "examples/minimal_loader was not built"
+	"$BPFSPY" run -o "$TRACE" -- "$LOADER" "$BPF_OBJ" >/dev/null
+	local top inner
+	top=$(tc get "$TRACE" seq event=libbpf func=bpf_program__attach)
+	expect_match "$top" '^[0-9]+$' "one bpf_program__attach"
+	expect_eq "$(tc get "$TRACE" func event=libbpf parent="$top")" bpf_program__attach_raw_tracepoint \
+		"the variant under it"
+	inner=$(tc get "$TRACE" seq event=libbpf parent="$top")
+	expect_eq "$(tc get "$TRACE" version event=libbpf seq="$inner")" LIBBPF_0.0.4 "variant version"
+	expect_eq "$(tc get "$TRACE" args.tp_name event=libbpf seq="$inner")" sys_enter "tp_name"
+	expect_eq "$(tc get "$TRACE" cmd parent="$inner")" BPF_RAW_TRACEPOINT_OPEN "the syscall under it"
+	expect_eq "$(tc get "$TRACE" ret event=libbpf seq="$inner")" \
+		"$(tc get "$TRACE" ret event=libbpf seq="$top")" "the same link returned"
+}

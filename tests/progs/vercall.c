@@ -36,6 +36,28 @@ static void run(void) { SHOW("bpf_map_lookup_elem_flags", v_call(-1, &k, &v, 0))
 int v_call(int);
 BIND(v_call, bpf_map_freeze, LIBBPF_0.0.3);
 static void run(void) { SHOW("bpf_map_freeze", v_call(-1)); }
+#elif defined(NODE_0_0_4)
+struct bpf_link *v_call(const struct bpf_program *, const char *);
+BIND(v_call, bpf_program__attach_raw_tracepoint, LIBBPF_0.0.4);
+static void run(void)
+{
+	/* a program of the example's object, opened but not loaded: libbpf
+	 * refuses to attach it (NULL, EINVAL) before any syscall */
+	struct bpf_object *o = bpf_object__open_file(MINIMAL_BPF_OBJ, NULL);
+	struct bpf_program *p = o ? bpf_object__next_program(o, NULL) : NULL;
+	struct bpf_link *l;
+
+	if (!p) {
+		printf("bpf_program__attach_raw_tracepoint: cannot open %s\n", MINIMAL_BPF_OBJ);
+		return;
+	}
+	l = v_call(p, "sys_enter");
+	if (l)
+		printf("bpf_program__attach_raw_tracepoint ret=%p errno=0\n", (void *)l);
+	else
+		printf("bpf_program__attach_raw_tracepoint ret=null errno=%d\n", errno);
+	bpf_object__close(o);
+}
 #elif defined(NODE_0_0_5)
 int v_call(__u32, __u32 *);
 BIND(v_call, bpf_btf_get_next_id, LIBBPF_0.0.5);
