@@ -331,7 +331,7 @@ line() {
 	tc seq "$TRACE" >/dev/null
 }
 
-@test "bpf_program__attach: the attach variant it picks and the syscall nest under it" {
+@test "bpf_program__attach: the variant it picks, the bpf.h wrapper and the syscall nest" {
 	[ -x "$LOADER" ] || skip "examples/minimal_loader was not built"
 	"$BPFSPY" run -o "$TRACE" -- "$LOADER" "$BPF_OBJ" >/dev/null
 	local top inner
@@ -342,7 +342,11 @@ line() {
 	inner=$(tc get "$TRACE" seq event=libbpf parent="$top")
 	expect_eq "$(tc get "$TRACE" version event=libbpf seq="$inner")" LIBBPF_0.0.4 "variant version"
 	expect_eq "$(tc get "$TRACE" args.tp_name event=libbpf seq="$inner")" sys_enter "tp_name"
-	expect_eq "$(tc get "$TRACE" cmd parent="$inner")" BPF_RAW_TRACEPOINT_OPEN "the syscall under it"
+	local wrapper
+	wrapper=$(tc get "$TRACE" seq event=libbpf parent="$inner")
+	expect_eq "$(tc get "$TRACE" func event=libbpf seq="$wrapper")" bpf_raw_tracepoint_open \
+		"the bpf.h wrapper under the variant"
+	expect_eq "$(tc get "$TRACE" cmd parent="$wrapper")" BPF_RAW_TRACEPOINT_OPEN "the syscall under that"
 	expect_eq "$(tc get "$TRACE" ret event=libbpf seq="$inner")" \
 		"$(tc get "$TRACE" ret event=libbpf seq="$top")" "the same link returned"
 }
