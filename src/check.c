@@ -33,6 +33,7 @@ struct drift {
 struct check_state {
 	bool json;
 	unsigned long events, checks[N_VERDICTS], failed_calls, probes, failed_probes;
+	unsigned long injected, denied;   /* failures bpfspy run made */
 	struct drift drifts[MAX_DRIFTS];
 	unsigned ndrifts;
 	unsigned long drifts_dropped;
@@ -188,6 +189,14 @@ static void one_event(struct check_state *st, const struct trace_line *l)
 	}
 	if (trace_get_int(l->obj, "ret", 0) >= 0 || !trace_get_str(l->obj, "errno"))
 		return;
+	if (trace_get(l->obj, "injected")) {
+		st->injected++;
+		return;
+	}
+	if (trace_get(l->obj, "denied")) {
+		st->denied++;
+		return;
+	}
 	if (probe)
 		st->failed_probes++;
 	else
@@ -201,10 +210,10 @@ static void summary(const struct check_state *st)
 	if (st->json) {
 		printf("{\"summary\":{\"events\":%lu,\"pass\":%lu,\"fail\":%lu,\"doc_drift\":%lu,"
 		       "\"unknown\":%lu,\"probe\":%lu,\"failed_calls\":%lu,\"probes\":%lu,"
-		       "\"failed_probes\":%lu}}\n",
+		       "\"failed_probes\":%lu,\"injected\":%lu,\"denied\":%lu}}\n",
 		       st->events, st->checks[N_PASS], st->checks[N_FAIL], st->checks[N_DRIFT],
 		       st->checks[N_UNKNOWN], st->checks[N_PROBE], st->failed_calls, st->probes,
-		       st->failed_probes);
+		       st->failed_probes, st->injected, st->denied);
 		return;
 	}
 	for (i = 0; i < st->ndrifts; i++)
@@ -213,6 +222,9 @@ static void summary(const struct check_state *st)
 		       st->drifts[i].first, st->drifts[i].why);
 	if (st->drifts_dropped)
 		printf("doc-drift: %lu more of other kinds\n", st->drifts_dropped);
+	if (st->injected || st->denied)
+		printf("bpfspy run made %lu failures: %lu injected (--inject), %lu denied (--deny)\n",
+		       st->injected + st->denied, st->injected, st->denied);
 	printf("%lu events, %lu checks: %lu pass, %lu fail, %lu doc-drift, %lu unknown, "
 	       "%lu probe; %lu failed calls, %lu feature probes (%lu failed)\n",
 	       st->events,
