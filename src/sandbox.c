@@ -3,6 +3,7 @@
 #include "sandbox.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <linux/capability.h>
 #include <seccomp.h>
 #include <stdio.h>
@@ -65,6 +66,18 @@ int sandbox_add_inject(struct sandbox *s, const char *arg)
 	return 0;
 }
 
+/* Rule @i denies a command an earlier rule denies with another errno:
+ * one seccomp action per call. */
+static bool deny_conflict(const struct sandbox *s, unsigned i)
+{
+	unsigned j;
+
+	for (j = 0; j < i; j++)
+		if (s->deny[j].cmd == s->deny[i].cmd && s->deny[j].err != s->deny[i].err)
+			return true;
+	return false;
+}
+
 int sandbox_add_deny(struct sandbox *s, const char *arg)
 {
 	char canon[64];
@@ -76,6 +89,11 @@ int sandbox_add_deny(struct sandbox *s, const char *arg)
 		return -1;
 	}
 	for (i = first; i < s->ndeny; i++) {
+		if (deny_conflict(s, i)) {
+			die_msg("run: --deny: %s is denied with two errnos",
+				xlat_name(&xlat_bpf_cmd, s->deny[i].cmd) ?: "a command");
+			return -1;
+		}
 		snprintf(canon, sizeof(canon), "%u:%d", s->deny[i].cmd, s->deny[i].err);
 		if (append(s->deny_env, sizeof(s->deny_env), ';', canon))
 			return -1;

@@ -122,6 +122,7 @@ nth_create() {
 	for bad in "--inject FOO:EPERM" "--inject BPF_MAP_CREATE" "--inject map_create:EWHAT" \
 		"--inject map_create:EPERM:0" "--inject map_create:EPERM:x+" "--deny" \
 		"--deny map_create,:EPERM" "--deny nope" "--deny map_create:0" \
+		"--deny map_create --deny 0:EACCES" \
 		"--drop-caps cap_nope" "--drop-caps bpf,,perfmon"; do
 		# shellcheck disable=SC2086
 		run "$BPFSPY" run -o "$TRACE" $bad -- touch "$T/ran"
