@@ -201,6 +201,10 @@ void bpf_render_checks(struct jsonw *w, const struct bpf_call *c,
 	probe = bpf_call_probe(c, pbuf, sizeof(pbuf));
 	if (probe)
 		jw_str(w, "probe", probe);
+	/* A failure bpfspy made (--inject, --deny) is no kernel's answer:
+	 * nothing to judge, explain or audit. */
+	if (c->facts.flags & (BPF_FACT_INJECTED | BPF_FACT_DENIED))
+		return;
 	jw_arr_open(w, "checks");
 	for (i = 0; i < bpf_rules_count; i++) {
 		j.v = V_NA;

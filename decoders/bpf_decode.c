@@ -711,6 +711,10 @@ void bpf_render_call(struct jsonw *w, const struct bpf_call *c,
 	render_attr(w, c, d, o);
 	jw_s64(w, "ret", c->ret);
 	render_errno(w, c->err);
+	if (c->facts.flags & BPF_FACT_INJECTED)
+		jw_bool(w, "injected", true);
+	if (c->facts.flags & BPF_FACT_DENIED)
+		jw_bool(w, "denied", true);
 	render_out(w, c, d, o);
 	render_fd_notes(w, c);
 	bpf_render_checks(w, c, o);

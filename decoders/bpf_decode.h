@@ -123,6 +123,8 @@ struct bpf_priv {
 #define BPF_FACT_PIN_DOT       0x08   /* the pathname's last component has a '.' */
 #define BPF_FACT_PRIV          0x10   /* priv is filled */
 #define BPF_FACT_NO_CHECK      0x20   /* the trace is made without checks */
+#define BPF_FACT_INJECTED      0x40   /* bpfspy run --inject failed it; no kernel */
+#define BPF_FACT_DENIED        0x80   /* the --deny seccomp policy refused it */
 struct bpf_facts {
 	uint32_t flags;               /* BPF_FACT_* */
 	int32_t pin_statfs_err;       /* errno of the parent's statfs(), 0 ok */

@@ -15,6 +15,7 @@
  *   BPFSPY_FOLLOW=0   trace this process only: not children, not exec
  *   BPFSPY_LOG_BYTES, BPFSPY_STR_BYTES, BPFSPY_DATA_BYTES, BPFSPY_NO_DATA
  *   BPFSPY_NO_CHECK=1 no checks; BPFSPY_AUDIT=all audit every failure
+ *   BPFSPY_INJECT, BPFSPY_DENY, BPFSPY_DROPPED_CAPS: see policy.c
  */
 #include "shim.h"
 
@@ -209,6 +210,7 @@ static void build_header(void)
 	}
 	render_layers(&w);
 	jw_bool(&w, "follow", g.follow);
+	bpfspy_policy_header(&w);
 	jw_obj_close(&w);
 	if (jw_overflowed(&w)) {   /* absurd argv: keep a valid minimal line */
 		jw_init(&w, g.header, sizeof(g.header) - 1);
@@ -356,6 +358,7 @@ static void atfork_child(void)
 		spool_forget(&g.spool);
 	__atomic_store_n(&g.state, SP_NONE, __ATOMIC_RELEASE);
 	__atomic_store_n(&g.seq, 0, __ATOMIC_RELAXED);
+	bpfspy_policy_fork();
 	if (!g.follow)
 		g.enabled = false;
 }
@@ -438,6 +441,7 @@ __attribute__((constructor)) static void bpfspy_init(void)
 	g.opts.insns = env_u32("BPFSPY_INSNS", 0) != 0;
 	g.opts.no_check = env_u32("BPFSPY_NO_CHECK", 0) != 0;
 	g.audit_all = getenv("BPFSPY_AUDIT") && !strcmp(getenv("BPFSPY_AUDIT"), "all");
+	bpfspy_policy_init();
 	g.fd_floor = pick_fd_floor();
 	possible_cpus = count_possible_cpus();
 	g.pid = getpid();
@@ -912,20 +916,32 @@ const struct decode_opts *bpfspy_opts(void)
 	return &g.opts;
 }
 
+/* The facts flags of a call the policies decided: --inject failed it
+ * without the kernel, or --deny's seccomp filter refused it. */
+static uint32_t policy_flags(const struct bpf_call *c, int injected)
+{
+	if (injected)
+		return BPF_FACT_INJECTED;
+	if (c->ret < 0 && bpfspy_denied(c->cmd, c->err))
+		return BPF_FACT_DENIED;
+	return 0;
+}
+
 long bpfspy_bpf_syscall(long nr, long cmd, long attr, long size, long a4, long a5)
 {
 	struct bpf_call c;
 	uint64_t start, end;
 	uint32_t want;
 	long ret;
-	int saved;
+	int saved, inj;
 
 	/* errno first: creating the spool (mkdir's EEXIST...) must not leak
 	 * into what the traced program sees. */
 	saved = errno;
+	inj = bpfspy_inject_errno((uint32_t)cmd & ~BPF_COMMON_ATTRS_BIT);
 	if (!g.enabled || !spool_ready()) {
-		errno = saved;
-		return bpfspy_real_syscall(nr, cmd, attr, size, a4, a5, 0);
+		errno = inj ? inj : saved;
+		return inj ? -1 : bpfspy_real_syscall(nr, cmd, attr, size, a4, a5, 0);
 	}
 	thread_identity();
 	c.cmd_raw = (uint32_t)cmd;
@@ -946,21 +962,22 @@ long bpfspy_bpf_syscall(long nr, long cmd, long attr, long size, long a4, long a
 	errno = saved;
 
 	start = mono_ns();
-	ret = bpfspy_real_syscall(nr, cmd, attr, size, a4, a5, 0);
+	ret = inj ? -1 : bpfspy_real_syscall(nr, cmd, attr, size, a4, a5, 0);
 	end = mono_ns();
-	saved = errno;
+	saved = inj ? inj : errno;
 
 	c.ret = ret;
 	c.err = ret < 0 ? saved : 0;
 	c.parent = bpfspy_libbpf_parent();
+	c.facts.flags |= policy_flags(&c, inj);
 	bpfspy_libbpf_count(ret);
-	if (bpf_cmd_writes_attr(c.cmd) && c.pre_len) {
+	if (bpf_cmd_writes_attr(c.cmd) && c.pre_len && !inj) {
 		c.post_len = (uint32_t)mem_read(c.post, c.attr_addr, c.pre_len, NULL);
 		c.have_post = true;
 	}
 	fdobj_note_result(&c);
 	capture_payload(&c);
-	if (!g.opts.no_check)
+	if (!g.opts.no_check && !(c.facts.flags & (BPF_FACT_INJECTED | BPF_FACT_DENIED)))
 		bpfspy_gather_facts(&c, g.audit_all);
 	record(&c, start, end - start);
 	errno = saved;

@@ -41,6 +41,18 @@ size_t bpfspy_read_file(const char *path, char *buf, size_t cap);
  * Preserves errno. */
 void bpfspy_gather_facts(struct bpf_call *c, bool audit_all);
 
+/* ---- the policies of bpfspy run (policy.c) ----------------------------- */
+/* Read BPFSPY_INJECT, BPFSPY_DENY, BPFSPY_DROPPED_CAPS (constructor). */
+void bpfspy_policy_init(void);
+/* After fork: the child counts its calls afresh. */
+void bpfspy_policy_fork(void);
+/* Count a call of @cmd; the errno to fail it with, or 0 to make it. */
+int bpfspy_inject_errno(uint32_t cmd);
+/* A call of @cmd that failed with @err hit the deny policy. */
+bool bpfspy_denied(uint32_t cmd, int err);
+/* The policies in force, as header keys. */
+void bpfspy_policy_header(struct jsonw *w);
+
 /* ---- what the shim uses of the libbpf layer ---------------------------- */
 /* seq of the innermost libbpf call this thread is in, or 0. */
 uint64_t bpfspy_libbpf_parent(void);

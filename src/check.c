@@ -29,10 +29,19 @@ struct drift {
 };
 
 #define MAX_DRIFTS 64
+#define MAX_CAUSES 256   /* libbpf calls in which bpfspy run failed a call */
+
+struct cause {
+	int64_t pid, seq;
+};
 
 struct check_state {
 	bool json;
 	unsigned long events, checks[N_VERDICTS], failed_calls, probes, failed_probes;
+	unsigned long injected, denied;   /* failures bpfspy run made */
+	unsigned long consequent;         /* libbpf failures they caused */
+	struct cause causes[MAX_CAUSES];  /* a ring */
+	unsigned ncauses;
 	struct drift drifts[MAX_DRIFTS];
 	unsigned ndrifts;
 	unsigned long drifts_dropped;
@@ -172,6 +181,45 @@ static void failed_call(struct check_state *st, const struct trace_line *l)
 		printf("    no rule explains it\n");
 }
 
+/* The libbpf call around @l (its "parent") failed, if it did, because
+ * bpfspy run failed @l: remember it. */
+static void note_cause(struct check_state *st, const struct trace_line *l)
+{
+	struct cause *c = &st->causes[st->ncauses++ % MAX_CAUSES];
+
+	c->pid = trace_get_int(l->obj, "pid", 0);
+	c->seq = trace_get_int(l->obj, "parent", 0);
+}
+
+/* A libbpf call returns after the calls it made: a failed one whose
+ * seq a failure bpfspy run made names as its parent is a consequence. */
+static bool caused(const struct check_state *st, const struct trace_line *l)
+{
+	int64_t pid = trace_get_int(l->obj, "pid", 0), seq = trace_get_int(l->obj, "seq", 0);
+	unsigned i, n = st->ncauses < MAX_CAUSES ? st->ncauses : MAX_CAUSES;
+
+	for (i = 0; i < n; i++)
+		if (st->causes[i].seq && st->causes[i].seq == seq && st->causes[i].pid == pid)
+			return true;
+	return false;
+}
+
+/* A failure bpfspy run made, or one a libbpf call returned because of
+ * it: counted apart, not listed as an error. */
+static bool policy_failure(struct check_state *st, const struct trace_line *l)
+{
+	if (trace_get(l->obj, "injected"))
+		st->injected++;
+	else if (trace_get(l->obj, "denied"))
+		st->denied++;
+	else if (caused(st, l))
+		st->consequent++;
+	else
+		return false;
+	note_cause(st, l);
+	return true;
+}
+
 static void one_event(struct check_state *st, const struct trace_line *l)
 {
 	struct json_object *checks = trace_get(l->obj, "checks");
@@ -188,6 +236,8 @@ static void one_event(struct check_state *st, const struct trace_line *l)
 	}
 	if (trace_get_int(l->obj, "ret", 0) >= 0 || !trace_get_str(l->obj, "errno"))
 		return;
+	if (policy_failure(st, l))
+		return;
 	if (probe)
 		st->failed_probes++;
 	else
@@ -201,10 +251,11 @@ static void summary(const struct check_state *st)
 	if (st->json) {
 		printf("{\"summary\":{\"events\":%lu,\"pass\":%lu,\"fail\":%lu,\"doc_drift\":%lu,"
 		       "\"unknown\":%lu,\"probe\":%lu,\"failed_calls\":%lu,\"probes\":%lu,"
-		       "\"failed_probes\":%lu}}\n",
+		       "\"failed_probes\":%lu,\"injected\":%lu,\"denied\":%lu,"
+		       "\"libbpf_consequent\":%lu}}\n",
 		       st->events, st->checks[N_PASS], st->checks[N_FAIL], st->checks[N_DRIFT],
 		       st->checks[N_UNKNOWN], st->checks[N_PROBE], st->failed_calls, st->probes,
-		       st->failed_probes);
+		       st->failed_probes, st->injected, st->denied, st->consequent);
 		return;
 	}
 	for (i = 0; i < st->ndrifts; i++)
@@ -213,6 +264,10 @@ static void summary(const struct check_state *st)
 		       st->drifts[i].first, st->drifts[i].why);
 	if (st->drifts_dropped)
 		printf("doc-drift: %lu more of other kinds\n", st->drifts_dropped);
+	if (st->injected || st->denied)
+		printf("bpfspy run made %lu failures: %lu injected (--inject), %lu denied "
+		       "(--deny); %lu libbpf calls failed from them\n",
+		       st->injected + st->denied, st->injected, st->denied, st->consequent);
 	printf("%lu events, %lu checks: %lu pass, %lu fail, %lu doc-drift, %lu unknown, "
 	       "%lu probe; %lu failed calls, %lu feature probes (%lu failed)\n",
 	       st->events,

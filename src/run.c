@@ -22,6 +22,7 @@
 
 #include "cli.h"
 #include "bpf_record.h"
+#include "sandbox.h"
 #include "spool.h"
 
 static const char run_usage[] =
@@ -44,6 +45,19 @@ static const char run_usage[] =
 	"      --spool-dir DIR where processes spool events until they reach the\n"
 	"                      trace (default: /dev/shm when it is tmpfs with 1 GiB\n"
 	"                      free, else $TMPDIR or /tmp)\n"
+	"      --inject CMD:ERRNO[:N|:N+]\n"
+	"                      fail calls of bpf command CMD (BPF_PROG_LOAD, prog_load\n"
+	"                      or 5) with ERRNO (EPERM or 1) without making them: every\n"
+	"                      call, only the Nth of each process, or the Nth on\n"
+	"                      (repeatable)\n"
+	"      --deny CMD[,CMD...][:ERRNO]\n"
+	"                      a seccomp filter fails these bpf commands with ERRNO\n"
+	"                      (default EPERM) in PROGRAM and its children, raw\n"
+	"                      syscalls included; sets no_new_privs (repeatable)\n"
+	"      --drop-caps CAPS\n"
+	"                      drop capabilities (CAP_BPF,CAP_PERFMON or bpf,perfmon)\n"
+	"                      from every set of PROGRAM, bounding and ambient too\n"
+	"      --unprivileged  --drop-caps CAP_BPF,CAP_PERFMON,CAP_NET_ADMIN,CAP_SYS_ADMIN\n"
 	"  -h, --help          show this help\n"
 	"\n"
 	"Exit status: PROGRAM's, 128+N when it died of signal N, 2 when bpfspy\n"
@@ -58,6 +72,7 @@ struct run_opts {
 	bool no_data, insns;
 	bool check, no_check, audit_all;
 	const char *spool_base;  /* NULL: choose */
+	struct sandbox sb;       /* --inject, --deny, --drop-caps */
 };
 
 static pid_t main_child;
@@ -138,6 +153,10 @@ static int parse(int argc, char **argv, struct run_opts *o)
 		{ "check", no_argument, NULL, 'C' },
 		{ "no-check", no_argument, NULL, 'K' },
 		{ "audit-all", no_argument, NULL, 'A' },
+		{ "inject", required_argument, NULL, 'J' },
+		{ "deny", required_argument, NULL, 'Y' },
+		{ "drop-caps", required_argument, NULL, 'P' },
+		{ "unprivileged", no_argument, NULL, 'U' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -172,6 +191,19 @@ static int parse(int argc, char **argv, struct run_opts *o)
 		case 'K': o->no_check = true; break;
 		case 'A': o->audit_all = true; break;
 		case 'D': o->spool_base = optarg; break;
+		case 'J':
+			if (sandbox_add_inject(&o->sb, optarg))
+				return -1;
+			break;
+		case 'Y':
+			if (sandbox_add_deny(&o->sb, optarg))
+				return -1;
+			break;
+		case 'P':
+			if (sandbox_add_caps(&o->sb, optarg))
+				return -1;
+			break;
+		case 'U': sandbox_unprivileged(&o->sb); break;
 		case 'h': fputs(run_usage, stdout); exit(0);
 		default: fputs(run_usage, stderr); return -1;
 		}
@@ -219,6 +251,8 @@ static void child_exec(char **prog, const char *shim, const char *trace,
 		setenv("BPFSPY_NO_CHECK", "1", 1);
 	if (o->audit_all)
 		setenv("BPFSPY_AUDIT", "all", 1);
+	if (sandbox_apply(&o->sb) != 0)
+		_exit(127);
 	/* Forked before the parent ignored SIGINT/SIGQUIT: PROGRAM keeps
 	 * the dispositions bpfspy was started with. */
 	execvp(prog[0], prog);

@@ -2507,6 +2507,27 @@ static int do_privs(char **argv UNUSED)
 	return 0;
 }
 
+/* raw CMD: one bpf(CMD, zeroed attr, 168) by the syscall instruction
+ * itself, past libc and so past the shim (x86_64; elsewhere syscall()).
+ * Prints "raw cmd=CMD ret=RET errno=ERRNO". */
+static int do_raw(char **argv)
+{
+	static char attr[168];
+	long cmd = strtol(argv[0], NULL, 0), ret;
+
+#if defined(__x86_64__)
+	__asm__ volatile("syscall"
+			 : "=a"(ret)
+			 : "0"((long)__NR_bpf), "D"(cmd), "S"(attr), "d"((long)sizeof(attr))
+			 : "rcx", "r11", "memory");
+#else
+	ret = syscall(__NR_bpf, cmd, attr, sizeof(attr));
+	ret = ret < 0 ? -errno : ret;
+#endif
+	printf("raw cmd=%#lx ret=%ld errno=%ld\n", cmd, ret < 0 ? -1 : ret, ret < 0 ? -ret : 0);
+	return 0;
+}
+
 static const struct scenario scenarios[] = {
 	{ "lookup", 1, "N", do_lookup },
 	{ "threads", 2, "T N", do_threads },
@@ -2527,6 +2548,7 @@ static const struct scenario scenarios[] = {
 	{ "eperm", 0, "", do_eperm },
 	{ "rules", 2, "BPFFS OTHERDIR", do_rules },
 	{ "privs", 0, "", do_privs },
+	{ "raw", 1, "CMD", do_raw },
 };
 
 static int usage(void)

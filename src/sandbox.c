@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* bpfspy run --inject, --deny, --drop-caps, --unprivileged: see sandbox.h. */
+#include "sandbox.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <linux/capability.h>
+#include <seccomp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "bpf_decode.h"
+#include "cli.h"
+
+static const char *const cap_names[] = {
+	"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER",
+	"CAP_FSETID", "CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP",
+	"CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST",
+	"CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_IPC_LOCK", "CAP_IPC_OWNER",
+	"CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT", "CAP_SYS_PTRACE",
+	"CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE",
+	"CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD",
+	"CAP_LEASE", "CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP",
+	"CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM",
+	"CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF",
+	"CAP_CHECKPOINT_RESTORE",
+};
+#define NCAPS (int)(sizeof(cap_names) / sizeof(cap_names[0]))
+
+#define COMMON_ATTRS_BIT 0x10000u
+
+/* Append ",@item" (or "@item" first) to @buf of @cap bytes. */
+static int append(char *buf, size_t cap, char sep, const char *item)
+{
+	size_t len = strlen(buf);
+
+	if (len + strlen(item) + 2 > cap)
+		return -1;
+	if (len)
+		buf[len++] = sep;
+	strcpy(buf + len, item);
+	return 0;
+}
+
+int sandbox_add_inject(struct sandbox *s, const char *arg)
+{
+	struct bpf_inject r;
+	char canon[64];
+
+	if (bpf_inject_parse(arg, &r) != 0) {
+		die_msg("run: --inject takes CMD:ERRNO[:N|:N+] (BPF_PROG_LOAD:EPERM:2), not '%s'",
+			arg);
+		return -1;
+	}
+	bpf_inject_format(&r, canon, sizeof(canon));
+	if (s->ninject == BPF_POLICY_MAX || append(s->inject, sizeof(s->inject), ',', canon)) {
+		die_msg("run: at most %d --inject rules", BPF_POLICY_MAX);
+		return -1;
+	}
+	s->ninject++;
+	return 0;
+}
+
+/* Rule @i denies a command an earlier rule denies with another errno:
+ * one seccomp action per call. */
+static bool deny_conflict(const struct sandbox *s, unsigned i)
+{
+	unsigned j;
+
+	for (j = 0; j < i; j++)
+		if (s->deny[j].cmd == s->deny[i].cmd && s->deny[j].err != s->deny[i].err)
+			return true;
+	return false;
+}
+
+int sandbox_add_deny(struct sandbox *s, const char *arg)
+{
+	char canon[64];
+	unsigned first = s->ndeny, i;
+
+	if (bpf_deny_parse(arg, s->deny, &s->ndeny, BPF_POLICY_MAX) != 0) {
+		die_msg("run: --deny takes CMD[,CMD...][:ERRNO] (at most %d commands), not '%s'",
+			BPF_POLICY_MAX, arg);
+		return -1;
+	}
+	for (i = first; i < s->ndeny; i++) {
+		if (deny_conflict(s, i)) {
+			die_msg("run: --deny: %s is denied with two errnos",
+				xlat_name(&xlat_bpf_cmd, s->deny[i].cmd) ?: "a command");
+			return -1;
+		}
+		snprintf(canon, sizeof(canon), "%u:%d", s->deny[i].cmd, s->deny[i].err);
+		if (append(s->deny_env, sizeof(s->deny_env), ';', canon))
+			return -1;
+	}
+	return 0;
+}
+
+/* "CAP_BPF", "bpf" or "39": the capability number, or -1. */
+static int cap_number(const char *s, size_t n)
+{
+	char *end;
+	long v;
+	int i;
+
+	for (i = 0; i < NCAPS; i++)
+		if ((strlen(cap_names[i]) == n && !strncasecmp(s, cap_names[i], n)) ||
+		    (strlen(cap_names[i]) == n + 4 && !strncasecmp(s, cap_names[i] + 4, n)))
+			return i;
+	v = strtol(s, &end, 10);
+	return n && end == s + n && v >= 0 && v < NCAPS ? (int)v : -1;
+}
+
+int sandbox_add_caps(struct sandbox *s, const char *arg)
+{
+	const char *p = arg, *comma;
+	int cap;
+
+	do {
+		comma = strchr(p, ',');
+		if (!comma)
+			comma = p + strlen(p);
+		cap = cap_number(p, (size_t)(comma - p));
+		if (cap < 0) {
+			die_msg("run: --drop-caps: no capability '%.*s' (CAP_BPF or bpf, comma separated)",
+				(int)(comma - p), p);
+			return -1;
+		}
+		s->drop_caps |= 1ull << cap;
+		p = comma + 1;
+	} while (*comma);
+	return 0;
+}
+
+void sandbox_unprivileged(struct sandbox *s)
+{
+	s->drop_caps |= 1ull << CAP_BPF | 1ull << CAP_PERFMON | 1ull << CAP_NET_ADMIN |
+			1ull << CAP_SYS_ADMIN;
+}
+
+static void export_env(const struct sandbox *s)
+{
+	char caps[512] = "";
+	int i;
+
+	/* Ours only: none inherited from whoever ran bpfspy. */
+	unsetenv("BPFSPY_INJECT");
+	unsetenv("BPFSPY_DENY");
+	unsetenv("BPFSPY_DROPPED_CAPS");
+	if (s->ninject)
+		setenv("BPFSPY_INJECT", s->inject, 1);
+	if (s->ndeny)
+		setenv("BPFSPY_DENY", s->deny_env, 1);
+	for (i = 0; i < NCAPS; i++)
+		if (s->drop_caps & (1ull << i))
+			append(caps, sizeof(caps), ',', cap_names[i]);
+	if (caps[0])
+		setenv("BPFSPY_DROPPED_CAPS", caps, 1);
+}
+
+/* Out of every set: bounding (what an exec may regain), ambient, and
+ * effective, permitted, inheritable. */
+static int drop_caps(uint64_t drop)
+{
+	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct d[2];
+	int i, w;
+
+	/* CAP_SETPCAP last: the drops need it. */
+	for (i = 0; i <= NCAPS; i++) {
+		int cap = i == NCAPS ? CAP_SETPCAP : i;
+
+		if (!(drop & (1ull << cap)) || (cap == CAP_SETPCAP && i < NCAPS))
+			continue;
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EINVAL)
+			return -1;
+		prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_LOWER, cap, 0, 0);
+	}
+	if (syscall(SYS_capget, &h, d) != 0)
+		return -1;
+	for (w = 0; w < 2; w++) {
+		uint32_t keep = ~(uint32_t)(drop >> (32 * w));
+
+		d[w].effective &= keep;
+		d[w].permitted &= keep;
+		d[w].inheritable &= keep;
+	}
+	return (int)syscall(SYS_capset, &h, d);
+}
+
+/* SCMP_ACT_ERRNO for bpf(cmd) and bpf(cmd | BPF_COMMON_ATTRS), on the
+ * low 32 bits (the kernel reads cmd as an int); sets no_new_privs. */
+static int install_deny(const struct sandbox *s)
+{
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	unsigned i;
+	int rc = 0;
+
+	if (!ctx)
+		return -ENOMEM;
+	for (i = 0; i < s->ndeny && !rc; i++)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO((uint32_t)s->deny[i].err),
+				      SCMP_SYS(bpf), 1,
+				      SCMP_A0_32(SCMP_CMP_MASKED_EQ, ~COMMON_ATTRS_BIT,
+						 s->deny[i].cmd));
+	if (!rc)
+		rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 1);
+	if (!rc)
+		rc = seccomp_load(ctx);
+	seccomp_release(ctx);
+	return rc;
+}
+
+int sandbox_apply(const struct sandbox *s)
+{
+	int rc;
+
+	export_env(s);
+	if (s->drop_caps && drop_caps(s->drop_caps) != 0) {
+		fprintf(stderr, "bpfspy: --drop-caps: %s\n", strerror(errno));
+		return -1;
+	}
+	if (!s->ndeny)
+		return 0;
+	rc = install_deny(s);
+	if (rc) {
+		fprintf(stderr, "bpfspy: --deny: cannot install the seccomp filter: %s\n",
+			strerror(-rc));
+		return -1;
+	}
+	return 0;
+}

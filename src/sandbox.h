@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * What bpfspy run imposes on PROGRAM: faults injected by the shim
+ * (--inject), a seccomp policy on bpf(2) (--deny) and capabilities taken
+ * away (--drop-caps, --unprivileged).  The options are checked when
+ * parsed; the child applies them between fork and exec.
+ */
+#ifndef BPFSPY_SANDBOX_H
+#define BPFSPY_SANDBOX_H
+
+#include <stdint.h>
+
+#include "bpf_policy.h"
+
+struct sandbox {
+	char inject[1024];      /* BPFSPY_INJECT: canonical rules, comma separated */
+	unsigned ninject;
+	struct bpf_deny deny[BPF_POLICY_MAX];
+	unsigned ndeny;
+	char deny_env[1024];    /* BPFSPY_DENY */
+	uint64_t drop_caps;     /* bit per capability */
+};
+
+/* Each returns 0, or -1 after saying what is wrong with @arg. */
+int sandbox_add_inject(struct sandbox *s, const char *arg);
+int sandbox_add_deny(struct sandbox *s, const char *arg);
+int sandbox_add_caps(struct sandbox *s, const char *arg);
+/* --unprivileged: CAP_BPF, CAP_PERFMON, CAP_NET_ADMIN, CAP_SYS_ADMIN. */
+void sandbox_unprivileged(struct sandbox *s);
+
+/* In the child, before exec: export the policies to the shim, drop the
+ * capabilities, install the seccomp filter.  0, or -1 with a message. */
+int sandbox_apply(const struct sandbox *s);
+
+#endif
