@@ -72,6 +72,7 @@ struct proc {
 	int64_t pid, ppid;
 	char *comm, *exe, *argv, *libbpf, *kernel;
 	unsigned long events, failed, probes, failed_probes, lost, libbpf_events;
+	unsigned long injected, denied;   /* failures bpfspy run made */
 	struct stat *cmds, *funcs;
 	size_t ncmds, nfuncs;
 	struct objlist objs[O_KINDS];
@@ -488,6 +489,15 @@ static void on_bpf(struct report *r, struct proc *p, const struct trace_line *l)
 	if (s)
 		stat_add(s, failed ? trace_get_str(ev, "errno") : NULL,
 			 (uint64_t)trace_get_int(ev, "dur_ns", 0));
+	if (failed && (trace_get(ev, "injected") || trace_get(ev, "denied"))) {
+		/* --inject and --deny failures: kept apart, not the loader's */
+		p->failed--;
+		if (trace_get(ev, "injected"))
+			p->injected++;
+		else
+			p->denied++;
+		return;
+	}
 	if (trace_get(ev, "probe"))
 		return probe(p, ev, cmd, failed);
 	objects(p, ev, cmd, failed);
@@ -659,6 +669,8 @@ static void print_json(struct report *r)
 		J_INT(o, "failed", p->failed);
 		J_INT(o, "libbpf_calls", p->libbpf_events);
 		J_INT(o, "lost", p->lost);
+		J_INT(o, "injected", p->injected);
+		J_INT(o, "denied", p->denied);
 		json_object_object_add(o, "commands", stats_json(p->cmds, p->ncmds, "cmd"));
 		json_object_object_add(o, "libbpf_functions", stats_json(p->funcs, p->nfuncs, "func"));
 		for (k = 0; k < O_KINDS; k++) {
@@ -953,6 +965,9 @@ static void proc_text(const struct report *r, const struct proc *p)
 	       p->libbpf_events);
 	if (p->lost)
 		printf(", %s%lu lost%s", RED(r), p->lost, OFF(r));
+	if (p->injected || p->denied)
+		printf("; bpfspy run failed %lu (%lu injected, %lu denied)",
+		       p->injected + p->denied, p->injected, p->denied);
 	putchar('\n');
 }
 

@@ -50,6 +50,11 @@ nth_create() {
 	expect_eq "$status" 0 "check: $output"
 	[[ $output != *"error ENOMEM"* ]] || { echo "injected ENOMEM listed as an error: $output" >&2; return 1; }
 	expect_match "$output" 'bpfspy run made 1 failures: 1 injected \(--inject\), 0 denied' "summary"
+	# report keeps it apart from the loader's failures too
+	run --separate-stderr "$BPFSPY" report --json "$TRACE"
+	expect_eq "$status" 0 "report"
+	expect_match "$output" '"injected":1,"denied":0' "report counts the injection"
+	[[ $output != *'"errno":"ENOMEM"'* ]] || { echo "injected ENOMEM listed as a failure" >&2; return 1; }
 }
 
 @test "inject N+: every BPF_MAP_CREATE from the Nth on fails and so does the loader" {
