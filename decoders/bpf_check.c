@@ -141,9 +141,6 @@ static int map_type_of(const struct bpf_call *c)
 	int fd = bpf_call_map_fd(c);
 	unsigned i;
 
-	if (c->cmd == C_MAP_FREEZE && bpf_attr_has(c, 0, 4))
-		fd = (int32_t)bpf_attr_get(c, 0, 4);
-
 	if (fd < 0)
 		return -1;
 	for (i = 0; i < c->nnotes && i < BPF_FD_NOTES; i++)

@@ -9,18 +9,6 @@
 #include <errno.h>
 #include <string.h>
 
-enum {
-	CMD_LOOKUP = 1,
-	CMD_UPDATE = 2,
-	CMD_DELETE = 3,
-	CMD_GET_NEXT_KEY = 4,
-	CMD_LOOKUP_AND_DELETE = 21,
-	CMD_LOOKUP_BATCH = 24,
-	CMD_LOOKUP_AND_DELETE_BATCH = 25,
-	CMD_UPDATE_BATCH = 26,
-	CMD_DELETE_BATCH = 27,
-};
-
 /* Batch commands: keys at 16, values 24, count 32, map_fd 36,
  * elem_flags 40. */
 #define OFF_B_IN     0
@@ -41,16 +29,17 @@ enum {
 int bpf_call_map_fd(const struct bpf_call *c)
 {
 	switch (c->cmd) {
-	case CMD_LOOKUP:
-	case CMD_UPDATE:
-	case CMD_DELETE:
-	case CMD_GET_NEXT_KEY:
-	case CMD_LOOKUP_AND_DELETE:
+	case C_MAP_LOOKUP_ELEM:
+	case C_MAP_UPDATE_ELEM:
+	case C_MAP_DELETE_ELEM:
+	case C_MAP_GET_NEXT_KEY:
+	case C_MAP_LOOKUP_AND_DELETE_ELEM:
+	case C_MAP_FREEZE:
 		return bpf_attr_has(c, 0, 4) ? (int)(int32_t)bpf_attr_get(c, 0, 4) : -1;
-	case CMD_LOOKUP_BATCH:
-	case CMD_LOOKUP_AND_DELETE_BATCH:
-	case CMD_UPDATE_BATCH:
-	case CMD_DELETE_BATCH:
+	case C_MAP_LOOKUP_BATCH:
+	case C_MAP_LOOKUP_AND_DELETE_BATCH:
+	case C_MAP_UPDATE_BATCH:
+	case C_MAP_DELETE_BATCH:
 		return bpf_attr_has(c, OFF_B_FD, 4) ? (int)(int32_t)bpf_attr_get(c, OFF_B_FD, 4) : -1;
 	}
 	return -1;
@@ -58,7 +47,7 @@ int bpf_call_map_fd(const struct bpf_call *c)
 
 static bool is_batch(uint32_t cmd)
 {
-	return cmd >= CMD_LOOKUP_BATCH && cmd <= CMD_DELETE_BATCH;
+	return cmd >= C_MAP_LOOKUP_BATCH && cmd <= C_MAP_DELETE_BATCH;
 }
 
 static bool is_percpu(uint32_t map_type)
@@ -137,15 +126,15 @@ static unsigned batch_plan(const struct bpf_call *c, const struct bpf_map_meta *
 	if (phase == CAPTURE_PRE) {
 		count = (uint32_t)bpf_attr_get(c, OFF_B_COUNT, 4);
 		n = add(req, n, BLOB_IN_BATCH, bpf_attr_get(c, OFF_B_IN, 8), cursor_len(m), 0, o);
-		if (c->cmd == CMD_UPDATE_BATCH || c->cmd == CMD_DELETE_BATCH)
+		if (c->cmd == C_MAP_UPDATE_BATCH || c->cmd == C_MAP_DELETE_BATCH)
 			n = add(req, n, BLOB_KEYS, keys, count * m->key_size, m->key_size, o);
-		if (c->cmd == CMD_UPDATE_BATCH)
+		if (c->cmd == C_MAP_UPDATE_BATCH)
 			n = add(req, n, BLOB_VALUES, vals, count * vlen, vlen, o);
 		return n;
 	}
 	/* Lookups report how many they copied in count, also with the final
 	 * ENOENT ("no more elements"). */
-	if (c->cmd != CMD_LOOKUP_BATCH && c->cmd != CMD_LOOKUP_AND_DELETE_BATCH)
+	if (c->cmd != C_MAP_LOOKUP_BATCH && c->cmd != C_MAP_LOOKUP_AND_DELETE_BATCH)
 		return 0;
 	if (c->ret != 0 && c->err != ENOENT)
 		return 0;
@@ -211,13 +200,13 @@ unsigned bpf_capture_plan(const struct bpf_call *c, const struct bpf_map_meta *m
 	vlen = value_len(c, m, &stride);
 	if (phase == CAPTURE_PRE) {
 		switch (c->cmd) {
-		case CMD_UPDATE:
+		case C_MAP_UPDATE_ELEM:
 			n = add(req, n, BLOB_KEY, key, m->key_size, 0, o);
 			return add(req, n, BLOB_VALUE, val, vlen, stride, o);
-		case CMD_LOOKUP:
-		case CMD_DELETE:
-		case CMD_GET_NEXT_KEY:
-		case CMD_LOOKUP_AND_DELETE:
+		case C_MAP_LOOKUP_ELEM:
+		case C_MAP_DELETE_ELEM:
+		case C_MAP_GET_NEXT_KEY:
+		case C_MAP_LOOKUP_AND_DELETE_ELEM:
 			return add(req, n, BLOB_KEY, key, m->key_size, 0, o);
 		}
 		return 0;
@@ -225,10 +214,10 @@ unsigned bpf_capture_plan(const struct bpf_call *c, const struct bpf_map_meta *m
 	if (c->ret != 0)
 		return 0;   /* the kernel wrote nothing back */
 	switch (c->cmd) {
-	case CMD_LOOKUP:
-	case CMD_LOOKUP_AND_DELETE:
+	case C_MAP_LOOKUP_ELEM:
+	case C_MAP_LOOKUP_AND_DELETE_ELEM:
 		return add(req, n, BLOB_VALUE, val, vlen, stride, o);
-	case CMD_GET_NEXT_KEY:
+	case C_MAP_GET_NEXT_KEY:
 		return add(req, n, BLOB_NEXT_KEY, val, m->key_size, 0, o);
 	}
 	return 0;

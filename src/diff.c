@@ -103,8 +103,7 @@ struct diff {
 	struct summary s;
 	struct json_object *jprocs;
 	uint64_t work;
-	char *buf;                   /* pass 1: leaves, serialised */
-	size_t blen, bcap;
+	struct norm_buf leaves;      /* pass 1: one event's leaves, serialised */
 };
 
 /* ---- names ----------------------------------------------------------------- */
@@ -214,30 +213,6 @@ static const char *resolve_now(void *ctx, int64_t fd)
 	return sd->names.v[p->fdname[fd] - 1];
 }
 
-static void serialise(void *ctx, const char *path, enum norm_kind kind, const char *val,
-		      size_t len, bool outcome)
-{
-	struct diff *d = ctx;
-	size_t pl = strlen(path), need = d->blen + pl + len + 4;
-
-	if (need > d->bcap) {
-		size_t cap = need * 2;
-		char *b = realloc(d->buf, cap);
-
-		if (!b)
-			return;
-		d->buf = b;
-		d->bcap = cap;
-	}
-	memcpy(d->buf + d->blen, path, pl);
-	d->blen += pl;
-	d->buf[d->blen++] = 0;
-	d->buf[d->blen++] = (char)kind;
-	memcpy(d->buf + d->blen, val, len);
-	d->blen += len;
-	d->buf[d->blen++] = outcome;
-}
-
 static int bind(struct side *sd, struct dproc *p, int64_t fd, const char *name)
 {
 	uint32_t id;
@@ -304,10 +279,10 @@ static int add_event(struct diff *d, struct side *sd, struct json_object *ev, ui
 	}
 	rctx[0] = sd;
 	rctx[1] = p;
-	d->blen = 0;
-	norm_event(ev, &d->o, resolve_now, rctx, serialise, d);
+	d->leaves.len = 0;
+	norm_event(ev, &d->o, resolve_now, rctx, norm_buf_leaf, &d->leaves);
 	e = &p->v[p->n];
-	e->h = norm_hash(d->buf, d->blen, 0);
+	e->h = norm_hash(d->leaves.p, d->leaves.len, 0);
 	norm_label(ev, label, sizeof(label));
 	e->key = norm_hash(label, strlen(label), norm_hash(what, strlen(what), 0));
 	e->off = off;
@@ -1132,7 +1107,7 @@ out:
 	json_object_put(d.s.progs);
 	side_free(&d.old);
 	side_free(&d.new);
-	free(d.buf);
+	free(d.leaves.p);
 	free(ignore);
 	return ret;
 }

@@ -330,16 +330,11 @@ static void walk_object(struct walk *w, struct json_object *o)
 /* The instructions as decoded (--insns), with the fds of map references
  * replaced by the maps' names: a digest that does not change when a
  * loader's fds are numbered differently. */
-struct insn_buf {
-	char *p;
-	size_t len, cap;
-};
-
-static void insn_leaf(void *ctx, const char *path, enum norm_kind kind, const char *val,
-		      size_t len, bool outcome)
+void norm_buf_leaf(void *ctx, const char *path, enum norm_kind kind, const char *val,
+		   size_t len, bool outcome)
 {
-	struct insn_buf *b = ctx;
-	size_t pl = strlen(path), need = b->len + pl + len + 3;
+	struct norm_buf *b = ctx;
+	size_t pl = strlen(path), need = b->len + pl + len + 4;
 
 	if (need > b->cap) {
 		size_t cap = need * 2;
@@ -352,20 +347,21 @@ static void insn_leaf(void *ctx, const char *path, enum norm_kind kind, const ch
 	}
 	memcpy(b->p + b->len, path, pl);
 	b->len += pl;
+	b->p[b->len++] = 0;
 	b->p[b->len++] = (char)kind;
 	memcpy(b->p + b->len, val, len);
 	b->len += len;
-	b->p[b->len++] = 0;
+	b->p[b->len++] = outcome;
 }
 
 static void walk_insns(struct walk *w, struct json_object *arr)
 {
-	struct insn_buf b = { 0 };
+	struct norm_buf b = { 0 };
 	struct walk sub = *w;
 	size_t i, n = json_object_array_length(arr);
 	char out[48];
 
-	sub.emit = insn_leaf;
+	sub.emit = norm_buf_leaf;
 	sub.ectx = &b;
 	sub.plen = 0;
 	sub.path[0] = 0;
@@ -382,7 +378,7 @@ static void walk_insns(struct walk *w, struct json_object *arr)
 			walk_value(&sub, k, v);
 			path_pop(&sub, 0);
 		}
-		insn_leaf(&b, "", NV_NULL, "", 0, false);
+		norm_buf_leaf(&b, "", NV_NULL, "", 0, false);
 	}
 	snprintf(out, sizeof(out), "norm:%016" PRIx64, norm_hash(b.p, b.len, 0));
 	free(b.p);

@@ -60,6 +60,17 @@ enum norm_kind {
 typedef void (*norm_emit_fn)(void *ctx, const char *path, enum norm_kind kind,
 			     const char *val, size_t len, bool outcome);
 
+/* Leaves serialised into one growing buffer, to be hashed: pass
+ * norm_buf_leaf as the norm_emit_fn and the buffer as its context.  Each
+ * leaf is path, NUL, kind, value, outcome byte; the buffer is unchanged
+ * when it cannot grow. */
+struct norm_buf {
+	char *p;
+	size_t len, cap;
+};
+void norm_buf_leaf(void *buf, const char *path, enum norm_kind kind, const char *val,
+		   size_t len, bool outcome);
+
 /* Walk @ev (a "bpf" or "libbpf" event) in normal form. */
 void norm_event(struct json_object *ev, const struct norm_opts *o, norm_resolve_fn resolve,
 		void *rctx, norm_emit_fn emit, void *ectx);
