@@ -738,7 +738,9 @@ static const char *fit(const char *s, int w, char *buf)
 }
 
 /* Print @text wrapped at WIDTH, each line indented by @indent. */
-static void wrap(const char *text, int indent)
+/* Print @text within WIDTH columns, breaking at spaces, every line indented
+ * by @indent; the first line starts with @label in place of the indent. */
+static void wrap_label(const char *label, const char *text, int indent)
 {
 	int avail = WIDTH - indent;
 
@@ -746,16 +748,22 @@ static void wrap(const char *text, int indent)
 		int n = (int)strcspn(text, "\n"), cut = n;
 
 		if (n > avail) {
-			for (cut = avail; cut > avail / 2 && text[cut] != ' '; cut--)
+			for (cut = avail; cut > 0 && text[cut] != ' '; cut--)
 				;
 			if (text[cut] != ' ')
 				cut = avail;
 		}
-		printf("%*s%.*s\n", indent, "", cut, text);
+		printf("%-*s%.*s\n", indent, label ? label : "", cut, text);
+		label = NULL;
 		text += cut;
 		while (*text == ' ' || *text == '\n')
 			text++;
 	}
+}
+
+static void wrap(const char *text, int indent)
+{
+	wrap_label(NULL, text, indent);
 }
 
 static void errs_text(const struct stat *s, char *buf, size_t cap)
@@ -954,9 +962,7 @@ static void proc_text(const struct report *r, const struct proc *p)
 		rule[WIDTH] = 0;
 	}
 	printf("%s%s%s\n", BOLD(r), rule, OFF(r));
-	if (p->argv)
-		printf("argv    ");
-	wrap(p->argv, 0);
+	wrap_label("argv", p->argv, 8);
 	printf("libbpf  %s, kernel %s, parent %" PRId64 "\n", p->libbpf ? p->libbpf : "?",
 	       p->kernel ? p->kernel : "?", p->ppid);
 	printf("calls   %lu bpf: %s%lu failed%s, %lu feature probes (%lu failed); %lu libbpf",
@@ -965,10 +971,10 @@ static void proc_text(const struct report *r, const struct proc *p)
 	       p->libbpf_events);
 	if (p->lost)
 		printf(", %s%lu lost%s", RED(r), p->lost, OFF(r));
-	if (p->injected || p->denied)
-		printf("; bpfspy run failed %lu (%lu injected, %lu denied)",
-		       p->injected + p->denied, p->injected, p->denied);
 	putchar('\n');
+	if (p->injected || p->denied)
+		printf("        bpfspy run failed %lu (%lu injected, %lu denied)\n",
+		       p->injected + p->denied, p->injected, p->denied);
 }
 
 static void print_text(struct report *r)

@@ -70,9 +70,13 @@ rj() {
 
 @test "report: text fits 80 columns, aligned, no colour when not a tty" {
 	require_loader
-	"$BPFSPY" run -o "$TRACE" -- "$LOADER" "$BPF_OBJ" >/dev/null
+	# A long object path, as in a deep checkout: argv must wrap, not overflow.
+	local deep=$BATS_TEST_TMPDIR/a-rather-long-directory-name/and-another-one
+	mkdir -p "$deep" && cp "$BPF_OBJ" "$deep/minimal.bpf.o"
+	"$BPFSPY" run -o "$TRACE" -- "$LOADER" "$deep/minimal.bpf.o" >/dev/null
 	run "$BPFSPY" report "$TRACE"
 	expect_eq "$status" 0
+	expect_match "$output" $'\nargv    [^\n]*minimal_loader' "argv under its label"
 	local long
 	long=$(printf '%s\n' "$output" | awk 'length > 80')
 	expect_eq "$long" "" "lines over 80 columns"
