@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* bpfspy: run programs under the bpf(2) tracer and read its traces. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -31,17 +30,6 @@ static const char usage[] =
 	"  -V, --version  show the version\n"
 	"\n"
 	"See bpfspy(1) and, for the trace format, bpfspy-trace(5).\n";
-
-void die_msg(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("bpfspy: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 int main(int argc, char **argv)
 {

@@ -39,13 +39,18 @@ for t in "$BUILDDIR"/tests/unit/*_test; do
 	tally "$log" "$name" $?
 done
 
-# The libFuzzer harness over the decoders, for a bounded time
-# (BPFSPY_FUZZ_SECONDS, default 30; 0 skips it).
+# The libFuzzer harnesses, each for a bounded time: the decoders
+# (BPFSPY_FUZZ_SECONDS, default 30; 0 skips both) and the trace readers
+# (half as long: their inputs cost more each).
 fuzz_secs=${BPFSPY_FUZZ_SECONDS:-30}
 if [ "$fuzz_secs" -gt 0 ] && [ -f "$SRCDIR/tests/fuzz/run-fuzz.sh" ]; then
-	log=$logdir/fuzz_decode.tap
-	sh "$SRCDIR/tests/fuzz/run-fuzz.sh" "$fuzz_secs" >"$log" 2>&1
-	tally "$log" fuzz/fuzz_decode $?
+	for target in decode read; do
+		secs=$fuzz_secs
+		[ "$target" = read ] && secs=$(((fuzz_secs + 1) / 2))
+		log=$logdir/fuzz_$target.tap
+		sh "$SRCDIR/tests/fuzz/run-fuzz.sh" "$secs" "$target" >"$log" 2>&1
+		tally "$log" "fuzz/fuzz_$target" $?
+	done
 fi
 
 if command -v "$BATS" >/dev/null 2>&1; then

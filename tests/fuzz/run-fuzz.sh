@@ -1,15 +1,18 @@
 #!/bin/sh
-# Build the libFuzzer harness over the decoders and run it for a while.
+# Build a libFuzzer harness and run it for a while.
 #
-#   run-fuzz.sh [SECONDS]          (default 30)
+#   run-fuzz.sh [SECONDS [TARGET]]   (default 30 s, decode)
+#
+# TARGET decode: fuzz_decode.c, the decoders over captured bpf(2) calls;
+# TARGET read: fuzz_read.c, check, report and diff over trace files.
 #
 # Environment: BUILDDIR (default: .), SRCDIR (default: the tree holding this
 # script), CLANG (default: clang).  The harness is built as
-# $BUILDDIR/tests/fuzz/fuzz_decode; everything else it makes (generated
+# $BUILDDIR/tests/fuzz/fuzz_TARGET; everything else it makes (generated
 # tables, seeds, the corpus, crash inputs, logs) goes under
-# $BUILDDIR/tests/fuzz/work/, which `rm -rf` cleans.
+# $BUILDDIR/tests/fuzz/work/TARGET/, which `rm -rf` cleans.
 #
-# Prints one TAP result: "ok 1 - fuzz_decode: N execs in S s, 0 crashes",
+# Prints one TAP result: "ok 1 - fuzz_TARGET: N execs in S s, 0 crashes",
 # "not ok 1 - ..." with the path of the input that crashed, or "ok 1 - ...
 # # SKIP reason" when clang's libFuzzer is not there.  Exits nonzero only
 # when the harness found a crash (a sanitizer report, a failed check, a
@@ -17,20 +20,21 @@
 set -u
 
 secs=${1:-30}
-case $secs in
-'' | *[!0-9]*) echo "usage: run-fuzz.sh [SECONDS]" >&2; exit 2 ;;
-esac
+target=${2:-decode}
+usage() { echo "usage: run-fuzz.sh [SECONDS [decode|read]]" >&2; exit 2; }
+case $secs in '' | *[!0-9]*) usage ;; esac
+case $target in decode | read) ;; *) usage ;; esac
 SRCDIR=${SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 BUILDDIR=${BUILDDIR:-.}
 CLANG=${CLANG:-clang}
-name=fuzz_decode
+name=fuzz_$target
 
 echo "1..1"
 skip() { echo "ok 1 - $name # SKIP $1"; exit 0; }
 
-mkdir -p "$BUILDDIR/tests/fuzz/work" || exit 1
+mkdir -p "$BUILDDIR/tests/fuzz/work/$target" || exit 1
 bin=$(cd "$BUILDDIR/tests/fuzz" && pwd)/$name
-work=$(cd "$BUILDDIR/tests/fuzz/work" && pwd)
+work=$(cd "$BUILDDIR/tests/fuzz/work/$target" && pwd)
 mkdir -p "$work/gen" "$work/seeds" "$work/corpus" "$work/artifacts" || exit 1
 log=$work/build.log
 : >"$log"
@@ -67,13 +71,24 @@ else
 	defs=-D_GNU_SOURCE
 fi
 incs="-I$work/gen -I$SRCDIR/decoders -I$SRCDIR/tests/fuzz"
+# The read target runs the subcommands that read traces: every source of
+# the bpfspy command but main() (bpfspy.c) and what drives a program.
+harness=$SRCDIR/tests/fuzz/$name.c
+if [ "$target" = read ]; then
+	incs="$incs -I$SRCDIR/src"
+	for f in cli.c check.c trace_read.c normalize.c report.c diff.c; do
+		harness="$harness $SRCDIR/src/$f"
+	done
+	xxh=$(pkg-config --libs libxxhash 2>/dev/null) || xxh=-lxxhash
+	jsonc="$jsonc $xxh"
+fi
 
 # shellcheck disable=SC2086 # word splitting wanted
 build() {
 	sh "$SRCDIR/decoders/gen-xlat.sh" "$work/gen/xlat_tables" "$SRCDIR"/decoders/xlat/*.in &&
 	"$CLANG" -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 		$defs $libcflags $incs $srcs "$work/gen/xlat_tables.c" \
-		"$SRCDIR/tests/fuzz/fuzz_decode.c" $jsonc -o "$bin"
+		$harness $jsonc -o "$bin"
 }
 if ! build >>"$log" 2>&1; then
 	echo "not ok 1 - $name: the harness does not build (log: $log)"
@@ -81,10 +96,14 @@ if ! build >>"$log" 2>&1; then
 	exit 1
 fi
 
-# Seeds: real-looking calls.  Optional: without them the fuzzer starts from
-# nothing, slower but still sound.
+# Seeds: real-looking calls, or for read the traces in read-seeds/ (the
+# first byte of each picks the options, see fuzz_read.c).  Optional:
+# without them the fuzzer starts from nothing, slower but still sound.
 # shellcheck disable=SC2086
-if "$CLANG" -g -O1 $defs $libcflags $incs $srcs "$work/gen/xlat_tables.c" \
+if [ "$target" = read ]; then
+	cp "$SRCDIR"/tests/fuzz/read-seeds/* "$work/seeds/" 2>>"$log" ||
+		echo "# warning: no seeds (log: $log)"
+elif "$CLANG" -g -O1 $defs $libcflags $incs $srcs "$work/gen/xlat_tables.c" \
 	"$SRCDIR/tests/fuzz/gen_seeds.c" -o "$work/gen/gen_seeds" >>"$log" 2>&1 &&
 	"$work/gen/gen_seeds" "$work/seeds" >>"$log" 2>&1; then
 	:
@@ -100,7 +119,13 @@ rm -f "$work"/artifacts/crash-* "$work"/artifacts/timeout-* "$work"/artifacts/oo
 	"$work"/artifacts/leak-*
 start=$(date +%s)
 UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
-"$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=8192 \
+# The read harness's commands print a report per input: -close_fd_mask=3
+# keeps that out of the log (libFuzzer keeps its own stderr).
+# Traces need longer inputs than single calls.
+fdmask=0 maxlen=8192
+[ "$target" = read ] && fdmask=3 maxlen=32768
+"$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=$maxlen \
+	-close_fd_mask=$fdmask \
 	-print_final_stats=1 -artifact_prefix="$work/artifacts/" \
 	"$work/corpus" "$work/seeds" >"$flog" 2>&1
 rc=$?
@@ -116,7 +141,7 @@ if [ "$rc" -eq 0 ] && [ -z "$artifact" ]; then
 	exit 0
 fi
 echo "not ok 1 - $name: crash after $execs execs in $elapsed s: ${artifact:-no input saved} (log: $flog)"
-grep -m3 -E '^==[0-9]+==ERROR|runtime error:|^fuzz_decode: |ALARM: working on the last Unit|out-of-memory|^SUMMARY' \
+grep -m3 -E '^==[0-9]+==ERROR|runtime error:|^fuzz_[a-z]+: |ALARM: working on the last Unit|out-of-memory|^SUMMARY' \
 	"$flog" | sed 's/^/# /'
 [ -n "$artifact" ] && echo "# reproduce: $bin $artifact"
 exit 1
