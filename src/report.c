@@ -421,13 +421,17 @@ static struct fail *group(struct fail *v, size_t *n, size_t max, unsigned long *
 	return f;
 }
 
+/* The first log of a group that yields a reason is kept; one without a
+ * reason may come first (an empty log), so each is set only once. */
 static void failure_log(struct report *r, struct fail *f, const char *log)
 {
 	char reason[2048];
 
-	if (log && norm_log_reason(log, reason, sizeof(reason), LOG_LINES))
+	if (!log)
+		return;
+	if (!f->reason && norm_log_reason(log, reason, sizeof(reason), LOG_LINES))
 		f->reason = strdup(reason);
-	if (log && r->full_log)
+	if (!f->log && r->full_log)
 		f->log = strdup(log);
 }
 
