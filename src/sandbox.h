@@ -13,7 +13,8 @@
 #include "bpf_policy.h"
 
 struct sandbox {
-	char inject[1024];      /* BPFSPY_INJECT: canonical rules, comma separated */
+	char inject[1024];      /* BPFSPY_INJECT: canonical rules, comma separated
+				 * (commands by number, functions by name) */
 	unsigned ninject;
 	struct bpf_deny deny[BPF_POLICY_MAX];
 	unsigned ndeny;
