@@ -220,6 +220,7 @@ static int parse(int argc, char **argv, struct run_opts *o)
 		die_msg("run: no PROGRAM given (bpfspy run [-o FILE] -- PROGRAM [ARGS...])");
 		return -1;
 	}
+	sandbox_warn(&o->sb);
 	return optind;
 }
 

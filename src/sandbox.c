@@ -163,6 +163,24 @@ int sandbox_add_caps(struct sandbox *s, const char *arg)
 	return 0;
 }
 
+/*
+ * A kept CAP_SYS_ADMIN stands in for CAP_BPF, CAP_PERFMON and
+ * CAP_NET_ADMIN in the kernel's checks: bpf_capable(), perfmon_capable()
+ * and bpf_net_capable() are "capable(CAP_x) || capable(CAP_SYS_ADMIN)"
+ * (bpf-abi.md §5.1).  Dropping only those three changes nothing for a
+ * loader that keeps CAP_SYS_ADMIN, root as a rule: say so.
+ */
+void sandbox_warn(const struct sandbox *s)
+{
+	uint64_t stood_in = 1ull << CAP_BPF | 1ull << CAP_PERFMON | 1ull << CAP_NET_ADMIN;
+
+	if ((s->drop_caps & stood_in) && !(s->drop_caps & (1ull << CAP_SYS_ADMIN)))
+		fputs("bpfspy: warning: --drop-caps keeps CAP_SYS_ADMIN, which the kernel accepts "
+		      "in place of CAP_BPF, CAP_PERFMON and CAP_NET_ADMIN; drop it too "
+		      "(or use --unprivileged)\n",
+		      stderr);
+}
+
 void sandbox_unprivileged(struct sandbox *s)
 {
 	s->drop_caps |= 1ull << CAP_BPF | 1ull << CAP_PERFMON | 1ull << CAP_NET_ADMIN |

@@ -359,6 +359,35 @@ nth_func_create() {
 	is prog_next_id errno EPERM
 }
 
+@test "drop-caps: dropping CAP_BPF, CAP_PERFMON or CAP_NET_ADMIN but not CAP_SYS_ADMIN warns" {
+	local a
+	for a in "--drop-caps CAP_BPF" "--drop-caps perfmon" "--drop-caps chown,net_admin" \
+		"--drop-caps bpf --drop-caps chown"; do
+		# shellcheck disable=SC2086
+		run --separate-stderr "$BPFSPY" run -o "$TRACE" $a -- echo ran
+		expect_eq "$output" ran "$a: PROGRAM runs"
+		expect_eq "$stderr" "bpfspy: warning: --drop-caps keeps CAP_SYS_ADMIN, which the kernel accepts in place of CAP_BPF, CAP_PERFMON and CAP_NET_ADMIN; drop it too (or use --unprivileged)" \
+			"$a: one line"
+	done
+	for a in "--drop-caps bpf,sys_admin" "--drop-caps bpf --drop-caps CAP_SYS_ADMIN" \
+		"--unprivileged" "--drop-caps chown" "--unprivileged --drop-caps bpf"; do
+		# shellcheck disable=SC2086
+		run --separate-stderr "$BPFSPY" run -o "$TRACE" $a -- echo ran
+		expect_eq "$output" ran "$a: PROGRAM runs"
+		expect_eq "$stderr" "" "$a: no warning"
+	done
+	# What it warns about: with kernel.unprivileged_bpf_disabled set, a map
+	# needs CAP_BPF, and CAP_SYS_ADMIN alone still gets it.
+	require_bpf
+	[ "$(cat /proc/sys/kernel/unprivileged_bpf_disabled 2>/dev/null)" != 0 ] ||
+		skip "kernel.unprivileged_bpf_disabled is 0: a map needs no capability"
+	run spy --drop-caps bpf -- "$EXERCISER" lookup 1
+	expect_eq "$status" 0 "CAP_SYS_ADMIN stands in for CAP_BPF: $output"
+	expect_eq "$(tc get "$TRACE" dropped_caps event=header)" '["CAP_BPF"]' "dropped all the same"
+	run spy --drop-caps bpf,sys_admin -- "$EXERCISER" lookup 1
+	expect_eq "$(tc get "$TRACE" errno cmd=BPF_MAP_CREATE)" EPERM "without both: EPERM"
+}
+
 @test "run --help documents the audit options" {
 	run "$BPFSPY" run --help
 	expect_eq "$status" 0
