@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "libbpf_funcs.h"
 #include "xlat.h"
 
 /* A decimal number of @n characters below @max, or -1. */
@@ -79,23 +80,76 @@ static int parse_when(const char *s, struct bpf_inject *r)
 	return 0;
 }
 
+int bpf_policy_func(const char *s, size_t n)
+{
+	unsigned id;
+
+	for (id = 0; id < LF_COUNT; id++)
+		if (strlen(libbpf_func_name(id)) == n && !strncmp(s, libbpf_func_name(id), n))
+			return (int)id;
+	return -1;
+}
+
+bool bpf_policy_func_injectable(unsigned id)
+{
+	const struct libbpf_func *f = libbpf_func(id);
+
+	return f && (f->ret == LR_ERR || f->ret == LR_FD || f->ret == LR_PTR);
+}
+
+/* The NAME of a rule: @r->func, or else @r->cmd. */
+static int parse_name(const char *s, size_t n, struct bpf_inject *r)
+{
+	int v = bpf_policy_func(s, n);
+
+	r->func = v;
+	r->cmd = 0;
+	if (v >= 0)
+		return bpf_policy_func_injectable((unsigned)v) ? BPF_INJECT_OK
+							       : BPF_INJECT_VOID_FUNC;
+	v = bpf_policy_cmd(s, n);
+	if (v < 0)
+		return BPF_INJECT_BAD_NAME;
+	r->cmd = (uint32_t)v;
+	return BPF_INJECT_OK;
+}
+
 int bpf_inject_parse(const char *spec, struct bpf_inject *r)
 {
 	const char *c1 = strchr(spec, ':'), *c2;
-	int cmd, err;
+	int rc;
 
-	if (!c1)
-		return -1;
+	if (!c1 || c1 == spec)
+		return BPF_INJECT_BAD_FORM;
 	c2 = strchr(c1 + 1, ':');
-	cmd = bpf_policy_cmd(spec, (size_t)(c1 - spec));
-	err = bpf_policy_errno(c1 + 1, c2 ? (size_t)(c2 - c1 - 1) : strlen(c1 + 1));
-	if (cmd < 0 || err < 0)
-		return -1;
-	r->cmd = (uint32_t)cmd;
-	r->err = err;
+	rc = parse_name(spec, (size_t)(c1 - spec), r);
+	if (rc)
+		return rc;
+	r->err = bpf_policy_errno(c1 + 1, c2 ? (size_t)(c2 - c1 - 1) : strlen(c1 + 1));
+	if (r->err < 0)
+		return BPF_INJECT_BAD_ERRNO;
 	r->from = 1;
 	r->to = 0;
-	return c2 ? parse_when(c2 + 1, r) : 0;
+	if (c2 && parse_when(c2 + 1, r))
+		return BPF_INJECT_BAD_WHEN;
+	return BPF_INJECT_OK;
+}
+
+const char *bpf_inject_strerror(int status)
+{
+	switch (status) {
+	case BPF_INJECT_OK:
+		return "no error";
+	case BPF_INJECT_BAD_NAME:
+		return "neither a bpf command nor a libbpf function bpfspy interposes";
+	case BPF_INJECT_VOID_FUNC:
+		return "a libbpf function returning void: it has no error to inject";
+	case BPF_INJECT_BAD_ERRNO:
+		return "no such errno";
+	case BPF_INJECT_BAD_WHEN:
+		return "N must be a number from 1 to 999999999";
+	}
+	return "not NAME:ERRNO[:N|:N+]";
 }
 
 void bpf_inject_when(const struct bpf_inject *r, char *buf, size_t cap)
@@ -108,15 +162,40 @@ void bpf_inject_when(const struct bpf_inject *r, char *buf, size_t cap)
 		snprintf(buf, cap, "%u", r->from);
 }
 
+bool bpf_inject_hits(const struct bpf_inject *r, uint32_t nth)
+{
+	return nth >= r->from && (!r->to || nth <= r->to);
+}
+
+int bpf_inject_match(const struct bpf_inject *r, unsigned n, int func, uint32_t cmd,
+		     uint32_t nth)
+{
+	unsigned i;
+
+	for (i = 0; i < n; i++) {
+		if (r[i].func != (func < 0 ? -1 : func) || (func < 0 && r[i].cmd != cmd))
+			continue;
+		if (bpf_inject_hits(&r[i], nth))
+			return r[i].err;
+	}
+	return 0;
+}
+
+/* Commands by number, functions by name: both read back unambiguously
+ * (a number is never a function's name). */
 void bpf_inject_format(const struct bpf_inject *r, char *buf, size_t cap)
 {
-	char when[16];
+	char what[64], when[16];
 
+	if (r->func >= 0)
+		snprintf(what, sizeof(what), "%s", libbpf_func_name((unsigned)r->func));
+	else
+		snprintf(what, sizeof(what), "%u", r->cmd);
 	bpf_inject_when(r, when, sizeof(when));
 	if (!strcmp(when, "every"))
-		snprintf(buf, cap, "%u:%d", r->cmd, r->err);
+		snprintf(buf, cap, "%s:%d", what, r->err);
 	else
-		snprintf(buf, cap, "%u:%d:%s", r->cmd, r->err, when);
+		snprintf(buf, cap, "%s:%d:%s", what, r->err, when);
 }
 
 int bpf_deny_parse(const char *spec, struct bpf_deny *r, unsigned *n, unsigned max)

@@ -276,6 +276,10 @@ static void render_pointee(struct jsonw *w, const struct libbpf_arg *a, unsigned
 	jw_hex(w, "addr", v);
 	if (a->kind == LA_IO_U32 && (c->in_ok & (1u << i)))
 		jw_u64(w, "in", c->in[i]);
+	if (c->injected) {           /* libbpf never ran: wrote nothing */
+		jw_obj_close(w);
+		return;
+	}
 	if (mem_read(&out, v, n, NULL) != n)
 		jw_str(w, "error", "EFAULT");
 	else if (a->x)
@@ -333,7 +337,7 @@ static void render_arg(struct jsonw *w, const struct libbpf_arg *a, unsigned i,
 		render_pointee(w, a, i, v, c);
 		break;
 	case LA_OUT_STR:
-		if (v && (int32_t)c->ret >= 0 && !c->missing)
+		if (v && (int32_t)c->ret >= 0 && !c->missing && !c->injected)
 			render_cstr(w, a->name, v, o);
 		else if (v)
 			jw_hex(w, a->name, v);
@@ -402,6 +406,8 @@ void libbpf_render_event(struct jsonw *w, const struct bpf_event_env *env,
 	jw_str(w, "version", versions[c->id]);
 	if (c->missing)
 		jw_bool(w, "missing", true);
+	if (c->injected)
+		jw_bool(w, "injected", true);
 	jw_obj_open(w, "args");
 	for (i = 0; i < LIBBPF_MAX_ARGS && f->args[i].name; i++)
 		render_arg(w, &f->args[i], i, c, o);

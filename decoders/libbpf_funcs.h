@@ -82,6 +82,8 @@ struct libbpf_call {
 	/* The call reached a wrapper but the loaded libbpf lacks the
 	 * function: it returned -ENOSYS (NULL) with errno ENOSYS. */
 	bool missing;
+	/* bpfspy run --inject failed the call: libbpf never ran it. */
+	bool injected;
 	/* LA_IO_U32 arguments: the value behind the pointer before the
 	 * call (in[i] for args[i]); in_ok bit i: it could be read. */
 	uint32_t in[LIBBPF_MAX_ARGS];

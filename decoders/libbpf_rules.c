@@ -172,7 +172,9 @@ void libbpf_render_checks(struct jsonw *w, const struct libbpf_call *c,
 {
 	const struct libbpf_func *f = libbpf_func(c->id);
 
-	if (o->no_check || !f)
+	/* A failure bpfspy run made (--inject) is no libbpf answer: nothing
+	 * to judge. */
+	if (o->no_check || !f || c->injected)
 		return;
 	jw_arr_open(w, "checks");
 	check_return(w, f, c);

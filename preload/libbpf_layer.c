@@ -58,6 +58,17 @@
  * is what the real function left it on return, and what the caller had
  * on entry to the real function: our own reads before the call may touch
  * it, so it is restored first.
+ *
+ * Fault injection (bpfspy run --inject FUNC:ERRNO[:N|:N+], policy.c).  A
+ * call a rule hits does not reach libbpf: the wrapper returns what libbpf
+ * returns for that error by its convention (bpf-abi.md §6.1, libbpf 1.0
+ * and later): -ERRNO for functions returning an int or an fd, NULL for
+ * those returning a pointer, with errno ERRNO either way.  It makes no
+ * syscall, so its event has "syscalls":0 and no bpf event under it, and
+ * carries "injected":true.  Calls are counted per function and process
+ * before anything else, also when not recording (as the syscall layer
+ * counts commands).  Functions returning void (bpf_object__close) have no
+ * error to inject: bpfspy run refuses rules on them.
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -110,6 +121,18 @@ static void *real_fn(unsigned id)
 		__atomic_store_n(&real[id], f, __ATOMIC_RELEASE);
 	}
 	return f;
+}
+
+bool bpfspy_libbpf_has(unsigned id)
+{
+	return id < LF_COUNT && real_fn(id) != NULL;
+}
+
+/* What function @f returns for error @err: NULL or -err; errno @err. */
+static long injected(const struct libbpf_func *f, int err)
+{
+	errno = err;
+	return f->ret == LR_PTR ? 0 : -(long)err;
 }
 
 /* Call the real function with exactly @n arguments (6: all six argument
@@ -201,7 +224,7 @@ static void emit(unsigned id, const struct libbpf_func *f, const long *a,
 {
 	struct emitted e = { env, c };
 
-	if (libbpf_func_offline_ok(id) && !c->missing) {
+	if (libbpf_func_offline_ok(id) && !c->missing && !c->injected) {
 		/* element calls in a daemon's loop: pack, render at drain */
 		struct libbpf_record r;
 
@@ -220,6 +243,7 @@ static long libbpf_call(unsigned id, unsigned n, const long *a)
 {
 	const struct libbpf_func *f = libbpf_func(id);
 	int entry_errno = errno;
+	int inj = bpfspy_inject_func_errno(id);
 	void *fn = real_fn(id);
 	struct libbpf_call c;
 	struct bpf_event_env env;
@@ -230,12 +254,15 @@ static long libbpf_call(unsigned id, unsigned n, const long *a)
 	unsigned i;
 
 	if (t_depth >= MAX_DEPTH || !bpfspy_active()) {
+		if (inj)
+			return injected(f, inj);
 		errno = entry_errno;
 		return invoke(id, fn, n, a);
 	}
 	memset(&c, 0, sizeof(c));
 	c.id = id;
-	c.missing = !fn;
+	c.missing = !fn && !inj;
+	c.injected = inj != 0;
 	for (i = 0; i < LIBBPF_MAX_ARGS; i++)
 		c.args[i] = (uint64_t)a[i];
 	libbpf_opts_probe(&c);           /* sz and tail as OPTS_VALID will see them */
@@ -248,7 +275,7 @@ static long libbpf_call(unsigned id, unsigned n, const long *a)
 	fr->nsys = fr->nfail = 0;
 	start = bpfspy_now_ns();
 	errno = entry_errno;
-	ret = invoke(id, fn, n, a);
+	ret = inj ? injected(f, inj) : invoke(id, fn, n, a);
 	saved = errno;
 	c.nsys = fr->nsys;
 	c.nfail = fr->nfail;

@@ -2,15 +2,18 @@
 /*
  * The policies of bpfspy run, as the traced process sees them:
  *
- *   BPFSPY_INJECT        faults to inject: "CMD:ERRNO[:N|:N+]" rules,
- *                        comma separated (bpf_inject_parse's canonical form)
+ *   BPFSPY_INJECT        faults to inject: "CMD:ERRNO[:N|:N+]" and
+ *                        "FUNC:ERRNO[:N|:N+]" rules, comma separated
+ *                        (bpf_inject_parse's canonical form)
  *   BPFSPY_DENY          the seccomp policy bpfspy run installed: deny
  *                        rules "CMD[,CMD]:ERRNO", semicolon separated
  *   BPFSPY_DROPPED_CAPS  the capabilities it dropped: "CAP_BPF,CAP_PERFMON"
  *
  * Parsed once in the constructor into fixed tables; the event path reads
- * them and bumps one atomic counter per call of an injected command.
+ * them and bumps one atomic counter per call of an injected command or
+ * libbpf function (only of those a rule names: others cost one test).
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -19,6 +22,7 @@
 #include "bpf_decode.h"
 #include "bpf_policy.h"
 #include "jsonw.h"
+#include "libbpf_funcs.h"
 #include "shim.h"
 
 static struct {
@@ -26,6 +30,8 @@ static struct {
 	unsigned ninject;
 	uint64_t inject_cmds;                 /* bit per command with a rule */
 	uint32_t calls[BPF_POLICY_CMDS];      /* atomic: calls of each so far */
+	bool inject_funcs[LF_COUNT];          /* libbpf functions with a rule */
+	uint32_t fcalls[LF_COUNT];            /* atomic: calls of each so far */
 	struct bpf_deny deny[BPF_POLICY_MAX];
 	unsigned ndeny;
 	char caps[512];                       /* BPFSPY_DROPPED_CAPS */
@@ -43,7 +49,10 @@ static void parse_inject(const char *env)
 		if (pol.ninject == BPF_POLICY_MAX || bpf_inject_parse(tok, &r) != 0)
 			continue;
 		pol.inject[pol.ninject++] = r;
-		pol.inject_cmds |= 1ull << r.cmd;
+		if (r.func >= 0)
+			pol.inject_funcs[r.func] = true;
+		else
+			pol.inject_cmds |= 1ull << r.cmd;
 	}
 }
 
@@ -75,23 +84,28 @@ void bpfspy_policy_fork(void)
 
 	for (i = 0; i < BPF_POLICY_CMDS; i++)
 		__atomic_store_n(&pol.calls[i], 0, __ATOMIC_RELAXED);
+	for (i = 0; i < LF_COUNT; i++)
+		__atomic_store_n(&pol.fcalls[i], 0, __ATOMIC_RELAXED);
 }
 
 int bpfspy_inject_errno(uint32_t cmd)
 {
 	uint32_t n;
-	unsigned i;
 
 	if (cmd >= BPF_POLICY_CMDS || !(pol.inject_cmds & (1ull << cmd)))
 		return 0;
 	n = __atomic_add_fetch(&pol.calls[cmd], 1, __ATOMIC_RELAXED);
-	for (i = 0; i < pol.ninject; i++) {
-		const struct bpf_inject *r = &pol.inject[i];
+	return bpf_inject_match(pol.inject, pol.ninject, -1, cmd, n);
+}
 
-		if (r->cmd == cmd && n >= r->from && (!r->to || n <= r->to))
-			return r->err;
-	}
-	return 0;
+int bpfspy_inject_func_errno(unsigned id)
+{
+	uint32_t n;
+
+	if (id >= LF_COUNT || !pol.inject_funcs[id])
+		return 0;
+	n = __atomic_add_fetch(&pol.fcalls[id], 1, __ATOMIC_RELAXED);
+	return bpf_inject_match(pol.inject, pol.ninject, (int)id, 0, n);
 }
 
 bool bpfspy_denied(uint32_t cmd, int err)
@@ -124,18 +138,46 @@ static void render_cmd_name(struct jsonw *w, uint32_t cmd)
 		jw_u64(w, "cmd", cmd);
 }
 
+/* Why a rule on libbpf function @id cannot fire in this process, or NULL:
+ * the libbpf layer is absent (no shared libbpf: a static one, as in
+ * bpftool and libbpf-tools, is reached through no wrapper), or the loaded
+ * libbpf lacks the function.  Told at the header, i.e. the first event:
+ * a libbpf dlopen()ed later is not seen here. */
+static const char *func_inactive(unsigned id)
+{
+	if (!dlsym(RTLD_DEFAULT, "libbpf_version_string"))
+		return "no libbpf layer: libbpf is static or absent";
+	if (!bpfspy_libbpf_has(id))
+		return "the loaded libbpf lacks it";
+	return NULL;
+}
+
+static void header_inject_what(struct jsonw *w, const struct bpf_inject *r)
+{
+	if (r->func < 0) {
+		render_cmd_name(w, r->cmd);
+		return;
+	}
+	jw_str(w, "func", libbpf_func_name((unsigned)r->func));
+}
+
 static void header_inject(struct jsonw *w)
 {
+	const char *inactive;
 	char when[16];
 	unsigned i;
 
 	jw_arr_open(w, "inject");
 	for (i = 0; i < pol.ninject; i++) {
 		jw_obj_open(w, NULL);
-		render_cmd_name(w, pol.inject[i].cmd);
+		header_inject_what(w, &pol.inject[i]);
 		render_errno_or_number(w, pol.inject[i].err);
 		bpf_inject_when(&pol.inject[i], when, sizeof(when));
 		jw_str(w, "when", when);
+		inactive = pol.inject[i].func >= 0 ? func_inactive((unsigned)pol.inject[i].func)
+						   : NULL;
+		if (inactive)
+			jw_str(w, "inactive", inactive);
 		jw_obj_close(w);
 	}
 	jw_arr_close(w);

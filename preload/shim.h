@@ -48,6 +48,8 @@ void bpfspy_policy_init(void);
 void bpfspy_policy_fork(void);
 /* Count a call of @cmd; the errno to fail it with, or 0 to make it. */
 int bpfspy_inject_errno(uint32_t cmd);
+/* The same for a call of libbpf function @id (libbpf_funcs.def). */
+int bpfspy_inject_func_errno(unsigned id);
 /* A call of @cmd that failed with @err hit the deny policy. */
 bool bpfspy_denied(uint32_t cmd, int err);
 /* The policies in force, as header keys. */
@@ -58,5 +60,7 @@ void bpfspy_policy_header(struct jsonw *w);
 uint64_t bpfspy_libbpf_parent(void);
 /* A bpf syscall returned @ret inside the libbpf calls this thread is in. */
 void bpfspy_libbpf_count(long ret);
+/* The loaded libbpf has function @id (the version libbpf_funcs.def names). */
+bool bpfspy_libbpf_has(unsigned id);
 
 #endif

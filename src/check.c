@@ -234,9 +234,13 @@ static void one_event(struct check_state *st, const struct trace_line *l)
 		for (i = 0; i < n; i++)
 			one_check(st, l, json_object_array_get_idx(checks, i));
 	}
-	if (trace_get_int(l->obj, "ret", 0) >= 0 || !trace_get_str(l->obj, "errno"))
+	/* errno is null on success; a libbpf function returning a pointer
+	 * fails with "ret":null (0 here) */
+	if (!trace_get_str(l->obj, "errno"))
 		return;
 	if (policy_failure(st, l))
+		return;
+	if (trace_get_int(l->obj, "ret", 0) >= 0)
 		return;
 	if (probe)
 		st->failed_probes++;

@@ -28,6 +28,7 @@
 #define MAX_OBJS  1024
 #define MAX_FAILS 64
 #define MAX_PROBES 64
+#define MAX_CAUSES 64   /* libbpf calls in which bpfspy run failed a call */
 #define LOG_LINES 8
 
 struct errcount {
@@ -73,6 +74,9 @@ struct proc {
 	char *comm, *exe, *argv, *libbpf, *kernel;
 	unsigned long events, failed, probes, failed_probes, lost, libbpf_events;
 	unsigned long injected, denied;   /* failures bpfspy run made */
+	unsigned long consequent;         /* libbpf failures they caused */
+	int64_t causes[MAX_CAUSES];       /* a ring: the parents of those */
+	unsigned ncauses;
 	struct stat *cmds, *funcs;
 	size_t ncmds, nfuncs;
 	struct objlist objs[O_KINDS];
@@ -478,6 +482,29 @@ static void probe(struct proc *p, struct json_object *ev, const char *cmd, bool 
 		f->seq = trace_get_int(ev, "seq", 0);
 }
 
+/* The libbpf call @ev was made in (its "parent"), if it fails, fails
+ * because bpfspy run failed @ev: remember it. */
+static void note_cause(struct proc *p, struct json_object *ev)
+{
+	int64_t parent = trace_get_int(ev, "parent", 0);
+
+	if (parent)
+		p->causes[p->ncauses++ % MAX_CAUSES] = parent;
+}
+
+/* A libbpf call returns after the calls made in it, so a failure bpfspy
+ * run made inside it is already noted. */
+static bool caused(const struct proc *p, struct json_object *ev)
+{
+	int64_t seq = trace_get_int(ev, "seq", 0);
+	unsigned i, n = p->ncauses < MAX_CAUSES ? p->ncauses : MAX_CAUSES;
+
+	for (i = 0; seq && i < n; i++)
+		if (p->causes[i] == seq)
+			return true;
+	return false;
+}
+
 static void on_bpf(struct report *r, struct proc *p, const struct trace_line *l)
 {
 	struct json_object *ev = l->obj;
@@ -500,6 +527,7 @@ static void on_bpf(struct report *r, struct proc *p, const struct trace_line *l)
 			p->injected++;
 		else
 			p->denied++;
+		note_cause(p, ev);
 		return;
 	}
 	if (trace_get(ev, "probe"))
@@ -524,6 +552,15 @@ static void on_libbpf(struct report *r, struct proc *p, const struct trace_line 
 	if (s)
 		stat_add(s, failed ? trace_get_str(ev, "errno") : NULL,
 			 (uint64_t)trace_get_int(ev, "dur_ns", 0));
+	/* --inject failed it, or a call bpfspy run failed in it: kept apart */
+	if (failed && (trace_get(ev, "injected") || caused(p, ev))) {
+		if (trace_get(ev, "injected"))
+			p->injected++;
+		else
+			p->consequent++;
+		note_cause(p, ev);
+		return;
+	}
 	/* a failed top-level API call: what the loader saw */
 	if (failed && !trace_get(ev, "parent")) {
 		snprintf(what, sizeof(what), "%s()", func);
@@ -675,6 +712,7 @@ static void print_json(struct report *r)
 		J_INT(o, "lost", p->lost);
 		J_INT(o, "injected", p->injected);
 		J_INT(o, "denied", p->denied);
+		J_INT(o, "libbpf_consequent", p->consequent);
 		json_object_object_add(o, "commands", stats_json(p->cmds, p->ncmds, "cmd"));
 		json_object_object_add(o, "libbpf_functions", stats_json(p->funcs, p->nfuncs, "func"));
 		for (k = 0; k < O_KINDS; k++) {
@@ -977,8 +1015,9 @@ static void proc_text(const struct report *r, const struct proc *p)
 		printf(", %s%lu lost%s", RED(r), p->lost, OFF(r));
 	putchar('\n');
 	if (p->injected || p->denied)
-		printf("        bpfspy run failed %lu (%lu injected, %lu denied)\n",
-		       p->injected + p->denied, p->injected, p->denied);
+		printf("        bpfspy run failed %lu (%lu injected, %lu denied); %lu libbpf calls "
+		       "failed from them\n",
+		       p->injected + p->denied, p->injected, p->denied, p->consequent);
 }
 
 static void print_text(struct report *r)

@@ -49,7 +49,11 @@ static const char run_usage[] =
 	"                      fail calls of bpf command CMD (BPF_PROG_LOAD, prog_load\n"
 	"                      or 5) with ERRNO (EPERM or 1) without making them: every\n"
 	"                      call, only the Nth of each process, or the Nth on\n"
-	"                      (repeatable)\n"
+	"                      (repeatable; rules comma separated)\n"
+	"      --inject FUNC:ERRNO[:N|:N+]\n"
+	"                      the same for libbpf function FUNC (bpf_object__load,\n"
+	"                      bpf_map_create): it returns -ERRNO or NULL with errno\n"
+	"                      ERRNO without running (shared libbpf only)\n"
 	"      --deny CMD[,CMD...][:ERRNO]\n"
 	"                      a seccomp filter fails these bpf commands with ERRNO\n"
 	"                      (default EPERM) in PROGRAM and its children, raw\n"
@@ -216,6 +220,7 @@ static int parse(int argc, char **argv, struct run_opts *o)
 		die_msg("run: no PROGRAM given (bpfspy run [-o FILE] -- PROGRAM [ARGS...])");
 		return -1;
 	}
+	sandbox_warn(&o->sb);
 	return optind;
 }
 

@@ -47,14 +47,24 @@ static int append(char *buf, size_t cap, char sep, const char *item)
 	return 0;
 }
 
-int sandbox_add_inject(struct sandbox *s, const char *arg)
+/* One rule of --inject, appended to s->inject in its canonical form. */
+static int add_inject_rule(struct sandbox *s, const char *rule, const char *arg)
 {
 	struct bpf_inject r;
 	char canon[64];
+	size_t n = strcspn(rule, ":");
+	int rc = bpf_inject_parse(rule, &r);
 
-	if (bpf_inject_parse(arg, &r) != 0) {
-		die_msg("run: --inject takes CMD:ERRNO[:N|:N+] (BPF_PROG_LOAD:EPERM:2), not '%s'",
-			arg);
+	if (rc == BPF_INJECT_BAD_NAME || rc == BPF_INJECT_VOID_FUNC) {
+		die_msg("run: --inject: '%.*s' is %s%s", (int)n, rule, bpf_inject_strerror(rc),
+			rc == BPF_INJECT_BAD_NAME ? " (the functions: bpfspy-trace(5), LIBBPF EVENTS)"
+						  : "");
+		return -1;
+	}
+	if (rc) {
+		die_msg("run: --inject takes CMD:ERRNO[:N|:N+] or FUNC:ERRNO[:N|:N+] "
+			"(BPF_PROG_LOAD:EPERM:2, bpf_object__load:ENOENT), not '%s': %s",
+			arg, bpf_inject_strerror(rc));
 		return -1;
 	}
 	bpf_inject_format(&r, canon, sizeof(canon));
@@ -63,6 +73,22 @@ int sandbox_add_inject(struct sandbox *s, const char *arg)
 		return -1;
 	}
 	s->ninject++;
+	return 0;
+}
+
+int sandbox_add_inject(struct sandbox *s, const char *arg)
+{
+	char buf[1024], *tok, *save;
+	size_t n = strlen(arg);
+
+	if (!n || n >= sizeof(buf) || arg[0] == ',' || arg[n - 1] == ',' || strstr(arg, ",,")) {
+		die_msg("run: --inject takes rules separated by single commas, not '%s'", arg);
+		return -1;
+	}
+	strcpy(buf, arg);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+		if (add_inject_rule(s, tok, arg))
+			return -1;
 	return 0;
 }
 
@@ -135,6 +161,24 @@ int sandbox_add_caps(struct sandbox *s, const char *arg)
 		p = comma + 1;
 	} while (*comma);
 	return 0;
+}
+
+/*
+ * A kept CAP_SYS_ADMIN stands in for CAP_BPF, CAP_PERFMON and
+ * CAP_NET_ADMIN in the kernel's checks: bpf_capable(), perfmon_capable()
+ * and bpf_net_capable() are "capable(CAP_x) || capable(CAP_SYS_ADMIN)"
+ * (bpf-abi.md §5.1).  Dropping only those three changes nothing for a
+ * loader that keeps CAP_SYS_ADMIN, root as a rule: say so.
+ */
+void sandbox_warn(const struct sandbox *s)
+{
+	uint64_t stood_in = 1ull << CAP_BPF | 1ull << CAP_PERFMON | 1ull << CAP_NET_ADMIN;
+
+	if ((s->drop_caps & stood_in) && !(s->drop_caps & (1ull << CAP_SYS_ADMIN)))
+		fputs("bpfspy: warning: --drop-caps keeps CAP_SYS_ADMIN, which the kernel accepts "
+		      "in place of CAP_BPF, CAP_PERFMON and CAP_NET_ADMIN; drop it too "
+		      "(or use --unprivileged)\n",
+		      stderr);
 }
 
 void sandbox_unprivileged(struct sandbox *s)

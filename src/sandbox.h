@@ -13,7 +13,8 @@
 #include "bpf_policy.h"
 
 struct sandbox {
-	char inject[1024];      /* BPFSPY_INJECT: canonical rules, comma separated */
+	char inject[1024];      /* BPFSPY_INJECT: canonical rules, comma separated
+				 * (commands by number, functions by name) */
 	unsigned ninject;
 	struct bpf_deny deny[BPF_POLICY_MAX];
 	unsigned ndeny;
@@ -25,6 +26,9 @@ struct sandbox {
 int sandbox_add_inject(struct sandbox *s, const char *arg);
 int sandbox_add_deny(struct sandbox *s, const char *arg);
 int sandbox_add_caps(struct sandbox *s, const char *arg);
+/* Warn on standard error about options that will not do what they seem
+ * to (--drop-caps CAP_BPF keeping CAP_SYS_ADMIN).  After parsing. */
+void sandbox_warn(const struct sandbox *s);
 /* --unprivileged: CAP_BPF, CAP_PERFMON, CAP_NET_ADMIN, CAP_SYS_ADMIN. */
 void sandbox_unprivileged(struct sandbox *s);
 

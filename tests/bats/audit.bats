@@ -122,10 +122,150 @@ nth_create() {
 	expect_eq "$(tc count "$TRACE" cmd=BPF_MAP_LOOKUP_ELEM)" 0 "the exerciser stopped"
 }
 
+# ---- --inject by libbpf function ------------------------------------------------------
+
+# nth_func_create NAME FILE: the position of the first bpf_map_create() of NAME.
+nth_func_create() {
+	tc get "$2" args.map_name event=libbpf func=bpf_map_create | grep -n -x -m1 "$1" | cut -d: -f1
+}
+
+@test "inject FUNC: bpf_object__load fails with the errno, unrun; the loader says so; kept apart" {
+	require_bpf
+	[ -x "$LOADER" ] || skip "examples/minimal_loader was not built"
+	run --separate-stderr spy --inject bpf_object__load:EPERM -- "$LOADER" "$BPF_OBJ"
+	expect_eq "$status" 1 "the loader gives up"
+	expect_eq "$stderr" "minimal_loader: load: Operation not permitted" "its message, libbpf silent"
+	expect_valid "$TRACE"
+	expect_eq "$(tc get "$TRACE" func event=libbpf | tr '\n' ' ')" \
+		"bpf_object__open_file bpf_object__load bpf_object__close " "the loader's calls"
+	expect_eq "$(tc get "$TRACE" injected event=libbpf | tr '\n' ' ')" \
+		"<absent> true <absent> " "only the load is marked"
+	expect_eq "$(tc get "$TRACE" ret event=libbpf func=bpf_object__load)" -1 "-EPERM"
+	expect_eq "$(tc get "$TRACE" errno event=libbpf func=bpf_object__load)" EPERM "errno"
+	expect_eq "$(tc get "$TRACE" syscalls event=libbpf func=bpf_object__load)" 0 "no syscall in it"
+	seq=$(tc get "$TRACE" seq event=libbpf func=bpf_object__load)
+	expect_eq "$(tc count "$TRACE" parent="$seq")" 0 "no bpf event under it"
+	expect_eq "$(tc count "$TRACE" event=libbpf parent="$seq")" 0 "no libbpf call under it"
+	expect_eq "$(tc count "$TRACE" cmd=BPF_PROG_LOAD)" 0 "nothing loaded"
+	expect_eq "$(tc count "$TRACE" event=libbpf injected checks)" 0 "no checks on it"
+	expect_eq "$(tc get "$TRACE" inject event=header)" \
+		'[{"func":"bpf_object__load","errno":"EPERM","when":"every"}]' "header"
+	run "$BPFSPY" check --json "$TRACE"
+	expect_eq "$status" 0 "check: $output"
+	expect_match "${lines[-1]}" '"failed_calls":0,.*"injected":1,"denied":0,"libbpf_consequent":0' \
+		"check counts it apart"
+	run "$BPFSPY" check "$TRACE"
+	[[ $output != *"error EPERM"* ]] || { echo "injected EPERM listed as an error: $output" >&2; return 1; }
+	run --separate-stderr "$BPFSPY" report --json "$TRACE"
+	expect_match "$output" '"injected":1,"denied":0,"libbpf_consequent":0' "report counts it"
+	[[ $output != *'"errno":"EPERM","count"'* ]] || { echo "listed as a failure: $output" >&2; return 1; }
+	run --separate-stderr "$BPFSPY" report "$TRACE"
+	expect_match "$output" 'bpfspy run failed 1 \(1 injected, 0 denied\)' "report text"
+	[[ $output != *"bpf_object__load() minimal: EPERM"* ]] || { echo "listed: $output" >&2; return 1; }
+}
+
+@test "inject FUNC:N: only the Nth call of the function fails, the others reach libbpf" {
+	require_bpf
+	LIBBPF_CALLS=$BUILDDIR/tests/progs/libbpf_calls
+	[ -x "$LIBBPF_CALLS" ] || skip "tests/progs/libbpf_calls was not built"
+	# three bpf_map_create: lbc_array, lbc_bad (EINVAL from the kernel), lbc_hash
+	run --separate-stderr spy --inject bpf_map_create:E2BIG:2 -- "$LIBBPF_CALLS"
+	expect_eq "$status" 0 "$stderr"
+	expect_match "${lines[0]}" '^bpf_map_create ret=[0-9]+ errno=0$' "1st made"
+	expect_eq "${lines[3]}" "bpf_map_create ret=-7 errno=7" "2nd: -E2BIG and errno E2BIG"
+	expect_match "${lines[4]}" '^bpf_map_create ret=[0-9]+ errno=0$' "3rd made"
+	expect_eq "$(tc get "$TRACE" injected event=libbpf func=bpf_map_create | tr '\n' ' ')" \
+		"<absent> true <absent> " "the mark"
+	expect_eq "$(tc get "$TRACE" args.map_name event=libbpf func=bpf_map_create injected)" \
+		lbc_bad "the 2nd is lbc_bad"
+	expect_eq "$(tc get "$TRACE" attr.map_name cmd=BPF_MAP_CREATE | tr '\n' ' ')" \
+		"lbc_array lbc_hash " "the kernel never saw lbc_bad"
+	expect_eq "$(tc get "$TRACE" inject event=header)" \
+		'[{"func":"bpf_map_create","errno":"E2BIG","when":"2"}]' "header"
+	run "$BPFSPY" check --json "$TRACE"
+	expect_match "${lines[-1]}" '"injected":1,"denied":0,' "check"
+}
+
+@test "inject FUNC inside libbpf: the Nth bpf_map_create of the load fails and libbpf retries without BTF" {
+	require_bpf
+	[ -x "$LOADER" ] || skip "examples/minimal_loader was not built"
+	"$BPFSPY" run -o "$T/clean.jsonl" -- "$LOADER" "$BPF_OBJ" >/dev/null 2>&1
+	n=$(nth_func_create counts "$T/clean.jsonl")
+	expect_match "$n" '^[1-9][0-9]*$' "position of counts"
+	run --separate-stderr spy --inject "bpf_map_create:ENOMEM:$n" -- "$LOADER" "$BPF_OBJ"
+	expect_eq "$status" 0 "the loader survives: $stderr"
+	expect_match "$stderr" 'bpf_create_map_xattr\(counts\).*Retrying without BTF' "libbpf's fallback"
+	expect_eq "$(nth_func_create counts "$TRACE")" "$n" "same position"
+	expect_eq "$(tc get "$TRACE" injected event=libbpf args.map_name=counts | tr '\n' ' ')" \
+		"true <absent> " "the first create of counts injected, the retry made"
+	expect_eq "$(tc get "$TRACE" parent event=libbpf injected)" \
+		"$(tc get "$TRACE" seq event=libbpf func=bpf_object__load)" "made in bpf_object__load"
+	expect_eq "$(tc get "$TRACE" syscalls event=libbpf injected)" 0 "no syscall"
+	expect_eq "$(tc get "$TRACE" attr.btf_fd attr.map_name=counts)" 0 \
+		"the kernel saw only the retry, without BTF"
+
+	# From the Nth on: the retry fails too and so does the load, a consequence
+	run --separate-stderr spy --inject "bpf_map_create:ENOMEM:$n+" -- "$LOADER" "$BPF_OBJ"
+	expect_eq "$status" 1 "the loader gives up"
+	expect_match "$stderr" 'minimal_loader: load: Cannot allocate memory' "its message"
+	expect_eq "$(tc count "$TRACE" event=libbpf func=bpf_object__load ret=-12 injected)" 0 \
+		"the load is not injected"
+	run "$BPFSPY" check --json "$TRACE"
+	expect_eq "$status" 0 "check: $output"
+	expect_match "${lines[-1]}" '"failed_calls":0,.*"injected":2,"denied":0,"libbpf_consequent":1' \
+		"the load's failure is the injection's"
+	run --separate-stderr "$BPFSPY" report --json "$TRACE"
+	expect_match "$output" '"injected":2,"denied":0,"libbpf_consequent":1' "report alike"
+	[[ $output != *'bpf_object__load()'* ]] || { echo "the load listed as a failure: $output" >&2; return 1; }
+}
+
+@test "inject: command and function rules in one list; the header says where function rules cannot apply" {
+	require_bpf
+	LIBBPF_CALLS=$BUILDDIR/tests/progs/libbpf_calls
+	[ -x "$LIBBPF_CALLS" ] || skip "tests/progs/libbpf_calls was not built"
+	run --separate-stderr spy --inject bpf_map_lookup_elem:EPERM:2,BPF_MAP_UPDATE_ELEM:ENOENT \
+		--inject bpf_token_create:EPERM -- "$LIBBPF_CALLS"
+	expect_eq "${lines[1]}" "bpf_map_update_elem ret=-2 errno=2" "the command rule, through libbpf"
+	expect_eq "${lines[2]}" "bpf_map_lookup_elem ret=0 errno=0" "1st lookup made"
+	expect_eq "${lines[5]}" "bpf_map_lookup_elem ret=-1 errno=1" "2nd lookup injected"
+	expect_eq "$(tc get "$TRACE" injected cmd=BPF_MAP_UPDATE_ELEM)" true "syscall marked"
+	expect_eq "$(tc get "$TRACE" injected event=libbpf func=bpf_map_update_elem)" "<absent>" \
+		"its libbpf call is not"
+	expect_eq "$(tc get "$TRACE" injected event=libbpf func=bpf_map_lookup_elem | tr '\n' ' ')" \
+		"<absent> true " "function marked"
+	hdr=$(tc get "$TRACE" inject event=header)
+	expect_match "$hdr" '^\[\{"func":"bpf_map_lookup_elem","errno":"EPERM","when":"2"\},\{"cmd":"BPF_MAP_UPDATE_ELEM","errno":"ENOENT","when":"every"\},\{"func":"bpf_token_create","errno":"EPERM","when":"every"(,"inactive":"the loaded libbpf lacks it")?\}\]$' \
+		"header"
+	case $(tc get "$TRACE" libbpf event=header) in
+	v0.* | v1.[0-3]) expect_match "$hdr" '"inactive":"the loaded libbpf lacks it"' \
+		"libbpf before 1.4 has no bpf_token_create" ;;
+	*) expect_match "$hdr" '"when":"every"\}\]$' "this libbpf has bpf_token_create" ;;
+	esac
+	# No shared libbpf: function rules cannot apply, command rules do.
+	run spy --inject bpf_map_lookup_elem:EPERM,map_lookup_elem:ENOENT:2 -- "$EXERCISER" threads 1 2
+	expect_eq "$output" "threads=1 calls=2 total=1" "one lookup failed"
+	expect_eq "$(tc get "$TRACE" inject event=header)" \
+		'[{"func":"bpf_map_lookup_elem","errno":"EPERM","when":"every","inactive":"no libbpf layer: libbpf is static or absent"},{"cmd":"BPF_MAP_LOOKUP_ELEM","errno":"ENOENT","when":"2"}]' \
+		"header of a process without libbpf"
+	expect_eq "$(tc get "$TRACE" errno cmd=BPF_MAP_LOOKUP_ELEM | tr '\n' ' ')" "null ENOENT " "the command rule"
+}
+
+@test "inject FUNC: unknown and void functions are refused with exit 2, naming them" {
+	run --separate-stderr "$BPFSPY" run -o "$TRACE" --inject map_create:EPERM,bpf_object__lod:EPERM -- touch "$T/ran"
+	expect_eq "$status" 2 "unknown"
+	expect_match "$stderr" "'bpf_object__lod' is neither a bpf command nor a libbpf function" "named"
+	run --separate-stderr "$BPFSPY" run -o "$TRACE" --inject bpf_object__close:EPERM -- touch "$T/ran"
+	expect_eq "$status" 2 "void"
+	expect_match "$stderr" "'bpf_object__close' is a libbpf function returning void" "named"
+	[ ! -e "$T/ran" ] || { echo "PROGRAM ran" >&2; return 1; }
+}
+
 @test "inject, deny, drop-caps: malformed rules are refused before PROGRAM runs" {
 	local bad
 	for bad in "--inject FOO:EPERM" "--inject BPF_MAP_CREATE" "--inject map_create:EWHAT" \
-		"--inject map_create:EPERM:0" "--inject map_create:EPERM:x+" "--deny" \
+		"--inject map_create:EPERM:0" "--inject map_create:EPERM:x+" \
+		"--inject bpf_map__fd:EPERM" "--inject bpf_object__close:EPERM" \
+		"--inject map_create:EPERM,,prog_load:EPERM" "--inject map_create:EPERM," "--deny" \
 		"--deny map_create,:EPERM" "--deny nope" "--deny map_create:0" \
 		"--deny map_create --deny 0:EACCES" \
 		"--drop-caps cap_nope" "--drop-caps bpf,,perfmon"; do
@@ -219,10 +359,39 @@ nth_create() {
 	is prog_next_id errno EPERM
 }
 
+@test "drop-caps: dropping CAP_BPF, CAP_PERFMON or CAP_NET_ADMIN but not CAP_SYS_ADMIN warns" {
+	local a
+	for a in "--drop-caps CAP_BPF" "--drop-caps perfmon" "--drop-caps chown,net_admin" \
+		"--drop-caps bpf --drop-caps chown"; do
+		# shellcheck disable=SC2086
+		run --separate-stderr "$BPFSPY" run -o "$TRACE" $a -- echo ran
+		expect_eq "$output" ran "$a: PROGRAM runs"
+		expect_eq "$stderr" "bpfspy: warning: --drop-caps keeps CAP_SYS_ADMIN, which the kernel accepts in place of CAP_BPF, CAP_PERFMON and CAP_NET_ADMIN; drop it too (or use --unprivileged)" \
+			"$a: one line"
+	done
+	for a in "--drop-caps bpf,sys_admin" "--drop-caps bpf --drop-caps CAP_SYS_ADMIN" \
+		"--unprivileged" "--drop-caps chown" "--unprivileged --drop-caps bpf"; do
+		# shellcheck disable=SC2086
+		run --separate-stderr "$BPFSPY" run -o "$TRACE" $a -- echo ran
+		expect_eq "$output" ran "$a: PROGRAM runs"
+		expect_eq "$stderr" "" "$a: no warning"
+	done
+	# What it warns about: with kernel.unprivileged_bpf_disabled set, a map
+	# needs CAP_BPF, and CAP_SYS_ADMIN alone still gets it.
+	require_bpf
+	[ "$(cat /proc/sys/kernel/unprivileged_bpf_disabled 2>/dev/null)" != 0 ] ||
+		skip "kernel.unprivileged_bpf_disabled is 0: a map needs no capability"
+	run spy --drop-caps bpf -- "$EXERCISER" lookup 1
+	expect_eq "$status" 0 "CAP_SYS_ADMIN stands in for CAP_BPF: $output"
+	expect_eq "$(tc get "$TRACE" dropped_caps event=header)" '["CAP_BPF"]' "dropped all the same"
+	run spy --drop-caps bpf,sys_admin -- "$EXERCISER" lookup 1
+	expect_eq "$(tc get "$TRACE" errno cmd=BPF_MAP_CREATE)" EPERM "without both: EPERM"
+}
+
 @test "run --help documents the audit options" {
 	run "$BPFSPY" run --help
 	expect_eq "$status" 0
-	for o in --inject --deny --drop-caps --unprivileged; do
+	for o in --inject --deny --drop-caps --unprivileged FUNC:ERRNO; do
 		[[ $output == *"$o"* ]] || { echo "--help lacks $o" >&2; return 1; }
 	done
 }

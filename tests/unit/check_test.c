@@ -267,6 +267,44 @@ static void test_libbpf(void)
 	       "libbpf: a tiny opts accepted fails libbpf-opts-sz (got %s)", got);
 }
 
+/* A call --inject failed: marked, not judged, and nothing read back
+ * from what libbpf would have written. */
+static void test_libbpf_injected(void)
+{
+	static char out[1 << 16];
+	struct bpf_event_env env = { .seq = 1, .comm = "t" };
+	uint32_t info_len = 80;
+	struct libbpf_call c;
+	struct json_object *o;
+	struct jsonw w;
+
+	memset(&c, 0, sizeof(c));
+	c.id = LF_bpf_obj_get_info_by_fd;
+	c.args[0] = 5;
+	c.args[2] = (uint64_t)(uintptr_t)&info_len;
+	libbpf_args_probe(&c);
+	c.ret = -EPERM;
+	c.err = EPERM;
+	c.injected = true;
+	jw_init(&w, out, sizeof(out));
+	libbpf_render_event(&w, &env, &c, &opts);
+	o = parse_all(out, w.len);
+	tap_ok(o && json_object_get_boolean(jget(o, "injected")) && str_is(o, "errno", "EPERM") &&
+		       !has(o, "checks"),
+	       "libbpf: an injected call is marked and has no checks");
+	tap_ok(o && json_object_get_int64(jget(o, "args.info_len.in")) == 80 &&
+		       !has(o, "args.info_len.out"),
+	       "libbpf: an injected call shows its inputs, no outputs");
+	json_object_put(o);
+	c.injected = false;
+	jw_init(&w, out, sizeof(out));
+	libbpf_render_event(&w, &env, &c, &opts);
+	o = parse_all(out, w.len);
+	tap_ok(o && !has(o, "injected") && has(o, "checks") && has(o, "args.info_len.out"),
+	       "libbpf: the same call made has checks and outputs, no mark");
+	json_object_put(o);
+}
+
 int main(void)
 {
 	decode_opts_default(&opts);
@@ -281,5 +319,6 @@ int main(void)
 	test_next_key();
 	test_probe_and_no_check();
 	test_libbpf();
+	test_libbpf_injected();
 	return tap_done();
 }
