@@ -2605,9 +2605,9 @@ static long elem_call(long cmd, const char *tag, int fd, __u32 *key, __u64 *valu
 }
 
 /*
- * rawcalls [altstack]: calls by the syscall instruction (raw_*) and a few
- * through libc (libc_*), tagged lines as the allcmds scenarios print them,
- * with "via=raw" or "via=libc".  errno is ERRNO_POISON before each call:
+ * rawcalls [altstack]: calls by the syscall instruction (tags raw_*) and a
+ * few through libc (libc_*), tagged lines as the allcmds scenarios print
+ * them.  errno is ERRNO_POISON before each call:
  * "# errno_clobbered=N" counts raw calls after which it had changed (a
  * syscall instruction never changes it).  With altstack, the calls run
  * with a poisoned alternate signal stack and "# altstack_used=BYTES" says
@@ -2626,28 +2626,21 @@ static int do_rawcalls(char **argv)
 	errno_preset = ERRNO_POISON;
 	use_raw = 1;
 	fd = mk_map("raw_create", BPF_MAP_TYPE_ARRAY, 4, 8, 4, 0, "raw_array", 72);
-	note("via=raw");
 	if (fd < 0)
 		fail("raw BPF_MAP_CREATE");
 	use_raw = 0;
 	elem_call(BPF_MAP_UPDATE_ELEM, "libc_update", (int)fd, &key, &value);
-	note("via=libc");
 	use_raw = 1;
 	value = 0;
 	elem_call(BPF_MAP_LOOKUP_ELEM, "raw_lookup", (int)fd, &key, &value);
-	note("via=raw value=%#llx", (unsigned long long)value);
+	note("value=%#llx", (unsigned long long)value);
 	elem_call(BPF_MAP_LOOKUP_ELEM, "raw_lookup_missing", (int)fd, &missing, &value);
-	note("via=raw");
 	elem_call(BPF_MAP_UPDATE_ELEM, "raw_update_badfd", 9999, &key, &value);
-	note("via=raw");
 	attr_new();
 	call(999, "raw_badcmd", 168);
-	note("via=raw");
 	load_simple("raw_load", BPF_PROG_TYPE_SOCKET_FILTER, 0, "raw_prog", 0);
-	note("via=raw");
 	use_raw = 0;
 	elem_call(BPF_MAP_LOOKUP_ELEM, "libc_lookup", (int)fd, &key, &value);
-	note("via=libc");
 	eol();
 	printf("# errno_clobbered=%ld\n", errno_clobbered);
 	return 0;
@@ -2669,6 +2662,30 @@ static int do_rawblocked(char **argv UNUSED)
 	ret = raw_bpf(999, attr, sizeof(attr));
 	printf("rawblocked ret=%ld\n", ret);
 	return 0;
+}
+
+/* rawexec PATH [ARGS...]: execve(2) by the syscall instruction, with an
+ * empty environment and no core dumps: past libc, so the new image has no
+ * shim even under --seccomp-trap. */
+static int do_rawexec(char **argv)
+{
+	static char *const envp[] = { NULL };
+	struct rlimit no_core = { 0, 0 };
+	long ret;
+
+	setrlimit(RLIMIT_CORE, &no_core);
+	fflush(stdout);
+#if defined(__x86_64__)
+	__asm__ volatile("syscall"
+			 : "=a"(ret)
+			 : "0"((long)__NR_execve), "D"(argv[0]), "S"(argv), "d"(envp)
+			 : "rcx", "r11", "memory");
+#else
+	ret = syscall(__NR_execve, argv[0], argv, envp);
+	ret = -errno;
+#endif
+	fprintf(stderr, "exerciser: raw execve: %s\n", strerror((int)-ret));
+	return 127;
 }
 
 static volatile sig_atomic_t sigsys_count, sigsys_code;
@@ -2789,6 +2806,7 @@ static const struct scenario scenarios[] = {
 	{ "raw", 1, "CMD", do_raw },
 	{ "rawcalls", 0, "[altstack]", do_rawcalls },
 	{ "rawblocked", 0, "", do_rawblocked },
+	{ "rawexec", 1, "PATH [ARGS...]", do_rawexec },
 	{ "sigsys", 1, "sigaction|signal|sysv|ign|dfl", do_sigsys },
 };
 
