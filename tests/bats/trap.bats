@@ -193,6 +193,35 @@ trace_errno() {
 		'{"filter":"installed","set_no_new_privs":true}' "header"
 }
 
+@test "go: a cilium/ebpf loader's calls are recorded once each, and its own SIGSYS handler still runs" {
+	require_bpf
+	require_cmd strace
+	GOLOADER=$BUILDDIR/tests/progs/goloader
+	[ -x "$GOLOADER" ] ||
+		skip "tests/progs/goloader was not built (needs golang-go and golang-github-cilium-ebpf-dev)"
+	"$GOLOADER" >"$T/plain"
+	n=$(strace -f -qq -e trace=bpf "$GOLOADER" 2>&1 >/dev/null | grep -c '^bpf(\|^\[pid  *[0-9]*\] bpf(')
+	expect_match "$n" '^[1-9][0-9]*$' "bpf calls strace counts"
+	spy -- "$GOLOADER" >/dev/null
+	expect_eq "$(trace_count "$TRACE")" 0 "Go bypasses libc: nothing without the trap"
+	spy --seccomp-trap -- "$GOLOADER" >"$T/traced"
+	diff -u "$T/plain" "$T/traced"
+	expect_valid "$TRACE"
+	expect_eq "$(trace_count "$TRACE")" "$n" "one event per call"
+	expect_eq "$(tc count "$TRACE" via=seccomp)" "$n" "all trapped"
+	expect_eq "$(tc get "$TRACE" ret attr.map_name=go_array)" "$(sed -n 's/^map_fd=//p' "$T/plain")" \
+		"the map create"
+	expect_eq "$(tc get "$TRACE" errno cmd=BPF_MAP_LOOKUP_ELEM | tr '\n' ' ')" "null ENOENT " "lookups"
+	expect_eq "$(tc get "$TRACE" ret attr.prog_name=go_prog)" "$(sed -n 's/^prog_fd=//p' "$T/plain")" \
+		"the program load"
+	# Go installs its SIGSYS handler through libc's sigaction: a SIGSYS
+	# sent by kill() reaches it, and Go crashes as it would without us.
+	run --separate-stderr "$GOLOADER" kill
+	expect_eq "$status|${stderr%%$'\n'*}" "2|SIGSYS: bad system call" "without bpfspy"
+	run --separate-stderr spy --seccomp-trap -- "$GOLOADER" kill
+	expect_eq "$status|${stderr%%$'\n'*}" "2|SIGSYS: bad system call" "under the trap"
+}
+
 @test "run --help and the man page document --seccomp-trap" {
 	run "$BPFSPY" run --help
 	expect_match "$output" '--seccomp-trap' "--help"
