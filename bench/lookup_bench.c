@@ -4,8 +4,11 @@
  *
  *   lookup_bench N            N BPF_MAP_LOOKUP_ELEM on a 4-entry ARRAY map
  *   lookup_bench --getppid N  N getppid() (a syscall the shim passes through)
+ *   lookup_bench --raw N      N lookups by the syscall instruction itself,
+ *                             past libc (bpfspy run --seccomp-trap traps them)
  *
- * Both go through libc's syscall(), the entry point the bpfspy shim hooks.
+ * The first two go through libc's syscall(), the entry point the bpfspy
+ * shim hooks.
  * Prints "ns_per_op=X" on stdout.
  */
 #ifndef _GNU_SOURCE
@@ -48,6 +51,26 @@ static int op_lookup(struct bench *b)
 	return syscall(__NR_bpf, BPF_MAP_LOOKUP_ELEM, &b->lookup, 32);
 }
 
+/* x86_64 only; elsewhere the libc path. */
+static int op_lookup_raw(struct bench *b)
+{
+#if defined(__x86_64__)
+	long ret;
+	register long r10 __asm__("r10") = 0;
+	register long r8 __asm__("r8") = 0;
+	register long r9 __asm__("r9") = 0;
+
+	__asm__ volatile("syscall"
+			 : "=a"(ret)
+			 : "0"((long)__NR_bpf), "D"((long)BPF_MAP_LOOKUP_ELEM), "S"(&b->lookup),
+			   "d"(32L), "r"(r10), "r"(r8), "r"(r9)
+			 : "rcx", "r11", "memory");
+	return ret != 0;
+#else
+	return op_lookup(b);
+#endif
+}
+
 static int op_getppid(struct bench *b)
 {
 	(void)b;
@@ -87,7 +110,7 @@ static long parse_count(const char *s)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: lookup_bench [--getppid] N\n");
+	fprintf(stderr, "usage: lookup_bench [--getppid|--raw] N\n");
 	return 2;
 }
 
@@ -100,13 +123,15 @@ int main(int argc, char **argv)
 
 	if (argc == 3 && !strcmp(argv[1], "--getppid"))
 		op = op_getppid;
+	else if (argc == 3 && !strcmp(argv[1], "--raw"))
+		op = op_lookup_raw;
 	else if (argc != 2)
 		return usage();
 	n = parse_count(argv[argc - 1]);
 	if (n < 0)
 		return usage();
 
-	if (op == op_lookup) {
+	if (op != op_getppid) {
 		b.map_fd = map_create();
 		if (b.map_fd < 0) {
 			perror("lookup_bench: BPF_MAP_CREATE");

@@ -161,6 +161,31 @@ bench_getppid() {
 	echo "$line"
 }
 
+# ---- (b') --seccomp-trap: raw lookups trapped, other syscalls past the filter
+raw_native() { "$BENCH" --raw "$LOOKUPS"; }
+raw_trap() { "$BPFSPY" run -o "$tmp/raw.jsonl" --seccomp-trap -- "$BENCH" --raw "$LOOKUPS"; }
+getppid_trap() {
+	LD_PRELOAD="$PRELOAD${LD_PRELOAD:+:$LD_PRELOAD}" BPFSPY_SECCOMP_TRAP=1 \
+	BPFSPY_OUTPUT="$tmp/getppid-trap.jsonl" "$BENCH" --getppid "$GETPPIDS"
+}
+
+bench_trap() {
+	local res native trap
+	have_bpfspy || return 0
+	if res=$(pair ns_once minimum "$REPEAT" raw_native raw_trap); then
+		read -r native trap <<<"$res"
+		echo "raw lookup: native $(fmt "$native" 0) ns/op$(column "bpfspy --seccomp-trap" \
+			"$native" "$trap" 0 ns/op)"
+	else
+		echo "raw lookup: lookup_bench --raw failed: $(tail -n1 "$tmp/stderr")"
+	fi
+	res=$(pair ns_once minimum "$REPEAT" getppid_native getppid_trap) || return 0
+	read -r native trap <<<"$res"
+	echo "getppid: native $(fmt "$native" 1) ns/op, shim with the trap filter" \
+		"$(fmt "$trap" 1) ns/op ($(awk -v a="$native" -v b="$trap" \
+		'BEGIN { printf "%+.1f", b - a }') ns/call)"
+}
+
 # ---- (c) start-up: a whole short-lived libbpf/bpftool process --------------
 # startup NAME CMD...: wall time of CMD, native and under `bpfspy run`.
 startup_cmd=()
@@ -256,5 +281,6 @@ have_bpfspy || note "bpfspy not built ($BPFSPY missing): bpfspy columns skipped"
 
 bench_lookup
 bench_getppid
+bench_trap
 bench_startup
 exit 0

@@ -715,6 +715,8 @@ void bpf_render_call(struct jsonw *w, const struct bpf_call *c,
 		jw_bool(w, "injected", true);
 	if (c->facts.flags & BPF_FACT_DENIED)
 		jw_bool(w, "denied", true);
+	if (c->facts.flags & BPF_FACT_VIA_SECCOMP)
+		jw_str(w, "via", "seccomp");
 	render_out(w, c, d, o);
 	render_fd_notes(w, c);
 	bpf_render_checks(w, c, o);

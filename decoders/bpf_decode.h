@@ -125,6 +125,7 @@ struct bpf_priv {
 #define BPF_FACT_NO_CHECK      0x20   /* the trace is made without checks */
 #define BPF_FACT_INJECTED      0x40   /* bpfspy run --inject failed it; no kernel */
 #define BPF_FACT_DENIED        0x80   /* the --deny seccomp policy refused it */
+#define BPF_FACT_VIA_SECCOMP   0x100  /* a raw call, trapped by --seccomp-trap */
 struct bpf_facts {
 	uint32_t flags;               /* BPF_FACT_* */
 	int32_t pin_statfs_err;       /* errno of the parent's statfs(), 0 ok */

@@ -16,6 +16,11 @@
  *   BPFSPY_LOG_BYTES, BPFSPY_STR_BYTES, BPFSPY_DATA_BYTES, BPFSPY_NO_DATA
  *   BPFSPY_NO_CHECK=1 no checks; BPFSPY_AUDIT=all audit every failure
  *   BPFSPY_INJECT, BPFSPY_DENY, BPFSPY_DROPPED_CAPS: see policy.c
+ *   BPFSPY_SECCOMP_TRAP, BPFSPY_PASSTHROUGH: raw bpf(2) calls, see trap.c
+ *
+ * Every bpf(2) call the shim makes carries BPFSPY_TRAP_COOKIE as its 6th
+ * argument (which bpf(2) ignores), so the --seccomp-trap filter lets it
+ * through: a call made through libc is recorded once, here.
  */
 #include "shim.h"
 
@@ -211,6 +216,7 @@ static void build_header(void)
 	render_layers(&w);
 	jw_bool(&w, "follow", g.follow);
 	bpfspy_policy_header(&w);
+	bpfspy_trap_header(&w);
 	jw_obj_close(&w);
 	if (jw_overflowed(&w)) {   /* absurd argv: keep a valid minimal line */
 		jw_init(&w, g.header, sizeof(g.header) - 1);
@@ -359,6 +365,7 @@ static void atfork_child(void)
 	__atomic_store_n(&g.state, SP_NONE, __ATOMIC_RELEASE);
 	__atomic_store_n(&g.seq, 0, __ATOMIC_RELAXED);
 	bpfspy_policy_fork();
+	bpfspy_trap_fork();
 	if (!g.follow)
 		g.enabled = false;
 }
@@ -410,15 +417,24 @@ __attribute__((constructor)) static void bpfspy_init(void)
 	const char *out = getenv("BPFSPY_OUTPUT");
 	const char *dir = getenv("BPFSPY_SPOOL_DIR");
 	const char *follow = getenv("BPFSPY_FOLLOW");
+	bool trap;
 
 	if (bpfspy_real_syscall == resolve_syscall)
 		bpfspy_real_syscall = (syscall_fn)dlsym(RTLD_NEXT, "syscall");
+	bpfspy_trap_resolve();
 	/* setuid/setgid/capability-gaining exec: the environment belongs to
 	 * the unprivileged caller, so no path it names is trusted. */
 	if (getauxval(AT_SECURE))
 		return;
+	trap = bpfspy_trap_init();
+	if (bpfspy_trap_passthrough())
+		return;
 	g.follow = !(follow && !strcmp(follow, "0"));
-	if (!g.follow)
+	/* --no-follow: exec'd images run untraced.  In trap mode they keep
+	 * the shim, recording nothing, to answer the inherited filter. */
+	if (!g.follow && trap)
+		setenv("BPFSPY_PASSTHROUGH", "1", 1);
+	else if (!g.follow)
 		drop_self_from_preload();
 	if (!out || !*out || strlen(out) + 8 >= sizeof(g.output)) {
 		static const char msg[] =
@@ -927,7 +943,14 @@ static uint32_t policy_flags(const struct bpf_call *c, int injected)
 	return 0;
 }
 
-long bpfspy_bpf_syscall(long nr, long cmd, long attr, long size, long a4, long a5)
+/* The call itself, with the cookie that gets it past the trap filter. */
+static inline long real_bpf(long nr, long cmd, long attr, long size, long a4, long a5)
+{
+	return bpfspy_real_syscall(nr, cmd, attr, size, a4, a5, (long)BPFSPY_TRAP_COOKIE);
+}
+
+/* @via: BPF_FACT_VIA_SECCOMP for a trapped call, else 0. */
+static long bpf_path(long nr, long cmd, long attr, long size, long a4, long a5, uint32_t via)
 {
 	struct bpf_call c;
 	uint64_t start, end;
@@ -941,7 +964,7 @@ long bpfspy_bpf_syscall(long nr, long cmd, long attr, long size, long a4, long a
 	inj = bpfspy_inject_errno((uint32_t)cmd & ~BPF_COMMON_ATTRS_BIT);
 	if (!g.enabled || !spool_ready()) {
 		errno = inj ? inj : saved;
-		return inj ? -1 : bpfspy_real_syscall(nr, cmd, attr, size, a4, a5, 0);
+		return inj ? -1 : real_bpf(nr, cmd, attr, size, a4, a5);
 	}
 	thread_identity();
 	c.cmd_raw = (uint32_t)cmd;
@@ -954,7 +977,7 @@ long bpfspy_bpf_syscall(long nr, long cmd, long attr, long size, long a4, long a
 	c.tail_nonzero_off = 0;
 	c.tail_unreadable = false;
 	memset(&c.facts, 0, sizeof(c.facts));
-	c.facts.flags = g.opts.no_check ? BPF_FACT_NO_CHECK : 0;
+	c.facts.flags = (g.opts.no_check ? BPF_FACT_NO_CHECK : 0) | via;
 	want = c.size < BPF_ATTR_SNAP ? c.size : BPF_ATTR_SNAP;
 	c.pre_len = (uint32_t)mem_read(c.pre, c.attr_addr, want, &c.pre_err);
 	scan_tail(&c);
@@ -962,7 +985,7 @@ long bpfspy_bpf_syscall(long nr, long cmd, long attr, long size, long a4, long a
 	errno = saved;
 
 	start = mono_ns();
-	ret = inj ? -1 : bpfspy_real_syscall(nr, cmd, attr, size, a4, a5, 0);
+	ret = inj ? -1 : real_bpf(nr, cmd, attr, size, a4, a5);
 	end = mono_ns();
 	saved = inj ? inj : errno;
 
@@ -980,6 +1003,22 @@ long bpfspy_bpf_syscall(long nr, long cmd, long attr, long size, long a4, long a
 	if (!g.opts.no_check && !(c.facts.flags & (BPF_FACT_INJECTED | BPF_FACT_DENIED)))
 		bpfspy_gather_facts(&c, g.audit_all);
 	record(&c, start, end - start);
+	errno = saved;
+	return ret;
+}
+
+long bpfspy_bpf_syscall(long nr, long cmd, long attr, long size, long a4, long a5)
+{
+	return bpf_path(nr, cmd, attr, size, a4, a5, 0);
+}
+
+long bpfspy_bpf_trapped(long cmd, long attr, long size, long a4, long a5)
+{
+	int saved = errno;
+	long ret = bpf_path(SYS_bpf, cmd, attr, size, a4, a5, BPF_FACT_VIA_SECCOMP);
+
+	if (ret < 0)
+		ret = -(long)errno;
 	errno = saved;
 	return ret;
 }

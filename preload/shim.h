@@ -13,6 +13,10 @@ extern syscall_fn bpfspy_real_syscall;
 /* The bpf(2) path, reached from the hook when number == __NR_bpf. */
 long bpfspy_bpf_syscall(long nr, long cmd, long attr, long size, long a4, long a5);
 
+/* The 6th argument of every bpf(2) call the shim makes (bpf(2) takes five):
+ * the --seccomp-trap filter lets calls carrying it through (trap.c). */
+#define BPFSPY_TRAP_COOKIE 0x6270667370795f74ull   /* "bpfspy_t" */
+
 /* ---- what the libbpf layer (libbpf_layer.c) uses of the shim ---------- */
 #include <stdbool.h>
 #include <stdint.h>
@@ -54,6 +58,28 @@ int bpfspy_inject_func_errno(unsigned id);
 bool bpfspy_denied(uint32_t cmd, int err);
 /* The policies in force, as header keys. */
 void bpfspy_policy_header(struct jsonw *w);
+
+/* ---- --seccomp-trap (trap.c) ---------------------------------------------- */
+/* Constructor: with BPFSPY_SECCOMP_TRAP set, install the SIGSYS handler and
+ * (once per lineage of processes) the filter.  True when the handler is in. */
+bool bpfspy_trap_init(void);
+/* Trap mode with BPFSPY_PASSTHROUGH=1: answer traps, record nothing. */
+bool bpfspy_trap_passthrough(void);
+/* After fork. */
+void bpfspy_trap_fork(void);
+/* The header key "seccomp_trap", in trap mode. */
+void bpfspy_trap_header(struct jsonw *w);
+/* Constructor, first: look up the real functions of the wrappers. */
+void bpfspy_trap_resolve(void);
+void bpfspy_trap_exec_init(void);   /* trap_exec.c */
+/* The filter is in force and our handler answers it. */
+bool bpfspy_trap_filtered(void);
+/* The shim's own path (absolute), or NULL. */
+const char *bpfspy_trap_shim_path(void);
+/* A trapped bpf(2) call with its five arguments: recorded with
+ * "via":"seccomp"; returns what the syscall instruction would (-errno on
+ * failure).  Preserves errno. */
+long bpfspy_bpf_trapped(long cmd, long attr, long size, long a4, long a5);
 
 /* ---- what the shim uses of the libbpf layer ---------------------------- */
 /* seq of the innermost libbpf call this thread is in, or 0. */

@@ -13,5 +13,6 @@ apt-get install -y -qq --no-install-recommends \
 	libjson-c-dev libseccomp-dev libunwind-dev libbpf-dev libxxhash-dev \
 	bats bpftool bpftrace libbpf-tools xdp-tools \
 	strace libcap2-bin util-linux procps iproute2 hyperfine xxhash jq \
+	golang-go golang-github-cilium-ebpf-dev \
 	>/dev/null
 echo "install-deps.sh: dependencies installed"

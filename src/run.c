@@ -62,6 +62,15 @@ static const char run_usage[] =
 	"                      drop capabilities (CAP_BPF,CAP_PERFMON or bpf,perfmon)\n"
 	"                      from every set of PROGRAM, bounding and ambient too\n"
 	"      --unprivileged  --drop-caps CAP_BPF,CAP_PERFMON,CAP_NET_ADMIN,CAP_SYS_ADMIN\n"
+	"      --seccomp-trap  also record bpf calls that bypass libc's syscall()\n"
+	"                      (inline syscall instructions, Go): a seccomp filter\n"
+	"                      traps them to the shim (x86_64).  The filter is\n"
+	"                      inherited; a bpf call kills a child image without the\n"
+	"                      shim (statically linked, set-user-ID, or exec'd with\n"
+	"                      LD_PRELOAD cleared by system(), popen() or a raw\n"
+	"                      execve) and a raw call from a thread with SIGSYS\n"
+	"                      blocked.  Sets no_new_privs unless privileged; see\n"
+	"                      bpfspy(1), SECCOMP TRAP\n"
 	"  -h, --help          show this help\n"
 	"\n"
 	"Exit status: PROGRAM's, 128+N when it died of signal N, 2 when bpfspy\n"
@@ -75,6 +84,7 @@ struct run_opts {
 	const char *log_bytes, *str_bytes, *data_bytes;
 	bool no_data, insns;
 	bool check, no_check, audit_all;
+	bool seccomp_trap;
 	const char *spool_base;  /* NULL: choose */
 	struct sandbox sb;       /* --inject, --deny, --drop-caps */
 };
@@ -161,6 +171,7 @@ static int parse(int argc, char **argv, struct run_opts *o)
 		{ "deny", required_argument, NULL, 'Y' },
 		{ "drop-caps", required_argument, NULL, 'P' },
 		{ "unprivileged", no_argument, NULL, 'U' },
+		{ "seccomp-trap", no_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -208,6 +219,7 @@ static int parse(int argc, char **argv, struct run_opts *o)
 				return -1;
 			break;
 		case 'U': sandbox_unprivileged(&o->sb); break;
+		case 'T': o->seccomp_trap = true; break;
 		case 'h': fputs(run_usage, stdout); exit(0);
 		default: fputs(run_usage, stderr); return -1;
 		}
@@ -256,6 +268,12 @@ static void child_exec(char **prog, const char *shim, const char *trace,
 		setenv("BPFSPY_NO_CHECK", "1", 1);
 	if (o->audit_all)
 		setenv("BPFSPY_AUDIT", "all", 1);
+	/* An inherited BPFSPY_SECCOMP_TRAP stays: it means our PROGRAM has a
+	 * trap filter already (we run under bpfspy run --seccomp-trap) and
+	 * must answer it.  PASSTHROUGH is the outer run's, not ours. */
+	unsetenv("BPFSPY_PASSTHROUGH");
+	if (o->seccomp_trap)
+		setenv("BPFSPY_SECCOMP_TRAP", "1", 1);
 	if (sandbox_apply(&o->sb) != 0)
 		_exit(127);
 	/* Forked before the parent ignored SIGINT/SIGQUIT: PROGRAM keeps

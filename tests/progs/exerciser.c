@@ -3,8 +3,10 @@
  * exerciser - issue bpf(2) calls in known patterns for the bpfspy tests.
  *
  * Every call goes through libc's syscall(__NR_bpf, cmd, &attr, size), the
- * entry point the shim interposes.  No libbpf: the attrs are built by hand
- * from <linux/bpf.h> (6.1 UAPI; every field used here exists there).
+ * entry point the shim interposes, except in the raw* scenarios, which
+ * use the syscall instruction itself (as Go and inline assembly do).  No
+ * libbpf: the attrs are built by hand from <linux/bpf.h> (6.1 UAPI; every
+ * field used here exists there).
  *
  * usage: exerciser SCENARIO [ARGS...]; each scenario prints a short
  * key=value summary on stdout.  Errno values are printed as numbers.
@@ -24,12 +26,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <ucontext.h>
+#include <linux/audit.h>
 #include <linux/bpf.h>
 #include <linux/btf.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 
 #define ERRNO_POISON 12345
 #define UNUSED __attribute__((unused))
@@ -42,11 +50,44 @@
 static int errno_preset;
 static int last_errno;
 
+/* bpf(cmd, attr, size) by the syscall instruction, past libc (x86_64;
+ * elsewhere syscall()): the kernel's return, -errno on failure.  The
+ * unused argument registers are zero, as Go's syscall package leaves them. */
+static long raw_bpf(long cmd, void *attr, unsigned long size)
+{
+	long ret;
+#if defined(__x86_64__)
+	register long r10 __asm__("r10") = 0;
+	register long r8 __asm__("r8") = 0;
+	register long r9 __asm__("r9") = 0;
+
+	__asm__ volatile("syscall"
+			 : "=a"(ret)
+			 : "0"((long)__NR_bpf), "D"(cmd), "S"(attr), "d"(size), "r"(r10),
+			   "r"(r8), "r"(r9)
+			 : "rcx", "r11", "memory");
+#else
+	ret = syscall(__NR_bpf, cmd, attr, size);
+	ret = ret < 0 ? -errno : ret;
+#endif
+	return ret;
+}
+
+static int use_raw;            /* sys_bpf() by raw_bpf() */
+static long errno_clobbered;   /* raw calls after which errno had changed */
+
 static long sys_bpf(long cmd, void *attr, unsigned long size)
 {
 	long ret;
 
 	errno = errno_preset;
+	if (use_raw) {
+		ret = raw_bpf(cmd, attr, size);
+		if (errno != errno_preset)
+			errno_clobbered++;
+		last_errno = ret < 0 ? (int)-ret : errno;
+		return ret < 0 ? -1 : ret;
+	}
 	ret = syscall(__NR_bpf, cmd, attr, size);
 	last_errno = errno;
 	return ret;
@@ -2515,16 +2556,230 @@ static int do_raw(char **argv)
 	static char attr[168];
 	long cmd = strtol(argv[0], NULL, 0), ret;
 
+	ret = raw_bpf(cmd, attr, sizeof(attr));
+	printf("raw cmd=%#lx ret=%ld errno=%ld\n", cmd, ret < 0 ? -1 : ret, ret < 0 ? -ret : 0);
+	return 0;
+}
+
+/* ---- raw*: bpf(2) past libc, for bpfspy run --seccomp-trap ------------- */
+
+#define ALTSTACK_BYTES (64 * 1024)
+#define STACK_POISON 0xa5
+
+/* A poisoned alternate signal stack: the shim's SIGSYS handler runs on it
+ * (SA_ONSTACK), and the untouched bytes at its bottom tell how much of it
+ * the trapped calls used. */
+static unsigned char *altstack_on(void)
+{
+	unsigned char *p = mmap(NULL, ALTSTACK_BYTES, PROT_READ | PROT_WRITE,
+				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	stack_t ss = { .ss_sp = p, .ss_size = ALTSTACK_BYTES };
+
+	if (p == MAP_FAILED || (memset(p, STACK_POISON, ALTSTACK_BYTES), sigaltstack(&ss, NULL))) {
+		perror("exerciser: sigaltstack");
+		exit(1);
+	}
+	return p;
+}
+
+static unsigned char *altstack;
+
+/* At exit, also after a failure. */
+static void print_altstack_used(void)
+{
+	size_t i = 0;
+
+	while (i < ALTSTACK_BYTES && altstack[i] == STACK_POISON)
+		i++;
+	printf("# altstack_used=%zu\n", (size_t)ALTSTACK_BYTES - i);
+}
+
+/* A map element call at the size libbpf passes (32). */
+static long elem_call(long cmd, const char *tag, int fd, __u32 *key, __u64 *value)
+{
+	attr_new();
+	set32(0, (__u32)fd);
+	setptr(8, key);
+	setptr(16, value);
+	return call(cmd, tag, 32);
+}
+
+/*
+ * rawcalls [altstack]: calls by the syscall instruction (tags raw_*) and a
+ * few through libc (libc_*), tagged lines as the allcmds scenarios print
+ * them.  errno is ERRNO_POISON before each call:
+ * "# errno_clobbered=N" counts raw calls after which it had changed (a
+ * syscall instruction never changes it).  With altstack, the calls run
+ * with a poisoned alternate signal stack and "# altstack_used=BYTES" says
+ * at exit how much of it the signal handlers used.
+ */
+static int do_rawcalls(char **argv)
+{
+	__u32 key = 1, missing = 9;
+	__u64 value = 0x1122334455667788ull;
+	long fd;
+
+	if (argv[0] && !strcmp(argv[0], "altstack")) {
+		altstack = altstack_on();
+		atexit(print_altstack_used);
+	}
+	errno_preset = ERRNO_POISON;
+	use_raw = 1;
+	fd = mk_map("raw_create", BPF_MAP_TYPE_ARRAY, 4, 8, 4, 0, "raw_array", 72);
+	if (fd < 0)
+		fail("raw BPF_MAP_CREATE");
+	use_raw = 0;
+	elem_call(BPF_MAP_UPDATE_ELEM, "libc_update", (int)fd, &key, &value);
+	use_raw = 1;
+	value = 0;
+	elem_call(BPF_MAP_LOOKUP_ELEM, "raw_lookup", (int)fd, &key, &value);
+	note("value=%#llx", (unsigned long long)value);
+	elem_call(BPF_MAP_LOOKUP_ELEM, "raw_lookup_missing", (int)fd, &missing, &value);
+	elem_call(BPF_MAP_UPDATE_ELEM, "raw_update_badfd", 9999, &key, &value);
+	attr_new();
+	call(999, "raw_badcmd", 168);
+	load_simple("raw_load", BPF_PROG_TYPE_SOCKET_FILTER, 0, "raw_prog", 0);
+	use_raw = 0;
+	elem_call(BPF_MAP_LOOKUP_ELEM, "libc_lookup", (int)fd, &key, &value);
+	eol();
+	printf("# errno_clobbered=%ld\n", errno_clobbered);
+	return 0;
+}
+
+/* rawblocked: one raw bpf(999) with SIGSYS blocked.  Under --seccomp-trap
+ * the kernel kills the process (a forced SIGSYS that is blocked). */
+static int do_rawblocked(char **argv UNUSED)
+{
+	static char attr[168];
+	struct rlimit no_core = { 0, 0 };
+	sigset_t set;
+	long ret;
+
+	setrlimit(RLIMIT_CORE, &no_core);
+	sigemptyset(&set);
+	sigaddset(&set, SIGSYS);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	ret = raw_bpf(999, attr, sizeof(attr));
+	printf("rawblocked ret=%ld\n", ret);
+	return 0;
+}
+
+/* rawexec PATH [ARGS...]: execve(2) by the syscall instruction, with an
+ * empty environment and no core dumps: past libc, so the new image has no
+ * shim even under --seccomp-trap. */
+static int do_rawexec(char **argv)
+{
+	static char *const envp[] = { NULL };
+	struct rlimit no_core = { 0, 0 };
+	long ret;
+
+	setrlimit(RLIMIT_CORE, &no_core);
+	fflush(stdout);
 #if defined(__x86_64__)
 	__asm__ volatile("syscall"
 			 : "=a"(ret)
-			 : "0"((long)__NR_bpf), "D"(cmd), "S"(attr), "d"((long)sizeof(attr))
+			 : "0"((long)__NR_execve), "D"(argv[0]), "S"(argv), "d"(envp)
 			 : "rcx", "r11", "memory");
 #else
-	ret = syscall(__NR_bpf, cmd, attr, sizeof(attr));
-	ret = ret < 0 ? -errno : ret;
+	ret = syscall(__NR_execve, argv[0], argv, envp);
+	ret = -errno;
 #endif
-	printf("raw cmd=%#lx ret=%ld errno=%ld\n", cmd, ret < 0 ? -1 : ret, ret < 0 ? -ret : 0);
+	fprintf(stderr, "exerciser: raw execve: %s\n", strerror((int)-ret));
+	return 127;
+}
+
+static volatile sig_atomic_t sigsys_count, sigsys_code;
+static volatile long nested_ret;
+
+/* A program's own SIGSYS handler: emulates its trapped getpgid() as 4242
+ * and makes a raw bpf(999) call from inside the handler. */
+static void own_sigsys(int sig UNUSED, siginfo_t *si, void *ctx)
+{
+	static char attr[168];
+	int saved = errno;
+
+	sigsys_count++;
+	sigsys_code = si->si_code;
+	if (si->si_code == 1 /* SYS_SECCOMP */ && si->si_errno == 42) {
+		((ucontext_t *)ctx)->uc_mcontext.gregs[REG_RAX] = 4242;
+		nested_ret = raw_bpf(999, attr, sizeof(attr));
+	}
+	errno = saved;
+}
+
+static void plain_sigsys(int sig UNUSED)
+{
+	sigsys_count++;
+}
+
+/* The program's own seccomp filter: getpgid() traps with data 42. */
+static void own_filter(void)
+{
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_getpgid, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP | 42),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog p = { .len = sizeof(f) / sizeof(f[0]), .filter = f };
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
+	    syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER, 0, &p)) {
+		perror("exerciser: seccomp");
+		exit(1);
+	}
+}
+
+/*
+ * sigsys MODE: a program with its own SIGSYS action and seccomp filter.
+ * MODE sigaction: an SA_SIGINFO handler; signal: signal(); sysv:
+ * sysv_signal() (reset on delivery); ign: SIG_IGN; dfl: none.  Then
+ * kill(self, SIGSYS) (not for dfl), its own filter trapping getpgid(), a
+ * getpgid() (the handler's answer, or death), a raw bpf(999), and for
+ * sysv a second getpgid() that kills.  Prints "# KEY=VALUE" lines.
+ */
+static int do_sigsys(char **argv)
+{
+	static char attr[168];
+	struct rlimit no_core = { 0, 0 };
+	struct sigaction sa, old;
+	const char *mode = argv[0];
+	sighandler_t prev = NULL;
+	long r;
+
+	setrlimit(RLIMIT_CORE, &no_core);   /* dying of SIGSYS dumps core */
+	memset(&sa, 0, sizeof(sa));
+	if (!strcmp(mode, "sigaction")) {
+		sa.sa_sigaction = own_sigsys;
+		sa.sa_flags = SA_SIGINFO;
+		sigaction(SIGSYS, &sa, NULL);
+		sigaction(SIGSYS, NULL, &old);
+		printf("# old_is_mine=%d\n",
+		       old.sa_sigaction == own_sigsys && (old.sa_flags & SA_SIGINFO));
+	} else if (!strcmp(mode, "signal") || !strcmp(mode, "sysv")) {
+		prev = mode[1] == 'i' ? signal(SIGSYS, plain_sigsys) :
+					sysv_signal(SIGSYS, plain_sigsys);
+		printf("# prev_dfl=%d\n", prev == SIG_DFL);
+		sigaction(SIGSYS, NULL, &old);
+		printf("# old_is_mine=%d\n", old.sa_handler == plain_sigsys);
+	} else if (!strcmp(mode, "ign")) {
+		signal(SIGSYS, SIG_IGN);
+	}
+	if (strcmp(mode, "dfl")) {
+		kill(getpid(), SIGSYS);
+		printf("# after_kill count=%d code=%d\n", (int)sigsys_count, (int)sigsys_code);
+	}
+	own_filter();
+	fflush(stdout);
+	r = syscall(__NR_getpgid, 0);
+	/* Only an SA_SIGINFO handler can give the trapped call a result. */
+	printf("# getpgid=%ld count=%d code=%d nested=%ld\n", strcmp(mode, "sigaction") ? 0 : r,
+	       (int)sigsys_count, (int)sigsys_code, nested_ret);
+	r = raw_bpf(999, attr, sizeof(attr));
+	printf("# raw=%ld\n", r);
+	fflush(stdout);
+	if (!strcmp(mode, "sysv"))
+		syscall(__NR_getpgid, 0);
 	return 0;
 }
 
@@ -2549,6 +2804,10 @@ static const struct scenario scenarios[] = {
 	{ "rules", 2, "BPFFS OTHERDIR", do_rules },
 	{ "privs", 0, "", do_privs },
 	{ "raw", 1, "CMD", do_raw },
+	{ "rawcalls", 0, "[altstack]", do_rawcalls },
+	{ "rawblocked", 0, "", do_rawblocked },
+	{ "rawexec", 1, "PATH [ARGS...]", do_rawexec },
+	{ "sigsys", 1, "sigaction|signal|sysv|ign|dfl", do_sigsys },
 };
 
 static int usage(void)

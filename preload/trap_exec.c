@@ -1,0 +1,368 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * --seccomp-trap and exec: the trap filter survives execve(2), so a new
+ * image must have the shim to answer it, or its first bpf(2) call kills it
+ * (trap.c).  The exec functions of libc are interposed: when the filter is
+ * in force and the environment a program passes on no longer names the
+ * shim in LD_PRELOAD (env -i, env -u LD_PRELOAD, a program that builds its
+ * own environment, or one that cleared its own), the new image gets a copy
+ * of that environment with the shim put back, BPFSPY_SECCOMP_TRAP=inherited
+ * and BPFSPY_PASSTHROUGH=1: it answers the traps and records nothing, as
+ * whoever took the shim out meant it to run untraced.  An environment that
+ * kept the shim and BPFSPY_SECCOMP_TRAP is passed on untouched (it costs
+ * one scan of the environment per exec).  Without the filter every wrapper
+ * goes straight to libc.
+ *
+ * Interposed: execve, execv, execvp, execvpe, execl, execlp, execle,
+ * fexecve, execveat, posix_spawn, posix_spawnp.  Not covered: libc's own
+ * internal uses of them (system(), popen(), wordexp() run /bin/sh with the
+ * process's environ as it is), and exec by the raw syscall (Go's os/exec,
+ * syscall.Exec): those pass on whatever environment they are given.
+ *
+ * The copy is built on the stack up to ENV_STACK_MAX bytes (exec may
+ * follow vfork(), where malloc is unsafe and a mapping would outlive the
+ * exec in the parent), in a private mapping above that.  The real
+ * functions are looked up in the constructor, not after a fork.
+ */
+#include <alloca.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "shim.h"
+
+#define EXPORT __attribute__((visibility("default")))
+#define ENV_STACK_MAX (32 * 1024)
+
+typedef int (*execve_fn)(const char *, char *const[], char *const[]);
+typedef int (*fexecve_fn)(int, char *const[], char *const[]);
+typedef int (*execveat_fn)(int, const char *, char *const[], char *const[], int);
+typedef int (*spawn_fn)(pid_t *, const char *, const posix_spawn_file_actions_t *,
+			const posix_spawnattr_t *, char *const[], char *const[]);
+
+static struct {
+	void *execve, *execvpe, *fexecve, *execveat, *posix_spawn, *posix_spawnp;
+} real;
+
+static void *next(void **slot, const char *name)
+{
+	void *f = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+
+	if (!f) {
+		f = dlsym(RTLD_NEXT, name);
+		__atomic_store_n(slot, f, __ATOMIC_RELEASE);
+	}
+	return f;
+}
+
+void bpfspy_trap_exec_init(void)
+{
+	next(&real.execve, "execve");
+	next(&real.execvpe, "execvpe");
+	next(&real.fexecve, "fexecve");
+	next(&real.execveat, "execveat");
+	next(&real.posix_spawn, "posix_spawn");
+	next(&real.posix_spawnp, "posix_spawnp");
+}
+
+/* ---- the environment passed on -------------------------------------------- */
+
+static const char pl_key[] = "LD_PRELOAD=";
+static const char trap_var[] = "BPFSPY_SECCOMP_TRAP=inherited";
+static const char pass_var[] = "BPFSPY_PASSTHROUGH=1";
+
+struct env_plan {
+	const char *pl;      /* value of the first LD_PRELOAD, or NULL */
+	bool has_shim;       /* ... names libbpfspy */
+	bool passthrough;    /* add BPFSPY_PASSTHROUGH=1 */
+	size_t n;            /* entries */
+	size_t bytes;        /* of the copy */
+};
+
+static bool starts(const char *s, const char *prefix)
+{
+	return !strncmp(s, prefix, strlen(prefix));
+}
+
+/* Whether @envp needs the shim put back; then what the copy holds. */
+static bool env_plan(char *const *envp, struct env_plan *p)
+{
+	const char *shim = bpfspy_trap_shim_path();
+	bool has_trap = false, has_out = false;
+	size_t i;
+
+	if (!shim)
+		return false;
+	memset(p, 0, sizeof(*p));
+	for (i = 0; envp && envp[i]; i++) {
+		if (!p->pl && starts(envp[i], pl_key))
+			p->pl = envp[i] + sizeof(pl_key) - 1;
+		else if (starts(envp[i], "BPFSPY_SECCOMP_TRAP=") && envp[i][20] &&
+			 strcmp(envp[i] + 20, "0"))
+			has_trap = true;
+		else if (starts(envp[i], "BPFSPY_OUTPUT=") && envp[i][14])
+			has_out = true;
+	}
+	p->n = i;
+	p->has_shim = p->pl && strstr(p->pl, "libbpfspy");
+	if (p->has_shim && has_trap)
+		return false;
+	p->passthrough = !p->has_shim || !has_out;
+	p->bytes = (p->n + 4) * sizeof(char *) + sizeof(pl_key) + strlen(shim) + 1 +
+		   (p->pl ? strlen(p->pl) + 1 : 0);
+	return true;
+}
+
+/* The copy, in @buf of p->bytes. */
+static char **env_build(char *const *envp, const struct env_plan *p, void *buf)
+{
+	const char *shim = bpfspy_trap_shim_path();
+	char **v = buf, *s = (char *)(v + p->n + 4);
+	size_t i, k = 0;
+
+	for (i = 0; i < p->n; i++) {
+		if (starts(envp[i], pl_key) || starts(envp[i], "BPFSPY_SECCOMP_TRAP=") ||
+		    (p->passthrough && starts(envp[i], "BPFSPY_PASSTHROUGH=")))
+			continue;
+		v[k++] = envp[i];
+	}
+	v[k++] = s;
+	s = stpcpy(s, pl_key);
+	if (p->has_shim) {
+		strcpy(s, p->pl);
+	} else {
+		s = stpcpy(s, shim);
+		if (p->pl && *p->pl) {
+			*s++ = ':';
+			strcpy(s, p->pl);
+		}
+	}
+	v[k++] = (char *)trap_var;
+	if (p->passthrough)
+		v[k++] = (char *)pass_var;
+	v[k] = NULL;
+	return v;
+}
+
+/* In a wrapper: ENV becomes @envp with the shim put back when needed. */
+#define FIX_ENV(envp, env, map, plan)                                                     \
+	do {                                                                              \
+		void *buf_;                                                               \
+		(plan).bytes = 0;                                                         \
+		(env) = (char *const *)(envp);                                            \
+		(map) = NULL;                                                             \
+		if (!bpfspy_trap_filtered() || !env_plan((envp), &(plan)))                \
+			break;                                                            \
+		if ((plan).bytes <= ENV_STACK_MAX) {                                      \
+			buf_ = alloca((plan).bytes);                                      \
+		} else {                                                                  \
+			buf_ = mmap(NULL, (plan).bytes, PROT_READ | PROT_WRITE,           \
+				    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);                  \
+			if (buf_ == MAP_FAILED)                                           \
+				break;                                                    \
+			(map) = buf_;                                                     \
+		}                                                                         \
+		(env) = env_build((envp), &(plan), buf_);                                 \
+	} while (0)
+
+static void unmap(void *map, size_t bytes)
+{
+	int e = errno;
+
+	if (map)
+		munmap(map, bytes);
+	errno = e;
+}
+
+static int call_execve(const char *path, char *const argv[], char *const envp[])
+{
+	execve_fn f = (execve_fn)next(&real.execve, "execve");
+	struct env_plan plan;
+	char *const *env;
+	void *map;
+	int rc;
+
+	FIX_ENV(envp, env, map, plan);
+	rc = f(path, argv, env);
+	unmap(map, plan.bytes);
+	return rc;
+}
+
+static int call_execvpe(const char *file, char *const argv[], char *const envp[])
+{
+	execve_fn f = (execve_fn)next(&real.execvpe, "execvpe");
+	struct env_plan plan;
+	char *const *env;
+	void *map;
+	int rc;
+
+	FIX_ENV(envp, env, map, plan);
+	rc = f(file, argv, env);
+	unmap(map, plan.bytes);
+	return rc;
+}
+
+/* ---- the exec family --------------------------------------------------------- */
+
+EXPORT int execve(const char *path, char *const argv[], char *const envp[])
+{
+	return call_execve(path, argv, envp);
+}
+
+EXPORT int execv(const char *path, char *const argv[])
+{
+	return call_execve(path, argv, environ);
+}
+
+EXPORT int execvpe(const char *file, char *const argv[], char *const envp[])
+{
+	return call_execvpe(file, argv, envp);
+}
+
+EXPORT int execvp(const char *file, char *const argv[])
+{
+	return call_execvpe(file, argv, environ);
+}
+
+/* The arguments of an execl-style call, up to its NULL, counted: @arg
+ * and those after it (glibc reads them the same way). */
+static size_t count_args(va_list ap)
+{
+	size_t n = 1;
+
+	while (va_arg(ap, char *))
+		n++;
+	return n;
+}
+
+#define COLLECT_ARGS(arg, argv, ap)                    \
+	do {                                           \
+		size_t i_;                             \
+		(argv)[0] = (char *)(arg);             \
+		for (i_ = 1; ((argv)[i_] = va_arg((ap), char *)); i_++) \
+			;                              \
+	} while (0)
+
+EXPORT int execl(const char *path, const char *arg, ...)
+{
+	va_list ap;
+	size_t n;
+
+	va_start(ap, arg);
+	n = count_args(ap);
+	va_end(ap);
+	{
+		char *argv[n + 1];
+
+		va_start(ap, arg);
+		COLLECT_ARGS(arg, argv, ap);
+		va_end(ap);
+		return call_execve(path, argv, environ);
+	}
+}
+
+EXPORT int execlp(const char *file, const char *arg, ...)
+{
+	va_list ap;
+	size_t n;
+
+	va_start(ap, arg);
+	n = count_args(ap);
+	va_end(ap);
+	{
+		char *argv[n + 1];
+
+		va_start(ap, arg);
+		COLLECT_ARGS(arg, argv, ap);
+		va_end(ap);
+		return call_execvpe(file, argv, environ);
+	}
+}
+
+/* execle: the environment follows the NULL that ends the arguments. */
+EXPORT int execle(const char *path, const char *arg, ...)
+{
+	char *const *envp;
+	va_list ap;
+	size_t n;
+
+	va_start(ap, arg);
+	n = count_args(ap);
+	va_end(ap);
+	{
+		char *argv[n + 1];
+
+		va_start(ap, arg);
+		COLLECT_ARGS(arg, argv, ap);
+		envp = va_arg(ap, char *const *);
+		va_end(ap);
+		return call_execve(path, argv, envp);
+	}
+}
+
+EXPORT int fexecve(int fd, char *const argv[], char *const envp[])
+{
+	fexecve_fn f = (fexecve_fn)next(&real.fexecve, "fexecve");
+	struct env_plan plan;
+	char *const *env;
+	void *map;
+	int rc;
+
+	FIX_ENV(envp, env, map, plan);
+	rc = f(fd, argv, env);
+	unmap(map, plan.bytes);
+	return rc;
+}
+
+EXPORT int execveat(int dirfd, const char *path, char *const argv[], char *const envp[], int flags)
+{
+	execveat_fn f = (execveat_fn)next(&real.execveat, "execveat");
+	struct env_plan plan;
+	char *const *env;
+	void *map;
+	int rc;
+
+	if (!f) {
+		errno = ENOSYS;
+		return -1;
+	}
+	FIX_ENV(envp, env, map, plan);
+	rc = f(dirfd, path, argv, env, flags);
+	unmap(map, plan.bytes);
+	return rc;
+}
+
+static int spawn(void **slot, const char *name, pid_t *pid, const char *path,
+		 const posix_spawn_file_actions_t *fa, const posix_spawnattr_t *attr,
+		 char *const argv[], char *const envp[])
+{
+	spawn_fn f = (spawn_fn)next(slot, name);
+	struct env_plan plan;
+	char *const *env;
+	void *map;
+	int rc;
+
+	if (!f)
+		return ENOSYS;
+	FIX_ENV(envp, env, map, plan);
+	rc = f(pid, path, fa, attr, argv, env);
+	unmap(map, plan.bytes);
+	return rc;
+}
+
+EXPORT int posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *fa,
+		       const posix_spawnattr_t *attr, char *const argv[], char *const envp[])
+{
+	return spawn(&real.posix_spawn, "posix_spawn", pid, path, fa, attr, argv, envp);
+}
+
+EXPORT int posix_spawnp(pid_t *pid, const char *file, const posix_spawn_file_actions_t *fa,
+			const posix_spawnattr_t *attr, char *const argv[], char *const envp[])
+{
+	return spawn(&real.posix_spawnp, "posix_spawnp", pid, file, fa, attr, argv, envp);
+}
