@@ -783,7 +783,7 @@ static void scan_tail(struct bpf_call *c)
  * alone: spool the packed call and render it at drain time. */
 static void commit_packed(const struct bpf_call *c, const struct bpf_event_env *env)
 {
-	size_t n = bpf_record_size(c);
+	size_t n = bpf_record_size(c, env);
 	void *p = spool_begin(&g.spool, n);
 
 	if (!p)
@@ -909,6 +909,7 @@ void bpfspy_env(struct bpf_event_env *env, uint64_t seq, uint64_t start, uint64_
 	env->tid = (uint32_t)t_tid;
 	env->comm = t_comm;
 	env->parent = 0;
+	env->stack = NULL;
 }
 
 const struct decode_opts *bpfspy_opts(void)
