@@ -16,6 +16,8 @@
  *   BPFSPY_LOG_BYTES, BPFSPY_STR_BYTES, BPFSPY_DATA_BYTES, BPFSPY_NO_DATA
  *   BPFSPY_NO_CHECK=1 no checks; BPFSPY_AUDIT=all audit every failure
  *   BPFSPY_INJECT, BPFSPY_DENY, BPFSPY_DROPPED_CAPS: see policy.c
+ *   BPFSPY_STACK=DEPTH  call-site stacks of DEPTH frames: see stack.c
+ *   BPFSPY_UNWIND_LIB   the libunwind to dlopen for them (libunwind.so.8)
  */
 #include "shim.h"
 
@@ -41,6 +43,7 @@
 
 #include "bpf_decode.h"
 #include "bpf_record.h"
+#include "bpf_stack.h"
 #include "jsonw.h"
 #include "memread.h"
 #include "spool.h"
@@ -211,6 +214,7 @@ static void build_header(void)
 	render_layers(&w);
 	jw_bool(&w, "follow", g.follow);
 	bpfspy_policy_header(&w);
+	bpfspy_stack_header(&w);
 	jw_obj_close(&w);
 	if (jw_overflowed(&w)) {   /* absurd argv: keep a valid minimal line */
 		jw_init(&w, g.header, sizeof(g.header) - 1);
@@ -359,6 +363,7 @@ static void atfork_child(void)
 	__atomic_store_n(&g.state, SP_NONE, __ATOMIC_RELEASE);
 	__atomic_store_n(&g.seq, 0, __ATOMIC_RELAXED);
 	bpfspy_policy_fork();
+	bpfspy_stack_fork();
 	if (!g.follow)
 		g.enabled = false;
 }
@@ -442,6 +447,7 @@ __attribute__((constructor)) static void bpfspy_init(void)
 	g.opts.no_check = env_u32("BPFSPY_NO_CHECK", 0) != 0;
 	g.audit_all = getenv("BPFSPY_AUDIT") && !strcmp(getenv("BPFSPY_AUDIT"), "all");
 	bpfspy_policy_init();
+	bpfspy_stack_init((unsigned)env_u32("BPFSPY_STACK", 0));
 	g.fd_floor = pick_fd_floor();
 	possible_cpus = count_possible_cpus();
 	g.pid = getpid();
@@ -857,15 +863,20 @@ static void render_live(struct jsonw *w, const void *ctx)
 	bpf_render_event(w, e->env, e->c, &g.opts);
 }
 
-static void record(struct bpf_call *c, uint64_t start, uint64_t dur)
+static void record(struct bpf_call *c, uint64_t start, uint64_t dur,
+		   const struct bpf_stack *stack)
 {
 	struct bpf_event_env env;
 	struct live_event e = { &env, c };
 
 	bpfspy_env(&env, __atomic_add_fetch(&g.seq, 1, __ATOMIC_RELAXED), start, dur);
 	env.parent = c->parent;
+	env.stack = stack;
 	if (bpf_call_offline_ok(c)) {
-		commit_packed(c, &env);  /* fd notes come from BPF_REC_FDOBJ */
+		/* fd notes come from BPF_REC_FDOBJ, names from BPF_REC_SYM */
+		if (stack)
+			bpfspy_stack_spool_syms(stack);
+		commit_packed(c, &env);
 		return;
 	}
 	capture_fd_notes(c);
@@ -931,6 +942,9 @@ static uint32_t policy_flags(const struct bpf_call *c, int injected)
 long bpfspy_bpf_syscall(long nr, long cmd, long attr, long size, long a4, long a5)
 {
 	struct bpf_call c;
+	struct bpf_stack stack;
+	uint64_t ips[BPF_STACK_MAX];
+	bool have_stack = false;
 	uint64_t start, end;
 	uint32_t want;
 	long ret;
@@ -945,6 +959,8 @@ long bpfspy_bpf_syscall(long nr, long cmd, long attr, long size, long a4, long a
 		return inj ? -1 : bpfspy_real_syscall(nr, cmd, attr, size, a4, a5, 0);
 	}
 	thread_identity();
+	if (bpfspy_stack_depth)
+		have_stack = bpfspy_stack_capture(&stack, ips);
 	c.cmd_raw = (uint32_t)cmd;
 	c.cmd = c.cmd_raw & ~BPF_COMMON_ATTRS_BIT;
 	c.attr_addr = (uint64_t)attr;
@@ -980,7 +996,7 @@ long bpfspy_bpf_syscall(long nr, long cmd, long attr, long size, long a4, long a
 	capture_payload(&c);
 	if (!g.opts.no_check && !(c.facts.flags & (BPF_FACT_INJECTED | BPF_FACT_DENIED)))
 		bpfspy_gather_facts(&c, g.audit_all);
-	record(&c, start, end - start);
+	record(&c, start, end - start, have_stack ? &stack : NULL);
 	errno = saved;
 	return ret;
 }

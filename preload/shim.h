@@ -53,9 +53,29 @@ bool bpfspy_denied(uint32_t cmd, int err);
 /* The policies in force, as header keys. */
 void bpfspy_policy_header(struct jsonw *w);
 
+/* ---- call-site stacks (stack.c) ------------------------------------------ */
+struct bpf_stack;
+/* Frames kept per event (BPFSPY_STACK); 0: --stack is off. */
+extern unsigned bpfspy_stack_depth;
+/* Constructor: keep @depth frames per event (0: none); loads libunwind. */
+void bpfspy_stack_init(unsigned depth);
+/* After fork: the child's new spool needs the names again. */
+void bpfspy_stack_fork(void);
+/* The header's "stack" key, when stacks were asked for. */
+void bpfspy_stack_header(struct jsonw *w);
+/* The stack of the call the hook is in, our own frames left out, into
+ * @s with its addresses in @ips (BPF_STACK_MAX); false when there is
+ * none (libunwind could not be loaded).  Call only with depth set. */
+bool bpfspy_stack_capture(struct bpf_stack *s, uint64_t *ips);
+/* Spool what @s's addresses are, once per spool: before a packed record
+ * that carries @s. */
+void bpfspy_stack_spool_syms(const struct bpf_stack *s);
+
 /* ---- what the shim uses of the libbpf layer ---------------------------- */
 /* seq of the innermost libbpf call this thread is in, or 0. */
 uint64_t bpfspy_libbpf_parent(void);
+/* How many libbpf calls this thread is inside. */
+unsigned bpfspy_libbpf_depth(void);
 /* A bpf syscall returned @ret inside the libbpf calls this thread is in. */
 void bpfspy_libbpf_count(long ret);
 
