@@ -58,6 +58,10 @@
  *  - Objects unloaded by dlclose() keep their cached names: an address
  *    reused by a later dlopen() may be named after the old object.
  *
+ * A fork() while another thread names an address leaves that entry (or
+ * object) half-filled in the child: the child then names those addresses
+ * on every use, without caching them.
+ *
  * In spools, events carry addresses only.  Before a packed record
  * (rendered at drain time, maybe by `bpfspy run` in another process)
  * that uses an address, its names are spooled once per spool as a
@@ -330,17 +334,19 @@ static bool symbolize(uint64_t ip, struct bpf_frame_sym *out)
 	out->module_addr = ip - lm->l_addr;
 	if (di.dli_sname && di.dli_saddr) {
 		out->function = di.dli_sname;
+		out->function_len = (uint16_t)strnlen(di.dli_sname, BPF_SYM_NAME_MAX);
 		out->offset = ip - (uintptr_t)di.dli_saddr;
 	} else if (m && ready && m->sym) {
 		const ElfW(Sym) *s = symtab_find(m, at - lm->l_addr);
+		size_t room = s ? m->strsz - s->st_name : 0;   /* the file may lack the NUL */
 
 		if (s) {
 			out->function = m->str + s->st_name;
+			out->function_len = (uint16_t)strnlen(out->function, room < BPF_SYM_NAME_MAX ?
+									room : BPF_SYM_NAME_MAX);
 			out->offset = ip - (lm->l_addr + s->st_value);
 		}
 	}
-	if (out->function)
-		out->function_len = (uint16_t)strnlen(out->function, BPF_SYM_NAME_MAX);
 	return ready;
 }
 
