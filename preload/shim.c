@@ -447,8 +447,8 @@ __attribute__((constructor)) static void bpfspy_init(void)
 	g.opts.no_check = env_u32("BPFSPY_NO_CHECK", 0) != 0;
 	g.audit_all = getenv("BPFSPY_AUDIT") && !strcmp(getenv("BPFSPY_AUDIT"), "all");
 	bpfspy_policy_init();
-	bpfspy_stack_init((unsigned)env_u32("BPFSPY_STACK", 0));
 	g.fd_floor = pick_fd_floor();
+	bpfspy_stack_init((unsigned)env_u32("BPFSPY_STACK", 0), g.fd_floor);
 	possible_cpus = count_possible_cpus();
 	g.pid = getpid();
 	set_realtime_off();

@@ -57,8 +57,9 @@ void bpfspy_policy_header(struct jsonw *w);
 struct bpf_stack;
 /* Frames kept per event (BPFSPY_STACK); 0: --stack is off. */
 extern unsigned bpfspy_stack_depth;
-/* Constructor: keep @depth frames per event (0: none); loads libunwind. */
-void bpfspy_stack_init(unsigned depth);
+/* Constructor: keep @depth frames per event (0: none); loads libunwind
+ * and moves the fds it keeps to @fd_floor and above. */
+void bpfspy_stack_init(unsigned depth, int fd_floor);
 /* After fork: the child's new spool needs the names again. */
 void bpfspy_stack_fork(void);
 /* The header's "stack" key, when stacks were asked for. */

@@ -144,6 +144,7 @@ static struct {
 	struct module *modules;   /* MODULES */
 	char exe[64];             /* basename of /proc/self/exe */
 	char error[160];          /* why there are no stacks */
+	char note[64];            /* fds libunwind took and we could not move */
 } st;
 
 /* ---- our own frames ------------------------------------------------------- */
@@ -199,23 +200,32 @@ static bool in_file(size_t size, uint64_t off, uint64_t len)
 	return off <= size && len <= size - off;
 }
 
+/* The section headers of the ELF image @img of @size bytes, or NULL
+ * when it is not one we read (*@n: how many). */
+static const ElfW(Shdr) *elf_sections(const char *img, size_t size, unsigned *n)
+{
+	const ElfW(Ehdr) *eh = (const void *)img;
+
+	if (size < sizeof(*eh) || memcmp(eh->e_ident, ELFMAG, SELFMAG) ||
+	    eh->e_ident[EI_CLASS] != (sizeof(void *) == 8 ? ELFCLASS64 : ELFCLASS32) ||
+	    eh->e_shentsize != sizeof(ElfW(Shdr)) || !eh->e_shnum ||
+	    !in_file(size, eh->e_shoff, (uint64_t)eh->e_shnum * sizeof(ElfW(Shdr))))
+		return NULL;
+	*n = eh->e_shnum;
+	return (const void *)(img + eh->e_shoff);
+}
+
 /* Point @m at the .symtab and its string table in the image @img of
  * @size bytes; false when it has none (or is not an ELF we read). */
 static bool find_symtab(struct module *m, const char *img, size_t size)
 {
-	const ElfW(Ehdr) *eh = (const void *)img;
-	const ElfW(Shdr) *sh;
-	unsigned i;
+	unsigned i, n;
+	const ElfW(Shdr) *sh = elf_sections(img, size, &n);
 
-	if (size < sizeof(*eh) || memcmp(eh->e_ident, ELFMAG, SELFMAG) ||
-	    eh->e_shentsize != sizeof(*sh) || !eh->e_shnum ||
-	    !in_file(size, eh->e_shoff, (uint64_t)eh->e_shnum * sizeof(*sh)))
-		return false;
-	sh = (const void *)(img + eh->e_shoff);
-	for (i = 0; i < eh->e_shnum; i++) {
+	for (i = 0; sh && i < n; i++) {
 		const ElfW(Shdr) *s = &sh[i], *str;
 
-		if (s->sh_type != SHT_SYMTAB || s->sh_link >= eh->e_shnum)
+		if (s->sh_type != SHT_SYMTAB || s->sh_link >= n)
 			continue;
 		str = &sh[s->sh_link];
 		if (!in_file(size, s->sh_offset, s->sh_size) ||
@@ -230,26 +240,36 @@ static bool find_symtab(struct module *m, const char *img, size_t size)
 	return false;
 }
 
-/* Map @path and keep its .symtab; the mapping stays for the process's
- * life (page cache, shared with every other user of the file). */
-static void load_symtab(struct module *m, const char *path)
+/* Map the file @path read-only: its bytes, or NULL (*@size: how many). */
+static char *map_file(const char *path, size_t *size)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat sb;
 	char *img;
 
 	if (fd < 0)
-		return;
+		return NULL;
 	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size <= 0) {
 		close(fd);
-		return;
+		return NULL;
 	}
 	img = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	close(fd);
 	if (img == MAP_FAILED)
-		return;
-	if (!find_symtab(m, img, (size_t)sb.st_size))
-		munmap(img, (size_t)sb.st_size);
+		return NULL;
+	*size = (size_t)sb.st_size;
+	return img;
+}
+
+/* Map @path and keep its .symtab; the mapping stays for the process's
+ * life (page cache, shared with every other user of the file). */
+static void load_symtab(struct module *m, const char *path)
+{
+	size_t size;
+	char *img = map_file(path, &size);
+
+	if (img && !find_symtab(m, img, size))
+		munmap(img, size);
 }
 
 static void module_fill(struct module *m, const struct link_map *lm)
@@ -535,7 +555,122 @@ void bpfspy_stack_header(struct jsonw *w)
 	jw_u64(w, "depth", bpfspy_stack_depth);
 	if (st.error[0])
 		jw_str(w, "error", st.error);
+	if (st.note[0])
+		jw_str(w, "note", st.note);
 	jw_obj_close(w);
+}
+
+/* ---- libunwind's own descriptors ------------------------------------------------ */
+
+/*
+ * libunwind 1.6 opens a pipe on its first use (it writes to it to check
+ * that memory is readable before it reads a frame without unwind info)
+ * and keeps it for the process's life: the two lowest free fds, so every
+ * fd the program opened afterwards would be numbered two higher than
+ * without us.  The pipe's fds live in a static int[2] of its .data
+ * (168 bytes in 1.6.2; {-1, -1} until then).  We find that pair by value
+ * there, move the pipe to our own range (at or above the shim's fd
+ * floor, where the spool is) and store the new numbers in its place.
+ * Filling every lower slot so that pipe2() would land high instead took
+ * ~3 ms a process here (4026 placeholders).  Newer libunwinds open the
+ * pipe only when they first need it: nothing to move at start-up.
+ * Should the pair not be found exactly once, the header says which fds
+ * libunwind keeps.
+ */
+
+/* The two lowest free fds, left free. */
+static void lowest_free(int *a, int *b)
+{
+	int x = open("/", O_PATH | O_CLOEXEC);
+	int y = x >= 0 ? fcntl(x, F_DUPFD_CLOEXEC, 0) : -1;
+
+	*a = x;
+	*b = y;
+	if (y >= 0)
+		close(y);
+	if (x >= 0)
+		close(x);
+}
+
+/* @a and @b are now the two ends of one pipe. */
+static bool new_pipe(int a, int b)
+{
+	struct stat sa, sb;
+
+	return a >= 0 && b >= 0 && fstat(a, &sa) == 0 && fstat(b, &sb) == 0 &&
+	       S_ISFIFO(sa.st_mode) && sa.st_ino == sb.st_ino && sa.st_dev == sb.st_dev;
+}
+
+/* The section @name of the ELF image @img (its header), or NULL. */
+static const ElfW(Shdr) *elf_section(const char *img, size_t size, const char *name)
+{
+	const ElfW(Ehdr) *eh = (const void *)img;
+	const ElfW(Shdr) *sh, *names;
+	size_t len = strlen(name) + 1;
+	unsigned i, n;
+
+	sh = elf_sections(img, size, &n);
+	if (!sh || eh->e_shstrndx >= n)
+		return NULL;
+	names = &sh[eh->e_shstrndx];
+	if (!in_file(size, names->sh_offset, names->sh_size))
+		return NULL;
+	for (i = 0; i < n; i++)
+		if (sh[i].sh_name < names->sh_size && len <= names->sh_size - sh[i].sh_name &&
+		    !memcmp(img + names->sh_offset + sh[i].sh_name, name, len))
+			return &sh[i];
+	return NULL;
+}
+
+/* Where libunwind (@lib) keeps the pair {@a, @b} in its .data, if in
+ * exactly one place. */
+static int *find_fd_pair(void *lib, int a, int b)
+{
+	const ElfW(Shdr) *data;
+	struct link_map *lm;
+	int *p, *found = NULL;
+	size_t size, i, n;
+	unsigned hits = 0;
+	char *img;
+
+	if (dlinfo(lib, RTLD_DI_LINKMAP, &lm) != 0 || !lm->l_name || !lm->l_name[0])
+		return NULL;
+	img = map_file(lm->l_name, &size);
+	if (!img)
+		return NULL;
+	data = elf_section(img, size, ".data");
+	if (data && data->sh_type == SHT_PROGBITS && (data->sh_flags & SHF_WRITE)) {
+		p = (int *)(lm->l_addr + data->sh_addr);
+		n = data->sh_size / sizeof(int);
+		for (i = 0; i + 1 < n; i++)
+			if (p[i] == a && p[i + 1] == b) {
+				found = &p[i];
+				hits++;
+			}
+	}
+	munmap(img, size);
+	return hits == 1 ? found : NULL;
+}
+
+/* libunwind just opened the pipe @a, @b: move it to @floor and up. */
+static void move_unwinder_fds(void *lib, int a, int b, int floor)
+{
+	int *pair = find_fd_pair(lib, a, b), na, nb;
+
+	if (pair && floor > b) {
+		na = fcntl(a, F_DUPFD_CLOEXEC, floor);
+		nb = na >= 0 ? fcntl(b, F_DUPFD_CLOEXEC, floor) : -1;
+		if (nb >= 0) {
+			__atomic_store_n(&pair[0], na, __ATOMIC_RELAXED);
+			__atomic_store_n(&pair[1], nb, __ATOMIC_RELAXED);
+			close(a);
+			close(b);
+			return;
+		}
+		if (na >= 0)
+			close(na);
+	}
+	snprintf(st.note, sizeof(st.note), "libunwind keeps fds %d and %d", a, b);
 }
 
 static void no_stacks(const char *why, const char *detail)
@@ -546,9 +681,10 @@ static void no_stacks(const char *why, const char *detail)
 
 /* Load libunwind (BPFSPY_UNWIND_LIB, else UNWIND_SONAME) and set
  * everything up: in the constructor only. */
-void bpfspy_stack_init(unsigned depth)
+void bpfspy_stack_init(unsigned depth, int fd_floor)
 {
 	const char *lib_name = getenv("BPFSPY_UNWIND_LIB");
+	int a, b;
 	size_t bytes = CACHE_SLOTS * sizeof(struct entry) + ARENA_BYTES +
 		       MODULES * sizeof(struct module);
 	char exe[PATH_MAX], *mem;
@@ -580,5 +716,8 @@ void bpfspy_stack_init(unsigned depth)
 		return no_stacks("libunwind has no unw_backtrace", lib_name);
 	/* libunwind's one-time set-up and this thread's frame cache now,
 	 * not in whatever context the first bpf call comes from */
+	lowest_free(&a, &b);
 	st.backtrace(raw, 4);
+	if (new_pipe(a, b))
+		move_unwinder_fds(lib, a, b, fd_floor);
 }

@@ -8,6 +8,7 @@
  * the cache is full.
  */
 #include <dlfcn.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -226,12 +227,72 @@ static void test_capture(void)
 	tap_ok(!own, "capture: none of ours");
 }
 
+/* The lowest free fd (left free). */
+static int lowest_fd(void)
+{
+	int fd = open("/", O_PATH | O_CLOEXEC);
+
+	close(fd);
+	return fd;
+}
+
+#if defined(__x86_64__)
+/* A frame without unwind info (no CFI): libunwind guesses it from the
+ * frame pointer and validates the memory it reads, through its pipe. */
+void nocfi_call(void (*fn)(void));
+__asm__(".text\n"
+	".globl nocfi_call\n"
+	".type nocfi_call, @function\n"
+	"nocfi_call:\n"
+	"	push %rbp\n"
+	"	mov %rsp, %rbp\n"
+	"	call *%rdi\n"
+	"	pop %rbp\n"
+	"	ret\n"
+	".size nocfi_call, .-nocfi_call\n");
+
+static unsigned captured;
+
+static void capture_here(void)
+{
+	uint64_t ips[BPF_STACK_MAX];
+	struct bpf_stack s;
+
+	if (bpfspy_stack_capture(&s, ips))
+		captured = s.n;
+}
+#endif
+
+/* libunwind keeps a pipe; it must not take the program's fd numbers, and
+ * the moved pipe must be the one libunwind uses when it validates. */
+static void test_fds(int lowest_before)
+{
+	int sentinel;
+
+	tap_ok(lowest_fd() == lowest_before, "fds: libunwind took none of the low fds (%d, %d)",
+	       lowest_fd(), lowest_before);
+#if defined(__x86_64__)
+	sentinel = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	nocfi_call(capture_here);
+	nocfi_call(capture_here);
+	tap_ok(fcntl(sentinel, F_GETFD) >= 0 && lowest_fd() == sentinel + 1,
+	       "fds: a frame without unwind info (libunwind validates through its pipe) "
+	       "leaves the program's fds alone");
+	tap_ok(captured >= 1, "fds: that stack was taken (%u frames)", captured);
+	close(sentinel);
+#else
+	(void)sentinel;
+	tap_skip("x86-64 only", "fds: a frame without unwind info");
+#endif
+}
+
 int main(void)
 {
+	int lowest = lowest_fd();
 	struct jsonw w;
 	char buf[256];
 
-	bpfspy_stack_init(3);
+	bpfspy_stack_init(3, 900);
 	jw_init(&w, buf, sizeof(buf));
 	jw_obj_open(&w, NULL);
 	bpfspy_stack_header(&w);
@@ -243,5 +304,6 @@ int main(void)
 	test_threads();
 	test_full_cache();
 	test_capture();
+	test_fds(lowest);
 	return tap_done();
 }
