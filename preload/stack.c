@@ -104,8 +104,9 @@
 #define OWN_BASE      4u
 #define OWN_PER_LEVEL 2u
 
-enum { E_BUSY = 1, E_READY, E_UNNAMED };   /* entry states */
-enum { M_BUSY = 1, M_READY };
+/* States of a claimed entry or module; 0 while its claimer fills it. */
+enum { E_READY = 1, E_UNNAMED /* no room left for its names */ };
+enum { M_READY = 1 };
 
 struct entry {
 	uint64_t ip;              /* 0: free; claimed by CAS */
