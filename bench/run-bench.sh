@@ -137,6 +137,41 @@ bench_lookup() {
 		"$spy" 0 ns/op)$(column strace "$native" "$st" 0 ns/op)"
 }
 
+# ---- (a2) the same lookups with call-site stacks (--stack) -----------------
+# Three sides alternate (native, bpfspy, bpfspy --stack): the cost per
+# event of unwinding, naming (cached after the first call) and spooling 8
+# bytes a frame.  lookup_bench's stack is 5 frames deep.
+lookup_stack() {
+	"$BPFSPY" run --stack -o "$tmp/stack.jsonl" -- "$BENCH" "$LOOKUPS"
+	local rc=$?
+	rm -f "$tmp/stack.jsonl"	# ~1 KiB an event: do not keep a GiB around
+	return $rc
+}
+
+bench_stack() {
+	local i v native=() spy=() st=() n s k
+	have_bpfspy || return 0
+	for ((i = 0; i < REPEAT; i++)); do
+		v=$(ns_once lookup_native) || {
+			echo "lookup --stack: lookup_bench failed (needs root and bpf())"
+			return
+		}
+		native+=("$v")
+		v=$(ns_once lookup_bpfspy) && spy+=("$v")
+		v=$(ns_once lookup_stack) && st+=("$v")
+	done
+	rm -f "$tmp/lookup.jsonl"
+	n=$(printf '%s\n' "${native[@]}" | minimum)
+	s=$(printf '%s\n' "${spy[@]}" | minimum) || s=failed
+	k=$(printf '%s\n' "${st[@]}" | minimum) || k=failed
+	printf 'lookup --stack: native %s ns/op%s%s' "$(fmt "$n" 0)" \
+		"$(column bpfspy "$n" "$s" 0 ns/op)" "$(column "bpfspy --stack" "$n" "$k" 0 ns/op)"
+	case $s$k in
+	*failed*) echo ;;
+	*) awk -v a="$s" -v b="$k" 'BEGIN { printf ", %+.0f ns/event for the stack\n", b - a }' ;;
+	esac
+}
+
 # ---- (b) a non-bpf syscall through the shim's syscall() hook ---------------
 getppid_native() { "$BENCH" --getppid "$GETPPIDS"; }
 getppid_shim() {
@@ -280,6 +315,7 @@ have_bpfspy || note "bpfspy not built ($BPFSPY missing): bpfspy columns skipped"
 [ -n "$STRACE" ] || note "strace not installed: strace column skipped"
 
 bench_lookup
+bench_stack
 bench_getppid
 bench_trap
 bench_startup

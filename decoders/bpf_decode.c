@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "bpf_stack.h"
 #include "memread.h"
 
 void decode_opts_default(struct decode_opts *o)
@@ -641,7 +642,14 @@ void bpf_render_event(struct jsonw *w, const struct bpf_event_env *env,
 	jw_obj_open(w, NULL);
 	bpf_render_envelope(w, "bpf", env);
 	bpf_render_call(w, c, o);
+	bpf_render_env_stack(w, env);
 	jw_obj_close(w);
+}
+
+void bpf_render_env_stack(struct jsonw *w, const struct bpf_event_env *env)
+{
+	if (env->stack)
+		bpf_render_stack(w, env->stack);
 }
 
 /*

@@ -215,6 +215,7 @@ enum bpf_field_kind {
 #define FF_INOUT  (FF_IN | FF_OUT)
 
 struct bpf_call;
+struct bpf_stack;
 struct bpf_field {
 	/* Name as in the UAPI header, without the command's struct prefix
 	 * (test.prog_fd is "prog_fd").  A dotted name ("kprobe_multi.cnt")
@@ -324,12 +325,18 @@ struct bpf_event_env {
 	uint32_t pid, tid;
 	const char *comm;    /* up to 16 bytes, need not be terminated */
 	uint64_t parent;     /* seq of the libbpf call it was made in, or 0 */
+	/* Where it was called from (bpfspy run --stack), or NULL: rendered
+	 * as the event's last keys (bpf_stack.h). */
+	const struct bpf_stack *stack;
 };
 
 /* The keys every event starts with: "event":@event, seq, ts, dur_ns, pid,
  * tid, comm, and parent when there is one. */
 void bpf_render_envelope(struct jsonw *w, const char *event,
 			 const struct bpf_event_env *env);
+
+/* "stack" and "stack_truncated" of @env, when it has a stack. */
+void bpf_render_env_stack(struct jsonw *w, const struct bpf_event_env *env);
 
 /* One whole event line, without the trailing newline. */
 void bpf_render_event(struct jsonw *w, const struct bpf_event_env *env,

@@ -5,12 +5,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bpf_stack.h"
 #include "libbpf_funcs.h"
 
 #define COMMON_TAIL 12       /* u64 address, u32 size */
 #define CTX_FDS     4096     /* fds above are rendered without a note */
 #define CTX_TIDS    4096     /* open addressing; a power of two */
 #define REC_BAD     ((size_t)-1)
+/* Where a record's variable parts start (sizeof() would add padding). */
+#define REC_HEAD    offsetof(struct bpf_record, bytes)
 
 /* 196 KiB, but a short-lived process uses a few entries: reset clears
  * only what was written (fd_end, tids), so a fresh context's pages stay
@@ -19,6 +22,7 @@
 struct bpf_render_ctx {
 	uint32_t fd_end;        /* fd[] is zero from here on */
 	uint32_t tids;          /* tid[] entries in use */
+	struct bpf_sym_table *syms;   /* BPF_REC_SYM; NULL until the first */
 	struct bpf_fd_note fd[CTX_FDS];
 	struct bpf_rec_thread tid[CTX_TIDS];
 };
@@ -28,11 +32,12 @@ static size_t common_tail(uint32_t cmd_raw)
 	return (cmd_raw & BPF_COMMON_ATTRS_BIT) ? COMMON_TAIL : 0;
 }
 
-size_t bpf_record_size(const struct bpf_call *c)
+size_t bpf_record_size(const struct bpf_call *c, const struct bpf_event_env *env)
 {
-	return sizeof(struct bpf_record) + c->pre_len + (c->have_post ? c->post_len : 0) +
+	return REC_HEAD + c->pre_len + (c->have_post ? c->post_len : 0) +
 	       c->nblobs * sizeof(struct bpf_blob) + c->blob_used + common_tail(c->cmd_raw) +
-	       (c->parent ? 8 : 0) + (c->facts.flags ? sizeof(struct bpf_facts) : 0);
+	       (c->parent ? 8 : 0) + (c->facts.flags ? sizeof(struct bpf_facts) : 0) +
+	       (env->stack ? bpf_stack_tail_size(env->stack) : 0);
 }
 
 void bpf_record_pack(void *dst, const struct bpf_call *c,
@@ -58,7 +63,8 @@ void bpf_record_pack(void *dst, const struct bpf_call *c,
 	r->flags = (c->have_post ? BPF_REC_HAVE_POST : 0) |
 		   (c->tail_unreadable ? BPF_REC_TAIL_UNREAD : 0) |
 		   (c->parent ? BPF_REC_PARENT : 0) |
-		   (c->facts.flags ? BPF_REC_FACTS : 0);
+		   (c->facts.flags ? BPF_REC_FACTS : 0) |
+		   (env->stack ? BPF_REC_STACK : 0);
 	r->nblobs = c->nblobs;
 	r->blob_used = c->blob_used;
 	p = r->bytes;
@@ -79,8 +85,12 @@ void bpf_record_pack(void *dst, const struct bpf_call *c,
 		memcpy(p, &c->parent, 8);
 		p += 8;
 	}
-	if (c->facts.flags)
+	if (c->facts.flags) {
 		memcpy(p, &c->facts, sizeof(c->facts));
+		p += sizeof(c->facts);
+	}
+	if (env->stack)
+		bpf_stack_tail_pack(p, env->stack);
 }
 
 struct bpf_render_ctx *bpf_render_ctx_new(void)
@@ -90,6 +100,8 @@ struct bpf_render_ctx *bpf_render_ctx_new(void)
 
 void bpf_render_ctx_free(struct bpf_render_ctx *x)
 {
+	if (x)
+		bpf_sym_table_free(x->syms);
 	free(x);
 }
 
@@ -102,6 +114,8 @@ void bpf_render_ctx_reset(void *vx)
 		memset(x->tid, 0, sizeof(x->tid));
 	x->fd_end = 0;
 	x->tids = 0;
+	if (x->syms)
+		bpf_sym_table_reset(x->syms);
 }
 
 static struct bpf_rec_thread *tid_slot(struct bpf_render_ctx *x, uint32_t tid, bool add)
@@ -121,18 +135,41 @@ static struct bpf_rec_thread *tid_slot(struct bpf_render_ctx *x, uint32_t tid, b
 	return NULL;   /* full: the thread goes unnamed */
 }
 
-/* Unpack a BPF_REC_CALL into @c and @env; false when malformed. */
-static bool unpack(const void *rec, size_t len, struct bpf_call *c, struct bpf_event_env *env)
+/* A stack and the addresses it points to, unpacked from a record. */
+struct unpacked_stack {
+	struct bpf_stack s;
+	uint64_t ip[BPF_STACK_MAX];
+};
+
+/* The stack tail of a record, @len bytes at @p, into @u; the symbols
+ * come from the BPF_REC_SYM records spooled before it. */
+static bool unpack_stack(struct bpf_render_ctx *x, const uint8_t *p, size_t len,
+			 struct unpacked_stack *u, struct bpf_event_env *env)
+{
+	if (!bpf_stack_tail_unpack(p, len, u->ip, &u->s))
+		return false;
+	u->s.sym = bpf_sym_table_lookup;
+	u->s.sym_ctx = x->syms;
+	env->stack = &u->s;
+	return true;
+}
+
+/* Unpack a BPF_REC_CALL into @c and @env (the stack into @u); false when
+ * malformed. */
+static bool unpack(struct bpf_render_ctx *x, const void *rec, size_t len, struct bpf_call *c,
+		   struct bpf_event_env *env, struct unpacked_stack *u)
 {
 	const struct bpf_record *r = rec;
 	const uint8_t *p;
+	size_t fixed;
 
-	if (len < sizeof(*r) || r->pre_len > BPF_ATTR_SNAP || r->post_len > BPF_ATTR_SNAP ||
-	    r->nblobs > BPF_BLOB_MAX || r->blob_used > BPF_BLOB_BYTES ||
-	    len < sizeof(*r) + r->pre_len + r->post_len + r->nblobs * sizeof(struct bpf_blob) +
-			  r->blob_used + common_tail(r->cmd_raw) +
-			  ((r->flags & BPF_REC_PARENT) ? 8 : 0) +
-			  ((r->flags & BPF_REC_FACTS) ? sizeof(struct bpf_facts) : 0))
+	if (len < REC_HEAD || r->pre_len > BPF_ATTR_SNAP || r->post_len > BPF_ATTR_SNAP ||
+	    r->nblobs > BPF_BLOB_MAX || r->blob_used > BPF_BLOB_BYTES)
+		return false;
+	fixed = REC_HEAD + r->pre_len + r->post_len + r->nblobs * sizeof(struct bpf_blob) +
+		r->blob_used + common_tail(r->cmd_raw) + ((r->flags & BPF_REC_PARENT) ? 8 : 0) +
+		((r->flags & BPF_REC_FACTS) ? sizeof(struct bpf_facts) : 0);
+	if (len < fixed)
 		return false;
 	memset(c, 0, offsetof(struct bpf_call, pre));
 	c->cmd_raw = r->cmd_raw;
@@ -172,6 +209,10 @@ static bool unpack(const void *rec, size_t len, struct bpf_call *c, struct bpf_e
 	memset(&c->facts, 0, sizeof(c->facts));
 	if (r->flags & BPF_REC_FACTS)
 		memcpy(&c->facts, p, sizeof(c->facts));
+	env->stack = NULL;
+	if ((r->flags & BPF_REC_STACK) &&
+	    !unpack_stack(x, (const uint8_t *)rec + fixed, len - fixed, u, env))
+		return false;
 	env->seq = r->seq;
 	env->ts = r->ts;
 	env->dur_ns = r->dur_ns;
@@ -198,6 +239,8 @@ static void notes_from_ctx(struct bpf_render_ctx *x, struct bpf_call *c)
 static size_t render_libbpf(struct bpf_render_ctx *x, const void *rec, size_t len,
 			    char *out, size_t cap)
 {
+	const size_t fixed = sizeof(struct libbpf_record);
+	struct unpacked_stack u;
 	struct bpf_rec_thread *t;
 	struct bpf_event_env env;
 	struct libbpf_call c;
@@ -205,6 +248,9 @@ static size_t render_libbpf(struct bpf_render_ctx *x, const void *rec, size_t le
 	struct jsonw w;
 
 	if (!libbpf_record_unpack(rec, len, &env, &c) || !libbpf_func_offline_ok(c.id))
+		return REC_BAD;
+	env.stack = NULL;
+	if (len > fixed && !unpack_stack(x, (const uint8_t *)rec + fixed, len - fixed, &u, &env))
 		return REC_BAD;
 	t = tid_slot(x, env.tid, false);
 	if (t)
@@ -220,6 +266,7 @@ size_t bpf_render_ctx_record(void *vx, uint32_t type, const void *rec, size_t le
 			     char *out, size_t cap)
 {
 	struct bpf_render_ctx *x = vx;
+	struct unpacked_stack u;
 	struct bpf_event_env env;
 	struct decode_opts o;
 	struct bpf_call c;
@@ -248,9 +295,14 @@ size_t bpf_render_ctx_record(void *vx, uint32_t type, const void *rec, size_t le
 		}
 		return 0;
 	}
+	if (type == BPF_REC_SYM) {
+		if (!x->syms && !(x->syms = bpf_sym_table_new()))
+			return 0;      /* no memory: frames go unnamed */
+		return bpf_sym_table_add(x->syms, rec, len) ? 0 : REC_BAD;
+	}
 	if (type == BPF_REC_LIBBPF)
 		return render_libbpf(x, rec, len, out, cap);
-	if (type != BPF_REC_CALL || !unpack(rec, len, &c, &env))
+	if (type != BPF_REC_CALL || !unpack(x, rec, len, &c, &env, &u))
 		return REC_BAD;
 	{
 		struct bpf_rec_thread *t = tid_slot(x, env.tid, false);

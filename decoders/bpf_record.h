@@ -28,7 +28,9 @@ enum bpf_rec_type {
 	BPF_REC_CALL = 2,    /* struct bpf_record */
 	BPF_REC_FDOBJ = 3,   /* struct bpf_fd_note: what fd .fd is from now on */
 	BPF_REC_THREAD = 4,  /* struct bpf_rec_thread */
-	BPF_REC_LIBBPF = 5,  /* struct libbpf_record (libbpf_funcs.h) */
+	BPF_REC_LIBBPF = 5,  /* struct libbpf_record (libbpf_funcs.h), then
+			      * with --stack a stack tail (bpf_stack.h) */
+	BPF_REC_SYM = 6,     /* struct bpf_rec_sym: what an address is */
 };
 
 struct bpf_rec_thread {
@@ -40,6 +42,7 @@ struct bpf_rec_thread {
 #define BPF_REC_TAIL_UNREAD    0x2
 #define BPF_REC_PARENT         0x4   /* a u64 parent seq follows the payload */
 #define BPF_REC_FACTS          0x8   /* then a struct bpf_facts */
+#define BPF_REC_STACK          0x10  /* then the stack tail (bpf_stack.h) */
 
 struct bpf_record {
 	uint64_t seq;
@@ -60,15 +63,17 @@ struct bpf_record {
 	 * blob_used bytes of captured payload, then with BPF_COMMON_ATTRS in
 	 * cmd_raw the 4th and 5th arguments (u64 address, u32 size), then
 	 * with BPF_REC_PARENT the seq of the libbpf call it was made in,
-	 * then with BPF_REC_FACTS the call's struct bpf_facts */
+	 * then with BPF_REC_FACTS the call's struct bpf_facts, then with
+	 * BPF_REC_STACK the call-site stack (bpf_stack_tail_pack()) */
 	uint8_t bytes[];
 };
 
-/* Bytes bpf_record_pack() writes for @c. */
-size_t bpf_record_size(const struct bpf_call *c);
+/* Bytes bpf_record_pack() writes for @c and @env. */
+size_t bpf_record_size(const struct bpf_call *c, const struct bpf_event_env *env);
 
 /* Pack @c and its envelope into @dst (bpf_record_size() bytes).  The
- * envelope's comm and @c's fd notes are not packed: they are state. */
+ * envelope's comm and @c's fd notes are not packed: they are state, and
+ * so are the names of the stack's addresses (BPF_REC_SYM). */
 void bpf_record_pack(void *dst, const struct bpf_call *c,
 		     const struct bpf_event_env *env);
 

@@ -236,6 +236,7 @@ bool libbpf_record_unpack(const void *rec, size_t len, struct bpf_event_env *env
 	env->pid = r->pid;
 	env->tid = r->tid;
 	env->comm = "";
+	env->stack = NULL;   /* a stack tail is the caller's to read */
 	memcpy(c->args, r->args, sizeof(r->args));
 	c->id = r->id;
 	c->ret = r->ret;
@@ -418,5 +419,6 @@ void libbpf_render_event(struct jsonw *w, const struct bpf_event_env *env,
 	jw_u64(w, "syscalls", c->nsys);
 	jw_u64(w, "failed", c->nfail);
 	libbpf_render_checks(w, c, o);
+	bpf_render_env_stack(w, env);
 	jw_obj_close(w);
 }

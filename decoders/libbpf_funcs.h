@@ -122,7 +122,8 @@ void libbpf_render_checks(struct jsonw *w, const struct libbpf_call *c,
  * packed (struct libbpf_record) and render it at drain time. */
 bool libbpf_func_offline_ok(unsigned id);
 
-/* A packed libbpf call (spool record BPF_REC_LIBBPF, bpf_record.h). */
+/* A packed libbpf call (spool record BPF_REC_LIBBPF, bpf_record.h),
+ * followed by a stack tail (bpf_stack.h) when the record is longer. */
 struct libbpf_record {
 	uint64_t seq, ts, dur_ns, parent;
 	uint64_t args[6];

@@ -76,6 +76,7 @@
 #include <string.h>
 
 #include "bpf_record.h"
+#include "bpf_stack.h"
 #include "libbpf_funcs.h"
 #include "shim.h"
 
@@ -97,6 +98,11 @@ static void *real[LF_COUNT];
 uint64_t bpfspy_libbpf_parent(void)
 {
 	return t_depth ? t_frames[t_depth - 1].seq : 0;
+}
+
+unsigned bpfspy_libbpf_depth(void)
+{
+	return t_depth;
 }
 
 void bpfspy_libbpf_count(long ret)
@@ -226,10 +232,17 @@ static void emit(unsigned id, const struct libbpf_func *f, const long *a,
 
 	if (libbpf_func_offline_ok(id) && !c->missing && !c->injected) {
 		/* element calls in a daemon's loop: pack, render at drain */
-		struct libbpf_record r;
+		uint8_t r[sizeof(struct libbpf_record) + 3 + BPF_STACK_MAX * 8]
+			__attribute__((aligned(8)));
+		size_t n = sizeof(struct libbpf_record);
 
-		libbpf_record_pack(&r, env, c);
-		bpfspy_spool_record(BPF_REC_LIBBPF, &r, sizeof(r));
+		libbpf_record_pack((struct libbpf_record *)r, env, c);
+		if (env->stack) {
+			bpfspy_stack_spool_syms(env->stack);
+			n += bpf_stack_tail_size(env->stack);
+			bpf_stack_tail_pack(r + sizeof(struct libbpf_record), env->stack);
+		}
+		bpfspy_spool_record(BPF_REC_LIBBPF, r, n);
 		return;
 	}
 	if (!c->name[0])
@@ -247,6 +260,9 @@ static long libbpf_call(unsigned id, unsigned n, const long *a)
 	void *fn = real_fn(id);
 	struct libbpf_call c;
 	struct bpf_event_env env;
+	struct bpf_stack stack;
+	uint64_t ips[BPF_STACK_MAX];
+	bool have_stack = false;
 	uint64_t start, parent;
 	struct frame *fr;
 	long ret;
@@ -259,6 +275,8 @@ static long libbpf_call(unsigned id, unsigned n, const long *a)
 		errno = entry_errno;
 		return invoke(id, fn, n, a);
 	}
+	if (bpfspy_stack_depth)    /* before our frame is pushed: see stack.c */
+		have_stack = bpfspy_stack_capture(&stack, ips, 0);
 	memset(&c, 0, sizeof(c));
 	c.id = id;
 	c.missing = !fn && !inj;
@@ -282,6 +300,7 @@ static long libbpf_call(unsigned id, unsigned n, const long *a)
 	bpfspy_env(&env, fr->seq, start, bpfspy_now_ns() - start);
 	t_depth--;
 	env.parent = parent;
+	env.stack = have_stack ? &stack : NULL;
 	c.ret = ret;
 	c.err = saved;
 	emit(id, f, a, &env, &c);

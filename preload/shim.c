@@ -21,6 +21,8 @@
  * Every bpf(2) call the shim makes carries BPFSPY_TRAP_COOKIE as its 6th
  * argument (which bpf(2) ignores), so the --seccomp-trap filter lets it
  * through: a call made through libc is recorded once, here.
+ *   BPFSPY_STACK=DEPTH  call-site stacks of DEPTH frames: see stack.c
+ *   BPFSPY_UNWIND_LIB   the libunwind to dlopen for them (libunwind.so.8)
  */
 #include "shim.h"
 
@@ -46,6 +48,7 @@
 
 #include "bpf_decode.h"
 #include "bpf_record.h"
+#include "bpf_stack.h"
 #include "jsonw.h"
 #include "memread.h"
 #include "spool.h"
@@ -217,6 +220,7 @@ static void build_header(void)
 	jw_bool(&w, "follow", g.follow);
 	bpfspy_policy_header(&w);
 	bpfspy_trap_header(&w);
+	bpfspy_stack_header(&w);
 	jw_obj_close(&w);
 	if (jw_overflowed(&w)) {   /* absurd argv: keep a valid minimal line */
 		jw_init(&w, g.header, sizeof(g.header) - 1);
@@ -366,6 +370,7 @@ static void atfork_child(void)
 	__atomic_store_n(&g.seq, 0, __ATOMIC_RELAXED);
 	bpfspy_policy_fork();
 	bpfspy_trap_fork();
+	bpfspy_stack_fork();
 	if (!g.follow)
 		g.enabled = false;
 }
@@ -459,6 +464,7 @@ __attribute__((constructor)) static void bpfspy_init(void)
 	g.audit_all = getenv("BPFSPY_AUDIT") && !strcmp(getenv("BPFSPY_AUDIT"), "all");
 	bpfspy_policy_init();
 	g.fd_floor = pick_fd_floor();
+	bpfspy_stack_init((unsigned)env_u32("BPFSPY_STACK", 0), g.fd_floor);
 	possible_cpus = count_possible_cpus();
 	g.pid = getpid();
 	set_realtime_off();
@@ -799,7 +805,7 @@ static void scan_tail(struct bpf_call *c)
  * alone: spool the packed call and render it at drain time. */
 static void commit_packed(const struct bpf_call *c, const struct bpf_event_env *env)
 {
-	size_t n = bpf_record_size(c);
+	size_t n = bpf_record_size(c, env);
 	void *p = spool_begin(&g.spool, n);
 
 	if (!p)
@@ -873,15 +879,20 @@ static void render_live(struct jsonw *w, const void *ctx)
 	bpf_render_event(w, e->env, e->c, &g.opts);
 }
 
-static void record(struct bpf_call *c, uint64_t start, uint64_t dur)
+static void record(struct bpf_call *c, uint64_t start, uint64_t dur,
+		   const struct bpf_stack *stack)
 {
 	struct bpf_event_env env;
 	struct live_event e = { &env, c };
 
 	bpfspy_env(&env, __atomic_add_fetch(&g.seq, 1, __ATOMIC_RELAXED), start, dur);
 	env.parent = c->parent;
+	env.stack = stack;
 	if (bpf_call_offline_ok(c)) {
-		commit_packed(c, &env);  /* fd notes come from BPF_REC_FDOBJ */
+		/* fd notes come from BPF_REC_FDOBJ, names from BPF_REC_SYM */
+		if (stack)
+			bpfspy_stack_spool_syms(stack);
+		commit_packed(c, &env);
 		return;
 	}
 	capture_fd_notes(c);
@@ -925,6 +936,7 @@ void bpfspy_env(struct bpf_event_env *env, uint64_t seq, uint64_t start, uint64_
 	env->tid = (uint32_t)t_tid;
 	env->comm = t_comm;
 	env->parent = 0;
+	env->stack = NULL;
 }
 
 const struct decode_opts *bpfspy_opts(void)
@@ -953,6 +965,9 @@ static inline long real_bpf(long nr, long cmd, long attr, long size, long a4, lo
 static long bpf_path(long nr, long cmd, long attr, long size, long a4, long a5, uint32_t via)
 {
 	struct bpf_call c;
+	struct bpf_stack stack;
+	uint64_t ips[BPF_STACK_MAX];
+	bool have_stack = false;
 	uint64_t start, end;
 	uint32_t want;
 	long ret;
@@ -967,6 +982,8 @@ static long bpf_path(long nr, long cmd, long attr, long size, long a4, long a5, 
 		return inj ? -1 : real_bpf(nr, cmd, attr, size, a4, a5);
 	}
 	thread_identity();
+	if (bpfspy_stack_depth)
+		have_stack = bpfspy_stack_capture(&stack, ips, via ? 1 : 0);
 	c.cmd_raw = (uint32_t)cmd;
 	c.cmd = c.cmd_raw & ~BPF_COMMON_ATTRS_BIT;
 	c.attr_addr = (uint64_t)attr;
@@ -1002,7 +1019,7 @@ static long bpf_path(long nr, long cmd, long attr, long size, long a4, long a5, 
 	capture_payload(&c);
 	if (!g.opts.no_check && !(c.facts.flags & (BPF_FACT_INJECTED | BPF_FACT_DENIED)))
 		bpfspy_gather_facts(&c, g.audit_all);
-	record(&c, start, end - start);
+	record(&c, start, end - start, have_stack ? &stack : NULL);
 	errno = saved;
 	return ret;
 }

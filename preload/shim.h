@@ -81,9 +81,32 @@ const char *bpfspy_trap_shim_path(void);
  * failure).  Preserves errno. */
 long bpfspy_bpf_trapped(long cmd, long attr, long size, long a4, long a5);
 
+/* ---- call-site stacks (stack.c) ------------------------------------------ */
+struct bpf_stack;
+/* Frames kept per event (BPFSPY_STACK); 0: --stack is off. */
+extern unsigned bpfspy_stack_depth;
+/* Constructor: keep @depth frames per event (0: none); loads libunwind
+ * and moves the fds it keeps to @fd_floor and above. */
+void bpfspy_stack_init(unsigned depth, int fd_floor);
+/* After fork: the child's new spool needs the names again. */
+void bpfspy_stack_fork(void);
+/* The header's "stack" key, when stacks were asked for. */
+void bpfspy_stack_header(struct jsonw *w);
+/* The stack of the call the hook is in, our own frames left out, into
+ * @s with its addresses in @ips (BPF_STACK_MAX); false when there is
+ * none (libunwind could not be loaded).  @skip more frames are dropped
+ * above our own (1 in the SIGSYS handler: libc's sigreturn trampoline,
+ * so frame 0 is the trapped syscall's).  Call only with depth set. */
+bool bpfspy_stack_capture(struct bpf_stack *s, uint64_t *ips, unsigned skip);
+/* Spool what @s's addresses are, once per spool: before a packed record
+ * that carries @s. */
+void bpfspy_stack_spool_syms(const struct bpf_stack *s);
+
 /* ---- what the shim uses of the libbpf layer ---------------------------- */
 /* seq of the innermost libbpf call this thread is in, or 0. */
 uint64_t bpfspy_libbpf_parent(void);
+/* How many libbpf calls this thread is inside. */
+unsigned bpfspy_libbpf_depth(void);
 /* A bpf syscall returned @ret inside the libbpf calls this thread is in. */
 void bpfspy_libbpf_count(long ret);
 /* The loaded libbpf has function @id (the version libbpf_funcs.def names). */

@@ -9,6 +9,11 @@
  * event has them.  Inputs (cmd, size, attr..., func, args) come first,
  * then the outcome (ret, errno, the verifier's verdict).  diff hashes the
  * leaves to align two runs and compares them field by field.
+ *
+ * Call-site stacks (bpfspy run --stack) are not part of it: their
+ * addresses move with ASLR and their offsets with every rebuild, and a
+ * run with stacks is to compare equal to one without.  diff compares
+ * what was called, not where from.
  */
 #ifndef BPFSPY_NORMALIZE_H
 #define BPFSPY_NORMALIZE_H

@@ -65,6 +65,7 @@ struct fail {
 	int64_t seq;
 	unsigned long count;
 	char *explanation, *rule, *audit, *reason, *log;
+	char *where;                 /* the caller's frame, with --stack */
 	const char *file;
 	unsigned long line;
 };
@@ -439,6 +440,38 @@ static void failure_log(struct report *r, struct fail *f, const char *log)
 		f->log = strdup(log);
 }
 
+/* Where the program made the call (bpfspy run --stack): its innermost
+ * frame outside libbpf, as "run+191 (minimal_loader)", or
+ * "minimal_loader+0x14df" without a symbol.  NULL without a stack. */
+static char *where(struct json_object *ev)
+{
+	struct json_object *stack = trace_get(ev, "stack");
+	char buf[320];
+	size_t i, n;
+
+	if (!stack || !json_object_is_type(stack, json_type_array))
+		return NULL;
+	n = json_object_array_length(stack);
+	for (i = 0; i < n; i++) {
+		struct json_object *f = json_object_array_get_idx(stack, i);
+		const char *mod = trace_get_str(f, "module"), *fn = trace_get_str(f, "function");
+
+		if (mod && !strncmp(mod, "libbpf.so", 9) && i + 1 < n)
+			continue;
+		if (fn && mod)
+			snprintf(buf, sizeof(buf), "%s+%" PRId64 " (%s)", fn,
+				 trace_get_int(f, "offset", 0), mod);
+		else if (mod)
+			snprintf(buf, sizeof(buf), "%s+%s", mod,
+				 trace_get_str(f, "module_addr") ? trace_get_str(f, "module_addr") : "?");
+		else
+			snprintf(buf, sizeof(buf), "%s",
+				 trace_get_str(f, "addr") ? trace_get_str(f, "addr") : "?");
+		return strdup(buf);
+	}
+	return NULL;
+}
+
 static void failure(struct report *r, struct proc *p, const struct trace_line *l,
 		    const char *what)
 {
@@ -463,6 +496,7 @@ static void failure(struct report *r, struct proc *p, const struct trace_line *l
 	f->line = l->lineno;
 	f->explanation = dup_or_null(trace_get_str(ev, "explanation.text"));
 	f->audit = dup_or_null(trace_get_str(ev, "audit.verdict"));
+	f->where = where(ev);
 	failure_log(r, f, log);
 }
 
@@ -676,6 +710,8 @@ static struct json_object *fails_json(const struct fail *v, size_t n, bool probe
 		if (!probes) {
 			J_STR(o, "file", f->file);
 			J_INT(o, "line", f->line);
+			if (f->where)
+				J_STR(o, "where", f->where);
 			J_STR(o, "rule", f->rule);
 			J_STR(o, "explanation", f->explanation);
 			J_STR(o, "audit", f->audit);
@@ -952,6 +988,8 @@ static void fails_text(const struct report *r, const struct proc *p)
 		if (f->count > 1)
 			printf(" (%lu calls)", f->count);
 		putchar('\n');
+		if (f->where)
+			printf("    called from %s\n", f->where);
 		if (f->explanation) {
 			printf("    explanation (%s):\n", f->rule ? f->rule : "?");
 			wrap(f->explanation, 6);
@@ -1080,6 +1118,7 @@ static void proc_free(struct proc *p)
 		free(f->audit);
 		free(f->reason);
 		free(f->log);
+		free(f->where);
 	}
 	for (i = 0; i < p->nprobes; i++)
 		free(p->probes_v[i].rule);

@@ -22,6 +22,7 @@
 
 #include "cli.h"
 #include "bpf_record.h"
+#include "bpf_stack.h"
 #include "sandbox.h"
 #include "spool.h"
 
@@ -40,6 +41,8 @@ static const char run_usage[] =
 	"      --check         when PROGRAM ends, print the findings of the checks\n"
 	"                      (as bpfspy check does) on standard error\n"
 	"      --no-check      record no checks, explanations or audits\n"
+	"      --stack[=DEPTH] record each call's call-site stack, DEPTH frames\n"
+	"                      (default 16, at most 64): module, function, offset\n"
 	"      --audit-all     audit the privileges of every failed call, not only\n"
 	"                      EPERM and EACCES\n"
 	"      --spool-dir DIR where processes spool events until they reach the\n"
@@ -85,6 +88,7 @@ struct run_opts {
 	bool no_data, insns;
 	bool check, no_check, audit_all;
 	bool seccomp_trap;
+	unsigned stack;          /* --stack frames; 0: none */
 	const char *spool_base;  /* NULL: choose */
 	struct sandbox sb;       /* --inject, --deny, --drop-caps */
 };
@@ -153,6 +157,27 @@ static bool valid_count(const char *s)
 	return *s && !*end && !errno && v <= 0xffffffffull && s[0] != '-';
 }
 
+/* --stack or --stack=DEPTH. */
+static int parse_stack(const char *arg, unsigned *depth)
+{
+	char *end;
+	unsigned long v;
+
+	if (!arg) {
+		*depth = BPF_STACK_DEFAULT;
+		return 0;
+	}
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (!*arg || *end || errno || v < 1 || v > BPF_STACK_MAX || arg[0] == '-') {
+		die_msg("run: --stack takes a depth from 1 to %u frames, not '%s'",
+			BPF_STACK_MAX, arg);
+		return -1;
+	}
+	*depth = (unsigned)v;
+	return 0;
+}
+
 static int parse(int argc, char **argv, struct run_opts *o)
 {
 	static const struct option longs[] = {
@@ -172,6 +197,7 @@ static int parse(int argc, char **argv, struct run_opts *o)
 		{ "drop-caps", required_argument, NULL, 'P' },
 		{ "unprivileged", no_argument, NULL, 'U' },
 		{ "seccomp-trap", no_argument, NULL, 'T' },
+		{ "stack", optional_argument, NULL, 'W' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -220,6 +246,10 @@ static int parse(int argc, char **argv, struct run_opts *o)
 			break;
 		case 'U': sandbox_unprivileged(&o->sb); break;
 		case 'T': o->seccomp_trap = true; break;
+		case 'W':
+			if (parse_stack(optarg, &o->stack))
+				return -1;
+			break;
 		case 'h': fputs(run_usage, stdout); exit(0);
 		default: fputs(run_usage, stderr); return -1;
 		}
@@ -274,6 +304,12 @@ static void child_exec(char **prog, const char *shim, const char *trace,
 	unsetenv("BPFSPY_PASSTHROUGH");
 	if (o->seccomp_trap)
 		setenv("BPFSPY_SECCOMP_TRAP", "1", 1);
+	if (o->stack) {
+		char depth[16];
+
+		snprintf(depth, sizeof(depth), "%u", o->stack);
+		setenv("BPFSPY_STACK", depth, 1);
+	}
 	if (sandbox_apply(&o->sb) != 0)
 		_exit(127);
 	/* Forked before the parent ignored SIGINT/SIGQUIT: PROGRAM keeps

@@ -684,7 +684,7 @@ static void check_pack(void)
 	static char line[1u << 16];
 	struct bpf_rec_thread t = { 0 };
 	struct decode_opts o;
-	size_t n = bpf_record_size(&call), direct_len, rec_len;
+	size_t n = bpf_record_size(&call, &env), direct_len, rec_len;
 	void *rec = calloc(1, n);
 	char *direct;
 	unsigned i;
@@ -723,7 +723,10 @@ static void check_pack(void)
  * each is rejected, absorbed, or renders a line that parses. */
 static void check_raw_record(const uint8_t *data, size_t size)
 {
-	static const uint32_t types[4] = { BPF_REC_CALL, BPF_REC_FDOBJ, BPF_REC_THREAD, 0 };
+	static const uint32_t types[8] = {
+		BPF_REC_CALL, BPF_REC_FDOBJ, BPF_REC_THREAD, BPF_REC_LIBBPF,
+		BPF_REC_SYM, BPF_REC_CALL, BPF_REC_SYM, 0,
+	};
 	static char line[1u << 16];
 	struct input in = { data, size };
 
@@ -735,7 +738,7 @@ static void check_raw_record(const uint8_t *data, size_t size)
 
 		take(&in, &t, 1);
 		take(&in, &len, 2);
-		type = types[t & 3] ? types[t & 3] : t;
+		type = types[t & 7] ? types[t & 7] : t;
 		if (len > in.n)
 			len = (uint16_t)in.n;
 		feed(type, in.p, len, line, sizeof(line));

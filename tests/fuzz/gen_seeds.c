@@ -531,7 +531,7 @@ static void rec_call(const struct bpf_call *c, const struct bpf_event_env *env)
 	static uint8_t rec[sizeof(struct bpf_record) + sizeof(struct bpf_call)];
 
 	bpf_record_pack(rec, c, env);
-	rec_add(BPF_REC_CALL, rec, bpf_record_size(c));
+	rec_add(BPF_REC_CALL, rec, bpf_record_size(c, env));
 }
 
 static void rec_emit(const char *name)

@@ -13,7 +13,7 @@
  *                                     lost or duplicated
  *
  * FILTER is PATH=VALUE, PATH!=VALUE or PATH (present).  PATH is dotted
- * (attr.map_type).  Values compare as text: strings as they are, numbers
+ * (attr.map_type); a number indexes an array (stack.0.function).  Values compare as text: strings as they are, numbers
  * in decimal, null as "null".  Without an "event" filter only bpf events
  * match.  Exit 0 on success, 1 when a check fails, 2 on bad input.
  */
@@ -41,9 +41,16 @@ static struct json_object *lookup(struct json_object *o, const char *path)
 	for (tok = strtok_r(buf, ".", &save); tok && o; tok = strtok_r(NULL, ".", &save)) {
 		struct json_object *next = NULL;
 
-		if (!json_object_is_type(o, json_type_object) ||
-		    !json_object_object_get_ex(o, tok, &next))
+		if (json_object_is_type(o, json_type_array) && tok[0] >= '0' && tok[0] <= '9') {
+			size_t i = strtoul(tok, NULL, 10);
+
+			if (i >= json_object_array_length(o))
+				return NULL;
+			next = json_object_array_get_idx(o, i);
+		} else if (!json_object_is_type(o, json_type_object) ||
+			   !json_object_object_get_ex(o, tok, &next)) {
 			return NULL;
+		}
 		if (!next)
 			return NULL_MARKER;
 		o = next;

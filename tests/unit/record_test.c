@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "bpf_record.h"
+#include "bpf_stack.h"
 #include "libbpf_funcs.h"
 #include "spool.h"
 #include "tap.h"
@@ -52,7 +53,7 @@ static size_t render_packed(const struct bpf_call *c, const struct bpf_event_env
 	memcpy(t.comm, env->comm, sizeof(t.comm));
 	bpf_render_ctx_record(x, BPF_REC_THREAD, &t, sizeof(t), out, cap);
 	bpf_record_pack(packed, c, env);
-	return bpf_render_ctx_record(x, BPF_REC_CALL, packed, bpf_record_size(c), out, cap);
+	return bpf_render_ctx_record(x, BPF_REC_CALL, packed, bpf_record_size(c, env), out, cap);
 }
 
 static size_t render_direct(const struct bpf_call *c, const struct bpf_event_env *env,
@@ -75,7 +76,7 @@ static void test_round_trip(void)
 	static char live[65536], packed[65536], rendered[65536];
 	struct bpf_render_ctx *x = bpf_render_ctx_new();
 	static const uint32_t sizes[] = { 0, 8, 32, 168, 4096 };
-	struct bpf_event_env env = { 7, 1795316856787205678ull, 1234, 42, 43, "comm-of-sixteen!", 0 };
+	struct bpf_event_env env = { 7, 1795316856787205678ull, 1234, 42, 43, "comm-of-sixteen!", 0, NULL };
 	unsigned offline_ok = 0, mismatches = 0, offline_diff = 0, cmd, si, seed;
 	struct bpf_call c;
 
@@ -116,7 +117,7 @@ static void test_round_trip(void)
 static void test_blob_round_trip(void)
 {
 	static char live[8192], rendered[8192];
-	struct bpf_event_env env = { 9, 10, 11, 12, 13, "blobs", 0 };
+	struct bpf_event_env env = { 9, 10, 11, 12, 13, "blobs", 0, NULL };
 	struct bpf_call c;
 	size_t a, b;
 
@@ -151,7 +152,7 @@ static void test_blob_round_trip(void)
 static void test_fd_notes_from_state(void)
 {
 	static char live[8192], rendered[8192], packed[8192];
-	struct bpf_event_env env = { 1, 2, 3, 4, 5, "notes", 0 };
+	struct bpf_event_env env = { 1, 2, 3, 4, 5, "notes", 0, NULL };
 	struct bpf_fd_note note = { .fd = 7, .id = 12, .type = 2, .kind = OBJ_MAP,
 				    .has_type = 1, .name = "counts" };
 	struct bpf_render_ctx *x = bpf_render_ctx_new();
@@ -176,11 +177,11 @@ static void test_fd_notes_from_state(void)
 	bpf_render_ctx_record(x, BPF_REC_FDOBJ, &note, sizeof(note), rendered, sizeof(rendered));
 	c.nnotes = 0;                      /* packed events carry no notes */
 	bpf_record_pack(packed, &c, &env);
-	b = bpf_render_ctx_record(x, BPF_REC_CALL, packed, bpf_record_size(&c), rendered,
+	b = bpf_render_ctx_record(x, BPF_REC_CALL, packed, bpf_record_size(&c, &env), rendered,
 				  sizeof(rendered));
 	tap_ok(a == b && !memcmp(live, rendered, a), "packed: the same line from the state records");
 	bpf_render_ctx_reset(x);           /* another spool: nothing known */
-	b = bpf_render_ctx_record(x, BPF_REC_CALL, packed, bpf_record_size(&c), rendered,
+	b = bpf_render_ctx_record(x, BPF_REC_CALL, packed, bpf_record_size(&c, &env), rendered,
 				  sizeof(rendered));
 	rendered[b] = 0;
 	tap_ok(!strstr(rendered, "\"fds\"") && strstr(rendered, "\"comm\":\"\""),
@@ -193,7 +194,7 @@ static void test_fd_notes_from_state(void)
 static void test_libbpf_record(void)
 {
 	static char live[4096], rendered[4096];
-	struct bpf_event_env env = { 11, 12, 13, 14, 15, "lb", 10 };
+	struct bpf_event_env env = { 11, 12, 13, 14, 15, "lb", 10, NULL };
 	struct bpf_rec_thread t = { .tid = 15, .comm = "lb" };
 	struct bpf_render_ctx *x = bpf_render_ctx_new();
 	struct libbpf_call c = { .id = LF_bpf_map_lookup_elem, .args = { 3, 0x1000, 0x2000 },
@@ -223,6 +224,148 @@ static void test_libbpf_record(void)
 	bpf_render_ctx_free(x);
 }
 
+/* ---- call-site stacks --------------------------------------------------- */
+
+/* What the shim would know of three addresses: one named, one in a
+ * module without a symbol for it, one in no module at all. */
+static const struct {
+	uint64_t ip;
+	struct bpf_frame_sym f;
+} known[] = {
+	{ 0x55550000123aull, { "minimal_loader", "run", 14, 3, 0x123a, 42 } },
+	{ 0x7f0000001000ull, { "libbpf.so.1", NULL, 11, 0, 0xb277, 0 } },
+};
+
+static bool test_sym(void *ctx, uint64_t ip, struct bpf_frame_sym *out)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (known[i].ip == ip) {
+			*out = known[i].f;
+			return true;
+		}
+	return false;
+}
+
+/* The names the shim spools for the addresses of @s. */
+static void feed_syms(struct bpf_render_ctx *x, char *out, size_t cap)
+{
+	char rec[512];
+	size_t i;
+
+	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+		bpf_rec_sym_pack(rec, known[i].ip, &known[i].f);
+		tap_ok(bpf_render_ctx_record(x, BPF_REC_SYM, rec, bpf_rec_sym_size(&known[i].f),
+					     out, cap) == 0, "stack: BPF_REC_SYM %zu is state", i);
+	}
+}
+
+/* A packed call with a stack, its names spooled before it, renders as
+ * it would live; without the names the frames keep their addresses. */
+static void test_stack_record(void)
+{
+	static char live[65536], rendered[65536], packed[65536];
+	uint64_t ips[3] = { 0x55550000123aull, 0x7f0000001000ull, 0x1234 };
+	struct bpf_stack s = { ips, 3, true, test_sym, NULL };
+	struct bpf_event_env env = { 21, 22, 23, 24, 25, "", 0, &s };
+	struct bpf_render_ctx *x = bpf_render_ctx_new();
+	struct bpf_call c;
+	size_t n, b, l;
+
+	random_call(&c, 1, 32, 11);
+	l = render_direct(&c, &env, true, live, sizeof(live));
+	live[l] = 0;
+	tap_ok(strstr(live, "\"stack\":[{\"addr\":\"0x55550000123a\",\"module\":\"minimal_loader\","
+			    "\"module_addr\":\"0x123a\",\"function\":\"run\",\"offset\":42},"
+			    "{\"addr\":\"0x7f0000001000\",\"module\":\"libbpf.so.1\","
+			    "\"module_addr\":\"0xb277\"},{\"addr\":\"0x1234\"}],"
+			    "\"stack_truncated\":true}") != NULL,
+	       "stack: rendered last, frames with what is known of them");
+	bpf_render_ctx_reset(x);
+	feed_syms(x, rendered, sizeof(rendered));
+	n = bpf_record_size(&c, &env);
+	bpf_record_pack(packed, &c, &env);
+	b = bpf_render_ctx_record(x, BPF_REC_CALL, packed, n, rendered, sizeof(rendered));
+	tap_ok(b == l && !memcmp(live, rendered, b), "stack: packed then rendered == live");
+	tap_ok(bpf_render_ctx_record(x, BPF_REC_CALL, packed, n - 1, rendered, sizeof(rendered)) ==
+	       (size_t)-1, "stack: a record cut short is refused");
+	tap_ok(bpf_render_ctx_record(x, BPF_REC_CALL, packed, n + 8, rendered, sizeof(rendered)) ==
+	       (size_t)-1, "stack: a stack longer than it says is refused");
+
+	/* a new spool: names of the last one are gone */
+	bpf_render_ctx_reset(x);
+	b = bpf_render_ctx_record(x, BPF_REC_CALL, packed, n, rendered, sizeof(rendered));
+	rendered[b < sizeof(rendered) ? b : 0] = 0;
+	tap_ok(strstr(rendered, "\"stack\":[{\"addr\":\"0x55550000123a\"},{\"addr\":"
+				"\"0x7f0000001000\"},{\"addr\":\"0x1234\"}]") != NULL,
+	       "stack: without BPF_REC_SYM the frames keep their addresses");
+
+	/* a copy of the same names (two threads raced) replaces the first */
+	feed_syms(x, rendered, sizeof(rendered));
+	feed_syms(x, rendered, sizeof(rendered));
+	b = bpf_render_ctx_record(x, BPF_REC_CALL, packed, n, rendered, sizeof(rendered));
+	tap_ok(b == l && !memcmp(live, rendered, b), "stack: names spooled twice read the same");
+	bpf_render_ctx_free(x);
+}
+
+static void test_stack_malformed(void)
+{
+	struct bpf_frame_sym f = { "m", "f", 1, 1, 1, 1 };
+	struct bpf_render_ctx *x = bpf_render_ctx_new();
+	char rec[512], out[4096];
+	uint8_t tail[3 + 8] = { 0 };
+	uint64_t ips[BPF_STACK_MAX];
+	struct bpf_stack s;
+	uint16_t n;
+
+	bpf_rec_sym_pack(rec, 1, &f);
+	tap_ok(bpf_render_ctx_record(x, BPF_REC_SYM, rec, bpf_rec_sym_size(&f) + 1, out,
+				     sizeof(out)) == (size_t)-1 &&
+	       bpf_render_ctx_record(x, BPF_REC_SYM, rec, 8, out, sizeof(out)) == (size_t)-1,
+	       "stack: a BPF_REC_SYM of the wrong length is refused");
+	n = 1;
+	memcpy(tail, &n, 2);
+	tap_ok(bpf_stack_tail_unpack(tail, sizeof(tail), ips, &s) && s.n == 1 && !s.truncated,
+	       "stack: a tail of one frame");
+	n = BPF_STACK_MAX + 1;
+	memcpy(tail, &n, 2);
+	tap_ok(!bpf_stack_tail_unpack(tail, sizeof(tail), ips, &s) &&
+	       !bpf_stack_tail_unpack(tail, 2, ips, &s),
+	       "stack: a tail over BPF_STACK_MAX or shorter than its head is refused");
+	bpf_render_ctx_free(x);
+}
+
+/* A packed libbpf call carries its stack after the record. */
+static void test_libbpf_stack(void)
+{
+	static char live[8192], rendered[8192];
+	uint64_t ips[2] = { 0x55550000123aull, 0x99 };
+	struct bpf_stack s = { ips, 2, false, test_sym, NULL };
+	struct bpf_event_env env = { 31, 32, 33, 34, 35, "", 0, &s };
+	struct bpf_render_ctx *x = bpf_render_ctx_new();
+	struct libbpf_call c = { .id = LF_bpf_map_lookup_elem, .args = { 3, 0x1000, 0x2000 } };
+	uint8_t r[sizeof(struct libbpf_record) + 3 + 16] __attribute__((aligned(8)));
+	struct decode_opts o;
+	struct jsonw w;
+	size_t b;
+
+	decode_opts_default(&o);
+	jw_init(&w, live, sizeof(live));
+	libbpf_render_event(&w, &env, &c, &o);
+	libbpf_record_pack((struct libbpf_record *)r, &env, &c);
+	bpf_stack_tail_pack(r + sizeof(struct libbpf_record), &s);
+	feed_syms(x, rendered, sizeof(rendered));
+	b = bpf_render_ctx_record(x, BPF_REC_LIBBPF, r, sizeof(r), rendered, sizeof(rendered));
+	tap_ok(b == w.len && !memcmp(live, rendered, b), "stack: libbpf packed then rendered == live");
+	live[w.len] = 0;
+	tap_ok(strstr(live, "\"function\":\"run\"") != NULL, "stack: libbpf event has its stack");
+	tap_ok(bpf_render_ctx_record(x, BPF_REC_LIBBPF, r, sizeof(r) - 1, rendered,
+				     sizeof(rendered)) == (size_t)-1,
+	       "stack: libbpf record with a torn stack is refused");
+	bpf_render_ctx_free(x);
+}
+
 static char *slurp(const char *path, size_t *n)
 {
 	static char buf[1 << 16];
@@ -241,7 +384,7 @@ static char *slurp(const char *path, size_t *n)
 static void test_spool_framing(void)
 {
 	char dir[] = "/tmp/bpfspy-rec-XXXXXX", out[64], *text;
-	struct bpf_event_env env = { 1, 2, 3, 4, 5, "t", 0 };
+	struct bpf_event_env env = { 1, 2, 3, 4, 5, "t", 0, NULL };
 	struct drain_stats st = { 0 };
 	struct spool_renderer r;
 	struct spool s;
@@ -259,7 +402,7 @@ static void test_spool_framing(void)
 	memset(p, 'z', 40);                     /* torn: never committed */
 	spool_begin(&s, 24);                    /* reserved, never written */
 	random_call(&c, 1, 32, 3);
-	n = bpf_record_size(&c);
+	n = bpf_record_size(&c, &env);
 	p = spool_begin(&s, n);
 	bpf_record_pack(p, &c, &env);
 	spool_commit(p, BPF_REC_CALL, n);
@@ -295,6 +438,9 @@ int main(void)
 	test_blob_round_trip();
 	test_fd_notes_from_state();
 	test_libbpf_record();
+	test_stack_record();
+	test_stack_malformed();
+	test_libbpf_stack();
 	test_spool_framing();
 	return tap_done();
 }
