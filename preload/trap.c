@@ -516,14 +516,17 @@ EXPORT int __sigaction(int sig, const struct sigaction *act, struct sigaction *o
 	return do_sigaction(sig, act, old);
 }
 
-/* glibc's signal(): BSD semantics, the signal blocked in its handler. */
-static sighandler_fn do_signal(int sig, sighandler_fn h)
+/* The old-style calls for SIGSYS in trap mode: set @h with @flags (and
+ * the signal blocked in its handler unless SA_NODEFER) as the program's
+ * action; any other signal goes to libc's @name, found in @slot. */
+static sighandler_fn simple_signal(int sig, sighandler_fn h, int flags, void **slot,
+				   const char *name)
 {
 	struct sigaction a, old;
 	sighandler_fn (*f)(int, sighandler_fn);
 
 	if (sig != SIGSYS || !trap_on()) {
-		f = (sighandler_fn(*)(int, sighandler_fn))next_fn(&real_signal, "signal");
+		f = (sighandler_fn(*)(int, sighandler_fn))next_fn(slot, name);
 		return f ? f(sig, h) : SIG_ERR;
 	}
 	if (h == SIG_ERR) {
@@ -533,13 +536,20 @@ static sighandler_fn do_signal(int sig, sighandler_fn h)
 	memset(&a, 0, sizeof(a));
 	a.sa_handler = h;
 	sigemptyset(&a.sa_mask);
-	sigaddset(&a.sa_mask, sig);
-	a.sa_flags = SA_RESTART;
+	if (!(flags & SA_NODEFER))
+		sigaddset(&a.sa_mask, sig);
+	a.sa_flags = flags;
 	trap_sigaction(&a, &old);
 	return old.sa_handler;
 }
 
-/* signal, bsd_signal and ssignal are one function in glibc. */
+/* glibc's signal(): BSD semantics, restarting, the signal blocked in its
+ * handler.  signal, bsd_signal and ssignal are one function in glibc. */
+static sighandler_fn do_signal(int sig, sighandler_fn h)
+{
+	return simple_signal(sig, h, SA_RESTART, &real_signal, "signal");
+}
+
 EXPORT sighandler_fn signal(int sig, sighandler_fn h)
 {
 	return do_signal(sig, h);
@@ -558,23 +568,8 @@ EXPORT sighandler_fn ssignal(int sig, sighandler_fn h)
 /* System V: reset on delivery, not blocked in its handler. */
 static sighandler_fn do_sysv_signal(int sig, sighandler_fn h)
 {
-	struct sigaction a, old;
-	sighandler_fn (*f)(int, sighandler_fn);
-
-	if (sig != SIGSYS || !trap_on()) {
-		f = (sighandler_fn(*)(int, sighandler_fn))next_fn(&real_sysv_signal, "sysv_signal");
-		return f ? f(sig, h) : SIG_ERR;
-	}
-	if (h == SIG_ERR) {
-		errno = EINVAL;
-		return SIG_ERR;
-	}
-	memset(&a, 0, sizeof(a));
-	a.sa_handler = h;
-	sigemptyset(&a.sa_mask);
-	a.sa_flags = SA_RESETHAND | SA_NODEFER;
-	trap_sigaction(&a, &old);
-	return old.sa_handler;
+	return simple_signal(sig, h, SA_RESETHAND | SA_NODEFER, &real_sysv_signal,
+			     "sysv_signal");
 }
 
 EXPORT sighandler_fn sysv_signal(int sig, sighandler_fn h)
