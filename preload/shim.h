@@ -72,6 +72,9 @@ void bpfspy_trap_header(struct jsonw *w);
 /* Constructor, first: look up the real functions of the wrappers. */
 void bpfspy_trap_resolve(void);
 void bpfspy_trap_exec_init(void);   /* trap_exec.c */
+/* dlsym(RTLD_NEXT, @name) once into @slot, for calls made before or
+ * after the constructor (trap.c). */
+void *bpfspy_next_fn(void **slot, const char *name);
 /* The filter is in force and our handler answers it. */
 bool bpfspy_trap_filtered(void);
 /* The shim's own path (absolute), or NULL. */

@@ -144,8 +144,7 @@ typedef int (*sigaction_fn)(int, const struct sigaction *, struct sigaction *);
 
 static sigaction_fn real_sigaction;
 
-/* dlsym(RTLD_NEXT) once, for calls made before or after the constructor. */
-static void *next_fn(void **slot, const char *name)
+void *bpfspy_next_fn(void **slot, const char *name)
 {
 	void *f = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
 
@@ -158,7 +157,7 @@ static void *next_fn(void **slot, const char *name)
 
 static int call_real_sigaction(int sig, const struct sigaction *act, struct sigaction *old)
 {
-	sigaction_fn f = (sigaction_fn)next_fn((void **)&real_sigaction, "sigaction");
+	sigaction_fn f = (sigaction_fn)bpfspy_next_fn((void **)&real_sigaction, "sigaction");
 
 	if (!f) {
 		errno = ENOSYS;
@@ -190,10 +189,10 @@ static void *real_signal, *real_sysv_signal, *real_sigset;
  * for a process start. */
 void bpfspy_trap_resolve(void)
 {
-	next_fn((void **)&real_sigaction, "sigaction");
-	next_fn(&real_signal, "signal");
-	next_fn(&real_sysv_signal, "sysv_signal");
-	next_fn(&real_sigset, "sigset");
+	bpfspy_next_fn((void **)&real_sigaction, "sigaction");
+	bpfspy_next_fn(&real_signal, "signal");
+	bpfspy_next_fn(&real_sysv_signal, "sysv_signal");
+	bpfspy_next_fn(&real_sigset, "sigset");
 	bpfspy_trap_exec_init();
 }
 
@@ -526,7 +525,7 @@ static sighandler_fn simple_signal(int sig, sighandler_fn h, int flags, void **s
 	sighandler_fn (*f)(int, sighandler_fn);
 
 	if (sig != SIGSYS || !trap_on()) {
-		f = (sighandler_fn(*)(int, sighandler_fn))next_fn(slot, name);
+		f = (sighandler_fn(*)(int, sighandler_fn))bpfspy_next_fn(slot, name);
 		return f ? f(sig, h) : SIG_ERR;
 	}
 	if (h == SIG_ERR) {
@@ -591,7 +590,7 @@ EXPORT sighandler_fn sigset(int sig, sighandler_fn disp)
 	sighandler_fn (*f)(int, sighandler_fn);
 
 	if (sig != SIGSYS || !trap_on()) {
-		f = (sighandler_fn(*)(int, sighandler_fn))next_fn(&real_sigset, "sigset");
+		f = (sighandler_fn(*)(int, sighandler_fn))bpfspy_next_fn(&real_sigset, "sigset");
 		return f ? f(sig, disp) : SIG_ERR;
 	}
 	sigemptyset(&set);

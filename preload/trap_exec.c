@@ -49,25 +49,14 @@ static struct {
 	void *execve, *execvpe, *fexecve, *execveat, *posix_spawn, *posix_spawnp;
 } real;
 
-static void *next(void **slot, const char *name)
-{
-	void *f = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
-
-	if (!f) {
-		f = dlsym(RTLD_NEXT, name);
-		__atomic_store_n(slot, f, __ATOMIC_RELEASE);
-	}
-	return f;
-}
-
 void bpfspy_trap_exec_init(void)
 {
-	next(&real.execve, "execve");
-	next(&real.execvpe, "execvpe");
-	next(&real.fexecve, "fexecve");
-	next(&real.execveat, "execveat");
-	next(&real.posix_spawn, "posix_spawn");
-	next(&real.posix_spawnp, "posix_spawnp");
+	bpfspy_next_fn(&real.execve, "execve");
+	bpfspy_next_fn(&real.execvpe, "execvpe");
+	bpfspy_next_fn(&real.fexecve, "fexecve");
+	bpfspy_next_fn(&real.execveat, "execveat");
+	bpfspy_next_fn(&real.posix_spawn, "posix_spawn");
+	bpfspy_next_fn(&real.posix_spawnp, "posix_spawnp");
 }
 
 /* ---- the environment passed on -------------------------------------------- */
@@ -181,7 +170,7 @@ static void unmap(void *map, size_t bytes)
 
 static int call_execve(const char *path, char *const argv[], char *const envp[])
 {
-	execve_fn f = (execve_fn)next(&real.execve, "execve");
+	execve_fn f = (execve_fn)bpfspy_next_fn(&real.execve, "execve");
 	struct env_plan plan;
 	char *const *env;
 	void *map;
@@ -195,7 +184,7 @@ static int call_execve(const char *path, char *const argv[], char *const envp[])
 
 static int call_execvpe(const char *file, char *const argv[], char *const envp[])
 {
-	execve_fn f = (execve_fn)next(&real.execvpe, "execvpe");
+	execve_fn f = (execve_fn)bpfspy_next_fn(&real.execvpe, "execvpe");
 	struct env_plan plan;
 	char *const *env;
 	void *map;
@@ -307,7 +296,7 @@ EXPORT int execle(const char *path, const char *arg, ...)
 
 EXPORT int fexecve(int fd, char *const argv[], char *const envp[])
 {
-	fexecve_fn f = (fexecve_fn)next(&real.fexecve, "fexecve");
+	fexecve_fn f = (fexecve_fn)bpfspy_next_fn(&real.fexecve, "fexecve");
 	struct env_plan plan;
 	char *const *env;
 	void *map;
@@ -321,7 +310,7 @@ EXPORT int fexecve(int fd, char *const argv[], char *const envp[])
 
 EXPORT int execveat(int dirfd, const char *path, char *const argv[], char *const envp[], int flags)
 {
-	execveat_fn f = (execveat_fn)next(&real.execveat, "execveat");
+	execveat_fn f = (execveat_fn)bpfspy_next_fn(&real.execveat, "execveat");
 	struct env_plan plan;
 	char *const *env;
 	void *map;
@@ -341,7 +330,7 @@ static int spawn(void **slot, const char *name, pid_t *pid, const char *path,
 		 const posix_spawn_file_actions_t *fa, const posix_spawnattr_t *attr,
 		 char *const argv[], char *const envp[])
 {
-	spawn_fn f = (spawn_fn)next(slot, name);
+	spawn_fn f = (spawn_fn)bpfspy_next_fn(slot, name);
 	struct env_plan plan;
 	char *const *env;
 	void *map;
