@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Facts for the checker that only the calling process can measure, taken
- * right after the call returns (decoders/bpf_check.h judges them):
+ * right after the call returns (decoders/check/bpf_check.h judges them):
  *
  * - the returned fd's FD_CLOEXEC flag: one fcntl() per fd-returning call
  *   that succeeded (not the element calls: they return no fd);
@@ -27,8 +27,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "bpf_decode.h"
-#include "memread.h"
+#include "syscall/bpf_decode.h"
+#include "base/memread.h"
 #include "shim.h"
 
 #define BPF_F_PATH_FD 0x4000u

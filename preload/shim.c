@@ -46,12 +46,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "bpf_decode.h"
-#include "bpf_record.h"
-#include "bpf_stack.h"
-#include "jsonw.h"
-#include "memread.h"
-#include "spool.h"
+#include "syscall/bpf_decode.h"
+#include "event/bpf_record.h"
+#include "event/bpf_stack.h"
+#include "base/jsonw.h"
+#include "base/memread.h"
+#include "base/spool.h"
 
 #define TRACE_SCHEMA 1
 #define EVENT_STACK_BUF 2048   /* most events fit; larger ones use mmap */

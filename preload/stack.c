@@ -85,8 +85,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "bpf_record.h"
-#include "bpf_stack.h"
+#include "event/bpf_record.h"
+#include "event/bpf_stack.h"
 #include "shim.h"
 
 #ifndef UNWIND_SONAME

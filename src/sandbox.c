@@ -14,7 +14,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "bpf_decode.h"
+#include "syscall/bpf_decode.h"
 #include "cli.h"
 
 static const char *const cap_names[] = {

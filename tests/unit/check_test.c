@@ -10,8 +10,8 @@
 #include <errno.h>
 #include <string.h>
 
-#include "bpf_check.h"
-#include "libbpf_funcs.h"
+#include "check/bpf_check.h"
+#include "libbpf/libbpf_funcs.h"
 #include "tap.h"
 #include "testlib.h"
 

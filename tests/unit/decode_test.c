@@ -12,7 +12,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "bpf_decode.h"
+#include "syscall/bpf_decode.h"
 #include "tap.h"
 #include "testlib.h"
 

@@ -19,8 +19,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "bpf_decode.h"
-#include "bpf_info.h"
+#include "syscall/bpf_decode.h"
+#include "syscall/bpf_info.h"
 #include "tap.h"
 #include "testlib.h"
 

@@ -10,10 +10,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "bpf_record.h"
-#include "bpf_stack.h"
-#include "libbpf_funcs.h"
-#include "spool.h"
+#include "event/bpf_record.h"
+#include "event/bpf_stack.h"
+#include "libbpf/libbpf_funcs.h"
+#include "base/spool.h"
 #include "tap.h"
 
 static void random_call(struct bpf_call *c, uint32_t cmd, uint32_t size, unsigned seed)

@@ -14,9 +14,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "bpf_record.h"
-#include "bpf_stack.h"
-#include "shim.h"
+#include "event/bpf_record.h"
+#include "event/bpf_stack.h"
+#include "preload/shim.h"
 #include "tap.h"
 
 /* ---- what stack.c uses of the rest of the shim ------------------------- */
