@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Symbol tables: numbers to names.  Each table is generated at build time
- * from one source file, decoders/xlat/NAME.in (see gen-xlat.sh), so a new
+ * from one source file, decoders/base/xlat/NAME.in (see gen-xlat.sh), so a new
  * kernel value is one line in one place.
  */
 #ifndef BPFSPY_XLAT_H

@@ -20,7 +20,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define BPF_F_TOKEN_FD 0x10000u
 
 #define CAP(n) (1ull << (n))
 
@@ -33,15 +32,36 @@ struct need {
 };
 
 /* Map types by what they need (bpf-abi.md §2.2, map_create()). */
-static const uint8_t map_need_bpf[] = { 24, 28, 29, 32, 30, 11, 20, 7, 22, 23, 9, 10, 26,
-					16, 33, 34 };
-static const uint8_t map_need_net[] = { 15, 18, 14, 25, 17 };
+static const uint8_t map_need_bpf[] = {
+	XV_BPF_MAP_TYPE_SK_STORAGE, XV_BPF_MAP_TYPE_INODE_STORAGE,
+	XV_BPF_MAP_TYPE_TASK_STORAGE, XV_BPF_MAP_TYPE_CGRP_STORAGE,
+	XV_BPF_MAP_TYPE_BLOOM_FILTER, XV_BPF_MAP_TYPE_LPM_TRIE,
+	XV_BPF_MAP_TYPE_REUSEPORT_SOCKARRAY, XV_BPF_MAP_TYPE_STACK_TRACE,
+	XV_BPF_MAP_TYPE_QUEUE, XV_BPF_MAP_TYPE_STACK, XV_BPF_MAP_TYPE_LRU_HASH,
+	XV_BPF_MAP_TYPE_LRU_PERCPU_HASH, XV_BPF_MAP_TYPE_STRUCT_OPS,
+	XV_BPF_MAP_TYPE_CPUMAP, XV_BPF_MAP_TYPE_ARENA, XV_BPF_MAP_TYPE_INSN_ARRAY
+};
+static const uint8_t map_need_net[] = {
+	XV_BPF_MAP_TYPE_SOCKMAP, XV_BPF_MAP_TYPE_SOCKHASH, XV_BPF_MAP_TYPE_DEVMAP,
+	XV_BPF_MAP_TYPE_DEVMAP_HASH, XV_BPF_MAP_TYPE_XSKMAP
+};
 /* Program types (is_net_admin_prog_type, is_perfmon_prog_type). */
-static const uint8_t prog_need_net[] = { 3, 4, 6, 10, 11, 12, 19, 14, 16, 22, 15, 9, 18,
-					 25, 23, 13, 28, 32 };
-static const uint8_t prog_need_perfmon[] = { 2, 5, 7, 17, 24, 26, 29, 27, 28 };
-#define PROG_SOCKET_FILTER 1
-#define PROG_CGROUP_SKB    8
+static const uint8_t prog_need_net[] = {
+	XV_BPF_PROG_TYPE_SCHED_CLS, XV_BPF_PROG_TYPE_SCHED_ACT,
+	XV_BPF_PROG_TYPE_XDP, XV_BPF_PROG_TYPE_LWT_IN, XV_BPF_PROG_TYPE_LWT_OUT,
+	XV_BPF_PROG_TYPE_LWT_XMIT, XV_BPF_PROG_TYPE_LWT_SEG6LOCAL,
+	XV_BPF_PROG_TYPE_SK_SKB, XV_BPF_PROG_TYPE_SK_MSG,
+	XV_BPF_PROG_TYPE_FLOW_DISSECTOR, XV_BPF_PROG_TYPE_CGROUP_DEVICE,
+	XV_BPF_PROG_TYPE_CGROUP_SOCK, XV_BPF_PROG_TYPE_CGROUP_SOCK_ADDR,
+	XV_BPF_PROG_TYPE_CGROUP_SOCKOPT, XV_BPF_PROG_TYPE_CGROUP_SYSCTL,
+	XV_BPF_PROG_TYPE_SOCK_OPS, XV_BPF_PROG_TYPE_EXT, XV_BPF_PROG_TYPE_NETFILTER
+};
+static const uint8_t prog_need_perfmon[] = {
+	XV_BPF_PROG_TYPE_KPROBE, XV_BPF_PROG_TYPE_TRACEPOINT,
+	XV_BPF_PROG_TYPE_PERF_EVENT, XV_BPF_PROG_TYPE_RAW_TRACEPOINT,
+	XV_BPF_PROG_TYPE_RAW_TRACEPOINT_WRITABLE, XV_BPF_PROG_TYPE_TRACING,
+	XV_BPF_PROG_TYPE_LSM, XV_BPF_PROG_TYPE_STRUCT_OPS, XV_BPF_PROG_TYPE_EXT
+};
 
 static bool listed(const uint8_t *list, size_t n, uint64_t v)
 {
@@ -74,9 +94,9 @@ static void need_map_create(const struct bpf_check_in *in, struct need *n)
 	snprintf(n->what, sizeof(n->what), "BPF_MAP_CREATE of a %s map",
 		 xname(&xlat_bpf_map_type, t, b, sizeof(b)));
 	if (LISTED(map_need_bpf, t))
-		n->caps = CAP(CAPB_BPF);
+		n->caps = CAP(XV_CAP_BPF);
 	else if (LISTED(map_need_net, t))
-		n->caps = CAP(CAPB_NET_ADMIN);
+		n->caps = CAP(XV_CAP_NET_ADMIN);
 }
 
 static void need_prog_load(const struct bpf_check_in *in, struct need *n)
@@ -88,12 +108,12 @@ static void need_prog_load(const struct bpf_check_in *in, struct need *n)
 	n->sysctl = true;
 	snprintf(n->what, sizeof(n->what), "BPF_PROG_LOAD of a %s program",
 		 xname(&xlat_bpf_prog_type, t, b, sizeof(b)));
-	if (t != PROG_SOCKET_FILTER && t != PROG_CGROUP_SKB)
-		n->caps |= CAP(CAPB_BPF);
+	if (t != XV_BPF_PROG_TYPE_SOCKET_FILTER && t != XV_BPF_PROG_TYPE_CGROUP_SKB)
+		n->caps |= CAP(XV_CAP_BPF);
 	if (LISTED(prog_need_net, t))
-		n->caps |= CAP(CAPB_NET_ADMIN);
+		n->caps |= CAP(XV_CAP_NET_ADMIN);
 	if (LISTED(prog_need_perfmon, t))
-		n->caps |= CAP(CAPB_PERFMON);
+		n->caps |= CAP(XV_CAP_PERFMON);
 }
 
 static void requirement(const struct bpf_check_in *in, struct need *n)
@@ -101,30 +121,30 @@ static void requirement(const struct bpf_check_in *in, struct need *n)
 	memset(n, 0, sizeof(*n));
 	snprintf(n->what, sizeof(n->what), "%s", in->d ? in->d->name : "this command");
 	switch (in->c->cmd) {
-	case C_MAP_CREATE:
+	case XV_BPF_MAP_CREATE:
 		need_map_create(in, n);
 		return;
-	case C_PROG_LOAD:
+	case XV_BPF_PROG_LOAD:
 		need_prog_load(in, n);
 		return;
-	case C_BTF_LOAD:
-		n->caps = CAP(CAPB_BPF);
+	case XV_BPF_BTF_LOAD:
+		n->caps = CAP(XV_CAP_BPF);
 		return;
-	case C_BTF_GET_FD_BY_ID:
-		n->caps = CAP(CAPB_SYS_ADMIN);
+	case XV_BPF_BTF_GET_FD_BY_ID:
+		n->caps = CAP(XV_CAP_SYS_ADMIN);
 		return;
-	case C_PROG_GET_NEXT_ID:
-	case C_MAP_GET_NEXT_ID:
-	case C_BTF_GET_NEXT_ID:
-	case C_LINK_GET_NEXT_ID:
-	case C_PROG_GET_FD_BY_ID:
-	case C_MAP_GET_FD_BY_ID:
-	case C_LINK_GET_FD_BY_ID:
-	case C_TASK_FD_QUERY:
-	case C_ENABLE_STATS:
+	case XV_BPF_PROG_GET_NEXT_ID:
+	case XV_BPF_MAP_GET_NEXT_ID:
+	case XV_BPF_BTF_GET_NEXT_ID:
+	case XV_BPF_LINK_GET_NEXT_ID:
+	case XV_BPF_PROG_GET_FD_BY_ID:
+	case XV_BPF_MAP_GET_FD_BY_ID:
+	case XV_BPF_LINK_GET_FD_BY_ID:
+	case XV_BPF_TASK_FD_QUERY:
+	case XV_BPF_ENABLE_STATS:
 		n->sys_admin = true;
 		return;
-	case C_PROG_QUERY:
+	case XV_BPF_PROG_QUERY:
 		n->net_or_sys = true;
 		return;
 	}
@@ -138,11 +158,7 @@ bool bpf_audit_requires(const struct bpf_check_in *in)
 	return n.caps || n.sys_admin || n.net_or_sys || n.sysctl;
 }
 
-static const char *const cap_names[] = {
-	[CAPB_NET_ADMIN] = "CAP_NET_ADMIN", [CAPB_SYS_ADMIN] = "CAP_SYS_ADMIN",
-	[CAPB_PERFMON] = "CAP_PERFMON", [CAPB_BPF] = "CAP_BPF",
-};
-static const int audited_caps[] = { CAPB_BPF, CAPB_PERFMON, CAPB_NET_ADMIN, CAPB_SYS_ADMIN };
+static const int audited_caps[] = { XV_CAP_BPF, XV_CAP_PERFMON, XV_CAP_NET_ADMIN, XV_CAP_SYS_ADMIN };
 
 /* Capabilities that count: none outside the initial user namespace. */
 static uint64_t counted_caps(const struct bpf_priv *p)
@@ -155,12 +171,12 @@ static bool token_used(const struct bpf_check_in *in)
 	uint64_t f = 0;
 
 	switch (in->c->cmd) {
-	case C_MAP_CREATE:
-		return bpf_check_get(in, "map_flags", &f) && (f & BPF_F_TOKEN_FD);
-	case C_PROG_LOAD:
-		return bpf_check_get(in, "prog_flags", &f) && (f & BPF_F_TOKEN_FD);
-	case C_BTF_LOAD:
-		return bpf_check_get(in, "btf_flags", &f) && (f & BPF_F_TOKEN_FD);
+	case XV_BPF_MAP_CREATE:
+		return bpf_check_get(in, "map_flags", &f) && (f & XV_BPF_F_TOKEN_FD);
+	case XV_BPF_PROG_LOAD:
+		return bpf_check_get(in, "prog_flags", &f) && (f & XV_BPF_F_TOKEN_FD);
+	case XV_BPF_BTF_LOAD:
+		return bpf_check_get(in, "btf_flags", &f) && (f & XV_BPF_F_TOKEN_FD);
 	}
 	return false;
 }
@@ -179,7 +195,7 @@ static void cap_list(uint64_t set, char *buf, size_t cap, const char *conj)
 		n++;
 		len += (size_t)snprintf(buf + len, cap - len, "%s%s",
 					n == 1 ? "" : n == total ? conj : ", ",
-					cap_names[audited_caps[i]]);
+					xlat_name(&xlat_capability, audited_caps[i]));
 	}
 }
 
@@ -187,7 +203,7 @@ static void cap_list(uint64_t set, char *buf, size_t cap, const char *conj)
  * stands in for any of them). */
 static uint64_t missing_caps(const struct need *n, uint64_t have)
 {
-	if (have & CAP(CAPB_SYS_ADMIN))
+	if (have & CAP(XV_CAP_SYS_ADMIN))
 		return 0;
 	return n->caps & ~have;
 }
@@ -205,10 +221,10 @@ bool bpf_audit_explain(const struct bpf_check_in *in, char *need, size_t ncap,
 	requirement(in, &n);
 	if (n.sys_admin) {
 		snprintf(need, ncap, "%s needs CAP_SYS_ADMIN", n.what);
-		miss = have & CAP(CAPB_SYS_ADMIN) ? 0 : CAP(CAPB_SYS_ADMIN);
+		miss = have & CAP(XV_CAP_SYS_ADMIN) ? 0 : CAP(XV_CAP_SYS_ADMIN);
 	} else if (n.net_or_sys) {
 		snprintf(need, ncap, "%s needs CAP_NET_ADMIN or CAP_SYS_ADMIN", n.what);
-		miss = have & (CAP(CAPB_NET_ADMIN) | CAP(CAPB_SYS_ADMIN)) ? 0 : CAP(CAPB_NET_ADMIN);
+		miss = have & (CAP(XV_CAP_NET_ADMIN) | CAP(XV_CAP_SYS_ADMIN)) ? 0 : CAP(XV_CAP_NET_ADMIN);
 	} else if (n.caps) {
 		cap_list(n.caps, reqs, sizeof(reqs), " and ");
 		snprintf(need, ncap, "%s needs %s", n.what, reqs);
@@ -218,7 +234,7 @@ bool bpf_audit_explain(const struct bpf_check_in *in, char *need, size_t ncap,
 		miss = 0;
 	}
 	sysctl_bites = n.sysctl && p->unpriv_disabled > 0 && missing_caps(&(struct need){
-		.caps = CAP(CAPB_BPF) }, have);
+		.caps = CAP(XV_CAP_BPF) }, have);
 	explained = (miss || sysctl_bites) && p->have_caps && !token_used(in);
 
 	len = (size_t)snprintf(verdict, vcap, "%s", need);
@@ -237,7 +253,7 @@ bool bpf_audit_explain(const struct bpf_check_in *in, char *need, size_t ncap,
 		return false;
 	}
 	if (sysctl_bites)
-		miss |= CAP(CAPB_BPF);
+		miss |= CAP(XV_CAP_BPF);
 	if (miss) {
 		cap_list(miss, lacks, sizeof(lacks), " and ");
 		if (__builtin_popcountll(miss) == 2 && miss == n.caps)
@@ -246,7 +262,7 @@ bool bpf_audit_explain(const struct bpf_check_in *in, char *need, size_t ncap,
 		else
 			len += (size_t)snprintf(verdict + len, len < vcap ? vcap - len : 0,
 						"; the process lacks %s", lacks);
-	} else if (in->c->err == EACCES && in->c->cmd == C_PROG_LOAD) {
+	} else if (in->c->err == EACCES && in->c->cmd == XV_BPF_PROG_LOAD) {
 		len += (size_t)snprintf(verdict + len, len < vcap ? vcap - len : 0,
 					"; the process has what it needs: EACCES is the "
 					"verifier refusing the program (its log says why)");
@@ -273,7 +289,7 @@ static void render_caps(struct jsonw *w, const char *key, uint64_t set)
 	jw_arr_open(w, key);
 	for (i = 0; i < 4; i++)
 		if (set & CAP(audited_caps[i]))
-			jw_str(w, NULL, cap_names[audited_caps[i]]);
+			jw_str(w, NULL, xlat_name(&xlat_capability, audited_caps[i]));
 	jw_arr_close(w);
 }
 

@@ -3,6 +3,7 @@
  * Running the rules over one call and rendering what they found: the
  * "probe" label, "checks", "explanation" and "audit" of a bpf event.
  */
+#include "syscall/bpf_attr.h"
 #include "check/bpf_check.h"
 
 #include <stdio.h>
@@ -94,9 +95,9 @@ const char *bpf_call_probe(const struct bpf_call *c, char *buf, size_t cap)
 		return buf;
 	}
 	switch (c->cmd) {
-	case C_PROG_LOAD:
-		if (bpf_attr_has(c, 48, 16))
-			memcpy(name, c->pre + 48, 16);
+	case XV_BPF_PROG_LOAD:
+		if (bpf_attr_has(c, ATTR_PROG_LOAD_prog_name, 16))
+			memcpy(name, c->pre + ATTR_PROG_LOAD_prog_name, 16);
 		if (libbpf_named(name, sizeof(name))) {
 			snprintf(buf, cap, "libbpf's probe program \"%s\"", name);
 			return buf;
@@ -107,21 +108,21 @@ const char *bpf_call_probe(const struct bpf_call *c, char *buf, size_t cap)
 			return buf;
 		}
 		break;
-	case C_MAP_CREATE:
-		if (bpf_attr_has(c, 28, 16))
-			memcpy(name, c->pre + 28, 16);
+	case XV_BPF_MAP_CREATE:
+		if (bpf_attr_has(c, ATTR_MAP_CREATE_map_name, 16))
+			memcpy(name, c->pre + ATTR_MAP_CREATE_map_name, 16);
 		if (libbpf_named(name, sizeof(name))) {
 			snprintf(buf, cap, "libbpf's probe map \"%s\"", name);
 			return buf;
 		}
 		break;
-	case C_BTF_LOAD:
+	case XV_BPF_BTF_LOAD:
 		if (bpf_check_get(&in, "btf_size", &v) && v <= PROBE_MAX_BTF) {
 			snprintf(buf, cap, "a %llu-byte BTF blob", (unsigned long long)v);
 			return buf;
 		}
 		break;
-	case C_LINK_CREATE:
+	case XV_BPF_LINK_CREATE:
 		if (bpf_check_get(&in, "target_fd", &v)) {
 			target = (int32_t)v;
 			if (target == -1) {

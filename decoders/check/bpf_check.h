@@ -101,12 +101,6 @@ void libbpf_render_checks(struct jsonw *w, const struct libbpf_call *c,
 			  const struct decode_opts *o);
 
 /* The privilege audit (bpf_audit.c). */
-/* Capabilities the checks know by name. */
-#define CAPB_NET_ADMIN 12
-#define CAPB_SYS_ADMIN 21
-#define CAPB_PERFMON   38
-#define CAPB_BPF       39
-
 /* What the kernel requires of the caller for @c (bpf-abi.md §5): a one-line
  * requirement in @need and the verdict in @verdict, given c->facts.priv.
  * Returns true when the missing privileges explain an EPERM. */

@@ -21,12 +21,6 @@
 #define ENOTSUPP 524   /* the kernel's own "operation not supported" */
 #endif
 
-#define BPF_ANY         0
-#define BPF_NOEXIST     1
-#define BPF_EXIST       2
-#define BPF_F_LOCK      4
-#define BPF_F_CPU       8
-#define BPF_F_ALL_CPUS  16
 #define BPF_FS_MAGIC    0xcafe4a11u
 #define MAP_TYPE_QUEUE  22
 #define MAP_TYPE_STACK  23
@@ -178,23 +172,23 @@ struct errno_doc {
 };
 
 static const struct errno_doc errno_docs[] = {
-	{ C_MAP_UPDATE_ELEM, { EINVAL, EPERM, ENOMEM, E2BIG, EEXIST, ENOENT },
+	{ XV_BPF_MAP_UPDATE_ELEM, { EINVAL, EPERM, ENOMEM, E2BIG, EEXIST, ENOENT },
 	  { EBADF, EFAULT, ENOTSUPP, EBUSY, EOPNOTSUPP, ENOSPC } },
-	{ C_MAP_GET_NEXT_KEY, { ENOMEM, EFAULT, EPERM, EINVAL, ENOENT },
+	{ XV_BPF_MAP_GET_NEXT_KEY, { ENOMEM, EFAULT, EPERM, EINVAL, ENOENT },
 	  { EBADF, ENOTSUPP, E2BIG } },
-	{ C_PROG_TEST_RUN, { ENOSPC, ENOTSUPP },
+	{ XV_BPF_PROG_TEST_RUN, { ENOSPC, ENOTSUPP },
 	  { EINVAL, EFAULT, EBADF, EPERM, E2BIG, ENOMEM, EOPNOTSUPP } },
-	{ C_PROG_GET_NEXT_ID, { ENOENT }, { EINVAL, EPERM, EFAULT, E2BIG } },
-	{ C_MAP_GET_NEXT_ID, { ENOENT }, { EINVAL, EPERM, EFAULT, E2BIG } },
-	{ C_BTF_GET_NEXT_ID, { ENOENT }, { EINVAL, EPERM, EFAULT, E2BIG } },
-	{ C_LINK_GET_NEXT_ID, { ENOENT }, { EINVAL, EPERM, EFAULT, E2BIG } },
-	{ C_MAP_LOOKUP_BATCH, { ENOSPC, EFAULT },
+	{ XV_BPF_PROG_GET_NEXT_ID, { ENOENT }, { EINVAL, EPERM, EFAULT, E2BIG } },
+	{ XV_BPF_MAP_GET_NEXT_ID, { ENOENT }, { EINVAL, EPERM, EFAULT, E2BIG } },
+	{ XV_BPF_BTF_GET_NEXT_ID, { ENOENT }, { EINVAL, EPERM, EFAULT, E2BIG } },
+	{ XV_BPF_LINK_GET_NEXT_ID, { ENOENT }, { EINVAL, EPERM, EFAULT, E2BIG } },
+	{ XV_BPF_MAP_LOOKUP_BATCH, { ENOSPC, EFAULT },
 	  { ENOENT, EINVAL, EPERM, EBADF, ENOTSUPP, ENOMEM, E2BIG } },
-	{ C_MAP_LOOKUP_AND_DELETE_BATCH, { ENOSPC, EFAULT },
+	{ XV_BPF_MAP_LOOKUP_AND_DELETE_BATCH, { ENOSPC, EFAULT },
 	  { ENOENT, EINVAL, EPERM, EBADF, ENOTSUPP, ENOMEM, E2BIG } },
-	{ C_MAP_UPDATE_BATCH, { EINVAL, EPERM, ENOMEM, E2BIG, EEXIST, ENOENT, EFAULT },
+	{ XV_BPF_MAP_UPDATE_BATCH, { EINVAL, EPERM, ENOMEM, E2BIG, EEXIST, ENOENT, EFAULT },
 	  { EBADF, ENOTSUPP, EBUSY } },
-	{ C_MAP_DELETE_BATCH, { EFAULT },
+	{ XV_BPF_MAP_DELETE_BATCH, { EFAULT },
 	  { ENOENT, EINVAL, EPERM, EBADF, ENOTSUPP, E2BIG } },
 };
 
@@ -239,9 +233,9 @@ static bool update_flags(const struct bpf_check_in *in, uint64_t *v)
 {
 	const struct bpf_call *c = in->c;
 
-	if (c->cmd == C_MAP_UPDATE_ELEM)
+	if (c->cmd == XV_BPF_MAP_UPDATE_ELEM)
 		return get(in, "flags", v);
-	if (c->cmd == C_MAP_UPDATE_BATCH)
+	if (c->cmd == XV_BPF_MAP_UPDATE_BATCH)
 		return get(in, "elem_flags", v);
 	return false;
 }
@@ -252,14 +246,14 @@ static void r_update_flags(const struct bpf_check_in *in, struct bpf_judgement *
 
 	if (!update_flags(in, &v))
 		return;
-	mode = v & ~(uint64_t)BPF_F_LOCK;
+	mode = v & ~(uint64_t)XV_BPF_F_LOCK;
 	extra = mode & ~(uint64_t)3;
 	mode &= 3;
-	if (!extra && mode <= BPF_EXIST) {
-		say(j, V_PASS, 0, "%s%s", update_modes[mode], v & BPF_F_LOCK ? "|BPF_F_LOCK" : "");
+	if (!extra && mode <= XV_BPF_EXIST) {
+		say(j, V_PASS, 0, "%s%s", update_modes[mode], v & XV_BPF_F_LOCK ? "|BPF_F_LOCK" : "");
 		return;
 	}
-	if (mode <= BPF_EXIST && !(extra & ~(uint64_t)(BPF_F_CPU | BPF_F_ALL_CPUS |
+	if (mode <= XV_BPF_EXIST && !(extra & ~(uint64_t)(XV_BPF_F_CPU | XV_BPF_F_ALL_CPUS |
 						   0xffffffff00000000ull)) &&
 	    !failed(in->c)) {
 		say(j, V_DRIFT, 0, "flags 0x%llx use BPF_F_CPU/BPF_F_ALL_CPUS, which kernel %u.%u "
@@ -279,9 +273,9 @@ static void r_update_errno(const struct bpf_check_in *in, struct bpf_judgement *
 	if (!failed(c) || (c->err != EEXIST && c->err != ENOENT) || !update_flags(in, &v))
 		return;
 	v &= 3;
-	if (c->err == EEXIST && v == BPF_NOEXIST)
+	if (c->err == EEXIST && v == XV_BPF_NOEXIST)
 		say(j, V_PASS, EEXIST, "the key exists and flags say BPF_NOEXIST");
-	else if (c->err == ENOENT && v == BPF_EXIST)
+	else if (c->err == ENOENT && v == XV_BPF_EXIST)
 		say(j, V_PASS, ENOENT, "the key does not exist and flags say BPF_EXIST");
 	else
 		say(j, V_FAIL, 0, "%s without %s (flags mode %s)", ename(c->err),
@@ -295,20 +289,20 @@ static void r_lookup_flags(const struct bpf_check_in *in, struct bpf_judgement *
 	uint64_t v;
 	bool ok;
 
-	if (is_cmd(c, C_MAP_LOOKUP_ELEM, C_MAP_LOOKUP_AND_DELETE_ELEM))
+	if (is_cmd(c, XV_BPF_MAP_LOOKUP_ELEM, XV_BPF_MAP_LOOKUP_AND_DELETE_ELEM))
 		ok = get(in, "flags", &v);
-	else if (is_cmd(c, C_MAP_LOOKUP_BATCH, C_MAP_LOOKUP_AND_DELETE_BATCH))
+	else if (is_cmd(c, XV_BPF_MAP_LOOKUP_BATCH, XV_BPF_MAP_LOOKUP_AND_DELETE_BATCH))
 		ok = get(in, "elem_flags", &v);
 	else
 		return;
 	if (!ok)
 		return;
-	if (!(v & ~(uint64_t)BPF_F_LOCK)) {
+	if (!(v & ~(uint64_t)XV_BPF_F_LOCK)) {
 		say(j, V_PASS, 0, "%s", v ? "BPF_F_LOCK" : "no flags");
 		return;
 	}
-	if (c->cmd != C_MAP_LOOKUP_AND_DELETE_ELEM && !failed(c) &&
-	    !(v & ~(uint64_t)(BPF_F_LOCK | BPF_F_CPU | 0xffffffff00000000ull))) {
+	if (c->cmd != XV_BPF_MAP_LOOKUP_AND_DELETE_ELEM && !failed(c) &&
+	    !(v & ~(uint64_t)(XV_BPF_F_LOCK | XV_BPF_F_CPU | 0xffffffff00000000ull))) {
 		say(j, V_DRIFT, 0, "flags 0x%llx use BPF_F_CPU, which kernel %u.%u accepts and "
 		    "the text does not list", (unsigned long long)v, in->kver >> 8, in->kver & 0xff);
 		return;
@@ -324,8 +318,8 @@ static void r_next_id(const struct bpf_check_in *in, struct bpf_judgement *j)
 	const struct bpf_call *c = in->c;
 	uint64_t start, next;
 
-	if (c->cmd != C_PROG_GET_NEXT_ID && c->cmd != C_MAP_GET_NEXT_ID &&
-	    c->cmd != C_BTF_GET_NEXT_ID && c->cmd != C_LINK_GET_NEXT_ID)
+	if (c->cmd != XV_BPF_PROG_GET_NEXT_ID && c->cmd != XV_BPF_MAP_GET_NEXT_ID &&
+	    c->cmd != XV_BPF_BTF_GET_NEXT_ID && c->cmd != XV_BPF_LINK_GET_NEXT_ID)
 		return;
 	if (!get(in, "start_id", &start))
 		return;
@@ -352,7 +346,7 @@ static void r_next_key(const struct bpf_check_in *in, struct bpf_judgement *j)
 	uint32_t klen = 0, nlen = 0;
 	uint64_t key;
 
-	if (c->cmd != C_MAP_GET_NEXT_KEY || !get(in, "key", &key))
+	if (c->cmd != XV_BPF_MAP_GET_NEXT_KEY || !get(in, "key", &key))
 		return;
 	if (failed(c)) {
 		if (c->err == ENOENT)
@@ -399,7 +393,7 @@ static void r_pin_path(const struct bpf_check_in *in, struct bpf_judgement *j)
 {
 	const struct bpf_facts *f = &in->c->facts;
 
-	if (in->c->cmd != C_OBJ_PIN)
+	if (in->c->cmd != XV_BPF_OBJ_PIN)
 		return;
 	if (f->flags & BPF_FACT_PIN_DOT) {
 		say(j, V_FAIL, EPERM, "the pathname's last component contains a dot");
@@ -437,7 +431,7 @@ static void r_pop_key(const struct bpf_check_in *in, struct bpf_judgement *j)
 	const struct bpf_call *c = in->c;
 	uint64_t key;
 
-	if (c->cmd != C_MAP_LOOKUP_AND_DELETE_ELEM || !get(in, "key", &key))
+	if (c->cmd != XV_BPF_MAP_LOOKUP_AND_DELETE_ELEM || !get(in, "key", &key))
 		return;
 	if (in->map_type < 0) {
 		say(j, V_UNKNOWN, 0, "the map's type is unknown");
@@ -465,7 +459,7 @@ static void r_freeze(const struct bpf_check_in *in, struct bpf_judgement *j)
 {
 	const struct bpf_call *c = in->c;
 
-	if (c->cmd != C_MAP_FREEZE)
+	if (c->cmd != XV_BPF_MAP_FREEZE)
 		return;
 	if (in->map_type < 0)
 		say(j, V_UNKNOWN, 0, "the map's type is unknown");
@@ -483,10 +477,10 @@ static void r_batch_zeroed(const struct bpf_check_in *in, struct bpf_judgement *
 {
 	const struct bpf_call *c = in->c;
 	static const char *const names[] = { "in_batch", "out_batch", "values" };
-	unsigned n = c->cmd == C_MAP_DELETE_BATCH ? 3 : 2, i;
+	unsigned n = c->cmd == XV_BPF_MAP_DELETE_BATCH ? 3 : 2, i;
 	uint64_t v;
 
-	if (c->cmd != C_MAP_UPDATE_BATCH && c->cmd != C_MAP_DELETE_BATCH)
+	if (c->cmd != XV_BPF_MAP_UPDATE_BATCH && c->cmd != XV_BPF_MAP_DELETE_BATCH)
 		return;
 	for (i = 0; i < n; i++) {
 		if (!get(in, names[i], &v) || !v)
@@ -504,7 +498,7 @@ static void r_batch_count(const struct bpf_check_in *in, struct bpf_judgement *j
 	const struct bpf_call *c = in->c;
 	uint64_t want, done;
 
-	if (c->cmd < C_MAP_LOOKUP_BATCH || c->cmd > C_MAP_DELETE_BATCH)
+	if (c->cmd < XV_BPF_MAP_LOOKUP_BATCH || c->cmd > XV_BPF_MAP_DELETE_BATCH)
 		return;
 	if ((failed(c) && c->err == EFAULT) || !get(in, "count", &want))
 		return;
@@ -523,7 +517,7 @@ static void r_query(const struct bpf_check_in *in, struct bpf_judgement *j)
 	const struct bpf_call *c = in->c;
 	uint64_t ids, cap, total;
 
-	if (c->cmd != C_PROG_QUERY || !get(in, "prog_ids", &ids) || !get(in, "prog_cnt", &cap))
+	if (c->cmd != XV_BPF_PROG_QUERY || !get(in, "prog_ids", &ids) || !get(in, "prog_cnt", &cap))
 		return;
 	if (failed(c) && c->err != ENOSPC)
 		return;
@@ -610,10 +604,10 @@ static void r_zero_tail(const struct bpf_check_in *in, struct bpf_judgement *j)
 static bool log_fields(const struct bpf_check_in *in, uint64_t *buf, uint64_t *size,
 		       uint64_t *level)
 {
-	if (in->c->cmd == C_PROG_LOAD)
+	if (in->c->cmd == XV_BPF_PROG_LOAD)
 		return get(in, "log_buf", buf) && get(in, "log_size", size) &&
 		       get(in, "log_level", level);
-	if (in->c->cmd == C_BTF_LOAD)
+	if (in->c->cmd == XV_BPF_BTF_LOAD)
 		return get(in, "btf_log_buf", buf) && get(in, "btf_log_size", size) &&
 		       get(in, "btf_log_level", level);
 	return false;
@@ -645,7 +639,7 @@ static void r_log_enospc(const struct bpf_check_in *in, struct bpf_judgement *j)
 {
 	const struct bpf_call *c = in->c;
 	uint64_t buf, size, level, truesz;
-	const char *tsf = c->cmd == C_PROG_LOAD ? "log_true_size" : "btf_log_true_size";
+	const char *tsf = c->cmd == XV_BPF_PROG_LOAD ? "log_true_size" : "btf_log_true_size";
 
 	if (!failed(c) || c->err != ENOSPC || !log_fields(in, &buf, &size, &level) || !buf)
 		return;
@@ -668,7 +662,7 @@ static void r_capability(const struct bpf_check_in *in, struct bpf_judgement *j)
 	if (!failed(c) || (c->err != EPERM && c->err != EACCES) ||
 	    !(c->facts.flags & BPF_FACT_PRIV) || !bpf_audit_requires(in))
 		return;
-	if (c->err == EACCES && (c->cmd == C_PROG_LOAD || c->cmd == C_BTF_LOAD))
+	if (c->err == EACCES && (c->cmd == XV_BPF_PROG_LOAD || c->cmd == XV_BPF_BTF_LOAD))
 		return;  /* the verifier's refusal, not a privilege */
 	if (bpf_audit_explain(in, need, sizeof(need), verdict, sizeof(verdict)))
 		say(j, V_PASS, EPERM, "%s", verdict);

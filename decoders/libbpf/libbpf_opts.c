@@ -122,32 +122,30 @@ enum {
 };
 
 /* Attach types whose programs attach to a cgroup (as in bpf_cmds.c). */
-#define BIT64(n) (1ULL << (n))
-#define BITS64(lo, hi) ((~0ULL >> (63 - (hi))) & ~(BIT64(lo) - 1))
-static const uint64_t cgroup_types = BITS64(0, 3) | BIT64(6) | BITS64(8, 15) |
-	BITS64(18, 22) | BITS64(29, 32) | BIT64(34) | BIT64(43) | BITS64(49, 53);
-
+/* libbpf's bpf_link_create_opts has an arm for some of the kernel's
+ * union arms (syscall/bpf_decode.h says which attach type picks which). */
 static unsigned link_create_arm(const struct libbpf_call *c)
 {
-	uint32_t t = (uint32_t)c->args[2];   /* attach_type */
-
-	switch (t) {
-	case 41:                     /* BPF_PERF_EVENT */
+	switch (bpf_link_arm_of((uint32_t)c->args[2])) {   /* attach_type */
+	case BPF_LINK_ARM_PERF_EVENT:
 		return LC_PERF_EVENT;
-	case 42: case 56:            /* KPROBE_MULTI, KPROBE_SESSION */
+	case BPF_LINK_ARM_KPROBE_MULTI:
 		return LC_KPROBE_MULTI;
-	case 48: case 57:            /* UPROBE_MULTI, UPROBE_SESSION */
+	case BPF_LINK_ARM_UPROBE_MULTI:
 		return LC_UPROBE_MULTI;
-	case 23: case 24: case 25: case 26: case 27: case 58:
-		return LC_TRACING;   /* RAW_TP, FENTRY, FEXIT, MODIFY_RETURN, LSM_MAC, FSESSION */
-	case 45:
+	case BPF_LINK_ARM_TRACING:
+		return LC_TRACING;
+	case BPF_LINK_ARM_NETFILTER:
 		return LC_NETFILTER;
-	case 46: case 47:
+	case BPF_LINK_ARM_TCX:
 		return LC_TCX;
-	case 54: case 55:
+	case BPF_LINK_ARM_NETKIT:
 		return LC_NETKIT;
+	case BPF_LINK_ARM_CGROUP:
+		return LC_CGROUP;
+	default:
+		return LC_NONE;
 	}
-	return t < 64 && (cgroup_types & BIT64(t)) ? LC_CGROUP : LC_NONE;
 }
 
 static const struct libbpf_opts_field link_create_f[] = {

@@ -4,59 +4,45 @@
  * read.  The shim captures what bpf_capture_plan() asks for (it alone reads
  * caller memory on the event path); these functions only decide and render.
  */
+#include "syscall/bpf_attr.h"
 #include "syscall/bpf_decode.h"
 
 #include <errno.h>
 #include <string.h>
 
-/* Batch commands: keys at 16, values 24, count 32, map_fd 36,
- * elem_flags 40. */
-#define OFF_B_IN     0
-#define OFF_B_OUT    8
-#define OFF_B_KEYS   16
-#define OFF_B_VALUES 24
-#define OFF_B_COUNT  32
-#define OFF_B_FD     36
-#define OFF_B_EFLAGS 40
-
-/* Element commands: map_fd at 0, key at 8, value/next_key at 16, flags 24. */
-#define OFF_KEY   8
-#define OFF_VALUE 16
-#define OFF_FLAGS 24
-#define ELEM_F_CPU      0x8
-#define ELEM_F_ALL_CPUS 0x10
 
 int bpf_call_map_fd(const struct bpf_call *c)
 {
 	switch (c->cmd) {
-	case C_MAP_LOOKUP_ELEM:
-	case C_MAP_UPDATE_ELEM:
-	case C_MAP_DELETE_ELEM:
-	case C_MAP_GET_NEXT_KEY:
-	case C_MAP_LOOKUP_AND_DELETE_ELEM:
-	case C_MAP_FREEZE:
-		return bpf_attr_has(c, 0, 4) ? (int)(int32_t)bpf_attr_get(c, 0, 4) : -1;
-	case C_MAP_LOOKUP_BATCH:
-	case C_MAP_LOOKUP_AND_DELETE_BATCH:
-	case C_MAP_UPDATE_BATCH:
-	case C_MAP_DELETE_BATCH:
-		return bpf_attr_has(c, OFF_B_FD, 4) ? (int)(int32_t)bpf_attr_get(c, OFF_B_FD, 4) : -1;
+	case XV_BPF_MAP_LOOKUP_ELEM:
+	case XV_BPF_MAP_UPDATE_ELEM:
+	case XV_BPF_MAP_DELETE_ELEM:
+	case XV_BPF_MAP_GET_NEXT_KEY:
+	case XV_BPF_MAP_LOOKUP_AND_DELETE_ELEM:
+	case XV_BPF_MAP_FREEZE:
+		return bpf_attr_has(c, ATTR_MAP_ELEM_map_fd, 4) ?
+		       (int)(int32_t)bpf_attr_get(c, ATTR_MAP_ELEM_map_fd, 4) : -1;
+	case XV_BPF_MAP_LOOKUP_BATCH:
+	case XV_BPF_MAP_LOOKUP_AND_DELETE_BATCH:
+	case XV_BPF_MAP_UPDATE_BATCH:
+	case XV_BPF_MAP_DELETE_BATCH:
+		return bpf_attr_has(c, ATTR_BATCH_map_fd, 4) ? (int)(int32_t)bpf_attr_get(c, ATTR_BATCH_map_fd, 4) : -1;
 	}
 	return -1;
 }
 
 static bool is_batch(uint32_t cmd)
 {
-	return cmd >= C_MAP_LOOKUP_BATCH && cmd <= C_MAP_DELETE_BATCH;
+	return cmd >= XV_BPF_MAP_LOOKUP_BATCH && cmd <= XV_BPF_MAP_DELETE_BATCH;
 }
 
 static bool is_percpu(uint32_t map_type)
 {
 	switch (map_type) {
-	case 5:   /* BPF_MAP_TYPE_PERCPU_HASH */
-	case 6:   /* BPF_MAP_TYPE_PERCPU_ARRAY */
-	case 10:  /* BPF_MAP_TYPE_LRU_PERCPU_HASH */
-	case 21:  /* BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE */
+	case XV_BPF_MAP_TYPE_PERCPU_HASH:
+	case XV_BPF_MAP_TYPE_PERCPU_ARRAY:
+	case XV_BPF_MAP_TYPE_LRU_PERCPU_HASH:
+	case XV_BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE:
 		return true;
 	}
 	return false;
@@ -70,10 +56,10 @@ static bool is_percpu(uint32_t map_type)
 static uint32_t value_len(const struct bpf_call *c, const struct bpf_map_meta *m,
 			  uint32_t *stride)
 {
-	uint64_t flags = bpf_attr_get(c, is_batch(c->cmd) ? OFF_B_EFLAGS : OFF_FLAGS, 8);
+	uint64_t flags = bpf_attr_get(c, is_batch(c->cmd) ? ATTR_BATCH_elem_flags : ATTR_MAP_ELEM_flags, 8);
 
 	*stride = 0;
-	if (!is_percpu(m->map_type) || (flags & (ELEM_F_CPU | ELEM_F_ALL_CPUS)) ||
+	if (!is_percpu(m->map_type) || (flags & (XV_BPF_F_CPU | XV_BPF_F_ALL_CPUS)) ||
 	    !m->possible_cpus)
 		return m->value_size;
 	*stride = (m->value_size + 7) & ~7u;
@@ -102,11 +88,11 @@ static unsigned add(struct bpf_blob_req *req, unsigned n, uint8_t tag, uint64_t 
 static uint32_t cursor_len(const struct bpf_map_meta *m)
 {
 	switch (m->map_type) {
-	case 1:   /* HASH */
-	case 5:   /* PERCPU_HASH */
-	case 9:   /* LRU_HASH */
-	case 10:  /* LRU_PERCPU_HASH */
-	case 13:  /* HASH_OF_MAPS */
+	case XV_BPF_MAP_TYPE_HASH:
+	case XV_BPF_MAP_TYPE_PERCPU_HASH:
+	case XV_BPF_MAP_TYPE_LRU_HASH:
+	case XV_BPF_MAP_TYPE_LRU_PERCPU_HASH:
+	case XV_BPF_MAP_TYPE_HASH_OF_MAPS:
 		return 4;
 	}
 	return m->key_size;
@@ -119,29 +105,29 @@ static unsigned batch_plan(const struct bpf_call *c, const struct bpf_map_meta *
 			   enum bpf_capture_phase phase, const struct decode_opts *o,
 			   struct bpf_blob_req *req)
 {
-	uint64_t keys = bpf_attr_get(c, OFF_B_KEYS, 8), vals = bpf_attr_get(c, OFF_B_VALUES, 8);
+	uint64_t keys = bpf_attr_get(c, ATTR_BATCH_keys, 8), vals = bpf_attr_get(c, ATTR_BATCH_values, 8);
 	uint32_t stride, vlen = value_len(c, m, &stride), count;
 	unsigned n = 0;
 
 	if (phase == CAPTURE_PRE) {
-		count = (uint32_t)bpf_attr_get(c, OFF_B_COUNT, 4);
-		n = add(req, n, BLOB_IN_BATCH, bpf_attr_get(c, OFF_B_IN, 8), cursor_len(m), 0, o);
-		if (c->cmd == C_MAP_UPDATE_BATCH || c->cmd == C_MAP_DELETE_BATCH)
+		count = (uint32_t)bpf_attr_get(c, ATTR_BATCH_count, 4);
+		n = add(req, n, BLOB_IN_BATCH, bpf_attr_get(c, ATTR_BATCH_in_batch, 8), cursor_len(m), 0, o);
+		if (c->cmd == XV_BPF_MAP_UPDATE_BATCH || c->cmd == XV_BPF_MAP_DELETE_BATCH)
 			n = add(req, n, BLOB_KEYS, keys, count * m->key_size, m->key_size, o);
-		if (c->cmd == C_MAP_UPDATE_BATCH)
+		if (c->cmd == XV_BPF_MAP_UPDATE_BATCH)
 			n = add(req, n, BLOB_VALUES, vals, count * vlen, vlen, o);
 		return n;
 	}
 	/* Lookups report how many they copied in count, also with the final
 	 * ENOENT ("no more elements"). */
-	if (c->cmd != C_MAP_LOOKUP_BATCH && c->cmd != C_MAP_LOOKUP_AND_DELETE_BATCH)
+	if (c->cmd != XV_BPF_MAP_LOOKUP_BATCH && c->cmd != XV_BPF_MAP_LOOKUP_AND_DELETE_BATCH)
 		return 0;
 	if (c->ret != 0 && c->err != ENOENT)
 		return 0;
-	count = (uint32_t)bpf_attr_get_post(c, OFF_B_COUNT, 4);
+	count = (uint32_t)bpf_attr_get_post(c, ATTR_BATCH_count, 4);
 	n = add(req, n, BLOB_KEYS, keys, count * m->key_size, m->key_size, o);
 	n = add(req, n, BLOB_VALUES, vals, count * vlen, vlen, o);
-	return add(req, n, BLOB_OUT_BATCH, bpf_attr_get(c, OFF_B_OUT, 8), cursor_len(m), 0, o);
+	return add(req, n, BLOB_OUT_BATCH, bpf_attr_get(c, ATTR_BATCH_out_batch, 8), cursor_len(m), 0, o);
 }
 
 static const struct bpf_blob *find_blob(const struct bpf_call *c, uint8_t tag);
@@ -156,10 +142,10 @@ static unsigned before_plan(const struct bpf_call *c, struct bpf_blob_req *req)
 	uint64_t addr;
 	uint32_t len;
 
-	if (c->cmd != 15 || !bpf_attr_has(c, 8, 8))   /* every call asks: be quick */
+	if (c->cmd != XV_BPF_OBJ_GET_INFO_BY_FD || !bpf_attr_has(c, ATTR_INFO_info, 8))   /* every call asks: be quick */
 		return 0;
-	addr = bpf_attr_get(c, 8, 8);
-	len = (uint32_t)bpf_attr_get(c, 4, 4);
+	addr = bpf_attr_get(c, ATTR_INFO_info, 8);
+	len = (uint32_t)bpf_attr_get(c, ATTR_INFO_info_len, 4);
 	if (!addr || !len)
 		return 0;
 	req[0].tag = BLOB_INFO_IN;
@@ -184,7 +170,7 @@ unsigned bpf_capture_plan(const struct bpf_call *c, const struct bpf_map_meta *m
 			  enum bpf_capture_phase phase, const struct decode_opts *o,
 			  struct bpf_blob_req *req)
 {
-	uint64_t key = bpf_attr_get(c, OFF_KEY, 8), val = bpf_attr_get(c, OFF_VALUE, 8);
+	uint64_t key = bpf_attr_get(c, ATTR_MAP_ELEM_key, 8), val = bpf_attr_get(c, ATTR_MAP_ELEM_value, 8);
 	uint32_t stride, vlen;
 	unsigned n = 0;
 
@@ -193,20 +179,20 @@ unsigned bpf_capture_plan(const struct bpf_call *c, const struct bpf_map_meta *m
 	if (!m || o->no_data || !o->data_cap)
 		return 0;
 	if (is_batch(c->cmd))
-		return bpf_attr_has(c, OFF_B_EFLAGS, 8) && m->key_size <= UINT16_MAX &&
+		return bpf_attr_has(c, ATTR_BATCH_elem_flags, 8) && m->key_size <= UINT16_MAX &&
 		       m->value_size <= UINT16_MAX ? batch_plan(c, m, phase, o, req) : 0;
-	if (!bpf_attr_has(c, OFF_VALUE, 8))
+	if (!bpf_attr_has(c, ATTR_MAP_ELEM_value, 8))
 		return 0;
 	vlen = value_len(c, m, &stride);
 	if (phase == CAPTURE_PRE) {
 		switch (c->cmd) {
-		case C_MAP_UPDATE_ELEM:
+		case XV_BPF_MAP_UPDATE_ELEM:
 			n = add(req, n, BLOB_KEY, key, m->key_size, 0, o);
 			return add(req, n, BLOB_VALUE, val, vlen, stride, o);
-		case C_MAP_LOOKUP_ELEM:
-		case C_MAP_DELETE_ELEM:
-		case C_MAP_GET_NEXT_KEY:
-		case C_MAP_LOOKUP_AND_DELETE_ELEM:
+		case XV_BPF_MAP_LOOKUP_ELEM:
+		case XV_BPF_MAP_DELETE_ELEM:
+		case XV_BPF_MAP_GET_NEXT_KEY:
+		case XV_BPF_MAP_LOOKUP_AND_DELETE_ELEM:
 			return add(req, n, BLOB_KEY, key, m->key_size, 0, o);
 		}
 		return 0;
@@ -214,10 +200,10 @@ unsigned bpf_capture_plan(const struct bpf_call *c, const struct bpf_map_meta *m
 	if (c->ret != 0)
 		return 0;   /* the kernel wrote nothing back */
 	switch (c->cmd) {
-	case C_MAP_LOOKUP_ELEM:
-	case C_MAP_LOOKUP_AND_DELETE_ELEM:
+	case XV_BPF_MAP_LOOKUP_ELEM:
+	case XV_BPF_MAP_LOOKUP_AND_DELETE_ELEM:
 		return add(req, n, BLOB_VALUE, val, vlen, stride, o);
-	case C_MAP_GET_NEXT_KEY:
+	case XV_BPF_MAP_GET_NEXT_KEY:
 		return add(req, n, BLOB_NEXT_KEY, val, m->key_size, 0, o);
 	}
 	return 0;
@@ -247,9 +233,9 @@ void render_blob(struct jsonw *w, const char *key, const struct bpf_call *c, uin
 {
 	const struct bpf_blob *b = find_blob(c, tag);
 	static const uint8_t addr_off[] = {
-		[BLOB_KEY] = OFF_KEY, [BLOB_VALUE] = OFF_VALUE, [BLOB_NEXT_KEY] = OFF_VALUE,
-		[BLOB_KEYS] = OFF_B_KEYS, [BLOB_VALUES] = OFF_B_VALUES,
-		[BLOB_IN_BATCH] = OFF_B_IN, [BLOB_OUT_BATCH] = OFF_B_OUT,
+		[BLOB_KEY] = ATTR_MAP_ELEM_key, [BLOB_VALUE] = ATTR_MAP_ELEM_value, [BLOB_NEXT_KEY] = ATTR_MAP_ELEM_value,
+		[BLOB_KEYS] = ATTR_BATCH_keys, [BLOB_VALUES] = ATTR_BATCH_values,
+		[BLOB_IN_BATCH] = ATTR_BATCH_in_batch, [BLOB_OUT_BATCH] = ATTR_BATCH_out_batch,
 	};
 	uint64_t addr = tag < sizeof(addr_off) ? bpf_attr_get(c, addr_off[tag], 8) : 0;
 	const uint8_t *p;

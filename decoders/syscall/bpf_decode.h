@@ -21,23 +21,11 @@
 #define BPF_ATTR_SNAP       256u   /* bytes of attr the shim snapshots */
 #define BPF_ATTR_PAGE       4096u  /* the kernel rejects size > PAGE_SIZE */
 #define BPF_COMMON_ATTRS_BIT 0x10000u
-#define BPF_CMD_COUNT       39u    /* BPF_MAP_CREATE .. BPF_PROG_ASSOC_STRUCT_OPS */
+/* Commands the tables know: decoders/base/xlat/bpf_cmd.in, whose entries
+ * are also the XV_BPF_<command> constants (base/xlat.h). */
+#define BPF_CMD_COUNT       (XMAX_bpf_cmd + 1u)
 #define BPF_COMMON_ATTR_SIZE 24u   /* sizeof(struct bpf_common_attr) */
 
-/* Command numbers the decoders and the checker name (enum bpf_cmd). */
-enum bpf_cmd_num {
-	C_MAP_CREATE = 0, C_MAP_LOOKUP_ELEM, C_MAP_UPDATE_ELEM, C_MAP_DELETE_ELEM,
-	C_MAP_GET_NEXT_KEY, C_PROG_LOAD, C_OBJ_PIN, C_OBJ_GET, C_PROG_ATTACH,
-	C_PROG_DETACH, C_PROG_TEST_RUN, C_PROG_GET_NEXT_ID, C_MAP_GET_NEXT_ID,
-	C_PROG_GET_FD_BY_ID, C_MAP_GET_FD_BY_ID, C_OBJ_GET_INFO_BY_FD,
-	C_PROG_QUERY, C_RAW_TRACEPOINT_OPEN, C_BTF_LOAD, C_BTF_GET_FD_BY_ID,
-	C_TASK_FD_QUERY, C_MAP_LOOKUP_AND_DELETE_ELEM, C_MAP_FREEZE,
-	C_BTF_GET_NEXT_ID, C_MAP_LOOKUP_BATCH, C_MAP_LOOKUP_AND_DELETE_BATCH,
-	C_MAP_UPDATE_BATCH, C_MAP_DELETE_BATCH, C_LINK_CREATE, C_LINK_UPDATE,
-	C_LINK_GET_FD_BY_ID, C_LINK_GET_NEXT_ID, C_ENABLE_STATS, C_ITER_CREATE,
-	C_LINK_DETACH, C_PROG_BIND_MAP, C_TOKEN_CREATE, C_PROG_STREAM_READ_BY_FD,
-	C_PROG_ASSOC_STRUCT_OPS,
-};
 
 /*
  * Buffers a call points to (map keys and values), captured by the shim
@@ -307,6 +295,25 @@ int bpf_call_map_fd(const struct bpf_call *c);
  * Nothing when the blob was not captured. */
 void render_blob(struct jsonw *w, const char *key, const struct bpf_call *c,
 		 uint8_t tag);
+
+/* The arm of BPF_LINK_CREATE's union an attach type selects (the
+ * kernel's link_create()). */
+enum bpf_link_arm {
+	BPF_LINK_ARM_TARGET_BTF_ID,
+	BPF_LINK_ARM_ITER,
+	BPF_LINK_ARM_PERF_EVENT,
+	BPF_LINK_ARM_KPROBE_MULTI,
+	BPF_LINK_ARM_TRACING,
+	BPF_LINK_ARM_NETFILTER,
+	BPF_LINK_ARM_TCX,
+	BPF_LINK_ARM_NETKIT,
+	BPF_LINK_ARM_CGROUP,
+	BPF_LINK_ARM_UPROBE_MULTI,
+	BPF_LINK_ARM_TRACING_MULTI,
+};
+enum bpf_link_arm bpf_link_arm_of(uint32_t attach_type);
+/* True for the attach types of programs that attach to a cgroup. */
+bool bpf_attach_type_is_cgroup(uint32_t attach_type);
 
 /* True when @cmd renders from the attr snapshots alone, so the shim may
  * spool the raw call and render it later (bpf_record.h). */

@@ -12,6 +12,7 @@
  * Sizes: bpf_prog_info 232, bpf_map_info 104, bpf_btf_info 32,
  * bpf_link_info 64, bpf_token_info 32.
  */
+#include "syscall/bpf_attr.h"
 #include "syscall/bpf_info.h"
 
 #include <errno.h>
@@ -569,12 +570,12 @@ static void render_pointee(struct jsonw *w, const struct info_field *f, uint64_t
 {
 	uint32_t n;
 
-	if (!v || f->aux + 4 > avail) {
+	if (!v || f->aux + 4u > avail) {
 		render_ptr(w, f->name, v);
 		return;
 	}
 	n = (uint32_t)info_get(info, avail, f->aux, 4);
-	if (b && b->p && f->aux + 4 <= b->len)
+	if (b && b->p && f->aux + 4u <= b->len)
 		n = MIN(n, (uint32_t)info_get(b->p, b->len, f->aux, 4));
 	switch (f->kind) {
 	case IK_STR:
@@ -685,42 +686,93 @@ void bpf_info_render(struct jsonw *w, const char *key, enum bpf_obj_kind kind,
 
 /* ---- which kind of object ---------------------------------------------- */
 
-static const struct {
-	const char *key;
-	enum bpf_obj_kind kind;
-} fdinfo_keys[] = {
-	{ "link_type:", OBJ_LINK },
-	{ "prog_type:", OBJ_PROG },
-	{ "map_type:", OBJ_MAP },
-	{ "btf_id:", OBJ_BTF },
-	{ "allowed_cmds:", OBJ_TOKEN },
+/* The decimal number at @p (at most @n bytes), or -1 when none. */
+static long fdinfo_num(const char *p, size_t n)
+{
+	long v = -1;
+	size_t i;
+
+	for (i = 0; i < n && p[i] >= '0' && p[i] <= '9'; i++)
+		v = (v < 0 ? 0 : v * 10) + (p[i] - '0');
+	return v;
+}
+
+/* Link fdinfo names its type in words: "link_type:\traw_tracepoint". */
+static long fdinfo_link_type(const char *p, size_t n)
+{
+	char name[64] = "BPF_LINK_TYPE_";
+	size_t k = 14, i;
+
+	for (i = 0; i < n && k < sizeof(name) - 1; i++)
+		name[k++] = (char)(p[i] >= 'a' && p[i] <= 'z' ? p[i] - 32 : p[i]);
+	name[k] = 0;
+	return xlat_value(&xlat_bpf_link_type, name);
+}
+
+enum { FI_LINK_TYPE, FI_PROG_TYPE, FI_MAP_TYPE, FI_BTF_ID, FI_TOKEN,
+       FI_LINK_ID, FI_PROG_ID, FI_MAP_ID, FI_KEY_SIZE, FI_VALUE_SIZE, FI_N };
+
+/* The keys, the kind-naming ones first in the order they win. */
+static const char *const fdinfo_keys[FI_N] = {
+	[FI_LINK_TYPE] = "link_type", [FI_PROG_TYPE] = "prog_type",
+	[FI_MAP_TYPE] = "map_type", [FI_BTF_ID] = "btf_id",
+	[FI_TOKEN] = "allowed_cmds", [FI_LINK_ID] = "link_id",
+	[FI_PROG_ID] = "prog_id", [FI_MAP_ID] = "map_id",
+	[FI_KEY_SIZE] = "key_size", [FI_VALUE_SIZE] = "value_size",
 };
 
-enum bpf_obj_kind bpf_fdinfo_kind(const char *text, size_t len)
+void bpf_fdinfo_parse(const char *text, size_t len, struct bpf_fdinfo *fi)
 {
-	size_t best = ARRAY_SIZE(fdinfo_keys), pos = 0, i;
+	static const enum bpf_obj_kind kinds[] = {
+		OBJ_LINK, OBJ_PROG, OBJ_MAP, OBJ_BTF, OBJ_TOKEN,
+	};
+	static const uint8_t id_of[] = { FI_LINK_ID, FI_PROG_ID, FI_MAP_ID, FI_BTF_ID, FI_N };
+	long val[FI_N];
+	bool seen[FI_N] = { false };
+	size_t pos = 0, i;
 
+	memset(fi, 0, sizeof(*fi));
 	while (pos < len) {
 		const char *line = text + pos, *nl = memchr(line, '\n', len - pos);
-		size_t n = nl ? (size_t)(nl - line) : len - pos;
+		size_t n = nl ? (size_t)(nl - line) : len - pos, k, v;
 
-		for (i = 0; i < best; i++) {
-			size_t k = strlen(fdinfo_keys[i].key);
-
-			if (n >= k && !memcmp(line, fdinfo_keys[i].key, k)) {
-				best = i;
-				break;
-			}
-		}
 		pos += n + 1;
+		for (i = 0; i < FI_N; i++) {
+			k = strlen(fdinfo_keys[i]);
+			if (n > k && line[k] == ':' && !memcmp(line, fdinfo_keys[i], k))
+				break;
+		}
+		if (i == FI_N || seen[i])
+			continue;
+		for (v = k + 1; v < n && (line[v] == ' ' || line[v] == '\t'); v++)
+			;
+		seen[i] = true;
+		val[i] = i == FI_LINK_TYPE ? fdinfo_link_type(line + v, n - v)
+					   : fdinfo_num(line + v, n - v);
 	}
-	return best < ARRAY_SIZE(fdinfo_keys) ? fdinfo_keys[best].kind : OBJ_UNKNOWN;
+	for (i = 0; i < ARRAY_SIZE(kinds) && !seen[i]; i++)
+		;
+	if (i == ARRAY_SIZE(kinds))
+		return;                      /* OBJ_UNKNOWN */
+	fi->kind = kinds[i];
+	if (i <= FI_MAP_TYPE && val[i] >= 0) {
+		fi->has_type = true;
+		fi->type = (uint32_t)val[i];
+	}
+	if (id_of[i] < FI_N && seen[id_of[i]] && val[id_of[i]] > 0)
+		fi->id = (uint32_t)val[id_of[i]];
+	if (fi->kind == OBJ_MAP) {
+		fi->key_size = seen[FI_KEY_SIZE] && val[FI_KEY_SIZE] > 0 ? (uint32_t)val[FI_KEY_SIZE] : 0;
+		fi->value_size = seen[FI_VALUE_SIZE] && val[FI_VALUE_SIZE] > 0 ?
+				 (uint32_t)val[FI_VALUE_SIZE] : 0;
+	}
 }
 
 enum bpf_obj_kind bpf_fd_kind(int fd)
 {
 	static const char dir[] = "/proc/self/fdinfo/";
 	char path[sizeof(dir) + 24], buf[1024];
+	struct bpf_fdinfo fi;
 	size_t have = 0;
 	long pfd, r;
 
@@ -739,7 +791,8 @@ enum bpf_obj_kind bpf_fd_kind(int fd)
 		have += (size_t)r;
 	}
 	syscall(SYS_close, (int)pfd);
-	return bpf_fdinfo_kind(buf, have);
+	bpf_fdinfo_parse(buf, have, &fi);
+	return fi.kind;
 }
 
 /* ---- the commands ------------------------------------------------------ */
@@ -779,8 +832,8 @@ void obj_get_info_out_extra(struct jsonw *w, const struct bpf_call *c,
 {
 	uint8_t info[BPF_INFO_MAX];
 	struct info_before before = { NULL, 0 };
-	uint64_t addr = bpf_attr_get(c, 8, 8);
-	uint32_t len = (uint32_t)bpf_attr_get_post(c, 4, 4), want;
+	uint64_t addr = bpf_attr_get(c, ATTR_INFO_info, 8);
+	uint32_t len = (uint32_t)bpf_attr_get_post(c, ATTR_INFO_info_len, 4), want;
 
 	if (o->offline || !succeeded(c) || !addr || !len)
 		return;
@@ -791,7 +844,7 @@ void obj_get_info_out_extra(struct jsonw *w, const struct bpf_call *c,
 		return;
 	}
 	before.p = bpf_call_blob(c, BLOB_INFO_IN, &before.len);
-	bpf_info_render(w, "info", info_kind_of(c, (int32_t)bpf_attr_get(c, 0, 4)),
+	bpf_info_render(w, "info", info_kind_of(c, (int32_t)bpf_attr_get(c, ATTR_INFO_bpf_fd, 4)),
 			info, len, &before, o);
 }
 
@@ -805,17 +858,17 @@ static const struct {
 	uint16_t off;
 	const struct xlat *x;
 } query_arrays[] = {
-	{ "prog_ids", 16, NULL },
-	{ "prog_attach_flags", 32, &xlat_bpf_attach_flags },
-	{ "link_ids", 40, NULL },
-	{ "link_attach_flags", 48, &xlat_bpf_attach_flags },
+	{ "prog_ids", ATTR_QUERY_prog_ids, NULL },
+	{ "prog_attach_flags", ATTR_QUERY_prog_attach_flags, &xlat_bpf_attach_flags },
+	{ "link_ids", ATTR_QUERY_link_ids, NULL },
+	{ "link_attach_flags", ATTR_QUERY_link_attach_flags, &xlat_bpf_attach_flags },
 };
 
 void prog_query_out_extra(struct jsonw *w, const struct bpf_call *c,
 			  const struct decode_opts *o)
 {
-	uint32_t n = MIN((uint32_t)bpf_attr_get(c, 24, 4),
-			 (uint32_t)bpf_attr_get_post(c, 24, 4));
+	uint32_t n = MIN((uint32_t)bpf_attr_get(c, ATTR_QUERY_prog_cnt, 4),
+			 (uint32_t)bpf_attr_get_post(c, ATTR_QUERY_prog_cnt, 4));
 	size_t i;
 
 	if (o->offline || !succeeded(c))
@@ -865,9 +918,9 @@ void prog_test_run_out_extra(struct jsonw *w, const struct bpf_call *c,
 void task_fd_query_out_extra(struct jsonw *w, const struct bpf_call *c,
 			     const struct decode_opts *o)
 {
-	uint64_t buf = bpf_attr_get(c, 16, 8);
-	uint32_t cap = (uint32_t)bpf_attr_get(c, 12, 4);
-	uint32_t len = (uint32_t)bpf_attr_get_post(c, 12, 4);
+	uint64_t buf = bpf_attr_get(c, ATTR_TASK_FD_QUERY_buf, 8);
+	uint32_t cap = (uint32_t)bpf_attr_get(c, ATTR_TASK_FD_QUERY_buf_len, 4);
+	uint32_t len = (uint32_t)bpf_attr_get_post(c, ATTR_TASK_FD_QUERY_buf_len, 4);
 
 	if (o->offline || !wrote_back(c) || !buf || !cap)
 		return;
@@ -881,7 +934,7 @@ void task_fd_query_out_extra(struct jsonw *w, const struct bpf_call *c,
 void prog_stream_read_out_extra(struct jsonw *w, const struct bpf_call *c,
 				const struct decode_opts *o)
 {
-	uint64_t buf = bpf_attr_get(c, 0, 8);
+	uint64_t buf = bpf_attr_get(c, ATTR_PROG_STREAM_READ_stream_buf, 8);
 
 	if (o->offline || c->ret <= 0 || !buf)
 		return;

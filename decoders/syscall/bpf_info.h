@@ -26,7 +26,7 @@ const char *bpf_obj_kind_name(enum bpf_obj_kind k);
  * The kind of object behind @fd (enum bpf_obj_kind, bpf_decode.h) in this
  * process.  The info structure does not say which one it is, so the
  * kernel is asked: /proc/self/fdinfo/<fd> of a bpf object has a
- * kind-specific key at the start of a line (see bpf_fdinfo_kind()).  Raw
+ * kind-specific key at the start of a line (see bpf_fdinfo_parse()).  Raw
  * syscalls only, so async-signal-safe.  OBJ_UNKNOWN when fdinfo cannot be
  * read (no /proc) or names none of them.  The fd may also have been
  * closed and reused by another thread since the call, which nothing here
@@ -34,13 +34,23 @@ const char *bpf_obj_kind_name(enum bpf_obj_kind k);
  */
 enum bpf_obj_kind bpf_fd_kind(int fd);
 
+/* What /proc/PID/fdinfo/FD says of a bpf object (the one parser of it). */
+struct bpf_fdinfo {
+	enum bpf_obj_kind kind;      /* OBJ_UNKNOWN: not a bpf object */
+	bool has_type;               /* type is the map/prog/link type */
+	uint32_t type, id;           /* id 0: not said */
+	uint32_t key_size, value_size;   /* maps; 0 not said */
+};
+
 /*
- * The kind an fdinfo text names.  The first of these keys found at the
- * start of a line wins, in this order, whatever the order of the lines:
- * "link_type:" (links also print prog_tag/prog_id, never prog_type),
- * "prog_type:", "map_type:", "btf_id:", "allowed_cmds:" (tokens).
+ * Parse @len bytes of fdinfo text.  The kind is the first of these keys
+ * found at the start of a line, in this order, whatever the order of the
+ * lines: "link_type:" (links also print prog_tag/prog_id, never
+ * prog_type), "prog_type:", "map_type:", "btf_id:", "allowed_cmds:"
+ * (tokens).  A link's type is named in words (xlat_bpf_link_type).
+ * No allocation, no libc beyond mem*: async-signal-safe.
  */
-enum bpf_obj_kind bpf_fdinfo_kind(const char *text, size_t len);
+void bpf_fdinfo_parse(const char *text, size_t len, struct bpf_fdinfo *fi);
 
 /* Every info structure bpfspy can name fits in this many bytes. */
 #define BPF_INFO_MAX 256u

@@ -61,7 +61,7 @@ libcflags=$(pkg-config --cflags libxxhash 2>/dev/null)
 if [ -f "$BUILDDIR/config.h" ]; then
 	defs="-include $(cd "$BUILDDIR" && pwd)/config.h"
 else
-	defs=-D_GNU_SOURCE
+	defs="-D_GNU_SOURCE -D__maybe_unused=__attribute__((unused))"
 fi
 incs="-I$work/gen -I$SRCDIR/decoders -I$SRCDIR/tests/fuzz"
 # The read target runs the subcommands that read traces: every source of

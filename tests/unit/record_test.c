@@ -236,7 +236,7 @@ static const struct {
 	{ 0x7f0000001000ull, { "libbpf.so.1", NULL, 11, 0, 0xb277, 0 } },
 };
 
-static bool test_sym(void *ctx, uint64_t ip, struct bpf_frame_sym *out)
+static bool test_sym(void *ctx __maybe_unused, uint64_t ip, struct bpf_frame_sym *out)
 {
 	size_t i;
 

@@ -143,7 +143,7 @@ static void test_containment(void)
 static uint64_t sites[SITES];
 static pthread_barrier_t go;
 
-static void *spooler(void *arg)
+static void *spooler(void *arg __maybe_unused)
 {
 	struct bpf_stack s = { sites, 64, false, NULL, NULL };
 	unsigned i;
