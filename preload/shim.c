@@ -220,6 +220,8 @@ static void build_header(void)
 	}
 	render_layers(&w);
 	jw_bool(&w, "follow", g.follow);
+	if (g.opts.insns)
+		jw_bool(&w, "insns", true);
 	bpfspy_policy_header(&w);
 	bpfspy_trap_header(&w);
 	bpfspy_stack_header(&w);
@@ -915,7 +917,7 @@ static long bpf_path(long nr, long cmd, long attr, long size, long a4, long a5, 
 	uint64_t ips[BPF_STACK_MAX];
 	bool have_stack = false;
 	uint64_t start, end;
-	uint32_t want;
+	uint32_t want, post;
 	long ret;
 	int saved, inj;
 
@@ -957,8 +959,9 @@ static long bpf_path(long nr, long cmd, long attr, long size, long a4, long a5, 
 	c.parent = bpfspy_libbpf_parent();
 	c.facts.flags |= policy_flags(&c, inj);
 	bpfspy_libbpf_count(ret);
-	if (bpf_cmd_writes_attr(c.cmd) && c.pre_len && !inj) {
-		c.post_len = (uint32_t)mem_read(c.post, c.attr_addr, c.pre_len, NULL);
+	post = inj || (!c.pre_len && !c.attr_addr) ? 0 : bpf_cmd_post_len(c.cmd, c.size, ret >= 0);
+	if (post) {
+		c.post_len = (uint32_t)mem_read(c.post, c.attr_addr, post, NULL);
 		c.have_post = true;
 	}
 	fdobj_note_result(&c);

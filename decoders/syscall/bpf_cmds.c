@@ -568,29 +568,29 @@ static const struct bpf_field prog_test_run_fields[] = {
 /* The four *_GET_NEXT_ID commands. */
 static const struct bpf_field get_next_id_fields[] = {
 	ID("start_id", ATTR_GET_ID_start_id, FF_IN, "4.13"),
-	ID("next_id", ATTR_GET_ID_next_id, FF_OUT, "4.13"),
+	ID("next_id", ATTR_GET_ID_next_id, FF_OUT | FF_PAST_SIZE, "4.13"),
 };
 
 /* *_GET_FD_BY_ID: the id, then open_flags at 8 (next_id at 4 is unused). */
 static const struct bpf_field prog_get_fd_by_id_fields[] = {
 	ID("prog_id", ATTR_GET_ID_prog_id, FF_IN, "4.13"),
-	FLAGS32("open_flags", ATTR_GET_ID_open_flags, FF_IN, bpf_file_flags, "4.15"),
+	FLAGS32("open_flags", ATTR_GET_ID_open_flags, FF_IN, bpf_open_flags, "4.15"),
 };
 
 static const struct bpf_field map_get_fd_by_id_fields[] = {
 	ID("map_id", ATTR_GET_ID_map_id, FF_IN, "4.13"),
-	FLAGS32("open_flags", ATTR_GET_ID_open_flags, FF_IN, bpf_file_flags, "4.15"),
+	FLAGS32("open_flags", ATTR_GET_ID_open_flags, FF_IN, bpf_open_flags, "4.15"),
 };
 
 static const struct bpf_field btf_get_fd_by_id_fields[] = {
 	ID("btf_id", ATTR_GET_ID_btf_id, FF_IN, "4.18"),
-	FLAGS32("open_flags", ATTR_GET_ID_open_flags, FF_IN, bpf_file_flags, "4.18"),
+	FLAGS32("open_flags", ATTR_GET_ID_open_flags, FF_IN, bpf_btf_flags, "4.18"),
 	FD("fd_by_id_token_fd", ATTR_GET_ID_fd_by_id_token_fd, FF_IN, ""),
 };
 
 static const struct bpf_field link_get_fd_by_id_fields[] = {
 	ID("link_id", ATTR_GET_ID_link_id, FF_IN, "5.8"),
-	FLAGS32("open_flags", ATTR_GET_ID_open_flags, FF_IN, bpf_file_flags, "5.8"),
+	FLAGS32("open_flags", ATTR_GET_ID_open_flags, FF_IN, bpf_open_flags, "5.8"),
 };
 
 static const struct bpf_field obj_get_info_by_fd_fields[] = {
