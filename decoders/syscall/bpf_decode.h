@@ -191,6 +191,10 @@ struct decode_opts {
 	 * bpf_cmd_offline_ok() are rendered this way. */
 	bool offline;
 	const struct bpf_typer *typer;   /* NULL: hex only */
+	/* The object behind an fd of the traced process, where the renderer
+	 * knows it (the shim's notes): names the maps instructions load.
+	 * NULL: fd numbers only. */
+	bool (*fd_note)(int32_t fd, struct bpf_fd_note *out);
 };
 void decode_opts_default(struct decode_opts *o);
 

@@ -124,3 +124,18 @@ gaps_run() {
 	expect_eq "$(tc get "$TRACE" out.value_typed cmd=BPF_MAP_LOOKUP_ELEM)" \
 		'{"count":18,"comm":"bash"}' "typed by the kernel's BTF"
 }
+
+@test "--insns: each instruction has the verifier's text, helpers and maps named" {
+	run --separate-stderr "$BPFSPY" run --insns -o "$TRACE" -- "$LOADER"
+	expect_eq "$status" 0 "loader"
+	local texts id
+	texts=$(jq -r 'select(.cmd == "BPF_PROG_LOAD" and .attr.prog_name == "count_syscalls") |
+		.attr.insns_decoded[].text' "$TRACE")
+	id=$(jq -r 'select(.cmd == "BPF_MAP_CREATE" and .attr.map_name == "counts") |
+		.fds[] | select(.kind == "map") | .id' "$TRACE")
+	[ -n "$id" ] || { echo "no counts map" >&2; return 1; }
+	grep -qx '(85) call bpf_map_lookup_elem#1' <<<"$texts"
+	grep -qx "(18) r1 = map\[id:$id counts\]" <<<"$texts" ||
+		{ echo "no map[id:$id counts] in: $texts" >&2; return 1; }
+	expect_eq "$(tail -1 <<<"$texts")" "(95) exit" "last"
+}
