@@ -1152,19 +1152,17 @@ int cmd_report(int argc, char **argv)
 	int c, ret = 0;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j': r.json = true; break;
 		case 'f': r.full_log = true; break;
 		case 'l': lenient = true; break;
 		case 'h': fputs(report_usage, stdout); return 0;
-		default: fputs(report_usage, stderr); return EXIT_USAGE;
+		default: return bad_option(c, argv);
 		}
 	}
-	if (optind >= argc) {
-		fputs(report_usage, stderr);
-		return EXIT_USAGE;
-	}
+	if (optind >= argc)
+		return usage_error("no TRACE given (bpfspy report [--json] TRACE...)");
 	r.color = isatty(STDOUT_FILENO) && !(nc && *nc);
 	s = trace_open(argv + optind, argc - optind, lenient);
 	if (!s)

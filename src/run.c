@@ -103,10 +103,11 @@ static void forward_signal(int sig)
 
 /* The shim: $BPFSPY_PRELOAD_LIB, the build tree next to us, or the
  * installed copy. */
-static int find_shim(char *out, size_t cap)
+int find_shim(char *out, size_t cap)
 {
 	const char *env = getenv("BPFSPY_PRELOAD_LIB");
 	char exe[PATH_MAX - 64], *slash;  /* room for the suffix below */
+	char built[PATH_MAX];
 	ssize_t n;
 
 	if (env && *env) {
@@ -119,8 +120,8 @@ static int find_shim(char *out, size_t cap)
 		slash = strrchr(exe, '/');
 		if (slash) {
 			*slash = 0;
-			snprintf(out, cap, "%s/../preload/.libs/libbpfspy.so", exe);
-			if (access(out, R_OK) == 0)
+			snprintf(built, sizeof(built), "%s/../preload/.libs/libbpfspy.so", exe);
+			if (access(built, R_OK) == 0 && realpath(built, out))
 				return 0;
 		}
 	}
@@ -130,7 +131,7 @@ static int find_shim(char *out, size_t cap)
 
 /* Absolute path of @path (its directory must exist): the traced program
  * may chdir before its shim drains. */
-static int absolute_path(const char *path, char *out, size_t cap)
+int absolute_path(const char *path, char *out, size_t cap)
 {
 	char dir[PATH_MAX], real[PATH_MAX];
 	const char *base = strrchr(path, '/');
@@ -170,7 +171,7 @@ static int parse_stack(const char *arg, unsigned *depth)
 	errno = 0;
 	v = strtoul(arg, &end, 10);
 	if (!*arg || *end || errno || v < 1 || v > BPF_STACK_MAX || arg[0] == '-') {
-		die_msg("run: --stack takes a depth from 1 to %u frames, not '%s'",
+		usage_error("--stack takes a depth from 1 to %u frames, not '%s'",
 			BPF_STACK_MAX, arg);
 		return -1;
 	}
@@ -206,7 +207,7 @@ static int parse(int argc, char **argv, struct run_opts *o)
 	o->follow = true;
 	optind = 1;
 	argv[0] = "bpfspy run";  /* getopt's messages name the command */
-	while ((c = getopt_long(argc, argv, "+o:h", longs, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:o:h", longs, NULL)) != -1) {
 		switch (c) {
 		case 'o': o->output = optarg; break;
 		case 'F': o->follow = false; break;
@@ -214,7 +215,7 @@ static int parse(int argc, char **argv, struct run_opts *o)
 		case 'S':
 		case 'B':
 			if (!valid_count(optarg)) {
-				die_msg("run: --%s takes a number of bytes, not '%s'",
+				usage_error("--%s takes a number of bytes, not '%s'",
 					c == 'L' ? "log-bytes" : c == 'S' ? "str-bytes" : "data-bytes",
 					optarg);
 				return -1;
@@ -251,15 +252,15 @@ static int parse(int argc, char **argv, struct run_opts *o)
 				return -1;
 			break;
 		case 'h': fputs(run_usage, stdout); exit(0);
-		default: fputs(run_usage, stderr); return -1;
+		default: bad_option(c, argv); return -1;
 		}
 	}
 	if (o->check && o->no_check) {
-		die_msg("run: --check needs the checks --no-check leaves out");
+		usage_error("--check needs the checks --no-check leaves out");
 		return -1;
 	}
 	if (optind >= argc) {
-		die_msg("run: no PROGRAM given (bpfspy run [-o FILE] -- PROGRAM [ARGS...])");
+		usage_error("no PROGRAM given (bpfspy run [OPTIONS] -- PROGRAM [ARGS...])");
 		return -1;
 	}
 	sandbox_warn(&o->sb);
@@ -315,7 +316,7 @@ static void child_exec(char **prog, const char *shim, const char *trace,
 	/* Forked before the parent ignored SIGINT/SIGQUIT: PROGRAM keeps
 	 * the dispositions bpfspy was started with. */
 	execvp(prog[0], prog);
-	fprintf(stderr, "bpfspy: cannot run '%s': %s\n", prog[0], strerror(errno));
+	die_msg("cannot run '%s': %s", prog[0], strerror(errno));
 	_exit(127);
 }
 
