@@ -218,6 +218,7 @@ static void build_header(void)
 		jw_str(&w, "kernel", u.release);
 		jw_str(&w, "machine", u.machine);
 	}
+	bpfspy_ident_header(&w);
 	render_layers(&w);
 	jw_bool(&w, "follow", g.follow);
 	bpfspy_policy_header(&w);

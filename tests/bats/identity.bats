@@ -1,0 +1,117 @@
+#!/usr/bin/env bats
+# The header's identity keys: pid namespaces, namespace ids, the cgroup and
+# the container it names (man/bpfspy-trace.5, THE HEADER LINE).
+
+load "${SRCDIR:-$BATS_TEST_DIRNAME/../..}/tests/lib.bash"
+
+setup() {
+	common_setup
+	require_bpf
+}
+
+teardown() {
+	[ -n "${CG:-}" ] && [ -d "$CG" ] || return 0
+	# Deepest first; a cgroup goes once its processes have exited.
+	find "$CG" -depth -type d -exec rmdir {} + 2>/dev/null || true
+}
+
+header_of() {  # TRACE KEY: the value of KEY in the exerciser's header
+	jq -c "select(.event == \"header\" and (.exe | endswith(\"/exerciser\"))) | .$2" "$1"
+}
+
+ns_of() {  # KIND [PID]: the namespace inode of this shell or of PID
+	stat -L -c %i "/proc/${2:-self}/ns/$1"
+}
+
+@test "identity: on the host, host_pid is pid and ns names the host's namespaces" {
+	run "$BPFSPY" run -o "$TRACE" -- "$EXERCISER" lookup 1
+	expect_eq "$status" 0
+	local pid
+	pid=$(header_of "$TRACE" pid)
+	expect_eq "$(header_of "$TRACE" host_pid)" "$pid" host_pid
+	expect_eq "$(header_of "$TRACE" nspid)" null "no NSpid chain in the initial namespace"
+	local kind
+	for kind in pid mnt user cgroup net; do
+		expect_eq "$(header_of "$TRACE" "ns.$kind")" "$(ns_of "$kind")" "ns.$kind"
+	done
+	expect_eq "$(header_of "$TRACE" cgroup)" \
+		"\"$(sed -n 's/^0:://p' /proc/self/cgroup)\"" "cgroup (v2 line of /proc/self/cgroup)"
+}
+
+@test "identity: two pid namespaces both say pid 1; nspid and ns.pid tell them apart" {
+	require_root
+	require_cmd unshare
+	unshare -p -f true 2>/dev/null || skip "cannot make a pid namespace (unshare -p)"
+	"$BPFSPY" run -o "$T/a.jsonl" -- unshare -p -f "$EXERCISER" lookup 1
+	"$BPFSPY" run -o "$T/b.jsonl" -- unshare -p -f "$EXERCISER" lookup 1
+	local f
+	for f in a b; do
+		expect_eq "$(header_of "$T/$f.jsonl" pid)" 1 "pid in $f"
+		expect_eq "$(header_of "$T/$f.jsonl" ppid)" 0 "ppid in $f"
+		expect_match "$(header_of "$T/$f.jsonl" nspid)" '^\[[0-9]+,1\]$' "nspid in $f"
+		# The host's /proc: its pid is the host's, the first of the chain.
+		expect_eq "$(header_of "$T/$f.jsonl" host_pid)" \
+			"$(header_of "$T/$f.jsonl" 'nspid[0]')" "host_pid in $f"
+		[ "$(header_of "$T/$f.jsonl" ns.pid)" != "$(ns_of pid)" ]
+		expect_eq "$(header_of "$T/$f.jsonl" ns.mnt)" "$(ns_of mnt)" "ns.mnt in $f"
+	done
+	[ "$(header_of "$T/a.jsonl" host_pid)" != "$(header_of "$T/b.jsonl" host_pid)" ]
+	[ "$(header_of "$T/a.jsonl" ns.pid)" != "$(header_of "$T/b.jsonl" ns.pid)" ]
+	# The events themselves still carry the pid the process sees.
+	expect_eq "$(jq -s '[.[] | select(.event == "bpf" and .pid != 1)] | length' "$T/a.jsonl")" 0 \
+		"events with a pid other than 1"
+}
+
+@test "identity: a container's own /proc (unshare --mount-proc): no host pid, its namespaces" {
+	require_root
+	require_cmd unshare
+	unshare -p -f -m --mount-proc true 2>/dev/null || skip "cannot unshare -p -f -m --mount-proc"
+	"$BPFSPY" run -o "$TRACE" -- unshare -p -f -m --mount-proc "$EXERCISER" lookup 1
+	expect_eq "$(header_of "$TRACE" pid)" 1 pid
+	# Its /proc holds its own pid alone: the host's is out of sight.
+	expect_eq "$(header_of "$TRACE" nspid)" null nspid
+	expect_eq "$(header_of "$TRACE" host_pid)" null host_pid
+	[ "$(header_of "$TRACE" ns.pid)" != "$(ns_of pid)" ]
+	[ "$(header_of "$TRACE" ns.mnt)" != "$(ns_of mnt)" ]
+	expect_eq "$(header_of "$TRACE" ns.user)" "$(ns_of user)" ns.user
+	expect_eq "$(header_of "$TRACE" ns.net)" "$(ns_of net)" ns.net
+}
+
+# A cgroup v2 directory to make cgroups in, or skip.
+make_cgroup_root() {
+	require_root
+	local mnt
+	mnt=$(awk '$9 == "cgroup2" {print $5; exit}' /proc/self/mountinfo)
+	[ -n "$mnt" ] || skip "no cgroup2 hierarchy mounted"
+	CG=$mnt/bpfspy-test.$$
+	mkdir "$CG" 2>/dev/null || skip "cannot create a cgroup under $mnt"
+	CGPATH=$(sed -n 's/^0:://p' /proc/self/cgroup)
+}
+
+# Run the exerciser in cgroup $CG/$1 and check the header's keys.
+expect_container() {
+	local name=$1 id=$2 runtime=$3
+	mkdir "$CG/$name"
+	"$BPFSPY" run -o "$TRACE" -- sh -c "echo \$\$ >'$CG/$name/cgroup.procs' && exec '$EXERCISER' lookup 1"
+	expect_match "$(header_of "$TRACE" cgroup)" "/bpfspy-test\\.$$/${name//./\\.}\"\$" "cgroup of $name"
+	expect_eq "$(header_of "$TRACE" container_id)" "$id" "container_id of $name"
+	expect_eq "$(header_of "$TRACE" container_runtime)" "$runtime" "container_runtime of $name"
+}
+
+@test "identity: the container id a cgroup path names (docker, containerd, cri-o, podman)" {
+	make_cgroup_root
+	local id=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+	local id2=fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210
+	expect_container "docker-$id.scope" "\"$id\"" '"docker"'
+	expect_container "cri-containerd-$id2.scope" "\"$id2\"" '"containerd"'
+	expect_container "crio-$id.scope" "\"$id\"" '"cri-o"'
+	expect_container "libpod-$id2.scope" "\"$id2\"" '"podman"'
+	# cgroupfs driver: the id alone, under docker/ (runtime known) or not.
+	mkdir "$CG/docker"
+	expect_container "docker/$id" "\"$id\"" '"docker"'
+	expect_container "$id2" "\"$id2\"" null
+	# Not a container: conmon's scope, a short id, an ordinary service.
+	expect_container "crio-conmon-$id.scope" null null
+	expect_container "docker-0123abcd.scope" null null
+	expect_container "loader.service" null null
+}
