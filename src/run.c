@@ -24,6 +24,7 @@
 #include "event/bpf_record.h"
 #include "event/bpf_stack.h"
 #include "sandbox.h"
+#include "sink.h"
 #include "base/spool.h"
 
 static const char run_usage[] =
@@ -32,6 +33,9 @@ static const char run_usage[] =
 	"Run PROGRAM with every bpf(2) call it makes recorded as JSON Lines.\n"
 	"\n"
 	"  -o, --output FILE   write the trace to FILE (default: standard error)\n"
+	"      --journal       send each event to the systemd journal, one entry\n"
+	"                      each (MESSAGE, PRIORITY, BPFSPY_* fields); with -o\n"
+	"                      FILE too, the trace is also in FILE\n"
 	"      --no-follow     trace PROGRAM only, not its children or exec'd images\n"
 	"      --log-bytes N   keep at most N bytes of each verifier/BTF log (65536)\n"
 	"      --str-bytes N   read at most N bytes of each C string (4096)\n"
@@ -88,6 +92,7 @@ struct run_opts {
 	bool no_data, insns;
 	bool check, no_check, audit_all;
 	bool seccomp_trap;
+	bool journal;            /* --journal: the events go to journald */
 	unsigned stack;          /* --stack frames; 0: none */
 	const char *spool_base;  /* NULL: choose */
 	struct sandbox sb;       /* --inject, --deny, --drop-caps */
@@ -199,9 +204,11 @@ static int parse(int argc, char **argv, struct run_opts *o)
 		{ "unprivileged", no_argument, NULL, 'U' },
 		{ "seccomp-trap", no_argument, NULL, 'T' },
 		{ "stack", optional_argument, NULL, 'W' },
+		{ "journal", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
+	char why[256];
 	int c;
 
 	o->follow = true;
@@ -247,6 +254,7 @@ static int parse(int argc, char **argv, struct run_opts *o)
 			break;
 		case 'U': sandbox_unprivileged(&o->sb); break;
 		case 'T': o->seccomp_trap = true; break;
+		case 'j': o->journal = true; break;
 		case 'W':
 			if (parse_stack(optarg, &o->stack))
 				return -1;
@@ -257,6 +265,10 @@ static int parse(int argc, char **argv, struct run_opts *o)
 	}
 	if (o->check && o->no_check) {
 		usage_error("--check needs the checks --no-check leaves out");
+		return -1;
+	}
+	if (o->journal && !sink_journal_available(why, sizeof(why))) {
+		die_msg("--journal: %s", why);
 		return -1;
 	}
 	if (optind >= argc) {
@@ -356,15 +368,31 @@ static int wait_all(void)
 	return status;
 }
 
-static int copy_fd(int from, int to)
+/* The gathered trace to where it was asked for beyond -o FILE: the
+ * journal (--journal), or standard error when there is no -o. */
+static void deliver(const char *trace, const struct run_opts *o)
 {
-	char buf[1 << 16];
-	ssize_t n;
+	struct sink *s;
+	int fd, err;
 
-	while ((n = read(from, buf, sizeof(buf))) > 0)
-		if (write(to, buf, (size_t)n) != n)
-			return -1;
-	return n < 0 ? -1 : 0;
+	if (o->output && !o->journal)
+		return;
+	fd = open(trace, O_RDONLY | O_CLOEXEC);
+	s = o->journal ? sink_journal_open() : sink_file_open(2);
+	if (fd < 0 || !s) {
+		die_msg("cannot deliver the trace %s: %s", trace, strerror(errno));
+		goto out;
+	}
+	err = sink_feed_fd(s, fd);
+	if (err)
+		die_msg("cannot read the trace back from %s: %s", trace, strerror(-err));
+	if (s->failed)
+		die_msg("%llu of %llu event(s) could not be %s: %s", s->failed, s->lines,
+			o->journal ? "sent to the journal" : "written", strerror(s->last_err));
+out:
+	sink_close(s);
+	if (fd >= 0)
+		close(fd);
 }
 
 /*
@@ -461,10 +489,7 @@ int cmd_run(int argc, char **argv)
 	if (st.bad)
 		die_msg("%llu spooled record(s) could not be decoded and were dropped",
 			(unsigned long long)st.bad);
-	if (!o.output) {
-		lseek(out_fd, 0, SEEK_SET);
-		copy_fd(out_fd, 2);
-	}
+	deliver(trace, &o);
 	if (o.check)
 		check_rc = findings_to_stderr(trace);
 	if (!o.output)
