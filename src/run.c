@@ -106,13 +106,30 @@ static void forward_signal(int sig)
 		kill(main_child, sig);
 }
 
-/* The shim: $BPFSPY_PRELOAD_LIB, the build tree next to us, or the
- * installed copy. */
+/* pkglibdir as seen from bindir, when both are under one prefix
+ * ("../lib/x86_64-linux-gnu/bpfspy"): an installed tree unpacked
+ * elsewhere (dpkg -x, a container's bind mount) still finds its shim. */
+static bool relative_pkglibdir(char *out, size_t cap)
+{
+	const char *bin = BPFSPY_BINDIR, *lib = BPFSPY_PKGLIBDIR;
+	const char *slash = strrchr(bin, '/');
+	size_t pre;
+
+	if (!slash || slash == bin)
+		return false;
+	pre = (size_t)(slash - bin);   /* bindir's parent: the prefix */
+	if (strncmp(bin, lib, pre) || lib[pre] != '/')
+		return false;
+	return snprintf(out, cap, "..%s", lib + pre) < (int)cap;
+}
+
+/* The shim: $BPFSPY_PRELOAD_LIB, the build tree next to us, the installed
+ * tree we are part of, or the installed copy.  @out holds PATH_MAX. */
 int find_shim(char *out, size_t cap)
 {
 	const char *env = getenv("BPFSPY_PRELOAD_LIB");
 	char exe[PATH_MAX - 64], *slash;  /* room for the suffix below */
-	char built[PATH_MAX];
+	char built[PATH_MAX], rel[PATH_MAX / 2];
 	ssize_t n;
 
 	if (env && *env) {
@@ -128,6 +145,12 @@ int find_shim(char *out, size_t cap)
 			snprintf(built, sizeof(built), "%s/../preload/.libs/libbpfspy.so", exe);
 			if (access(built, R_OK) == 0 && realpath(built, out))
 				return 0;
+			if (relative_pkglibdir(rel, sizeof(rel))) {
+				n = snprintf(built, sizeof(built), "%s/%s/libbpfspy.so", exe, rel);
+				if (n < (ssize_t)sizeof(built) && access(built, R_OK) == 0 &&
+				    realpath(built, out))
+					return 0;
+			}
 		}
 	}
 	snprintf(out, cap, "%s/libbpfspy.so", BPFSPY_PKGLIBDIR);

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/journal-ns.sh DIR COMMAND [ARGS...]: run COMMAND next to a
 # systemd-journald of its own.  Run it in a private mount namespace
 # (unshare -m --propagation private): it mounts tmpfs on /run (and
