@@ -262,6 +262,9 @@ static void summary(const struct check_state *st)
 		       st->failed_probes, st->injected, st->denied, st->consequent);
 		return;
 	}
+	if (st->ndrifts)
+		puts("Documentation drift: what the kernel does beyond the 2021 bpf(2) "
+		     "and libbpf text (not faults):");
 	for (i = 0; i < st->ndrifts; i++)
 		printf("doc-drift %s (%lu call%s, first %s): %s\n", st->drifts[i].rule,
 		       st->drifts[i].count, st->drifts[i].count == 1 ? "" : "s",

@@ -115,3 +115,24 @@ expect_container() {
 	expect_container "docker-0123abcd.scope" null null
 	expect_container "loader.service" null null
 }
+
+@test "identity: the container recipe: shim and spool bind-mounted in, traced in its own pid namespace" {
+	require_root
+	require_cmd unshare
+	unshare -p -f -m --mount-proc true 2>/dev/null || skip "cannot unshare -p -f -m --mount-proc"
+	# The "container" sees the shim and its spool directory at its own
+	# paths, as docker run -v would mount them.
+	mkdir -p "$T/host-spool" "$T/ctr/opt/bpfspy" "$T/ctr/spool"
+	unshare -p -f -m --mount-proc --propagation private sh -c '
+		mount --bind "$(dirname "$1")" "$2/opt/bpfspy" &&
+		mount --bind "$3" "$2/spool" &&
+		LD_PRELOAD="$2/opt/bpfspy/$(basename "$1")" BPFSPY_OUTPUT="$2/spool/trace.jsonl" \
+			exec "$4" lookup 2' sh "$("$BPFSPY" shim-path)" "$T/ctr" "$T/host-spool" "$EXERCISER"
+	# The host reads the trace where it mounted the spool from.
+	local tr=$T/host-spool/trace.jsonl
+	expect_valid "$tr"
+	expect_eq "$(tc count "$tr" cmd=BPF_MAP_LOOKUP_ELEM)" 2 lookups
+	expect_eq "$(header_of "$tr" pid)" 1 pid
+	[ "$(header_of "$tr" ns.pid)" != "$(ns_of pid)" ]
+	[ ! -e "$T/ctr/spool/trace.jsonl" ]
+}

@@ -58,7 +58,8 @@ setup() {
 	comp=$(pkg-config --variable=completionsdir bash-completion 2>/dev/null || echo /usr/share/bash-completion/completions)
 	for f in /usr/bin/bpfspy "/usr/lib/$arch/bpfspy/libbpfspy.so" "$comp/bpfspy" \
 		/usr/share/man/man1/bpfspy.1.gz /usr/share/man/man5/bpfspy-trace.5.gz \
-		/usr/share/doc/bpfspy/copyright; do
+		/usr/share/doc/bpfspy/copyright /usr/share/doc/bpfspy/examples/bpfspy-collect.service \
+		/usr/share/doc/bpfspy/examples/bpfspy-trace.conf; do
 		grep -qxF "$f" "$T/files" || { echo "missing from the .deb: $f" >&2; cat "$T/files" >&2; false; }
 	done
 	expect_eq "$(grep -c '\.la$' "$T/files")" 0 "libtool archives"
