@@ -12,7 +12,7 @@ static const char usage[] =
 	"Trace the bpf(2) calls of a program as JSON Lines.\n"
 	"\n"
 	"Commands:\n"
-	"  run [-o FILE] [--no-follow] [--log-bytes N] [--str-bytes N]\n"
+	"  run [-o FILE] [--no-follow] [--journal] [--log-bytes N] [--str-bytes N]\n"
 	"      [--data-bytes N] [--no-data] [--insns] [--spool-dir DIR]\n"
 	"      -- PROGRAM [ARGS...]\n"
 	"                 run PROGRAM under the tracer; the trace goes to FILE\n"
