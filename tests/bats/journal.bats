@@ -10,6 +10,8 @@ setup() {
 	require_bpf
 	require_root
 	require_cmd unshare journalctl jq
+	grep -q '^#define HAVE_LIBSYSTEMD 1' "$BUILDDIR/config.h" ||
+		skip "bpfspy was configured --without-journal"
 }
 
 # Run "$@" next to a journald of its own; its entries land in $T/journal.json.
