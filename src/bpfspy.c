@@ -25,6 +25,8 @@ static const char usage[] =
 	"  diff [--json] [--ignore FIELD]... [--libbpf] [--payload] [--lenient]\n"
 	"      OLD NEW    what changed between two runs; exits 0 when they are\n"
 	"                 equivalent, 1 when not\n"
+	"  export --format=chrome [-o FILE] TRACE...\n"
+	"                 the trace as a timeline for Perfetto or chrome://tracing\n"
 	"  shim-path      print the path of the shim bpfspy run preloads\n"
 	"  env [-o FILE] [--spool-dir DIR] [--export]\n"
 	"                 print the environment that traces a program without\n"
@@ -45,6 +47,7 @@ static const struct {
 	{ "rules", cmd_rules },
 	{ "report", cmd_report },
 	{ "diff", cmd_diff },
+	{ "export", cmd_export },
 	{ "shim-path", cmd_shim_path },
 	{ "env", cmd_env },
 };
@@ -56,7 +59,7 @@ int main(int argc, char **argv)
 
 	opterr = 0;   /* bad_option() says it, in our format */
 	if (!cmd)
-		return usage_error("no COMMAND given (run, check, report, diff, rules, shim-path, env)");
+		return usage_error("no COMMAND given (run, check, report, diff, export, rules, shim-path, env)");
 	if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
 		fputs(usage, stdout);
 		return 0;

@@ -14,6 +14,7 @@ int cmd_check(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 int cmd_shim_path(int argc, char **argv);
 int cmd_env(int argc, char **argv);
 /* The shim bpfspy run preloads ($BPFSPY_PRELOAD_LIB, the build tree next

@@ -286,22 +286,22 @@ static void elem_in_extra(struct jsonw *w, const struct bpf_call *c,
 	if (bpf_attr_has(c, ATTR_MAP_ELEM_flags, 8))
 		render_elem_flags(w, "flags", bpf_attr_get(c, ATTR_MAP_ELEM_flags, 8));
 	/* payload the shim captured before the call (bpf_data.c) */
-	render_blob(w, "key_data", c, BLOB_KEY);
-	render_blob(w, "value_data", c, BLOB_VALUE);
+	render_blob_typed(w, "key", c, BLOB_KEY, o);
+	render_blob_typed(w, "value", c, BLOB_VALUE, o);
 }
 
 /* LOOKUP, LOOKUP_AND_DELETE: the value the kernel wrote. */
 static void elem_value_out_extra(struct jsonw *w, const struct bpf_call *c,
 				 const struct decode_opts *o __maybe_unused)
 {
-	render_blob(w, "value_data", c, BLOB_VALUE);
+	render_blob_typed(w, "value", c, BLOB_VALUE, o);
 }
 
 /* GET_NEXT_KEY: the key the kernel wrote. */
 static void next_key_out_extra(struct jsonw *w, const struct bpf_call *c,
 			       const struct decode_opts *o __maybe_unused)
 {
-	render_blob(w, "next_key_data", c, BLOB_NEXT_KEY);
+	render_blob_typed(w, "next_key", c, BLOB_NEXT_KEY, o);
 }
 
 /* Inputs only: a LOOKUP's value blob is an output, captured after. */
@@ -310,7 +310,7 @@ static void lookup_in_extra(struct jsonw *w, const struct bpf_call *c,
 {
 	if (bpf_attr_has(c, ATTR_MAP_ELEM_flags, 8))
 		render_elem_flags(w, "flags", bpf_attr_get(c, ATTR_MAP_ELEM_flags, 8));
-	render_blob(w, "key_data", c, BLOB_KEY);
+	render_blob_typed(w, "key", c, BLOB_KEY, o);
 }
 
 /* MAP_*_BATCH: batch.elem_flags at 40. */
@@ -568,29 +568,29 @@ static const struct bpf_field prog_test_run_fields[] = {
 /* The four *_GET_NEXT_ID commands. */
 static const struct bpf_field get_next_id_fields[] = {
 	ID("start_id", ATTR_GET_ID_start_id, FF_IN, "4.13"),
-	ID("next_id", ATTR_GET_ID_next_id, FF_OUT, "4.13"),
+	ID("next_id", ATTR_GET_ID_next_id, FF_OUT | FF_PAST_SIZE, "4.13"),
 };
 
 /* *_GET_FD_BY_ID: the id, then open_flags at 8 (next_id at 4 is unused). */
 static const struct bpf_field prog_get_fd_by_id_fields[] = {
 	ID("prog_id", ATTR_GET_ID_prog_id, FF_IN, "4.13"),
-	FLAGS32("open_flags", ATTR_GET_ID_open_flags, FF_IN, bpf_file_flags, "4.15"),
+	FLAGS32("open_flags", ATTR_GET_ID_open_flags, FF_IN, bpf_open_flags, "4.15"),
 };
 
 static const struct bpf_field map_get_fd_by_id_fields[] = {
 	ID("map_id", ATTR_GET_ID_map_id, FF_IN, "4.13"),
-	FLAGS32("open_flags", ATTR_GET_ID_open_flags, FF_IN, bpf_file_flags, "4.15"),
+	FLAGS32("open_flags", ATTR_GET_ID_open_flags, FF_IN, bpf_open_flags, "4.15"),
 };
 
 static const struct bpf_field btf_get_fd_by_id_fields[] = {
 	ID("btf_id", ATTR_GET_ID_btf_id, FF_IN, "4.18"),
-	FLAGS32("open_flags", ATTR_GET_ID_open_flags, FF_IN, bpf_file_flags, "4.18"),
+	FLAGS32("open_flags", ATTR_GET_ID_open_flags, FF_IN, bpf_btf_flags, "4.18"),
 	FD("fd_by_id_token_fd", ATTR_GET_ID_fd_by_id_token_fd, FF_IN, ""),
 };
 
 static const struct bpf_field link_get_fd_by_id_fields[] = {
 	ID("link_id", ATTR_GET_ID_link_id, FF_IN, "5.8"),
-	FLAGS32("open_flags", ATTR_GET_ID_open_flags, FF_IN, bpf_file_flags, "5.8"),
+	FLAGS32("open_flags", ATTR_GET_ID_open_flags, FF_IN, bpf_open_flags, "5.8"),
 };
 
 static const struct bpf_field obj_get_info_by_fd_fields[] = {

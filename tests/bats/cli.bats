@@ -76,7 +76,7 @@ Try 'bpfspy $sub --help'." "stderr of bpfspy $sub $*"
 
 @test "a bad option of any subcommand: the option named, one Try line, exit 2" {
 	local sub
-	for sub in run check report diff rules shim-path env; do
+	for sub in run check report diff export rules shim-path env; do
 		expect_usage_error "$sub" "unknown option '--bogus'" --bogus
 		expect_usage_error "$sub" "unknown option '-q'" -q
 	done
