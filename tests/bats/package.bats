@@ -12,11 +12,14 @@ load "${SRCDIR:-$BATS_TEST_DIRNAME/../..}/tests/lib.bash"
 copy_source() {
 	local to=$1
 	mkdir -p "$to"
-	if git -C "$SRCDIR" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+	local top
+	top=$(git -C "$SRCDIR" rev-parse --show-toplevel 2>/dev/null) || top=
+	if [ -n "$top" ] && [ "$top" = "$(cd "$SRCDIR" && pwd -P)" ]; then
 		(cd "$SRCDIR" && git ls-files -z --cached --others --exclude-standard |
 			xargs -0 cp --parents -t "$to")
 	else
-		cp -a "$SRCDIR/." "$to"
+		# A release tree (make distcheck builds in its _build).
+		tar -C "$SRCDIR" --exclude=./_build -cf - . | tar -C "$to" -xf -
 		chmod -R u+w "$to"
 	fi
 }
@@ -28,7 +31,7 @@ setup_file() {
 	[ -d "$SRCDIR/debian" ] || return 0
 	(cd "$SRCDIR" && dpkg-checkbuilddeps) >"$BATS_FILE_TMPDIR/builddeps" 2>&1 || return 0
 	copy_source "$B/src"
-	(cd "$B/src" && DEB_BUILD_OPTIONS="nocheck parallel=2" dpkg-buildpackage -us -uc -b) \
+	(cd "$B/src" && DEB_BUILD_OPTIONS="nocheck noddebs parallel=2" dpkg-buildpackage -us -uc -b) \
 		>"$B/build.log" 2>&1 || true
 }
 
