@@ -363,3 +363,45 @@ $native" "stdout"
 		"$EXERCISER" exec /bin/sh -c 'echo "[${LD_PRELOAD-unset}]"'
 	expect_eq "${lines[1]}" "[unset]" "LD_PRELOAD after exec with --no-follow, none before"
 }
+
+@test "bare mode: BPFSPY_OUTPUT=/dev/stderr writes to the descriptor, spools outside /dev, works for any user" {
+	require_bpf
+	require_cmd setpriv
+	local shim
+	shim=$("$BPFSPY" shim-path)
+	[ ! -e /dev/stderr.spool ] || skip "/dev/stderr.spool exists already"
+	run --separate-stderr env TMPDIR="$T" LD_PRELOAD="$shim" BPFSPY_OUTPUT=/dev/stderr "$EXERCISER" lookup 2
+	expect_eq "$status" 0
+	printf '%s\n' "${stderr_lines[@]}" >"$T/root.jsonl"
+	expect_valid "$T/root.jsonl"
+	expect_eq "$(tc count "$T/root.jsonl" cmd=BPF_MAP_LOOKUP_ELEM)" 2 "lookups on stderr"
+	[ ! -e /dev/stderr.spool ] || { rmdir /dev/stderr.spool; echo "a spool directory in /dev" >&2; false; }
+	[ ! -e "$T/bpfspy-0.spool" ] || { echo "spool directory left behind" >&2; false; }
+	# Another user, writing to root's pipe (which it could not reopen
+	# through /proc): bpf(2) refuses it, and the refusals are traced.
+	local shared
+	shared=$(mktemp -d /tmp/bpfspy-shared.XXXXXX)
+	chmod 1777 "$shared"
+	setpriv --reuid 65534 --regid 65534 --clear-groups \
+		env TMPDIR="$shared" LD_PRELOAD="$shim" BPFSPY_OUTPUT=/dev/stderr "$EXERCISER" lookup 1 \
+		2>&1 >/dev/null | grep -v '^exerciser:' >"$T/nobody.jsonl" || true
+	local left
+	left=$(ls -A "$shared")
+	rm -rf "$shared"
+	expect_valid "$T/nobody.jsonl"
+	expect_eq "$(tc count "$T/nobody.jsonl" event=header)" 1 "headers of the other user's trace"
+	expect_eq "$(tc get "$T/nobody.jsonl" errno cmd=BPF_MAP_CREATE)" EPERM "the refused call"
+	expect_eq "$left" "" "left in the shared TMPDIR"
+}
+
+@test "bare mode: a spool directory in a shared TMPDIR that another user made is not used" {
+	require_bpf
+	local shim
+	shim=$("$BPFSPY" shim-path)
+	# Made by someone else (here: open to all): the shim must not spool there.
+	mkdir -m 0777 "$T/bpfspy-0.spool"
+	run --separate-stderr env TMPDIR="$T" LD_PRELOAD="$shim" BPFSPY_OUTPUT=/dev/stderr "$EXERCISER" lookup 1
+	expect_eq "$status" 0
+	expect_eq "$(ls -A "$T/bpfspy-0.spool")" "" "files in the foreign spool directory"
+	[[ $stderr != *'"event":"bpf"'* ]] || { echo "events were spooled there: $stderr" >&2; false; }
+}
