@@ -164,6 +164,8 @@ start_remote() {
 	mkdir -p "$T/remote"
 	for try in 1 2 3 4 5; do
 		PORT=$((20000 + RANDOM % 20000))
+		# Someone else's listener would answer for ours below.
+		(: </dev/tcp/127.0.0.1/"$PORT") 2>/dev/null && continue
 		"$remote" --listen-http="127.0.0.1:$PORT" --split-mode=none --seal=no \
 			--output="$T/remote/all.journal" >"$T/remote.log" 2>&1 &
 		REMOTE_PID=$!
