@@ -220,3 +220,15 @@ start_remote() {
 	expect_eq "$(jq -r .BPFSPY_HOST_PID "$T/journal.json" | sort -u)" "$host" BPFSPY_HOST_PID
 	expect_eq "$(field_mismatches "$T/journal.json")" "" "entries whose fields disagree with the event"
 }
+
+@test "journal: bpftool feature probe's thousands of events, none lost, none twice" {
+	require_cmd bpftool
+	with_journald "$BPFSPY" run --journal -o "$TRACE" -- bpftool feature probe >/dev/null 2>&1 || true
+	local n
+	n=$(wc -l <"$TRACE")
+	[ "$n" -gt 1000 ] || skip "bpftool feature probe made only $n calls here"
+	expect_eq "$(jq -s length "$T/journal.json")" "$n" "journal entries"
+	jq -r .BPFSPY_EVENT "$T/journal.json" | sort >"$T/from-journal"
+	sort "$TRACE" >"$T/from-file"
+	cmp "$T/from-file" "$T/from-journal"
+}
