@@ -103,6 +103,8 @@ expect_container() {
 	local id=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
 	local id2=fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210
 	expect_container "docker-$id.scope" "\"$id\"" '"docker"'
+	expect_eq "$("$BPFSPY" report "$TRACE" | grep '^host ')" "host    container ${id:0:12} (docker)" \
+		"report's host line"
 	expect_container "cri-containerd-$id2.scope" "\"$id2\"" '"containerd"'
 	expect_container "crio-$id.scope" "\"$id\"" '"cri-o"'
 	expect_container "libpod-$id2.scope" "\"$id2\"" '"podman"'
@@ -135,4 +137,25 @@ expect_container() {
 	expect_eq "$(header_of "$tr" pid)" 1 pid
 	[ "$(header_of "$tr" ns.pid)" != "$(ns_of pid)" ]
 	[ ! -e "$T/ctr/spool/trace.jsonl" ]
+}
+
+@test "identity: report tells two processes 1 apart by their host pids" {
+	require_root
+	require_cmd unshare
+	unshare -p -f true 2>/dev/null || skip "cannot make a pid namespace (unshare -p)"
+	"$BPFSPY" run -o "$T/a.jsonl" -- unshare -p -f "$EXERCISER" lookup 1 >/dev/null
+	"$BPFSPY" run -o "$T/b.jsonl" -- unshare -p -f "$EXERCISER" lookup 2 >/dev/null
+	run --separate-stderr "$BPFSPY" report "$T/a.jsonl" "$T/b.jsonl"
+	expect_eq "$status" 0
+	local a b
+	a=$(header_of "$T/a.jsonl" host_pid)
+	b=$(header_of "$T/b.jsonl" host_pid)
+	expect_eq "$(grep -c '^== process 1 exerciser ' <<<"$output")" 2 "two processes 1"
+	expect_eq "$(grep '^host ' <<<"$output" | sort)" "$(printf 'host    pid %s\nhost    pid %s\n' "$a" "$b" | sort)" \
+		"host lines"
+	run --separate-stderr "$BPFSPY" report --json "$T/a.jsonl"
+	expect_eq "$(jq -c '.processes[0] | [.pid, .host_pid]' <<<"$output")" "[1,$a]" "report --json"
+	# On the host, no host line.
+	"$BPFSPY" run -o "$TRACE" -- "$EXERCISER" lookup 1 >/dev/null
+	expect_eq "$("$BPFSPY" report "$TRACE" | grep -c '^host ')" 0 "host lines of a host process"
 }
