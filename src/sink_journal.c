@@ -202,6 +202,23 @@ static void object_fields(struct journal_sink *j, const struct proc *p, long lon
 		field(j, "BPFSPY_CONTAINER_ID", "%s", p->container_id);
 }
 
+/* Add to the @n bytes of @buf, never past @cap (the text is cut). */
+static void append(char *buf, size_t cap, size_t *n, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void append(char *buf, size_t cap, size_t *n, const char *fmt, ...)
+{
+	va_list ap;
+	int w;
+
+	if (*n >= cap - 1)
+		return;
+	va_start(ap, fmt);
+	w = vsnprintf(buf + *n, cap - *n, fmt, ap);
+	va_end(ap);
+	if (w > 0)
+		*n = *n + (size_t)w < cap ? *n + (size_t)w : cap - 1;
+}
+
 /* A bpf or libbpf event: its fields and summary; the priority. */
 static int call_entry(struct journal_sink *j, struct json_object *o, const char *kind,
 		      const char *who)
@@ -210,9 +227,9 @@ static int call_entry(struct journal_sink *j, struct json_object *o, const char 
 	const char *err = str_of(o, "errno"), *ret = text_of(o, "ret");
 	const char *probe = text_of(o, "probe"), *rule = NULL, *why = NULL, *expl = NULL;
 	struct json_object *e;
-	char text[1024];
+	char text[1024] = "";
 	int failed, prio = LOG_INFO;
-	size_t n;
+	size_t n = 0;
 
 	if (what)
 		field(j, !strcmp(kind, "bpf") ? "BPFSPY_CMD" : "BPFSPY_FUNC", "%s", what);
@@ -229,23 +246,23 @@ static int call_entry(struct journal_sink *j, struct json_object *o, const char 
 	}
 	failed = failed_rules(j, o, &rule, &why);
 
-	n = (size_t)snprintf(text, sizeof(text), "%s %s %s", who, kind, what ? what : "?");
-	if (err) {
-		n += (size_t)snprintf(text + n, sizeof(text) - n, " failed: %s", err);
-		prio = probe ? LOG_INFO : LOG_WARNING;
-	} else if (ret && n < sizeof(text)) {
-		n += (size_t)snprintf(text + n, sizeof(text) - n, " = %s", ret);
-	}
-	if (probe && n < sizeof(text))
-		n += (size_t)snprintf(text + n, sizeof(text) - n, " (feature probe)");
-	if (expl && n < sizeof(text))
-		n += (size_t)snprintf(text + n, sizeof(text) - n, ": %s", expl);
 	if (why && expl && strstr(expl, why))
 		why = NULL;   /* the explanation said it already */
-	if (failed && n < sizeof(text)) {
-		snprintf(text + n, sizeof(text) - n, "; rule %s failed%s%s%s", rule,
-			 why ? " (" : "", why ? why : "", why ? ")" : "");
+	append(text, sizeof(text), &n, "%s %s %s", who, kind, what ? what : "?");
+	if (err)
+		append(text, sizeof(text), &n, " failed: %s", err);
+	else if (ret)
+		append(text, sizeof(text), &n, " = %s", ret);
+	if (probe)
+		append(text, sizeof(text), &n, " (feature probe)");
+	if (expl)
+		append(text, sizeof(text), &n, ": %s", expl);
+	if (failed) {
+		append(text, sizeof(text), &n, "; rule %s failed%s%s%s", rule, why ? " (" : "",
+		       why ? why : "", why ? ")" : "");
 		prio = LOG_ERR;
+	} else if (err && !probe) {
+		prio = LOG_WARNING;
 	}
 	message(j, text);
 	return prio;
