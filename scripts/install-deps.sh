@@ -16,6 +16,6 @@ apt-get install -y -qq --no-install-recommends \
 	systemd systemd-journal-remote \
 	dpkg-dev debhelper lintian bash-completion \
 	golang-go golang-github-cilium-ebpf-dev \
-	chromium python3-pil \
+	chromium python3-pil python3-jsonschema \
 	>/dev/null
 echo "install-deps.sh: dependencies installed"

@@ -324,8 +324,8 @@ static int journal_write(struct sink *s, const char *line, size_t len)
 		field(j, "BPFSPY_TID", "%lld", v);
 	if (int_of(o, "seq", &v))
 		field(j, "BPFSPY_SEQ", "%lld", v);
-	if (int_of(o, "ts", &v))
-		field(j, "BPFSPY_TS", "%lld", v);
+	if (text_of(o, "ts"))   /* "seconds.nanoseconds" (schema 1: ns) */
+		field(j, "BPFSPY_TS", "%s", text_of(o, "ts"));
 	object_fields(j, p, pid, comm);
 	if (!strcmp(kind, "bpf") || !strcmp(kind, "libbpf")) {
 		prio = call_entry(j, o, kind, who);
