@@ -10,6 +10,7 @@ setup() {
 }
 
 teardown() {
+	collect_traces
 	[ -n "${CG:-}" ] && [ -d "$CG" ] || return 0
 	# Deepest first; a cgroup goes once its processes have exited.
 	find "$CG" -depth -type d -exec rmdir {} + 2>/dev/null || true
