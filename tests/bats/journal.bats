@@ -12,6 +12,8 @@ setup() {
 	require_cmd unshare journalctl jq
 	grep -q '^#define HAVE_LIBSYSTEMD 1' "$BUILDDIR/config.h" ||
 		skip "bpfspy was configured --without-journal"
+	unshare -m --propagation private true 2>/dev/null ||
+		skip "cannot make a private mount namespace (unshare -m) for a journald of our own"
 }
 
 # Run "$@" next to a journald of its own; its entries land in $T/journal.json.
