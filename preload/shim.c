@@ -12,6 +12,7 @@
  * Environment (ignored in AT_SECURE processes, which record nothing):
  *   BPFSPY_OUTPUT     trace file; events are appended at exit
  *   BPFSPY_SPOOL_DIR  where processes spool events (default OUTPUT.spool)
+ *   BPFSPY_MODE       mode of a trace file the shim creates (0600)
  *   BPFSPY_FOLLOW=0   trace this process only: not children, not exec
  *   BPFSPY_LOG_BYTES, BPFSPY_STR_BYTES, BPFSPY_DATA_BYTES, BPFSPY_NO_DATA
  *   BPFSPY_NO_CHECK=1 no checks; BPFSPY_AUDIT=all audit every failure
@@ -69,6 +70,8 @@ static struct {
 	struct decode_opts opts;
 	bool audit_all;          /* privilege context for every failure */
 	struct spool spool;
+	int spool_dirfd;         /* checked once (spool_dir_open), then used */
+	mode_t mode;             /* of a trace file we create */
 	char output[PATH_MAX];
 	char spool_dir[PATH_MAX];
 	char header[16384];      /* built on the first event of each process */
@@ -137,6 +140,19 @@ static uint64_t env_u32(const char *name, uint64_t dflt)
 		return dflt;
 	n = strtoull(v, &end, 0);
 	return (*end || n > UINT32_MAX) ? dflt : n;
+}
+
+/* An octal file mode; anything else means the default. */
+static mode_t env_mode(const char *name, mode_t dflt)
+{
+	const char *v = getenv(name);
+	char *end;
+	unsigned long n;
+
+	if (!v || !*v)
+		return dflt;
+	n = strtoul(v, &end, 8);
+	return (*end || n > 0777) ? dflt : (mode_t)n;
 }
 
 static void set_realtime_off(void)
@@ -235,11 +251,37 @@ static void build_header(void)
 
 /* ---- spool lifecycle ------------------------------------------------------ */
 
-static int ensure_dir(const char *dir)
+/* One line on standard error, built without stdio: this may run on the
+ * first event, in a signal handler. */
+static void say(const char *what, const char *path, const char *why)
 {
-	if (mkdir(dir, 0700) == 0 || errno == EEXIST)
-		return 0;
-	return -1;
+	const char *part[] = { "bpfspy: not tracing: ", what, " '", path, "': ", why, "\n" };
+	char line[PATH_MAX + 256];
+	size_t n = 0, i, l;
+
+	for (i = 0; i < sizeof(part) / sizeof(part[0]); i++) {
+		l = strlen(part[i]);
+		if (l > sizeof(line) - n)
+			l = sizeof(line) - n;
+		memcpy(line + n, part[i], l);
+		n += l;
+	}
+	(void)!write(2, line, n);
+}
+
+/* The spool directory, created when missing; refused (with a message)
+ * when another user could put spools in it or swap it. */
+static bool open_spool_dir(bool create)
+{
+	int fd = spool_dir_open(g.spool_dir, create, g.fd_floor);
+
+	if (fd >= 0) {
+		g.spool_dirfd = fd;
+		return true;
+	}
+	if (fd != -ENOENT || create)
+		say("spool directory", g.spool_dir, spool_strerror(fd));
+	return false;
 }
 
 /* Create this process's spool on its first event.  Other threads that
@@ -263,8 +305,8 @@ static bool spool_ready(void)
 		return st == SP_READY;
 	}
 	t_creating = true;
-	if (ensure_dir(g.spool_dir) != 0 ||
-	    spool_create(&g.spool, g.spool_dir, g.fd_floor) != 0) {
+	if ((g.spool_dirfd < 0 && !open_spool_dir(true)) ||
+	    spool_create(&g.spool, g.spool_dirfd, g.fd_floor) != 0) {
 		t_creating = false;
 		__atomic_store_n(&g.state, SP_FAILED, __ATOMIC_RELEASE);
 		return false;
@@ -281,11 +323,29 @@ static bool spool_ready(void)
 	return true;
 }
 
+/* The trace file is the user's: reached by path, but no symlink followed
+ * in a sticky world-writable directory and no file of another user
+ * written (spool_open_output).  Inside the spool directory (bpfspy run
+ * without -o) it is reached through the directory's checked fd. */
 static int open_output(void)
 {
-	int fd = open(g.output, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	size_t dl = strlen(g.spool_dir);
+	const char *name = g.output + dl + 1;
+	int fd, flags = O_WRONLY | O_APPEND | O_CLOEXEC;
 
-	return fd;
+	if (g.spool_dirfd >= 0 && !strncmp(g.output, g.spool_dir, dl) && g.output[dl] == '/' &&
+	    !strchr(name, '/'))
+		return openat(g.spool_dirfd, name, flags | O_CREAT | O_NOFOLLOW, 0600);
+	/* Created here: exactly g.mode, whatever the umask.  An existing
+	 * trace keeps its mode (bare mode appends to it). */
+	fd = spool_open_output(g.output, flags | O_CREAT | O_EXCL, 0600);
+	if (fd >= 0) {
+		fchmod(fd, g.mode);
+		return fd;
+	}
+	if (fd != -EEXIST)
+		return fd;
+	return spool_open_output(g.output, flags, 0600);
 }
 
 /* Spools left by images that are gone (exec, _exit, kill): drain them so
@@ -306,11 +366,11 @@ static void drain_leftovers(void)
 	struct spool_renderer r;
 	int out;
 
-	if (!g.output[0] || access(g.spool_dir, F_OK) != 0 || !renderer_open(&r))
+	if (g.spool_dirfd < 0 || !renderer_open(&r))
 		return;
 	out = open_output();
 	if (out >= 0) {
-		spool_drain_dir(g.spool_dir, out, NULL, &r, &st);
+		spool_drain_dir(g.spool_dirfd, out, NULL, &r, &st);
 		close(out);
 	}
 	bpf_render_ctx_free(r.ctx);
@@ -350,7 +410,7 @@ __attribute__((destructor)) static void bpfspy_fini(void)
 		bpf_render_ctx_free(r.ctx);
 		return;
 	}
-	spool_drain_dir(g.spool_dir, out, g.spool.path, &r, &st);
+	spool_drain_dir(g.spool_dirfd, out, g.spool.name, &r, &st);
 	spool_drain_own(&g.spool, out, &r, &st);
 	report_lost(out);
 	close(out);
@@ -417,6 +477,32 @@ static int pick_fd_floor(void)
 	return top > 16 ? (int)top - 8 : 3;
 }
 
+/* Refuse, once and with a message, a spool directory or trace another
+ * user could have planted or could swap. */
+static bool paths_trusted(void)
+{
+	int fd, e = errno;
+	bool ok = true;
+
+	g.spool_dirfd = -1;
+	if (access(g.spool_dir, F_OK) == 0 || errno != ENOENT)
+		ok = open_spool_dir(false);
+	if (ok) {
+		fd = open_output();
+		if (fd >= 0)
+			close(fd);
+		else
+			say("trace file", g.output, spool_strerror(fd));
+		ok = fd >= 0;
+	}
+	if (!ok && g.spool_dirfd >= 0) {
+		close(g.spool_dirfd);
+		g.spool_dirfd = -1;
+	}
+	errno = e;
+	return ok;
+}
+
 __attribute__((constructor)) static void bpfspy_init(void)
 {
 	const char *out = getenv("BPFSPY_OUTPUT");
@@ -454,6 +540,7 @@ __attribute__((constructor)) static void bpfspy_init(void)
 		strcpy(g.spool_dir, dir);
 	else
 		snprintf(g.spool_dir, sizeof(g.spool_dir), "%s.spool", out);
+	g.mode = env_mode("BPFSPY_MODE", 0600);
 	decode_opts_default(&g.opts);
 	g.opts.log_cap = (uint32_t)env_u32("BPFSPY_LOG_BYTES", g.opts.log_cap);
 	g.opts.str_cap = (uint32_t)env_u32("BPFSPY_STR_BYTES", g.opts.str_cap);
@@ -469,6 +556,8 @@ __attribute__((constructor)) static void bpfspy_init(void)
 	g.pid = getpid();
 	set_realtime_off();
 	pthread_atfork(NULL, NULL, atfork_child);
+	if (!paths_trusted())
+		return;
 	drain_leftovers();
 	g.enabled = true;
 }

@@ -1,0 +1,201 @@
+#!/usr/bin/env bats
+# Trust boundaries: what another user can do to root's bpfspy through a
+# shared directory, who can read a trace, and what bpfspy writes and
+# reads.  Each attack is made by a throwaway unprivileged user that the
+# suite creates and removes.
+
+load "${SRCDIR:-$BATS_TEST_DIRNAME/../..}/tests/lib.bash"
+
+setup_file() {
+	[ "$(id -u)" -eq 0 ] || return 0
+	command -v useradd >/dev/null 2>&1 || return 0
+	command -v setpriv >/dev/null 2>&1 || return 0
+	export EVIL=bpfspy-t$$
+	useradd -M -N -d / -s /bin/sh "$EVIL" >/dev/null 2>&1 || EVIL=
+}
+
+teardown_file() {
+	[ -n "${EVIL:-}" ] && userdel "$EVIL" >/dev/null 2>&1
+	return 0
+}
+
+setup() {
+	common_setup
+	require_root
+	[ -n "${EVIL:-}" ] || skip "cannot create a test user (useradd, setpriv, root)"
+	# A place both users can reach, outside bats' private tree: the
+	# suite's own /tmp.  Tests make it sticky or not, as they need.
+	SHARED=$(mktemp -d /tmp/bpfspy-shared.XXXXXX)
+	VICTIM=$(mktemp -d /tmp/bpfspy-victim.XXXXXX)
+	chmod 755 "$SHARED" "$VICTIM"
+	printf 'root owned\n' >"$VICTIM/trace.jsonl"
+	printf 'root owned\n' >"$VICTIM/file"
+}
+
+teardown() {
+	rm -rf "${SHARED:-/nonexistent}" "${VICTIM:-/nonexistent}"
+}
+
+# Run "$@" as the test user, without the shim.
+as_evil() {
+	env -u LD_PRELOAD setpriv --reuid="$EVIL" --regid="$(id -g "$EVIL")" --clear-groups "$@"
+}
+
+expect_untouched() {
+	expect_eq "$(cat "$1")" "root owned" "$1 is unchanged"
+}
+
+# A complete spool record (see preload/spool.c) holding the JSON-less line
+# $1: the forgery a user would plant in someone's spool directory.
+forged_record() {
+	local text=$1 len=${#1} check pad
+	check=$((len ^ 1 ^ 0x5a17c0de))
+	le32() { printf '\\%03o\\%03o\\%03o\\%03o' $(($1 & 255)) $(($1 >> 8 & 255)) \
+		$(($1 >> 16 & 255)) $(($1 >> 24 & 255)); }
+	pad=$(((8 - len % 8) % 8))
+	printf "BSPY$(le32 "$len")$(le32 1)$(le32 "$check")%s" "$text"
+	head -c "$pad" /dev/zero
+}
+
+# ---- 1. files and directories created safely -----------------------------
+
+@test "spool-dir swap: a symlink put in place of bpfspy.XXXXXX is not followed" {
+	require_bpf
+	chmod 0777 "$SHARED"    # others may rename what is in it
+	# Between bpfspy's mkdtemp and the exerciser's first event, the other
+	# user moves the spool directory away and puts a symlink to a
+	# root-owned directory in its place.
+	local swap='for d in "$1"/bpfspy.*; do mv "$d" "$d.moved" && ln -s "$2" "$d"; done'
+	run --separate-stderr "$BPFSPY" run --spool-dir "$SHARED" -- sh -c '
+		env -u LD_PRELOAD setpriv --reuid="$1" --regid="$(id -g "$1")" --clear-groups \
+			sh -c "$2" sh "$3" "$4" || exit 99
+		exec "$5" lookup 2' sh "$EVIL" "$swap" "$SHARED" "$VICTIM" "$EXERCISER"
+	expect_eq "$status" 0 "the exerciser runs untouched"
+	expect_match "$output" '^map_fd=' "exerciser stdout"
+	expect_match "$stderr" "not tracing: spool directory '$SHARED/bpfspy\.[A-Za-z0-9]+': it is a symbolic link" stderr
+	expect_untouched "$VICTIM/trace.jsonl"
+	expect_eq "$(ls "$VICTIM" | sort | tr '\n' ' ')" "file trace.jsonl " "no spool created in the victim directory"
+}
+
+@test "spool-dir swap: a directory of the other user put in place is refused" {
+	require_bpf
+	chmod 0777 "$SHARED"
+	local swap='for d in "$1"/bpfspy.*; do mv "$d" "$d.moved" && mkdir -m 0700 "$d"; done'
+	run --separate-stderr "$BPFSPY" run --spool-dir "$SHARED" -- sh -c '
+		env -u LD_PRELOAD setpriv --reuid="$1" --regid="$(id -g "$1")" --clear-groups \
+			sh -c "$2" sh "$3" || exit 99
+		exec "$4" lookup 2' sh "$EVIL" "$swap" "$SHARED" "$EXERCISER"
+	expect_eq "$status" 0
+	expect_match "$stderr" "spool directory '$SHARED/bpfspy\.[A-Za-z0-9]+': it belongs to another user" stderr
+}
+
+@test "bare mode: a spool directory pre-created 0777 by another user is refused, its spools not read" {
+	require_bpf
+	chmod 1777 "$SHARED"
+	local out=$SHARED/out.jsonl spools=$SHARED/out.jsonl.spool
+	as_evil mkdir -m 0777 "$spools"
+	forged_record 'NOT JSON: injected by nobody' |
+		as_evil sh -c 'cat >"$1"' sh "$spools/00000000000000000001-1.spool"
+	run --separate-stderr env LD_PRELOAD="$SHIM" BPFSPY_OUTPUT="$out" "$EXERCISER" lookup 2
+	expect_eq "$status" 0 "the exerciser runs untouched"
+	expect_match "$stderr" "^bpfspy: not tracing: spool directory '$spools': it belongs to another user" stderr
+	[ ! -e "$out" ] || ! grep -q injected "$out" || {
+		echo "forged spool bytes reached root's trace:" >&2
+		cat "$out" >&2
+		return 1
+	}
+	expect_eq "$(ls "$spools")" "00000000000000000001-1.spool" "root created no spool in it"
+}
+
+@test "bare mode: a root-owned spool directory others can write to is refused" {
+	require_bpf
+	local out=$T/out.jsonl
+	mkdir -m 0777 "$T/shared.spool"
+	chmod 0777 "$T/shared.spool"    # whatever the umask
+	run --separate-stderr env LD_PRELOAD="$SHIM" BPFSPY_OUTPUT="$out" \
+		BPFSPY_SPOOL_DIR="$T/shared.spool" "$EXERCISER" lookup 2
+	expect_eq "$status" 0
+	expect_match "$stderr" "spool directory '$T/shared.spool': others can write to it" stderr
+	expect_eq "$(ls "$T/shared.spool")" "" "no spool created"
+}
+
+@test "bare mode: a spool file of another user in our own spool directory is not drained" {
+	require_bpf
+	local out=$T/out.jsonl
+	mkdir -m 0700 "$T/out.jsonl.spool"
+	forged_record 'NOT JSON: injected by nobody' >"$T/out.jsonl.spool/00000000000000000001-1.spool"
+	chown "$EVIL" "$T/out.jsonl.spool/00000000000000000001-1.spool"
+	LD_PRELOAD="$SHIM" BPFSPY_OUTPUT="$out" "$EXERCISER" lookup 2 >/dev/null
+	expect_valid "$out"
+	expect_eq "$(tc count "$out" cmd=BPF_MAP_LOOKUP_ELEM)" 2 "our own events"
+	! grep -q injected "$out"
+}
+
+@test "run -o: a symlink planted in a sticky world-writable directory is not followed" {
+	chmod 1777 "$SHARED"
+	as_evil ln -s "$VICTIM/file" "$SHARED/x.jsonl"
+	run --separate-stderr "$BPFSPY" run -o "$SHARED/x.jsonl" -- true
+	expect_eq "$status" 2
+	expect_match "$stderr" "cannot write the trace to '$SHARED/x.jsonl': it is a symbolic link" stderr
+	expect_untouched "$VICTIM/file"
+}
+
+@test "BPFSPY_OUTPUT: a symlink planted in a sticky world-writable directory is not followed" {
+	require_bpf
+	chmod 1777 "$SHARED"
+	as_evil ln -s "$VICTIM/file" "$SHARED/x.jsonl"
+	run --separate-stderr env LD_PRELOAD="$SHIM" BPFSPY_OUTPUT="$SHARED/x.jsonl" \
+		BPFSPY_SPOOL_DIR="$T/spool" "$EXERCISER" lookup 2
+	expect_eq "$status" 0 "the exerciser runs untouched"
+	expect_match "$stderr" "not tracing: trace file '$SHARED/x.jsonl': it is a symbolic link" stderr
+	expect_untouched "$VICTIM/file"
+	[ ! -e "$T/spool" ] || expect_eq "$(ls "$T/spool")" "" "nothing spooled"
+}
+
+@test "run -o and BPFSPY_OUTPUT: an existing trace that belongs to another user is refused" {
+	require_bpf
+	chmod 0777 "$SHARED"   # not sticky: no symlink rule, the owner rule alone
+	as_evil sh -c 'echo theirs >"$1"' sh "$SHARED/y.jsonl"
+	run --separate-stderr "$BPFSPY" run -o "$SHARED/y.jsonl" -- true
+	expect_eq "$status" 2
+	expect_match "$stderr" "cannot write the trace to '$SHARED/y.jsonl': it belongs to another user" stderr
+	run --separate-stderr env LD_PRELOAD="$SHIM" BPFSPY_OUTPUT="$SHARED/y.jsonl" \
+		BPFSPY_SPOOL_DIR="$T/spool" "$EXERCISER" lookup 2
+	expect_eq "$status" 0
+	expect_match "$stderr" "trace file '$SHARED/y.jsonl': it belongs to another user" stderr
+	expect_eq "$(cat "$SHARED/y.jsonl")" theirs "their file is unchanged"
+}
+
+@test "run -o: devices such as /dev/null are still accepted" {
+	run --separate-stderr "$BPFSPY" run -o /dev/null -- true
+	expect_eq "$status" 0 "$stderr"
+}
+
+# ---- 2. who can read a trace ------------------------------------------------
+
+@test "modes: traces are created 0600 whatever the umask; --mode and BPFSPY_MODE say otherwise" {
+	require_bpf
+	chmod 755 "$T" "$T/.." 2>/dev/null || true
+	local d
+	d=$(mktemp -d /tmp/bpfspy-mode.XXXXXX)
+	chmod 755 "$d"
+	(umask 022; "$BPFSPY" run -o "$d/run.jsonl" -- "$EXERCISER" lookup 1 >/dev/null)
+	expect_eq "$(stat -c %a "$d/run.jsonl")" 600 "run -o, new file"
+	! as_evil cat "$d/run.jsonl" >/dev/null 2>&1 || { rm -rf "$d"; false; }
+	printf 'old\n' >"$d/old.jsonl"
+	chmod 644 "$d/old.jsonl"
+	"$BPFSPY" run -o "$d/old.jsonl" -- "$EXERCISER" lookup 1 >/dev/null
+	expect_eq "$(stat -c %a "$d/old.jsonl")" 600 "run -o, existing file"
+	"$BPFSPY" run --mode 0640 -o "$d/m.jsonl" -- "$EXERCISER" lookup 1 >/dev/null
+	expect_eq "$(stat -c %a "$d/m.jsonl")" 640 "run --mode 0640"
+	(umask 022; LD_PRELOAD="$SHIM" BPFSPY_OUTPUT="$d/bare.jsonl" "$EXERCISER" lookup 1 >/dev/null)
+	expect_eq "$(stat -c %a "$d/bare.jsonl")" 600 "bare mode, new file"
+	(umask 077; LD_PRELOAD="$SHIM" BPFSPY_OUTPUT="$d/bm.jsonl" BPFSPY_MODE=0644 \
+		"$EXERCISER" lookup 1 >/dev/null)
+	expect_eq "$(stat -c %a "$d/bm.jsonl")" 644 "bare mode, BPFSPY_MODE=0644"
+	expect_valid "$d/bm.jsonl"
+	rm -rf "$d"
+	run "$BPFSPY" run --mode 999 -o "$T/x" -- true
+	expect_eq "$status" 2 "--mode 999"
+	expect_match "$output" "--mode takes an octal file mode" "--mode 999 message"
+}
