@@ -290,6 +290,8 @@ int check_traces(char *const *paths, int n, bool json, bool lenient)
 
 	if (!s)
 		return EXIT_USAGE;
+	if (!json)
+		term_safe_stdout();
 	while ((r = trace_next(s, &l)) > 0)
 		if (!strcmp(l.event, "bpf") || !strcmp(l.event, "libbpf"))
 			one_event(&st, &l);

@@ -16,6 +16,16 @@ int cmd_diff(int argc, char **argv);
 /* The findings of @n traces (bpfspy check): 0, 1 when a rule failed, 2. */
 int check_traces(char *const *paths, int n, bool json, bool lenient);
 
+/* Our own colours: TERM_SGR("1") is bold.  Written with TERM_ESC, which
+ * term_safe_stdout() turns into ESC, so that an ESC in a trace's text
+ * never is one. */
+#define TERM_ESC_BYTE 0xff
+#define TERM_ESC "\377"
+#define TERM_SGR(n) TERM_ESC "[" n "m"
+
+/* From now on, standard output escapes control characters (see cli.c). */
+void term_safe_stdout(void);
+
 /* Print "bpfspy: " + message to stderr. */
 void die_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

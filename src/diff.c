@@ -16,6 +16,7 @@
  * Exit 0 when the runs are equivalent, 1 when they differ, 2 on error.
  */
 #include <getopt.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -300,7 +301,11 @@ static int read_side(struct diff *d, struct side *sd, bool lenient)
 	struct trace_line l;
 	int r = 0;
 
-	sd->f = fopen(sd->path, "re");
+	sd->f = strcmp(sd->path, "-") ? fopen(sd->path, "re") : NULL;
+	if (!sd->f && strcmp(sd->path, "-")) {
+		die_msg("%s: %s", sd->path, errno == ENOENT ? "no such file" : strerror(errno));
+		return -1;
+	}
 	if (!sd->f || fseeko(sd->f, 0, SEEK_SET)) {
 		die_msg("%s: cannot be read twice (diff needs files, not pipes)", sd->path);
 		return -1;
@@ -666,7 +671,7 @@ static void change_head(struct diff *d, const char *mark, const char *color,
 	printf("  %s%s %s %s%s%s%s%s%s%s\n", col(d, color), mark, seqs,
 	       what_of(ev) ? what_of(ev) : "?", *label ? " " : "", label, err ? ": " : "",
 	       err ? err : "", ((a ? a->flags : 0) | (b ? b->flags : 0)) & F_PROBE ?
-	       " (feature probe)" : "", col(d, "\033[0m"));
+	       " (feature probe)" : "", col(d, TERM_SGR("0")));
 }
 
 /* An event only one side has. */
@@ -692,7 +697,7 @@ static void one_sided(struct diff *d, struct side *sd, struct dproc *p, size_t i
 		json_object_array_add(changes, change_json(added ? "added" : "removed", ev, label,
 							   added ? NULL : e, added ? e : NULL));
 	else
-		change_head(d, added ? "+" : "-", added ? "\033[32m" : "\033[31m",
+		change_head(d, added ? "+" : "-", added ? TERM_SGR("32") : TERM_SGR("31"),
 			    added ? NULL : e, added ? e : NULL, ev, label);
 	json_object_put(ev);
 }
@@ -765,7 +770,7 @@ static void changed(struct diff *d, struct dproc *pa, size_t i, struct dproc *pb
 		json_object_object_add(o, "outcome", json_object_get(out));
 		json_object_array_add(changes, o);
 	} else {
-		change_head(d, nout ? "!" : "~", nout ? "\033[33m" : "\033[36m", &pa->v[i],
+		change_head(d, nout ? "!" : "~", nout ? TERM_SGR("33") : TERM_SGR("36"), &pa->v[i],
 			    &pb->v[j], eb, label);
 		compare(d, &la, &lb, NULL, NULL, &nin, &nout);
 	}
@@ -846,12 +851,12 @@ static struct json_object *proc_head(struct diff *d, struct dproc *a, struct dpr
 	json_object_object_add(o, "old_calls", json_object_new_int64(a ? (int64_t)a->n : 0));
 	json_object_object_add(o, "new_calls", json_object_new_int64(b ? (int64_t)b->n : 0));
 	if (!d->json) {
-		printf("%sprocess %s", col(d, "\033[1m"), p->name);
+		printf("%sprocess %s", col(d, TERM_SGR("1")), p->name);
 		if (p->nth)
 			printf(" #%u", p->nth + 1);
 		printf(" (pid %" PRId64 " -> %" PRId64 "): %zu -> %zu calls%s\n",
 		       a ? a->pid : 0, b ? b->pid : 0, a ? a->n : 0, b ? b->n : 0,
-		       col(d, "\033[0m"));
+		       col(d, TERM_SGR("0")));
 	}
 	return o;
 }
@@ -954,7 +959,7 @@ static void summary_text(struct diff *d)
 		return;
 	}
 	printf("\n%ssummary%s: %lu added, %lu removed, %lu changed (%lu inputs, %lu outcomes)\n"
-	       "  %lu feature probes behave differently", col(d, "\033[1m"), col(d, "\033[0m"),
+	       "  %lu feature probes behave differently", col(d, TERM_SGR("1")), col(d, TERM_SGR("0")),
 	       s->added, s->removed, s->changed, s->inputs, s->outcomes, s->probes);
 	if (s->procs_added || s->procs_removed)
 		printf("; processes: %lu added, %lu removed", s->procs_added, s->procs_removed);
@@ -1088,6 +1093,8 @@ int cmd_diff(int argc, char **argv)
 	}
 	d.o.ignore = ignore;
 	d.color = isatty(STDOUT_FILENO) && !(nc && *nc);
+	if (!d.json)
+		term_safe_stdout();
 	d.old.path = argv[optind];
 	d.new.path = argv[optind + 1];
 	d.jprocs = json_object_new_array();

@@ -781,10 +781,10 @@ static const char *c_on(const struct report *r, const char *code)
 	return r->color ? code : "";
 }
 
-#define BOLD(r) c_on(r, "\033[1m")
-#define RED(r)  c_on(r, "\033[31m")
-#define GREEN(r) c_on(r, "\033[32m")
-#define OFF(r)  c_on(r, "\033[0m")
+#define BOLD(r) c_on(r, TERM_SGR("1"))
+#define RED(r)  c_on(r, TERM_SGR("31"))
+#define GREEN(r) c_on(r, TERM_SGR("32"))
+#define OFF(r)  c_on(r, TERM_SGR("0"))
 
 /* "1.2ms", "870ns": at most 7 characters. */
 static const char *dur(uint64_t ns, char *buf, size_t cap)
@@ -1166,6 +1166,8 @@ int cmd_report(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	r.color = isatty(STDOUT_FILENO) && !(nc && *nc);
+	if (!r.json)
+		term_safe_stdout();
 	s = trace_open(argv + optind, argc - optind, lenient);
 	if (!s)
 		return EXIT_USAGE;

@@ -199,3 +199,132 @@ forged_record() {
 	expect_eq "$status" 2 "--mode 999"
 	expect_match "$output" "--mode takes an octal file mode" "--mode 999 message"
 }
+
+# ---- 3. what bpfspy writes -------------------------------------------------
+
+# Bytes a hostile program puts in its comm, argv, a map name and a path:
+# an OSC title change, a surrogate, a code point above U+10FFFF, an
+# overlong '/', and a screen clear.
+EVIL_NAME=$'\e]0;t\a\xed\xa0\x80\xf4\x90\x80\x80\xc0\xaf'
+EVIL_ARG=$'\e[2J\e]0;pwned\a'
+
+# Every line of $1 decodes as strict UTF-8 (python3's decoder, not ours).
+expect_strict_utf8() {
+	python3 -c '
+import sys
+for n, line in enumerate(open(sys.argv[1], "rb"), 1):
+    try:
+        line.decode("utf-8", "strict")
+    except UnicodeDecodeError as e:
+        sys.exit("%s:%d: %s" % (sys.argv[1], n, e))
+' "$1"
+}
+
+@test "UTF-8: a trace of surrogates, > U+10FFFF and overlongs decodes strictly; names keep their bytes in _raw" {
+	require_bpf
+	require_cmd python3
+	run --separate-stderr "$BPFSPY" run -o "$TRACE" -- "$EXERCISER" names "$EVIL_NAME" "$EVIL_ARG" $'\xed\xa0\x80'
+	expect_eq "$status" 0 "$stderr"
+	expect_valid "$TRACE"
+	expect_strict_utf8 "$TRACE"
+	local raw=1b5d303b7407eda080f4908080c0af
+	expect_eq "$(tc get "$TRACE" attr.map_name_raw cmd=BPF_MAP_CREATE)" "$raw" map_name_raw
+	expect_eq "$(tc get "$TRACE" comm_raw cmd=BPF_MAP_CREATE)" "$raw" comm_raw
+	# The replacement character stands for each byte that was not UTF-8.
+	expect_match "$(grep -c 'u001b]0;t\\u0007\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd"' "$TRACE")" '^[1-9]' "replacement characters"
+	expect_eq "$(tc count "$TRACE" cmd=BPF_OBJ_GET)" 1 "the path's call"
+}
+
+# No byte of @1 is a control character other than newline and tab, and no
+# UTF-8 C1 control (U+0080..U+009F) either.
+expect_no_controls() {
+	if LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]' <<<"$1" ||
+	   LC_ALL=C grep -q $'\xc2[\x80-\x9f]' <<<"$1"; then
+		printf 'control characters reach the terminal in %s:\n' "$2" >&2
+		printf '%s\n' "$1" | cat -v >&2
+		return 1
+	fi
+}
+
+@test "terminal text: report, diff and check print the program's ESC, OSC and C1 escaped" {
+	require_bpf
+	"$BPFSPY" run -o "$TRACE" -- "$EXERCISER" names "$EVIL_NAME" "$EVIL_ARG" $'\xc2\x9b2J' >/dev/null
+	"$BPFSPY" run -o "$T/plain.jsonl" -- "$EXERCISER" lookup 1 >/dev/null
+	run --separate-stderr "$BPFSPY" report "$TRACE"
+	expect_eq "$status" 0 "report: $stderr"
+	expect_no_controls "$output" report
+	expect_match "$output" '\\x1b\[2J\\x1b\]0;pwned\\x07' "argv shown with its escapes spelled out"
+	expect_match "$output" '\\u009b2J' "a C1 CSI spelled out"
+	run --separate-stderr "$BPFSPY" diff "$T/plain.jsonl" "$TRACE"
+	expect_eq "$status" 1 "diff: $stderr"
+	expect_no_controls "$output" diff
+	expect_match "$output" '\\x1b\]0;t\\x07' "diff names the map as it was"
+	run --separate-stderr "$BPFSPY" check "$TRACE"
+	expect_no_controls "$output" check
+	expect_match "$output" 'BPF_MAP_CREATE' "check output"
+}
+
+@test "terminal text: report's own colours still work on a terminal" {
+	require_cmd script
+	"$BPFSPY" run -o "$TRACE" -- "$EXERCISER" errno >/dev/null 2>&1 || true
+	run script -qec "env -u NO_COLOR $BPFSPY report $TRACE" /dev/null
+	expect_match "$output" $'\e\\[1m== process' "bold process rule"
+	! grep -q $'\xff' <<<"$output"
+}
+
+# ---- 4. what bpfspy reads ----------------------------------------------------
+
+@test "readers: a directory and /dev/zero are refused with exit 2" {
+	local cmd
+	for cmd in report check; do
+		run --separate-stderr "$BPFSPY" $cmd "$T"
+		expect_eq "$status" 2 "$cmd DIR"
+		expect_eq "$stderr" "bpfspy: $T: is a directory, not a trace" "$cmd DIR"
+		run --separate-stderr timeout 20 "$BPFSPY" $cmd /dev/zero
+		expect_eq "$status" 2 "$cmd /dev/zero"
+		expect_match "$stderr" "^bpfspy: /dev/zero: is a character device, not a trace" "$cmd /dev/zero"
+	done
+	run --separate-stderr timeout 20 "$BPFSPY" report - </dev/zero
+	expect_eq "$status" 2 "report - </dev/zero"
+	run --separate-stderr "$BPFSPY" diff "$T" "$T"
+	expect_eq "$status" 2 "diff DIR DIR"
+	expect_match "$stderr" "is a directory, not a trace" "diff DIR"
+}
+
+@test "readers: anything after the object on a line is refused with FILE:LINE, exit 2" {
+	require_bpf
+	"$BPFSPY" run -o "$TRACE" -- "$EXERCISER" lookup 1 >/dev/null
+	local lost='{"event":"lost","pid":1,"count":1}' bad what cmd
+	for what in text nul second utf8 ws; do
+		bad=$T/$what.jsonl
+		cp "$TRACE" "$bad"
+		case $what in
+		text) printf '%s junk\n' "$lost" ;;
+		nul) printf '%s\0{"hidden":1}\n' "$lost" ;;
+		second) printf '%s{"event":"lost","pid":2,"count":9}\n' "$lost" ;;
+		utf8) printf '{"event":"lost","pid":1,"count":1,"x":"\xed\xa0\x80"}\n' ;;
+		ws) printf '%s \t\r\n' "$lost" ;;
+		esac >>"$bad"
+		for cmd in report check "diff $TRACE"; do
+			run --separate-stderr "$BPFSPY" $cmd "$bad"
+			if [ $what = ws ]; then
+				[ "$status" -ne 2 ] || { echo "$cmd: trailing blanks refused: $stderr" >&2; return 1; }
+				continue
+			fi
+			expect_eq "$status" 2 "$cmd, $what"
+			case $what in
+			text) expect_match "$stderr" "^bpfspy: $bad:4: text after the JSON object$" "$cmd, $what" ;;
+			nul) expect_match "$stderr" "^bpfspy: $bad:4: a NUL byte in the line$" "$cmd, $what" ;;
+			second) expect_match "$stderr" "^bpfspy: $bad:4: a second JSON value after the object$" "$cmd, $what" ;;
+			utf8) expect_match "$stderr" "^bpfspy: $bad:4: not valid UTF-8$" "$cmd, $what" ;;
+			esac
+		done
+	done
+}
+
+@test "diff: a missing file is said to be missing" {
+	"$BPFSPY" run -o "$TRACE" -- true
+	run --separate-stderr "$BPFSPY" diff "$TRACE" "$T/none.jsonl"
+	expect_eq "$status" 2
+	expect_eq "$stderr" "bpfspy: $T/none.jsonl: no such file"
+}
