@@ -4,6 +4,7 @@
 #define BPFSPY_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* Exit codes of every subcommand. */
 #define EXIT_USAGE 2   /* bad arguments, unreadable input, bad output path */
@@ -22,6 +23,10 @@ int check_traces(char *const *paths, int n, bool json, bool lenient);
 #define TERM_ESC_BYTE 0xff
 #define TERM_ESC "\377"
 #define TERM_SGR(n) TERM_ESC "[" n "m"
+
+/* Copy @src into @dst (@cap bytes), cutting it where it does not fit at a
+ * character boundary, so that no UTF-8 character is cut in two. */
+void copy_text(char *dst, size_t cap, const char *src);
 
 /* From now on, standard output escapes control characters (see cli.c). */
 void term_safe_stdout(void);

@@ -173,7 +173,7 @@ static struct dproc *dproc_new(struct side *sd, int64_t pid, const char *name)
 	if (!p)
 		return NULL;
 	p->pid = pid;
-	snprintf(p->name, sizeof(p->name), "%s", name ? name : "?");
+	copy_text(p->name, sizeof(p->name), name ? name : "?");
 	for (i = 0; i < sd->n; i++)
 		p->nth += !strcmp(sd->procs[i]->name, p->name);
 	sd->procs[sd->n++] = p;

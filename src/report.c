@@ -176,7 +176,7 @@ static struct stat *stat_of(struct stat **v, size_t *n, const char *name)
 	*v = s;
 	s = &s[(*n)++];
 	memset(s, 0, sizeof(*s));
-	snprintf(s->name, sizeof(s->name), "%s", name);
+	copy_text(s->name, sizeof(s->name), name);
 	return s;
 }
 
@@ -228,7 +228,7 @@ static void stat_add(struct stat *s, const char *err, uint64_t dur)
 		s->errs_other++;
 		return;
 	}
-	snprintf(s->errs[i].name, sizeof(s->errs[i].name), "%s", err);
+	copy_text(s->errs[i].name, sizeof(s->errs[i].name), err);
 	s->errs[i].n = 1;
 }
 
@@ -418,9 +418,9 @@ static struct fail *group(struct fail *v, size_t *n, size_t max, unsigned long *
 	f = &v[(*n)++];
 	memset(f, 0, sizeof(*f));
 	*fresh = true;
-	snprintf(f->cmd, sizeof(f->cmd), "%s", cmd);
-	snprintf(f->label, sizeof(f->label), "%s", label);
-	snprintf(f->err, sizeof(f->err), "%s", err);
+	copy_text(f->cmd, sizeof(f->cmd), cmd);
+	copy_text(f->label, sizeof(f->label), label);
+	copy_text(f->err, sizeof(f->err), err);
 	f->rule = dup_or_null(rule);
 	f->count = 1;
 	return f;
@@ -800,18 +800,29 @@ static const char *dur(uint64_t ns, char *buf, size_t cap)
 	return buf;
 }
 
+/* How many of the first @n bytes of @s to print so that no UTF-8
+ * character is cut in two. */
+static int utf8_cut(const char *s, int n)
+{
+	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	return n;
+}
+
 /* @s cut to @w columns (with "~" at the cut). */
 static const char *fit(const char *s, int w, char *buf)
 {
 	size_t n = s ? strlen(s) : 0;
+	int cut;
 
 	if (!s)
 		return "-";
 	if ((int)n <= w)
 		return s;
-	memcpy(buf, s, (size_t)w - 1);
-	buf[w - 1] = '~';
-	buf[w] = 0;
+	cut = utf8_cut(s, w - 1);
+	memcpy(buf, s, (size_t)cut);
+	buf[cut] = '~';
+	buf[cut + 1] = 0;
 	return buf;
 }
 
@@ -829,7 +840,9 @@ static void wrap_label(const char *label, const char *text, int indent)
 			for (cut = avail; cut > 0 && text[cut] != ' '; cut--)
 				;
 			if (text[cut] != ' ')
-				cut = avail;
+				cut = utf8_cut(text, avail);
+			if (!cut)
+				cut = avail;   /* not UTF-8: no character to keep whole */
 		}
 		printf("%-*s%.*s\n", indent, label ? label : "", cut, text);
 		label = NULL;
@@ -964,7 +977,7 @@ static void log_text(const char *log, bool cut)
 		nl = strchr(log, '\n');
 		n = nl ? (int)(nl - log) : (int)strlen(log);
 		if (cut && n > WIDTH - 8)
-			printf("      | %.*s~\n", WIDTH - 9, log);
+			printf("      | %.*s~\n", utf8_cut(log, WIDTH - 9), log);
 		else
 			printf("      | %.*s\n", n, log);
 		if (!nl)
