@@ -328,3 +328,39 @@ expect_no_controls() {
 	expect_eq "$status" 2
 	expect_eq "$stderr" "bpfspy: $T/none.jsonl: no such file"
 }
+
+# ---- 5. reader memory -------------------------------------------------------
+
+# $1 processes, one after another, each a header and one MAP_CREATE; $2
+# changes max_entries in every 1000th (for diff).
+many_procs() {
+	awk -v n="$1" -v v="$2" 'BEGIN {
+		for (i = 0; i < n; i++) {
+			pid = 100000 + i; ts = 1795316104866490819 + i * 1000
+			printf "{\"event\":\"header\",\"schema\":1,\"bpfspy\":\"0.1.0\",\"ts\":%d,\"pid\":%d,\"ppid\":1,\"exe\":\"/usr/bin/tool%d\",\"argv\":[\"tool\"],\"kernel\":\"6.18\"}\n", ts, pid, i % 50
+			printf "{\"event\":\"bpf\",\"seq\":1,\"ts\":%d,\"dur_ns\":900,\"pid\":%d,\"tid\":%d,\"comm\":\"tool%d\",\"cmd\":\"BPF_MAP_CREATE\",\"size\":72,\"attr\":{\"map_type\":\"BPF_MAP_TYPE_HASH\",\"key_size\":4,\"value_size\":8,\"max_entries\":%d,\"map_name\":\"counts\"},\"ret\":3,\"errno\":null,\"fds\":{\"3\":{\"kind\":\"map\",\"id\":%d,\"type\":\"BPF_MAP_TYPE_HASH\",\"name\":\"counts\"}}}\n", ts + 1, pid, pid, i % 50, (v && i % 1000 == 999) ? 256 : 128, 5000 + i
+		}
+	}'
+}
+
+# Peak RSS in KiB of "$@" (GNU time), its output discarded.
+peak_kb() {
+	/usr/bin/time -f %M -o "$T/rss" "$@" >/dev/null 2>"$T/err"
+	tail -1 "$T/rss"
+}
+
+@test "reader memory: 30,000 one-event processes, report and diff stay small (no per-process arrays)" {
+	[ -x /usr/bin/time ] || skip "GNU time is not installed"
+	many_procs 30000 0 >"$T/a.jsonl"
+	many_procs 30000 1 >"$T/b.jsonl"
+	local kb
+	kb=$(peak_kb "$BPFSPY" report "$T/a.jsonl")
+	# ~1.3 KiB a process: ~45 MiB.  It was 34 KiB a process (~1 GiB).
+	[ "$kb" -lt $((128 * 1024)) ] || { echo "report peak ${kb} KiB" >&2; return 1; }
+	kb=$(peak_kb "$BPFSPY" diff "$T/a.jsonl" "$T/b.jsonl")
+	# It was ~500 MiB, and quadratic in time.
+	[ "$kb" -lt $((128 * 1024)) ] || { echo "diff peak ${kb} KiB" >&2; return 1; }
+	run "$BPFSPY" diff "$T/a.jsonl" "$T/b.jsonl"
+	expect_eq "$status" 1
+	expect_match "$output" "summary: 0 added, 0 removed, 30 changed" "30 processes paired and changed"
+}
