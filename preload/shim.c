@@ -251,22 +251,42 @@ static void build_header(void)
 
 /* ---- spool lifecycle ------------------------------------------------------ */
 
-/* One line on standard error, built without stdio: this may run on the
- * first event, in a signal handler. */
+/* One line on standard error from @n parts, built without stdio: this
+ * may run on the first event, in a signal handler. */
+static void say_parts(const char *const *part, size_t n)
+{
+	char line[PATH_MAX + 256];
+	size_t len = 0, i, l;
+
+	for (i = 0; i < n; i++) {
+		l = strlen(part[i]);
+		if (l > sizeof(line) - len)
+			l = sizeof(line) - len;
+		memcpy(line + len, part[i], l);
+		len += l;
+	}
+	(void)!write(2, line, len);
+}
+
 static void say(const char *what, const char *path, const char *why)
 {
 	const char *part[] = { "bpfspy: not tracing: ", what, " '", path, "': ", why, "\n" };
-	char line[PATH_MAX + 256];
-	size_t n = 0, i, l;
 
-	for (i = 0; i < sizeof(part) / sizeof(part[0]); i++) {
-		l = strlen(part[i]);
-		if (l > sizeof(line) - n)
-			l = sizeof(line) - n;
-		memcpy(line + n, part[i], l);
-		n += l;
-	}
-	(void)!write(2, line, n);
+	say_parts(part, sizeof(part) / sizeof(part[0]));
+}
+
+/* Spools another user put in our directory were left alone: say so (once
+ * per image, when it starts). */
+static void say_foreign(const struct drain_stats *st)
+{
+	char num[24];
+	const char *part[] = { "bpfspy: ignored ", num, " spool(s) in '", g.spool_dir,
+			       "' not written by this user\n" };
+
+	if (!st->foreign)
+		return;
+	num[fmt_u64(num, st->foreign)] = 0;
+	say_parts(part, sizeof(part) / sizeof(part[0]));
 }
 
 /* The spool directory, created when missing; refused (with a message)
@@ -373,6 +393,7 @@ static void drain_leftovers(void)
 		spool_drain_dir(g.spool_dirfd, out, NULL, &r, &st);
 		close(out);
 	}
+	say_foreign(&st);
 	bpf_render_ctx_free(r.ctx);
 }
 

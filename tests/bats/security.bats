@@ -125,10 +125,30 @@ forged_record() {
 	mkdir -m 0700 "$T/out.jsonl.spool"
 	forged_record 'NOT JSON: injected by nobody' >"$T/out.jsonl.spool/00000000000000000001-1.spool"
 	chown "$EVIL" "$T/out.jsonl.spool/00000000000000000001-1.spool"
-	LD_PRELOAD="$SHIM" BPFSPY_OUTPUT="$out" "$EXERCISER" lookup 2 >/dev/null
+	run --separate-stderr env LD_PRELOAD="$SHIM" BPFSPY_OUTPUT="$out" "$EXERCISER" lookup 2
+	expect_eq "$status" 0
+	expect_eq "$stderr" "bpfspy: ignored 1 spool(s) in '$T/out.jsonl.spool' not written by this user" stderr
 	expect_valid "$out"
 	expect_eq "$(tc count "$out" cmd=BPF_MAP_LOOKUP_ELEM)" 2 "our own events"
 	! grep -q injected "$out"
+	expect_eq "$(ls "$T/out.jsonl.spool")" 00000000000000000001-1.spool "theirs is left alone"
+}
+
+@test "run: a spool of another user in the spool directory is reported and left out" {
+	require_bpf
+	# The traced program itself (as root) hands the other user a spool
+	# file in bpfspy's directory: only a process of ours could.
+	forged_record 'NOT JSON: injected by nobody' >"$T/forged"
+	run --separate-stderr "$BPFSPY" run --spool-dir "$T" -o "$TRACE" -- sh -c '
+		for d in "$1"/bpfspy.*; do
+			cat "$2" >"$d/forged" && chown "$3" "$d/forged" &&
+				mv "$d/forged" "$d/00000000000000000001-1.spool"
+		done
+		exec "$4" lookup 1' sh "$T" "$T/forged" "$EVIL" "$EXERCISER"
+	expect_eq "$status" 0 "$stderr"
+	expect_match "$stderr" "bpfspy: 1 spool\(s\) in $T/bpfspy\.[A-Za-z0-9]+ not written by us were ignored" stderr
+	! grep -q injected "$TRACE"
+	expect_eq "$(tc count "$TRACE" cmd=BPF_MAP_LOOKUP_ELEM)" 1 "our own events"
 }
 
 @test "run -o: a symlink planted in a sticky world-writable directory is not followed" {
