@@ -84,6 +84,8 @@ static inline void jw_init(struct jsonw *w, char *buf, size_t cap)
 	w->len = 0;
 	w->depth = 0;
 	w->first = 1;
+	w->bad = false;
+	w->npend = 0;
 }
 
 /* Containers.  @key is NULL inside arrays and at top level. */

@@ -95,6 +95,7 @@ const char *spool_strerror(int rc)
 	switch (rc) {
 	case SPOOL_FOREIGN: return "it belongs to another user";
 	case SPOOL_SHARED: return "others can write to it";
+	case SPOOL_LINKED: return "it has other hard links, in a directory others can write to";
 	case -ELOOP: return "it is a symbolic link";
 	default: return strerror(-rc);
 	}
@@ -538,6 +539,12 @@ int spool_open_output(const char *path, int flags, mode_t mode)
 	if (fstat(fd, &st) != 0 || (S_ISREG(st.st_mode) && st.st_uid != geteuid())) {
 		close(fd);
 		return SPOOL_FOREIGN;
+	}
+	/* A hard link another user made there to one of our files (where
+	 * fs.protected_hardlinks is off) is not a trace to write. */
+	if ((flags & O_NOFOLLOW) && S_ISREG(st.st_mode) && st.st_nlink > 1) {
+		close(fd);
+		return SPOOL_LINKED;
 	}
 	return fd;
 }

@@ -43,6 +43,7 @@ struct spool {
 /* Why a directory or file is not trusted (besides -errno values). */
 #define SPOOL_FOREIGN (-10001)   /* it belongs to another user */
 #define SPOOL_SHARED  (-10002)   /* others can write to it */
+#define SPOOL_LINKED  (-10003)   /* a hard link in a shared directory */
 
 /* 0 when the directory open as @dfd belongs to us and nobody else can
  * write to it, else SPOOL_FOREIGN, SPOOL_SHARED or -errno. */
@@ -57,8 +58,9 @@ int spool_dir_open(const char *dir, bool create, int fd_floor);
 const char *spool_strerror(int rc);
 
 /* Open a trace file for writing: O_NOFOLLOW added when its directory is
- * sticky and world-writable, and a regular file that belongs to another
- * user refused (SPOOL_FOREIGN).  Returns an fd or a negative code. */
+ * sticky and world-writable (where a regular file with other hard links
+ * is refused too: SPOOL_LINKED), and a regular file that belongs to
+ * another user refused (SPOOL_FOREIGN).  Returns an fd or a negative code. */
 int spool_open_output(const char *path, int flags, mode_t mode);
 
 /* Create a spool file (O_EXCL, mode 0600) in the directory open as @dfd,

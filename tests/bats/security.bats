@@ -172,6 +172,17 @@ forged_record() {
 	[ ! -e "$T/spool" ] || expect_eq "$(ls "$T/spool")" "" "nothing spooled"
 }
 
+@test "run -o: a hard link to a root file in a sticky world-writable directory is not truncated" {
+	chmod 1777 "$SHARED"
+	# With fs.protected_hardlinks=0 another user could make this link; the
+	# test makes it as root, which the kernel allows whatever the setting.
+	ln "$VICTIM/file" "$SHARED/h.jsonl"
+	run --separate-stderr "$BPFSPY" run -o "$SHARED/h.jsonl" -- true
+	expect_eq "$status" 2
+	expect_match "$stderr" "cannot write the trace to '$SHARED/h.jsonl': it has other hard links" stderr
+	expect_untouched "$VICTIM/file"
+}
+
 @test "run -o and BPFSPY_OUTPUT: an existing trace that belongs to another user is refused" {
 	require_bpf
 	chmod 0777 "$SHARED"   # not sticky: no symlink rule, the owner rule alone
