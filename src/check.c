@@ -290,8 +290,7 @@ int check_traces(char *const *paths, int n, bool json, bool lenient)
 
 	if (!s)
 		return EXIT_USAGE;
-	if (!json)
-		term_safe_stdout();
+	term_safe_stdout(json);
 	while ((r = trace_next(s, &l)) > 0)
 		if (!strcmp(l.event, "bpf") || !strcmp(l.event, "libbpf"))
 			one_event(&st, &l);

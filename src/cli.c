@@ -26,10 +26,12 @@ void die_msg(const char *fmt, ...)
  * passes here, so no call site can forget: C0 controls other than newline
  * and tab, DEL and the C1 controls U+0080..U+009F come out as \xHH or
  * \uHHHH.  Our own colours are written with TERM_ESC (0xff, a byte no
- * strict UTF-8 text holds) and become ESC here.
+ * strict UTF-8 text holds) and become ESC here.  JSON on a terminal is
+ * escaped too, as JSON: \u00HH, which means the same character.
  */
 struct term_out {
 	int fd;
+	bool json;
 	bool c2;   /* the last byte was 0xc2: a C1 control may follow */
 };
 
@@ -43,11 +45,26 @@ static void term_emit(struct term_out *t, char *out, size_t *n, const char *s, s
 		out[(*n)++] = s[i];
 }
 
-static ssize_t term_write(void *cookie, const char *buf, size_t size)
+/* @c spelled out: \u00HH (JSON's escape, and the C1 controls' code
+ * point), or \xHH for a byte of text. */
+static void term_escape(struct term_out *t, char *out, size_t *n, unsigned char c, bool u)
 {
 	static const char hex[] = "0123456789abcdef";
+	char e[] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+
+	if (u) {
+		term_emit(t, out, n, e, sizeof(e));
+		return;
+	}
+	e[1] = 'x';
+	term_emit(t, out, n, e, 2);
+	term_emit(t, out, n, e + 4, 2);
+}
+
+static ssize_t term_write(void *cookie, const char *buf, size_t size)
+{
 	struct term_out *t = cookie;
-	char out[4096 + 16], e[8];
+	char out[4096 + 16];
 	size_t n = 0, i;
 
 	for (i = 0; i < size; i++) {
@@ -56,43 +73,48 @@ static ssize_t term_write(void *cookie, const char *buf, size_t size)
 		if (t->c2) {
 			t->c2 = false;
 			if (c >= 0x80 && c <= 0x9f) {
-				char u[] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
-
-				term_emit(t, out, &n, u, sizeof(u));
+				term_escape(t, out, &n, c, true);
 				continue;
 			}
 			term_emit(t, out, &n, "\xc2", 1);
 		}
-		if (c == 0xc2) {
+		if (c == 0xc2)
 			t->c2 = true;
-		} else if (c == TERM_ESC_BYTE) {
+		else if (c == TERM_ESC_BYTE && !t->json)
 			term_emit(t, out, &n, "\033", 1);
-		} else if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f) {
-			e[0] = '\\';
-			e[1] = 'x';
-			e[2] = hex[c >> 4];
-			e[3] = hex[c & 15];
-			term_emit(t, out, &n, e, 4);
-		} else {
+		else if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
+			term_escape(t, out, &n, c, t->json);
+		else
 			term_emit(t, out, &n, (const char *)&c, 1);
-		}
 	}
 	if (n)
 		(void)!write(t->fd, out, n);
 	return (ssize_t)size;
 }
 
-void term_safe_stdout(void)
+/* A 0xc2 left at the very end was not a C1 control's first byte. */
+static int term_close(void *cookie)
+{
+	struct term_out *t = cookie;
+
+	if (t->c2)
+		(void)!write(t->fd, "\xc2", 1);
+	t->c2 = false;
+	return 0;
+}
+
+void term_safe_stdout(bool json)
 {
 	static struct term_out t;
 	static bool done;
-	cookie_io_functions_t io = { .write = term_write };
+	cookie_io_functions_t io = { .write = term_write, .close = term_close };
 	FILE *f;
 
-	if (done)
-		return;
+	if (done || (json && !isatty(STDOUT_FILENO)))
+		return;   /* JSON into a file or pipe stays json-c's, byte for byte */
 	fflush(stdout);
 	t.fd = STDOUT_FILENO;
+	t.json = json;
 	f = fopencookie(&t, "w", io);
 	if (!f)
 		return;

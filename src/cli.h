@@ -28,8 +28,9 @@ int check_traces(char *const *paths, int n, bool json, bool lenient);
  * character boundary, so that no UTF-8 character is cut in two. */
 void copy_text(char *dst, size_t cap, const char *src);
 
-/* From now on, standard output escapes control characters (see cli.c). */
-void term_safe_stdout(void);
+/* From now on, standard output escapes control characters (see cli.c);
+ * @json: the output is JSON (escaped as JSON, and only on a terminal). */
+void term_safe_stdout(bool json);
 
 /* Print "bpfspy: " + message to stderr. */
 void die_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -1240,8 +1240,7 @@ int cmd_diff(int argc, char **argv)
 	}
 	d.o.ignore = ignore;
 	d.color = isatty(STDOUT_FILENO) && !(nc && *nc);
-	if (!d.json)
-		term_safe_stdout();
+	term_safe_stdout(d.json);
 	d.old.path = argv[optind];
 	d.new.path = argv[optind + 1];
 	d.jprocs = json_object_new_array();

@@ -1273,8 +1273,7 @@ int cmd_report(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	r.color = isatty(STDOUT_FILENO) && !(nc && *nc);
-	if (!r.json)
-		term_safe_stdout();
+	term_safe_stdout(r.json);
 	s = trace_open(argv + optind, argc - optind, lenient);
 	if (!s)
 		return EXIT_USAGE;

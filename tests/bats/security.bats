@@ -303,6 +303,18 @@ expect_no_controls() {
 	! grep -q $'\xff' <<<"$output"
 }
 
+@test "terminal text: --json on a terminal spells C1 controls as JSON escapes, in a file it is json-c's" {
+	require_bpf
+	require_cmd script
+	"$BPFSPY" run -o "$TRACE" -- "$EXERCISER" names $'x\xc2\x9b2J' >/dev/null
+	run script -qec "$BPFSPY report --json $TRACE" /dev/null
+	output=${output//$'\r'/}   # the terminal's newline is CR LF
+	expect_no_controls "$output" "report --json on a terminal"
+	expect_match "$output" 'x\\u009b2J' "CSI as \\u009b"
+	"$BPFSPY" report --json "$TRACE" >"$T/r.json"
+	grep -q $'x\xc2\x9b2J' "$T/r.json"
+}
+
 # ---- 4. what bpfspy reads ----------------------------------------------------
 
 @test "readers: a directory and /dev/zero are refused with exit 2" {
