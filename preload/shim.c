@@ -380,19 +380,14 @@ static bool renderer_open(struct spool_renderer *r)
 	return r->ctx != NULL;
 }
 
-static void drain_leftovers(void)
+static void drain_leftovers(int out)
 {
 	struct drain_stats st = { 0 };
 	struct spool_renderer r;
-	int out;
 
 	if (g.spool_dirfd < 0 || !renderer_open(&r))
 		return;
-	out = open_output();
-	if (out >= 0) {
-		spool_drain_dir(g.spool_dirfd, out, NULL, &r, &st);
-		close(out);
-	}
+	spool_drain_dir(g.spool_dirfd, out, NULL, &r, &st);
 	say_foreign(&st);
 	bpf_render_ctx_free(r.ctx);
 }
@@ -499,29 +494,23 @@ static int pick_fd_floor(void)
 }
 
 /* Refuse, once and with a message, a spool directory or trace another
- * user could have planted or could swap. */
-static bool paths_trusted(void)
+ * user could have planted or could swap; returns the trace open, or -1. */
+static int paths_trusted(void)
 {
-	int fd, e = errno;
-	bool ok = true;
+	int fd = -1;
 
 	g.spool_dirfd = -1;
-	if (access(g.spool_dir, F_OK) == 0 || errno != ENOENT)
-		ok = open_spool_dir(false);
-	if (ok) {
-		fd = open_output();
-		if (fd >= 0)
-			close(fd);
-		else
-			say("trace file", g.output, spool_strerror(fd));
-		ok = fd >= 0;
-	}
-	if (!ok && g.spool_dirfd >= 0) {
+	if ((access(g.spool_dir, F_OK) == 0 || errno != ENOENT) && !open_spool_dir(false))
+		return -1;
+	fd = open_output();
+	if (fd >= 0)
+		return fd;
+	say("trace file", g.output, spool_strerror(fd));
+	if (g.spool_dirfd >= 0) {
 		close(g.spool_dirfd);
 		g.spool_dirfd = -1;
 	}
-	errno = e;
-	return ok;
+	return -1;
 }
 
 __attribute__((constructor)) static void bpfspy_init(void)
@@ -529,6 +518,7 @@ __attribute__((constructor)) static void bpfspy_init(void)
 	const char *out = getenv("BPFSPY_OUTPUT");
 	const char *dir = getenv("BPFSPY_SPOOL_DIR");
 	const char *follow = getenv("BPFSPY_FOLLOW");
+	int out_fd, e;
 	bool trap;
 
 	if (bpfspy_real_syscall == resolve_syscall)
@@ -577,10 +567,14 @@ __attribute__((constructor)) static void bpfspy_init(void)
 	g.pid = getpid();
 	set_realtime_off();
 	pthread_atfork(NULL, NULL, atfork_child);
-	if (!paths_trusted())
-		return;
-	drain_leftovers();
-	g.enabled = true;
+	e = errno;
+	out_fd = paths_trusted();
+	if (out_fd >= 0) {
+		drain_leftovers(out_fd);
+		close(out_fd);
+		g.enabled = true;
+	}
+	errno = e;
 }
 
 /* ---- the objects behind fds: for payload sizes and fd notes ------------ */
