@@ -389,8 +389,9 @@ static int drain_fd(int fd, int dfd, const char *name, int out_fd,
 	if (fstat(fd, &sb) != 0 || fstatat(dfd, name, &pb, AT_SYMLINK_NOFOLLOW) != 0 ||
 	    sb.st_ino != pb.st_ino || sb.st_dev != pb.st_dev)
 		return 0;
-	/* Only what we wrote ourselves becomes part of our trace. */
-	if (!S_ISREG(sb.st_mode) || sb.st_uid != geteuid()) {
+	/* Only what we wrote ourselves, and nobody else could have written,
+	 * becomes part of our trace. */
+	if (!S_ISREG(sb.st_mode) || sb.st_uid != geteuid() || (sb.st_mode & (S_IWGRP | S_IWOTH))) {
 		st->foreign++;
 		return 0;
 	}

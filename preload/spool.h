@@ -107,8 +107,8 @@ struct spool_renderer {
 
 /* Append the complete lines of the spool file @name in the directory open
  * as @dfd to @out_fd (taking flock(LOCK_EX) on @out_fd meanwhile), then
- * unlink it.  A symlink or a file of another user is skipped and counted
- * in st->foreign.  Returns 0 or -errno. */
+ * unlink it.  A symlink, a file of another user or one that others can
+ * write is skipped and counted in st->foreign.  Returns 0 or -errno. */
 int spool_drain_file(int dfd, const char *name, int out_fd, const struct spool_renderer *r,
 		     struct drain_stats *st);
 

@@ -151,6 +151,18 @@ forged_record() {
 	expect_eq "$(tc count "$TRACE" cmd=BPF_MAP_LOOKUP_ELEM)" 1 "our own events"
 }
 
+@test "bare mode: a spool file others can write to is not drained" {
+	require_bpf
+	local out=$T/out.jsonl
+	mkdir -m 0700 "$T/out.jsonl.spool"
+	forged_record 'NOT JSON: injected by nobody' >"$T/out.jsonl.spool/00000000000000000001-1.spool"
+	chmod 0666 "$T/out.jsonl.spool/00000000000000000001-1.spool"
+	run --separate-stderr env LD_PRELOAD="$SHIM" BPFSPY_OUTPUT="$out" "$EXERCISER" lookup 1
+	expect_eq "$status" 0
+	expect_match "$stderr" "ignored 1 spool" stderr
+	! grep -q injected "$out"
+}
+
 @test "run -o: a symlink planted in a sticky world-writable directory is not followed" {
 	chmod 1777 "$SHARED"
 	as_evil ln -s "$VICTIM/file" "$SHARED/x.jsonl"
