@@ -467,6 +467,21 @@ static int read_side(struct diff *d, struct side *sd, bool lenient)
 	return r < 0 ? -1 : 0;
 }
 
+/* True when the first line of @path is a header of a trace made with
+ * --insns (every process of one run is). */
+static bool made_with_insns(const char *path)
+{
+	char line[8192];
+	FILE *f = fopen(path, "re");
+	bool yes = false;
+
+	if (f && fgets(line, sizeof(line), f))
+		yes = strstr(line, "\"event\":\"header\"") && strstr(line, "\"insns\":true");
+	if (f)
+		fclose(f);
+	return yes;
+}
+
 /* ---- alignment ----------------------------------------------------------------- */
 
 struct seqs {
@@ -1243,6 +1258,8 @@ int cmd_diff(int argc, char **argv)
 	term_safe_stdout(d.json);
 	d.old.path = argv[optind];
 	d.new.path = argv[optind + 1];
+	/* decoded instructions compare only against decoded ones */
+	d.o.digest_insns = !(made_with_insns(d.old.path) && made_with_insns(d.new.path));
 	d.jprocs = json_object_new_array();
 	d.s.maps = json_object_new_array();
 	d.s.progs = json_object_new_array();

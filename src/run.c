@@ -21,10 +21,11 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "bpf_record.h"
-#include "bpf_stack.h"
+#include "event/bpf_record.h"
+#include "event/bpf_stack.h"
+#include "btf_values.h"
 #include "sandbox.h"
-#include "spool.h"
+#include "base/spool.h"
 
 static const char run_usage[] =
 	"Usage: bpfspy run [OPTIONS] -- PROGRAM [ARGS...]\n"
@@ -439,6 +440,8 @@ int cmd_run(int argc, char **argv)
 	char shim[PATH_MAX], trace[PATH_MAX], spool_dir[PATH_MAX - 64], fd_path[64];
 	struct drain_stats st = { 0 };
 	struct spool_renderer renderer;
+	struct bpf_render_hooks hooks;
+	struct btf_values *typed;
 	const char *base;
 	int first, out_fd, dir_fd, status, err, check_rc = 0;
 
@@ -504,8 +507,15 @@ int cmd_run(int argc, char **argv)
 	renderer.ctx = bpf_render_ctx_new();
 	renderer.begin_file = bpf_render_ctx_reset;
 	renderer.render = bpf_render_ctx_record;
+	typed = btf_values_new();
+	if (renderer.ctx && typed) {
+		/* drained here, outside the traced process: payloads typed by BTF */
+		btf_values_hooks(typed, &hooks);
+		bpf_render_ctx_set_hooks(renderer.ctx, &hooks);
+	}
 	err = renderer.ctx ? spool_drain_dir(dir_fd, out_fd, NULL, &renderer, &st) : -ENOMEM;
 	bpf_render_ctx_free(renderer.ctx);
+	btf_values_free(typed);
 	if (err && err != -ENOENT)
 		die_msg("some spooled events could not be gathered from %s: %s",
 			spool_dir, strerror(-err));
