@@ -2,11 +2,15 @@
 /* What every subcommand shares: its error messages, prefixed "bpfspy: ". */
 #include <stdarg.h>
 #include <stdbool.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "base/spool.h"
 
 void die_msg(const char *fmt, ...)
 {
@@ -136,4 +140,28 @@ void copy_text(char *dst, size_t cap, const char *src)
 	}
 	memcpy(dst, src, n);
 	dst[n] = 0;
+}
+
+FILE *open_output_file(const char *path, const char **why)
+{
+	struct stat st;
+	FILE *f;
+	int fd = spool_open_output(path, O_WRONLY | O_CREAT, 0600);
+
+	if (fd < 0) {
+		*why = spool_strerror(fd);
+		return NULL;
+	}
+	/* Emptied only once it is known to be ours. */
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && ftruncate(fd, 0) != 0) {
+		*why = strerror(errno);
+		close(fd);
+		return NULL;
+	}
+	f = fdopen(fd, "w");
+	if (!f) {
+		*why = strerror(errno);
+		close(fd);
+	}
+	return f;
 }

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 /* Exit codes of every subcommand. */
 #define EXIT_USAGE 2   /* bad arguments, unreadable input, bad output path */
@@ -32,6 +33,12 @@ void copy_text(char *dst, size_t cap, const char *src);
 /* From now on, standard output escapes control characters (see cli.c);
  * @json: the output is JSON (escaped as JSON, and only on a terminal). */
 void term_safe_stdout(bool json);
+
+/* An output file other than a trace (report --html, export -o), opened as
+ * traces are (spool_open_output(): no symlink followed in a sticky
+ * world-writable directory, no file of another user), created 0600 and
+ * emptied.  NULL with *why set when refused. */
+FILE *open_output_file(const char *path, const char **why);
 
 /* Print "bpfspy: " + message to stderr. */
 void die_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

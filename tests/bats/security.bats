@@ -243,6 +243,28 @@ forged_record() {
 	expect_match "$output" "--mode takes an octal file mode" "--mode 999 message"
 }
 
+@test "report --html and export -o: created 0600, no symlink followed in a sticky directory, no file of another user" {
+	require_bpf
+	"$BPFSPY" run -o "$TRACE" -- "$EXERCISER" lookup 1 >/dev/null
+	chmod 1777 "$SHARED"
+	(umask 022; "$BPFSPY" report --html "$SHARED/r.html" "$TRACE")
+	expect_eq "$(stat -c %a "$SHARED/r.html")" 600 "report --html"
+	(umask 022; "$BPFSPY" export --format=chrome -o "$SHARED/e.json" "$TRACE")
+	expect_eq "$(stat -c %a "$SHARED/e.json")" 600 "export -o"
+	as_evil ln -s "$VICTIM/file" "$SHARED/l.html"
+	run --separate-stderr "$BPFSPY" report --html "$SHARED/l.html" "$TRACE"
+	expect_eq "$status" 2 "report --html onto a symlink"
+	expect_match "$stderr" "$SHARED/l.html: it is a symbolic link" stderr
+	run --separate-stderr "$BPFSPY" export --format=chrome -o "$SHARED/l.html" "$TRACE"
+	expect_eq "$status" 2 "export onto a symlink"
+	expect_untouched "$VICTIM/file"
+	as_evil sh -c 'echo theirs >"$1"' sh "$SHARED/theirs.json"
+	run --separate-stderr "$BPFSPY" export --format=chrome -o "$SHARED/theirs.json" "$TRACE"
+	expect_eq "$status" 2 "export onto another user's file"
+	expect_match "$stderr" "it belongs to another user" stderr
+	expect_eq "$(cat "$SHARED/theirs.json")" theirs
+}
+
 # ---- 3. what bpfspy writes -------------------------------------------------
 
 # Bytes a hostile program puts in its comm, argv, a map name and a path:
