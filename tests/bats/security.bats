@@ -33,6 +33,7 @@ setup() {
 }
 
 teardown() {
+	collect_traces
 	rm -rf "${SHARED:-/nonexistent}" "${VICTIM:-/nonexistent}"
 }
 
