@@ -99,7 +99,6 @@ static void *real_dlclose;
 
 struct object {
 	uintptr_t ra;            /* in: an address */
-	const char *want;        /* or in: a name */
 	uintptr_t lo, hi;        /* out: its object's extent */
 	char name[PATH_MAX];     /* its path; "" for the main program */
 	bool found;
@@ -123,11 +122,9 @@ static int find_cb(struct dl_phdr_info *info, size_t size, void *arg)
 			lo = a;
 		if (a + p->p_memsz > hi)
 			hi = a + p->p_memsz;
-		if (!o->want && o->ra >= a && o->ra < a + p->p_memsz)
+		if (o->ra >= a && o->ra < a + p->p_memsz)
 			hit = true;
 	}
-	if (o->want && info->dlpi_name && !strcmp(o->want, info->dlpi_name))
-		hit = true;
 	if (!hit)
 		return 0;
 	o->lo = lo;
@@ -141,16 +138,6 @@ static int find_cb(struct dl_phdr_info *info, size_t size, void *arg)
 static bool object_of(uintptr_t ra, struct object *o)
 {
 	o->ra = ra;
-	o->want = NULL;
-	o->found = false;
-	dl_iterate_phdr(find_cb, o);
-	return o->found;
-}
-
-static bool object_of_name(const char *name, struct object *o)
-{
-	o->ra = 0;
-	o->want = name;
 	o->found = false;
 	dl_iterate_phdr(find_cb, o);
 	return o->found;
@@ -282,111 +269,170 @@ static void fill(const struct object *o, void **fn, unsigned from, unsigned to)
 
 /* ---- copies of libbpf: the header names one, events announce the others -- */
 
-static uintptr_t announced[ANNOUNCED];   /* load addresses; 0: free */
+/*
+ * A copy of libbpf is an object that defines libbpf_version_string
+ * itself.  It is found in the object's own dynamic symbol table (its GNU
+ * hash table) from dl_iterate_phdr()'s callback: no dlopen(), so the
+ * header, which may be written in a SIGSYS handler on a small signal
+ * stack (trap.c), costs little stack and takes no lock but that one.
+ */
+static uintptr_t dyn_ptr(const struct dl_phdr_info *info, ElfW(Addr) p)
+{
+	/* glibc relocates these entries in place, but not a read-only
+	 * .dynamic (the vDSO's) */
+	return p < info->dlpi_addr ? info->dlpi_addr + p : p;
+}
+
+static uint32_t gnu_hash(const char *s)
+{
+	uint32_t h = 5381;
+
+	for (; *s; s++)
+		h = h * 33 + (uint8_t)*s;
+	return h;
+}
+
+/* The address @name is defined at in @info's object, or 0. */
+static uintptr_t defined(const struct dl_phdr_info *info, const char *name)
+{
+	const ElfW(Dyn) *d = NULL;
+	const ElfW(Sym) *sym = NULL;
+	const uint32_t *gh = NULL, *buckets, *chain;
+	const char *str = NULL;
+	uint32_t h = gnu_hash(name), i, h2;
+	int k;
+
+	for (k = 0; k < info->dlpi_phnum; k++)
+		if (info->dlpi_phdr[k].p_type == PT_DYNAMIC)
+			d = (const ElfW(Dyn) *)(info->dlpi_addr + info->dlpi_phdr[k].p_vaddr);
+	for (; d && d->d_tag != DT_NULL; d++) {
+		if (d->d_tag == DT_GNU_HASH)
+			gh = (const uint32_t *)dyn_ptr(info, d->d_un.d_ptr);
+		else if (d->d_tag == DT_SYMTAB)
+			sym = (const ElfW(Sym) *)dyn_ptr(info, d->d_un.d_ptr);
+		else if (d->d_tag == DT_STRTAB)
+			str = (const char *)dyn_ptr(info, d->d_un.d_ptr);
+	}
+	if (!gh || !sym || !str || !gh[0])
+		return 0;
+	buckets = gh + 4 + gh[2] * (sizeof(ElfW(Addr)) / 4);
+	chain = buckets + gh[0] - gh[1];
+	for (i = buckets[h % gh[0]]; i >= gh[1]; i++) {
+		h2 = chain[i];
+		if ((h | 1) == (h2 | 1) && sym[i].st_shndx != SHN_UNDEF &&
+		    ELF64_ST_TYPE(sym[i].st_info) == STT_FUNC && !strcmp(str + sym[i].st_name, name))
+			return info->dlpi_addr + sym[i].st_value;
+		if (h2 & 1)
+			break;
+	}
+	return 0;
+}
+
+struct copy {
+	uintptr_t at;            /* in: an address in it; 0: the first copy */
+	uintptr_t lo, hi;        /* out: the extent of @at's object */
+	char ver[64];
+	char *path;
+	size_t pcap;
+	bool found;
+};
+
+static int copy_cb(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	struct copy *c = arg;
+	uintptr_t lo = UINTPTR_MAX, hi = 0, a, f;
+	const char *v;
+	int i;
+
+	(void)size;
+	for (i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *p = &info->dlpi_phdr[i];
+
+		if (p->p_type != PT_LOAD)
+			continue;
+		a = info->dlpi_addr + p->p_vaddr;
+		lo = a < lo ? a : lo;
+		hi = a + p->p_memsz > hi ? a + p->p_memsz : hi;
+	}
+	if (c->at && (c->at < lo || c->at >= hi))
+		return 0;
+	c->lo = lo;
+	c->hi = hi;
+	f = defined(info, "libbpf_version_string");
+	if (!f)
+		return c->at != 0;   /* the object of @at: not a copy */
+	v = ((const char *(*)(void))f)();
+	strncpy(c->ver, v ? v : "unknown", sizeof(c->ver) - 1);
+	c->ver[sizeof(c->ver) - 1] = 0;
+	strncpy(c->path, info->dlpi_name && info->dlpi_name[0] ? info->dlpi_name :
+		"(main program)", c->pcap - 1);
+	c->path[c->pcap - 1] = 0;
+	c->found = true;
+	return 1;
+}
+
+static uintptr_t announced[ANNOUNCED];   /* lowest addresses; 0: free */
 static uint32_t nannounced;
 
-static bool was_announced(uintptr_t base)
+static bool was_announced(uintptr_t lo)
 {
 	uint32_t n = __atomic_load_n(&nannounced, __ATOMIC_ACQUIRE), i;
 
 	for (i = 0; i < n && i < ANNOUNCED; i++)
-		if (__atomic_load_n(&announced[i], __ATOMIC_ACQUIRE) == base)
+		if (__atomic_load_n(&announced[i], __ATOMIC_ACQUIRE) == lo)
 			return true;
 	return false;
 }
 
-/* True when @base is newly announced by this call (two racing callers
- * may both announce it: a duplicate line, nothing lost). */
-static bool announce(uintptr_t base)
+/* True when @lo is newly announced by this call (two racing callers may
+ * both announce it: a duplicate line, nothing lost). */
+static bool announce(uintptr_t lo)
 {
 	uint32_t i;
 
-	if (was_announced(base))
+	if (was_announced(lo))
 		return false;
 	i = __atomic_fetch_add(&nannounced, 1, __ATOMIC_ACQ_REL);
 	if (i < ANNOUNCED)
-		__atomic_store_n(&announced[i], base, __ATOMIC_RELEASE);
+		__atomic_store_n(&announced[i], lo, __ATOMIC_RELEASE);
 	return true;
 }
 
-/* The libbpf version string of the loaded object @o, or NULL when it
- * defines none itself. */
-static const char *version_of(const struct object *o)
-{
-	const char *(*f)(void) = NULL;
-	const char *v = NULL;
-	void *h = handle_of(o->name);
-
-	if (h) {
-		f = (const char *(*)(void))dlsym(h, "libbpf_version_string");
-		if ((uintptr_t)f >= o->lo && (uintptr_t)f < o->hi)
-			v = f();
-		close_handle(h);
-	}
-	return v;
-}
-
-/* Announce the objects the targets @fn are in that no event named yet. */
+/* Announce the copies the targets @fn are in that nothing named yet. */
 static void announce_targets(void *const *fn)
 {
-	uintptr_t seen_lo[4] = { 0 }, seen_hi[4] = { 0 };
-	unsigned i, j, nseen = 0;
-	struct object o;
-	const char *v;
+	uintptr_t lo[4] = { 0 }, hi[4] = { 0 }, a;
+	char path[PATH_MAX];
+	unsigned i, j, n = 0;
+	struct copy c;
 
 	for (i = 0; i < LF_COUNT; i++) {
-		uintptr_t a = (uintptr_t)fn[i];
-
-		if (!a)
-			continue;
-		for (j = 0; j < nseen && (a < seen_lo[j] || a >= seen_hi[j]); j++)
+		a = (uintptr_t)fn[i];
+		for (j = 0; j < n && (a < lo[j] || a >= hi[j]); j++)
 			;
-		if (j < nseen || !object_of(a, &o))
-			continue;
-		if (nseen < 4) {
-			seen_lo[nseen] = o.lo;
-			seen_hi[nseen++] = o.hi;
+		if (!a || j < n)
+			continue;   /* an object looked at already */
+		c = (struct copy){ .at = a, .path = path, .pcap = sizeof(path) };
+		dl_iterate_phdr(copy_cb, &c);
+		if (n < 4 && c.hi) {
+			lo[n] = c.lo;
+			hi[n++] = c.hi;
 		}
-		if (was_announced(o.lo))
-			continue;
-		v = version_of(&o);
-		if (announce(o.lo))
-			bpfspy_layer_event(v ? v : "unknown", o.name);
+		if (c.found && announce(c.lo))
+			bpfspy_layer_event(c.ver, path);
 	}
 }
 
 bool bpfspy_libbpf_loaded(char *ver, size_t vcap, char *path, size_t pcap)
 {
-	struct names ns = { NULL, 0, NAMES_BYTES };
-	const char *(*f)(void);
-	struct object o;
-	const char *v = NULL;
-	size_t off;
+	struct copy c = { .at = 0, .path = path, .pcap = pcap, .found = false };
 
-	own_range();
-	/* the global scope first, as before: also a program that exports a
-	 * static libbpf's symbols */
-	f = (const char *(*)(void))dlsym(RTLD_DEFAULT, "libbpf_version_string");
-	if (f && object_of((uintptr_t)f, &o)) {
-		v = f();
-	} else {
-		ns.buf = mmap(NULL, NAMES_BYTES, PROT_READ | PROT_WRITE,
-			      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (ns.buf == MAP_FAILED)
-			return false;
-		dl_iterate_phdr(names_cb, &ns);
-		for (off = 0; off < ns.len && !v; off += strlen(ns.buf + off) + 1)
-			if (object_of_name(ns.buf + off, &o))
-				v = version_of(&o);
-		munmap(ns.buf, NAMES_BYTES);
-	}
-	if (!v)
+	dl_iterate_phdr(copy_cb, &c);
+	if (!c.found)
 		return false;
-	announce(o.lo);
-	strncpy(ver, v, vcap - 1);
+	announce(c.lo);
+	strncpy(ver, c.ver, vcap - 1);
 	ver[vcap - 1] = 0;
-	strncpy(path, o.name[0] ? o.name : "(main program)", pcap - 1);
-	path[pcap - 1] = 0;
 	return true;
 }
 

@@ -172,7 +172,7 @@ size_t bpfspy_read_file(const char *path, char *buf, size_t cap)
  * event. */
 static void render_layers(struct jsonw *w)
 {
-	char ver[64], path[PATH_MAX];
+	char ver[64], path[1024];   /* small: this may run on a signal stack */
 	bool have = bpfspy_libbpf_loaded(ver, sizeof(ver), path, sizeof(path));
 
 	jw_arr_open(w, "layers");
