@@ -3,11 +3,17 @@
  * The libbpf layer: libbpf's API functions (decoders/libbpf_funcs.def),
  * interposed by exact symbol version.
  *
- * Each wrapper is exported as NAME@@VERSION (.symver and the generated
+ * Each wrapper is exported as NAME@VERSION (.symver and the generated
  * version script), so a program linked against that version reaches it,
- * and calls the real function through dlvsym(RTLD_NEXT, NAME, VERSION):
- * a binary linked against another version of a name never reaches a
- * wrapper written for a different signature.  libbpf's own calls between
+ * and calls the function of that name and version in the libbpf its
+ * caller would have reached without bpfspy (libbpf_scope.c: libbpf
+ * loaded at start, later, in a plugin's local scope, several copies): a
+ * binary linked against another version of a name never reaches a
+ * wrapper written for a different signature.  The version is not the
+ * default one (@, not @@): dlsym() and references without a version
+ * never find a wrapper, so they find libbpf's own function or nothing,
+ * as without bpfspy (calls through such a pointer are seen at the
+ * syscall layer only).  libbpf's own calls between
  * its API functions go through its PLT too, so they nest: a frame stack
  * per thread gives every call (and every bpf syscall made inside) the seq
  * of the call it was made in as "parent", and counts the syscalls under
@@ -25,29 +31,30 @@
  * of the new call.  A wrapper never reads a stack slot the caller did not
  * write.
  *
- * Functions the loaded libbpf lacks (libbpf 1.1.2 has no
+ * Functions no loaded libbpf has (libbpf 1.1.2 has no
  * libbpf_set_memlock_rlim, nothing of LIBBPF_1.2.0 and later): the
  * version script still exports a wrapper, because it is fixed at build
  * time and a symbol cannot be withdrawn from a loaded object.  We thought
- * about an IFUNC whose resolver returns NULL for them (dlsym and weak
- * references would then see "absent"), and rejected it: the dynamic
- * linker relocates libbpf (BIND_NOW) before this shim, so the resolver
- * would run with the shim unrelocated, and it would have to call dlvsym
- * from inside the dynamic linker.  So the policy is: a wrapper reached
- * without a real function returns -ENOSYS (NULL for pointer functions)
- * with errno ENOSYS, records the call with "missing":true, and issues no
- * syscall.  What can reach one: dlsym/dlvsym lookups and weak references
- * (which now find the wrapper, where without bpfspy they would find
- * nothing), and programs bound to a node the loaded libbpf has but
- * without that name (libbpf_set_memlock_rlim@LIBBPF_0.7.0 here), which
- * without bpfspy would die of "symbol lookup error" instead.  A program
- * needing a version node the loaded libbpf.so.1 lacks entirely still
- * fails to start, as without bpfspy: the dynamic linker checks version
- * nodes against the library named in the program's verneed.
+ * about an IFUNC whose resolver returns NULL for them, and rejected it:
+ * the dynamic linker relocates libbpf (BIND_NOW) before this shim, so the
+ * resolver would run with the shim unrelocated, and it would have to call
+ * dlvsym from inside the dynamic linker; nor could it see a libbpf
+ * dlopen()ed later.  Can such a wrapper be reached?  Not from a correctly
+ * linked caller: the dynamic linker refuses to load an object whose
+ * version nodes its libbpf lacks, and libbpf never removes a name from a
+ * node.  Not through dlsym() or an unversioned reference (non-default
+ * versions, and the first node holds no wrapper: gen-map.sh).  What is
+ * left is a pointer dlvsym() returned for that exact version, or a weak
+ * reference bound to it: without bpfspy it would have been NULL, and the
+ * program would not have called it, which no wrapper can undo.  Such a
+ * call returns -ENOSYS (NULL for pointer functions) with errno ENOSYS,
+ * is recorded with "missing":true, and issues no syscall.
  *
- * Re-entrancy.  Wrappers allocate nothing and take no lock: the call's
- * record lives on the stack, the frame stack is thread-local
- * (initial-exec TLS), and real[] is filled with atomic stores.  A wrapper
+ * Re-entrancy.  Wrappers allocate nothing and take no lock once their
+ * caller's object is known: the call's record lives on the stack, the
+ * frame stack is thread-local (initial-exec TLS), and the targets are
+ * read from libbpf_scope.c's lock-free cache (the first call from each
+ * object looks them up with the loader's locks held).  A wrapper
  * entered from a signal handler while this thread is inside another
  * libbpf call simply pushes a frame above it: the handler's call gets the
  * interrupted call as its parent and its syscalls count towards both,
