@@ -86,7 +86,10 @@ static __thread char t_comm[16];
 static long resolve_syscall(long n, long a, long b, long c, long d, long e, long f);
 syscall_fn bpfspy_real_syscall = resolve_syscall;
 
-/* First call before our constructor ran: find glibc's syscall() now. */
+/* First call before our constructor ran: find glibc's syscall() now.
+ * Once is enough: libc is loaded before the shim and stays, and nothing
+ * loaded later comes before it in the global scope (see bpfspy_next_fn,
+ * trap.c). */
 static long resolve_syscall(long n, long a, long b, long c, long d, long e, long f)
 {
 	syscall_fn real = (syscall_fn)dlsym(RTLD_NEXT, "syscall");

@@ -48,4 +48,10 @@ struct json_object *trace_get(struct json_object *o, const char *path);
 const char *trace_get_str(struct json_object *o, const char *path);
 int64_t trace_get_int(struct json_object *o, const char *path, int64_t dflt);
 
+/* The libbpf a process had, @have (its header's "libbpf", or NULL), with
+ * what a "layer" line @o announced: a new string, or NULL when out of
+ * memory.  "static or absent" gives way to the announced version; a
+ * version not named yet is appended ("v1.1, v1.2"). */
+char *trace_libbpf_layer(const char *have, struct json_object *o);
+
 #endif

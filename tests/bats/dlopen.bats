@@ -73,6 +73,11 @@ nested() {
 	expect_eq "$(nested bpf_map_create)" 1 "bpf_map_create"
 	# the raw call is the first event, with no parent
 	expect_eq "$(tc get "$TRACE" parent seq=1)" "<absent>" "the raw call"
+	# report names the libbpf the layer line announced
+	local ver
+	ver=$(tc get "$TRACE" libbpf event=layer)
+	run "$BPFSPY" report "$TRACE"
+	expect_match "$output" "libbpf  $ver, kernel" "report"
 }
 
 @test "dlclose and reopen: each round reaches the libbpf loaded then" {
