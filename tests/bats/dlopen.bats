@@ -62,6 +62,19 @@ nested() {
 	done
 }
 
+@test "a plugin's calls: --inject fails them, --stack names the plugin's function" {
+	run "$BPFSPY" run -o "$TRACE" --inject bpf_map_create:EPERM -- "$HOST" open local,now "$PLUGIN"
+	expect_eq "$status" 0
+	expect_eq "$output" "local,now map=-1 errno=1" "injected"
+	expect_eq "$(tc get "$TRACE" injected event=libbpf func=bpf_map_create)" true "recorded"
+	run "$BPFSPY" run -o "$TRACE" --stack -- "$HOST" open local,lazy "$PLUGIN"
+	expect_eq "$output" "local,lazy map=ok rt=42" "with --stack"
+	expect_eq "$(tc get "$TRACE" stack.0.function event=libbpf func=bpf_map_create)" \
+		plugin_make_map "frame 0"
+	expect_eq "$(tc get "$TRACE" stack.0.module event=libbpf func=bpf_map_create)" \
+		libdlplugin.so "its module"
+}
+
 @test "libbpf loaded after the header: a layer event announces it" {
 	native_and_spy "$HOST" late "$PLUGIN"
 	expect_eq "$(tc get "$TRACE" libbpf event=header)" "static or absent" "header libbpf"
