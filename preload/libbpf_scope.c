@@ -17,7 +17,11 @@
  *   2. the caller's own dependencies: dlvsym() on a handle of the caller
  *      (dlopen(its path, RTLD_NOLOAD)), which searches its dependency
  *      tree, so two plugins that link two libbpf copies each get their
- *      own;
+ *      own.  For a plugin that is its local scope exactly.  For a
+ *      dependency of a plugin, ld.so would search the plugin's tree, which
+ *      includes this one: the two differ only when the plugin's tree
+ *      holds a second libbpf ahead of this object's own (the root of a
+ *      local scope is not public: struct link_map's l_loader is glibc's);
  *   3. failing both (the caller is a dependency of a plugin that links
  *      libbpf without linking it itself, or the return address is not the
  *      referencing object's: a tail call through the PLT leaves the
