@@ -72,7 +72,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "libbpf_funcs.h"
+#include "libbpf/libbpf_funcs.h"
 #include "shim.h"
 
 #define EXPORT __attribute__((visibility("default")))

@@ -46,12 +46,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "bpf_decode.h"
-#include "bpf_record.h"
-#include "bpf_stack.h"
-#include "jsonw.h"
-#include "memread.h"
-#include "spool.h"
+#include "syscall/bpf_attr.h"
+#include "syscall/bpf_info.h"
+#include "syscall/bpf_decode.h"
+#include "event/bpf_record.h"
+#include "event/bpf_stack.h"
+#include "base/jsonw.h"
+#include "base/memread.h"
+#include "base/spool.h"
 
 #define TRACE_SCHEMA 1
 #define EVENT_STACK_BUF 2048   /* most events fit; larger ones use mmap */
@@ -250,6 +252,8 @@ static void build_header(void)
 	}
 	render_layers(&w);
 	jw_bool(&w, "follow", g.follow);
+	if (g.opts.insns)
+		jw_bool(&w, "insns", true);
 	bpfspy_policy_header(&w);
 	bpfspy_trap_header(&w);
 	bpfspy_stack_header(&w);
@@ -526,79 +530,23 @@ static struct fdobj {
 	uint32_t key_size, value_size;   /* maps */
 } fdobj[FDOBJ_MAX];
 
-/* Value of "key:\t123" at the start of a line of fdinfo text, or -1. */
-static long fdinfo_field(const char *text, const char *key)
-{
-	const char *p = text;
-	size_t k = strlen(key);
-
-	while ((p = strstr(p, key))) {
-		if (p == text || p[-1] == '\n')
-			break;
-		p += k;
-	}
-	if (!p)
-		return -1;
-	p += k;
-	while (*p == ' ' || *p == '\t')
-		p++;
-	return (*p >= '0' && *p <= '9') ? strtol(p, NULL, 10) : -1;
-}
-
-/* Link fdinfo names its type in words: "link_type:\traw_tracepoint". */
-static long fdinfo_link_type(const char *text)
-{
-	const char *p = strstr(text, "link_type:");
-	char name[64] = "BPF_LINK_TYPE_";
-	size_t n = 14;
-
-	if (!p)
-		return -1;
-	for (p += 10; *p == ' ' || *p == '\t'; p++)
-		;
-	for (; *p && *p != '\n' && n < sizeof(name) - 1; p++)
-		name[n++] = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
-	name[n] = 0;
-	return xlat_value(&xlat_bpf_link_type, name);
-}
-
 static void fdobj_from_fdinfo(int fd, struct fdobj *o)
 {
 	char path[48] = "/proc/self/fdinfo/", text[1536];
+	struct bpf_fdinfo fi;
 	size_t n;
-	long v;
 
 	path[18 + fmt_u64(path + 18, (uint64_t)fd)] = 0;
 	n = bpfspy_read_file(path, text, sizeof(text) - 1);
-	text[n] = 0;
-	if (strstr(text, "link_type:")) {
-		o->note.kind = OBJ_LINK;
-		v = fdinfo_link_type(text);
-		o->note.has_type = v >= 0;
-		o->note.type = v >= 0 ? (uint16_t)v : 0;
-		v = fdinfo_field(text, "link_id:");
-	} else if ((v = fdinfo_field(text, "map_type:")) >= 0) {
-		o->note.kind = OBJ_MAP;
-		o->note.has_type = 1;
-		o->note.type = (uint16_t)v;
-		o->key_size = (uint32_t)fdinfo_field(text, "key_size:");
-		o->value_size = (uint32_t)fdinfo_field(text, "value_size:");
-		v = fdinfo_field(text, "map_id:");
-	} else if ((v = fdinfo_field(text, "prog_type:")) >= 0) {
-		o->note.kind = OBJ_PROG;
-		o->note.has_type = 1;
-		o->note.type = (uint16_t)v;
-		v = fdinfo_field(text, "prog_id:");
-	} else if ((v = fdinfo_field(text, "btf_id:")) >= 0) {
-		o->note.kind = OBJ_BTF;
-	} else if (strstr(text, "allowed_cmds:")) {
-		o->note.kind = OBJ_TOKEN;
-		v = -1;
-	} else {
-		o->note.kind = OBJ_UNKNOWN;
-		v = -1;
+	bpf_fdinfo_parse(text, n, &fi);
+	o->note.kind = (uint8_t)fi.kind;
+	o->note.has_type = fi.has_type;
+	o->note.type = (uint16_t)fi.type;
+	o->note.id = fi.id;
+	if (fi.kind == OBJ_MAP) {
+		o->key_size = fi.key_size;
+		o->value_size = fi.value_size;
 	}
-	o->note.id = v > 0 ? (uint32_t)v : 0;
 }
 
 /* Tell the spool what fd @fd is from now on: packed events name their
@@ -685,13 +633,13 @@ static void fdobj_note_result(const struct bpf_call *c)
 	if (!d || d->ret != RET_FD || c->ret < 0 || c->ret >= FDOBJ_MAX)
 		return;
 	fdobj_from_fdinfo((int)c->ret, &o);
-	if (c->cmd == 0 /* MAP_CREATE */ && bpf_attr_has(c, 0, 12)) {
-		o.key_size = (uint32_t)bpf_attr_get(c, 4, 4);
-		o.value_size = (uint32_t)bpf_attr_get(c, 8, 4);
-		if (bpf_attr_has(c, 28, 16))
-			memcpy(name, c->pre + 28, 16);
-	} else if (c->cmd == 5 /* PROG_LOAD */ && bpf_attr_has(c, 48, 16)) {
-		memcpy(name, c->pre + 48, 16);
+	if (c->cmd == XV_BPF_MAP_CREATE && bpf_attr_has(c, 0, ATTR_MAP_CREATE_max_entries)) {
+		o.key_size = (uint32_t)bpf_attr_get(c, ATTR_MAP_CREATE_key_size, 4);
+		o.value_size = (uint32_t)bpf_attr_get(c, ATTR_MAP_CREATE_value_size, 4);
+		if (bpf_attr_has(c, ATTR_MAP_CREATE_map_name, 16))
+			memcpy(name, c->pre + ATTR_MAP_CREATE_map_name, 16);
+	} else if (c->cmd == XV_BPF_PROG_LOAD && bpf_attr_has(c, ATTR_PROG_LOAD_prog_name, 16)) {
+		memcpy(name, c->pre + ATTR_PROG_LOAD_prog_name, 16);
 	}
 	memcpy(o.note.name, name, sizeof(name));
 	fdobj_publish(c->ret, &o, o.note.kind == OBJ_UNKNOWN ? FD_NOT_BPF : FD_BPF);
@@ -1002,7 +950,7 @@ static long bpf_path(long nr, long cmd, long attr, long size, long a4, long a5, 
 	uint64_t ips[BPF_STACK_MAX];
 	bool have_stack = false;
 	uint64_t start, end;
-	uint32_t want;
+	uint32_t want, post;
 	long ret;
 	int saved, inj;
 
@@ -1044,8 +992,9 @@ static long bpf_path(long nr, long cmd, long attr, long size, long a4, long a5, 
 	c.parent = bpfspy_libbpf_parent();
 	c.facts.flags |= policy_flags(&c, inj);
 	bpfspy_libbpf_count(ret);
-	if (bpf_cmd_writes_attr(c.cmd) && c.pre_len && !inj) {
-		c.post_len = (uint32_t)mem_read(c.post, c.attr_addr, c.pre_len, NULL);
+	post = inj || (!c.pre_len && !c.attr_addr) ? 0 : bpf_cmd_post_len(c.cmd, c.size, ret >= 0);
+	if (post) {
+		c.post_len = (uint32_t)mem_read(c.post, c.attr_addr, post, NULL);
 		c.have_post = true;
 	}
 	fdobj_note_result(&c);

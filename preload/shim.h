@@ -21,7 +21,8 @@ long bpfspy_bpf_syscall(long nr, long cmd, long attr, long size, long a4, long a
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "bpf_decode.h"
+#include "event/bpf_event.h"
+#include "syscall/bpf_decode.h"
 
 /* Recording, with the spool ready (created on first use). */
 bool bpfspy_active(void);

@@ -3,7 +3,7 @@
  * bpfspy check TRACE...: the findings of the checks a trace carries.
  * bpfspy rules: the rule table.
  *
- * The verdicts are made when events are rendered (decoders/bpf_check.h);
+ * The verdicts are made when events are rendered (decoders/check/bpf_check.h);
  * check reads them back and reports, per event: each rule that failed,
  * each doc-drift (grouped: the same drift repeats), and each failed call
  * that is not a feature probe, with its explanation and privilege audit.
@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bpf_check.h"
+#include "check/bpf_check.h"
 #include "cli.h"
 #include "trace_read.h"
 

@@ -335,6 +335,21 @@ static int read_side(struct diff *d, struct side *sd, bool lenient)
 	return r < 0 ? -1 : 0;
 }
 
+/* True when the first line of @path is a header of a trace made with
+ * --insns (every process of one run is). */
+static bool made_with_insns(const char *path)
+{
+	char line[8192];
+	FILE *f = fopen(path, "re");
+	bool yes = false;
+
+	if (f && fgets(line, sizeof(line), f))
+		yes = strstr(line, "\"event\":\"header\"") && strstr(line, "\"insns\":true");
+	if (f)
+		fclose(f);
+	return yes;
+}
+
 /* ---- alignment ----------------------------------------------------------------- */
 
 struct seqs {
@@ -1098,6 +1113,8 @@ int cmd_diff(int argc, char **argv)
 	d.color = isatty(STDOUT_FILENO) && !(nc && *nc);
 	d.old.path = argv[optind];
 	d.new.path = argv[optind + 1];
+	/* decoded instructions compare only against decoded ones */
+	d.o.digest_insns = !(made_with_insns(d.old.path) && made_with_insns(d.new.path));
 	d.jprocs = json_object_new_array();
 	d.s.maps = json_object_new_array();
 	d.s.progs = json_object_new_array();

@@ -430,6 +430,8 @@ static void walk_value(struct walk *w, const char *key, struct json_object *v)
 	case json_type_object:
 		return walk_object(w, v);
 	case json_type_array:
+		if (!strcmp(key, "insns_decoded") && !w->has_insns)
+			return;                 /* the digest stands for them */
 		if (!strcmp(key, "insns_decoded"))
 			return walk_insns(w, v);
 		return walk_array(w, key, v);
@@ -486,7 +488,7 @@ void norm_event(struct json_object *ev, const struct norm_opts *o, norm_resolve_
 {
 	struct walk w = {
 		.o = o, .ev = ev, .resolve = resolve, .rctx = rctx, .emit = emitfn, .ectx = ectx,
-		.has_insns = trace_get(ev, "attr.insns_decoded") != NULL,
+		.has_insns = !o->digest_insns && trace_get(ev, "attr.insns_decoded") != NULL,
 	};
 	bool libbpf = trace_get_str(ev, "func") != NULL;
 

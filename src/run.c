@@ -21,10 +21,10 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "bpf_record.h"
-#include "bpf_stack.h"
+#include "event/bpf_record.h"
+#include "event/bpf_stack.h"
 #include "sandbox.h"
-#include "spool.h"
+#include "base/spool.h"
 
 static const char run_usage[] =
 	"Usage: bpfspy run [OPTIONS] -- PROGRAM [ARGS...]\n"

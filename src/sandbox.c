@@ -14,25 +14,17 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "bpf_decode.h"
+#include "syscall/bpf_decode.h"
 #include "cli.h"
 
-static const char *const cap_names[] = {
-	"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER",
-	"CAP_FSETID", "CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP",
-	"CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST",
-	"CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_IPC_LOCK", "CAP_IPC_OWNER",
-	"CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT", "CAP_SYS_PTRACE",
-	"CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE",
-	"CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD",
-	"CAP_LEASE", "CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP",
-	"CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM",
-	"CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF",
-	"CAP_CHECKPOINT_RESTORE",
-};
-#define NCAPS (int)(sizeof(cap_names) / sizeof(cap_names[0]))
+/* Capability names: base/xlat/capability.in. */
+#define NCAPS (int)(XMAX_capability + 1)
 
-#define COMMON_ATTRS_BIT 0x10000u
+static const char *cap_name(int cap)
+{
+	return xlat_name(&xlat_capability, (uint64_t)cap);
+}
+
 
 /* Append ",@item" (or "@item" first) to @buf of @cap bytes. */
 static int append(char *buf, size_t cap, char sep, const char *item)
@@ -134,10 +126,13 @@ static int cap_number(const char *s, size_t n)
 	long v;
 	int i;
 
-	for (i = 0; i < NCAPS; i++)
-		if ((strlen(cap_names[i]) == n && !strncasecmp(s, cap_names[i], n)) ||
-		    (strlen(cap_names[i]) == n + 4 && !strncasecmp(s, cap_names[i] + 4, n)))
+	for (i = 0; i < NCAPS; i++) {
+		const char *c = cap_name(i);
+
+		if (c && ((strlen(c) == n && !strncasecmp(s, c, n)) ||
+			  (strlen(c) == n + 4 && !strncasecmp(s, c + 4, n))))
 			return i;
+	}
 	v = strtol(s, &end, 10);
 	return n && end == s + n && v >= 0 && v < NCAPS ? (int)v : -1;
 }
@@ -172,9 +167,9 @@ int sandbox_add_caps(struct sandbox *s, const char *arg)
  */
 void sandbox_warn(const struct sandbox *s)
 {
-	uint64_t stood_in = 1ull << CAP_BPF | 1ull << CAP_PERFMON | 1ull << CAP_NET_ADMIN;
+	uint64_t stood_in = 1ull << XV_CAP_BPF | 1ull << XV_CAP_PERFMON | 1ull << XV_CAP_NET_ADMIN;
 
-	if ((s->drop_caps & stood_in) && !(s->drop_caps & (1ull << CAP_SYS_ADMIN)))
+	if ((s->drop_caps & stood_in) && !(s->drop_caps & (1ull << XV_CAP_SYS_ADMIN)))
 		fputs("bpfspy: warning: --drop-caps keeps CAP_SYS_ADMIN, which the kernel accepts "
 		      "in place of CAP_BPF, CAP_PERFMON and CAP_NET_ADMIN; drop it too "
 		      "(or use --unprivileged)\n",
@@ -183,8 +178,8 @@ void sandbox_warn(const struct sandbox *s)
 
 void sandbox_unprivileged(struct sandbox *s)
 {
-	s->drop_caps |= 1ull << CAP_BPF | 1ull << CAP_PERFMON | 1ull << CAP_NET_ADMIN |
-			1ull << CAP_SYS_ADMIN;
+	s->drop_caps |= 1ull << XV_CAP_BPF | 1ull << XV_CAP_PERFMON | 1ull << XV_CAP_NET_ADMIN |
+			1ull << XV_CAP_SYS_ADMIN;
 }
 
 static void export_env(const struct sandbox *s)
@@ -202,7 +197,7 @@ static void export_env(const struct sandbox *s)
 		setenv("BPFSPY_DENY", s->deny_env, 1);
 	for (i = 0; i < NCAPS; i++)
 		if (s->drop_caps & (1ull << i))
-			append(caps, sizeof(caps), ',', cap_names[i]);
+			append(caps, sizeof(caps), ',', cap_name(i));
 	if (caps[0])
 		setenv("BPFSPY_DROPPED_CAPS", caps, 1);
 }
@@ -250,7 +245,7 @@ static int install_deny(const struct sandbox *s)
 	for (i = 0; i < s->ndeny && !rc; i++)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO((uint32_t)s->deny[i].err),
 				      SCMP_SYS(bpf), 1,
-				      SCMP_A0_32(SCMP_CMP_MASKED_EQ, ~COMMON_ATTRS_BIT,
+				      SCMP_A0_32(SCMP_CMP_MASKED_EQ, ~BPF_COMMON_ATTRS_BIT,
 						 s->deny[i].cmd));
 	if (!rc)
 		rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 1);

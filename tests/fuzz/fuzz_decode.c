@@ -38,8 +38,8 @@
 
 #include <json-c/json.h>
 
-#include "bpf_decode.h"
-#include "bpf_record.h"
+#include "syscall/bpf_decode.h"
+#include "event/bpf_record.h"
 #include "fuzz_format.h"
 
 #define PAGE 4096u
@@ -557,7 +557,7 @@ static size_t render(char *buf, size_t cap, const struct decode_opts *o, bool ev
 		bpf_render_event(&w, &env, &call, o);
 	} else {
 		jw_obj_open(&w, NULL);
-		bpf_render_call(&w, &call, o);
+		bpf_render_call_checked(&w, &call, o);
 		jw_obj_close(&w);
 	}
 	return w.len;

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jsonw.h"
+#include "base/jsonw.h"
 #include "tap.h"
 
 static struct json_object *parse(const char *buf, size_t len)

@@ -10,10 +10,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "bpf_record.h"
-#include "bpf_stack.h"
-#include "libbpf_funcs.h"
-#include "spool.h"
+#include "event/bpf_record.h"
+#include "event/bpf_stack.h"
+#include "libbpf/libbpf_funcs.h"
+#include "base/spool.h"
 #include "tap.h"
 
 static void random_call(struct bpf_call *c, uint32_t cmd, uint32_t size, unsigned seed)
@@ -236,7 +236,7 @@ static const struct {
 	{ 0x7f0000001000ull, { "libbpf.so.1", NULL, 11, 0, 0xb277, 0 } },
 };
 
-static bool test_sym(void *ctx, uint64_t ip, struct bpf_frame_sym *out)
+static bool test_sym(void *ctx __maybe_unused, uint64_t ip, struct bpf_frame_sym *out)
 {
 	size_t i;
 
