@@ -15,6 +15,10 @@
  *                                 its own copy (plugin_print_probe)
  *   dlhost thread PLUGIN_A PLUGIN_B  a thread calls A in a loop while the
  *                                 main thread loads B and calls it
+ *   dlhost churn ROUNDS PLUGIN_A PLUGIN_B  a thread calls A in a loop while
+ *                                 the main thread opens B, calls it and
+ *                                 closes it ROUNDS times (B another file:
+ *                                 each dlclose unloads it)
  *   dlhost late PLUGIN            a bpf(2) call through syscall() first (so
  *                                 bpfspy writes its header before libbpf is
  *                                 loaded), then open local,now PLUGIN
@@ -208,6 +212,31 @@ static int do_thread(const char *a, const char *b)
 	return 0;
 }
 
+static int do_churn(int rounds, const char *a, const char *b)
+{
+	struct plugin pa, pb;
+	long i, bad = 0;
+	pthread_t t;
+	void *res;
+	int fd;
+
+	load(&pa, a, RTLD_LOCAL | RTLD_NOW);
+	pthread_create(&t, NULL, loop, &pa);
+	for (i = 0; i < rounds; i++) {
+		load(&pb, b, RTLD_LOCAL | (i & 1 ? RTLD_LAZY : RTLD_NOW));
+		fd = pb.make_map("dlhost_churn");
+		bad += fd < 0 || pb.roundtrip(fd, i) != i;
+		if (fd >= 0)
+			close(fd);
+		dlclose(pb.h);
+	}
+	__atomic_store_n(&stop, 1, __ATOMIC_RELEASE);
+	pthread_join(t, &res);
+	printf("b rounds=%d bad=%ld\n", rounds, bad);
+	printf("a loop=%s\n", (long)res == 0 ? "ok" : "failed");
+	return 0;
+}
+
 static int do_late(const char *path)
 {
 	union bpf_attr a;
@@ -236,8 +265,10 @@ int main(int argc, char **argv)
 		return do_two(argv[2], argv[3]);
 	if (argc == 4 && !strcmp(argv[1], "thread"))
 		return do_thread(argv[2], argv[3]);
+	if (argc == 5 && !strcmp(argv[1], "churn"))
+		return do_churn(atoi(argv[2]), argv[3], argv[4]);
 	if (argc == 3 && !strcmp(argv[1], "late"))
 		return do_late(argv[2]);
-	fprintf(stderr, "usage: dlhost open FLAGS|reopen N|two A B|thread A B|late PLUGIN\n");
+	fprintf(stderr, "usage: dlhost open FLAGS|reopen N|two A B|thread A B|churn N A B|late PLUGIN\n");
 	return 2;
 }
