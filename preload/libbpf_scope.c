@@ -147,12 +147,14 @@ static bool object_of(uintptr_t ra, struct object *o)
 	return o->found;
 }
 
+static int close_counted(void *h);
+
+/* Our own handles are closed as the program's are: if the program closed
+ * the object meanwhile, ours was the last reference and this unloads it. */
 static void close_handle(void *h)
 {
-	int (*f)(void *) = (int (*)(void *))bpfspy_next_fn(&real_dlclose, "dlclose");
-
-	if (h && f)
-		f(h);
+	if (h)
+		close_counted(h);
 }
 
 /* A handle of the loaded object @name, or NULL (the main program: its
@@ -580,9 +582,9 @@ void bpfspy_scope_init(void)
 	own_range();
 }
 
-/* The program's dlclose(): when it unloaded anything, the cached scopes
- * are of another generation from now on. */
-EXPORT int dlclose(void *handle)
+/* A dlclose() that unloaded anything: the cached scopes are of another
+ * generation from then on. */
+static int close_counted(void *handle)
 {
 	int (*f)(void *) = (int (*)(void *))bpfspy_next_fn(&real_dlclose, "dlclose");
 	unsigned long long subs;
@@ -600,4 +602,10 @@ EXPORT int dlclose(void *handle)
 	__atomic_sub_fetch(&closing, 1, __ATOMIC_RELEASE);
 	errno = saved;
 	return ret;
+}
+
+/* The program's dlclose(). */
+EXPORT int dlclose(void *handle)
+{
+	return close_counted(handle);
 }
