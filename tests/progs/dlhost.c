@@ -93,12 +93,26 @@ static void use(struct plugin *p, const char *tag, long v)
 	close(fd);
 }
 
+/* Whose bpf_map_create dlsym(RTLD_DEFAULT) finds: libbpf's once it is
+ * global, nothing while it is local; never a wrapper of bpfspy's. */
+static void default_owner(void)
+{
+	void *f = dlsym(RTLD_DEFAULT, "bpf_map_create");
+	Dl_info di;
+
+	if (!f || !dladdr(f, &di) || !di.dli_fname)
+		printf("dlsym=none\n");
+	else
+		printf("dlsym=%s\n", strstr(di.dli_fname, "libbpf.so") ? "libbpf" : di.dli_fname);
+}
+
 static int do_open(const char *flags, const char *path)
 {
 	struct plugin p;
 
 	load(&p, path, flags_of(flags));
 	use(&p, flags, 42);
+	default_owner();
 	dlclose(p.h);
 	return 0;
 }
