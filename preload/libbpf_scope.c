@@ -54,14 +54,18 @@
  * unloaded object's addresses may be reused by the next dlopen().  Stale
  * slots are reused.  While a dlclose() is in progress, calls resolve
  * without the cache.  An unload we do not see (libc's own dlclose of an
- * NSS or gconv module, which never hold libbpf) leaves scopes as they are.
+ * NSS or gconv module: none of them calls or holds libbpf, so none has a
+ * scope or is a target) leaves scopes as they are.
  * Objects loaded later need no bump: a caller's first call finds them, as
  * a lazy binding would, and a binding once made stays, as in ld.so.
  * SCOPES callers at once are cached; more resolve on every call.
  *
  * The slow path calls dl_iterate_phdr, dlopen(RTLD_NOLOAD), dlvsym and
- * dladdr, which take glibc's loader locks: once per caller object and
+ * dlclose, which take glibc's loader locks: once per caller object and
  * generation.  It may replace a pending dlerror() message of the thread.
+ * A handle it opened is closed through the same counting as the
+ * program's dlclose(): if the program closed that object meanwhile, ours
+ * is the close that unloads it.
  */
 #include <dlfcn.h>
 #include <errno.h>
