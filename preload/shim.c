@@ -782,6 +782,36 @@ static void scan_tail(struct bpf_call *c)
 	}
 }
 
+/*
+ * The BTF a successful BPF_BTF_LOAD loaded, spooled once as state
+ * (BPF_REC_BTF), copied from the caller's buffer straight into the spool:
+ * the drain types the keys and values of maps created with it.  Blobs
+ * over BPF_REC_BTF_MAX are recorded by size only.
+ */
+static void spool_btf(const struct bpf_call *c)
+{
+	uint64_t addr = bpf_attr_get(c, ATTR_BTF_LOAD_btf, 8);
+	uint32_t size = (uint32_t)bpf_attr_get(c, ATTR_BTF_LOAD_btf_size, 4);
+	uint32_t want = size <= BPF_REC_BTF_MAX ? size : 0;
+	struct bpf_rec_btf *r;
+	size_t got;
+
+	if (__atomic_load_n(&g.state, __ATOMIC_ACQUIRE) != SP_READY || !addr ||
+	    !bpf_attr_has(c, ATTR_BTF_LOAD_btf_size, 4))
+		return;
+	r = spool_begin(&g.spool, sizeof(*r) + want);
+	if (!r)
+		return;
+	got = mem_read(r->data, addr, want, NULL);
+	if (got < want)
+		memset(r->data + got, 0, want - got);
+	r->fd = (int32_t)c->ret;
+	r->len = (uint32_t)got;
+	r->full_len = size;
+	r->pad = 0;
+	spool_commit(r, BPF_REC_BTF, sizeof(*r) + want);
+}
+
 /* Hot commands (lookups, updates, ids...) render from the attr snapshots
  * alone: spool the packed call and render it at drain time. */
 static void commit_packed(const struct bpf_call *c, const struct bpf_event_env *env)
@@ -998,6 +1028,8 @@ static long bpf_path(long nr, long cmd, long attr, long size, long a4, long a5, 
 		c.have_post = true;
 	}
 	fdobj_note_result(&c);
+	if (c.cmd == XV_BPF_BTF_LOAD && ret >= 0 && !g.opts.no_data)
+		spool_btf(&c);
 	capture_payload(&c);
 	if (!g.opts.no_check && !(c.facts.flags & (BPF_FACT_INJECTED | BPF_FACT_DENIED)))
 		bpfspy_gather_facts(&c, g.audit_all);

@@ -24,6 +24,8 @@ static const char usage[] =
 	"  diff [--json] [--ignore FIELD]... [--libbpf] [--payload] [--lenient]\n"
 	"      OLD NEW    what changed between two runs; exits 0 when they are\n"
 	"                 equivalent, 1 when not\n"
+	"  export --format=chrome [-o FILE] TRACE...\n"
+	"                 the trace as a timeline for Perfetto or chrome://tracing\n"
 	"\n"
 	"Options:\n"
 	"  -h, --help     show this help (bpfspy run --help for run's options)\n"
@@ -57,6 +59,8 @@ int main(int argc, char **argv)
 		return cmd_report(argc - 1, argv + 1);
 	if (!strcmp(cmd, "diff"))
 		return cmd_diff(argc - 1, argv + 1);
+	if (!strcmp(cmd, "export"))
+		return cmd_export(argc - 1, argv + 1);
 	die_msg("unknown command '%s' (see bpfspy --help)", cmd);
 	return EXIT_USAGE;
 }

@@ -374,6 +374,9 @@ static void walk_insns(struct walk *w, struct json_object *arr)
 			/* imm64 of a map reference holds the fd: map_fd names it */
 			if (!strcmp(k, "imm64") && trace_get(insn, "map_fd"))
 				continue;
+			/* the verifier-style text says the same, with map ids */
+			if (!strcmp(k, "text"))
+				continue;
 			path_push(&sub, k);
 			walk_value(&sub, k, v);
 			path_pop(&sub, 0);

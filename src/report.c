@@ -19,6 +19,7 @@
 
 #include "cli.h"
 #include "normalize.h"
+#include "report_html.h"
 #include "trace_read.h"
 
 #define LAT_EXACT 256
@@ -1135,13 +1136,16 @@ static void proc_free(struct proc *p)
 }
 
 static const char report_usage[] =
-	"Usage: bpfspy report [--json] [--full-log] [--lenient] TRACE...\n"
+	"Usage: bpfspy report [--json] [--full-log] [--lenient] [--html FILE] TRACE...\n"
 	"\n"
 	"What each traced process did with bpf(2): the commands it issued (count,\n"
 	"errors, latency), the maps, programs, links and pins it made, its failures\n"
 	"with their explanation, privilege audit and verifier log, and its feature\n"
 	"probes.  Several traces merge by time.  Exits 0, or 2 when a trace can't\n"
-	"be read.\n";
+	"be read.\n"
+	"\n"
+	"  --html FILE  write one self-contained page instead: a timeline of the\n"
+	"               calls, latency histograms, the failures and their causes\n";
 
 int cmd_report(int argc, char **argv)
 {
@@ -1149,9 +1153,11 @@ int cmd_report(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "full-log", no_argument, NULL, 'f' },
 		{ "lenient", no_argument, NULL, 'l' },
+		{ "html", required_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
+	const char *html = NULL;
 	struct report r = { 0 };
 	bool lenient = false;
 	struct trace_set *s;
@@ -1166,6 +1172,7 @@ int cmd_report(int argc, char **argv)
 		case 'j': r.json = true; break;
 		case 'f': r.full_log = true; break;
 		case 'l': lenient = true; break;
+		case 'H': html = optarg; break;
 		case 'h': fputs(report_usage, stdout); return 0;
 		default: fputs(report_usage, stderr); return EXIT_USAGE;
 		}
@@ -1174,6 +1181,8 @@ int cmd_report(int argc, char **argv)
 		fputs(report_usage, stderr);
 		return EXIT_USAGE;
 	}
+	if (html)
+		return report_html(argv + optind, argc - optind, lenient, html);
 	r.color = isatty(STDOUT_FILENO) && !(nc && *nc);
 	s = trace_open(argv + optind, argc - optind, lenient);
 	if (!s)

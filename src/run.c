@@ -23,6 +23,7 @@
 #include "cli.h"
 #include "event/bpf_record.h"
 #include "event/bpf_stack.h"
+#include "btf_values.h"
 #include "sandbox.h"
 #include "base/spool.h"
 
@@ -394,6 +395,8 @@ int cmd_run(int argc, char **argv)
 	char shim[PATH_MAX], trace[PATH_MAX], spool_dir[PATH_MAX - 64];
 	struct drain_stats st = { 0 };
 	struct spool_renderer renderer;
+	struct bpf_render_hooks hooks;
+	struct btf_values *typed;
 	const char *base;
 	int first, out_fd, status, err, check_rc = 0;
 
@@ -449,8 +452,15 @@ int cmd_run(int argc, char **argv)
 	renderer.ctx = bpf_render_ctx_new();
 	renderer.begin_file = bpf_render_ctx_reset;
 	renderer.render = bpf_render_ctx_record;
+	typed = btf_values_new();
+	if (renderer.ctx && typed) {
+		/* drained here, outside the traced process: payloads typed by BTF */
+		btf_values_hooks(typed, &hooks);
+		bpf_render_ctx_set_hooks(renderer.ctx, &hooks);
+	}
 	err = renderer.ctx ? spool_drain_dir(spool_dir, out_fd, NULL, &renderer, &st) : -ENOMEM;
 	bpf_render_ctx_free(renderer.ctx);
+	btf_values_free(typed);
 	if (err && err != -ENOENT)
 		die_msg("some spooled events could not be gathered from %s: %s",
 			spool_dir, strerror(-err));

@@ -286,22 +286,22 @@ static void elem_in_extra(struct jsonw *w, const struct bpf_call *c,
 	if (bpf_attr_has(c, ATTR_MAP_ELEM_flags, 8))
 		render_elem_flags(w, "flags", bpf_attr_get(c, ATTR_MAP_ELEM_flags, 8));
 	/* payload the shim captured before the call (bpf_data.c) */
-	render_blob(w, "key_data", c, BLOB_KEY);
-	render_blob(w, "value_data", c, BLOB_VALUE);
+	render_blob_typed(w, "key", c, BLOB_KEY, o);
+	render_blob_typed(w, "value", c, BLOB_VALUE, o);
 }
 
 /* LOOKUP, LOOKUP_AND_DELETE: the value the kernel wrote. */
 static void elem_value_out_extra(struct jsonw *w, const struct bpf_call *c,
 				 const struct decode_opts *o __maybe_unused)
 {
-	render_blob(w, "value_data", c, BLOB_VALUE);
+	render_blob_typed(w, "value", c, BLOB_VALUE, o);
 }
 
 /* GET_NEXT_KEY: the key the kernel wrote. */
 static void next_key_out_extra(struct jsonw *w, const struct bpf_call *c,
 			       const struct decode_opts *o __maybe_unused)
 {
-	render_blob(w, "next_key_data", c, BLOB_NEXT_KEY);
+	render_blob_typed(w, "next_key", c, BLOB_NEXT_KEY, o);
 }
 
 /* Inputs only: a LOOKUP's value blob is an output, captured after. */
@@ -310,7 +310,7 @@ static void lookup_in_extra(struct jsonw *w, const struct bpf_call *c,
 {
 	if (bpf_attr_has(c, ATTR_MAP_ELEM_flags, 8))
 		render_elem_flags(w, "flags", bpf_attr_get(c, ATTR_MAP_ELEM_flags, 8));
-	render_blob(w, "key_data", c, BLOB_KEY);
+	render_blob_typed(w, "key", c, BLOB_KEY, o);
 }
 
 /* MAP_*_BATCH: batch.elem_flags at 40. */

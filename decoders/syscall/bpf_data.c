@@ -229,6 +229,19 @@ static void suffixed(char *out, size_t cap, const char *key, const char *suffix)
 	memcpy(out + k, suffix, s + 1);
 }
 
+void render_blob_typed(struct jsonw *w, const char *name, const struct bpf_call *c,
+		       uint8_t tag, const struct decode_opts *o)
+{
+	char k[48];
+
+	suffixed(k, sizeof(k), name, "_data");
+	render_blob(w, k, c, tag);
+	if (o->typer && find_blob(c, tag)) {
+		suffixed(k, sizeof(k), name, "_typed");
+		o->typer->render(o->typer->ctx, w, k, c, tag);
+	}
+}
+
 void render_blob(struct jsonw *w, const char *key, const struct bpf_call *c, uint8_t tag)
 {
 	const struct bpf_blob *b = find_blob(c, tag);

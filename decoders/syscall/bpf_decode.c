@@ -21,6 +21,8 @@ void decode_opts_default(struct decode_opts *o)
 	o->insns = false;
 	o->no_check = false;
 	o->offline = false;
+	o->typer = NULL;
+	o->fd_note = NULL;
 }
 
 const struct bpf_cmd_desc *bpf_cmd_desc(uint32_t cmd)

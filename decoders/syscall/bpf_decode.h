@@ -166,6 +166,18 @@ struct bpf_call {
 	struct bpf_fd_note notes[BPF_FD_NOTES];
 };
 
+/*
+ * Typed payloads: a map's keys and values as the BTF it was created with
+ * says, rendered next to their hex as "<key>_typed".  Only where events
+ * are rendered outside the traced process (the drain, bpfspy's side);
+ * NULL in the shim.
+ */
+struct bpf_typer {
+	void (*render)(void *ctx, struct jsonw *w, const char *key,
+		       const struct bpf_call *c, uint8_t tag);
+	void *ctx;
+};
+
 /* Limits on what one event may carry (documented in bpfspy-trace(5)). */
 struct decode_opts {
 	uint32_t log_cap;    /* verifier/BTF log bytes kept (default 65536) */
@@ -178,6 +190,11 @@ struct decode_opts {
 	 * not ours to read any more.  Only commands with
 	 * bpf_cmd_offline_ok() are rendered this way. */
 	bool offline;
+	const struct bpf_typer *typer;   /* NULL: hex only */
+	/* The object behind an fd of the traced process, where the renderer
+	 * knows it (the shim's notes): names the maps instructions load.
+	 * NULL: fd numbers only. */
+	bool (*fd_note)(int32_t fd, struct bpf_fd_note *out);
 };
 void decode_opts_default(struct decode_opts *o);
 
@@ -303,6 +320,9 @@ int bpf_call_map_fd(const struct bpf_call *c);
  * Nothing when the blob was not captured. */
 void render_blob(struct jsonw *w, const char *key, const struct bpf_call *c,
 		 uint8_t tag);
+/* render_blob() as "<name>_data", then the typer's "<name>_typed". */
+void render_blob_typed(struct jsonw *w, const char *name, const struct bpf_call *c,
+		       uint8_t tag, const struct decode_opts *o);
 
 /* The arm of BPF_LINK_CREATE's union an attach type selects (the
  * kernel's link_create()). */

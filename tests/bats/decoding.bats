@@ -91,3 +91,51 @@ gaps_run() {
 	run "$BPFSPY" diff "$insns" "$both"
 	expect_eq "$status" 0 "--insns vs --insns: $output"
 }
+
+@test "BTF-typed payloads: the key and value of a map created with BTF, next to their hex" {
+	# the process was SIGKILLed: bpfspy run drains its spool, outside it
+	run --separate-stderr "$BPFSPY" run -o "$TRACE" -- "$GAPS" btfmap kill
+	expect_eq "$status" 137 "killed"
+	local e
+	for e in "cmd=BPF_MAP_UPDATE_ELEM attr.value_typed" "cmd=BPF_MAP_LOOKUP_ELEM out.value_typed"; do
+		set -- $e
+		expect_eq "$(tc get "$TRACE" "$2" "$1")" '{"count":18,"comm":"bash"}' "$1 $2"
+		expect_eq "$(tc get "$TRACE" attr.key_typed "$1")" 7 "$1 key"
+	done
+	expect_eq "$(tc get "$TRACE" out.value_data cmd=BPF_MAP_LOOKUP_ELEM)" \
+		1200000062617368000000000000000000000000 "the hex stays"
+}
+
+@test "BTF-typed payloads from the kernel's copy, for a map the trace did not see made" {
+	local fifo=$T/hold id=
+	mkfifo "$fifo"
+	"$GAPS" btfmap hold <"$fifo" >"$T/hold.out" 2>&1 &
+	exec 7>"$fifo"
+	for _ in $(seq 50); do
+		id=$(sed -n 's/^id=//p' "$T/hold.out")
+		[ -n "$id" ] && break
+		sleep 0.1
+	done
+	[ -n "$id" ] || { exec 7>&-; echo "no map id: $(cat "$T/hold.out")" >&2; return 1; }
+	run --separate-stderr "$BPFSPY" run -o "$TRACE" -- "$GAPS" lookupid "$id"
+	exec 7>&-
+	wait
+	expect_eq "$status" 137 "killed"
+	expect_eq "$(tc get "$TRACE" out.value_typed cmd=BPF_MAP_LOOKUP_ELEM)" \
+		'{"count":18,"comm":"bash"}' "typed by the kernel's BTF"
+}
+
+@test "--insns: each instruction has the verifier's text, helpers and maps named" {
+	run --separate-stderr "$BPFSPY" run --insns -o "$TRACE" -- "$LOADER"
+	expect_eq "$status" 0 "loader"
+	local texts id
+	texts=$(jq -r 'select(.cmd == "BPF_PROG_LOAD" and .attr.prog_name == "count_syscalls") |
+		.attr.insns_decoded[].text' "$TRACE")
+	id=$(jq -r 'select(.cmd == "BPF_MAP_CREATE" and .attr.map_name == "counts") |
+		.fds[] | select(.kind == "map") | .id' "$TRACE")
+	[ -n "$id" ] || { echo "no counts map" >&2; return 1; }
+	grep -qx '(85) call bpf_map_lookup_elem#1' <<<"$texts"
+	grep -qx "(18) r1 = map\[id:$id counts\]" <<<"$texts" ||
+		{ echo "no map[id:$id counts] in: $texts" >&2; return 1; }
+	expect_eq "$(tail -1 <<<"$texts")" "(95) exit" "last"
+}

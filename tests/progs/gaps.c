@@ -14,16 +14,31 @@
  *   tmulti page=0xADDR            the same for tracing_multi's ids
  *   flags                         map_flags 0x4000, MAP_GET_FD_BY_ID with
  *                                 BPF_F_TOKEN_FD, BTF_GET_FD_BY_ID with it
+ *   btfmap [kill]                 a hash map created with BTF (key u32,
+ *                                 value struct val { u32 count; char
+ *                                 comm[16]; }), key 7 set to {18, "bash"}
+ *                                 and looked up; with kill, SIGKILL after;
+ *                                 with hold, print "id=N" and keep the map
+ *                                 until stdin closes
+ *   lookupid ID                   MAP_GET_FD_BY_ID ID, look key 7 up, SIGKILL
  */
 #include <errno.h>
+#include <linux/btf.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #define CMD_MAP_CREATE        0
+#define CMD_MAP_UPDATE_ELEM   2
+#define CMD_MAP_LOOKUP_ELEM   1
+#define CMD_BTF_LOAD          18
+#define CMD_OBJ_GET_INFO      15
 #define CMD_MAP_GET_NEXT_ID   12
 #define CMD_MAP_GET_FD_BY_ID  14
 #define CMD_BTF_GET_FD_BY_ID  19
@@ -122,6 +137,105 @@ static void flags(void)
 	printf("flags btf_get_fd_by_id ret=%ld\n", r);
 }
 
+/* A BTF blob: 1 u32, 2 char, 3 char[16], 4 struct val { u32 count; char comm[16]; } */
+static size_t make_btf(uint8_t *out)
+{
+	static const char strs[] = "\0unsigned int\0char\0val\0count\0comm";
+	uint32_t types[] = {
+		1, BTF_KIND_INT << 24, 4, 32,                             /* 1 */
+		14, BTF_KIND_INT << 24, 1, BTF_INT_SIGNED << 24 | 8,      /* 2 */
+		0, BTF_KIND_ARRAY << 24, 0, 2, 1, 16,                     /* 3 */
+		19, BTF_KIND_STRUCT << 24 | 2, 20, 23, 1, 0, 29, 3, 32,   /* 4 */
+	};
+	struct btf_header h = {
+		.magic = BTF_MAGIC, .version = BTF_VERSION, .hdr_len = sizeof(h),
+		.type_off = 0, .type_len = sizeof(types),
+		.str_off = sizeof(types), .str_len = sizeof(strs),
+	};
+
+	memcpy(out, &h, sizeof(h));
+	memcpy(out + sizeof(h), types, sizeof(types));
+	memcpy(out + sizeof(h) + sizeof(types), strs, sizeof(strs));
+	return sizeof(h) + sizeof(types) + sizeof(strs);
+}
+
+static int btfmap(bool kill_after, bool hold)
+{
+	uint8_t blob[512], a[128] = { 0 }, val[20] = { 0 }, out[20];
+	uint32_t key = 7, count = 18;
+	long btf, map, r;
+
+	put64(a, 0, (uint64_t)(uintptr_t)blob);
+	put32(a, 16, (uint32_t)make_btf(blob));
+	btf = bpf(CMD_BTF_LOAD, a, 32);
+	if (btf < 0) {
+		printf("btfmap btf_load errno=%d\n", errno);
+		return 1;
+	}
+	memset(a, 0, sizeof(a));
+	put32(a, 0, 1);                     /* BPF_MAP_TYPE_HASH */
+	put32(a, 4, 4);
+	put32(a, 8, sizeof(val));
+	put32(a, 12, 4);
+	put32(a, 48, (uint32_t)btf);        /* btf_fd */
+	put32(a, 52, 1);                    /* btf_key_type_id: u32 */
+	put32(a, 56, 4);                    /* btf_value_type_id: struct val */
+	map = bpf(CMD_MAP_CREATE, a, 72);
+	if (map < 0) {
+		printf("btfmap map_create errno=%d\n", errno);
+		return 1;
+	}
+	memcpy(val, &count, 4);
+	memcpy(val + 4, "bash", 5);
+	memset(a, 0, sizeof(a));
+	put32(a, 0, (uint32_t)map);
+	put64(a, 8, (uint64_t)(uintptr_t)&key);
+	put64(a, 16, (uint64_t)(uintptr_t)val);
+	r = bpf(CMD_MAP_UPDATE_ELEM, a, 32);
+	put64(a, 16, (uint64_t)(uintptr_t)out);
+	r = r ? r : bpf(CMD_MAP_LOOKUP_ELEM, a, 32);
+	printf("btfmap ret=%ld\n", r);
+	if (kill_after)
+		raise(SIGKILL);
+	if (hold) {
+		uint8_t info[64] = { 0 };
+		uint32_t id;
+		char c;
+
+		memset(a, 0, sizeof(a));
+		put32(a, 0, (uint32_t)map);
+		put32(a, 4, sizeof(info));
+		put64(a, 8, (uint64_t)(uintptr_t)info);
+		if (bpf(CMD_OBJ_GET_INFO, a, 16))
+			return 1;
+		memcpy(&id, info + 4, 4);      /* bpf_map_info.id */
+		printf("id=%u\n", id);
+		while (read(0, &c, 1) > 0)
+			;
+	}
+	return r ? 1 : 0;
+}
+
+static int lookupid(uint32_t id)
+{
+	uint8_t a[32] = { 0 }, out[20];
+	uint32_t key = 7;
+	long fd, r;
+
+	put32(a, 0, id);
+	fd = bpf(CMD_MAP_GET_FD_BY_ID, a, 12);
+	if (fd < 0)
+		return 1;
+	memset(a, 0, sizeof(a));
+	put32(a, 0, (uint32_t)fd);
+	put64(a, 8, (uint64_t)(uintptr_t)&key);
+	put64(a, 16, (uint64_t)(uintptr_t)out);
+	r = bpf(CMD_MAP_LOOKUP_ELEM, a, 32);
+	printf("lookupid ret=%ld\n", r);
+	raise(SIGKILL);
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	uint8_t a[8] = { 0 };
@@ -153,6 +267,11 @@ int main(int argc, char **argv)
 		tmulti();
 	} else if (!strcmp(argv[1], "flags")) {
 		flags();
+	} else if (!strcmp(argv[1], "btfmap")) {
+		return btfmap(argc > 2 && !strcmp(argv[2], "kill"),
+			      argc > 2 && !strcmp(argv[2], "hold"));
+	} else if (!strcmp(argv[1], "lookupid") && argc > 2) {
+		return lookupid((uint32_t)strtoul(argv[2], NULL, 10));
 	} else {
 		return 2;
 	}
