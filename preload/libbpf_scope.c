@@ -347,14 +347,14 @@ struct copy {
 	bool found;
 };
 
-static int copy_cb(struct dl_phdr_info *info, size_t size, void *arg)
+/* Is @info's object the one @c asks about (any, or the one holding
+ * @c->at), and a copy of libbpf?  Fills @c; true when it is the object. */
+static bool read_copy(const struct dl_phdr_info *info, struct copy *c)
 {
-	struct copy *c = arg;
 	uintptr_t lo = UINTPTR_MAX, hi = 0, a, f;
 	const char *v;
 	int i;
 
-	(void)size;
 	for (i = 0; i < info->dlpi_phnum; i++) {
 		const ElfW(Phdr) *p = &info->dlpi_phdr[i];
 
@@ -365,12 +365,13 @@ static int copy_cb(struct dl_phdr_info *info, size_t size, void *arg)
 		hi = a + p->p_memsz > hi ? a + p->p_memsz : hi;
 	}
 	if (c->at && (c->at < lo || c->at >= hi))
-		return 0;
+		return false;
 	c->lo = lo;
 	c->hi = hi;
+	c->found = false;
 	f = defined(info, "libbpf_version_string");
 	if (!f)
-		return c->at != 0;   /* the object of @at: not a copy */
+		return true;
 	v = ((const char *(*)(void))f)();
 	strncpy(c->ver, v ? v : "unknown", sizeof(c->ver) - 1);
 	c->ver[sizeof(c->ver) - 1] = 0;
@@ -378,7 +379,18 @@ static int copy_cb(struct dl_phdr_info *info, size_t size, void *arg)
 		"(main program)", c->pcap - 1);
 	c->path[c->pcap - 1] = 0;
 	c->found = true;
-	return 1;
+	return true;
+}
+
+/* The object holding @c->at, or the first copy when @c->at is 0. */
+static int copy_cb(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	struct copy *c = arg;
+
+	(void)size;
+	if (!read_copy(info, c))
+		return 0;
+	return c->at || c->found;
 }
 
 static uintptr_t announced[ANNOUNCED];   /* lowest addresses; 0: free */
@@ -431,6 +443,32 @@ static void announce_targets(void *const *fn)
 		if (c.found && announce(c.lo))
 			bpfspy_layer_event(c.ver, path);
 	}
+}
+
+static int announce_cb(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	char path[1024];   /* small: the header may be written on a signal stack */
+	struct copy c = { .at = 0, .path = path, .pcap = sizeof(path) };
+
+	(void)size;
+	(void)arg;
+	if (read_copy(info, &c) && c.found && announce(c.lo))
+		bpfspy_layer_event(c.ver, path);
+	return 0;
+}
+
+void bpfspy_libbpf_announce_loaded(void)
+{
+	dl_iterate_phdr(announce_cb, NULL);
+}
+
+void bpfspy_scope_fork(void)
+{
+	unsigned i;
+
+	for (i = 0; i < ANNOUNCED; i++)
+		announced[i] = 0;
+	nannounced = 0;
 }
 
 bool bpfspy_libbpf_loaded(char *ver, size_t vcap, char *path, size_t pcap)

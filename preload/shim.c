@@ -314,6 +314,7 @@ static bool spool_ready(void)
 	t_creating = false;
 	__atomic_store_n(&g.state, SP_READY, __ATOMIC_RELEASE);
 	spool_fdobj_replay();
+	bpfspy_libbpf_announce_loaded();
 	return true;
 }
 
@@ -407,6 +408,7 @@ static void atfork_child(void)
 	bpfspy_policy_fork();
 	bpfspy_trap_fork();
 	bpfspy_stack_fork();
+	bpfspy_scope_fork();
 	if (!g.follow)
 		g.enabled = false;
 }

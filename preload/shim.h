@@ -128,10 +128,14 @@ void *bpfspy_libbpf_target(unsigned id, uintptr_t ra, bool announce_new);
 /* The first libbpf loaded (any scope): its version and path; false when
  * there is none.  For the header, which names it. */
 bool bpfspy_libbpf_loaded(char *ver, size_t vcap, char *path, size_t pcap);
-/* Constructor. */
+/* Right after the header: a "layer" event for each copy of libbpf
+ * loaded that the header did not name. */
+void bpfspy_libbpf_announce_loaded(void);
+/* Constructor; after fork, the child's spool names its copies afresh. */
 void bpfspy_scope_init(void);
-/* A "layer" event: the libbpf at @path, version @ver, found after the
- * header (shim.c). */
+void bpfspy_scope_fork(void);
+/* A "layer" event: the libbpf at @path, version @ver, which the header
+ * does not name (shim.c). */
 void bpfspy_layer_event(const char *ver, const char *path);
 
 #endif

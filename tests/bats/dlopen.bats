@@ -137,6 +137,27 @@ make_second_copy() {
 		"the second copy announced"
 }
 
+@test "two copies and fork: each process's block names both" {
+	require_cmd perl readelf
+	make_second_copy
+	native_and_spy "$HOST" fork "$PLUGIN" "$T/lib7/libdlplugin7.so"
+	expect_eq "$(tail -1 <<<"$output")" "child status=0" "child"
+	local pid pids
+	pids=$(tc get "$TRACE" pid event=header)
+	expect_eq "$(wc -l <<<"$pids")" 2 "two process images"
+	for pid in $pids; do
+		expect_match "$(tc get "$TRACE" libbpf_path event=header pid="$pid")" \
+			'/libbpf\.so\.1$' "$pid: header"
+		expect_eq "$(tc get "$TRACE" libbpf_path event=layer pid="$pid")" \
+			"$T/lib7/libbpf.so.7" "$pid: the second copy, announced in its block"
+		# seq restarts in the child: the calls and their syscalls per pid
+		expect_eq "$(comm -12 \
+			<(tc get "$TRACE" seq event=libbpf func=bpf_map_create pid="$pid" | sort) \
+			<(tc get "$TRACE" parent cmd=BPF_MAP_CREATE pid="$pid" | sort) | wc -l)" 2 \
+			"$pid: bpf_map_create with its syscall nested"
+	done
+}
+
 @test "a plugin loaded in one thread while another thread calls libbpf" {
 	require_cmd perl readelf
 	make_second_copy

@@ -19,6 +19,8 @@
  *                                 the main thread opens B, calls it and
  *                                 closes it ROUNDS times (B another file:
  *                                 each dlclose unloads it)
+ *   dlhost fork PLUGIN_A PLUGIN_B two plugins with two libbpf copies, called
+ *                                 in the parent, then in a forked child
  *   dlhost late PLUGIN            a bpf(2) call through syscall() first (so
  *                                 bpfspy writes its header before libbpf is
  *                                 loaded), then open local,now PLUGIN
@@ -38,6 +40,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <linux/bpf.h>
 
@@ -251,6 +254,28 @@ static int do_churn(int rounds, const char *a, const char *b)
 	return 0;
 }
 
+static int do_fork(const char *a, const char *b)
+{
+	struct plugin pa, pb;
+	int status;
+	pid_t pid;
+
+	load(&pa, a, RTLD_LOCAL | RTLD_NOW);
+	load(&pb, b, RTLD_LOCAL | RTLD_NOW);
+	use(&pa, "parent a", 1);
+	use(&pb, "parent b", 2);
+	pid = fork();
+	if (pid == 0) {
+		use(&pa, "child a", 3);
+		use(&pb, "child b", 4);
+		_exit(0);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		return 1;
+	printf("child status=%d\n", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	return 0;
+}
+
 static int do_late(const char *path)
 {
 	union bpf_attr a;
@@ -281,8 +306,10 @@ int main(int argc, char **argv)
 		return do_thread(argv[2], argv[3]);
 	if (argc == 5 && !strcmp(argv[1], "churn"))
 		return do_churn(atoi(argv[2]), argv[3], argv[4]);
+	if (argc == 4 && !strcmp(argv[1], "fork"))
+		return do_fork(argv[2], argv[3]);
 	if (argc == 3 && !strcmp(argv[1], "late"))
 		return do_late(argv[2]);
-	fprintf(stderr, "usage: dlhost open FLAGS|reopen N|two A B|thread A B|churn N A B|late PLUGIN\n");
+	fprintf(stderr, "usage: dlhost open FLAGS|reopen N|two A B|thread A B|churn N A B|fork A B|late PLUGIN\n");
 	return 2;
 }
