@@ -55,7 +55,6 @@
 #include "base/memread.h"
 #include "base/spool.h"
 
-#define TRACE_SCHEMA 1
 #define EVENT_STACK_BUF 2048   /* most events fit; larger ones use mmap */
 
 enum spool_state { SP_NONE, SP_CREATING, SP_READY, SP_FAILED };
@@ -82,6 +81,7 @@ static __thread bool t_creating;  /* this thread is creating the spool */
 static uint32_t possible_cpus;    /* for per-CPU map values */
 static uint32_t count_possible_cpus(void);
 static void spool_fdobj_replay(void);
+static bool fd_note(int32_t fd, struct bpf_fd_note *out);
 static void capture_blobs(struct bpf_call *c, const struct bpf_blob_req *req, unsigned n);
 static __thread char t_comm[16];
 
@@ -200,7 +200,7 @@ static void render_layer(struct jsonw *w, const void *ctx)
 
 	jw_obj_open(w, NULL);
 	jw_str(w, "event", "layer");
-	jw_u64(w, "ts", mono_ns() + (uint64_t)g.realtime_off);
+	bpf_render_ts(w, "ts", mono_ns() + (uint64_t)g.realtime_off);
 	jw_u64(w, "pid", (uint64_t)g.pid);
 	jw_str(w, "layer", "libbpf");
 	jw_str(w, "libbpf", n->ver);
@@ -227,9 +227,9 @@ static void build_header(void)
 	jw_init(&w, g.header, sizeof(g.header) - 1);
 	jw_obj_open(&w, NULL);
 	jw_str(&w, "event", "header");
-	jw_u64(&w, "schema", TRACE_SCHEMA);
+	jw_u64(&w, "schema", BPF_TRACE_SCHEMA);
 	jw_str(&w, "bpfspy", BPFSPY_VERSION);
-	jw_u64(&w, "ts", mono_ns() + (uint64_t)g.realtime_off);
+	bpf_render_ts(&w, "ts", mono_ns() + (uint64_t)g.realtime_off);
 	jw_u64(&w, "pid", (uint64_t)g.pid);
 	jw_u64(&w, "ppid", (uint64_t)getppid());
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
@@ -262,7 +262,7 @@ static void build_header(void)
 		jw_init(&w, g.header, sizeof(g.header) - 1);
 		jw_obj_open(&w, NULL);
 		jw_str(&w, "event", "header");
-		jw_u64(&w, "schema", TRACE_SCHEMA);
+		jw_u64(&w, "schema", BPF_TRACE_SCHEMA);
 		jw_u64(&w, "pid", (uint64_t)g.pid);
 		jw_obj_close(&w);
 	}
@@ -499,6 +499,7 @@ __attribute__((constructor)) static void bpfspy_init(void)
 	g.opts.data_cap = (uint32_t)env_u32("BPFSPY_DATA_BYTES", g.opts.data_cap);
 	g.opts.no_data = env_u32("BPFSPY_NO_DATA", 0) != 0;
 	g.opts.insns = env_u32("BPFSPY_INSNS", 0) != 0;
+	g.opts.fd_note = fd_note;
 	g.opts.no_check = env_u32("BPFSPY_NO_CHECK", 0) != 0;
 	g.audit_all = getenv("BPFSPY_AUDIT") && !strcmp(getenv("BPFSPY_AUDIT"), "all");
 	bpfspy_policy_init();
@@ -609,6 +610,18 @@ static const struct fdobj *fdobj_get(int fd)
 		fdobj_publish(fd, &o, o.note.kind == OBJ_UNKNOWN ? FD_NOT_BPF : FD_BPF);
 	}
 	return &fdobj[fd];
+}
+
+/* decode_opts.fd_note: what the shim knows of an fd, for instruction text. */
+static bool fd_note(int32_t fd, struct bpf_fd_note *out)
+{
+	const struct fdobj *o = fdobj_get(fd);
+
+	if (!o || o->state != FD_BPF)
+		return false;
+	*out = o->note;
+	out->fd = fd;
+	return true;
 }
 
 static bool fdmeta_get(int fd, struct bpf_map_meta *m)

@@ -14,7 +14,7 @@ apt-get install -y -qq --no-install-recommends \
 	bats bpftool bpftrace libbpf-tools xdp-tools \
 	strace libcap2-bin util-linux procps iproute2 hyperfine xxhash jq \
 	golang-go golang-github-cilium-ebpf-dev \
-	chromium python3-pil \
+	chromium python3-pil python3-jsonschema \
 	bpfcc-tools linux-headers-amd64 \
 	>/dev/null
 echo "install-deps.sh: dependencies installed"

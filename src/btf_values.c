@@ -348,6 +348,7 @@ static void typer_render(void *u, struct jsonw *w, const char *key, const struct
 	struct map_types *m = fd >= 0 ? map_slot(v, fd, 0) : NULL;
 	const struct bpf_blob *blob = NULL;
 	uint32_t tid, at, stride;
+	char pk[64];
 	unsigned i;
 
 	if (!m || !m->btf) {
@@ -371,7 +372,8 @@ static void typer_render(void *u, struct jsonw *w, const char *key, const struct
 		walk(w, key, m->btf, tid, c->blob_data + blob->off, blob->len, 0);
 		return;
 	}
-	jw_arr_open(w, key);             /* per-CPU: one value per CPU */
+	snprintf(pk, sizeof(pk), "%s_percpu", key);
+	jw_arr_open(w, pk);              /* per-CPU: one value per CPU */
 	for (at = 0; at < blob->len; at += stride)
 		walk(w, NULL, m->btf, tid, c->blob_data + blob->off + at, blob->len - at, 0);
 	jw_arr_close(w);

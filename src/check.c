@@ -235,7 +235,7 @@ static void one_event(struct check_state *st, const struct trace_line *l)
 			one_check(st, l, json_object_array_get_idx(checks, i));
 	}
 	/* errno is null on success; a libbpf function returning a pointer
-	 * fails with "ret":null (0 here) */
+	 * fails with ret -errno (ret_ptr null), like the others (schema 2) */
 	if (!trace_get_str(l->obj, "errno"))
 		return;
 	if (policy_failure(st, l))

@@ -221,6 +221,7 @@ static bool fd_key(const char *k)
 static bool payload_key(const char *k)
 {
 	return !strcmp(k, "value_data") || !strcmp(k, "values_data") ||
+	       !strcmp(k, "value_data_percpu") ||
 	       !strcmp(k, "data_out") || !strcmp(k, "ctx_out");
 }
 
@@ -312,6 +313,10 @@ static bool skipped(const struct walk *w, const char *k)
 	if (payload_key(k) && !w->o->payload)
 		return true;
 	if (w->has_insns && !strcmp(k, "insns_digest"))
+		return true;
+	/* the BTF-typed form of bytes compared (or not) as hex */
+	if (strlen(k) > 6 && (!strcmp(k + strlen(k) - 6, "_typed") ||
+			      strstr(k, "_typed_percpu")))
 		return true;
 	return ignored(w, k);
 }

@@ -45,6 +45,10 @@
 	FLD(FK_FLAGS32, n, o, 4, fl, sn, .x = &xlat_##xl, __VA_ARGS__)
 #define FLAGS64(n, o, fl, xl, sn, ...) \
 	FLD(FK_FLAGS64, n, o, 8, fl, sn, .x = &xlat_##xl, __VA_ARGS__)
+/* A flags word the UAPI defines no bits for (yet): "0", or the hex of
+ * what was set, a string like every flags field. */
+#define NOFLAGS32(n, o, fl, sn, ...) FLD(FK_FLAGS32, n, o, 4, fl, sn, .x = NULL, __VA_ARGS__)
+#define NOFLAGS64(n, o, fl, sn, ...) FLD(FK_FLAGS64, n, o, 8, fl, sn, .x = NULL, __VA_ARGS__)
 
 /* Attach types whose programs attach to a cgroup (the kernel's
  * attach_type_to_prog_type() cases that lead to cgroup_bpf_link_attach). */
@@ -245,7 +249,7 @@ static bool lc_not_xdp(const struct bpf_call *c)
  * rest single-bit flags, so 0 reads "BPF_ANY" and 5 "BPF_NOEXIST|BPF_F_LOCK".
  * With BPF_F_CPU the upper half is a CPU number, rendered as "cpu".
  */
-static void render_elem_flags(struct jsonw *w, const char *key, uint64_t v)
+void render_elem_flags(struct jsonw *w, const char *key, uint64_t v)
 {
 	const struct xlat *x = &xlat_bpf_elem_flags;
 	uint64_t rest = v & ~ELEM_MODE_MASK;
@@ -634,7 +638,7 @@ static const struct bpf_field btf_load_fields[] = {
 static const struct bpf_field task_fd_query_fields[] = {
 	U32("pid", ATTR_TASK_FD_QUERY_pid, FF_IN, "4.18"),
 	FD("fd", ATTR_TASK_FD_QUERY_fd, FF_IN, "4.18"),
-	U32("flags", ATTR_TASK_FD_QUERY_flags, FF_IN, "4.18"),
+	NOFLAGS32("flags", ATTR_TASK_FD_QUERY_flags, FF_IN, "4.18"),
 	U32("buf_len", ATTR_TASK_FD_QUERY_buf_len, FF_INOUT, "4.18"),
 	PTR("buf", ATTR_TASK_FD_QUERY_buf, FF_IN, "4.18"),
 	ID("prog_id", ATTR_TASK_FD_QUERY_prog_id, FF_OUT, "4.18"),
@@ -654,7 +658,7 @@ static const struct bpf_field map_batch_fields[] = {
 	FD("map_fd", ATTR_BATCH_map_fd, FF_IN, "5.6"),
 	FLAGS64("elem_flags", ATTR_BATCH_elem_flags, FF_IN, bpf_elem_flags, "5.6",
 		.when = rendered_by_extra),
-	U64("flags", ATTR_BATCH_flags, FF_IN, "5.6"),
+	NOFLAGS64("flags", ATTR_BATCH_flags, FF_IN, "5.6"),
 };
 
 /*
@@ -746,17 +750,17 @@ static const struct bpf_field enable_stats_fields[] = {
 
 static const struct bpf_field iter_create_fields[] = {
 	FD("link_fd", ATTR_ITER_CREATE_link_fd, FF_IN, "5.8"),
-	U32("flags", ATTR_ITER_CREATE_flags, FF_IN, "5.8"),
+	NOFLAGS32("flags", ATTR_ITER_CREATE_flags, FF_IN, "5.8"),
 };
 
 static const struct bpf_field prog_bind_map_fields[] = {
 	FD("prog_fd", ATTR_PROG_BIND_MAP_prog_fd, FF_IN, "5.10"),
 	FD("map_fd", ATTR_PROG_BIND_MAP_map_fd, FF_IN, "5.10"),
-	U32("flags", ATTR_PROG_BIND_MAP_flags, FF_IN, "5.10"),
+	NOFLAGS32("flags", ATTR_PROG_BIND_MAP_flags, FF_IN, "5.10"),
 };
 
 static const struct bpf_field token_create_fields[] = {
-	U32("flags", ATTR_TOKEN_CREATE_flags, FF_IN, "6.9"),
+	NOFLAGS32("flags", ATTR_TOKEN_CREATE_flags, FF_IN, "6.9"),
 	FD("bpffs_fd", ATTR_TOKEN_CREATE_bpffs_fd, FF_IN, "6.9"),
 };
 
@@ -770,7 +774,7 @@ static const struct bpf_field prog_stream_read_fields[] = {
 static const struct bpf_field prog_assoc_struct_ops_fields[] = {
 	FD("map_fd", ATTR_PROG_ASSOC_STRUCT_OPS_map_fd, FF_IN, "7.0"),
 	FD("prog_fd", ATTR_PROG_ASSOC_STRUCT_OPS_prog_fd, FF_IN, "7.0"),
-	U32("flags", ATTR_PROG_ASSOC_STRUCT_OPS_flags, FF_IN, "7.0"),
+	NOFLAGS32("flags", ATTR_PROG_ASSOC_STRUCT_OPS_flags, FF_IN, "7.0"),
 };
 
 /* ---- the command table ------------------------------------------------- */

@@ -252,23 +252,25 @@ void render_blob(struct jsonw *w, const char *key, const struct bpf_call *c, uin
 	};
 	uint64_t addr = tag < sizeof(addr_off) ? bpf_attr_get(c, addr_off[tag], 8) : 0;
 	const uint8_t *p;
-	char k2[64];
+	char k2[64], kp[64];
 	uint32_t at;
 
 	if (!b || (uint32_t)b->off + b->len > c->blob_used)
 		return;
 	p = c->blob_data + b->off;
 	if (b->fault && !b->len) {
-		jw_obj_open(w, key);
-		jw_hex(w, "unreadable", addr);
-		jw_str(w, "error", "EFAULT");
-		jw_obj_close(w);
+		render_fault(w, key, addr);
 		return;
 	}
 	if (!b->stride) {
 		jw_bytes_hex(w, key, p, b->len);
 	} else {
-		/* per-CPU: one string per CPU, as far as the cap reached */
+		/* per-CPU: one string per CPU, as far as the cap reached; a
+		 * key of its own, so that value_data is always a string */
+		if (tag == BLOB_VALUE) {
+			suffixed(kp, sizeof(kp), key, "_percpu");
+			key = kp;
+		}
 		jw_arr_open(w, key);
 		for (at = 0; at < b->len; at += b->stride)
 			jw_bytes_hex(w, NULL, p + at, b->len - at < b->stride ? b->len - at : b->stride);

@@ -150,11 +150,14 @@ const char *errno_name(int e)
 void render_enum(struct jsonw *w, const char *key, const struct xlat *x, uint64_t v)
 {
 	const char *n = x ? xlat_name(x, v) : NULL;
+	char b[24];
 
-	if (n)
+	if (n) {
 		jw_str(w, key, n);
-	else
-		jw_u64(w, key, v);     /* unknown: the number, never dropped */
+		return;
+	}
+	/* unknown: the number, never dropped, as a string like the names */
+	jw_strn(w, key, b, fmt_u64(b, v));
 }
 
 void render_flags(struct jsonw *w, const char *key, const struct xlat *x, uint64_t v)
@@ -188,10 +191,24 @@ void render_flags(struct jsonw *w, const char *key, const struct xlat *x, uint64
 	jw_str_end(w);
 }
 
-static void render_unreadable(struct jsonw *w, const char *key, uint64_t addr)
+/* What could not be read keeps its key's type: "<key>":null, then
+ * "<key>_fault":{"addr":"0x...","error":"EFAULT"} (an array entry: null). */
+void render_fault(struct jsonw *w, const char *key, uint64_t addr)
 {
-	jw_obj_open(w, key);
-	jw_hex(w, "unreadable", addr);
+	static const char sfx[] = "_fault";
+	char k[64];
+	size_t n;
+
+	jw_null(w, key);
+	if (!key)
+		return;
+	n = strlen(key);
+	if (n + sizeof(sfx) > sizeof(k))
+		n = sizeof(k) - sizeof(sfx);
+	memcpy(k, key, n);
+	memcpy(k + n, sfx, sizeof(sfx));
+	jw_obj_open(w, k);
+	jw_hex(w, "addr", addr);
 	jw_str(w, "error", "EFAULT");
 	jw_obj_close(w);
 }
@@ -200,7 +217,7 @@ static void render_unreadable(struct jsonw *w, const char *key, uint64_t addr)
  * A C string in the caller's memory, read in chunks up to str_cap bytes:
  * "key":"text", plus "key_truncated":true when no NUL came within the cap.
  * A string that runs into unmapped memory before its NUL is what the
- * kernel answers EFAULT for: {"unreadable":addr,"error":"EFAULT"}.
+ * kernel answers EFAULT for: null, and "key_fault" (render_fault()).
  */
 void render_cstr(struct jsonw *w, const char *key, uint64_t addr,
 		 const struct decode_opts *o)
@@ -238,7 +255,7 @@ void render_cstr(struct jsonw *w, const char *key, uint64_t addr,
 		}
 		if (got < n) {          /* unmapped before the NUL */
 			*w = save;
-			render_unreadable(w, key, addr);
+			render_fault(w, key, addr);
 			return;
 		}
 	}
@@ -359,11 +376,7 @@ static void render_kver(struct jsonw *w, const char *key, uint32_t v)
 	char b[40];
 	size_t n = 0;
 
-	if (!v) {
-		jw_u64(w, key, 0);
-		return;
-	}
-	n += fmt_u64(b + n, v >> 16);
+	n += fmt_u64(b + n, v >> 16);           /* 0 is "0.0.0": always a string */
 	b[n++] = '.';
 	n += fmt_u64(b + n, (v >> 8) & 0xff);
 	b[n++] = '.';
@@ -543,16 +556,13 @@ static void render_attr(struct jsonw *w, const struct bpf_call *c,
 		else
 			jw_null(w, "attr_addr");
 	}
-	if (!c->attr_addr && c->size) {
-		jw_null(w, "attr");
-	} else {
-		jw_obj_open(w, "attr");
-		if (d)
-			render_fields(w, d, c, FF_IN, c->pre, avail_pre(c), o);
-		if (d && d->in_extra)
-			d->in_extra(w, c, o);
-		jw_obj_close(w);
-	}
+	/* an object always: a NULL attr is an empty one, with attr_fault */
+	jw_obj_open(w, "attr");
+	if (d)
+		render_fields(w, d, c, FF_IN, c->pre, avail_pre(c), o);
+	if (d && d->in_extra)
+		d->in_extra(w, c, o);
+	jw_obj_close(w);
 	if (c->pre_len < want || (!c->attr_addr && c->size)) {
 		jw_obj_open(w, "attr_fault");
 		jw_hex(w, "addr", c->attr_addr + c->pre_len);

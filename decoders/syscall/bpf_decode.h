@@ -370,6 +370,9 @@ void render_cstr(struct jsonw *w, const char *key, uint64_t addr,
 		 const struct decode_opts *o);
 void render_flags(struct jsonw *w, const char *key, const struct xlat *x,
 		  uint64_t v);
+/* A map element call's flags: "BPF_ANY", "BPF_NOEXIST|BPF_F_LOCK", and
+ * with BPF_F_CPU the CPU beside it. */
+void render_elem_flags(struct jsonw *w, const char *key, uint64_t v);
 void render_enum(struct jsonw *w, const char *key, const struct xlat *x,
 		 uint64_t v);
 /* The first 64 entries of a caller's array of @cnt u32/u64 (@elem 4 or
@@ -378,6 +381,8 @@ void render_u64_array(struct jsonw *w, const char *key, uint64_t addr, uint32_t 
 		      unsigned elem, bool hex, const struct decode_opts *o);
 void render_str_array(struct jsonw *w, const char *key, uint64_t addr, uint32_t cnt,
 		      const struct decode_opts *o);
+/* "<key>":null and "<key>_fault":{"addr","error"}: unreadable memory. */
+void render_fault(struct jsonw *w, const char *key, uint64_t addr);
 /* "<key>_fault": where a caller's array stopped being readable. */
 void render_array_fault(struct jsonw *w, const char *key, uint64_t addr, uint32_t index);
 /* "common_attrs" of a call made with BPF_COMMON_ATTRS. */

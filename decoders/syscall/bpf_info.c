@@ -36,10 +36,7 @@
 
 static void render_unreadable(struct jsonw *w, const char *key, uint64_t addr)
 {
-	jw_obj_open(w, key);
-	jw_hex(w, "unreadable", addr);
-	jw_str(w, "error", "EFAULT");
-	jw_obj_close(w);
+	render_fault(w, key, addr);
 }
 
 /* "<key>_truncated":true */
@@ -59,7 +56,7 @@ static void render_truncated(struct jsonw *w, const char *key)
 /*
  * A string the kernel wrote at @addr: at most @len bytes, ended sooner by
  * a NUL, shown up to @cap bytes.  Memory that is gone renders as
- * {"unreadable":addr,"error":"EFAULT"}.  Returns true when @cap cut it.
+ * null with "<key>_fault" (render_fault()).  Returns true when @cap cut it.
  */
 static bool render_ustr(struct jsonw *w, const char *key, uint64_t addr,
 			uint32_t len, uint32_t cap)

@@ -470,15 +470,10 @@ void render_fd_array(struct jsonw *w, const char *key, uint64_t addr, uint32_t c
 	if (!addr || !cnt || o->offline)
 		return;
 	got = mem_read(fds, addr, n * sizeof(fds[0]), NULL);
-	if (got < n * sizeof(fds[0])) {
-		jw_obj_open(w, key);
-		jw_hex(w, "unreadable", addr + got);
-		jw_str(w, "error", "EFAULT");
-		jw_obj_close(w);
-		return;
-	}
 	jw_arr_open(w, key);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < got / sizeof(fds[0]); i++)
 		jw_s64(w, NULL, fds[i]);
 	jw_arr_close(w);
+	if (got < n * sizeof(fds[0]))
+		render_array_fault(w, key, addr + got, (uint32_t)(got / sizeof(fds[0])));
 }

@@ -246,7 +246,7 @@ run_privs() {
 	printf '%s\n' '{"event":"header","schema":9}' >"$T/new.jsonl"
 	run --separate-stderr "$BPFSPY" check "$T/new.jsonl"
 	expect_eq "$status" 2
-	expect_eq "$stderr" "bpfspy: $T/new.jsonl:1: schema 9 is newer than this bpfspy reads (1)"
+	expect_eq "$stderr" "bpfspy: $T/new.jsonl:1: schema 9 is newer than this bpfspy reads (2)"
 	run "$BPFSPY" check "$T/missing.jsonl"
 	expect_eq "$status" 2
 	run "$BPFSPY" check
