@@ -72,6 +72,7 @@ static struct {
 	struct spool spool;
 	char output[PATH_MAX];
 	char spool_dir[PATH_MAX];
+	bool spool_shared;       /* spool_dir is in a shared /tmp: must be ours */
 	char header[16384];      /* built on the first event of each process */
 	size_t header_len;
 } g;
@@ -250,6 +251,7 @@ static void build_header(void)
 		jw_str(&w, "kernel", u.release);
 		jw_str(&w, "machine", u.machine);
 	}
+	bpfspy_ident_header(&w);
 	render_layers(&w);
 	jw_bool(&w, "follow", g.follow);
 	if (g.opts.insns)
@@ -273,9 +275,40 @@ static void build_header(void)
 
 static int ensure_dir(const char *dir)
 {
-	if (mkdir(dir, 0700) == 0 || errno == EEXIST)
+	struct stat st;
+
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+		return -1;
+	if (!g.spool_shared)
 		return 0;
-	return -1;
+	/* In a world-writable directory someone else may have made it
+	 * first: use it only if it is a directory of ours, closed to others. */
+	if (lstat(dir, &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid() ||
+	    (st.st_mode & 077))
+		return -1;
+	return 0;
+}
+
+static int output_fd_name(const char *out);
+
+/* No BPFSPY_SPOOL_DIR: next to the trace (OUTPUT.spool), unless OUTPUT is
+ * a descriptor (/dev/stderr), a device, a pipe or in /dev or /proc: then
+ * in $TMPDIR or /tmp, one directory per user. */
+static void default_spool_dir(const char *out)
+{
+	const char *tmp = getenv("TMPDIR");
+	struct stat st;
+
+	if (output_fd_name(out) < 0 && strncmp(out, "/dev/", 5) && strncmp(out, "/proc/", 6) &&
+	    (stat(out, &st) != 0 || S_ISREG(st.st_mode))) {
+		snprintf(g.spool_dir, sizeof(g.spool_dir), "%s.spool", out);
+		return;
+	}
+	if (!tmp || tmp[0] != '/' || strlen(tmp) > PATH_MAX / 2)
+		tmp = "/tmp";
+	snprintf(g.spool_dir, sizeof(g.spool_dir), "%s/bpfspy-%u.spool", tmp,
+		 (unsigned)geteuid());
+	g.spool_shared = true;
 }
 
 /* Create this process's spool on its first event.  Other threads that
@@ -318,11 +351,31 @@ static bool spool_ready(void)
 	return true;
 }
 
+/* The fd BPFSPY_OUTPUT names as /dev/stdout, /dev/stderr or /dev/fd/N,
+ * or -1.  Reopening it through /proc would fail for another user's pipe
+ * (a service's stderr, a container's): write to the descriptor itself. */
+static int output_fd_name(const char *out)
+{
+	char *end;
+	long n;
+
+	if (!strcmp(out, "/dev/stdout"))
+		return 1;
+	if (!strcmp(out, "/dev/stderr"))
+		return 2;
+	if (strncmp(out, "/dev/fd/", 8) || !out[8])
+		return -1;
+	n = strtol(out + 8, &end, 10);
+	return *end || n < 0 || n > INT_MAX ? -1 : (int)n;
+}
+
 static int open_output(void)
 {
-	int fd = open(g.output, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	int named = output_fd_name(g.output);
 
-	return fd;
+	if (named >= 0)
+		return fcntl(named, F_DUPFD_CLOEXEC, g.fd_floor);
+	return open(g.output, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
 }
 
 /* Spools left by images that are gone (exec, _exit, kill): drain them so
@@ -492,7 +545,7 @@ __attribute__((constructor)) static void bpfspy_init(void)
 	if (dir && *dir && strlen(dir) < sizeof(g.spool_dir))
 		strcpy(g.spool_dir, dir);
 	else
-		snprintf(g.spool_dir, sizeof(g.spool_dir), "%s.spool", out);
+		default_spool_dir(out);
 	decode_opts_default(&g.opts);
 	g.opts.log_cap = (uint32_t)env_u32("BPFSPY_LOG_BYTES", g.opts.log_cap);
 	g.opts.str_cap = (uint32_t)env_u32("BPFSPY_STR_BYTES", g.opts.str_cap);

@@ -262,6 +262,9 @@ static void summary(const struct check_state *st)
 		       st->failed_probes, st->injected, st->denied, st->consequent);
 		return;
 	}
+	if (st->ndrifts)
+		puts("Documentation drift: what the kernel does beyond the 2021 bpf(2) "
+		     "and libbpf text (not faults):");
 	for (i = 0; i < st->ndrifts; i++)
 		printf("doc-drift %s (%lu call%s, first %s): %s\n", st->drifts[i].rule,
 		       st->drifts[i].count, st->drifts[i].count == 1 ? "" : "s",
@@ -321,18 +324,16 @@ int cmd_check(int argc, char **argv)
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j': json = true; break;
 		case 'l': lenient = true; break;
 		case 'h': fputs(check_usage, stdout); return 0;
-		default: fputs(check_usage, stderr); return EXIT_USAGE;
+		default: return bad_option(c, argv);
 		}
 	}
-	if (optind >= argc) {
-		fputs(check_usage, stderr);
-		return EXIT_USAGE;
-	}
+	if (optind >= argc)
+		return usage_error("no TRACE given (bpfspy check [--json] [--lenient] TRACE...)");
 	return check_traces(argv + optind, argc - optind, json, lenient);
 }
 
@@ -363,18 +364,34 @@ static void rule_text(const char *layer, const char *id, const char *applies,
 	printf("    source: %s\n\n", source);
 }
 
+static const char rules_usage[] =
+	"Usage: bpfspy rules [--json]\n"
+	"\n"
+	"List the rules bpf(2) and libbpf calls are checked against, each with\n"
+	"the kernels it holds for and the passage it comes from.\n";
+
 int cmd_rules(int argc, char **argv)
 {
 	void (*out)(const char *, const char *, const char *, const char *, const char *,
 		    const char *) = rule_text;
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
 	size_t i;
+	int c;
 
-	if (argc > 1 && !strcmp(argv[1], "--json"))
-		out = rule_json;
-	else if (argc > 1) {
-		fputs("Usage: bpfspy rules [--json]\n", strcmp(argv[1], "--help") ? stderr : stdout);
-		return strcmp(argv[1], "--help") ? EXIT_USAGE : 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j': out = rule_json; break;
+		case 'h': fputs(rules_usage, stdout); return 0;
+		default: return bad_option(c, argv);
+		}
 	}
+	if (optind < argc)
+		return usage_error("takes no arguments, not '%s'", argv[optind]);
 	for (i = 0; i < bpf_rules_count; i++)
 		out("bpf", bpf_rules[i].id, bpf_rules[i].applies, bpf_rules[i].checks,
 		    bpf_rules[i].kernels, bpf_rules[i].source);

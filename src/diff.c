@@ -1093,7 +1093,7 @@ int cmd_diff(int argc, char **argv)
 	int c, ret = EXIT_USAGE;
 
 	optind = 1;
-	while (ignore && (c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while (ignore && (c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j': d.json = true; break;
 		case 'i': ignore[d.o.nignore++] = optarg; break;
@@ -1101,13 +1101,12 @@ int cmd_diff(int argc, char **argv)
 		case 'p': d.o.payload = true; break;
 		case 'l': lenient = true; break;
 		case 'h': fputs(diff_usage, stdout); free(ignore); return 0;
-		default: fputs(diff_usage, stderr); free(ignore); return EXIT_USAGE;
+		default: free(ignore); return bad_option(c, argv);
 		}
 	}
 	if (!ignore || argc - optind != 2) {
-		fputs(diff_usage, stderr);
 		free(ignore);
-		return EXIT_USAGE;
+		return usage_error("takes two traces, OLD and NEW, not %d", argc - optind);
 	}
 	d.o.ignore = ignore;
 	d.color = isatty(STDOUT_FILENO) && !(nc && *nc);

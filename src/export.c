@@ -242,31 +242,27 @@ int cmd_export(int argc, char **argv)
 	int c, ret;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+ho:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:ho:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f': format = optarg; break;
 		case 'o': path = optarg; break;
 		case 'l': lenient = true; break;
 		case 'h': fputs(export_usage, stdout); return 0;
-		default: fputs(export_usage, stderr); return EXIT_USAGE;
+		default: return bad_option(c, argv);
 		}
 	}
-	if (!format || strcmp(format, "chrome")) {
-		die_msg("export: %s (the formats: chrome)",
-			format ? "unknown --format" : "--format is required");
-		return EXIT_USAGE;
-	}
-	if (optind >= argc) {
-		fputs(export_usage, stderr);
-		return EXIT_USAGE;
-	}
+	if (!format || strcmp(format, "chrome"))
+		return usage_error("%s (the formats: chrome)",
+				   format ? "unknown --format" : "--format is required");
+	if (optind >= argc)
+		return usage_error("no TRACE given (bpfspy export --format=chrome TRACE...)");
 	if (path && strcmp(path, "-") && !(out = fopen(path, "we"))) {
-		die_msg("export: %s: %s", path, strerror(errno));
+		die_msg("%s: %s", path, strerror(errno));
 		return EXIT_USAGE;
 	}
 	ret = export_chrome(argv + optind, argc - optind, lenient, out);
 	if (fflush(out) || (out != stdout && fclose(out))) {
-		die_msg("export: %s: %s", path ? path : "standard output", strerror(errno));
+		die_msg("%s: %s", path ? path : "standard output", strerror(errno));
 		ret = EXIT_USAGE;
 	}
 	return ret;

@@ -474,7 +474,7 @@ int report_html(char *const *paths, int n, bool lenient, const char *out)
 		p->fails = calloc(MAX_FAILS, sizeof(*p->fails));
 	}
 	if (!p || !p->spans || !p->fails) {
-		die_msg("report: out of memory");
+		die_msg("out of memory");
 		goto out;
 	}
 	s = trace_open(paths, n, lenient);
@@ -496,14 +496,14 @@ int report_html(char *const *paths, int n, bool lenient, const char *out)
 	nest_spans(p);
 	f = strcmp(out, "-") ? fopen(out, "we") : stdout;
 	if (!f) {
-		die_msg("report: %s: %s", out, strerror(errno));
+		die_msg("%s: %s", out, strerror(errno));
 		r = EXIT_USAGE;
 		goto out;
 	}
 	write_page(f, p, paths, n);
 	r = 0;
 	if (fflush(f) || (f != stdout && fclose(f))) {
-		die_msg("report: %s: %s", out, strerror(errno));
+		die_msg("%s: %s", out, strerror(errno));
 		r = EXIT_USAGE;
 	}
 out:

@@ -61,8 +61,7 @@ struct trace_set *trace_open(char *const *paths, int n, bool lenient)
 
 static int bad_line(struct trace_set *s, struct trace_file *t, const char *what)
 {
-	fprintf(stderr, "bpfspy: %s:%lu: %s%s\n", t->path, t->lineno, what,
-		s->lenient ? " (skipped)" : "");
+	die_msg("%s:%lu: %s%s", t->path, t->lineno, what, s->lenient ? " (skipped)" : "");
 	s->skipped++;
 	return s->lenient ? 0 : -1;
 }

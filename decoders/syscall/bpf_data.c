@@ -219,25 +219,16 @@ static const struct bpf_blob *find_blob(const struct bpf_call *c, uint8_t tag)
 	return NULL;
 }
 
-static void suffixed(char *out, size_t cap, const char *key, const char *suffix)
-{
-	size_t k = strlen(key), s = strlen(suffix);
-
-	if (k + s + 1 > cap)
-		k = cap - s - 1;
-	memcpy(out, key, k);
-	memcpy(out + k, suffix, s + 1);
-}
 
 void render_blob_typed(struct jsonw *w, const char *name, const struct bpf_call *c,
 		       uint8_t tag, const struct decode_opts *o)
 {
 	char k[48];
 
-	suffixed(k, sizeof(k), name, "_data");
+	key_suffixed(k, sizeof(k), name, "_data");
 	render_blob(w, k, c, tag);
 	if (o->typer && find_blob(c, tag)) {
-		suffixed(k, sizeof(k), name, "_typed");
+		key_suffixed(k, sizeof(k), name, "_typed");
 		o->typer->render(o->typer->ctx, w, k, c, tag);
 	}
 }
@@ -268,7 +259,7 @@ void render_blob(struct jsonw *w, const char *key, const struct bpf_call *c, uin
 		/* per-CPU: one string per CPU, as far as the cap reached; a
 		 * key of its own, so that value_data is always a string */
 		if (tag == BLOB_VALUE) {
-			suffixed(kp, sizeof(kp), key, "_percpu");
+			key_suffixed(kp, sizeof(kp), key, "_percpu");
 			key = kp;
 		}
 		jw_arr_open(w, key);
@@ -277,10 +268,10 @@ void render_blob(struct jsonw *w, const char *key, const struct bpf_call *c, uin
 		jw_arr_close(w);
 	}
 	if (b->fault) {
-		suffixed(k2, sizeof(k2), key, "_unreadable_at");
+		key_suffixed(k2, sizeof(k2), key, "_unreadable_at");
 		jw_hex(w, k2, addr + b->len);
 	} else if (b->len < b->full_len) {
-		suffixed(k2, sizeof(k2), key, "_truncated");
+		key_suffixed(k2, sizeof(k2), key, "_truncated");
 		jw_bool(w, k2, true);
 	}
 }

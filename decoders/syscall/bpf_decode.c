@@ -191,22 +191,26 @@ void render_flags(struct jsonw *w, const char *key, const struct xlat *x, uint64
 	jw_str_end(w);
 }
 
+void key_suffixed(char *out, size_t cap, const char *key, const char *suffix)
+{
+	size_t k = strlen(key), s = strlen(suffix);
+
+	if (k + s + 1 > cap)
+		k = cap - s - 1;
+	memcpy(out, key, k);
+	memcpy(out + k, suffix, s + 1);
+}
+
 /* What could not be read keeps its key's type: "<key>":null, then
  * "<key>_fault":{"addr":"0x...","error":"EFAULT"} (an array entry: null). */
 void render_fault(struct jsonw *w, const char *key, uint64_t addr)
 {
-	static const char sfx[] = "_fault";
 	char k[64];
-	size_t n;
 
 	jw_null(w, key);
 	if (!key)
 		return;
-	n = strlen(key);
-	if (n + sizeof(sfx) > sizeof(k))
-		n = sizeof(k) - sizeof(sfx);
-	memcpy(k, key, n);
-	memcpy(k + n, sfx, sizeof(sfx));
+	key_suffixed(k, sizeof(k), key, "_fault");
 	jw_obj_open(w, k);
 	jw_hex(w, "addr", addr);
 	jw_str(w, "error", "EFAULT");
@@ -306,14 +310,9 @@ void render_log(struct jsonw *w, const char *key, uint64_t addr, uint32_t size,
  * was readable up to entry N, whose first unreadable byte is at @addr. */
 void render_array_fault(struct jsonw *w, const char *key, uint64_t addr, uint32_t index)
 {
-	static const char sfx[] = "_fault";
 	char k[64];
-	size_t n = strlen(key);
 
-	if (n + sizeof(sfx) > sizeof(k))
-		n = sizeof(k) - sizeof(sfx);
-	memcpy(k, key, n);
-	memcpy(k + n, sfx, sizeof(sfx));
+	key_suffixed(k, sizeof(k), key, "_fault");
 	jw_obj_open(w, k);
 	jw_hex(w, "addr", addr);
 	jw_u64(w, "index", index);

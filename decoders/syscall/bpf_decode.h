@@ -381,6 +381,8 @@ void render_u64_array(struct jsonw *w, const char *key, uint64_t addr, uint32_t 
 		      unsigned elem, bool hex, const struct decode_opts *o);
 void render_str_array(struct jsonw *w, const char *key, uint64_t addr, uint32_t cnt,
 		      const struct decode_opts *o);
+/* @key followed by @suffix into @out ("value_data" + "_fault"), cut to fit. */
+void key_suffixed(char *out, size_t cap, const char *key, const char *suffix);
 /* "<key>":null and "<key>_fault":{"addr","error"}: unreadable memory. */
 void render_fault(struct jsonw *w, const char *key, uint64_t addr);
 /* "<key>_fault": where a caller's array stopped being readable. */

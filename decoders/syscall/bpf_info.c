@@ -42,14 +42,9 @@ static void render_unreadable(struct jsonw *w, const char *key, uint64_t addr)
 /* "<key>_truncated":true */
 static void render_truncated(struct jsonw *w, const char *key)
 {
-	static const char sfx[] = "_truncated";
 	char k[64];
-	size_t n = strlen(key);
 
-	if (n + sizeof(sfx) > sizeof(k))
-		n = sizeof(k) - sizeof(sfx);
-	memcpy(k, key, n);
-	memcpy(k + n, sfx, sizeof(sfx));
+	key_suffixed(k, sizeof(k), key, "_truncated");
 	jw_bool(w, k, true);
 }
 
