@@ -14,6 +14,7 @@
  * libbpf function (only of those a rule names: others cost one test).
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,7 +146,7 @@ static void render_cmd_name(struct jsonw *w, uint32_t cmd)
  * injected into), and a "layer" event announces it. */
 static const char *func_inactive(unsigned id)
 {
-	char ver[64], path[1024];
+	static char ver[64], path[PATH_MAX];   /* the header's builder alone */
 
 	if (!bpfspy_libbpf_loaded(ver, sizeof(ver), path, sizeof(path)))
 		return "no libbpf layer: libbpf is static or absent";

@@ -178,7 +178,9 @@ size_t bpfspy_read_file(const char *path, char *buf, size_t cap)
  * event. */
 static void render_layers(struct jsonw *w)
 {
-	char ver[64], path[1024];   /* small: this may run on a signal stack */
+	/* static, not on a stack that may be a signal stack: only the thread
+	 * that creates the spool builds the header (spool_ready) */
+	static char ver[64], path[PATH_MAX];
 	bool have = bpfspy_libbpf_loaded(ver, sizeof(ver), path, sizeof(path));
 
 	jw_arr_open(w, "layers");
