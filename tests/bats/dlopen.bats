@@ -132,6 +132,11 @@ make_second_copy() {
 	# each plugin's libbpf logged through that plugin's own callback
 	expect_match "$output" $'a probe=own\nb probe=own' "each copy ran its own plugin's calls"
 	expect_eq "$(tc count "$TRACE" event=libbpf func=bpf_object__open_mem)" 2 "open_mem calls"
+	# libbpf's own code for "not an ELF object" has no errno name
+	expect_eq "$(tc get "$TRACE" errno event=libbpf func=bpf_object__open_mem | sort -u)" \
+		ERRNO_4001 "open_mem errno"
+	expect_eq "$(tc get "$TRACE" errno_num event=libbpf func=bpf_object__open_mem | sort -u)" \
+		4001 "open_mem errno_num"
 	expect_eq "$(nested bpf_map_create)" 2 "bpf_map_create"
 	expect_eq "$(tc get "$TRACE" libbpf_path event=layer)" "$T/lib7/libbpf.so.7" \
 		"the second copy announced"
