@@ -239,7 +239,7 @@ static long libbpf_call(unsigned id, unsigned n, const long *a, uintptr_t ra)
 	const struct libbpf_func *f = libbpf_func(id);
 	int entry_errno = errno;
 	int inj = bpfspy_inject_func_errno(id);
-	bool on = t_depth < MAX_DEPTH && bpfspy_active();
+	bool on = t_depth < MAX_DEPTH && bpfspy_active() && bpfspy_filter_func(id);
 	void *fn = bpfspy_libbpf_target(id, ra, on);
 	struct libbpf_call c;
 	struct bpf_event_env env;
