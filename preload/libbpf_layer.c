@@ -96,6 +96,7 @@ typedef long (*fn9)(long, long, long, long, long, long, long, long, long);
 struct frame {
 	uint64_t seq;
 	uint64_t nsys, nfail;
+	bool keep;         /* --failed-only: a call inside it was recorded */
 };
 
 static __thread struct frame t_frames[MAX_DEPTH];
@@ -120,6 +121,15 @@ void bpfspy_libbpf_count(long ret)
 		if (ret < 0)
 			t_frames[i].nfail++;
 	}
+}
+
+/* The call says it failed: a negative return, or NULL from a pointer
+ * function. */
+static bool libbpf_call_failed(const struct libbpf_func *f, const struct libbpf_call *c)
+{
+	if (!f || f->ret == LR_VOID)
+		return false;
+	return f->ret == LR_PTR ? !c->ret : (int32_t)c->ret < 0;
 }
 
 /* What function @f returns for error @err: NULL or -err; errno @err. */
@@ -274,6 +284,7 @@ static long libbpf_call(unsigned id, unsigned n, const long *a, uintptr_t ra)
 	fr = &t_frames[t_depth++];
 	fr->seq = bpfspy_next_seq();
 	fr->nsys = fr->nfail = 0;
+	fr->keep = false;
 	start = bpfspy_now_ns();
 	errno = entry_errno;
 	ret = inj ? injected(f, inj) : invoke(id, fn, n, a);
@@ -286,7 +297,12 @@ static long libbpf_call(unsigned id, unsigned n, const long *a, uintptr_t ra)
 	env.stack = have_stack ? &stack : NULL;
 	c.ret = ret;
 	c.err = saved;
-	emit(id, f, a, ra, &env, &c);
+	/* --failed-only: a call that failed, or in which a call failed */
+	if (!bpfspy_failed_only() || c.nfail || fr->keep || libbpf_call_failed(f, &c)) {
+		emit(id, f, a, ra, &env, &c);
+		if (t_depth)
+			t_frames[t_depth - 1].keep = true;
+	}
 	errno = saved;
 	return ret;
 }

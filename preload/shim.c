@@ -73,6 +73,7 @@ static struct {
 	bool audit_all;          /* privilege context for every failure */
 	struct spool spool;
 	struct bpf_filter filter;  /* -e trace=SET (BPFSPY_TRACE) */
+	bool failed_only;          /* --failed-only (BPFSPY_FAILED_ONLY) */
 	char filter_spec[256];
 	int spool_dirfd;         /* checked once (spool_dir_open), then used */
 	mode_t mode;             /* of a trace file we create */
@@ -277,6 +278,8 @@ static void build_header(void)
 	jw_bool(&w, "follow", g.follow);
 	if (g.filter.active)
 		jw_str(&w, "trace", g.filter_spec);
+	if (g.failed_only)
+		jw_bool(&w, "failed_only", true);
 	if (g.opts.insns)
 		jw_bool(&w, "insns", true);
 	bpfspy_policy_header(&w);
@@ -651,6 +654,7 @@ __attribute__((constructor)) static void bpfspy_init(void)
 	g.opts.insns = env_u32("BPFSPY_INSNS", 0) != 0;
 	g.opts.fd_note = fd_note;
 	init_filter();
+	g.failed_only = env_u32("BPFSPY_FAILED_ONLY", 0) != 0;
 	g.opts.no_check = env_u32("BPFSPY_NO_CHECK", 0) != 0;
 	g.audit_all = getenv("BPFSPY_AUDIT") && !strcmp(getenv("BPFSPY_AUDIT"), "all");
 	bpfspy_policy_init();
@@ -787,6 +791,11 @@ static void init_filter(void)
 		return;
 	}
 	strcpy(g.filter_spec, spec);
+}
+
+bool bpfspy_failed_only(void)
+{
+	return g.failed_only;
 }
 
 bool bpfspy_filter_func(unsigned id)
@@ -1240,7 +1249,9 @@ static long bpf_path(long nr, long cmd, long attr, long size, long a4, long a5, 
 	capture_payload(&c);
 	if (!g.opts.no_check && !(c.facts.flags & (BPF_FACT_INJECTED | BPF_FACT_DENIED)))
 		bpfspy_gather_facts(&c, g.audit_all);
-	record(&c, start, end - start, have_stack ? &stack : NULL);
+	/* --failed-only (BPFSPY_FAILED_ONLY): successes are left out */
+	if (!g.failed_only || ret < 0)
+		record(&c, start, end - start, have_stack ? &stack : NULL);
 	errno = saved;
 	return ret;
 }

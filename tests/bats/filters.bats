@@ -75,3 +75,24 @@ kinds() {
 	run --separate-stderr "$BPFSPY" run -e signal=all -- true
 	expect_eq "$status" 2 "only trace= is known"
 }
+
+@test "--failed-only: only failed calls, and the libbpf calls they were made in" {
+	require_root
+	run --separate-stderr "$BPFSPY" run --unprivileged --failed-only -o "$TRACE" -- "$LOADER"
+	[ "$status" -ne 0 ] || skip "the loader did not fail without privileges here"
+	expect_eq "$(tc get "$TRACE" failed_only event=header)" true header
+	[ "$(tc count "$TRACE")" -gt 0 ]
+	expect_eq "$(tc count "$TRACE" errno=null)" 0 "successful bpf calls"
+	# each libbpf event failed, or a recorded event names it as parent
+	jq -s -e '
+		[.[] | select(.event == "bpf" or .event == "libbpf") | .parent // empty] as $parents |
+		all(.[] | select(.event == "libbpf");
+		    .errno != null or (.seq as $s | $parents | index($s) != null))' "$TRACE" >/dev/null
+	# the load's own failure is there, as are the probes that failed
+	expect_eq "$(tc count "$TRACE" event=libbpf func=bpf_object__load)" 1 "bpf_object__load"
+	# and -Z is the short form; a healthy run records no success
+	run --separate-stderr "$BPFSPY" run -Z -o "$T/ok.jsonl" -- "$EXERCISER" lookup 5
+	expect_eq "$status" 0
+	expect_eq "$(tc count "$T/ok.jsonl" errno=null)" 0 "successes recorded"
+	expect_eq "$(tc count "$T/ok.jsonl" cmd=BPF_MAP_LOOKUP_ELEM)" 0 "lookups that found the key"
+}
