@@ -26,6 +26,7 @@
 #include "btf_values.h"
 #include "sandbox.h"
 #include "sink.h"
+#include "summary.h"
 #include "base/spool.h"
 #include "policy/bpf_filter.h"
 
@@ -44,6 +45,8 @@ static const char run_usage[] =
 	"                      SET (BPF_PROG_LOAD,bpf_object__load; !SET: all but)\n"
 	"  -Z, --failed-only   record only failed calls, and the libbpf calls they\n"
 	"                      were made in\n"
+	"  -c, --summary[=json] no events: counts, errors and latency per command\n"
+	"                      and function, printed on standard error at the end\n"
 	"      --log-bytes N   keep at most N bytes of each verifier/BTF log (65536)\n"
 	"      --str-bytes N   read at most N bytes of each C string (4096)\n"
 	"      --data-bytes N  keep at most N bytes of each map key or value (64)\n"
@@ -104,6 +107,7 @@ struct run_opts {
 	const char *spool_base;  /* NULL: choose */
 	const char *trace_set;   /* -e trace=SET, checked; NULL: all */
 	bool failed_only;        /* -Z */
+	int summary;             /* -c: 1 text, 2 json */
 	mode_t mode;             /* of the -o file */
 	struct sandbox sb;       /* --inject, --deny, --drop-caps */
 };
@@ -256,6 +260,7 @@ static int parse(int argc, char **argv, struct run_opts *o)
 		{ "journal", no_argument, NULL, 'j' },
 		{ "mode", required_argument, NULL, 'M' },
 		{ "failed-only", no_argument, NULL, 'Z' },
+		{ "summary", optional_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -266,9 +271,16 @@ static int parse(int argc, char **argv, struct run_opts *o)
 	o->mode = 0600;
 	optind = 1;
 	argv[0] = "bpfspy run";  /* getopt's messages name the command */
-	while ((c = getopt_long(argc, argv, "+:o:e:Zh", longs, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:o:e:Zch", longs, NULL)) != -1) {
 		switch (c) {
 		case 'Z': o->failed_only = true; break;
+		case 'c':
+			if (optarg && strcmp(optarg, "json") && strcmp(optarg, "text")) {
+				usage_error("--summary takes text or json, not '%s'", optarg);
+				return -1;
+			}
+			o->summary = optarg && !strcmp(optarg, "json") ? 2 : 1;
+			break;
 		case 'e': {
 			struct bpf_filter f;
 			char bad[64];
@@ -378,6 +390,10 @@ static void child_exec(char **prog, const char *shim, const char *trace,
 		setenv("BPFSPY_FAILED_ONLY", "1", 1);
 	else
 		unsetenv("BPFSPY_FAILED_ONLY");
+	if (o->summary)
+		setenv("BPFSPY_SUMMARY", "1", 1);
+	else
+		unsetenv("BPFSPY_SUMMARY");
 	if (o->log_bytes)
 		setenv("BPFSPY_LOG_BYTES", o->log_bytes, 1);
 	if (o->str_bytes)
@@ -615,9 +631,17 @@ int cmd_run(int argc, char **argv)
 	if (st.foreign)
 		die_msg("%llu spool(s) in %s not written by us were ignored",
 			(unsigned long long)st.foreign, spool_dir);
-	deliver(out_fd, &o);
 	/* The trace in the spool directory is read through our fd too. */
 	snprintf(fd_path, sizeof(fd_path), "/proc/self/fd/%d", out_fd);
+	if (o.summary) {
+		/* the table on stderr; the summary lines stay in -o FILE */
+		if (summary_print(o.output ? trace : fd_path, o.summary == 2, stderr))
+			die_msg("cannot read the summary back from the trace");
+		if (o.journal)
+			deliver(out_fd, &o);
+	} else {
+		deliver(out_fd, &o);
+	}
 	if (o.check)
 		check_rc = findings_to_stderr(o.output ? trace : fd_path);
 	if (!o.output)
