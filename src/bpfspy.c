@@ -16,6 +16,12 @@ static const char usage[] =
 	"      -- PROGRAM [ARGS...]\n"
 	"                 run PROGRAM under the tracer; the trace goes to FILE\n"
 	"                 (default: standard error); exits with PROGRAM's status\n"
+	"  run --kernel [-o FILE] [--no-follow] -- PROGRAM [ARGS...]\n"
+	"                 the same, traced from the kernel: no shim in PROGRAM\n"
+	"                 (statically linked and Go programs too)\n"
+	"  attach [-o FILE] [--follow] -p PID[,PID...] | --comm NAME | --all\n"
+	"                 trace running processes from the kernel until they\n"
+	"                 exit or bpfspy is interrupted (CAP_BPF, CAP_PERFMON)\n"
 	"  check [--json] [--lenient] TRACE...\n"
 	"                 report the findings of the checks in traces\n"
 	"  rules [--json] list the rules calls are checked against\n"
@@ -55,6 +61,8 @@ int main(int argc, char **argv)
 		return cmd_rules(argc - 1, argv + 1);
 	if (!strcmp(cmd, "report"))
 		return cmd_report(argc - 1, argv + 1);
+	if (!strcmp(cmd, "attach"))
+		return cmd_attach(argc - 1, argv + 1);
 	if (!strcmp(cmd, "diff"))
 		return cmd_diff(argc - 1, argv + 1);
 	die_msg("unknown command '%s' (see bpfspy --help)", cmd);

@@ -13,6 +13,7 @@ int cmd_check(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+int cmd_attach(int argc, char **argv);
 /* The findings of @n traces (bpfspy check): 0, 1 when a rule failed, 2. */
 int check_traces(char *const *paths, int n, bool json, bool lenient);
 

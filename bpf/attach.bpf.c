@@ -1,0 +1,692 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * bpfspy attach: the kernel side.  On the bpf(2) syscall's entry and exit
+ * (raw tracepoints sys_enter/sys_exit, filtered on its number) copy what
+ * the call hands in and what the kernel wrote back into a ring buffer.
+ *
+ * What to copy beyond attr is not decided here: user space loads, per
+ * command, read requests computed from the decoders' tables (struct kplan,
+ * attach.h) and this program interprets them.
+ *
+ * The kernel types it reads are declared here, only the fields used, and
+ * relocated against the running kernel's BTF (CO-RE).
+ */
+#include <stdbool.h>
+#include <linux/types.h>
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+
+#include "attach.h"
+
+#define NR_BPF 321       /* x86_64 */
+#define EFAULT 14
+
+struct pt_regs {
+	unsigned long di, si, dx, r10, r8, orig_ax;
+} __attribute__((preserve_access_index));
+
+typedef struct {
+	__u64 val;
+} kernel_cap_t;
+typedef struct {
+	__u32 val;
+} kuid_t;
+
+struct cred {
+	kuid_t euid;
+	kernel_cap_t cap_permitted, cap_effective;
+} __attribute__((preserve_access_index));
+
+struct file_operations {
+	void *release;
+} __attribute__((preserve_access_index));
+
+struct file {
+	const struct file_operations *f_op;
+	void *private_data;
+} __attribute__((preserve_access_index));
+
+struct fdtable {
+	unsigned int max_fds;
+	struct file **fd;
+	unsigned long *close_on_exec;
+} __attribute__((preserve_access_index));
+
+struct files_struct {
+	struct fdtable *fdt;
+} __attribute__((preserve_access_index));
+
+struct task_struct {
+	int pid, tgid;
+	const struct cred *cred;
+	struct files_struct *files;
+} __attribute__((preserve_access_index));
+
+struct bpf_map {
+	enum bpf_map_type map_type;
+	__u32 key_size, value_size, id;
+	char name[16];
+} __attribute__((preserve_access_index));
+
+struct bpf_prog_aux {
+	__u32 id;
+	char name[16];
+} __attribute__((preserve_access_index));
+
+struct bpf_prog {
+	enum bpf_prog_type type;
+	struct bpf_prog_aux *aux;
+} __attribute__((preserve_access_index));
+
+struct bpf_link {
+	__u32 id;
+	enum bpf_link_type type;
+} __attribute__((preserve_access_index));
+
+struct btf {
+	__u32 id;
+} __attribute__((preserve_access_index));
+
+#define OBJ_MAP  1
+#define OBJ_PROG 2
+#define OBJ_LINK 3
+#define OBJ_BTF  4
+
+/* Set by user space before load. */
+const volatile __u32 self_tgid;
+const volatile __u32 mode;            /* 0: targets map, 1: comm, 2: all */
+const volatile __u32 follow;          /* children of targets become targets */
+const volatile char want_comm[16];
+/* The release functions of map, prog, link and btf files (kallsyms):
+ * what tells a bpf object's fd from any other. */
+const volatile __u64 obj_release[KOBJ_KINDS];
+/* The attr offsets of the fds each command names (bpf_call_fds()). */
+const volatile __u16 fd_offs[KCMD_MAX][KNOTES];
+const volatile __u64 ret_fd_cmds;     /* bit N: command N returns an fd */
+const volatile __u32 ncpus;           /* possible CPUs */
+const volatile __u64 percpu_types;    /* bit N: map type N is per-CPU */
+const volatile __u16 map_fd_off[KCMD_MAX];  /* attr offset of the map fd */
+
+struct inflight {
+	__u64 ts, attr_addr;
+	__u32 cmd, size;
+	__u32 key_size, vslot;    /* vslot: value bytes as the kernel copies */
+	__u32 map_known, map_type, value_size, ret_fd;
+	__u8 pre[KATTR_SNAP + 8];
+	__u8 post[KATTR_SNAP + 8];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u32);
+	__type(value, __u8);
+} targets SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u32);
+	__type(value, struct inflight);
+} inflight SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, KCMD_MAX);
+	__type(key, __u32);
+	__type(value, struct kplan);
+} plans SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 16 << 20);
+} rb SEC(".maps");
+
+/* Records that found no room in the ring buffer. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} lost SEC(".maps");
+
+struct scratch {
+	struct inflight inf;
+	struct krec_enter e;
+	struct krec_exit x;
+	struct krec_mem m;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct scratch);
+} scratch SEC(".maps");
+
+static void count_lost(void)
+{
+	__u32 k = 0;
+	__u64 *n = bpf_map_lookup_elem(&lost, &k);
+
+	if (n)
+		*n += 1;
+}
+
+static void emit(void *rec, __u64 len)
+{
+	if (bpf_ringbuf_output(&rb, rec, len, 0))
+		count_lost();
+}
+
+static bool comm_matches(void)
+{
+	char c[16];
+	int i;
+
+	bpf_get_current_comm(c, sizeof(c));
+	for (i = 0; i < 16; i++) {
+		if (c[i] != want_comm[i])
+			return false;
+		if (!c[i])
+			return true;
+	}
+	return true;
+}
+
+static bool wanted(__u32 tgid)
+{
+	if (tgid == self_tgid)
+		return false;
+	if (mode == 2)
+		return true;
+	if (mode == 1)
+		return comm_matches();
+	return bpf_map_lookup_elem(&targets, &tgid) != NULL;
+}
+
+/* @n clamped to 1..KMEM_CHUNK in a form the verifier follows. */
+static __always_inline __u32 chunk_len(__u32 n)
+{
+	if (n > KMEM_CHUNK)
+		n = KMEM_CHUNK;
+	asm volatile("" : "+r"(n));
+	return ((n - 1) & (KMEM_CHUNK - 1)) + 1;
+}
+
+/* Read @n bytes (n <= KMEM_CHUNK) at @addr; on a fault the readable part
+ * up to the page boundary.  Returns the bytes read, sets *fault. */
+static __u32 read_user(void *dst, __u64 addr, __u32 n, __u8 *fault)
+{
+	__u32 part;
+
+	*fault = 0;
+	if (!n)
+		return 0;
+	n = chunk_len(n);
+	if (!bpf_probe_read_user(dst, n, (void *)addr))
+		return n;
+	*fault = 1;
+	part = 4096 - (addr & 4095);
+	if (part >= n)
+		return 0;
+	part = chunk_len(part);
+	if (!bpf_probe_read_user(dst, part, (void *)addr))
+		return part;
+	return 0;
+}
+
+static __u64 attr_u64(const __u8 *a, __u32 off)
+{
+	__u64 v = 0;
+
+	if (off > KATTR_SNAP - 8)
+		return 0;
+	bpf_probe_read_kernel(&v, 8, a + off);
+	return v;
+}
+
+static __u32 attr_u32(const __u8 *a, __u32 off)
+{
+	__u32 v = 0;
+
+	if (off > KATTR_SNAP - 4)
+		return 0;
+	bpf_probe_read_kernel(&v, 4, a + off);
+	return v;
+}
+
+static void hdr(struct krec_hdr *h, __u32 type, __u32 len)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+
+	h->type = type;
+	h->tid = (__u32)id;
+	h->tgid = id >> 32;
+	h->len = len;
+	h->ts = bpf_ktime_get_ns();
+}
+
+struct chunk_ctx {
+	__u64 addr, len;
+	__u8 phase;
+};
+
+/* One chunk of a copy: a MEM record; 1 (stop) at the end or a fault. */
+static long copy_chunk(__u64 i, void *arg)
+{
+	struct chunk_ctx *cx = arg;
+	__u64 off = i * KMEM_CHUNK;
+	__u32 k = 0, n, got;
+	struct scratch *s;
+	struct krec_mem *m;
+
+	if (off >= cx->len)
+		return 1;
+	s = bpf_map_lookup_elem(&scratch, &k);
+	if (!s)
+		return 1;
+	m = &s->m;
+	n = cx->len - off > KMEM_CHUNK ? KMEM_CHUNK : cx->len - off;
+	got = read_user(m->data, cx->addr + off, n, &m->fault);
+	m->addr = cx->addr + off;
+	m->len = got;
+	m->phase = cx->phase;
+	m->is_str = 0;
+	if (got > KMEM_CHUNK)
+		got = KMEM_CHUNK;
+	hdr(&m->h, KREC_MEM, sizeof(*m) - KMEM_CHUNK + got);
+	emit(m, sizeof(*m) - KMEM_CHUNK + got);
+	return m->fault ? 1 : 0;
+}
+
+/* Copy @len bytes at @addr as MEM records of one chunk each. */
+static void copy_bytes(__u64 addr, __u64 len, __u8 phase)
+{
+	struct chunk_ctx cx = { addr, len, phase };
+
+	if (!addr || !len)
+		return;
+	bpf_loop(KMEM_CHUNKS, copy_chunk, &cx, 0);
+}
+
+static void copy_str(__u64 addr, __u32 cap, __u8 phase)
+{
+	__u32 k = 0;
+	struct scratch *s = bpf_map_lookup_elem(&scratch, &k);
+	struct krec_mem *m;
+	long got;
+
+	if (!s || !addr)
+		return;
+	m = &s->m;
+	cap = chunk_len(cap ? cap : KMEM_CHUNK);
+	got = bpf_probe_read_user_str(m->data, cap, (void *)addr);
+	m->addr = addr;
+	m->phase = phase;
+	m->is_str = 1;
+	m->fault = got < 0;
+	if (got < 0)
+		got = 0;
+	if (got > KMEM_CHUNK)
+		got = KMEM_CHUNK;
+	m->len = got;
+	hdr(&m->h, KREC_MEM, sizeof(*m) - KMEM_CHUNK + got);
+	emit(m, sizeof(*m) - KMEM_CHUNK + (__u32)got);
+}
+
+struct strarr_ctx {
+	__u64 addr;
+	__u32 cnt, cap;
+	__u8 phase;
+};
+
+static long copy_one_str(__u64 i, void *arg)
+{
+	struct strarr_ctx *cx = arg;
+	__u64 p;
+
+	if (i >= cx->cnt || bpf_probe_read_user(&p, 8, (void *)(cx->addr + i * 8)))
+		return 1;
+	copy_str(p, cx->cap, cx->phase);
+	return 0;
+}
+
+/* An array of @cnt string pointers: the array, then each string. */
+static void copy_strarr(__u64 addr, __u32 cnt, __u32 cap, __u8 phase)
+{
+	struct strarr_ctx cx = { addr, cnt > 64 ? 64 : cnt, cap, phase };
+
+	copy_bytes(addr, (__u64)cx.cnt * 8, phase);
+	bpf_loop(64, copy_one_str, &cx, 0);
+}
+
+static void run_req(const struct kreq *r, const __u8 *a, const struct inflight *f,
+		    __u8 phase)
+{
+	__u64 addr = attr_u64(a, r->ptr_off), len;
+	__u32 cnt = r->len_off == 0xffff ? 1 : attr_u32(a, r->len_off);
+
+	switch (r->len_src) {
+	case KLEN_COUNT:
+		len = (__u64)cnt * r->mult;
+		break;
+	case KLEN_KEY:
+		if (!f->map_known)
+			return;
+		len = (__u64)cnt * f->key_size;
+		break;
+	case KLEN_VALUE:
+		if (!f->map_known)
+			return;
+		len = (__u64)cnt * f->vslot;
+		break;
+	case KLEN_STR:
+		copy_str(addr, r->cap, phase);
+		return;
+	case KLEN_STRARR:
+		copy_strarr(addr, cnt, r->cap, phase);
+		return;
+	default:
+		return;
+	}
+	if (len > r->cap)
+		len = r->cap;
+	copy_bytes(addr, len, phase);
+}
+
+struct plan_ctx {
+	__u32 tid, cmd;
+	__u8 phase, ok;
+};
+
+/* Request @i of the call's plan; 1 (stop) past its last. */
+static long plan_step(__u64 i, void *arg)
+{
+	struct plan_ctx *cx = arg;
+	struct inflight *f = bpf_map_lookup_elem(&inflight, &cx->tid);
+	struct kplan *p = bpf_map_lookup_elem(&plans, &cx->cmd);
+	const struct kreq *r;
+
+	if (!f || !p || i >= KREQ_MAX)
+		return 1;
+	r = &p->r[i];
+	if (r->len_src == KLEN_NONE)
+		return 1;
+	if (r->phase != cx->phase || (r->need_ok && !cx->ok))
+		return 0;
+	run_req(r, cx->phase == KREQ_ENTER ? f->pre : f->post, f, cx->phase);
+	return 0;
+}
+
+static void run_plan(struct inflight *f, __u8 phase, bool ok)
+{
+	struct plan_ctx cx;
+
+	if (f->cmd >= KCMD_MAX)
+		return;
+	cx.tid = (__u32)bpf_get_current_pid_tgid();
+	cx.cmd = f->cmd;
+	cx.phase = phase;
+	cx.ok = ok;
+	bpf_loop(KREQ_MAX, plan_step, &cx, 0);
+}
+
+/* The file behind fd @fd of the current task. */
+static struct file *fd_file(long fd)
+{
+	struct task_struct *t = (void *)bpf_get_current_task();
+	struct fdtable *fdt = BPF_CORE_READ(t, files, fdt);
+	struct file **arr, *file = NULL;
+
+	if (!fdt || fd < 0 || fd >= BPF_CORE_READ(fdt, max_fds))
+		return NULL;
+	arr = BPF_CORE_READ(fdt, fd);
+	if (bpf_probe_read_kernel(&file, sizeof(file), &arr[fd]))
+		return NULL;
+	return file;
+}
+
+/* What fd @fd is: a map, a program, a link, a BTF object, or nothing we
+ * know (kind 0).  Maps also fill the value slot geometry into @f. */
+static void obj_note(long fd, struct knote *n, struct inflight *f)
+{
+	struct file *file = fd_file(fd);
+	void *rel, *obj;
+	__u32 type;
+
+	n->fd = fd;
+	n->kind = 0;
+	n->has_type = 0;
+	n->id = 0;
+	n->type = 0;
+	n->name[0] = 0;
+	if (!file)
+		return;
+	rel = BPF_CORE_READ(file, f_op, release);
+	obj = BPF_CORE_READ(file, private_data);
+	if (!rel || !obj)
+		return;
+	if ((__u64)rel == obj_release[0]) {
+		struct bpf_map *m = obj;
+
+		n->kind = OBJ_MAP;
+		type = BPF_CORE_READ(m, map_type);
+		n->type = type;
+		n->has_type = 1;
+		n->id = BPF_CORE_READ(m, id);
+		BPF_CORE_READ_INTO(&n->name, m, name);
+		if (f) {
+			f->map_type = type;
+			f->key_size = BPF_CORE_READ(m, key_size);
+			f->value_size = f->vslot = BPF_CORE_READ(m, value_size);
+			/* per-CPU: one 8-byte aligned slot per possible CPU */
+			if (type < 64 && (percpu_types >> type) & 1)
+				f->vslot = ((f->vslot + 7) & ~7u) * ncpus;
+			f->map_known = 1;
+		}
+	} else if ((__u64)rel == obj_release[1]) {
+		struct bpf_prog *p = obj;
+
+		n->kind = OBJ_PROG;
+		n->type = BPF_CORE_READ(p, type);
+		n->has_type = 1;
+		n->id = BPF_CORE_READ(p, aux, id);
+		BPF_CORE_READ_INTO(&n->name, p, aux, name);
+	} else if ((__u64)rel == obj_release[2]) {
+		struct bpf_link *l = obj;
+
+		n->kind = OBJ_LINK;
+		n->type = BPF_CORE_READ(l, type);
+		n->has_type = 1;
+		n->id = BPF_CORE_READ(l, id);
+	} else if ((__u64)rel == obj_release[3]) {
+		struct btf *b = obj;
+
+		n->kind = OBJ_BTF;
+		n->id = BPF_CORE_READ(b, id);
+	}
+}
+
+/* FD_CLOEXEC of fd @fd of the current task, from its fd table. */
+static void fd_cloexec(struct krec_exit *x, long fd)
+{
+	struct task_struct *t = (void *)bpf_get_current_task();
+	struct fdtable *fdt = BPF_CORE_READ(t, files, fdt);
+	unsigned long *bits, word;
+
+	x->cloexec_known = 0;
+	x->ret_note.kind = 0;
+	if (!fdt || fd < 0 || fd >= BPF_CORE_READ(fdt, max_fds))
+		return;
+	bits = BPF_CORE_READ(fdt, close_on_exec);
+	if (bpf_probe_read_kernel(&word, sizeof(word), &bits[fd / 64]))
+		return;
+	x->cloexec_known = 1;
+	x->cloexec = (word >> (fd % 64)) & 1;
+}
+
+static void task_caps(struct krec_enter *e)
+{
+	struct task_struct *t = (void *)bpf_get_current_task();
+	const struct cred *c = BPF_CORE_READ(t, cred);
+
+	bpf_core_read(&e->cap_eff, 8, &c->cap_effective);
+	bpf_core_read(&e->cap_prm, 8, &c->cap_permitted);
+	bpf_core_read(&e->euid, 4, &c->euid);
+}
+
+/* The objects behind the fds attr names; the map's geometry into @f. */
+static void note_fds(struct inflight *f, struct krec_enter *e)
+{
+	__u32 cmd = f->cmd & 0xffff, i, off, mfd;
+	int fd;
+
+	e->nnotes = 0;
+	if (cmd >= KCMD_MAX)
+		return;
+	mfd = map_fd_off[cmd];
+	for (i = 0; i < KNOTES; i++) {
+		off = fd_offs[cmd][i];
+		if (off == 0xffff || off + 4 > e->attr_len)
+			continue;
+		fd = (int)attr_u32(f->pre, off);
+		obj_note(fd, &e->notes[i], off == mfd ? f : NULL);
+		e->nnotes = i + 1;
+	}
+}
+
+static __u32 copy_attr(__u8 *dst, __u64 addr, __u32 size, int *err)
+{
+	__u32 n = size < KATTR_SNAP ? size : KATTR_SNAP;
+	__u8 fault;
+
+	*err = 0;
+	n = read_user(dst, addr, n, &fault);
+	if (fault)
+		*err = EFAULT;
+	return n;
+}
+
+SEC("raw_tracepoint/sys_enter")
+int on_enter(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct pt_regs *regs = (void *)ctx->args[0];
+	__u64 id = bpf_get_current_pid_tgid();
+	__u32 tid = (__u32)id, k = 0;
+	struct scratch *s;
+	struct inflight *f;
+	struct krec_enter *e;
+
+	if (ctx->args[1] != NR_BPF || !wanted(id >> 32))
+		return 0;
+	s = bpf_map_lookup_elem(&scratch, &k);
+	if (!s)
+		return 0;
+	__builtin_memset(&s->inf, 0, sizeof(struct inflight) - 2 * (KATTR_SNAP + 8));
+	if (bpf_map_update_elem(&inflight, &tid, &s->inf, BPF_ANY))
+		return 0;
+	f = bpf_map_lookup_elem(&inflight, &tid);
+	if (!f)
+		return 0;
+	f->cmd = (__u32)BPF_CORE_READ(regs, di);
+	f->attr_addr = BPF_CORE_READ(regs, si);
+	f->size = (__u32)BPF_CORE_READ(regs, dx);
+	f->ts = bpf_ktime_get_ns();
+	f->map_known = 0;
+
+	e = &s->e;
+	e->cmd = f->cmd;
+	e->size = f->size;
+	e->attr_addr = f->attr_addr;
+	e->arg4 = BPF_CORE_READ(regs, r10);
+	e->arg5 = BPF_CORE_READ(regs, r8);
+	e->attr_len = copy_attr(e->attr, f->attr_addr, f->size, &e->attr_err);
+	bpf_probe_read_kernel(f->pre, KATTR_SNAP, e->attr);
+	note_fds(f, e);
+	e->map_known = f->map_known;
+	e->key_size = f->key_size;
+	e->value_size = f->value_size;
+	e->map_type = f->map_type;
+	task_caps(e);
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	hdr(&e->h, KREC_ENTER, sizeof(*e));
+	emit(e, sizeof(*e));
+	f->cmd &= 0xffff;
+	run_plan(f, KREQ_ENTER, true);
+	return 0;
+}
+
+SEC("raw_tracepoint/sys_exit")
+int on_exit(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct pt_regs *regs = (void *)ctx->args[0];
+	__u64 id = bpf_get_current_pid_tgid();
+	__u32 tid = (__u32)id, k = 0;
+	struct scratch *s;
+	struct inflight *f;
+	struct krec_exit *x;
+
+	if (BPF_CORE_READ(regs, orig_ax) != NR_BPF)
+		return 0;
+	f = bpf_map_lookup_elem(&inflight, &tid);
+	if (!f)
+		return 0;
+	s = bpf_map_lookup_elem(&scratch, &k);
+	if (!s)
+		goto out;
+	x = &s->x;
+	x->ret = (long long)ctx->args[1];
+	x->attr_len = copy_attr(x->attr, f->attr_addr, f->size, &x->attr_err);
+	bpf_probe_read_kernel(f->post, KATTR_SNAP, x->attr);
+	fd_cloexec(x, x->ret);
+	if (x->ret >= 0 && f->cmd < 64 && (ret_fd_cmds >> f->cmd) & 1)
+		obj_note(x->ret, &x->ret_note, NULL);
+	run_plan(f, KREQ_EXIT, x->ret >= 0);
+	/* the MEM records first: the exit record completes the call */
+	hdr(&x->h, KREC_EXIT, sizeof(*x));
+	emit(x, sizeof(*x));
+out:
+	bpf_map_delete_elem(&inflight, &tid);
+	return 0;
+}
+
+struct sched_task_args {
+	struct task_struct *parent, *child;
+};
+
+SEC("raw_tracepoint/sched_process_fork")
+int on_fork(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct task_struct *parent = (void *)ctx->args[0], *child = (void *)ctx->args[1];
+	__u32 ptgid = BPF_CORE_READ(parent, tgid), ctgid = BPF_CORE_READ(child, tgid);
+	__u8 one = 1;
+
+	if (!follow || mode != 0 || ptgid == ctgid)
+		return 0;
+	if (bpf_map_lookup_elem(&targets, &ptgid))
+		bpf_map_update_elem(&targets, &ctgid, &one, BPF_ANY);
+	return 0;
+}
+
+SEC("raw_tracepoint/sched_process_exit")
+int on_task_exit(struct bpf_raw_tracepoint_args *ctx)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	__u32 tgid = id >> 32, tid = (__u32)id, k = 0;
+	struct scratch *s;
+
+	bpf_map_delete_elem(&inflight, &tid);
+	if (tgid != tid || mode != 0 || !bpf_map_lookup_elem(&targets, &tgid))
+		return 0;
+	bpf_map_delete_elem(&targets, &tgid);
+	s = bpf_map_lookup_elem(&scratch, &k);
+	if (!s)
+		return 0;
+	hdr(&s->x.h, KREC_EXITED, sizeof(struct krec_hdr));
+	emit(&s->x, sizeof(struct krec_hdr));
+	return 0;
+}
+
+char LICENSE[] SEC("license") = "GPL";
