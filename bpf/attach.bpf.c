@@ -38,6 +38,30 @@ struct cred {
 	kernel_cap_t cap_permitted, cap_effective;
 } __attribute__((preserve_access_index));
 
+struct qstr {
+	const unsigned char *name;
+} __attribute__((preserve_access_index));
+
+struct dentry {
+	struct dentry *d_parent;
+	struct qstr d_name;
+} __attribute__((preserve_access_index));
+
+struct vfsmount {
+	struct dentry *mnt_root;
+} __attribute__((preserve_access_index));
+
+struct mount {
+	struct mount *mnt_parent;
+	struct dentry *mnt_mountpoint;
+	struct vfsmount mnt;
+} __attribute__((preserve_access_index));
+
+struct path {
+	struct vfsmount *mnt;
+	struct dentry *dentry;
+} __attribute__((preserve_access_index));
+
 struct file_operations {
 	void *release;
 } __attribute__((preserve_access_index));
@@ -45,6 +69,7 @@ struct file_operations {
 struct file {
 	const struct file_operations *f_op;
 	void *private_data;
+	struct path f_path;
 } __attribute__((preserve_access_index));
 
 struct fdtable {
@@ -57,8 +82,14 @@ struct files_struct {
 	struct fdtable *fdt;
 } __attribute__((preserve_access_index));
 
+struct mm_struct {
+	unsigned long arg_start, arg_end;
+	struct file *exe_file;
+} __attribute__((preserve_access_index));
+
 struct task_struct {
 	int pid, tgid;
+	struct mm_struct *mm;
 	const struct cred *cred;
 	struct files_struct *files;
 } __attribute__((preserve_access_index));
@@ -130,6 +161,14 @@ struct {
 	__type(key, __u32);
 	__type(value, struct inflight);
 } inflight SEC(".maps");
+
+/* Processes whose argv was sent. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u32);
+	__type(value, __u8);
+} seen SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -537,6 +576,98 @@ static void task_caps(struct krec_enter *e)
 	bpf_core_read(&e->euid, 4, &c->euid);
 }
 
+struct walk_ctx {
+	struct dentry *d;
+	struct mount *mnt;
+	__u32 n;
+};
+
+/* One component of the executable's path, from the leaf up, crossing
+ * mount points as d_path() does; 1 (stop) at the root. */
+static long walk_step(__u64 i, void *arg)
+{
+	struct walk_ctx *cx = arg;
+	struct mount *mnt = cx->mnt, *up;
+	struct dentry *d = cx->d, *root = BPF_CORE_READ(mnt, mnt.mnt_root), *parent;
+	__u32 k = 0, n = cx->n;
+	struct scratch *s;
+
+	if (d == root) {
+		up = BPF_CORE_READ(mnt, mnt_parent);
+		if (!up || up == mnt)
+			return 1;
+		cx->d = BPF_CORE_READ(mnt, mnt_mountpoint);
+		cx->mnt = up;
+		return 0;
+	}
+	parent = BPF_CORE_READ(d, d_parent);
+	if (!parent || parent == d || n >= KEXE_DEPTH)
+		return 1;
+	s = bpf_map_lookup_elem(&scratch, &k);
+	if (!s)
+		return 1;
+	bpf_probe_read_kernel_str(s->m.data + (n & (KEXE_DEPTH - 1)) * KEXE_NAME, KEXE_NAME,
+				  BPF_CORE_READ(d, d_name.name));
+	cx->n = n + 1;
+	cx->d = parent;
+	return 0;
+}
+
+/* The executable's path (as /proc/PID/exe reads), for the header. */
+static void send_exe(void)
+{
+	struct task_struct *t = (void *)bpf_get_current_task();
+	struct file *f = BPF_CORE_READ(t, mm, exe_file);
+	struct vfsmount *vm = BPF_CORE_READ(f, f_path.mnt);
+	struct walk_ctx cx = { 0 };
+	__u32 k = 0;
+	struct scratch *s;
+
+	if (!f || !vm)
+		return;
+	cx.d = BPF_CORE_READ(f, f_path.dentry);
+	cx.mnt = (void *)vm - bpf_core_field_offset(struct mount, mnt);
+	bpf_loop(2 * KEXE_DEPTH, walk_step, &cx, 0);
+	s = bpf_map_lookup_elem(&scratch, &k);
+	if (!s || !cx.n)
+		return;
+	s->m.len = cx.n;
+	s->m.addr = 0;
+	hdr(&s->m.h, KREC_EXE, sizeof(s->m));
+	emit(&s->m, sizeof(s->m));
+}
+
+/* A process's first call: its argv, for its header (the process may be
+ * gone when user space renders it). */
+static void send_argv(__u32 tgid)
+{
+	struct task_struct *t = (void *)bpf_get_current_task();
+	__u64 start = BPF_CORE_READ(t, mm, arg_start), end = BPF_CORE_READ(t, mm, arg_end);
+	__u32 k = 0, n;
+	__u8 one = 1;
+	struct scratch *s;
+	struct krec_mem *m;
+
+	if (bpf_map_lookup_elem(&seen, &tgid))
+		return;
+	bpf_map_update_elem(&seen, &tgid, &one, BPF_ANY);
+	s = bpf_map_lookup_elem(&scratch, &k);
+	if (!s || end <= start)
+		return;
+	m = &s->m;
+	n = end - start > KMEM_CHUNK ? KMEM_CHUNK : end - start;
+	n = read_user(m->data, start, n, &m->fault);
+	if (n > KMEM_CHUNK)
+		n = KMEM_CHUNK;
+	m->addr = start;
+	m->len = n;
+	m->phase = 0;
+	m->is_str = 0;
+	hdr(&m->h, KREC_PROC, sizeof(*m) - KMEM_CHUNK + n);
+	emit(m, sizeof(*m) - KMEM_CHUNK + n);
+	send_exe();
+}
+
 /* The objects behind the fds attr names; the map's geometry into @f. */
 static void note_fds(struct inflight *f, struct krec_enter *e)
 {
@@ -590,6 +721,7 @@ int on_enter(struct bpf_raw_tracepoint_args *ctx)
 	f = bpf_map_lookup_elem(&inflight, &tid);
 	if (!f)
 		return 0;
+	send_argv(id >> 32);
 	f->cmd = (__u32)BPF_CORE_READ(regs, di);
 	f->attr_addr = BPF_CORE_READ(regs, si);
 	f->size = (__u32)BPF_CORE_READ(regs, dx);
@@ -678,9 +810,12 @@ int on_task_exit(struct bpf_raw_tracepoint_args *ctx)
 	struct scratch *s;
 
 	bpf_map_delete_elem(&inflight, &tid);
+	if (tgid == tid)
+		bpf_map_delete_elem(&seen, &tgid);
 	if (tgid != tid || mode != 0 || !bpf_map_lookup_elem(&targets, &tgid))
 		return 0;
 	bpf_map_delete_elem(&targets, &tgid);
+	bpf_map_delete_elem(&seen, &tgid);
 	s = bpf_map_lookup_elem(&scratch, &k);
 	if (!s)
 		return 0;

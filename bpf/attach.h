@@ -67,7 +67,12 @@ enum krec_type {
 	KREC_EXIT,
 	KREC_MEM,
 	KREC_EXITED,    /* a traced process ended */
+	KREC_PROC,      /* a process's first call: its argv (a krec_mem) */
+	KREC_EXE,       /* ... and its executable's path: len components of
+			 * KEXE_NAME bytes each in data, the last first */
 };
+#define KEXE_NAME  256u
+#define KEXE_DEPTH (KMEM_CHUNK / KEXE_NAME)
 
 struct krec_hdr {
 	unsigned int type;        /* enum krec_type */

@@ -83,6 +83,11 @@ struct proc {
 	struct proc *next;
 	uint32_t tgid;
 	bool header_done;
+	char *header;         /* read from /proc at its first record */
+	size_t header_len;
+	char *argv;           /* the kernel program's copy, NUL separated */
+	size_t argv_len;
+	char *exe;            /* the path the kernel program walked */
 	struct fdent *fds;    /* FDS_MAX, allocated on first use */
 };
 
@@ -211,7 +216,10 @@ static struct fdent *fd_get(struct proc *p, int fd)
 	return &p->fds[fd];
 }
 
-static void fd_learn(struct proc *p, const struct knote *k)
+/* What fd k->fd is from now on.  Names are kept as the shim keeps them:
+ * as created by a MAP_CREATE or PROG_LOAD this process was seen making
+ * (@created), not for objects it got by id or pin. */
+static void fd_learn(struct proc *p, const struct knote *k, bool created)
 {
 	struct fdent *f;
 
@@ -222,7 +230,11 @@ static void fd_learn(struct proc *p, const struct knote *k)
 	if (!p->fds)
 		return;
 	f = &p->fds[k->fd];
+	if (!created && f->known && f->note.id == k->id && f->note.kind == k->kind)
+		return;   /* the same object: keep the name it was created with */
 	memcpy(&f->note, k, sizeof(f->note));
+	if (!created)
+		memset(f->note.name, 0, sizeof(f->note.name));
 	f->known = true;
 }
 
@@ -235,9 +247,10 @@ static void fd_notes(struct proc *p, struct bpf_call *c, const struct krec_enter
 	unsigned n, i;
 
 	for (i = 0; i < e->nnotes && i < KNOTES; i++)
-		fd_learn(p, &e->notes[i]);
+		fd_learn(p, &e->notes[i], false);
 	if (c->ret >= 0 && x->ret_note.kind)
-		fd_learn(p, &x->ret_note);
+		fd_learn(p, &x->ret_note,
+			 c->cmd == XV_BPF_MAP_CREATE || c->cmd == XV_BPF_PROG_LOAD);
 	n = bpf_call_fds(c, fds, BPF_FD_NOTES);
 	c->nnotes = 0;
 	for (i = 0; i < n; i++) {
@@ -417,9 +430,10 @@ static void put_line(struct tracer *t, struct jsonw *w)
 	fflush(t->out);
 }
 
-/* The process's header, once, before its first event: what the shim's
- * header says, read from /proc. */
-static void header(struct tracer *t, struct proc *p)
+/* The process's header, as the shim writes it, read from /proc when its
+ * first record arrives (the process may be gone by the time its call is
+ * rendered); keys /proc no longer had are left out. */
+static void header_prepare(struct tracer *t, struct proc *p, uint64_t ts)
 {
 	char path[64], exe[PATH_MAX], cmdline[4096], stat[512], *rp;
 	struct utsname u;
@@ -428,15 +442,14 @@ static void header(struct tracer *t, struct proc *p)
 	ssize_t n;
 	long ppid = 0;
 
-	if (p->header_done)
+	if (p->header || p->header_done)
 		return;
-	p->header_done = true;
 	jw_init(&w, t->line, LINE_MAX_BYTES - 1);
 	jw_obj_open(&w, NULL);
 	jw_str(&w, "event", "header");
 	jw_u64(&w, "schema", TRACE_SCHEMA);
 	jw_str(&w, "bpfspy", BPFSPY_VERSION);
-	jw_u64(&w, "ts", (uint64_t)time(NULL) * 1000000000ull);
+	jw_u64(&w, "ts", ts + t->realtime_off);
 	jw_u64(&w, "pid", p->tgid);
 	snprintf(path, sizeof(path), "/proc/%u/stat", p->tgid);
 	len = read_text(path, stat, sizeof(stat) - 1);
@@ -446,15 +459,22 @@ static void header(struct tracer *t, struct proc *p)
 		jw_u64(&w, "ppid", (uint64_t)ppid);
 	snprintf(path, sizeof(path), "/proc/%u/exe", p->tgid);
 	n = readlink(path, exe, sizeof(exe) - 1);
-	exe[n > 0 ? n : 0] = 0;
-	jw_str(&w, "exe", exe);
-	snprintf(path, sizeof(path), "/proc/%u/cmdline", p->tgid);
-	len = read_text(path, cmdline, sizeof(cmdline) - 1);
+	if (n > 0) {
+		exe[n] = 0;
+		jw_str(&w, "exe", exe);
+	} else if (p->exe) {
+		jw_str(&w, "exe", p->exe);
+	}
+	len = p->argv_len < sizeof(cmdline) - 1 ? p->argv_len : sizeof(cmdline) - 1;
+	if (len)
+		memcpy(cmdline, p->argv, len);
 	cmdline[len] = 0;
-	jw_arr_open(&w, "argv");
-	for (i = 0; i < len; i += strlen(cmdline + i) + 1)
-		jw_strn(&w, NULL, cmdline + i, 1024);
-	jw_arr_close(&w);
+	if (len) {
+		jw_arr_open(&w, "argv");
+		for (i = 0; i < len; i += strlen(cmdline + i) + 1)
+			jw_strn(&w, NULL, cmdline + i, 1024);
+		jw_arr_close(&w);
+	}
 	if (uname(&u) == 0) {
 		jw_str(&w, "host", u.nodename);
 		jw_str(&w, "kernel", u.release);
@@ -463,7 +483,25 @@ static void header(struct tracer *t, struct proc *p)
 	jw_bool(&w, "follow", t->ao.follow);
 	jw_str(&w, "via", "kernel");
 	jw_obj_close(&w);
-	put_line(t, &w);
+	if (jw_overflowed(&w))
+		return;
+	p->header = malloc(w.len + 1);
+	if (!p->header)
+		return;
+	memcpy(p->header, t->line, w.len);
+	p->header[w.len] = '\n';
+	p->header_len = w.len + 1;
+}
+
+static void header(struct tracer *t, struct proc *p)
+{
+	if (p->header_done)
+		return;
+	p->header_done = true;
+	if (p->header)
+		fwrite(p->header, 1, p->header_len, t->out);
+	free(p->header);
+	p->header = NULL;
 }
 
 static void render(struct tracer *t, const struct pending *pd, const struct krec_exit *x)
@@ -518,6 +556,7 @@ static struct pending **pending_slot(struct tracer *t, uint32_t tid)
 static void on_enter(struct tracer *t, const struct krec_enter *e)
 {
 	struct pending **pp = pending_slot(t, e->h.tid), *p = *pp;
+	struct proc *pr;
 
 	if (p) {           /* its exit was lost: start over */
 		*pp = p->next;
@@ -530,6 +569,9 @@ static void on_enter(struct tracer *t, const struct krec_enter *e)
 	p->e = *e;
 	p->next = t->pend;
 	t->pend = p;
+	pr = proc_of(t, e->h.tgid);
+	if (pr)
+		header_prepare(t, pr, e->h.ts);
 }
 
 static void on_mem(struct tracer *t, const struct krec_mem *m, size_t size)
@@ -561,6 +603,44 @@ static void on_mem(struct tracer *t, const struct krec_mem *m, size_t size)
 	p->nregs++;
 }
 
+static void on_argv(struct tracer *t, const struct krec_mem *m, size_t size)
+{
+	struct proc *p = proc_of(t, m->h.tgid);
+
+	if (!p || p->argv || size < offsetof(struct krec_mem, data) + m->len)
+		return;
+	p->argv = malloc(m->len + 1);
+	if (!p->argv)
+		return;
+	memcpy(p->argv, m->data, m->len);
+	p->argv[m->len] = 0;
+	p->argv_len = m->len;
+}
+
+/* The executable's path, its components leaf first. */
+static void on_exe(struct tracer *t, const struct krec_mem *m, size_t size)
+{
+	struct proc *p = proc_of(t, m->h.tgid);
+	char path[PATH_MAX];
+	size_t at = 0;
+	uint32_t i;
+
+	if (!p || p->exe || size < sizeof(*m) || !m->len || m->len > KEXE_DEPTH)
+		return;
+	for (i = m->len; i-- > 0;) {
+		const char *c = (const char *)m->data + i * KEXE_NAME;
+		size_t n = strnlen(c, KEXE_NAME);
+
+		if (at + n + 2 > sizeof(path))
+			return;
+		path[at++] = '/';
+		memcpy(path + at, c, n);
+		at += n;
+	}
+	path[at] = 0;
+	p->exe = strdup(path);
+}
+
 static void on_exit_rec(struct tracer *t, const struct krec_exit *x)
 {
 	struct pending **pp = pending_slot(t, x->h.tid), *p = *pp;
@@ -586,6 +666,12 @@ static int on_record(void *ctx, void *data, size_t size)
 		break;
 	case KREC_MEM:
 		on_mem(t, data, size);
+		break;
+	case KREC_PROC:
+		on_argv(t, data, size);
+		break;
+	case KREC_EXE:
+		on_exe(t, data, size);
 		break;
 	case KREC_EXIT:
 		if (size >= sizeof(struct krec_exit))
@@ -808,6 +894,9 @@ static void tracer_close(struct tracer *t)
 	}
 	while ((p = t->procs)) {
 		t->procs = p->next;
+		free(p->header);
+		free(p->argv);
+		free(p->exe);
 		free(p->fds);
 		free(p);
 	}
