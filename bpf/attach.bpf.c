@@ -143,7 +143,7 @@ struct inflight {
 	__u64 ts, attr_addr;
 	__u32 cmd, size;
 	__u32 key_size, vslot;    /* vslot: value bytes as the kernel copies */
-	__u32 map_known, map_type, value_size, ret_fd;
+	__u32 map_known, map_type, value_size, lost;
 	__u8 pre[KATTR_SNAP + 8];
 	__u8 post[KATTR_SNAP + 8];
 };
@@ -179,7 +179,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 16 << 20);
+	__uint(max_entries, 16 << 20);   /* attach --buffer-size */
 } rb SEC(".maps");
 
 /* Records that found no room in the ring buffer. */
@@ -191,6 +191,7 @@ struct {
 } lost SEC(".maps");
 
 struct scratch {
+	__u32 nlost;           /* records this run of the program lost */
 	struct inflight inf;
 	struct krec_enter e;
 	struct krec_exit x;
@@ -215,8 +216,15 @@ static void count_lost(void)
 
 static void emit(void *rec, __u64 len)
 {
-	if (bpf_ringbuf_output(&rb, rec, len, 0))
-		count_lost();
+	__u32 k = 0;
+	struct scratch *s;
+
+	if (!bpf_ringbuf_output(&rb, rec, len, 0))
+		return;
+	count_lost();
+	s = bpf_map_lookup_elem(&scratch, &k);
+	if (s)
+		s->nlost++;
 }
 
 static bool comm_matches(void)
@@ -620,7 +628,7 @@ static void send_exe(void)
 	struct file *f = BPF_CORE_READ(t, mm, exe_file);
 	struct vfsmount *vm = BPF_CORE_READ(f, f_path.mnt);
 	struct walk_ctx cx = { 0 };
-	__u32 k = 0;
+	__u32 k = 0, n;
 	struct scratch *s;
 
 	if (!f || !vm)
@@ -633,8 +641,11 @@ static void send_exe(void)
 		return;
 	s->m.len = cx.n;
 	s->m.addr = 0;
-	hdr(&s->m.h, KREC_EXE, sizeof(s->m));
-	emit(&s->m, sizeof(s->m));
+	n = sizeof(s->m) - KMEM_CHUNK + (cx.n & (KEXE_DEPTH - 1)) * KEXE_NAME;
+	if (cx.n >= KEXE_DEPTH)
+		n = sizeof(s->m);
+	hdr(&s->m.h, KREC_EXE, n);
+	emit(&s->m, n);
 }
 
 /* A process's first call: its argv, for its header (the process may be
@@ -715,6 +726,7 @@ int on_enter(struct bpf_raw_tracepoint_args *ctx)
 	s = bpf_map_lookup_elem(&scratch, &k);
 	if (!s)
 		return 0;
+	s->nlost = 0;
 	__builtin_memset(&s->inf, 0, sizeof(struct inflight) - 2 * (KATTR_SNAP + 8));
 	if (bpf_map_update_elem(&inflight, &tid, &s->inf, BPF_ANY))
 		return 0;
@@ -722,6 +734,7 @@ int on_enter(struct bpf_raw_tracepoint_args *ctx)
 	if (!f)
 		return 0;
 	send_argv(id >> 32);
+	s->nlost = 0;     /* the header's records are not the call's */
 	f->cmd = (__u32)BPF_CORE_READ(regs, di);
 	f->attr_addr = BPF_CORE_READ(regs, si);
 	f->size = (__u32)BPF_CORE_READ(regs, dx);
@@ -747,6 +760,7 @@ int on_enter(struct bpf_raw_tracepoint_args *ctx)
 	emit(e, sizeof(*e));
 	f->cmd &= 0xffff;
 	run_plan(f, KREQ_ENTER, true);
+	f->lost = s->nlost;
 	return 0;
 }
 
@@ -768,6 +782,7 @@ int on_exit(struct bpf_raw_tracepoint_args *ctx)
 	s = bpf_map_lookup_elem(&scratch, &k);
 	if (!s)
 		goto out;
+	s->nlost = 0;
 	x = &s->x;
 	x->ret = (long long)ctx->args[1];
 	x->attr_len = copy_attr(x->attr, f->attr_addr, f->size, &x->attr_err);
@@ -777,6 +792,7 @@ int on_exit(struct bpf_raw_tracepoint_args *ctx)
 		obj_note(x->ret, &x->ret_note, NULL);
 	run_plan(f, KREQ_EXIT, x->ret >= 0);
 	/* the MEM records first: the exit record completes the call */
+	x->copies_lost = f->lost + s->nlost;
 	hdr(&x->h, KREC_EXIT, sizeof(*x));
 	emit(x, sizeof(*x));
 out:

@@ -104,6 +104,8 @@ struct krec_exit {
 	unsigned int cloexec_known;  /* ret is an fd of the caller's table */
 	unsigned int cloexec;        /* ... with close-on-exec set */
 	struct knote ret_note;       /* what the returned fd is (kind 0: none) */
+	unsigned int copies_lost;    /* this call's records that found no room */
+	unsigned int pad;
 	unsigned char attr[KATTR_SNAP];
 };
 

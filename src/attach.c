@@ -383,7 +383,8 @@ static void facts(struct tracer *t, struct bpf_call *c, const struct krec_enter 
 	const struct bpf_cmd_desc *d = bpf_cmd_desc(c->cmd);
 
 	memset(&c->facts, 0, sizeof(c->facts));
-	c->facts.flags = BPF_FACT_VIA_KERNEL | (t->o.no_check ? BPF_FACT_NO_CHECK : 0);
+	c->facts.flags = BPF_FACT_VIA_KERNEL | (t->o.no_check ? BPF_FACT_NO_CHECK : 0) |
+			 (x->copies_lost ? BPF_FACT_COPY_LOST : 0);
 	if (t->o.no_check)
 		return;
 	if (c->ret >= 0 && d && d->ret == RET_FD && x->cloexec_known)
@@ -458,12 +459,12 @@ static void header_prepare(struct tracer *t, struct proc *p, uint64_t ts)
 	if (rp && sscanf(rp + 1, " %*c %ld", &ppid) == 1)
 		jw_u64(&w, "ppid", (uint64_t)ppid);
 	snprintf(path, sizeof(path), "/proc/%u/exe", p->tgid);
-	n = readlink(path, exe, sizeof(exe) - 1);
-	if (n > 0) {
+	n = p->exe ? -1 : readlink(path, exe, sizeof(exe) - 1);
+	if (p->exe) {
+		jw_str(&w, "exe", p->exe);
+	} else if (n > 0) {
 		exe[n] = 0;
 		jw_str(&w, "exe", exe);
-	} else if (p->exe) {
-		jw_str(&w, "exe", p->exe);
 	}
 	len = p->argv_len < sizeof(cmdline) - 1 ? p->argv_len : sizeof(cmdline) - 1;
 	if (len)
@@ -625,7 +626,8 @@ static void on_exe(struct tracer *t, const struct krec_mem *m, size_t size)
 	size_t at = 0;
 	uint32_t i;
 
-	if (!p || p->exe || size < sizeof(*m) || !m->len || m->len > KEXE_DEPTH)
+	if (!p || p->exe || !m->len || m->len > KEXE_DEPTH ||
+	    size < offsetof(struct krec_mem, data) + (size_t)m->len * KEXE_NAME)
 		return;
 	for (i = m->len; i-- > 0;) {
 		const char *c = (const char *)m->data + i * KEXE_NAME;
@@ -699,18 +701,39 @@ static uint64_t lost_count(struct tracer *t)
 	return sum;
 }
 
+/* Runs of the syscall programs the kernel skipped because one was already
+ * running on that CPU (preempted): calls in them were not seen. */
+static uint64_t missed_runs(struct tracer *t)
+{
+	struct bpf_program *progs[] = { t->skel->progs.on_enter, t->skel->progs.on_exit };
+	uint64_t sum = 0;
+	unsigned i;
+
+	for (i = 0; i < 2; i++) {
+		struct bpf_prog_info info;
+		uint32_t len = sizeof(info);
+
+		memset(&info, 0, sizeof(info));
+		if (!bpf_obj_get_info_by_fd(bpf_program__fd(progs[i]), &info, &len))
+			sum += info.recursion_misses;
+	}
+	return sum;
+}
+
 static void report_lost(struct tracer *t)
 {
-	uint64_t n = lost_count(t);
+	uint64_t n = lost_count(t), missed = missed_runs(t);
 	struct jsonw w;
 
-	if (!n)
+	if (!n && !missed)
 		return;
 	jw_init(&w, t->line, LINE_MAX_BYTES - 1);
 	jw_obj_open(&w, NULL);
 	jw_str(&w, "event", "lost");
 	jw_u64(&w, "pid", 0);
 	jw_u64(&w, "count", n);
+	if (missed)
+		jw_u64(&w, "missed_runs", missed);
 	jw_str(&w, "via", "kernel");
 	jw_obj_close(&w);
 	put_line(t, &w);
@@ -854,7 +877,9 @@ static int tracer_open(struct tracer *t)
 		return -ENOMEM;
 	}
 	set_rodata(t);
-	err = attach_bpf__load(t->skel);
+	err = t->ao.buffer_size ? bpf_map__set_max_entries(t->skel->maps.rb, t->ao.buffer_size) : 0;
+	if (!err)
+		err = attach_bpf__load(t->skel);
 	if (!err)
 		err = load_plans(t);
 	if (!err)
@@ -1085,6 +1110,8 @@ static const char attach_usage[] =
 	"      --insns         decode each loaded program's instructions\n"
 	"      --no-check      record no checks, explanations or audits\n"
 	"      --audit-all     audit the privileges of every failed call\n"
+	"      --buffer-size N the kernel program's ring buffer, in bytes: a power of\n"
+	"                      two, at least a page (default 16 MiB)\n"
 	"  -h, --help          show this help\n"
 	"\n"
 	"Exit status: 0, 2 when bpfspy could not attach (bad option, no such\n"
@@ -1163,6 +1190,24 @@ static int parse_bytes(int c, const char *arg, struct attach_opts *ao)
 	return 0;
 }
 
+static int parse_buffer_size(const char *arg, struct attach_opts *ao)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(arg, &end, 0);
+	if (!*arg || *end || errno || arg[0] == '-' || v < (unsigned long long)page ||
+	    v > (1ull << 30) || (v & (v - 1))) {
+		die_msg("attach: --buffer-size takes a power of two from %ld to 1073741824, not '%s'",
+			page, arg);
+		return -1;
+	}
+	ao->buffer_size = (uint32_t)v;
+	return 0;
+}
+
 int cmd_attach(int argc, char **argv)
 {
 	static const struct option longs[] = {
@@ -1178,6 +1223,7 @@ int cmd_attach(int argc, char **argv)
 		{ "insns", no_argument, NULL, 'I' },
 		{ "no-check", no_argument, NULL, 'K' },
 		{ "audit-all", no_argument, NULL, 'A' },
+		{ "buffer-size", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -1216,6 +1262,10 @@ int cmd_attach(int argc, char **argv)
 		case 'I': ao.insns = true; break;
 		case 'K': ao.no_check = true; break;
 		case 'A': ao.audit_all = true; break;
+		case 'R':
+			if (parse_buffer_size(optarg, &ao))
+				return EXIT_USAGE;
+			break;
 		case 'h': fputs(attach_usage, stdout); exit(0);
 		default: fputs(attach_usage, stderr); return EXIT_USAGE;
 		}

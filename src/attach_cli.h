@@ -4,6 +4,7 @@
 #define BPFSPY_ATTACH_CLI_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "cli.h"
@@ -19,6 +20,7 @@ struct attach_opts {
 	bool follow;             /* children of traced processes too */
 	const char *log_bytes, *str_bytes, *data_bytes;
 	bool no_data, insns, no_check, audit_all;
+	uint32_t buffer_size;    /* the ring buffer's bytes; 0: the default */
 };
 
 /* Trace until a signal or until every target has exited. */

@@ -115,6 +115,7 @@ struct bpf_priv {
 #define BPF_FACT_DENIED        0x80   /* the --deny seccomp policy refused it */
 #define BPF_FACT_VIA_SECCOMP   0x100  /* a raw call, trapped by --seccomp-trap */
 #define BPF_FACT_VIA_KERNEL    0x200  /* seen from the kernel: bpfspy attach */
+#define BPF_FACT_COPY_LOST     0x400  /* ... some of its copies found no room */
 struct bpf_facts {
 	uint32_t flags;               /* BPF_FACT_* */
 	int32_t pin_statfs_err;       /* errno of the parent's statfs(), 0 ok */
