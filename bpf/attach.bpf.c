@@ -198,12 +198,20 @@ struct scratch {
 	struct krec_mem m;
 };
 
+/* Per CPU and per program: a program preempted on its CPU keeps others
+ * of its kind off that CPU (the kernel skips them, recursion_misses), but
+ * not the other programs.  Slot 0: sys_enter, 1: sys_exit (SLOT_OF a
+ * phase), 2: process exit. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
+	__uint(max_entries, 3);
 	__type(key, __u32);
 	__type(value, struct scratch);
 } scratch SEC(".maps");
+#define SLOT_ENTER 0
+#define SLOT_EXIT  1
+#define SLOT_TASK  2
+#define SLOT_OF(phase) ((phase) == KREQ_EXIT ? SLOT_EXIT : SLOT_ENTER)
 
 static void count_lost(void)
 {
@@ -214,9 +222,8 @@ static void count_lost(void)
 		*n += 1;
 }
 
-static void emit(void *rec, __u64 len)
+static void emit(void *rec, __u64 len, __u32 k)
 {
-	__u32 k = 0;
 	struct scratch *s;
 
 	if (!bpf_ringbuf_output(&rb, rec, len, 0))
@@ -325,7 +332,7 @@ static long copy_chunk(__u64 i, void *arg)
 {
 	struct chunk_ctx *cx = arg;
 	__u64 off = i * KMEM_CHUNK;
-	__u32 k = 0, n, got;
+	__u32 k = SLOT_OF(cx->phase), n, got;
 	struct scratch *s;
 	struct krec_mem *m;
 
@@ -344,7 +351,7 @@ static long copy_chunk(__u64 i, void *arg)
 	if (got > KMEM_CHUNK)
 		got = KMEM_CHUNK;
 	hdr(&m->h, KREC_MEM, sizeof(*m) - KMEM_CHUNK + got);
-	emit(m, sizeof(*m) - KMEM_CHUNK + got);
+	emit(m, sizeof(*m) - KMEM_CHUNK + got, k);
 	return m->fault ? 1 : 0;
 }
 
@@ -360,7 +367,7 @@ static void copy_bytes(__u64 addr, __u64 len, __u8 phase)
 
 static void copy_str(__u64 addr, __u32 cap, __u8 phase)
 {
-	__u32 k = 0;
+	__u32 k = SLOT_OF(phase);
 	struct scratch *s = bpf_map_lookup_elem(&scratch, &k);
 	struct krec_mem *m;
 	long got;
@@ -380,7 +387,7 @@ static void copy_str(__u64 addr, __u32 cap, __u8 phase)
 		got = KMEM_CHUNK;
 	m->len = got;
 	hdr(&m->h, KREC_MEM, sizeof(*m) - KMEM_CHUNK + got);
-	emit(m, sizeof(*m) - KMEM_CHUNK + (__u32)got);
+	emit(m, sizeof(*m) - KMEM_CHUNK + (__u32)got, k);
 }
 
 struct strarr_ctx {
@@ -645,7 +652,7 @@ static void send_exe(void)
 	if (cx.n >= KEXE_DEPTH)
 		n = sizeof(s->m);
 	hdr(&s->m.h, KREC_EXE, n);
-	emit(&s->m, n);
+	emit(&s->m, n, k);
 }
 
 /* A process's first call: its argv, for its header (the process may be
@@ -675,7 +682,7 @@ static void send_argv(__u32 tgid)
 	m->phase = 0;
 	m->is_str = 0;
 	hdr(&m->h, KREC_PROC, sizeof(*m) - KMEM_CHUNK + n);
-	emit(m, sizeof(*m) - KMEM_CHUNK + n);
+	emit(m, sizeof(*m) - KMEM_CHUNK + n, k);
 	send_exe();
 }
 
@@ -757,7 +764,7 @@ int on_enter(struct bpf_raw_tracepoint_args *ctx)
 	task_caps(e);
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	hdr(&e->h, KREC_ENTER, sizeof(*e));
-	emit(e, sizeof(*e));
+	emit(e, sizeof(*e), k);
 	f->cmd &= 0xffff;
 	run_plan(f, KREQ_ENTER, true);
 	f->lost = s->nlost;
@@ -769,7 +776,7 @@ int on_exit(struct bpf_raw_tracepoint_args *ctx)
 {
 	struct pt_regs *regs = (void *)ctx->args[0];
 	__u64 id = bpf_get_current_pid_tgid();
-	__u32 tid = (__u32)id, k = 0;
+	__u32 tid = (__u32)id, k = SLOT_EXIT;
 	struct scratch *s;
 	struct inflight *f;
 	struct krec_exit *x;
@@ -794,7 +801,7 @@ int on_exit(struct bpf_raw_tracepoint_args *ctx)
 	/* the MEM records first: the exit record completes the call */
 	x->copies_lost = f->lost + s->nlost;
 	hdr(&x->h, KREC_EXIT, sizeof(*x));
-	emit(x, sizeof(*x));
+	emit(x, sizeof(*x), k);
 out:
 	bpf_map_delete_elem(&inflight, &tid);
 	return 0;
@@ -822,7 +829,7 @@ SEC("raw_tracepoint/sched_process_exit")
 int on_task_exit(struct bpf_raw_tracepoint_args *ctx)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	__u32 tgid = id >> 32, tid = (__u32)id, k = 0;
+	__u32 tgid = id >> 32, tid = (__u32)id, k = SLOT_TASK;
 	struct scratch *s;
 
 	bpf_map_delete_elem(&inflight, &tid);
@@ -836,7 +843,7 @@ int on_task_exit(struct bpf_raw_tracepoint_args *ctx)
 	if (!s)
 		return 0;
 	hdr(&s->x.h, KREC_EXITED, sizeof(struct krec_hdr));
-	emit(&s->x, sizeof(struct krec_hdr));
+	emit(&s->x, sizeof(struct krec_hdr), k);
 	return 0;
 }
 

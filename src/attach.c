@@ -930,15 +930,36 @@ static void tracer_close(struct tracer *t)
 
 /* ---- the loop ------------------------------------------------------------------- */
 
+/* A process that has exited, reaped or not (a zombie's parent may never
+ * reap it). */
+static bool gone(pid_t pid)
+{
+	char path[64], stat[512], *rp;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	n = read_text(path, stat, sizeof(stat) - 1);
+	stat[n] = 0;
+	rp = strrchr(stat, ')');
+	return !rp || rp[1] != ' ' || rp[2] == 'Z' || rp[2] == 'X';
+}
+
+/* Any process of the targets map (those given, and with --follow their
+ * children) still running. */
 static bool targets_alive(const struct tracer *t)
 {
-	unsigned i;
+	int fd = bpf_map__fd(t->skel->maps.targets);
+	uint32_t key, next;
+	void *prev = NULL;
 
 	if (t->ao.mode != ATTACH_PIDS)
 		return true;
-	for (i = 0; i < t->ao.npids; i++)
-		if (kill(t->ao.pids[i], 0) == 0 || errno == EPERM)
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		if (!gone((pid_t)next))
 			return true;
+		key = next;
+		prev = &key;
+	}
 	return false;
 }
 
