@@ -718,17 +718,19 @@ static __u32 copy_attr(__u8 *dst, __u64 addr, __u32 size, int *err)
 	return n;
 }
 
-SEC("raw_tracepoint/sys_enter")
-int on_enter(struct bpf_raw_tracepoint_args *ctx)
+/* BTF-typed tracepoints (tp_btf): the registers are read directly, not
+ * by probe reads, and a non-bpf syscall costs the program a compare. */
+SEC("tp_btf/sys_enter")
+int on_enter(__u64 *ctx)
 {
-	struct pt_regs *regs = (void *)ctx->args[0];
+	struct pt_regs *regs = (void *)ctx[0];
 	__u64 id = bpf_get_current_pid_tgid();
 	__u32 tid = (__u32)id, k = 0;
 	struct scratch *s;
 	struct inflight *f;
 	struct krec_enter *e;
 
-	if (ctx->args[1] != NR_BPF || !wanted(id >> 32))
+	if (ctx[1] != NR_BPF || !wanted(id >> 32))
 		return 0;
 	s = bpf_map_lookup_elem(&scratch, &k);
 	if (!s)
@@ -742,9 +744,9 @@ int on_enter(struct bpf_raw_tracepoint_args *ctx)
 		return 0;
 	send_argv(id >> 32);
 	s->nlost = 0;     /* the header's records are not the call's */
-	f->cmd = (__u32)BPF_CORE_READ(regs, di);
-	f->attr_addr = BPF_CORE_READ(regs, si);
-	f->size = (__u32)BPF_CORE_READ(regs, dx);
+	f->cmd = (__u32)regs->di;
+	f->attr_addr = regs->si;
+	f->size = (__u32)regs->dx;
 	f->ts = bpf_ktime_get_ns();
 	f->map_known = 0;
 
@@ -752,8 +754,8 @@ int on_enter(struct bpf_raw_tracepoint_args *ctx)
 	e->cmd = f->cmd;
 	e->size = f->size;
 	e->attr_addr = f->attr_addr;
-	e->arg4 = BPF_CORE_READ(regs, r10);
-	e->arg5 = BPF_CORE_READ(regs, r8);
+	e->arg4 = regs->r10;
+	e->arg5 = regs->r8;
 	e->attr_len = copy_attr(e->attr, f->attr_addr, f->size, &e->attr_err);
 	bpf_probe_read_kernel(f->pre, KATTR_SNAP, e->attr);
 	note_fds(f, e);
@@ -771,17 +773,17 @@ int on_enter(struct bpf_raw_tracepoint_args *ctx)
 	return 0;
 }
 
-SEC("raw_tracepoint/sys_exit")
-int on_exit(struct bpf_raw_tracepoint_args *ctx)
+SEC("tp_btf/sys_exit")
+int on_exit(__u64 *ctx)
 {
-	struct pt_regs *regs = (void *)ctx->args[0];
+	struct pt_regs *regs = (void *)ctx[0];
 	__u64 id = bpf_get_current_pid_tgid();
 	__u32 tid = (__u32)id, k = SLOT_EXIT;
 	struct scratch *s;
 	struct inflight *f;
 	struct krec_exit *x;
 
-	if (BPF_CORE_READ(regs, orig_ax) != NR_BPF)
+	if (regs->orig_ax != NR_BPF)
 		return 0;
 	f = bpf_map_lookup_elem(&inflight, &tid);
 	if (!f)
@@ -791,7 +793,7 @@ int on_exit(struct bpf_raw_tracepoint_args *ctx)
 		goto out;
 	s->nlost = 0;
 	x = &s->x;
-	x->ret = (long long)ctx->args[1];
+	x->ret = (long long)ctx[1];
 	x->attr_len = copy_attr(x->attr, f->attr_addr, f->size, &x->attr_err);
 	bpf_probe_read_kernel(f->post, KATTR_SNAP, x->attr);
 	fd_cloexec(x, x->ret);
