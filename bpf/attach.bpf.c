@@ -818,12 +818,30 @@ int on_fork(struct bpf_raw_tracepoint_args *ctx)
 {
 	struct task_struct *parent = (void *)ctx->args[0], *child = (void *)ctx->args[1];
 	__u32 ptgid = BPF_CORE_READ(parent, tgid), ctgid = BPF_CORE_READ(child, tgid);
+	struct krec_fork r;
 	__u8 one = 1;
 
-	if (!follow || mode != 0 || ptgid == ctgid)
+	if (ptgid == ctgid || !wanted(ptgid))
 		return 0;
-	if (bpf_map_lookup_elem(&targets, &ptgid))
+	if (mode == 0 && follow)
 		bpf_map_update_elem(&targets, &ctgid, &one, BPF_ANY);
+	/* user space gives the child a copy of what it knows of the fds */
+	hdr(&r.h, KREC_FORK, sizeof(r));
+	r.child_tgid = ctgid;
+	r.pad = 0;
+	if (bpf_ringbuf_output(&rb, &r, sizeof(r), 0))
+		count_lost();
+	return 0;
+}
+
+/* A new image: its first call sends its argv and exe again (a new
+ * header, as the shim writes one per image). */
+SEC("raw_tracepoint/sched_process_exec")
+int on_exec(struct bpf_raw_tracepoint_args *ctx __attribute__((unused)))
+{
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+
+	bpf_map_delete_elem(&seen, &tgid);
 	return 0;
 }
 
@@ -835,11 +853,11 @@ int on_task_exit(struct bpf_raw_tracepoint_args *ctx)
 	struct scratch *s;
 
 	bpf_map_delete_elem(&inflight, &tid);
-	if (tgid == tid)
-		bpf_map_delete_elem(&seen, &tgid);
-	if (tgid != tid || mode != 0 || !bpf_map_lookup_elem(&targets, &tgid))
-		return 0;
+	if (tgid != tid)
+		return 0;    /* a thread */
 	bpf_map_delete_elem(&targets, &tgid);
+	if (!bpf_map_lookup_elem(&seen, &tgid))
+		return 0;    /* a process that made no traced call */
 	bpf_map_delete_elem(&seen, &tgid);
 	s = bpf_map_lookup_elem(&scratch, &k);
 	if (!s)

@@ -70,7 +70,9 @@ enum krec_type {
 	KREC_PROC,      /* a process's first call: its argv (a krec_mem) */
 	KREC_EXE,       /* ... and its executable's path: len components of
 			 * KEXE_NAME bytes each in data, the last first */
+	KREC_FORK,      /* a traced process forked: the child in a krec_fork */
 };
+
 #define KEXE_NAME  256u
 #define KEXE_DEPTH (KMEM_CHUNK / KEXE_NAME)
 
@@ -79,6 +81,11 @@ struct krec_hdr {
 	unsigned int tid, tgid;
 	unsigned int len;         /* bytes of this record */
 	unsigned long long ts;    /* CLOCK_MONOTONIC ns */
+};
+
+struct krec_fork {
+	struct krec_hdr h;        /* the parent */
+	unsigned int child_tgid, pad;
 };
 
 struct krec_enter {

@@ -82,12 +82,15 @@ struct fdent {
 struct proc {
 	struct proc *next;
 	uint32_t tgid;
+	uint64_t seq;         /* of its current image's events */
 	bool header_done;
 	char *header;         /* read from /proc at its first record */
 	size_t header_len;
 	char *argv;           /* the kernel program's copy, NUL separated */
 	size_t argv_len;
 	char *exe;            /* the path the kernel program walked */
+	char *block;          /* run --kernel: its image's lines, until it ends */
+	size_t block_len, block_cap;
 	struct fdent *fds;    /* FDS_MAX, allocated on first use */
 };
 
@@ -99,11 +102,12 @@ struct tracer {
 	FILE *out;
 	struct pending *pend;
 	struct proc *procs;
-	uint64_t seq, realtime_off;
+	uint64_t realtime_off;
 	uint32_t possible_cpus;
 	char *line;
 	bool sys_read;
 	struct bpf_priv sys;  /* the system part of the privilege context */
+	bool blocks;          /* each image's lines in one block, as bpfspy run */
 	/* the call being rendered: mem_read answers from its regions */
 	const struct pending *cur;
 	uint8_t prefer;
@@ -422,13 +426,50 @@ static void build_call(struct tracer *t, struct bpf_call *c, const struct krec_e
 
 /* ---- output ------------------------------------------------------------------ */
 
-static void put_line(struct tracer *t, struct jsonw *w)
+#define BLOCK_MAX (64u << 20)   /* a block bigger than this is written early */
+
+static void block_flush(struct tracer *t, struct proc *p)
+{
+	if (!p->block_len)
+		return;
+	fwrite(p->block, 1, p->block_len, t->out);
+	fflush(t->out);
+	p->block_len = 0;
+}
+
+/* @n bytes of @p's: into its block (run --kernel), else out now. */
+static void put_bytes(struct tracer *t, struct proc *p, const char *b, size_t n)
+{
+	if (t->blocks && p) {
+		if (p->block_len + n > p->block_cap) {
+			size_t cap = p->block_cap ? p->block_cap * 2 : 1 << 16;
+			char *nb;
+
+			while (cap < p->block_len + n)
+				cap *= 2;
+			nb = p->block_len + n <= BLOCK_MAX ? realloc(p->block, cap) : NULL;
+			if (!nb) {
+				block_flush(t, p);
+				goto direct;
+			}
+			p->block = nb;
+			p->block_cap = cap;
+		}
+		memcpy(p->block + p->block_len, b, n);
+		p->block_len += n;
+		return;
+	}
+direct:
+	fwrite(b, 1, n, t->out);
+	fflush(t->out);
+}
+
+static void put_line(struct tracer *t, struct proc *p, struct jsonw *w)
 {
 	if (jw_overflowed(w))
 		return;
 	t->line[w->len] = '\n';
-	fwrite(t->line, 1, w->len + 1, t->out);
-	fflush(t->out);
+	put_bytes(t, p, t->line, w->len + 1);
 }
 
 /* The process's header, as the shim writes it, read from /proc when its
@@ -500,7 +541,7 @@ static void header(struct tracer *t, struct proc *p)
 		return;
 	p->header_done = true;
 	if (p->header)
-		fwrite(p->header, 1, p->header_len, t->out);
+		put_bytes(t, p, p->header, p->header_len);
 	free(p->header);
 	p->header = NULL;
 }
@@ -517,7 +558,7 @@ static void render(struct tracer *t, const struct pending *pd, const struct krec
 	build_call(t, &c, e, x);
 	payload(t, &c, e);
 	fd_notes(p, &c, e, x);
-	env.seq = ++t->seq;
+	env.seq = p ? ++p->seq : 0;
 	env.ts = e->h.ts + t->realtime_off;
 	env.dur_ns = x->h.ts - e->h.ts;
 	env.pid = e->h.tgid;
@@ -528,7 +569,7 @@ static void render(struct tracer *t, const struct pending *pd, const struct krec
 	t->prefer = KREQ_EXIT;
 	jw_init(&w, t->line, LINE_MAX_BYTES - 1);
 	bpf_render_event(&w, &env, &c, &t->o);
-	put_line(t, &w);
+	put_line(t, p, &w);
 	t->cur = NULL;
 }
 
@@ -604,12 +645,32 @@ static void on_mem(struct tracer *t, const struct krec_mem *m, size_t size)
 	p->nregs++;
 }
 
+/* A process's first call, or its first after an exec: a new image, with
+ * its own header, seq and (close-on-exec gone) fds to learn again. */
+static void new_image(struct tracer *t, struct proc *p)
+{
+	bool exec = p->argv || p->header_done;   /* else its first: fds forked */
+	unsigned i;
+
+	block_flush(t, p);
+	p->seq = 0;
+	p->header_done = false;
+	free(p->header);
+	free(p->argv);
+	free(p->exe);
+	p->header = p->argv = p->exe = NULL;
+	p->argv_len = 0;
+	for (i = 0; exec && p->fds && i < FDS_MAX; i++)
+		p->fds[i].known = false;
+}
+
 static void on_argv(struct tracer *t, const struct krec_mem *m, size_t size)
 {
 	struct proc *p = proc_of(t, m->h.tgid);
 
-	if (!p || p->argv || size < offsetof(struct krec_mem, data) + m->len)
+	if (!p || size < offsetof(struct krec_mem, data) + m->len)
 		return;
+	new_image(t, p);
 	p->argv = malloc(m->len + 1);
 	if (!p->argv)
 		return;
@@ -643,6 +704,32 @@ static void on_exe(struct tracer *t, const struct krec_mem *m, size_t size)
 	p->exe = strdup(path);
 }
 
+/* The child starts with its parent's fds (and their names). */
+static void on_fork(struct tracer *t, const struct krec_fork *f)
+{
+	struct proc *parent = proc_of(t, f->h.tgid), *child;
+
+	if (!parent || !parent->fds)
+		return;
+	child = proc_of(t, f->child_tgid);
+	if (!child)
+		return;
+	if (!child->fds)
+		child->fds = calloc(FDS_MAX, sizeof(*child->fds));
+	if (child->fds)
+		memcpy(child->fds, parent->fds, FDS_MAX * sizeof(*child->fds));
+}
+
+/* A process ended: its block is complete. */
+static void on_exited(struct tracer *t, const struct krec_hdr *h)
+{
+	struct proc *p;
+
+	for (p = t->procs; p; p = p->next)
+		if (p->tgid == h->tgid)
+			block_flush(t, p);
+}
+
 static void on_exit_rec(struct tracer *t, const struct krec_exit *x)
 {
 	struct pending **pp = pending_slot(t, x->h.tid), *p = *pp;
@@ -674,6 +761,13 @@ static int on_record(void *ctx, void *data, size_t size)
 		break;
 	case KREC_EXE:
 		on_exe(t, data, size);
+		break;
+	case KREC_FORK:
+		if (size >= sizeof(struct krec_fork))
+			on_fork(t, data);
+		break;
+	case KREC_EXITED:
+		on_exited(t, h);
 		break;
 	case KREC_EXIT:
 		if (size >= sizeof(struct krec_exit))
@@ -736,7 +830,7 @@ static void report_lost(struct tracer *t)
 		jw_u64(&w, "missed_runs", missed);
 	jw_str(&w, "via", "kernel");
 	jw_obj_close(&w);
-	put_line(t, &w);
+	put_line(t, NULL, &w);
 }
 
 /* ---- loading --------------------------------------------------------------------- */
@@ -909,10 +1003,21 @@ static int tracer_open(struct tracer *t)
 	return 0;
 }
 
+/* What is still held in blocks, oldest process first. */
+static void flush_all(struct tracer *t, struct proc *p)
+{
+	if (!p)
+		return;
+	flush_all(t, p->next);
+	block_flush(t, p);
+}
+
 static void tracer_close(struct tracer *t)
 {
 	struct proc *p;
 
+	if (t->out)
+		flush_all(t, t->procs);
 	mem_read_set_source(NULL, NULL);
 	ring_buffer__free(t->rb);
 	attach_bpf__destroy(t->skel);
@@ -927,6 +1032,7 @@ static void tracer_close(struct tracer *t)
 		free(p->header);
 		free(p->argv);
 		free(p->exe);
+		free(p->block);
 		free(p->fds);
 		free(p);
 	}
@@ -1095,6 +1201,7 @@ int attach_run(const struct attach_opts *ao, char **prog)
 	a.pids = &child;
 	a.npids = 1;
 	init_opts(&t, &a);
+	t.blocks = true;
 	if (open_out(&t, true) || tracer_open(&t)) {
 		kill(child, SIGKILL);
 		waitpid(child, NULL, 0);

@@ -139,7 +139,8 @@ attach_bg() {
 @test "diff: the same loader traced by the shim and from the kernel is equivalent" {
 	require_attach
 	local w
-	for w in "$EXERCISER every" "$EXERCISER payload" "$EXERCISER batch" "$LOADER"; do
+	for w in "$EXERCISER every" "$EXERCISER payload" "$EXERCISER batch" "$EXERCISER fork" \
+		"$EXERCISER exec $EXERCISER lookup 2" "$LOADER"; do
 		# shellcheck disable=SC2086
 		spy -- $w >/dev/null 2>&1
 		mv "$TRACE" "$T/shim.jsonl"
@@ -147,6 +148,9 @@ attach_bg() {
 		"$BPFSPY" run --kernel -o "$T/kernel.jsonl" -- $w >/dev/null 2>&1
 		run "$BPFSPY" diff "$T/shim.jsonl" "$T/kernel.jsonl"
 		expect_eq "$status" 0 "bpfspy diff of $w: $output"
+		expect_eq "$(grep -c '"event":"header"' "$T/kernel.jsonl")" \
+			"$(grep -c '"event":"header"' "$T/shim.jsonl")" "$w: a header per image"
+		tc seq "$T/kernel.jsonl" >/dev/null
 		# the loader's .rodata holds its pid: its payload differs by run
 		[ "$w" = "$LOADER" ] && continue
 		run "$BPFSPY" diff --payload "$T/shim.jsonl" "$T/kernel.jsonl"
