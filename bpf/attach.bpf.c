@@ -33,10 +33,29 @@ typedef struct {
 	__u32 val;
 } kuid_t;
 
+struct ns_common {
+	unsigned int inum;
+} __attribute__((preserve_access_index));
+
+struct user_namespace {
+	struct ns_common ns;
+} __attribute__((preserve_access_index));
+
 struct cred {
 	kuid_t euid;
 	kernel_cap_t cap_permitted, cap_effective;
+	struct user_namespace *user_ns;
 } __attribute__((preserve_access_index));
+
+struct rlimit {
+	unsigned long rlim_cur, rlim_max;
+} __attribute__((preserve_access_index));
+
+struct signal_struct {
+	struct rlimit rlim[16];
+} __attribute__((preserve_access_index));
+
+#define RLIMIT_MEMLOCK 8
 
 struct qstr {
 	const unsigned char *name;
@@ -89,6 +108,7 @@ struct mm_struct {
 
 struct task_struct {
 	int pid, tgid;
+	struct signal_struct *signal;
 	struct mm_struct *mm;
 	const struct cred *cred;
 	struct files_struct *files;
@@ -144,6 +164,7 @@ struct inflight {
 	__u32 cmd, size;
 	__u32 key_size, vslot;    /* vslot: value bytes as the kernel copies */
 	__u32 map_known, map_type, value_size, lost;
+	__u32 active, pad;        /* between this thread's entry and exit */
 	__u8 pre[KATTR_SNAP + 8];
 	__u8 post[KATTR_SNAP + 8];
 };
@@ -155,10 +176,12 @@ struct {
 	__type(value, __u8);
 } targets SEC(".maps");
 
+/* The call a thread is in, from entry to exit: task storage, no hash
+ * update and delete per call. */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 16384);
-	__type(key, __u32);
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
 	__type(value, struct inflight);
 } inflight SEC(".maps");
 
@@ -192,7 +215,6 @@ struct {
 
 struct scratch {
 	__u32 nlost;           /* records this run of the program lost */
-	struct inflight inf;
 	struct krec_enter e;
 	struct krec_exit x;
 	struct krec_mem m;
@@ -222,11 +244,19 @@ static void count_lost(void)
 		*n += 1;
 }
 
+/* Records wake the reader only once a batch is waiting: a wakeup per
+ * record costs the traced program more than the copy (the reader also
+ * polls every 100 ms). */
+#define WAKE_BYTES (256u << 10)
+
 static void emit(void *rec, __u64 len, __u32 k)
 {
+	__u64 flags = BPF_RB_NO_WAKEUP;
 	struct scratch *s;
 
-	if (!bpf_ringbuf_output(&rb, rec, len, 0))
+	if (bpf_ringbuf_query(&rb, BPF_RB_AVAIL_DATA) >= WAKE_BYTES)
+		flags = BPF_RB_FORCE_WAKEUP;
+	if (!bpf_ringbuf_output(&rb, rec, len, flags))
 		return;
 	count_lost();
 	s = bpf_map_lookup_elem(&scratch, &k);
@@ -291,24 +321,19 @@ static __u32 read_user(void *dst, __u64 addr, __u32 n, __u8 *fault)
 	return 0;
 }
 
+/* attr fields of the call's own copy (map memory: direct loads). */
 static __u64 attr_u64(const __u8 *a, __u32 off)
 {
-	__u64 v = 0;
-
 	if (off > KATTR_SNAP - 8)
 		return 0;
-	bpf_probe_read_kernel(&v, 8, a + off);
-	return v;
+	return *(const __u64 *)(a + off);
 }
 
 static __u32 attr_u32(const __u8 *a, __u32 off)
 {
-	__u32 v = 0;
-
 	if (off > KATTR_SNAP - 4)
 		return 0;
-	bpf_probe_read_kernel(&v, 4, a + off);
-	return v;
+	return *(const __u32 *)(a + off);
 }
 
 static void hdr(struct krec_hdr *h, __u32 type, __u32 len)
@@ -459,7 +484,7 @@ struct plan_ctx {
 static long plan_step(__u64 i, void *arg)
 {
 	struct plan_ctx *cx = arg;
-	struct inflight *f = bpf_map_lookup_elem(&inflight, &cx->tid);
+	struct inflight *f = bpf_task_storage_get(&inflight, bpf_get_current_task_btf(), 0, 0);
 	struct kplan *p = bpf_map_lookup_elem(&plans, &cx->cmd);
 	const struct kreq *r;
 
@@ -581,7 +606,7 @@ static void fd_cloexec(struct krec_exit *x, long fd)
 	x->cloexec = (word >> (fd % 64)) & 1;
 }
 
-static void task_caps(struct krec_enter *e)
+static void task_caps(struct krec_exit *e)
 {
 	struct task_struct *t = (void *)bpf_get_current_task();
 	const struct cred *c = BPF_CORE_READ(t, cred);
@@ -589,6 +614,10 @@ static void task_caps(struct krec_enter *e)
 	bpf_core_read(&e->cap_eff, 8, &c->cap_effective);
 	bpf_core_read(&e->cap_prm, 8, &c->cap_permitted);
 	bpf_core_read(&e->euid, 4, &c->euid);
+	e->userns_ino = BPF_CORE_READ(c, user_ns, ns.inum);
+	e->memlock_cur = BPF_CORE_READ(t, signal, rlim[RLIMIT_MEMLOCK].rlim_cur);
+	e->memlock_max = BPF_CORE_READ(t, signal, rlim[RLIMIT_MEMLOCK].rlim_max);
+	e->have_limits = 1;
 }
 
 struct walk_ctx {
@@ -725,7 +754,7 @@ int on_enter(__u64 *ctx)
 {
 	struct pt_regs *regs = (void *)ctx[0];
 	__u64 id = bpf_get_current_pid_tgid();
-	__u32 tid = (__u32)id, k = 0;
+	__u32 k = 0;
 	struct scratch *s;
 	struct inflight *f;
 	struct krec_enter *e;
@@ -736,12 +765,11 @@ int on_enter(__u64 *ctx)
 	if (!s)
 		return 0;
 	s->nlost = 0;
-	__builtin_memset(&s->inf, 0, sizeof(struct inflight) - 2 * (KATTR_SNAP + 8));
-	if (bpf_map_update_elem(&inflight, &tid, &s->inf, BPF_ANY))
-		return 0;
-	f = bpf_map_lookup_elem(&inflight, &tid);
+	f = bpf_task_storage_get(&inflight, bpf_get_current_task_btf(), 0,
+				 BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!f)
 		return 0;
+	__builtin_memset(f, 0, sizeof(struct inflight) - 2 * (KATTR_SNAP + 8));
 	send_argv(id >> 32);
 	s->nlost = 0;     /* the header's records are not the call's */
 	f->cmd = (__u32)regs->di;
@@ -763,13 +791,13 @@ int on_enter(__u64 *ctx)
 	e->key_size = f->key_size;
 	e->value_size = f->value_size;
 	e->map_type = f->map_type;
-	task_caps(e);
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	hdr(&e->h, KREC_ENTER, sizeof(*e));
 	emit(e, sizeof(*e), k);
 	f->cmd &= 0xffff;
 	run_plan(f, KREQ_ENTER, true);
 	f->lost = s->nlost;
+	f->active = 1;
 	return 0;
 }
 
@@ -777,16 +805,15 @@ SEC("tp_btf/sys_exit")
 int on_exit(__u64 *ctx)
 {
 	struct pt_regs *regs = (void *)ctx[0];
-	__u64 id = bpf_get_current_pid_tgid();
-	__u32 tid = (__u32)id, k = SLOT_EXIT;
+	__u32 k = SLOT_EXIT;
 	struct scratch *s;
 	struct inflight *f;
 	struct krec_exit *x;
 
 	if (regs->orig_ax != NR_BPF)
 		return 0;
-	f = bpf_map_lookup_elem(&inflight, &tid);
-	if (!f)
+	f = bpf_task_storage_get(&inflight, bpf_get_current_task_btf(), 0, 0);
+	if (!f || !f->active)
 		return 0;
 	s = bpf_map_lookup_elem(&scratch, &k);
 	if (!s)
@@ -796,16 +823,26 @@ int on_exit(__u64 *ctx)
 	x->ret = (long long)ctx[1];
 	x->attr_len = copy_attr(x->attr, f->attr_addr, f->size, &x->attr_err);
 	bpf_probe_read_kernel(f->post, KATTR_SNAP, x->attr);
-	fd_cloexec(x, x->ret);
-	if (x->ret >= 0 && f->cmd < 64 && (ret_fd_cmds >> f->cmd) & 1)
+	x->cloexec_known = 0;
+	x->ret_note.kind = 0;
+	x->cap_eff = x->cap_prm = 0;
+	x->euid = 0;
+	x->have_limits = 0;
+	if (x->ret >= 0 && f->cmd < 64 && (ret_fd_cmds >> f->cmd) & 1) {
+		fd_cloexec(x, x->ret);
 		obj_note(x->ret, &x->ret_note, NULL);
+	}
+	/* the privilege audit's capabilities: failures only (a bpf call does
+	 * not change the credentials it ran with) */
+	if (x->ret < 0)
+		task_caps(x);
 	run_plan(f, KREQ_EXIT, x->ret >= 0);
 	/* the MEM records first: the exit record completes the call */
 	x->copies_lost = f->lost + s->nlost;
 	hdr(&x->h, KREC_EXIT, sizeof(*x));
 	emit(x, sizeof(*x), k);
 out:
-	bpf_map_delete_elem(&inflight, &tid);
+	f->active = 0;
 	return 0;
 }
 
@@ -852,7 +889,6 @@ int on_task_exit(struct bpf_raw_tracepoint_args *ctx)
 	__u32 tgid = id >> 32, tid = (__u32)id, k = SLOT_TASK;
 	struct scratch *s;
 
-	bpf_map_delete_elem(&inflight, &tid);
 	if (tgid != tid)
 		return 0;    /* a thread */
 	bpf_map_delete_elem(&targets, &tgid);

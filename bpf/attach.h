@@ -94,10 +94,9 @@ struct krec_enter {
 	unsigned long long attr_addr, arg4, arg5;
 	unsigned int attr_len;    /* bytes copied */
 	int attr_err;             /* copy failed: EFAULT */
-	unsigned long long cap_eff, cap_prm;
 	unsigned int map_type, key_size, value_size;
 	unsigned int map_known;
-	unsigned int euid, nnotes;
+	unsigned int nnotes, pad;
 	struct knote notes[KNOTES];   /* the fds attr names, at the call */
 	char comm[16];
 	unsigned char attr[KATTR_SNAP];
@@ -112,7 +111,11 @@ struct krec_exit {
 	unsigned int cloexec;        /* ... with close-on-exec set */
 	struct knote ret_note;       /* what the returned fd is (kind 0: none) */
 	unsigned int copies_lost;    /* this call's records that found no room */
-	unsigned int pad;
+	unsigned int euid;           /* failed calls: the task's credentials */
+	unsigned long long cap_eff, cap_prm;
+	unsigned long long memlock_cur, memlock_max;  /* ... its RLIMIT_MEMLOCK */
+	unsigned int userns_ino;     /* ... the inode of its user namespace */
+	unsigned int have_limits;
 	unsigned char attr[KATTR_SNAP];
 };
 

@@ -43,6 +43,7 @@
 #include "syscall/bpf_info.h"
 
 #define TRACE_SCHEMA 1
+#define INIT_USERNS_INO 4026531837u   /* PROC_USER_INIT_INO */
 #define LINE_MAX_BYTES (1u << 20)
 #define FDS_MAX 4096
 #define CAP_PERFMON_BIT 38
@@ -348,41 +349,32 @@ static void read_system(struct bpf_priv *p)
 	copy_line(p->lsm, sizeof(p->lsm), buf, n);
 }
 
-/* The privilege context of a failed call: the capabilities the kernel
- * program read from the task's credentials at the call; RLIMIT_MEMLOCK
- * and the user namespace read now (prlimit, /proc), the system's
- * settings as the shim reads them. */
-static void priv_fact(struct tracer *t, struct bpf_call *c, const struct krec_enter *e)
+/* The privilege context of a failed call: the capabilities, the user
+ * namespace and RLIMIT_MEMLOCK the kernel program read from the task at
+ * the call; the system's settings read as the shim reads them. */
+static void priv_fact(struct tracer *t, struct bpf_call *c, const struct krec_exit *x)
 {
 	struct bpf_priv *p = &c->facts.priv;
-	struct rlimit rl;
-	char path[64], buf[128];
-	ssize_t k;
 
 	if (!t->sys_read) {
 		read_system(&t->sys);
 		t->sys_read = true;
 	}
 	*p = t->sys;
-	p->cap_eff = e->cap_eff;
-	p->cap_prm = e->cap_prm;
+	p->cap_eff = x->cap_eff;
+	p->cap_prm = x->cap_prm;
 	p->have_caps = 1;
 	p->memlock_cur = p->memlock_max = 0;
-	if (!prlimit((pid_t)e->h.tgid, RLIMIT_MEMLOCK, NULL, &rl)) {
-		p->memlock_cur = rl.rlim_cur == RLIM_INFINITY ? UINT64_MAX : rl.rlim_cur;
-		p->memlock_max = rl.rlim_max == RLIM_INFINITY ? UINT64_MAX : rl.rlim_max;
-	}
-	snprintf(path, sizeof(path), "/proc/%u/ns/user", e->h.tgid);
-	k = readlink(path, buf, sizeof(buf) - 1);
-	if (k > 0) {
-		buf[k] = 0;
-		p->userns = strstr(buf, "4026531837") ? BPF_USERNS_INIT : BPF_USERNS_CHILD;
+	if (x->have_limits) {
+		/* RLIM_INFINITY is ~0UL: the shim's UINT64_MAX */
+		p->memlock_cur = x->memlock_cur;
+		p->memlock_max = x->memlock_max;
+		p->userns = x->userns_ino == INIT_USERNS_INO ? BPF_USERNS_INIT : BPF_USERNS_CHILD;
 	}
 	c->facts.flags |= BPF_FACT_PRIV;
 }
 
-static void facts(struct tracer *t, struct bpf_call *c, const struct krec_enter *e,
-		  const struct krec_exit *x)
+static void facts(struct tracer *t, struct bpf_call *c, const struct krec_exit *x)
 {
 	const struct bpf_cmd_desc *d = bpf_cmd_desc(c->cmd);
 
@@ -394,7 +386,7 @@ static void facts(struct tracer *t, struct bpf_call *c, const struct krec_enter 
 	if (c->ret >= 0 && d && d->ret == RET_FD && x->cloexec_known)
 		c->facts.flags |= BPF_FACT_CLOEXEC_KNOWN | (x->cloexec ? BPF_FACT_CLOEXEC_SET : 0);
 	if (c->ret < 0 && (t->ao.audit_all || c->err == EPERM || c->err == EACCES))
-		priv_fact(t, c, e);
+		priv_fact(t, c, x);
 }
 
 static void build_call(struct tracer *t, struct bpf_call *c, const struct krec_enter *e,
@@ -421,7 +413,7 @@ static void build_call(struct tracer *t, struct bpf_call *c, const struct krec_e
 		memcpy(c->post, x->attr, c->post_len);
 		c->have_post = true;
 	}
-	facts(t, c, e, x);
+	facts(t, c, x);
 }
 
 /* ---- output ------------------------------------------------------------------ */

@@ -171,6 +171,22 @@ for p in progs:
         print(i)' "$@" | sort -n
 }
 
+@test "run --kernel: an unprivileged loader's failures are audited as the shim audits them" {
+	require_attach
+	require_cmd setpriv
+	spy --unprivileged -- "$EXERCISER" eperm >/dev/null 2>&1
+	mv "$TRACE" "$T/shim.jsonl"
+	"$BPFSPY" run --kernel -o "$T/kernel.jsonl" -- setpriv --inh-caps=-all --ambient-caps=-all \
+		--bounding-set=-bpf,-perfmon,-net_admin,-sys_admin -- "$EXERCISER" eperm >/dev/null 2>&1
+	[ "$(tc count "$T/kernel.jsonl" errno=EPERM)" -ge 1 ] || {
+		echo "no EPERM: the loader kept its capabilities" >&2
+		return 1
+	}
+	# capabilities, user namespace and RLIMIT_MEMLOCK from the task
+	diff -u <(tc get "$T/shim.jsonl" audit) <(tc get "$T/kernel.jsonl" audit)
+	diff -u <(tc get "$T/shim.jsonl" explanation) <(tc get "$T/kernel.jsonl" explanation)
+}
+
 @test "attach: detaching leaves no program or map of bpfspy loaded" {
 	require_attach
 	require_cmd bpftool python3
