@@ -747,10 +747,9 @@ static __u32 copy_attr(__u8 *dst, __u64 addr, __u32 size, int *err)
 	return n;
 }
 
-/* BTF-typed tracepoints (tp_btf): the registers are read directly, not
- * by probe reads, and a non-bpf syscall costs the program a compare. */
-SEC("tp_btf/sys_enter")
-int on_enter(__u64 *ctx)
+/* The call's entry: ctx[0] the syscall's registers, for the syscall
+ * tracepoint and for fentry on __x64_sys_bpf alike. */
+static __always_inline int call_enter(__u64 *ctx)
 {
 	struct pt_regs *regs = (void *)ctx[0];
 	__u64 id = bpf_get_current_pid_tgid();
@@ -759,7 +758,7 @@ int on_enter(__u64 *ctx)
 	struct inflight *f;
 	struct krec_enter *e;
 
-	if (ctx[1] != NR_BPF || !wanted(id >> 32))
+	if (!wanted(id >> 32))
 		return 0;
 	s = bpf_map_lookup_elem(&scratch, &k);
 	if (!s)
@@ -801,17 +800,15 @@ int on_enter(__u64 *ctx)
 	return 0;
 }
 
-SEC("tp_btf/sys_exit")
-int on_exit(__u64 *ctx)
+/* The call's exit: ctx[1] its return value, for the syscall tracepoint
+ * and for fexit on __x64_sys_bpf alike. */
+static __always_inline int call_exit(__u64 *ctx)
 {
-	struct pt_regs *regs = (void *)ctx[0];
 	__u32 k = SLOT_EXIT;
 	struct scratch *s;
 	struct inflight *f;
 	struct krec_exit *x;
 
-	if (regs->orig_ax != NR_BPF)
-		return 0;
 	f = bpf_task_storage_get(&inflight, bpf_get_current_task_btf(), 0, 0);
 	if (!f || !f->active)
 		return 0;
@@ -844,6 +841,42 @@ int on_exit(__u64 *ctx)
 out:
 	f->active = 0;
 	return 0;
+}
+
+/*
+ * Two ways in, one loaded (src/attach.c): fentry/fexit on __x64_sys_bpf
+ * run for bpf calls only; where the kernel refuses them, the BTF-typed
+ * syscall tracepoints, whose programs every other syscall of the machine
+ * runs up to a compare (registers read directly, not by probe reads).
+ */
+SEC("tp_btf/sys_enter")
+int on_enter(__u64 *ctx)
+{
+	if (ctx[1] != NR_BPF)
+		return 0;
+	return call_enter(ctx);
+}
+
+SEC("tp_btf/sys_exit")
+int on_exit(__u64 *ctx)
+{
+	struct pt_regs *regs = (void *)ctx[0];
+
+	if (regs->orig_ax != NR_BPF)
+		return 0;
+	return call_exit(ctx);
+}
+
+SEC("fentry/__x64_sys_bpf")
+int on_fentry(__u64 *ctx)
+{
+	return call_enter(ctx);
+}
+
+SEC("fexit/__x64_sys_bpf")
+int on_fexit(__u64 *ctx)
+{
+	return call_exit(ctx);
 }
 
 struct sched_task_args {

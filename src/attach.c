@@ -109,6 +109,7 @@ struct tracer {
 	bool sys_read;
 	struct bpf_priv sys;  /* the system part of the privilege context */
 	bool blocks;          /* each image's lines in one block, as bpfspy run */
+	const char *hook;     /* how the kernel program is attached */
 	/* the call being rendered: mem_read answers from its regions */
 	const struct pending *cur;
 	uint8_t prefer;
@@ -791,14 +792,17 @@ static uint64_t lost_count(struct tracer *t)
  * running on that CPU (preempted): calls in them were not seen. */
 static uint64_t missed_runs(struct tracer *t)
 {
-	struct bpf_program *progs[] = { t->skel->progs.on_enter, t->skel->progs.on_exit };
+	struct bpf_program *progs[] = { t->skel->progs.on_enter, t->skel->progs.on_exit,
+					t->skel->progs.on_fentry, t->skel->progs.on_fexit };
 	uint64_t sum = 0;
 	unsigned i;
 
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < 4; i++) {
 		struct bpf_prog_info info;
 		uint32_t len = sizeof(info);
 
+		if (bpf_program__fd(progs[i]) < 0)
+			continue;
 		memset(&info, 0, sizeof(info));
 		if (!bpf_obj_get_info_by_fd(bpf_program__fd(progs[i]), &info, &len))
 			sum += info.recursion_misses;
@@ -949,9 +953,43 @@ static int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list 
 	return 0;
 }
 
+/* Open, configure, load and attach the kernel program by fentry/fexit on
+ * __x64_sys_bpf (@fentry) or by the syscall tracepoints. */
+static int load_skel(struct tracer *t, bool fentry)
+{
+	struct attach_bpf *s = attach_bpf__open();
+	int err;
+
+	if (!s)
+		return errno ? -errno : -ENOMEM;
+	t->skel = s;
+	bpf_program__set_autoload(s->progs.on_enter, !fentry);
+	bpf_program__set_autoload(s->progs.on_exit, !fentry);
+	bpf_program__set_autoload(s->progs.on_fentry, fentry);
+	bpf_program__set_autoload(s->progs.on_fexit, fentry);
+	set_rodata(t);
+	err = t->ao.buffer_size ? bpf_map__set_max_entries(s->maps.rb, t->ao.buffer_size) : 0;
+	if (!err)
+		err = attach_bpf__load(s);
+	if (!err)
+		err = load_plans(t);
+	if (!err)
+		err = add_targets(t);
+	if (!err)
+		err = attach_bpf__attach(s);
+	if (err) {
+		attach_bpf__destroy(s);
+		t->skel = NULL;
+		return err;
+	}
+	t->hook = fentry ? "fentry" : "syscall tracepoints";
+	return 0;
+}
+
 static int tracer_open(struct tracer *t)
 {
 	struct timespec rt, mono;
+	const char *hook;
 	int err;
 
 	if (!has_caps()) {
@@ -962,24 +1000,22 @@ static int tracer_open(struct tracer *t)
 	libbpf_set_print(libbpf_quiet);
 	t->possible_cpus = (uint32_t)libbpf_num_possible_cpus();
 	t->line = malloc(LINE_MAX_BYTES);
-	t->skel = attach_bpf__open();
-	if (!t->line || !t->skel) {
-		die_msg("attach: cannot open the kernel program: %s", strerror(errno));
+	if (!t->line) {
+		die_msg("attach: %s", strerror(ENOMEM));
 		return -ENOMEM;
 	}
-	set_rodata(t);
-	err = t->ao.buffer_size ? bpf_map__set_max_entries(t->skel->maps.rb, t->ao.buffer_size) : 0;
-	if (!err)
-		err = attach_bpf__load(t->skel);
-	if (!err)
-		err = load_plans(t);
-	if (!err)
-		err = add_targets(t);
-	if (!err)
-		err = attach_bpf__attach(t->skel);
+	/* fentry/fexit where the kernel allows them, else the tracepoints */
+	hook = getenv("BPFSPY_ATTACH_HOOK");
+	err = -EPERM;
+	if (!hook || strcmp(hook, "tracepoint"))
+		err = load_skel(t, true);
+	if (err && (!hook || strcmp(hook, "fentry")))
+		err = load_skel(t, false);
 	if (err) {
+		/* the capabilities were checked: the kernel itself refuses */
 		die_msg("attach: cannot load the kernel program: %s%s", strerror(-err),
-			err == -EPERM ? " (needs CAP_BPF and CAP_PERFMON, or root)" : "");
+			err == -EPERM ? " (refused by the kernel: lockdown, an LSM, or no "
+					"fentry with BPFSPY_ATTACH_HOOK=fentry)" : "");
 		return err;
 	}
 	t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.rb), on_record, t, NULL);
@@ -1012,7 +1048,8 @@ static void tracer_close(struct tracer *t)
 		flush_all(t, t->procs);
 	mem_read_set_source(NULL, NULL);
 	ring_buffer__free(t->rb);
-	attach_bpf__destroy(t->skel);
+	if (t->skel)
+		attach_bpf__destroy(t->skel);
 	while (t->pend) {
 		struct pending *n = t->pend->next;
 
@@ -1150,11 +1187,11 @@ int attach_trace(const struct attach_opts *ao)
 	}
 	catch_signals();
 	if (ao->mode == ATTACH_PIDS)
-		fprintf(stderr, "bpfspy: attached to %u process%s\n", ao->npids,
-			ao->npids == 1 ? "" : "es");
+		fprintf(stderr, "bpfspy: attached to %u process%s (%s)\n", ao->npids,
+			ao->npids == 1 ? "" : "es", t.hook);
 	else
-		fprintf(stderr, "bpfspy: attached to %s\n",
-			ao->mode == ATTACH_ALL ? "every process" : ao->comm);
+		fprintf(stderr, "bpfspy: attached to %s (%s)\n",
+			ao->mode == ATTACH_ALL ? "every process" : ao->comm, t.hook);
 	trace_loop(&t, 0);
 	tracer_close(&t);
 	if (t.out != stdout)

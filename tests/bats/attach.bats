@@ -54,7 +54,9 @@ start_waiting() {
 # attach_bg ARGS...: bpfspy attach -o $TRACE ARGS... in the background
 # until it says it is attached: APID.
 attach_bg() {
-	"$BPFSPY" attach -o "$TRACE" "$@" 2>"$T/attach.err" &
+	# a fresh file: the child truncates it only once it runs
+	: >"$T/attach.err"
+	"$BPFSPY" attach -o "$TRACE" "$@" 2>>"$T/attach.err" &
 	APID=$!
 	KILL_PIDS="$KILL_PIDS $APID"
 	wait_for "$T/attach.err" '^bpfspy: attached'
@@ -67,7 +69,8 @@ attach_bg() {
 	for w in every errno payload batch; do
 		rm -f "$T/go" "$T/strace" "$T/strace.err"
 		start_waiting "$EXERCISER" "$w"
-		strace -f -e trace=bpf -o "$T/strace" -p "$LPID" 2>"$T/strace.err" &
+		: >"$T/strace.err"
+		strace -f -e trace=bpf -o "$T/strace" -p "$LPID" 2>>"$T/strace.err" &
 		SPID=$!
 		wait_for "$T/strace.err" 'attached'
 		attach_bg -p "$LPID"
@@ -194,11 +197,12 @@ for p in progs:
 	start_waiting "$EXERCISER" lookup 3
 	attach_bg -p "$LPID"
 	bpftool -j prog show >"$T/during"
-	# ours: the kernel program's four, new since before
-	comm -13 <(ids_of "$T/before") <(ids_of "$T/during" on_enter on_exit on_fork on_task_exit) \
-		>"$T/ours"
-	expect_eq "$(wc -l <"$T/ours")" 4 "programs while attached"
-	MAPS=1 ids_of "$T/during" on_enter on_exit >"$T/maps"
+	# ours: the kernel program's five, new since before (by fentry or by
+	# the tracepoints)
+	comm -13 <(ids_of "$T/before") <(ids_of "$T/during" on_enter on_exit on_fentry on_fexit \
+		on_fork on_exec on_task_exit) >"$T/ours"
+	expect_eq "$(wc -l <"$T/ours")" 5 "programs while attached"
+	MAPS=1 ids_of "$T/during" on_enter on_exit on_fentry on_fexit >"$T/maps"
 	[ -s "$T/maps" ] || { echo "no maps" >&2; return 1; }
 	echo go >"$GO"
 	wait "$LPID" || true
@@ -286,6 +290,10 @@ for m in json.load(open(sys.argv[1])): print(m["id"])' "$T/maps_after" | sort -n
 	expect_eq "$status" 2 "--kernel with --seccomp-trap"
 	run "$BPFSPY" attach --help
 	expect_match "$output" 'CAP_BPF' "--help"
+	sleep 1 &
+	BPFSPY_ATTACH_HOOK=tracepoint attach_bg -p $!
+	wait "$APID"
+	expect_match "$(cat "$T/attach.err")" 'attached.*\(syscall tracepoints\)' "the hook forced"
 	grep -q '^\.SH ATTACH' "$SRCDIR/man/bpfspy.1" || { echo "bpfspy.1 lacks ATTACH" >&2; return 1; }
 	grep -q 'kernel' "$SRCDIR/man/bpfspy-trace.5" || { echo "bpfspy-trace.5 lacks via kernel" >&2; return 1; }
 }
