@@ -88,6 +88,27 @@ attach_bg() {
 	done
 }
 
+@test "attach -p -f: the children a traced process starts are traced too" {
+	require_attach
+	start_waiting "$EXERCISER" fork
+	attach_bg -f -p "$LPID"
+	echo go >"$GO"
+	wait "$LPID" || true
+	wait "$APID"
+	expect_valid "$TRACE"
+	expect_eq "$(tc count "$TRACE" event=header)" 2 "the parent and its child"
+	expect_eq "$(trace_count "$TRACE" pid="$LPID")" 3 "the parent's calls"
+	expect_eq "$(trace_count "$TRACE" pid!="$LPID")" 3 "the child's calls"
+	# without -f only the process named
+	start_waiting2() { rm -f "$T/go"; start_waiting "$@"; }
+	start_waiting2 "$EXERCISER" fork
+	attach_bg -p "$LPID"
+	echo go >"$GO"
+	wait "$LPID" || true
+	wait "$APID"
+	expect_eq "$(tc count "$TRACE" event=header)" 1 "only the parent"
+}
+
 @test "attach -p: the payload is decoded from the kernel's copies, as the shim decodes it" {
 	require_attach
 	start_waiting "$EXERCISER" payload
