@@ -116,10 +116,19 @@ struct tracer {
 };
 
 static volatile sig_atomic_t stop;
+static pid_t run_child;    /* run --kernel's PROGRAM */
 
 static void on_signal(int sig __maybe_unused)
 {
 	stop = 1;
+}
+
+/* run --kernel: termination requests go to PROGRAM, as bpfspy run does;
+ * we outlive it to finish the trace. */
+static void forward_signal(int sig)
+{
+	if (run_child > 0)
+		kill(run_child, sig);
 }
 
 /* ---- reading the copies ----------------------------------------------------- */
@@ -271,8 +280,8 @@ static void fd_notes(struct proc *p, struct bpf_call *c, const struct krec_enter
 
 /* ---- the call, rebuilt ------------------------------------------------------- */
 
-static void capture(struct tracer *t, struct bpf_call *c, const struct bpf_blob_req *req,
-		    unsigned n)
+/* The blobs @req asks for, read (from the copies) as the shim reads them. */
+static void capture(struct bpf_call *c, const struct bpf_blob_req *req, unsigned n)
 {
 	unsigned i;
 
@@ -290,7 +299,6 @@ static void capture(struct tracer *t, struct bpf_call *c, const struct bpf_blob_
 		b->fault = got < want;
 		c->blob_used += (uint16_t)got;
 	}
-	(void)t;
 }
 
 /* The blobs bpf_capture_plan() asks for, from the copies: what the
@@ -305,7 +313,7 @@ static void payload(struct tracer *t, struct bpf_call *c, const struct krec_ente
 	c->nblobs = 0;
 	c->blob_used = 0;
 	t->prefer = KREQ_ENTER;
-	capture(t, c, req, bpf_capture_plan(c, NULL, CAPTURE_BEFORE, &t->o, req));
+	capture(c, req, bpf_capture_plan(c, NULL, CAPTURE_BEFORE, &t->o, req));
 	if (!e->map_known || bpf_call_map_fd(c) < 0 || t->o.no_data ||
 	    (c->ret < 0 && (c->err == EBADF || c->err == EINVAL)))
 		return;
@@ -314,10 +322,10 @@ static void payload(struct tracer *t, struct bpf_call *c, const struct krec_ente
 	m.value_size = e->value_size;
 	m.possible_cpus = t->possible_cpus;
 	n = bpf_capture_plan(c, &m, CAPTURE_PRE, &t->o, req);
-	capture(t, c, req, n);
+	capture(c, req, n);
 	t->prefer = KREQ_EXIT;
 	n = bpf_capture_plan(c, &m, CAPTURE_POST, &t->o, req);
-	capture(t, c, req, n);
+	capture(c, req, n);
 }
 
 static void copy_line(char *dst, size_t cap, const char *src, size_t n)
@@ -1108,7 +1116,6 @@ static bool targets_alive(const struct tracer *t)
 static int trace_loop(struct tracer *t, pid_t child)
 {
 	int status = 0, st;
-	bool child_done = child <= 0;
 	pid_t p;
 
 	while (!stop) {
@@ -1118,16 +1125,13 @@ static int trace_loop(struct tracer *t, pid_t child)
 			break;
 		if (child > 0) {
 			while ((p = waitpid(-1, &st, WNOHANG)) > 0)
-				if (p == child) {
+				if (p == child)
 					status = st;
-					child_done = true;
-				}
 			if (p < 0 && errno == ECHILD)
 				break;
 		} else if (!targets_alive(t)) {
 			break;
 		}
-		(void)child_done;
 	}
 	ring_buffer__consume(t->rb);
 	report_lost(t);
@@ -1237,8 +1241,11 @@ int attach_run(const struct attach_opts *ao, char **prog)
 		tracer_close(&t);
 		return EXIT_USAGE;
 	}
+	run_child = child;
 	signal(SIGINT, SIG_IGN);
 	signal(SIGQUIT, SIG_IGN);
+	signal(SIGTERM, forward_signal);
+	signal(SIGHUP, forward_signal);
 	(void)!write(go[1], "1", 1);
 	close(go[1]);
 	status = trace_loop(&t, child);

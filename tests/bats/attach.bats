@@ -299,6 +299,28 @@ for m in json.load(open(sys.argv[1])): print(m["id"])' "$T/maps_after" | sort -n
 	expect_match "$stderr" 'CAP_BPF and CAP_PERFMON' "the message"
 }
 
+@test "run --kernel --check: the findings when the program ends, its status; SIGTERM goes to it" {
+	require_attach
+	run --separate-stderr "$BPFSPY" run --kernel --check -o "$TRACE" -- "$EXERCISER" eperm
+	expect_eq "$status" 1 "a rule failed"
+	expect_match "$stderr" 'FAIL zero-tail' "the findings"
+	run "$BPFSPY" run --kernel -o "$TRACE" -- sh -c 'exit 7'
+	expect_eq "$status" 7 "the program's status"
+	"$BPFSPY" run --kernel -o "$TRACE" -- sh -c "\"$EXERCISER\" lookup 1; exec sleep 60" \
+		>/dev/null &
+	pid=$!
+	KILL_PIDS="$KILL_PIDS $pid"
+	for ((i = 0; i < 200; i++)); do
+		[ "$(trace_count "$TRACE" 2>/dev/null)" = 2 ] && break
+		sleep 0.1
+	done
+	kill -TERM "$pid"
+	st=0
+	wait "$pid" || st=$?
+	expect_eq "$st" 143 "SIGTERM killed the program, not the trace"
+	expect_eq "$(trace_count "$TRACE")" 2 "the trace was finished"
+}
+
 @test "attach: bad arguments" {
 	run "$BPFSPY" attach
 	expect_eq "$status" 2 "no target"
