@@ -721,14 +721,39 @@ static void on_fork(struct tracer *t, const struct krec_fork *f)
 		memcpy(child->fds, parent->fds, FDS_MAX * sizeof(*child->fds));
 }
 
-/* A process ended: its block is complete. */
+static void proc_free(struct proc *p)
+{
+	free(p->header);
+	free(p->argv);
+	free(p->exe);
+	free(p->block);
+	free(p->fds);
+	free(p);
+}
+
+/* A process ended: its block is complete, and nothing of it is needed
+ * any more (a call it was in when killed never exits). */
 static void on_exited(struct tracer *t, const struct krec_hdr *h)
 {
-	struct proc *p;
+	struct proc **pp, *p;
+	struct pending **qq, *q;
 
-	for (p = t->procs; p; p = p->next)
+	for (pp = &t->procs; (p = *pp); pp = &p->next)
 		if (p->tgid == h->tgid)
-			block_flush(t, p);
+			break;
+	if (p) {
+		block_flush(t, p);
+		*pp = p->next;
+		proc_free(p);
+	}
+	for (qq = &t->pend; (q = *qq);) {
+		if (q->e.h.tgid == h->tgid) {
+			*qq = q->next;
+			pending_free(q);
+		} else {
+			qq = &q->next;
+		}
+	}
 }
 
 static void on_exit_rec(struct tracer *t, const struct krec_exit *x)
@@ -1066,12 +1091,7 @@ static void tracer_close(struct tracer *t)
 	}
 	while ((p = t->procs)) {
 		t->procs = p->next;
-		free(p->header);
-		free(p->argv);
-		free(p->exe);
-		free(p->block);
-		free(p->fds);
-		free(p);
+		proc_free(p);
 	}
 	free(t->line);
 }
