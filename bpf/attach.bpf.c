@@ -515,13 +515,14 @@ static void run_plan(struct inflight *f, __u8 phase, bool ok)
 /* The file behind fd @fd of the current task. */
 static struct file *fd_file(long fd)
 {
-	struct task_struct *t = (void *)bpf_get_current_task();
-	struct fdtable *fdt = BPF_CORE_READ(t, files, fdt);
+	/* BTF pointers: direct loads up to the fd array, not probe reads */
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct fdtable *fdt = t->files->fdt;
 	struct file **arr, *file = NULL;
 
-	if (!fdt || fd < 0 || fd >= BPF_CORE_READ(fdt, max_fds))
+	if (!fdt || fd < 0 || fd >= fdt->max_fds)
 		return NULL;
-	arr = BPF_CORE_READ(fdt, fd);
+	arr = fdt->fd;
 	if (bpf_probe_read_kernel(&file, sizeof(file), &arr[fd]))
 		return NULL;
 	return file;
