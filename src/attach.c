@@ -1185,6 +1185,14 @@ static void init_opts(struct tracer *t, const struct attach_opts *ao)
 	t->o.no_data = ao->no_data;
 	t->o.insns = ao->insns;
 	t->o.no_check = ao->no_check;
+	/* what one copy can hold: a string in one record, a buffer in
+	 * KMEM_CHUNKS (bpfspy(1), ATTACH) */
+	if (t->o.str_cap > KMEM_CHUNK)
+		t->o.str_cap = KMEM_CHUNK;
+	if (t->o.log_cap > KMEM_CHUNK * KMEM_CHUNKS)
+		t->o.log_cap = KMEM_CHUNK * KMEM_CHUNKS;
+	if (t->o.data_cap > KMEM_CHUNK * KMEM_CHUNKS)
+		t->o.data_cap = KMEM_CHUNK * KMEM_CHUNKS;
 }
 
 static void catch_signals(void)
