@@ -167,6 +167,13 @@ struct inflight {
 	__u32 active, pad;        /* between this thread's entry and exit */
 	__u8 pre[KATTR_SNAP + 8];
 	__u8 post[KATTR_SNAP + 8];
+	/* Kept across calls (not cleared on entry): the last object this
+	 * thread's calls named, by its file and object, for a loop on one
+	 * map to skip reading it again.  Checked by its id, unique for the
+	 * kernel's lifetime, should both have been freed and reused. */
+	__u64 c_file, c_obj;
+	struct knote c_note;
+	__u32 c_map_type, c_key_size, c_value_size, c_vslot;
 };
 
 struct {
@@ -530,11 +537,63 @@ static struct file *fd_file(long fd)
 
 /* What fd @fd is: a map, a program, a link, a BTF object, or nothing we
  * know (kind 0).  Maps also fill the value slot geometry into @f. */
-static void obj_note(long fd, struct knote *n, struct inflight *f)
+/* The id of a bpf object of @kind at @obj. */
+static __u32 obj_id(__u8 kind, void *obj)
+{
+	switch (kind) {
+	case OBJ_MAP: return BPF_CORE_READ((struct bpf_map *)obj, id);
+	case OBJ_PROG: return BPF_CORE_READ((struct bpf_prog *)obj, aux, id);
+	case OBJ_LINK: return BPF_CORE_READ((struct bpf_link *)obj, id);
+	case OBJ_BTF: return BPF_CORE_READ((struct btf *)obj, id);
+	}
+	return 0;
+}
+
+/* What the object behind @file is (n->kind 0: no bpf object). */
+static void read_note(struct file *file, void *obj, struct knote *n, struct inflight *f)
+{
+	void *rel = BPF_CORE_READ(file, f_op, release);
+	__u32 type;
+
+	if (!rel)
+		return;
+	if ((__u64)rel == obj_release[0]) {
+		struct bpf_map *m = obj;
+
+		n->kind = OBJ_MAP;
+		type = BPF_CORE_READ(m, map_type);
+		n->type = type;
+		n->has_type = 1;
+		BPF_CORE_READ_INTO(&n->name, m, name);
+		f->c_map_type = type;
+		f->c_key_size = BPF_CORE_READ(m, key_size);
+		f->c_value_size = f->c_vslot = BPF_CORE_READ(m, value_size);
+		/* per-CPU: one 8-byte aligned slot per possible CPU */
+		if (type < 64 && (percpu_types >> type) & 1)
+			f->c_vslot = ((f->c_vslot + 7) & ~7u) * ncpus;
+	} else if ((__u64)rel == obj_release[1]) {
+		struct bpf_prog *p = obj;
+
+		n->kind = OBJ_PROG;
+		n->type = BPF_CORE_READ(p, type);
+		n->has_type = 1;
+		BPF_CORE_READ_INTO(&n->name, p, aux, name);
+	} else if ((__u64)rel == obj_release[2]) {
+		n->kind = OBJ_LINK;
+		n->type = BPF_CORE_READ((struct bpf_link *)obj, type);
+		n->has_type = 1;
+	} else if ((__u64)rel == obj_release[3]) {
+		n->kind = OBJ_BTF;
+	}
+	n->id = obj_id(n->kind, obj);
+}
+
+/* What fd @fd is: a map, a program, a link, a BTF object, or nothing we
+ * know (kind 0).  With @meta, a map's value slot geometry goes into @f. */
+static void obj_note(long fd, struct knote *n, struct inflight *f, bool meta)
 {
 	struct file *file = fd_file(fd);
-	void *rel, *obj;
-	__u32 type;
+	void *obj;
 
 	n->fd = fd;
 	n->kind = 0;
@@ -544,48 +603,27 @@ static void obj_note(long fd, struct knote *n, struct inflight *f)
 	n->name[0] = 0;
 	if (!file)
 		return;
-	rel = BPF_CORE_READ(file, f_op, release);
 	obj = BPF_CORE_READ(file, private_data);
-	if (!rel || !obj)
+	if (!obj)
 		return;
-	if ((__u64)rel == obj_release[0]) {
-		struct bpf_map *m = obj;
-
-		n->kind = OBJ_MAP;
-		type = BPF_CORE_READ(m, map_type);
-		n->type = type;
-		n->has_type = 1;
-		n->id = BPF_CORE_READ(m, id);
-		BPF_CORE_READ_INTO(&n->name, m, name);
-		if (f) {
-			f->map_type = type;
-			f->key_size = BPF_CORE_READ(m, key_size);
-			f->value_size = f->vslot = BPF_CORE_READ(m, value_size);
-			/* per-CPU: one 8-byte aligned slot per possible CPU */
-			if (type < 64 && (percpu_types >> type) & 1)
-				f->vslot = ((f->vslot + 7) & ~7u) * ncpus;
-			f->map_known = 1;
-		}
-	} else if ((__u64)rel == obj_release[1]) {
-		struct bpf_prog *p = obj;
-
-		n->kind = OBJ_PROG;
-		n->type = BPF_CORE_READ(p, type);
-		n->has_type = 1;
-		n->id = BPF_CORE_READ(p, aux, id);
-		BPF_CORE_READ_INTO(&n->name, p, aux, name);
-	} else if ((__u64)rel == obj_release[2]) {
-		struct bpf_link *l = obj;
-
-		n->kind = OBJ_LINK;
-		n->type = BPF_CORE_READ(l, type);
-		n->has_type = 1;
-		n->id = BPF_CORE_READ(l, id);
-	} else if ((__u64)rel == obj_release[3]) {
-		struct btf *b = obj;
-
-		n->kind = OBJ_BTF;
-		n->id = BPF_CORE_READ(b, id);
+	if (f->c_file == (__u64)file && f->c_obj == (__u64)obj && f->c_note.kind &&
+	    obj_id(f->c_note.kind, obj) == f->c_note.id) {
+		__builtin_memcpy(n, &f->c_note, sizeof(*n));
+		n->fd = fd;
+	} else {
+		read_note(file, obj, n, f);
+		if (!n->kind)
+			return;
+		__builtin_memcpy(&f->c_note, n, sizeof(*n));
+		f->c_file = (__u64)file;
+		f->c_obj = (__u64)obj;
+	}
+	if (meta && n->kind == OBJ_MAP) {
+		f->map_type = f->c_map_type;
+		f->key_size = f->c_key_size;
+		f->value_size = f->c_value_size;
+		f->vslot = f->c_vslot;
+		f->map_known = 1;
 	}
 }
 
@@ -731,7 +769,7 @@ static void note_fds(struct inflight *f, struct krec_enter *e)
 		if (off == 0xffff || off + 4 > e->attr_len)
 			continue;
 		fd = (int)attr_u32(f->pre, off);
-		obj_note(fd, &e->notes[i], off == mfd ? f : NULL);
+		obj_note(fd, &e->notes[i], f, off == mfd);
 		e->nnotes = i + 1;
 	}
 }
@@ -769,7 +807,7 @@ static __always_inline int call_enter(__u64 *ctx)
 				 BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!f)
 		return 0;
-	__builtin_memset(f, 0, sizeof(struct inflight) - 2 * (KATTR_SNAP + 8));
+	__builtin_memset(f, 0, offsetof(struct inflight, pre));
 	send_argv(id >> 32);
 	s->nlost = 0;     /* the header's records are not the call's */
 	f->cmd = (__u32)regs->di;
@@ -828,7 +866,7 @@ static __always_inline int call_exit(__u64 *ctx)
 	x->have_limits = 0;
 	if (x->ret >= 0 && f->cmd < 64 && (ret_fd_cmds >> f->cmd) & 1) {
 		fd_cloexec(x, x->ret);
-		obj_note(x->ret, &x->ret_note, NULL);
+		obj_note(x->ret, &x->ret_note, f, false);
 	}
 	/* the privilege audit's capabilities: failures only (a bpf call does
 	 * not change the credentials it ran with) */
