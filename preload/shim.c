@@ -12,6 +12,7 @@
  * Environment (ignored in AT_SECURE processes, which record nothing):
  *   BPFSPY_OUTPUT     trace file; events are appended at exit
  *   BPFSPY_SPOOL_DIR  where processes spool events (default OUTPUT.spool)
+ *   BPFSPY_MODE       mode of a trace file the shim creates (0600)
  *   BPFSPY_FOLLOW=0   trace this process only: not children, not exec
  *   BPFSPY_LOG_BYTES, BPFSPY_STR_BYTES, BPFSPY_DATA_BYTES, BPFSPY_NO_DATA
  *   BPFSPY_NO_CHECK=1 no checks; BPFSPY_AUDIT=all audit every failure
@@ -55,7 +56,6 @@
 #include "base/memread.h"
 #include "base/spool.h"
 
-#define TRACE_SCHEMA 1
 #define EVENT_STACK_BUF 2048   /* most events fit; larger ones use mmap */
 
 enum spool_state { SP_NONE, SP_CREATING, SP_READY, SP_FAILED };
@@ -71,6 +71,8 @@ static struct {
 	struct decode_opts opts;
 	bool audit_all;          /* privilege context for every failure */
 	struct spool spool;
+	int spool_dirfd;         /* checked once (spool_dir_open), then used */
+	mode_t mode;             /* of a trace file we create */
 	char output[PATH_MAX];
 	char spool_dir[PATH_MAX];
 	char header[16384];      /* built on the first event of each process */
@@ -82,6 +84,7 @@ static __thread bool t_creating;  /* this thread is creating the spool */
 static uint32_t possible_cpus;    /* for per-CPU map values */
 static uint32_t count_possible_cpus(void);
 static void spool_fdobj_replay(void);
+static bool fd_note(int32_t fd, struct bpf_fd_note *out);
 static void capture_blobs(struct bpf_call *c, const struct bpf_blob_req *req, unsigned n);
 static __thread char t_comm[16];
 
@@ -141,6 +144,19 @@ static uint64_t env_u32(const char *name, uint64_t dflt)
 	return (*end || n > UINT32_MAX) ? dflt : n;
 }
 
+/* An octal file mode; anything else means the default. */
+static mode_t env_mode(const char *name, mode_t dflt)
+{
+	const char *v = getenv(name);
+	char *end;
+	unsigned long n;
+
+	if (!v || !*v)
+		return dflt;
+	n = strtoul(v, &end, 8);
+	return (*end || n > 0777) ? dflt : (mode_t)n;
+}
+
 static void set_realtime_off(void)
 {
 	struct timespec r, m;
@@ -195,9 +211,9 @@ static void build_header(void)
 	jw_init(&w, g.header, sizeof(g.header) - 1);
 	jw_obj_open(&w, NULL);
 	jw_str(&w, "event", "header");
-	jw_u64(&w, "schema", TRACE_SCHEMA);
+	jw_u64(&w, "schema", BPF_TRACE_SCHEMA);
 	jw_str(&w, "bpfspy", BPFSPY_VERSION);
-	jw_u64(&w, "ts", mono_ns() + (uint64_t)g.realtime_off);
+	bpf_render_ts(&w, "ts", mono_ns() + (uint64_t)g.realtime_off);
 	jw_u64(&w, "pid", (uint64_t)g.pid);
 	jw_u64(&w, "ppid", (uint64_t)getppid());
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
@@ -218,8 +234,11 @@ static void build_header(void)
 		jw_str(&w, "kernel", u.release);
 		jw_str(&w, "machine", u.machine);
 	}
+	bpfspy_ident_header(&w);
 	render_layers(&w);
 	jw_bool(&w, "follow", g.follow);
+	if (g.opts.insns)
+		jw_bool(&w, "insns", true);
 	bpfspy_policy_header(&w);
 	bpfspy_trap_header(&w);
 	bpfspy_stack_header(&w);
@@ -228,7 +247,7 @@ static void build_header(void)
 		jw_init(&w, g.header, sizeof(g.header) - 1);
 		jw_obj_open(&w, NULL);
 		jw_str(&w, "event", "header");
-		jw_u64(&w, "schema", TRACE_SCHEMA);
+		jw_u64(&w, "schema", BPF_TRACE_SCHEMA);
 		jw_u64(&w, "pid", (uint64_t)g.pid);
 		jw_obj_close(&w);
 	}
@@ -237,11 +256,79 @@ static void build_header(void)
 
 /* ---- spool lifecycle ------------------------------------------------------ */
 
-static int ensure_dir(const char *dir)
+/* One line on standard error from @n parts, built without stdio: this
+ * may run on the first event, in a signal handler. */
+static void say_parts(const char *const *part, size_t n)
 {
-	if (mkdir(dir, 0700) == 0 || errno == EEXIST)
-		return 0;
-	return -1;
+	char line[PATH_MAX + 256];
+	size_t len = 0, i, l;
+
+	for (i = 0; i < n; i++) {
+		l = strlen(part[i]);
+		if (l > sizeof(line) - len)
+			l = sizeof(line) - len;
+		memcpy(line + len, part[i], l);
+		len += l;
+	}
+	(void)!write(2, line, len);
+}
+
+static void say(const char *what, const char *path, const char *why)
+{
+	const char *part[] = { "bpfspy: not tracing: ", what, " '", path, "': ", why, "\n" };
+
+	say_parts(part, sizeof(part) / sizeof(part[0]));
+}
+
+/* Spools another user put in our directory were left alone: say so (once
+ * per image, when it starts). */
+static void say_foreign(const struct drain_stats *st)
+{
+	char num[24];
+	const char *part[] = { "bpfspy: ignored ", num, " spool(s) in '", g.spool_dir,
+			       "' not written by this user\n" };
+
+	if (!st->foreign)
+		return;
+	num[fmt_u64(num, st->foreign)] = 0;
+	say_parts(part, sizeof(part) / sizeof(part[0]));
+}
+
+/* The spool directory, created when missing; refused (with a message)
+ * when another user could put spools in it or swap it. */
+static bool open_spool_dir(bool create)
+{
+	int fd = spool_dir_open(g.spool_dir, create, g.fd_floor);
+
+	if (fd >= 0) {
+		g.spool_dirfd = fd;
+		return true;
+	}
+	if (fd != -ENOENT || create)
+		say("spool directory", g.spool_dir, spool_strerror(fd));
+	return false;
+}
+
+static int output_fd_name(const char *out);
+
+/* No BPFSPY_SPOOL_DIR: next to the trace (OUTPUT.spool), unless OUTPUT is
+ * a descriptor (/dev/stderr), a device, a pipe or in /dev or /proc: then
+ * in $TMPDIR or /tmp, one directory per user (which spool_dir_open()
+ * takes only when it is the user's own and closed to others). */
+static void default_spool_dir(const char *out)
+{
+	const char *tmp = getenv("TMPDIR");
+	struct stat st;
+
+	if (output_fd_name(out) < 0 && strncmp(out, "/dev/", 5) && strncmp(out, "/proc/", 6) &&
+	    (stat(out, &st) != 0 || S_ISREG(st.st_mode))) {
+		snprintf(g.spool_dir, sizeof(g.spool_dir), "%s.spool", out);
+		return;
+	}
+	if (!tmp || tmp[0] != '/' || strlen(tmp) > PATH_MAX / 2)
+		tmp = "/tmp";
+	snprintf(g.spool_dir, sizeof(g.spool_dir), "%s/bpfspy-%u.spool", tmp,
+		 (unsigned)geteuid());
 }
 
 /* Create this process's spool on its first event.  Other threads that
@@ -265,8 +352,8 @@ static bool spool_ready(void)
 		return st == SP_READY;
 	}
 	t_creating = true;
-	if (ensure_dir(g.spool_dir) != 0 ||
-	    spool_create(&g.spool, g.spool_dir, g.fd_floor) != 0) {
+	if ((g.spool_dirfd < 0 && !open_spool_dir(true)) ||
+	    spool_create(&g.spool, g.spool_dirfd, g.fd_floor) != 0) {
 		t_creating = false;
 		__atomic_store_n(&g.state, SP_FAILED, __ATOMIC_RELEASE);
 		return false;
@@ -283,11 +370,50 @@ static bool spool_ready(void)
 	return true;
 }
 
+/* The fd BPFSPY_OUTPUT names as /dev/stdout, /dev/stderr or /dev/fd/N,
+ * or -1.  Reopening it through /proc would fail for another user's pipe
+ * (a service's stderr, a container's): write to the descriptor itself. */
+static int output_fd_name(const char *out)
+{
+	char *end;
+	long n;
+
+	if (!strcmp(out, "/dev/stdout"))
+		return 1;
+	if (!strcmp(out, "/dev/stderr"))
+		return 2;
+	if (strncmp(out, "/dev/fd/", 8) || !out[8])
+		return -1;
+	n = strtol(out + 8, &end, 10);
+	return *end || n < 0 || n > INT_MAX ? -1 : (int)n;
+}
+
+/* The trace file is the user's: reached by path, but no symlink followed
+ * in a sticky world-writable directory and no file of another user
+ * written (spool_open_output).  Inside the spool directory (bpfspy run
+ * without -o) it is reached through the directory's checked fd; a
+ * descriptor it names (/dev/stderr) is written as it is. */
 static int open_output(void)
 {
-	int fd = open(g.output, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	size_t dl = strlen(g.spool_dir);
+	const char *name = g.output + dl + 1;
+	int fd, flags = O_WRONLY | O_APPEND | O_CLOEXEC, named = output_fd_name(g.output);
 
-	return fd;
+	if (named >= 0)
+		return fcntl(named, F_DUPFD_CLOEXEC, g.fd_floor);
+	if (g.spool_dirfd >= 0 && !strncmp(g.output, g.spool_dir, dl) && g.output[dl] == '/' &&
+	    !strchr(name, '/'))
+		return openat(g.spool_dirfd, name, flags | O_CREAT | O_NOFOLLOW, 0600);
+	/* Created here: exactly g.mode, whatever the umask.  An existing
+	 * trace keeps its mode (bare mode appends to it). */
+	fd = spool_open_output(g.output, flags | O_CREAT | O_EXCL, 0600);
+	if (fd >= 0) {
+		fchmod(fd, g.mode);
+		return fd;
+	}
+	if (fd != -EEXIST)
+		return fd;
+	return spool_open_output(g.output, flags, 0600);
 }
 
 /* Spools left by images that are gone (exec, _exit, kill): drain them so
@@ -302,19 +428,15 @@ static bool renderer_open(struct spool_renderer *r)
 	return r->ctx != NULL;
 }
 
-static void drain_leftovers(void)
+static void drain_leftovers(int out)
 {
 	struct drain_stats st = { 0 };
 	struct spool_renderer r;
-	int out;
 
-	if (!g.output[0] || access(g.spool_dir, F_OK) != 0 || !renderer_open(&r))
+	if (g.spool_dirfd < 0 || !renderer_open(&r))
 		return;
-	out = open_output();
-	if (out >= 0) {
-		spool_drain_dir(g.spool_dir, out, NULL, &r, &st);
-		close(out);
-	}
+	spool_drain_dir(g.spool_dirfd, out, NULL, &r, &st);
+	say_foreign(&st);
 	bpf_render_ctx_free(r.ctx);
 }
 
@@ -352,7 +474,7 @@ __attribute__((destructor)) static void bpfspy_fini(void)
 		bpf_render_ctx_free(r.ctx);
 		return;
 	}
-	spool_drain_dir(g.spool_dir, out, g.spool.path, &r, &st);
+	spool_drain_dir(g.spool_dirfd, out, g.spool.name, &r, &st);
 	spool_drain_own(&g.spool, out, &r, &st);
 	report_lost(out);
 	close(out);
@@ -419,11 +541,32 @@ static int pick_fd_floor(void)
 	return top > 16 ? (int)top - 8 : 3;
 }
 
+/* Refuse, once and with a message, a spool directory or trace another
+ * user could have planted or could swap; returns the trace open, or -1. */
+static int paths_trusted(void)
+{
+	int fd = -1;
+
+	g.spool_dirfd = -1;
+	if ((access(g.spool_dir, F_OK) == 0 || errno != ENOENT) && !open_spool_dir(false))
+		return -1;
+	fd = open_output();
+	if (fd >= 0)
+		return fd;
+	say("trace file", g.output, spool_strerror(fd));
+	if (g.spool_dirfd >= 0) {
+		close(g.spool_dirfd);
+		g.spool_dirfd = -1;
+	}
+	return -1;
+}
+
 __attribute__((constructor)) static void bpfspy_init(void)
 {
 	const char *out = getenv("BPFSPY_OUTPUT");
 	const char *dir = getenv("BPFSPY_SPOOL_DIR");
 	const char *follow = getenv("BPFSPY_FOLLOW");
+	int out_fd, e;
 	bool trap;
 
 	if (bpfspy_real_syscall == resolve_syscall)
@@ -455,13 +598,15 @@ __attribute__((constructor)) static void bpfspy_init(void)
 	if (dir && *dir && strlen(dir) < sizeof(g.spool_dir))
 		strcpy(g.spool_dir, dir);
 	else
-		snprintf(g.spool_dir, sizeof(g.spool_dir), "%s.spool", out);
+		default_spool_dir(out);
+	g.mode = env_mode("BPFSPY_MODE", 0600);
 	decode_opts_default(&g.opts);
 	g.opts.log_cap = (uint32_t)env_u32("BPFSPY_LOG_BYTES", g.opts.log_cap);
 	g.opts.str_cap = (uint32_t)env_u32("BPFSPY_STR_BYTES", g.opts.str_cap);
 	g.opts.data_cap = (uint32_t)env_u32("BPFSPY_DATA_BYTES", g.opts.data_cap);
 	g.opts.no_data = env_u32("BPFSPY_NO_DATA", 0) != 0;
 	g.opts.insns = env_u32("BPFSPY_INSNS", 0) != 0;
+	g.opts.fd_note = fd_note;
 	g.opts.no_check = env_u32("BPFSPY_NO_CHECK", 0) != 0;
 	g.audit_all = getenv("BPFSPY_AUDIT") && !strcmp(getenv("BPFSPY_AUDIT"), "all");
 	bpfspy_policy_init();
@@ -471,8 +616,14 @@ __attribute__((constructor)) static void bpfspy_init(void)
 	g.pid = getpid();
 	set_realtime_off();
 	pthread_atfork(NULL, NULL, atfork_child);
-	drain_leftovers();
-	g.enabled = true;
+	e = errno;
+	out_fd = paths_trusted();
+	if (out_fd >= 0) {
+		drain_leftovers(out_fd);
+		close(out_fd);
+		g.enabled = true;
+	}
+	errno = e;
 }
 
 /* ---- the objects behind fds: for payload sizes and fd notes ------------ */
@@ -572,6 +723,18 @@ static const struct fdobj *fdobj_get(int fd)
 		fdobj_publish(fd, &o, o.note.kind == OBJ_UNKNOWN ? FD_NOT_BPF : FD_BPF);
 	}
 	return &fdobj[fd];
+}
+
+/* decode_opts.fd_note: what the shim knows of an fd, for instruction text. */
+static bool fd_note(int32_t fd, struct bpf_fd_note *out)
+{
+	const struct fdobj *o = fdobj_get(fd);
+
+	if (!o || o->state != FD_BPF)
+		return false;
+	*out = o->note;
+	out->fd = fd;
+	return true;
 }
 
 static bool fdmeta_get(int fd, struct bpf_map_meta *m)
@@ -747,6 +910,36 @@ static void scan_tail(struct bpf_call *c)
 	}
 }
 
+/*
+ * The BTF a successful BPF_BTF_LOAD loaded, spooled once as state
+ * (BPF_REC_BTF), copied from the caller's buffer straight into the spool:
+ * the drain types the keys and values of maps created with it.  Blobs
+ * over BPF_REC_BTF_MAX are recorded by size only.
+ */
+static void spool_btf(const struct bpf_call *c)
+{
+	uint64_t addr = bpf_attr_get(c, ATTR_BTF_LOAD_btf, 8);
+	uint32_t size = (uint32_t)bpf_attr_get(c, ATTR_BTF_LOAD_btf_size, 4);
+	uint32_t want = size <= BPF_REC_BTF_MAX ? size : 0;
+	struct bpf_rec_btf *r;
+	size_t got;
+
+	if (__atomic_load_n(&g.state, __ATOMIC_ACQUIRE) != SP_READY || !addr ||
+	    !bpf_attr_has(c, ATTR_BTF_LOAD_btf_size, 4))
+		return;
+	r = spool_begin(&g.spool, sizeof(*r) + want);
+	if (!r)
+		return;
+	got = mem_read(r->data, addr, want, NULL);
+	if (got < want)
+		memset(r->data + got, 0, want - got);
+	r->fd = (int32_t)c->ret;
+	r->len = (uint32_t)got;
+	r->full_len = size;
+	r->pad = 0;
+	spool_commit(r, BPF_REC_BTF, sizeof(*r) + want);
+}
+
 /* Hot commands (lookups, updates, ids...) render from the attr snapshots
  * alone: spool the packed call and render it at drain time. */
 static void commit_packed(const struct bpf_call *c, const struct bpf_event_env *env)
@@ -915,7 +1108,7 @@ static long bpf_path(long nr, long cmd, long attr, long size, long a4, long a5, 
 	uint64_t ips[BPF_STACK_MAX];
 	bool have_stack = false;
 	uint64_t start, end;
-	uint32_t want;
+	uint32_t want, post;
 	long ret;
 	int saved, inj;
 
@@ -957,11 +1150,14 @@ static long bpf_path(long nr, long cmd, long attr, long size, long a4, long a5, 
 	c.parent = bpfspy_libbpf_parent();
 	c.facts.flags |= policy_flags(&c, inj);
 	bpfspy_libbpf_count(ret);
-	if (bpf_cmd_writes_attr(c.cmd) && c.pre_len && !inj) {
-		c.post_len = (uint32_t)mem_read(c.post, c.attr_addr, c.pre_len, NULL);
+	post = inj || (!c.pre_len && !c.attr_addr) ? 0 : bpf_cmd_post_len(c.cmd, c.size, ret >= 0);
+	if (post) {
+		c.post_len = (uint32_t)mem_read(c.post, c.attr_addr, post, NULL);
 		c.have_post = true;
 	}
 	fdobj_note_result(&c);
+	if (c.cmd == XV_BPF_BTF_LOAD && ret >= 0 && !g.opts.no_data)
+		spool_btf(&c);
 	capture_payload(&c);
 	if (!g.opts.no_check && !(c.facts.flags & (BPF_FACT_INJECTED | BPF_FACT_DENIED)))
 		bpfspy_gather_facts(&c, g.audit_all);

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -42,7 +43,6 @@
 #include "syscall/bpf_decode.h"
 #include "syscall/bpf_info.h"
 
-#define TRACE_SCHEMA 1
 #define INIT_USERNS_INO 4026531837u   /* PROC_USER_INIT_INO */
 #define LINE_MAX_BYTES (1u << 20)
 #define FDS_MAX 4096
@@ -490,9 +490,9 @@ static void header_prepare(struct tracer *t, struct proc *p, uint64_t ts)
 	jw_init(&w, t->line, LINE_MAX_BYTES - 1);
 	jw_obj_open(&w, NULL);
 	jw_str(&w, "event", "header");
-	jw_u64(&w, "schema", TRACE_SCHEMA);
+	jw_u64(&w, "schema", BPF_TRACE_SCHEMA);
 	jw_str(&w, "bpfspy", BPFSPY_VERSION);
-	jw_u64(&w, "ts", ts + t->realtime_off);
+	bpf_render_ts(&w, "ts", ts + t->realtime_off);
 	jw_u64(&w, "pid", p->tgid);
 	snprintf(path, sizeof(path), "/proc/%u/stat", p->tgid);
 	len = read_text(path, stat, sizeof(stat) - 1);
@@ -944,7 +944,7 @@ static int load_plans(struct tracer *t)
 		unsigned n = bpf_kread_plan(cmd, &t->o, r, KREQ_MAX + 1), i;
 
 		if (n > KREQ_MAX) {   /* a plan that outgrew struct kplan: a build bug */
-			die_msg("attach: the read plan of command %u has more than %u buffers",
+			die_msg("the read plan of command %u has more than %u buffers",
 				cmd, KREQ_MAX);
 			return -E2BIG;
 		}
@@ -1026,7 +1026,7 @@ static int tracer_open(struct tracer *t)
 	int err;
 
 	if (!has_caps()) {
-		die_msg("attach needs CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN, or root) "
+		die_msg("needs CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN, or root) "
 			"to load its kernel program; this process lacks them");
 		return -EPERM;
 	}
@@ -1034,7 +1034,7 @@ static int tracer_open(struct tracer *t)
 	t->possible_cpus = (uint32_t)libbpf_num_possible_cpus();
 	t->line = malloc(LINE_MAX_BYTES);
 	if (!t->line) {
-		die_msg("attach: %s", strerror(ENOMEM));
+		die_msg("%s", strerror(ENOMEM));
 		return -ENOMEM;
 	}
 	/* fentry/fexit where the kernel allows them, else the tracepoints */
@@ -1046,14 +1046,14 @@ static int tracer_open(struct tracer *t)
 		err = load_skel(t, false);
 	if (err) {
 		/* the capabilities were checked: the kernel itself refuses */
-		die_msg("attach: cannot load the kernel program: %s%s", strerror(-err),
+		die_msg("cannot load the kernel program: %s%s", strerror(-err),
 			err == -EPERM ? " (refused by the kernel: lockdown, an LSM, or no "
 					"fentry with BPFSPY_ATTACH_HOOK=fentry)" : "");
 		return err;
 	}
 	t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.rb), on_record, t, NULL);
 	if (!t->rb) {
-		die_msg("attach: cannot read the ring buffer: %s", strerror(errno));
+		die_msg("cannot read the ring buffer: %s", strerror(errno));
 		return -errno;
 	}
 	clock_gettime(CLOCK_REALTIME, &rt);
@@ -1158,15 +1158,25 @@ static int trace_loop(struct tracer *t, pid_t child)
 	return status;
 }
 
+/* The trace: standard output or error, or -o FILE opened as bpfspy run
+ * opens traces (open_output_file(): 0600, no symlink followed in a
+ * sticky directory, no file of another user), then given --mode. */
 static int open_out(struct tracer *t, bool to_stderr)
 {
+	const char *why = NULL;
+
 	if (!t->ao.output) {
 		t->out = to_stderr ? stderr : stdout;
 		return 0;
 	}
-	t->out = fopen(t->ao.output, "we");
+	t->out = open_output_file(t->ao.output, &why);
 	if (!t->out) {
-		die_msg("cannot write the trace to '%s': %s", t->ao.output, strerror(errno));
+		die_msg("cannot write the trace to '%s': %s", t->ao.output, why ? why : "?");
+		return -1;
+	}
+	if (t->ao.file_mode && fchmod(fileno(t->out), t->ao.file_mode) != 0) {
+		die_msg("cannot give '%s' mode %o: %s", t->ao.output, (unsigned)t->ao.file_mode,
+			strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -1349,13 +1359,13 @@ static int parse_pids(const char *arg, struct attach_opts *ao)
 		pid_t *n;
 
 		if (!*tok || *end || v <= 0 || v > INT32_MAX) {
-			die_msg("attach: -p takes process ids, not '%s'", tok);
+			die_msg("-p takes process ids, not '%s'", tok);
 			free(copy);
 			return -1;
 		}
 		tg = tgid_of((pid_t)v);
 		if (tg <= 0) {
-			die_msg("attach: no process %ld", v);
+			die_msg("no process %ld", v);
 			free(copy);
 			return -1;
 		}
@@ -1397,7 +1407,7 @@ static int parse_buffer_size(const char *arg, struct attach_opts *ao)
 	v = strtoull(arg, &end, 0);
 	if (!*arg || *end || errno || arg[0] == '-' || v < (unsigned long long)page ||
 	    v > (1ull << 30) || (v & (v - 1))) {
-		die_msg("attach: --buffer-size takes a power of two from %ld to 1073741824, not '%s'",
+		die_msg("--buffer-size takes a power of two from %ld to 1073741824, not '%s'",
 			page, arg);
 		return -1;
 	}
@@ -1428,8 +1438,8 @@ int cmd_attach(int argc, char **argv)
 	int c, modes = 0, rc;
 
 	optind = 1;
-	argv[0] = "bpfspy attach";
-	while ((c = getopt_long(argc, argv, "p:fo:h", longs, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:p:fo:h", longs, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			if (parse_pids(optarg, &ao))
@@ -1438,10 +1448,8 @@ int cmd_attach(int argc, char **argv)
 				ao.mode = ATTACH_PIDS;
 			break;
 		case 'c':
-			if (!*optarg || strlen(optarg) > 15) {
-				die_msg("attach: --comm takes a name of 1 to 15 characters");
-				return EXIT_USAGE;
-			}
+			if (!*optarg || strlen(optarg) > 15)
+				return usage_error("--comm takes a name of 1 to 15 characters");
 			ao.comm = optarg;
 			ao.mode = ATTACH_COMM;
 			modes++;
@@ -1464,19 +1472,15 @@ int cmd_attach(int argc, char **argv)
 				return EXIT_USAGE;
 			break;
 		case 'h': fputs(attach_usage, stdout); exit(0);
-		default: fputs(attach_usage, stderr); return EXIT_USAGE;
+		default: return bad_option(c, argv);
 		}
 	}
-	if (optind < argc) {
-		die_msg("attach: unexpected argument '%s' (to start a program: bpfspy run --kernel)",
-			argv[optind]);
-		return EXIT_USAGE;
-	}
+	if (optind < argc)
+		return usage_error("unexpected argument '%s' (to start a program: bpfspy run --kernel)",
+				   argv[optind]);
 	if (!modes || (ao.mode != ATTACH_PIDS && modes > 1) ||
-	    (ao.mode == ATTACH_PIDS && ao.comm)) {
-		die_msg("attach: give one of -p PID, --comm NAME or --all");
-		return EXIT_USAGE;
-	}
+	    (ao.mode == ATTACH_PIDS && ao.comm))
+		return usage_error("give one of -p PID, --comm NAME or --all");
 	rc = attach_trace(&ao);
 	free(ao.pids);
 	return rc;

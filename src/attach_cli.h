@@ -21,6 +21,7 @@ struct attach_opts {
 	const char *log_bytes, *str_bytes, *data_bytes;
 	bool no_data, insns, no_check, audit_all;
 	uint32_t buffer_size;    /* the ring buffer's bytes; 0: the default */
+	mode_t file_mode;        /* of the -o file; 0: 0600 */
 };
 
 /* Trace until a signal or until every target has exited. */

@@ -17,6 +17,7 @@ teardown() {
 	for p in ${KILL_PIDS:-}; do
 		kill "$p" 2>/dev/null || true
 	done
+	collect_traces
 }
 
 # Skip unless this machine lets us load and attach the kernel program.
@@ -117,7 +118,7 @@ attach_bg() {
 	wait "$LPID" || true
 	wait "$APID"
 	expect_eq "$(tc get "$TRACE" attr.key_data cmd=BPF_MAP_UPDATE_ELEM | head -1)" 01000000 "key"
-	expect_eq "$(tc get "$TRACE" out.value_data cmd=BPF_MAP_LOOKUP_ELEM | head -1)" \
+	expect_eq "$(tc get "$TRACE" out.value_data_percpu cmd=BPF_MAP_LOOKUP_ELEM | head -1)" \
 		'["1111111111111111","2222222222222222"]' "per-CPU value"
 	fd=$(tc get "$TRACE" attr.map_fd cmd=BPF_MAP_LOOKUP_ELEM | head -1)
 	expect_eq "$(tc get "$TRACE" "fds.$fd.kind" cmd=BPF_MAP_LOOKUP_ELEM | head -1)" map \
