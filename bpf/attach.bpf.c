@@ -918,10 +918,6 @@ int on_fexit(__u64 *ctx)
 	return call_exit(ctx);
 }
 
-struct sched_task_args {
-	struct task_struct *parent, *child;
-};
-
 SEC("raw_tracepoint/sched_process_fork")
 int on_fork(struct bpf_raw_tracepoint_args *ctx)
 {
@@ -934,7 +930,10 @@ int on_fork(struct bpf_raw_tracepoint_args *ctx)
 		return 0;
 	if (mode == 0 && follow)
 		bpf_map_update_elem(&targets, &ctgid, &one, BPF_ANY);
-	/* user space gives the child a copy of what it knows of the fds */
+	/* user space gives the child a copy of what it knows of the fds:
+	 * only a parent that made a traced call knows any */
+	if (!bpf_map_lookup_elem(&seen, &ptgid))
+		return 0;
 	hdr(&r.h, KREC_FORK, sizeof(r));
 	r.child_tgid = ctgid;
 	r.pad = 0;

@@ -708,7 +708,11 @@ static void on_exe(struct tracer *t, const struct krec_mem *m, size_t size)
 /* The child starts with its parent's fds (and their names). */
 static void on_fork(struct tracer *t, const struct krec_fork *f)
 {
-	struct proc *parent = proc_of(t, f->h.tgid), *child;
+	struct proc *parent, *child;
+
+	for (parent = t->procs; parent; parent = parent->next)
+		if (parent->tgid == f->h.tgid)
+			break;
 
 	if (!parent || !parent->fds)
 		return;
