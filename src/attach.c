@@ -524,6 +524,8 @@ static void header_prepare(struct tracer *t, struct proc *p, uint64_t ts)
 		jw_str(&w, "machine", u.machine);
 	}
 	jw_bool(&w, "follow", t->ao.follow);
+	if (t->o.insns)
+		jw_bool(&w, "insns", true);
 	jw_str(&w, "via", "kernel");
 	jw_obj_close(&w);
 	if (jw_overflowed(&w))
