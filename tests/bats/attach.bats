@@ -89,6 +89,30 @@ attach_bg() {
 	done
 }
 
+@test "attach -p: a daemon's map made before bpfspy came is still decoded from the kernel" {
+	require_attach
+	mkfifo "$T/go"
+	"$EXERCISER" daemon "$T/go" 3 >"$T/daemon.out" &
+	LPID=$!
+	KILL_PIDS="$KILL_PIDS $LPID"
+	wait_for "$T/daemon.out" ready
+	attach_bg -p "$LPID"
+	echo go >"$T/go"
+	wait "$LPID"
+	wait "$APID"
+	expect_valid "$TRACE"
+	expect_eq "$(trace_cmds "$TRACE" | sort | uniq -c | sed 's/^ *//')" "3 BPF_MAP_LOOKUP_ELEM" \
+		"only the calls made after attaching"
+	fd=$(sed -n 's/^map_fd=\([0-9]*\) ready$/\1/p' "$T/daemon.out")
+	expect_eq "$(tc get "$TRACE" attr.key_data | sort -u)" 01000000 "the key"
+	expect_eq "$(tc get "$TRACE" out.value_data | sort -u)" 2a00000000000000 "the value"
+	expect_eq "$(tc get "$TRACE" "fds.$fd.type" | sort -u)" BPF_MAP_TYPE_ARRAY \
+		"the map, from the kernel"
+	expect_eq "$(tc get "$TRACE" argv.1 event=header) $(tc get "$TRACE" argv.3 event=header)" \
+		"daemon 3" "its argv"
+	expect_eq "$(tc get "$TRACE" exe event=header)" "$EXERCISER" "its exe"
+}
+
 @test "attach -p -f: the children a traced process starts are traced too" {
 	require_attach
 	start_waiting "$EXERCISER" fork
