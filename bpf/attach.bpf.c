@@ -754,6 +754,59 @@ static void send_argv(__u32 tgid)
 	send_exe();
 }
 
+#define ATTR_PAGE  4096u   /* the kernel checks a tail up to a page */
+#define TAIL_CHUNK 256u
+
+struct tail_ctx {
+	__u64 addr;
+	__u32 size, found;
+	__u8 unreadable;
+};
+
+/* A chunk of attr past KATTR_SNAP: its first nonzero byte, as the
+ * kernel's check (and the shim's scan) would find it; 1 to stop. */
+static long tail_step(__u64 i, void *arg)
+{
+	struct tail_ctx *cx = arg;
+	__u32 off = KATTR_SNAP + (__u32)i * TAIL_CHUNK, n, got, j, k = SLOT_ENTER;
+	struct scratch *s;
+	__u8 fault;
+
+	if (off >= cx->size)
+		return 1;
+	s = bpf_map_lookup_elem(&scratch, &k);
+	if (!s)
+		return 1;
+	n = cx->size - off < TAIL_CHUNK ? cx->size - off : TAIL_CHUNK;
+	got = read_user(s->m.data, cx->addr + off, n, &fault);
+	for (j = 0; j < TAIL_CHUNK; j++) {
+		if (j >= got)
+			break;
+		if (s->m.data[j]) {
+			cx->found = off + j;
+			return 1;
+		}
+	}
+	if (got < n) {
+		cx->unreadable = 1;
+		return 1;
+	}
+	return 0;
+}
+
+static void scan_tail(struct inflight *f, struct krec_enter *e)
+{
+	struct tail_ctx cx = { f->attr_addr, f->size, 0, 0 };
+
+	e->tail_nonzero_off = 0;
+	e->tail_unreadable = 0;
+	if (f->size <= KATTR_SNAP || f->size > ATTR_PAGE || e->attr_len < KATTR_SNAP)
+		return;
+	bpf_loop((ATTR_PAGE - KATTR_SNAP) / TAIL_CHUNK, tail_step, &cx, 0);
+	e->tail_nonzero_off = cx.found;
+	e->tail_unreadable = cx.unreadable;
+}
+
 /* The objects behind the fds attr names; the map's geometry into @f. */
 static void note_fds(struct inflight *f, struct krec_enter *e)
 {
@@ -824,6 +877,7 @@ static __always_inline int call_enter(__u64 *ctx)
 	e->arg5 = regs->r8;
 	e->attr_len = copy_attr(e->attr, f->attr_addr, f->size, &e->attr_err);
 	bpf_probe_read_kernel(f->pre, KATTR_SNAP, e->attr);
+	scan_tail(f, e);
 	note_fds(f, e);
 	e->map_known = f->map_known;
 	e->key_size = f->key_size;

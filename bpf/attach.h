@@ -96,7 +96,9 @@ struct krec_enter {
 	int attr_err;             /* copy failed: EFAULT */
 	unsigned int map_type, key_size, value_size;
 	unsigned int map_known;
-	unsigned int nnotes, pad;
+	unsigned int nnotes;
+	unsigned int tail_nonzero_off;   /* past KATTR_SNAP: first nonzero byte, 0 none */
+	unsigned int tail_unreadable, pad;
 	struct knote notes[KNOTES];   /* the fds attr names, at the call */
 	char comm[16];
 	unsigned char attr[KATTR_SNAP];

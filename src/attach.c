@@ -415,6 +415,8 @@ static void build_call(struct tracer *t, struct bpf_call *c, const struct krec_e
 	memcpy(c->pre, e->attr, n);
 	c->pre_len = n;
 	c->pre_err = e->attr_err;
+	c->tail_nonzero_off = e->tail_nonzero_off;
+	c->tail_unreadable = e->tail_unreadable != 0;
 	c->ret = x->ret < 0 ? -1 : x->ret;
 	c->err = x->ret < 0 ? (int)-x->ret : 0;
 	if (bpf_cmd_writes_attr(c->cmd) && c->pre_len) {

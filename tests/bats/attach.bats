@@ -189,7 +189,7 @@ attach_bg() {
 	require_attach
 	local w
 	for w in "$EXERCISER every" "$EXERCISER payload" "$EXERCISER batch" "$EXERCISER fork" \
-		"$EXERCISER threads 4 50" \
+		"$EXERCISER threads 4 50" "$EXERCISER sizes" "$EXERCISER badattr" \
 		"$EXERCISER exec $EXERCISER lookup 2" "$LOADER"; do
 		# shellcheck disable=SC2086
 		spy -- $w >/dev/null 2>&1
