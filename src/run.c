@@ -20,6 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "attach_cli.h"
 #include "cli.h"
 #include "event/bpf_record.h"
 #include "event/bpf_stack.h"
@@ -79,6 +80,11 @@ static const char run_usage[] =
 	"                      drop capabilities (CAP_BPF,CAP_PERFMON or bpf,perfmon)\n"
 	"                      from every set of PROGRAM, bounding and ambient too\n"
 	"      --unprivileged  --drop-caps CAP_BPF,CAP_PERFMON,CAP_NET_ADMIN,CAP_SYS_ADMIN\n"
+	"      --kernel        trace from the kernel, not with the shim (as bpfspy\n"
+	"                      attach does): statically linked and Go programs too;\n"
+	"                      needs CAP_BPF and CAP_PERFMON; not with --inject,\n"
+	"                      --deny, --drop-caps, --seccomp-trap, --stack or\n"
+	"                      --spool-dir.  See bpfspy(1), ATTACH\n"
 	"      --seccomp-trap  also record bpf calls that bypass libc's syscall()\n"
 	"                      (inline syscall instructions, Go): a seccomp filter\n"
 	"                      traps them to the shim (x86_64).  The filter is\n"
@@ -102,6 +108,7 @@ struct run_opts {
 	bool no_data, insns;
 	bool check, no_check, audit_all;
 	bool seccomp_trap;
+	bool kernel;             /* --kernel: bpfspy attach's tracer */
 	bool journal;            /* --journal: the events go to journald */
 	unsigned stack;          /* --stack frames; 0: none */
 	const char *spool_base;  /* NULL: choose */
@@ -256,6 +263,7 @@ static int parse(int argc, char **argv, struct run_opts *o)
 		{ "drop-caps", required_argument, NULL, 'P' },
 		{ "unprivileged", no_argument, NULL, 'U' },
 		{ "seccomp-trap", no_argument, NULL, 'T' },
+		{ "kernel", no_argument, NULL, 'X' },
 		{ "stack", optional_argument, NULL, 'W' },
 		{ "journal", no_argument, NULL, 'j' },
 		{ "mode", required_argument, NULL, 'M' },
@@ -335,6 +343,7 @@ static int parse(int argc, char **argv, struct run_opts *o)
 			break;
 		case 'U': sandbox_unprivileged(&o->sb); break;
 		case 'T': o->seccomp_trap = true; break;
+		case 'X': o->kernel = true; break;
 		case 'j': o->journal = true; break;
 		case 'W':
 			if (parse_stack(optarg, &o->stack))
@@ -358,6 +367,12 @@ static int parse(int argc, char **argv, struct run_opts *o)
 	}
 	if (optind >= argc) {
 		usage_error("no PROGRAM given (bpfspy run [OPTIONS] -- PROGRAM [ARGS...])");
+		return -1;
+	}
+	if (o->kernel && (o->seccomp_trap || o->stack || o->spool_base || o->journal ||
+			  o->sb.ninject || o->sb.ndeny || o->sb.drop_caps)) {
+		usage_error("--kernel traces from outside the program: no --inject, --deny, "
+			    "--drop-caps, --seccomp-trap, --stack, --spool-dir or --journal with it");
 		return -1;
 	}
 	sandbox_warn(&o->sb);
@@ -513,6 +528,28 @@ static const char *spool_base(const struct run_opts *o)
 	return tmp && *tmp ? tmp : "/tmp";
 }
 
+/* run --kernel: bpfspy attach's tracer on PROGRAM. */
+static int run_kernel(const struct run_opts *o, char **prog)
+{
+	struct attach_opts ao = { 0 };
+	int rc;
+
+	ao.output = o->output;
+	ao.follow = o->follow;
+	ao.log_bytes = o->log_bytes;
+	ao.str_bytes = o->str_bytes;
+	ao.data_bytes = o->data_bytes;
+	ao.no_data = o->no_data;
+	ao.insns = o->insns;
+	ao.no_check = o->no_check;
+	ao.audit_all = o->audit_all;
+	ao.file_mode = o->mode;
+	rc = attach_run(&ao, prog);
+	if (o->check && o->output && rc == 0)
+		rc = findings_to_stderr(o->output) ? 1 : 0;
+	return rc;
+}
+
 /* The -o file: opened as spool_open_output() rules (no symlink followed
  * in a sticky world-writable directory, no file of another user), then
  * emptied and given --mode, so a trace is never more readable than asked
@@ -551,6 +588,8 @@ int cmd_run(int argc, char **argv)
 	first = parse(argc, argv, &o);
 	if (first < 0)
 		return EXIT_USAGE;
+	if (o.kernel)
+		return run_kernel(&o, argv + first);
 	if (find_shim(shim, sizeof(shim)) != 0) {
 		die_msg("cannot find libbpfspy.so (looked for %s); set BPFSPY_PRELOAD_LIB", shim);
 		return EXIT_USAGE;
