@@ -196,7 +196,14 @@ attach_bg() {
 		mv "$TRACE" "$T/shim.jsonl"
 		# shellcheck disable=SC2086
 		"$BPFSPY" run --kernel -o "$T/kernel.jsonl" -- $w >/dev/null 2>&1
-		run "$BPFSPY" diff "$T/shim.jsonl" "$T/kernel.jsonl"
+		# badattr's huge_size call runs past its attr into the stack,
+		# whose bytes (the program's own, with pointers in them) differ
+		# from run to run: where they are nonzero is no fact of the call
+		if [ "$w" = "$EXERCISER badattr" ]; then
+			run "$BPFSPY" diff --ignore attr_tail "$T/shim.jsonl" "$T/kernel.jsonl"
+		else
+			run "$BPFSPY" diff "$T/shim.jsonl" "$T/kernel.jsonl"
+		fi
 		expect_eq "$status" 0 "bpfspy diff of $w: $output"
 		expect_eq "$(grep -c '"event":"header"' "$T/kernel.jsonl")" \
 			"$(grep -c '"event":"header"' "$T/shim.jsonl")" "$w: a header per image"
