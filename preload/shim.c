@@ -76,6 +76,7 @@ static struct {
 } g;
 
 static __thread pid_t t_tid;
+static __thread bool t_thread_spooled;  /* its BPF_REC_THREAD is in the spool */
 static __thread bool t_creating;  /* this thread is creating the spool */
 static uint32_t possible_cpus;    /* for per-CPU map values */
 static uint32_t count_possible_cpus(void);
@@ -270,7 +271,7 @@ static bool spool_ready(void)
 		return false;
 	}
 	build_header();
-	p = spool_begin(&g.spool, g.header_len);
+	p = spool_reserve(&g.spool, g.header_len);
 	if (p) {
 		memcpy(p, g.header, g.header_len);
 		spool_commit(p, SPOOL_JSON, g.header_len);
@@ -362,6 +363,7 @@ static void atfork_child(void)
 {
 	g.pid = (pid_t)syscall(SYS_getpid);
 	t_tid = 0;
+	t_thread_spooled = false;
 	t_comm[0] = 0;
 	mem_read_reset_process();
 	if (__atomic_load_n(&g.state, __ATOMIC_ACQUIRE) == SP_READY)
@@ -576,7 +578,7 @@ static void spool_fdobj(int fd, const struct bpf_fd_note *note)
 
 	if (__atomic_load_n(&g.state, __ATOMIC_ACQUIRE) != SP_READY)
 		return;
-	p = spool_begin(&g.spool, sizeof(*p));
+	p = spool_reserve(&g.spool, sizeof(*p));
 	if (!p)
 		return;
 	*p = *note;
@@ -761,18 +763,23 @@ static void thread_identity(void)
 {
 	struct bpf_rec_thread *r;
 
-	if (t_tid)
+	if (t_tid && t_thread_spooled)
 		return;
-	t_tid = (pid_t)syscall(SYS_gettid);
-	if (prctl(PR_GET_NAME, t_comm) != 0)
-		t_comm[0] = 0;
-	t_comm[15] = 0;
-	r = spool_begin(&g.spool, sizeof(*r));
+	if (!t_tid) {
+		t_tid = (pid_t)syscall(SYS_gettid);
+		if (prctl(PR_GET_NAME, t_comm) != 0)
+			t_comm[0] = 0;
+		t_comm[15] = 0;
+	}
+	/* State, not an event: a failure is not a lost event (the count
+	 * would be one too many); the next call tries again. */
+	r = spool_reserve(&g.spool, sizeof(*r));
 	if (!r)
 		return;
 	r->tid = (uint32_t)t_tid;
 	memcpy(r->comm, t_comm, sizeof(r->comm));
 	spool_commit(r, BPF_REC_THREAD, sizeof(*r));
+	t_thread_spooled = true;
 }
 
 /* Bytes of attr past what we snapshot: find the first nonzero one, as the
@@ -903,7 +910,9 @@ static void record(struct bpf_call *c, uint64_t start, uint64_t dur,
 
 void bpfspy_spool_record(uint32_t type, const void *rec, size_t len)
 {
-	void *p = spool_begin(&g.spool, len);
+	/* only events count as lost; names of addresses are state */
+	void *p = type == BPF_REC_SYM ? spool_reserve(&g.spool, len) :
+					spool_begin(&g.spool, len);
 
 	if (!p)
 		return;

@@ -158,21 +158,27 @@ static inline size_t rec_total(size_t payload)
 	return sizeof(struct spool_rec_hdr) + ((payload + 7) & ~(size_t)7);
 }
 
-void *spool_begin(struct spool *s, size_t payload)
+void *spool_reserve(struct spool *s, size_t payload)
 {
 	size_t n = rec_total(payload);
 	uint64_t off = __atomic_fetch_add(&s->tail, n, __ATOMIC_RELAXED);
 
+	/* On failure the reserved bytes stay zero: drains skip them. */
 	if (off + n > s->vsize)
-		goto lost;
+		return NULL;
 	if (off + n > __atomic_load_n(&s->committed, __ATOMIC_ACQUIRE) &&
 	    grow(s, off + n) != 0)
-		goto lost;
+		return NULL;
 	return s->base + off + sizeof(struct spool_rec_hdr);
-lost:
-	/* The reserved bytes stay zero: drains skip them. */
-	__atomic_add_fetch(&s->lost, 1, __ATOMIC_RELAXED);
-	return NULL;
+}
+
+void *spool_begin(struct spool *s, size_t payload)
+{
+	void *p = spool_reserve(s, payload);
+
+	if (!p)
+		__atomic_add_fetch(&s->lost, 1, __ATOMIC_RELAXED);
+	return p;
 }
 
 void spool_commit(void *payload, uint32_t type, size_t payload_len)

@@ -51,8 +51,12 @@ enum spool_rec_type {
 
 /* Reserve room for a record with @payload bytes and return where the
  * payload goes, or NULL (counted in s->lost) when the disk is full or the
- * spool exhausted.  Thread- and async-signal-safe, lock-free. */
+ * spool exhausted.  Thread- and async-signal-safe, lock-free.  For events:
+ * s->lost counts events, so a record that is not one uses spool_reserve. */
 void *spool_begin(struct spool *s, size_t payload);
+/* The same without counting a failure: for records that only carry state
+ * (a thread's name, what an fd is) for the events after them. */
+void *spool_reserve(struct spool *s, size_t payload);
 
 /* Publish the record whose payload spool_begin() returned. */
 void spool_commit(void *payload, uint32_t type, size_t payload_len);
