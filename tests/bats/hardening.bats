@@ -1,0 +1,146 @@
+#!/usr/bin/env bats
+# The shim never crashes, starves or changes the traced program, and never
+# loses an event without counting it (issue 13).  Each reproducer in
+# tests/progs/hs_*.c runs natively and under bpfspy: same exit status, same
+# stdout, and per process the calls it made = events recorded + counted
+# lost.
+
+load "${SRCDIR:-$BATS_TEST_DIRNAME/../..}/tests/lib.bash"
+
+setup() {
+	common_setup
+	HS=$BUILDDIR/tests/progs
+}
+
+# hs_both PROG ARGS...: run natively, then traced; compare.
+hs_both() {
+	HS_CALLS=$T/native.calls run --separate-stderr "$@"
+	native_status=$status
+	native_out=$output
+	HS_CALLS=$T/traced.calls run --separate-stderr \
+		"$BPFSPY" run --spool-dir "$T" -o "$TRACE" ${SPY_OPTS:-} -- "$@"
+	expect_eq "$status" "$native_status" "exit status (native: $native_out)"
+	expect_eq "$output" "$native_out" "stdout"
+	expect_valid "$TRACE"
+	expect_accounted
+}
+
+# lost events of @pid, summed over its lost lines
+lost_of() {
+	tc get "$TRACE" count event=lost pid="$1" | awk '{ s += $1 } END { print s + 0 }'
+}
+
+# Every process of $T/traced.calls: calls = events + lost.
+expect_accounted() {
+	local pid calls ev lost
+	[ -s "$T/traced.calls" ] || { echo "no process reported its calls" >&2; return 1; }
+	# a pid that exec'd reports once per image
+	awk '{ n[$1] += $2 } END { for (p in n) print p, n[p] }' "$T/traced.calls" >"$T/per_pid"
+	while read -r pid calls; do
+		ev=$(tc count "$TRACE" pid="$pid")
+		lost=$(lost_of "$pid")
+		expect_eq "$((ev + lost))" "$calls" "pid $pid: $ev events + $lost lost"
+	done <"$T/per_pid"
+}
+
+expect_none_lost() {
+	expect_eq "$(tc count "$TRACE" event=lost)" 0 "lost lines"
+}
+
+# ---- stack ------------------------------------------------------------------
+
+@test "stack: 1000 calls on a thread with a 16 KiB stack" {
+	require_bpf
+	hs_both "$HS/hs_stack" thread16k 1000
+	expect_eq "$output" "thread16k calls=1000 ok=1000"
+	expect_none_lost
+	expect_eq "$(tc count "$TRACE" cmd=BPF_MAP_LOOKUP_ELEM ret=0)" 1000 "lookups recorded"
+}
+
+@test "stack: 1000 calls from a signal handler on an 8 KiB sigaltstack" {
+	require_bpf
+	hs_both "$HS/hs_stack" altstack8k 1000
+	expect_eq "$output" "altstack8k calls=1000 ok=1000"
+	expect_none_lost
+	expect_eq "$(tc count "$TRACE" cmd=BPF_MAP_LOOKUP_ELEM ret=0)" 1000 "lookups recorded"
+}
+
+@test "stack: calls 1 KiB above the guard page, the attr at the frame's bottom" {
+	require_bpf
+	hs_both "$HS/hs_stack" guard 100
+	expect_eq "$output" "guard calls=100 ok=100"
+	expect_none_lost
+}
+
+@test "stack: --stack unwinds from the shim's stack back to the caller's" {
+	require_bpf
+	SPY_OPTS=--stack hs_both "$HS/hs_stack" thread16k 10
+	expect_none_lost
+	# hs_lookup() is inlined into the thread's function
+	expect_eq "$(tc get "$TRACE" stack.0.function cmd=BPF_MAP_LOOKUP_ELEM | sort -u)" \
+		lookups "innermost frame: the program's, not the shim's"
+	# then libc's start_thread and clone3 (libc has no .symtab here)
+	expect_eq "$(tc get "$TRACE" stack.1.module cmd=BPF_MAP_LOOKUP_ELEM | sort -u)" \
+		libc.so.6 "unwound off the shim's own stack to the thread's start"
+	expect_eq "$(tc count "$TRACE" cmd=BPF_MAP_LOOKUP_ELEM stack.2.module=libc.so.6)" 10 \
+		"and to the bottom of the thread"
+}
+
+# ---- forks the shim's fork handler does not see ------------------------------
+
+# The traced program: the process of $T/per_pid whose parent is not one.
+parent_pid() {
+	local pid ppid
+	paste <(tc get "$TRACE" pid event=header) <(tc get "$TRACE" ppid event=header) |
+	while read -r pid ppid; do
+		awk -v p="$ppid" '$1 == p { f = 1 } END { exit f }' "$T/per_pid" && echo "$pid"
+	done | sort -u
+}
+
+# The other one.
+child_pid() {
+	awk -v p="$(parent_pid)" '$1 != p { print $1 }' "$T/per_pid"
+}
+
+@test "vfork: the child's calls are counted as its lost events, the parent's all recorded" {
+	require_bpf
+	hs_both "$HS/hs_fork" vfork 1000 2000
+	expect_eq "$output" $'child exit=0\nparent ok=4000'
+	local child
+	child=$(child_pid)
+	expect_eq "$(lost_of "$child")" 1000 "the vfork child's calls, counted"
+	expect_eq "$(tc count "$TRACE" pid="$child")" 0 "events under the child's pid"
+	run tc seq "$TRACE"
+	expect_eq "$status" 0 "no seq gap"
+}
+
+@test "vfork first: a child that leaves by exit() does not take the parent's spool" {
+	require_bpf
+	hs_both "$HS/hs_fork" vforkfirst 1000 20000
+	expect_eq "$output" $'child exit=0\nparent ok=20000'
+	expect_eq "$(tc count "$TRACE" pid="$(parent_pid)")" 20001 \
+		"the parent's calls, all recorded"
+}
+
+@test "vfork then exec: the exec'd image is traced, the calls before exec counted" {
+	require_bpf
+	hs_both "$HS/hs_fork" vforkexec 1000 500
+	expect_eq "$(tc count "$TRACE" event=header)" 2 "headers"
+}
+
+@test "syscall(SYS_fork): the child has its own spool, pid and seq" {
+	require_bpf
+	hs_both "$HS/hs_fork" sysfork 1000 2000
+	expect_eq "$(tc count "$TRACE" pid="$(child_pid)")" 1000 "the child's events"
+	expect_eq "$(tc count "$TRACE" event=lost)" 0 "lost lines"
+	run tc seq "$TRACE"
+	expect_eq "$status" 0 "each process's seq runs 1..N"
+}
+
+@test "clone() without CLONE_VM: the child has its own spool, pid and seq" {
+	require_bpf
+	hs_both "$HS/hs_fork" clone 1000 2000
+	expect_eq "$(tc count "$TRACE" pid="$(child_pid)")" 1000 "the child's events"
+	run tc seq "$TRACE"
+	expect_eq "$status" 0 "each process's seq runs 1..N"
+}
