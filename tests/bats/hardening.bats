@@ -144,3 +144,42 @@ child_pid() {
 	run tc seq "$TRACE"
 	expect_eq "$status" 0 "each process's seq runs 1..N"
 }
+
+# ---- signals ------------------------------------------------------------------
+
+@test "signals: handlers' calls during each process's first call are all recorded" {
+	require_bpf
+	hs_both "$HS/hs_signal" 100 20
+	expect_eq "$output" "children=100 failed=0"
+	expect_none_lost
+	run tc seq "$TRACE"
+	expect_eq "$status" 0 "each process's seq runs 1..N"
+}
+
+# ---- accounting -----------------------------------------------------------------
+
+# In a private mount namespace with a tmpfs of @size on $T/small, run
+# bpfspy with its spool there.
+spy_small_spool() {
+	local size=$1
+	shift
+	mkdir -p "$T/small"
+	HS_CALLS=$T/traced.calls run --separate-stderr unshare -m sh -c \
+		'mount -t tmpfs -o size="$1" none "$2" || exit 125; shift 2; exec "$@"' \
+		sh "$size" "$T/small" "$BPFSPY" run --spool-dir "$T/small" -o "$TRACE" -- "$@"
+	[ "$status" -ne 125 ] || skip "cannot mount a tmpfs in a private mount namespace"
+}
+
+@test "a full spool: a thread that starts after it filled is not counted twice" {
+	require_bpf
+	require_root
+	require_cmd unshare
+	# 20001 events (~5 MB) into a 512 KiB tmpfs, then one more call from
+	# a new thread: its name finds no room either, and is no event
+	spy_small_spool 512k "$HS/hs_spool" 20000
+	expect_eq "$status" 0
+	expect_eq "$output" "ok=20000 late=1"
+	expect_valid "$TRACE"
+	expect_eq "$(tc count "$TRACE" event=lost)" 1 "lost lines"
+	expect_accounted
+}
