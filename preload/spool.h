@@ -27,14 +27,22 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#define SPOOL_SEGS 24
+
 struct spool {
-	int fd;              /* high-numbered, close-on-exec, LOCK_SH held */
-	char *base;          /* MAP_SHARED, vsize bytes of address space */
-	uint64_t vsize;
+	int fd;              /* close-on-exec, LOCK_SH held, out of the program's
+			      * reach (above its soft RLIMIT_NOFILE), or -1:
+			      * none kept, or no longer ours */
+	uint64_t dev, ino;   /* the file's identity, to tell an fd is still it */
+	/* MAP_SHARED segments: seg[k] maps file bytes from seg0 * (2^k - 1),
+	 * seg0 << k of them, mapped when first needed (atomic) */
+	char *seg[SPOOL_SEGS];
+	uint64_t seg0;
+	uint64_t vmax;       /* the most the file may hold */
 	uint64_t committed;  /* file size is at least this (atomic) */
 	uint64_t tail;       /* next free byte (atomic) */
 	uint64_t lost;       /* events that did not fit (atomic) */
-	int grow_lock;       /* only for filesystems without fallocate */
+	int grow_lock;       /* tid of the thread growing the file */
 	char path[4096];
 };
 

@@ -12,13 +12,15 @@ setup() {
 	HS=$BUILDDIR/tests/progs
 }
 
-# hs_both PROG ARGS...: run natively, then traced; compare.
+# hs_both PROG ARGS...: run natively, then traced; compare.  Both without
+# the fds bats keeps open (3 and up), as a program started by a shell.
 hs_both() {
-	HS_CALLS=$T/native.calls run --separate-stderr "$@"
+	HS_CALLS=$T/native.calls run --separate-stderr "$@" 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-
 	native_status=$status
 	native_out=$output
 	HS_CALLS=$T/traced.calls run --separate-stderr \
-		"$BPFSPY" run --spool-dir "$T" -o "$TRACE" ${SPY_OPTS:-} -- "$@"
+		"$BPFSPY" run --spool-dir "$T" -o "$TRACE" ${SPY_OPTS:-} -- "$@" \
+		3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-
 	expect_eq "$status" "$native_status" "exit status (native: $native_out)"
 	expect_eq "$output" "$native_out" "stdout"
 	expect_valid "$TRACE"
@@ -180,6 +182,54 @@ spy_small_spool() {
 	expect_eq "$status" 0
 	expect_eq "$output" "ok=20000 late=1"
 	expect_valid "$TRACE"
+	expect_eq "$(tc count "$TRACE" event=lost)" 1 "lost lines"
+	expect_accounted
+}
+
+# ---- file descriptors -------------------------------------------------------------
+
+@test "fds: under RLIMIT_NOFILE 4, 8 and 16 the program gets the fds and headroom it gets natively" {
+	require_bpf
+	local lim
+	for lim in "4 4" "8 8" "16 16" "4 64" "16 1024" "1024 4096"; do
+		rm -f "$TRACE" "$T/traced.calls"
+		# shellcheck disable=SC2086
+		hs_both "$HS/hs_fds" $lim 100
+		expect_match "$output" '^map=3 err=-' "soft:hard $lim: the first map is fd 3"
+		expect_none_lost
+	done
+}
+
+# ---- files the program owns ----------------------------------------------------------
+
+@test "files: a program that closes the spool's fd and dup2()s its own file there" {
+	require_bpf
+	hs_both "$HS/hs_files" steal "$T/own" 200000
+	expect_eq "$output" "lookups=200000 ok=200000 size=5" "its file is untouched"
+	expect_none_lost
+}
+
+@test "files: closefrom(3) after the first call" {
+	require_bpf
+	hs_both "$HS/hs_files" closefrom 200000
+	expect_eq "$output" "map=3 lookups=200000 ok=200000"
+	expect_none_lost
+}
+
+@test "files: a full ext2 spool (no fallocate) is lost events, never a SIGBUS" {
+	require_bpf
+	require_root
+	require_cmd unshare mkfs.ext2
+	truncate -s 2M "$T/ext2.img"
+	mkfs.ext2 -q -F "$T/ext2.img" >/dev/null 2>&1 || skip "mkfs.ext2 failed"
+	mkdir -p "$T/small"
+	HS_CALLS=$T/traced.calls run --separate-stderr unshare -m sh -c \
+		'mount -o loop "$1" "$2" || exit 125; shift 2; exec "$@"' \
+		sh "$T/ext2.img" "$T/small" "$BPFSPY" run --spool-dir "$T/small" -o "$TRACE" -- \
+		"$HS/hs_files" calls 50000
+	[ "$status" -ne 125 ] || skip "cannot mount an ext2 image on a loop device here"
+	expect_eq "$status" 0 "exit status (135: SIGBUS)"
+	expect_eq "$output" "calls done"
 	expect_eq "$(tc count "$TRACE" event=lost)" 1 "lost lines"
 	expect_accounted
 }
