@@ -115,7 +115,7 @@ static uint64_t first_seg_size(void)
 	if (getrlimit(RLIMIT_AS, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY)
 		return SPOOL_VMAX;
 	n = SPOOL_SEG_MIN;
-	while (n * 2 <= SPOOL_SEG_MAX && n * 2 <= rl.rlim_cur / 256)
+	while (n * 2 <= SPOOL_SEG_MAX && n * 2 <= rl.rlim_cur / 1024)
 		n *= 2;
 	return n;
 }

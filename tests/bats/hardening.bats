@@ -233,3 +233,30 @@ spy_small_spool() {
 	expect_eq "$(tc count "$TRACE" event=lost)" 1 "lost lines"
 	expect_accounted
 }
+
+# ---- address space ---------------------------------------------------------------
+
+@test "address space: under RLIMIT_AS 256 MiB and 1 GiB the largest mmap drops by 3 MiB at most" {
+	require_bpf
+	local mib native traced
+	for mib in 256 1024; do
+		rm -f "$TRACE" "$T/traced.calls"
+		hs_both "$HS/hs_as" "$mib" 100
+		expect_eq "$output" "map=3 lookups=100 ok=100"
+		expect_none_lost
+		HS_CALLS= run --separate-stderr "$HS/hs_as" "$mib" 100
+		native=${stderr#largest=}
+		HS_CALLS= run --separate-stderr "$BPFSPY" run -o "$T/as.jsonl" -- "$HS/hs_as" "$mib" 100
+		traced=${stderr#largest=}
+		echo "# RLIMIT_AS $mib MiB: largest mmap $native MiB natively, $traced traced" >&3
+		[ "$((native - traced))" -le 3 ] ||
+			{ echo "RLIMIT_AS $mib MiB: $native MiB natively, $traced traced" >&2; return 1; }
+	done
+}
+
+@test "address space: 50000 events under RLIMIT_AS 256 MiB, the spool growing a segment at a time" {
+	require_bpf
+	hs_both "$HS/hs_as" 256 50000
+	expect_eq "$output" "map=3 lookups=50000 ok=50000"
+	expect_none_lost
+}
