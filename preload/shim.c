@@ -558,6 +558,13 @@ __attribute__((constructor)) static void bpfspy_init(void)
 	g.pid = getpid();
 	set_realtime_off();
 	pthread_atfork(NULL, NULL, atfork_child);
+	/* --no-follow: what an exec'd image would trace with is not its
+	 * business (copied above; glibc keeps the strings) */
+	if (!g.follow) {
+		unsetenv("BPFSPY_OUTPUT");
+		unsetenv("BPFSPY_SPOOL_DIR");
+		unsetenv("BPFSPY_FOLLOW");
+	}
 	fork_token_init();
 	area_key_ok = pthread_key_create(&area_key, area_free) == 0;
 	drain_leftovers();

@@ -260,3 +260,12 @@ spy_small_spool() {
 	expect_eq "$output" "map=3 lookups=50000 ok=50000"
 	expect_none_lost
 }
+
+# ---- environment ---------------------------------------------------------------------
+
+@test "environment: the exec'd image of --no-follow gets no BPFSPY_OUTPUT, _FOLLOW, _SPOOL_DIR" {
+	require_bpf
+	SPY_OPTS=--no-follow hs_both "$HS/hs_env" exec 10
+	expect_eq "$output" "shown"
+	expect_eq "$(tc count "$TRACE" event=header)" 1 "headers: the exec'd image is not traced"
+}
