@@ -1016,9 +1016,29 @@ void bpfspy_spool_record(uint32_t type, const void *rec, size_t len)
 	spool_commit(p, type, len);
 }
 
+static void on_work_stack(void (*fn)(void *), void *arg);
+
+static void ready_fn(void *arg)
+{
+	*(bool *)arg = spool_ready();
+}
+
 bool bpfspy_active(void)
 {
-	return g.enabled && spool_ready();
+	bool ok;
+
+	/* a vfork child records nothing (see bpfspy_t_vfork); a child of
+	 * syscall(SYS_fork) starts afresh first */
+	if (!g.enabled || bpfspy_t_vfork)
+		return false;
+	if (fork_token && !*fork_token)
+		new_process();
+	if (__atomic_load_n(&g.state, __ATOMIC_ACQUIRE) == SP_READY)
+		return true;
+	/* creating the spool (the header's buffers...) takes stack: not the
+	 * caller's */
+	on_work_stack(ready_fn, &ok);
+	return ok;
 }
 
 uint64_t bpfspy_next_seq(void)
@@ -1251,6 +1271,24 @@ static void bpf_after(void *arg)
 	record(c, w->start, w->end - w->start, w->have_stack ? &w->stack : NULL);
 }
 
+/* Run @fn(@arg) on this thread's work stack (the next free level). */
+static void on_work_stack(void (*fn)(void *), void *arg)
+{
+	struct area *a = area_get();
+	unsigned level;
+
+	if (!a) {
+		fn(arg);
+		return;
+	}
+	level = __atomic_fetch_add(&t_level, 1, __ATOMIC_RELAXED);
+	if (level < WORK_LEVELS)
+		bpfspy_on_stack(work_stack_top(a, level), fn, arg);
+	else
+		fn(arg);
+	__atomic_fetch_sub(&t_level, 1, __ATOMIC_RELAXED);
+}
+
 /* No work area for this call: straight through, counted. */
 static long bpf_untraced(long nr, long cmd, long attr, long size, long a4, long a5)
 {
@@ -1349,6 +1387,18 @@ void bpfspy_vfork_child(void)
 	bpfspy_t_vfork = 1;
 }
 
+struct vfork_lost {
+	pid_t pid;
+	unsigned long n;
+};
+
+static void vfork_lost_line(void *arg)
+{
+	const struct vfork_lost *l = arg;
+
+	spool_lost_line(l->pid, l->n);
+}
+
 /* In the parent, the child gone (exec'd or exited). */
 void bpfspy_vfork_parent(long child)
 {
@@ -1362,8 +1412,13 @@ void bpfspy_vfork_parent(long child)
 	}
 	bpfspy_t_vfork = 0;
 	bpfspy_t_vfork_calls = 0;
-	if (n && child > 0)
-		spool_lost_line((pid_t)child, n);
+	if (n && child > 0) {
+		struct vfork_lost l = { (pid_t)child, n };
+
+		/* the first record may create the spool: not on the caller's
+		 * stack */
+		on_work_stack(vfork_lost_line, &l);
+	}
 	errno = e;
 }
 
