@@ -1113,6 +1113,7 @@ struct work {
 	int inj;
 	int saved;           /* errno on entry */
 	int err;             /* errno after the call */
+	uintptr_t caller_sp; /* memread's, before this call */
 	bool trace;          /* record this call */
 	bool have_stack;
 };
@@ -1330,6 +1331,8 @@ static long bpf_enter(long nr, long cmd, long attr, long size, long a4, long a5,
 	w->a4 = a4;
 	w->a5 = a5;
 	w->via = via;
+	/* the caller's stack, from this frame up, is safe to copy from */
+	w->caller_sp = mem_read_caller_sp((uintptr_t)__builtin_frame_address(0));
 	bpfspy_on_stack(work_stack_top(a, level), bpf_before, w);
 	if (w->inj) {
 		ret = -1;
@@ -1341,6 +1344,7 @@ static long bpf_enter(long nr, long cmd, long attr, long size, long a4, long a5,
 	}
 	w->ret = ret;
 	bpfspy_on_stack(work_stack_top(a, level), bpf_after, w);
+	mem_read_caller_sp(w->caller_sp);
 	errno = w->err;
 	__atomic_fetch_sub(&t_level, 1, __ATOMIC_RELAXED);
 	return ret;

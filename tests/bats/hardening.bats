@@ -74,6 +74,18 @@ expect_none_lost() {
 	expect_none_lost
 }
 
+@test "stack: an attr on the caller's stack is still copied, not read with process_vm_readv" {
+	require_bpf
+	require_cmd strace
+	# the shim runs on its own stack: it must still know the caller's
+	run --separate-stderr strace -f -qq -c -e trace=process_vm_readv -o "$T/strace" \
+		"$BPFSPY" run -o "$TRACE" -- "$HS/hs_stack" thread16k 1000
+	expect_eq "$status" 0
+	local n
+	n=$(awk '$NF == "process_vm_readv" { print $4 }' "$T/strace")
+	[ "${n:-0}" -lt 100 ] || { echo "$n process_vm_readv calls for 1000 lookups" >&2; return 1; }
+}
+
 @test "stack: --stack unwinds from the shim's stack back to the caller's" {
 	require_bpf
 	SPY_OPTS=--stack hs_both "$HS/hs_stack" thread16k 10
