@@ -12,7 +12,7 @@ apt-get install -y -qq --no-install-recommends \
 	clang llvm libclang-rt-dev linux-libc-dev \
 	libjson-c-dev libseccomp-dev libunwind-dev libbpf-dev libxxhash-dev \
 	bats bpftool bpftrace libbpf-tools xdp-tools \
-	strace libcap2-bin util-linux procps iproute2 hyperfine xxhash jq \
+	strace libcap2-bin util-linux procps iproute2 hyperfine xxhash jq e2fsprogs \
 	golang-go golang-github-cilium-ebpf-dev \
 	>/dev/null
 echo "install-deps.sh: dependencies installed"
