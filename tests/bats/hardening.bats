@@ -51,11 +51,12 @@ expect_none_lost() {
 
 # ---- stack ------------------------------------------------------------------
 
-@test "stack: 1000 calls on a thread with a 16 KiB stack" {
+@test "stack: the first call and 1000 more on a thread with a 16 KiB stack" {
 	require_bpf
 	hs_both "$HS/hs_stack" thread16k 1000
 	expect_eq "$output" "thread16k calls=1000 ok=1000"
 	expect_none_lost
+	expect_eq "$(tc count "$TRACE" cmd=BPF_MAP_CREATE)" 1 "the map, made on that thread"
 	expect_eq "$(tc count "$TRACE" cmd=BPF_MAP_LOOKUP_ELEM ret=0)" 1000 "lookups recorded"
 }
 
