@@ -39,7 +39,7 @@ static int thread16k(void)
 	pthread_t t;
 
 	pthread_attr_init(&at);
-	if (pthread_attr_setstacksize(&at, 16384) || pthread_create(&t, &at, lookups, &at))
+	if (pthread_attr_setstacksize(&at, 16384) || pthread_create(&t, &at, lookups, (void *)1))
 		return 1;
 	pthread_join(t, NULL);
 	return 0;
