@@ -593,7 +593,8 @@ int spool_drain_own(struct spool *s, int out_fd, const struct spool_renderer *r,
 		return drain_fd(s->fd, s->path, out_fd, r, st);
 	}
 	/* No fd of ours: our lock is the mapping's; drop it, then lock the
-	 * file afresh (someone else may drain it first, which is as good). */
+	 * file afresh (someone else may drain it first, which is as good:
+	 * drain_fd checks the file is still there). */
 	s->fd = -1;
 	unmap_all(s);
 	fd = open(s->path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
@@ -603,7 +604,13 @@ int spool_drain_own(struct spool *s, int out_fd, const struct spool_renderer *r,
 		close(fd);
 		return 0;
 	}
-	flock(fd, LOCK_EX);
+	/* A child of syscall(SYS_fork) that never called bpf still maps it
+	 * (and holds our lock): leave the spool to whoever drains last
+	 * (bpfspy run) rather than wait for that child. */
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		close(fd);
+		return -EBUSY;
+	}
 	rc = drain_fd(fd, s->path, out_fd, r, st);
 	close(fd);
 	return rc;
