@@ -23,6 +23,8 @@ hs_both() {
 		3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-
 	expect_eq "$status" "$native_status" "exit status (native: $native_out)"
 	expect_eq "$output" "$native_out" "stdout"
+	# torn or undecodable records, spools that could not be gathered
+	expect_eq "$(grep '^bpfspy:' <<<"$stderr")" "" "bpfspy's complaints"
 	expect_valid "$TRACE"
 	expect_accounted
 }
