@@ -250,6 +250,23 @@ static void emit(unsigned id, const struct libbpf_func *f, const long *a,
 	bpfspy_emit_json(render, &e);
 }
 
+struct emit_args {
+	unsigned id;
+	const struct libbpf_func *f;
+	const long *a;
+	const struct bpf_event_env *env;
+	struct libbpf_call *c;
+};
+
+/* emit() on the shim's own stack: its render buffers are not the
+ * caller's to lend. */
+static void emit_there(void *arg)
+{
+	struct emit_args *e = arg;
+
+	emit(e->id, e->f, e->a, e->env, e->c);
+}
+
 /* Every wrapper: call function @id with its first @n arguments @a and
  * record the call. */
 static long libbpf_call(unsigned id, unsigned n, const long *a)
@@ -265,6 +282,7 @@ static long libbpf_call(unsigned id, unsigned n, const long *a)
 	bool have_stack = false;
 	uint64_t start, parent;
 	struct frame *fr;
+	struct emit_args ea;
 	long ret;
 	int saved;
 	unsigned i;
@@ -303,7 +321,8 @@ static long libbpf_call(unsigned id, unsigned n, const long *a)
 	env.stack = have_stack ? &stack : NULL;
 	c.ret = ret;
 	c.err = saved;
-	emit(id, f, a, &env, &c);
+	ea = (struct emit_args){ id, f, a, &env, &c };
+	bpfspy_on_work_stack(emit_there, &ea);
 	errno = saved;
 	return ret;
 }

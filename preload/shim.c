@@ -1016,8 +1016,6 @@ void bpfspy_spool_record(uint32_t type, const void *rec, size_t len)
 	spool_commit(p, type, len);
 }
 
-static void on_work_stack(void (*fn)(void *), void *arg);
-
 static void ready_fn(void *arg)
 {
 	*(bool *)arg = spool_ready();
@@ -1037,7 +1035,7 @@ bool bpfspy_active(void)
 		return true;
 	/* creating the spool (the header's buffers...) takes stack: not the
 	 * caller's */
-	on_work_stack(ready_fn, &ok);
+	bpfspy_on_work_stack(ready_fn, &ok);
 	return ok;
 }
 
@@ -1273,21 +1271,24 @@ static void bpf_after(void *arg)
 }
 
 /* Run @fn(@arg) on this thread's work stack (the next free level). */
-static void on_work_stack(void (*fn)(void *), void *arg)
+void bpfspy_on_work_stack(void (*fn)(void *), void *arg)
 {
 	struct area *a = area_get();
+	uintptr_t sp;
 	unsigned level;
 
 	if (!a) {
 		fn(arg);
 		return;
 	}
+	sp = mem_read_caller_sp((uintptr_t)__builtin_frame_address(0));
 	level = __atomic_fetch_add(&t_level, 1, __ATOMIC_RELAXED);
 	if (level < WORK_LEVELS)
 		bpfspy_on_stack(work_stack_top(a, level), fn, arg);
 	else
 		fn(arg);
 	__atomic_fetch_sub(&t_level, 1, __ATOMIC_RELAXED);
+	mem_read_caller_sp(sp);
 }
 
 /* No work area for this call: straight through, counted. */
@@ -1421,7 +1422,7 @@ void bpfspy_vfork_parent(long child)
 
 		/* the first record may create the spool: not on the caller's
 		 * stack */
-		on_work_stack(vfork_lost_line, &l);
+		bpfspy_on_work_stack(vfork_lost_line, &l);
 	}
 	errno = e;
 }

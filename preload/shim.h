@@ -44,6 +44,10 @@ void bpfspy_spool_record(uint32_t type, const void *rec, size_t len);
 /* Render one JSON line with @fn and spool it (any size). */
 void bpfspy_emit_json(void (*fn)(struct jsonw *w, const void *ctx), const void *ctx);
 
+/* Run @fn(@arg) on this thread's work stack, not the caller's (the
+ * caller's memory, from its frame up, stays on memread's fast path). */
+void bpfspy_on_work_stack(void (*fn)(void *), void *arg);
+
 /* Read up to @cap bytes of a small file (procfs, sysfs); 0 on error. */
 size_t bpfspy_read_file(const char *path, char *buf, size_t cap);
 
