@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Facts for the checker that only the calling process can measure, taken
- * right after the call returns (decoders/bpf_check.h judges them):
+ * right after the call returns (decoders/check/bpf_check.h judges them):
  *
  * - the returned fd's FD_CLOEXEC flag: one fcntl() per fd-returning call
  *   that succeeded (not the element calls: they return no fd);
@@ -27,11 +27,11 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "bpf_decode.h"
-#include "memread.h"
+#include "syscall/bpf_attr.h"
+#include "syscall/bpf_decode.h"
+#include "base/memread.h"
 #include "shim.h"
 
-#define BPF_F_PATH_FD 0x4000u
 #define INIT_USERNS_INO "4026531837"   /* PROC_USER_INIT_INO */
 
 static void cloexec_fact(struct bpf_call *c)
@@ -57,10 +57,12 @@ static void pin_fact(struct bpf_call *c)
 	struct statfs st;
 	char *slash;
 
-	if (c->pre_len < 20)
+	/* pathname and file_flags end at 16, the size libbpf 1.1 passes;
+	 * path_fd (at 16) is read only when the flags say it is there */
+	if (c->pre_len < ATTR_OBJ_file_flags + 4 || c->size < ATTR_OBJ_file_flags + 4)
 		return;
-	memcpy(&addr, c->pre, 8);
-	memcpy(&flags, c->pre + 12, 4);
+	memcpy(&addr, c->pre + ATTR_OBJ_pathname, 8);
+	memcpy(&flags, c->pre + ATTR_OBJ_file_flags, 4);
 	n = mem_read(path, addr, sizeof(path) - 1, &err);
 	if (!n || strnlen(path, n) == n)
 		return;  /* unreadable or unterminated: the decoder says so */
@@ -74,10 +76,12 @@ static void pin_fact(struct bpf_call *c)
 		*slash = 0;
 	else
 		strcpy(path, ".");
-	if (path[0] != '/' && (flags & BPF_F_PATH_FD)) {
+	if (path[0] != '/' && (flags & XV_BPF_F_PATH_FD)) {
 		int32_t pfd;
 
-		memcpy(&pfd, c->pre + 16, 4);
+		if (c->pre_len < ATTR_OBJ_path_fd + 4 || c->size < ATTR_OBJ_path_fd + 4)
+			return;
+		memcpy(&pfd, c->pre + ATTR_OBJ_path_fd, 4);
 		snprintf(dir, sizeof(dir), "/proc/self/fd/%d/%s", pfd, path);
 	} else {
 		snprintf(dir, sizeof(dir), "%s", path);
@@ -182,7 +186,7 @@ void bpfspy_gather_facts(struct bpf_call *c, bool audit_all)
 
 	if (c->ret >= 0 && d && d->ret == RET_FD)
 		cloexec_fact(c);
-	if (c->cmd == C_OBJ_PIN)
+	if (c->cmd == XV_BPF_OBJ_PIN)
 		pin_fact(c);
 	if (c->ret < 0 && (audit_all || c->err == EPERM || c->err == EACCES))
 		priv_fact(c);

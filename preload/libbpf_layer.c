@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The libbpf layer: libbpf's API functions (decoders/libbpf_funcs.def),
+ * The libbpf layer: libbpf's API functions (decoders/libbpf/libbpf_funcs.def),
  * interposed by exact symbol version.
  *
  * Each wrapper is exported as NAME@@VERSION (.symver and the generated
@@ -75,9 +75,9 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "bpf_record.h"
-#include "bpf_stack.h"
-#include "libbpf_funcs.h"
+#include "event/bpf_record.h"
+#include "event/bpf_stack.h"
+#include "libbpf/libbpf_funcs.h"
 #include "shim.h"
 
 #define MAX_DEPTH 16
@@ -355,6 +355,6 @@ static long libbpf_call(unsigned id, unsigned n, const long *a)
 		return libbpf_call(LF_##sym, 9, a);                                 \
 	}
 #define LIBBPF_FUNC_WIDE(sym, ver, n) WIDE_##n(sym, ver)
-#include "libbpf_funcs.def"
+#include "libbpf/libbpf_funcs.def"
 #undef LIBBPF_FUNC_WIDE
 #undef LIBBPF_FUNC

@@ -19,10 +19,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bpf_decode.h"
-#include "bpf_policy.h"
-#include "jsonw.h"
-#include "libbpf_funcs.h"
+#include "syscall/bpf_decode.h"
+#include "policy/bpf_policy.h"
+#include "base/jsonw.h"
+#include "libbpf/libbpf_funcs.h"
 #include "shim.h"
 
 static struct {

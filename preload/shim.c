@@ -12,6 +12,7 @@
  * Environment (ignored in AT_SECURE processes, which record nothing):
  *   BPFSPY_OUTPUT     trace file; events are appended at exit
  *   BPFSPY_SPOOL_DIR  where processes spool events (default OUTPUT.spool)
+ *   BPFSPY_MODE       mode of a trace file the shim creates (0600)
  *   BPFSPY_FOLLOW=0   trace this process only: not children, not exec
  *   BPFSPY_LOG_BYTES, BPFSPY_STR_BYTES, BPFSPY_DATA_BYTES, BPFSPY_NO_DATA
  *   BPFSPY_NO_CHECK=1 no checks; BPFSPY_AUDIT=all audit every failure
@@ -47,14 +48,15 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "bpf_decode.h"
-#include "bpf_record.h"
-#include "bpf_stack.h"
-#include "jsonw.h"
-#include "memread.h"
-#include "spool.h"
+#include "syscall/bpf_attr.h"
+#include "syscall/bpf_info.h"
+#include "syscall/bpf_decode.h"
+#include "event/bpf_record.h"
+#include "event/bpf_stack.h"
+#include "base/jsonw.h"
+#include "base/memread.h"
+#include "base/spool.h"
 
-#define TRACE_SCHEMA 1
 #define EVENT_STACK_BUF 2048   /* most events fit; larger ones use mmap */
 
 enum spool_state { SP_NONE, SP_CREATING, SP_READY, SP_FAILED };
@@ -70,6 +72,9 @@ static struct {
 	struct decode_opts opts;
 	bool audit_all;          /* privilege context for every failure */
 	struct spool spool;
+	int spool_dirfd;         /* checked once (spool_dir_open), then used */
+	uint64_t dir_dev, dir_ino;  /* what spool_dirfd is, to tell it still is */
+	mode_t mode;             /* of a trace file we create */
 	char output[PATH_MAX];
 	char spool_dir[PATH_MAX];
 	char header[16384];      /* built on the first event of each process */
@@ -97,6 +102,7 @@ static __thread bool t_creating;  /* this thread is creating the spool */
 static uint32_t possible_cpus;    /* for per-CPU map values */
 static uint32_t count_possible_cpus(void);
 static void spool_fdobj_replay(void);
+static bool fd_note(int32_t fd, struct bpf_fd_note *out);
 static void capture_blobs(struct bpf_call *c, const struct bpf_blob_req *req, unsigned n);
 static __thread char t_comm[16];
 
@@ -156,6 +162,19 @@ static uint64_t env_u32(const char *name, uint64_t dflt)
 	return (*end || n > UINT32_MAX) ? dflt : n;
 }
 
+/* An octal file mode; anything else means the default. */
+static mode_t env_mode(const char *name, mode_t dflt)
+{
+	const char *v = getenv(name);
+	char *end;
+	unsigned long n;
+
+	if (!v || !*v)
+		return dflt;
+	n = strtoul(v, &end, 8);
+	return (*end || n > 0777) ? dflt : (mode_t)n;
+}
+
 static void set_realtime_off(void)
 {
 	struct timespec r, m;
@@ -210,9 +229,9 @@ static void build_header(void)
 	jw_init(&w, g.header, sizeof(g.header) - 1);
 	jw_obj_open(&w, NULL);
 	jw_str(&w, "event", "header");
-	jw_u64(&w, "schema", TRACE_SCHEMA);
+	jw_u64(&w, "schema", BPF_TRACE_SCHEMA);
 	jw_str(&w, "bpfspy", BPFSPY_VERSION);
-	jw_u64(&w, "ts", mono_ns() + (uint64_t)g.realtime_off);
+	bpf_render_ts(&w, "ts", mono_ns() + (uint64_t)g.realtime_off);
 	jw_u64(&w, "pid", (uint64_t)g.pid);
 	jw_u64(&w, "ppid", (uint64_t)getppid());
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
@@ -233,8 +252,11 @@ static void build_header(void)
 		jw_str(&w, "kernel", u.release);
 		jw_str(&w, "machine", u.machine);
 	}
+	bpfspy_ident_header(&w);
 	render_layers(&w);
 	jw_bool(&w, "follow", g.follow);
+	if (g.opts.insns)
+		jw_bool(&w, "insns", true);
 	bpfspy_policy_header(&w);
 	bpfspy_trap_header(&w);
 	bpfspy_stack_header(&w);
@@ -243,7 +265,7 @@ static void build_header(void)
 		jw_init(&w, g.header, sizeof(g.header) - 1);
 		jw_obj_open(&w, NULL);
 		jw_str(&w, "event", "header");
-		jw_u64(&w, "schema", TRACE_SCHEMA);
+		jw_u64(&w, "schema", BPF_TRACE_SCHEMA);
 		jw_u64(&w, "pid", (uint64_t)g.pid);
 		jw_obj_close(&w);
 	}
@@ -252,11 +274,111 @@ static void build_header(void)
 
 /* ---- spool lifecycle ------------------------------------------------------ */
 
-static int ensure_dir(const char *dir)
+/* One line on standard error from @n parts, built without stdio: this
+ * may run on the first event, in a signal handler. */
+static void say_parts(const char *const *part, size_t n)
 {
-	if (mkdir(dir, 0700) == 0 || errno == EEXIST)
-		return 0;
-	return -1;
+	char line[PATH_MAX + 256];
+	size_t len = 0, i, l;
+
+	for (i = 0; i < n; i++) {
+		l = strlen(part[i]);
+		if (l > sizeof(line) - len)
+			l = sizeof(line) - len;
+		memcpy(line + len, part[i], l);
+		len += l;
+	}
+	(void)!write(2, line, len);
+}
+
+static void say(const char *what, const char *path, const char *why)
+{
+	const char *part[] = { "bpfspy: not tracing: ", what, " '", path, "': ", why, "\n" };
+
+	say_parts(part, sizeof(part) / sizeof(part[0]));
+}
+
+/* Spools another user put in our directory were left alone: say so (once
+ * per image, when it starts). */
+static void say_foreign(const struct drain_stats *st)
+{
+	char num[24];
+	const char *part[] = { "bpfspy: ignored ", num, " spool(s) in '", g.spool_dir,
+			       "' not written by this user\n" };
+
+	if (!st->foreign)
+		return;
+	num[fmt_u64(num, st->foreign)] = 0;
+	say_parts(part, sizeof(part) / sizeof(part[0]));
+}
+
+/* The spool directory, created when missing; refused (with a message)
+ * when another user could put spools in it or swap it. */
+static bool open_spool_dir(bool create)
+{
+	int fd = spool_dir_open(g.spool_dir, create, g.fd_floor);
+	struct stat st;
+
+	if (fd >= 0) {
+		g.spool_dirfd = fd;
+		g.dir_dev = fstat(fd, &st) == 0 ? (uint64_t)st.st_dev : 0;
+		g.dir_ino = g.dir_dev ? (uint64_t)st.st_ino : 0;
+		return true;
+	}
+	if (fd != -ENOENT || create)
+		say("spool directory", g.spool_dir, spool_strerror(fd));
+	return false;
+}
+
+static int output_fd_name(const char *out);
+
+/* The spool directory's fd, if it still is that directory: the program
+ * may have closed it (closefrom) or put its own file there.  Reopened
+ * (and checked again) when not; -1 when that fails too. */
+static bool spool_dir(bool create)
+{
+	struct stat st;
+
+	if (g.spool_dirfd >= 0 && fstat(g.spool_dirfd, &st) == 0 &&
+	    (uint64_t)st.st_dev == g.dir_dev && (uint64_t)st.st_ino == g.dir_ino)
+		return true;
+	g.spool_dirfd = -1;   /* not ours (any more): never closed or used */
+	return open_spool_dir(create);
+}
+
+/* Where the program could get that number (spool_dir_open found no room
+ * above its soft RLIMIT_NOFILE), the fd is not kept between uses. */
+static void spool_dir_release(void)
+{
+	struct rlimit rl;
+
+	if (g.spool_dirfd < 0 || getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur > 4096 ||
+	    (rlim_t)g.spool_dirfd >= rl.rlim_cur)
+		return;
+	close(g.spool_dirfd);
+	g.spool_dirfd = -1;
+	if (__atomic_load_n(&g.state, __ATOMIC_ACQUIRE) == SP_READY || t_creating)
+		g.spool.dirfd = -1;
+}
+
+/* No BPFSPY_SPOOL_DIR: next to the trace (OUTPUT.spool), unless OUTPUT is
+ * a descriptor (/dev/stderr), a device, a pipe or in /dev or /proc: then
+ * in $TMPDIR or /tmp, one directory per user (which spool_dir_open()
+ * takes only when it is the user's own and closed to others). */
+static void default_spool_dir(const char *out)
+{
+	const char *tmp = getenv("TMPDIR");
+	struct stat st;
+
+	if (output_fd_name(out) < 0 && strncmp(out, "/dev/", 5) && strncmp(out, "/proc/", 6) &&
+	    (stat(out, &st) != 0 || S_ISREG(st.st_mode))) {
+		snprintf(g.spool_dir, sizeof(g.spool_dir), "%s.spool", out);
+		return;
+	}
+	if (!tmp || tmp[0] != '/' || strlen(tmp) > PATH_MAX / 2)
+		tmp = "/tmp";
+	snprintf(g.spool_dir, sizeof(g.spool_dir), "%s/bpfspy-%u.spool", tmp,
+		 (unsigned)geteuid());
 }
 
 /* Create this process's spool on its first event.  Other threads that
@@ -292,13 +414,16 @@ static bool spool_ready(void)
 	sigdelset(&block, SIGTRAP);
 	pthread_sigmask(SIG_BLOCK, &block, &old);
 	t_creating = true;
-	if (ensure_dir(g.spool_dir) != 0 ||
-	    spool_create(&g.spool, g.spool_dir, g.fd_floor) != 0) {
+	if (!spool_dir(true) || spool_create(&g.spool, g.spool_dirfd, g.fd_floor) != 0) {
+		spool_dir_release();
 		t_creating = false;
 		__atomic_store_n(&g.state, SP_FAILED, __ATOMIC_RELEASE);
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
 		return false;
 	}
+	/* for growing when neither the file's nor the directory's fd is kept */
+	g.spool.dir = g.spool_dir;
+	spool_dir_release();
 	build_header();
 	p = spool_reserve(&g.spool, g.header_len);
 	if (p) {
@@ -312,11 +437,50 @@ static bool spool_ready(void)
 	return true;
 }
 
+/* The fd BPFSPY_OUTPUT names as /dev/stdout, /dev/stderr or /dev/fd/N,
+ * or -1.  Reopening it through /proc would fail for another user's pipe
+ * (a service's stderr, a container's): write to the descriptor itself. */
+static int output_fd_name(const char *out)
+{
+	char *end;
+	long n;
+
+	if (!strcmp(out, "/dev/stdout"))
+		return 1;
+	if (!strcmp(out, "/dev/stderr"))
+		return 2;
+	if (strncmp(out, "/dev/fd/", 8) || !out[8])
+		return -1;
+	n = strtol(out + 8, &end, 10);
+	return *end || n < 0 || n > INT_MAX ? -1 : (int)n;
+}
+
+/* The trace file is the user's: reached by path, but no symlink followed
+ * in a sticky world-writable directory and no file of another user
+ * written (spool_open_output).  Inside the spool directory (bpfspy run
+ * without -o) it is reached through the directory's checked fd; a
+ * descriptor it names (/dev/stderr) is written as it is. */
 static int open_output(void)
 {
-	int fd = open(g.output, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	size_t dl = strlen(g.spool_dir);
+	const char *name = g.output + dl + 1;
+	int fd, flags = O_WRONLY | O_APPEND | O_CLOEXEC, named = output_fd_name(g.output);
 
-	return fd;
+	if (named >= 0)
+		return fcntl(named, F_DUPFD_CLOEXEC, g.fd_floor);
+	if (g.spool_dirfd >= 0 && !strncmp(g.output, g.spool_dir, dl) && g.output[dl] == '/' &&
+	    !strchr(name, '/'))
+		return openat(g.spool_dirfd, name, flags | O_CREAT | O_NOFOLLOW, 0600);
+	/* Created here: exactly g.mode, whatever the umask.  An existing
+	 * trace keeps its mode (bare mode appends to it). */
+	fd = spool_open_output(g.output, flags | O_CREAT | O_EXCL, 0600);
+	if (fd >= 0) {
+		fchmod(fd, g.mode);
+		return fd;
+	}
+	if (fd != -EEXIST)
+		return fd;
+	return spool_open_output(g.output, flags, 0600);
 }
 
 /* Spools left by images that are gone (exec, _exit, kill): drain them so
@@ -331,19 +495,15 @@ static bool renderer_open(struct spool_renderer *r)
 	return r->ctx != NULL;
 }
 
-static void drain_leftovers(void)
+static void drain_leftovers(int out)
 {
 	struct drain_stats st = { 0 };
 	struct spool_renderer r;
-	int out;
 
-	if (!g.output[0] || access(g.spool_dir, F_OK) != 0 || !renderer_open(&r))
+	if (g.spool_dirfd < 0 || !renderer_open(&r))
 		return;
-	out = open_output();
-	if (out >= 0) {
-		spool_drain_dir(g.spool_dir, out, NULL, &r, &st);
-		close(out);
-	}
+	spool_drain_dir(g.spool_dirfd, out, NULL, &r, &st);
+	say_foreign(&st);
 	bpf_render_ctx_free(r.ctx);
 }
 
@@ -423,12 +583,15 @@ __attribute__((destructor)) static void bpfspy_fini(void)
 	}
 	if (!renderer_open(&r))
 		return;
+	spool_dir(false);
+	g.spool.dirfd = g.spool_dirfd;
 	out = open_output();
 	if (out < 0) {
 		bpf_render_ctx_free(r.ctx);
 		return;
 	}
-	spool_drain_dir(g.spool_dir, out, g.spool.path, &r, &st);
+	if (g.spool_dirfd >= 0)
+		spool_drain_dir(g.spool_dirfd, out, g.spool.name, &r, &st);
 	spool_drain_own(&g.spool, out, &r, &st);
 	report_lost(out);
 	close(out);
@@ -506,11 +669,32 @@ static int pick_fd_floor(void)
 	return top > 16 ? (int)top - 8 : 3;
 }
 
+/* Refuse, once and with a message, a spool directory or trace another
+ * user could have planted or could swap; returns the trace open, or -1. */
+static int paths_trusted(void)
+{
+	int fd = -1;
+
+	g.spool_dirfd = -1;
+	if ((access(g.spool_dir, F_OK) == 0 || errno != ENOENT) && !open_spool_dir(false))
+		return -1;
+	fd = open_output();
+	if (fd >= 0)
+		return fd;
+	say("trace file", g.output, spool_strerror(fd));
+	if (g.spool_dirfd >= 0) {
+		close(g.spool_dirfd);
+		g.spool_dirfd = -1;
+	}
+	return -1;
+}
+
 __attribute__((constructor)) static void bpfspy_init(void)
 {
 	const char *out = getenv("BPFSPY_OUTPUT");
 	const char *dir = getenv("BPFSPY_SPOOL_DIR");
 	const char *follow = getenv("BPFSPY_FOLLOW");
+	int out_fd, e;
 	bool trap;
 
 	if (bpfspy_real_syscall == resolve_syscall)
@@ -542,13 +726,15 @@ __attribute__((constructor)) static void bpfspy_init(void)
 	if (dir && *dir && strlen(dir) < sizeof(g.spool_dir))
 		strcpy(g.spool_dir, dir);
 	else
-		snprintf(g.spool_dir, sizeof(g.spool_dir), "%s.spool", out);
+		default_spool_dir(out);
+	g.mode = env_mode("BPFSPY_MODE", 0600);
 	decode_opts_default(&g.opts);
 	g.opts.log_cap = (uint32_t)env_u32("BPFSPY_LOG_BYTES", g.opts.log_cap);
 	g.opts.str_cap = (uint32_t)env_u32("BPFSPY_STR_BYTES", g.opts.str_cap);
 	g.opts.data_cap = (uint32_t)env_u32("BPFSPY_DATA_BYTES", g.opts.data_cap);
 	g.opts.no_data = env_u32("BPFSPY_NO_DATA", 0) != 0;
 	g.opts.insns = env_u32("BPFSPY_INSNS", 0) != 0;
+	g.opts.fd_note = fd_note;
 	g.opts.no_check = env_u32("BPFSPY_NO_CHECK", 0) != 0;
 	g.audit_all = getenv("BPFSPY_AUDIT") && !strcmp(getenv("BPFSPY_AUDIT"), "all");
 	bpfspy_policy_init();
@@ -567,8 +753,15 @@ __attribute__((constructor)) static void bpfspy_init(void)
 	}
 	fork_token_init();
 	area_key_ok = pthread_key_create(&area_key, area_free) == 0;
-	drain_leftovers();
-	g.enabled = true;
+	e = errno;
+	out_fd = paths_trusted();
+	if (out_fd >= 0) {
+		drain_leftovers(out_fd);
+		close(out_fd);
+		g.enabled = true;
+	}
+	spool_dir_release();
+	errno = e;
 }
 
 /* ---- the objects behind fds: for payload sizes and fd notes ------------ */
@@ -591,79 +784,23 @@ static struct fdobj {
 	uint32_t key_size, value_size;   /* maps */
 } fdobj[FDOBJ_MAX];
 
-/* Value of "key:\t123" at the start of a line of fdinfo text, or -1. */
-static long fdinfo_field(const char *text, const char *key)
-{
-	const char *p = text;
-	size_t k = strlen(key);
-
-	while ((p = strstr(p, key))) {
-		if (p == text || p[-1] == '\n')
-			break;
-		p += k;
-	}
-	if (!p)
-		return -1;
-	p += k;
-	while (*p == ' ' || *p == '\t')
-		p++;
-	return (*p >= '0' && *p <= '9') ? strtol(p, NULL, 10) : -1;
-}
-
-/* Link fdinfo names its type in words: "link_type:\traw_tracepoint". */
-static long fdinfo_link_type(const char *text)
-{
-	const char *p = strstr(text, "link_type:");
-	char name[64] = "BPF_LINK_TYPE_";
-	size_t n = 14;
-
-	if (!p)
-		return -1;
-	for (p += 10; *p == ' ' || *p == '\t'; p++)
-		;
-	for (; *p && *p != '\n' && n < sizeof(name) - 1; p++)
-		name[n++] = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
-	name[n] = 0;
-	return xlat_value(&xlat_bpf_link_type, name);
-}
-
 static void fdobj_from_fdinfo(int fd, struct fdobj *o)
 {
 	char path[48] = "/proc/self/fdinfo/", text[1536];
+	struct bpf_fdinfo fi;
 	size_t n;
-	long v;
 
 	path[18 + fmt_u64(path + 18, (uint64_t)fd)] = 0;
 	n = bpfspy_read_file(path, text, sizeof(text) - 1);
-	text[n] = 0;
-	if (strstr(text, "link_type:")) {
-		o->note.kind = OBJ_LINK;
-		v = fdinfo_link_type(text);
-		o->note.has_type = v >= 0;
-		o->note.type = v >= 0 ? (uint16_t)v : 0;
-		v = fdinfo_field(text, "link_id:");
-	} else if ((v = fdinfo_field(text, "map_type:")) >= 0) {
-		o->note.kind = OBJ_MAP;
-		o->note.has_type = 1;
-		o->note.type = (uint16_t)v;
-		o->key_size = (uint32_t)fdinfo_field(text, "key_size:");
-		o->value_size = (uint32_t)fdinfo_field(text, "value_size:");
-		v = fdinfo_field(text, "map_id:");
-	} else if ((v = fdinfo_field(text, "prog_type:")) >= 0) {
-		o->note.kind = OBJ_PROG;
-		o->note.has_type = 1;
-		o->note.type = (uint16_t)v;
-		v = fdinfo_field(text, "prog_id:");
-	} else if ((v = fdinfo_field(text, "btf_id:")) >= 0) {
-		o->note.kind = OBJ_BTF;
-	} else if (strstr(text, "allowed_cmds:")) {
-		o->note.kind = OBJ_TOKEN;
-		v = -1;
-	} else {
-		o->note.kind = OBJ_UNKNOWN;
-		v = -1;
+	bpf_fdinfo_parse(text, n, &fi);
+	o->note.kind = (uint8_t)fi.kind;
+	o->note.has_type = fi.has_type;
+	o->note.type = (uint16_t)fi.type;
+	o->note.id = fi.id;
+	if (fi.kind == OBJ_MAP) {
+		o->key_size = fi.key_size;
+		o->value_size = fi.value_size;
 	}
-	o->note.id = v > 0 ? (uint32_t)v : 0;
 }
 
 /* Tell the spool what fd @fd is from now on: packed events name their
@@ -726,6 +863,18 @@ static const struct fdobj *fdobj_get(int fd)
 	return &fdobj[fd];
 }
 
+/* decode_opts.fd_note: what the shim knows of an fd, for instruction text. */
+static bool fd_note(int32_t fd, struct bpf_fd_note *out)
+{
+	const struct fdobj *o = fdobj_get(fd);
+
+	if (!o || o->state != FD_BPF)
+		return false;
+	*out = o->note;
+	out->fd = fd;
+	return true;
+}
+
 static bool fdmeta_get(int fd, struct bpf_map_meta *m)
 {
 	const struct fdobj *o = fdobj_get(fd);
@@ -750,13 +899,13 @@ static void fdobj_note_result(const struct bpf_call *c)
 	if (!d || d->ret != RET_FD || c->ret < 0 || c->ret >= FDOBJ_MAX)
 		return;
 	fdobj_from_fdinfo((int)c->ret, &o);
-	if (c->cmd == 0 /* MAP_CREATE */ && bpf_attr_has(c, 0, 12)) {
-		o.key_size = (uint32_t)bpf_attr_get(c, 4, 4);
-		o.value_size = (uint32_t)bpf_attr_get(c, 8, 4);
-		if (bpf_attr_has(c, 28, 16))
-			memcpy(name, c->pre + 28, 16);
-	} else if (c->cmd == 5 /* PROG_LOAD */ && bpf_attr_has(c, 48, 16)) {
-		memcpy(name, c->pre + 48, 16);
+	if (c->cmd == XV_BPF_MAP_CREATE && bpf_attr_has(c, 0, ATTR_MAP_CREATE_max_entries)) {
+		o.key_size = (uint32_t)bpf_attr_get(c, ATTR_MAP_CREATE_key_size, 4);
+		o.value_size = (uint32_t)bpf_attr_get(c, ATTR_MAP_CREATE_value_size, 4);
+		if (bpf_attr_has(c, ATTR_MAP_CREATE_map_name, 16))
+			memcpy(name, c->pre + ATTR_MAP_CREATE_map_name, 16);
+	} else if (c->cmd == XV_BPF_PROG_LOAD && bpf_attr_has(c, ATTR_PROG_LOAD_prog_name, 16)) {
+		memcpy(name, c->pre + ATTR_PROG_LOAD_prog_name, 16);
 	}
 	memcpy(o.note.name, name, sizeof(name));
 	fdobj_publish(c->ret, &o, o.note.kind == OBJ_UNKNOWN ? FD_NOT_BPF : FD_BPF);
@@ -902,6 +1051,36 @@ static void scan_tail(struct bpf_call *c)
 		}
 		off += n;
 	}
+}
+
+/*
+ * The BTF a successful BPF_BTF_LOAD loaded, spooled once as state
+ * (BPF_REC_BTF), copied from the caller's buffer straight into the spool:
+ * the drain types the keys and values of maps created with it.  Blobs
+ * over BPF_REC_BTF_MAX are recorded by size only.
+ */
+static void spool_btf(const struct bpf_call *c)
+{
+	uint64_t addr = bpf_attr_get(c, ATTR_BTF_LOAD_btf, 8);
+	uint32_t size = (uint32_t)bpf_attr_get(c, ATTR_BTF_LOAD_btf_size, 4);
+	uint32_t want = size <= BPF_REC_BTF_MAX ? size : 0;
+	struct bpf_rec_btf *r;
+	size_t got;
+
+	if (__atomic_load_n(&g.state, __ATOMIC_ACQUIRE) != SP_READY || !addr ||
+	    !bpf_attr_has(c, ATTR_BTF_LOAD_btf_size, 4))
+		return;
+	r = spool_reserve(&g.spool, sizeof(*r) + want);   /* state, not an event */
+	if (!r)
+		return;
+	got = mem_read(r->data, addr, want, NULL);
+	if (got < want)
+		memset(r->data + got, 0, want - got);
+	r->fd = (int32_t)c->ret;
+	r->len = (uint32_t)got;
+	r->full_len = size;
+	r->pad = 0;
+	spool_commit(r, BPF_REC_BTF, sizeof(*r) + want);
 }
 
 /* Hot commands (lookups, updates, ids...) render from the attr snapshots
@@ -1250,6 +1429,7 @@ static void bpf_after(void *arg)
 {
 	struct work *w = arg;
 	struct bpf_call *c = &w->c;
+	uint32_t post;
 
 	if (!w->trace)
 		return;
@@ -1259,11 +1439,15 @@ static void bpf_after(void *arg)
 	c->parent = bpfspy_libbpf_parent();
 	c->facts.flags |= policy_flags(c, w->inj);
 	bpfspy_libbpf_count(w->ret);
-	if (bpf_cmd_writes_attr(c->cmd) && c->pre_len && !w->inj) {
-		c->post_len = (uint32_t)mem_read(c->post, c->attr_addr, c->pre_len, NULL);
+	post = w->inj || (!c->pre_len && !c->attr_addr) ? 0 :
+	       bpf_cmd_post_len(c->cmd, c->size, w->ret >= 0);
+	if (post) {
+		c->post_len = (uint32_t)mem_read(c->post, c->attr_addr, post, NULL);
 		c->have_post = true;
 	}
 	fdobj_note_result(c);
+	if (c->cmd == XV_BPF_BTF_LOAD && w->ret >= 0 && !g.opts.no_data)
+		spool_btf(c);
 	capture_payload(c);
 	if (!g.opts.no_check && !(c->facts.flags & (BPF_FACT_INJECTED | BPF_FACT_DENIED)))
 		bpfspy_gather_facts(c, g.audit_all);

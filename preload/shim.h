@@ -30,7 +30,8 @@ long bpfspy_fail_errno(long e);
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "bpf_decode.h"
+#include "event/bpf_event.h"
+#include "syscall/bpf_decode.h"
 
 /* Recording, with the spool ready (created on first use). */
 bool bpfspy_active(void);
@@ -47,6 +48,9 @@ void bpfspy_emit_json(void (*fn)(struct jsonw *w, const void *ctx), const void *
 /* Run @fn(@arg) on this thread's work stack, not the caller's (the
  * caller's memory, from its frame up, stays on memread's fast path). */
 void bpfspy_on_work_stack(void (*fn)(void *), void *arg);
+/* The header's identity keys: nspid, host_pid, ns, cgroup, container_id
+ * (ident.c).  Reads procfs; once per process, not on the event path. */
+void bpfspy_ident_header(struct jsonw *w);
 
 /* Read up to @cap bytes of a small file (procfs, sysfs); 0 on error. */
 size_t bpfspy_read_file(const char *path, char *buf, size_t cap);

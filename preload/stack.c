@@ -85,8 +85,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "bpf_record.h"
-#include "bpf_stack.h"
+#include "event/bpf_record.h"
+#include "event/bpf_stack.h"
 #include "shim.h"
 
 #ifndef UNWIND_SONAME
@@ -150,7 +150,7 @@ static struct {
 
 /* ---- our own frames ------------------------------------------------------- */
 
-static int find_own(struct dl_phdr_info *info, size_t size, void *data)
+static int find_own(struct dl_phdr_info *info, size_t size __maybe_unused, void *data)
 {
 	uintptr_t self = (uintptr_t)data, lo = UINTPTR_MAX, hi = 0;
 	int i;
@@ -460,7 +460,7 @@ static struct entry *sym_of(uint64_t ip, struct bpf_frame_sym *out)
 }
 
 /* bpf_sym_fn for events rendered in the process. */
-static bool live_sym(void *ctx, uint64_t ip, struct bpf_frame_sym *out)
+static bool live_sym(void *ctx __maybe_unused, uint64_t ip, struct bpf_frame_sym *out)
 {
 	sym_of(ip, out);
 	return true;

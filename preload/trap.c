@@ -119,8 +119,8 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 
-#include "bpf_decode.h"
-#include "jsonw.h"
+#include "syscall/bpf_decode.h"
+#include "base/jsonw.h"
 #include "shim.h"
 
 #define EXPORT __attribute__((visibility("default")))

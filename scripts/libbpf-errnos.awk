@@ -1,6 +1,6 @@
 # Extract, for each libbpf function documented in libbpf-api-docs.txt (the
 # doxygen comments proposed for libbpf's bpf.h), the errnos its comment
-# names, as decoders/libbpf_errnos.def lines.  Run by hand when the
+# names, as decoders/check/libbpf_errnos.def lines.  Run by hand when the
 # documentation changes:
 #   awk -f scripts/libbpf-errnos.awk libbpf-api-docs.txt
 # A comment documents the first LIBBPF_API declaration after it.

@@ -3,7 +3,7 @@
  * bpfspy check TRACE...: the findings of the checks a trace carries.
  * bpfspy rules: the rule table.
  *
- * The verdicts are made when events are rendered (decoders/bpf_check.h);
+ * The verdicts are made when events are rendered (decoders/check/bpf_check.h);
  * check reads them back and reports, per event: each rule that failed,
  * each doc-drift (grouped: the same drift repeats), and each failed call
  * that is not a feature probe, with its explanation and privilege audit.
@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bpf_check.h"
+#include "check/bpf_check.h"
 #include "cli.h"
 #include "trace_read.h"
 
@@ -123,8 +123,8 @@ static void note_drift(struct check_state *st, const struct trace_line *l, const
 		st->drifts_dropped++;
 		return;
 	}
-	snprintf(st->drifts[i].rule, sizeof(st->drifts[i].rule), "%s", rule);
-	snprintf(st->drifts[i].why, sizeof(st->drifts[i].why), "%s", why);
+	copy_text(st->drifts[i].rule, sizeof(st->drifts[i].rule), rule);
+	copy_text(st->drifts[i].why, sizeof(st->drifts[i].why), why);
 	print_where(l, st->drifts[i].first, sizeof(st->drifts[i].first));
 	st->drifts[i].count = 1;
 	st->ndrifts++;
@@ -235,7 +235,7 @@ static void one_event(struct check_state *st, const struct trace_line *l)
 			one_check(st, l, json_object_array_get_idx(checks, i));
 	}
 	/* errno is null on success; a libbpf function returning a pointer
-	 * fails with "ret":null (0 here) */
+	 * fails with ret -errno (ret_ptr null), like the others (schema 2) */
 	if (!trace_get_str(l->obj, "errno"))
 		return;
 	if (policy_failure(st, l))
@@ -262,6 +262,9 @@ static void summary(const struct check_state *st)
 		       st->failed_probes, st->injected, st->denied, st->consequent);
 		return;
 	}
+	if (st->ndrifts)
+		puts("Documentation drift: what the kernel does beyond the 2021 bpf(2) "
+		     "and libbpf text (not faults):");
 	for (i = 0; i < st->ndrifts; i++)
 		printf("doc-drift %s (%lu call%s, first %s): %s\n", st->drifts[i].rule,
 		       st->drifts[i].count, st->drifts[i].count == 1 ? "" : "s",
@@ -290,6 +293,7 @@ int check_traces(char *const *paths, int n, bool json, bool lenient)
 
 	if (!s)
 		return EXIT_USAGE;
+	term_safe_stdout(json);
 	while ((r = trace_next(s, &l)) > 0)
 		if (!strcmp(l.event, "bpf") || !strcmp(l.event, "libbpf"))
 			one_event(&st, &l);
@@ -321,18 +325,16 @@ int cmd_check(int argc, char **argv)
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j': json = true; break;
 		case 'l': lenient = true; break;
 		case 'h': fputs(check_usage, stdout); return 0;
-		default: fputs(check_usage, stderr); return EXIT_USAGE;
+		default: return bad_option(c, argv);
 		}
 	}
-	if (optind >= argc) {
-		fputs(check_usage, stderr);
-		return EXIT_USAGE;
-	}
+	if (optind >= argc)
+		return usage_error("no TRACE given (bpfspy check [--json] [--lenient] TRACE...)");
 	return check_traces(argv + optind, argc - optind, json, lenient);
 }
 
@@ -363,18 +365,34 @@ static void rule_text(const char *layer, const char *id, const char *applies,
 	printf("    source: %s\n\n", source);
 }
 
+static const char rules_usage[] =
+	"Usage: bpfspy rules [--json]\n"
+	"\n"
+	"List the rules bpf(2) and libbpf calls are checked against, each with\n"
+	"the kernels it holds for and the passage it comes from.\n";
+
 int cmd_rules(int argc, char **argv)
 {
 	void (*out)(const char *, const char *, const char *, const char *, const char *,
 		    const char *) = rule_text;
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
 	size_t i;
+	int c;
 
-	if (argc > 1 && !strcmp(argv[1], "--json"))
-		out = rule_json;
-	else if (argc > 1) {
-		fputs("Usage: bpfspy rules [--json]\n", strcmp(argv[1], "--help") ? stderr : stdout);
-		return strcmp(argv[1], "--help") ? EXIT_USAGE : 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j': out = rule_json; break;
+		case 'h': fputs(rules_usage, stdout); return 0;
+		default: return bad_option(c, argv);
+		}
 	}
+	if (optind < argc)
+		return usage_error("takes no arguments, not '%s'", argv[optind]);
 	for (i = 0; i < bpf_rules_count; i++)
 		out("bpf", bpf_rules[i].id, bpf_rules[i].applies, bpf_rules[i].checks,
 		    bpf_rules[i].kernels, bpf_rules[i].source);

@@ -9,6 +9,8 @@
  * log-linear histogram good to 1/16); the objects created (at most
  * MAX_OBJS of each kind); failures grouped by command, object, errno and
  * explanation (at most MAX_FAILS groups), feature probes grouped alike.
+ * All of it grows with use: a process with one event costs a few hundred
+ * bytes, and a process is found by pid through a hash table.
  */
 #include <getopt.h>
 #include <inttypes.h>
@@ -19,6 +21,7 @@
 
 #include "cli.h"
 #include "normalize.h"
+#include "report_html.h"
 #include "trace_read.h"
 
 #define LAT_EXACT 256
@@ -41,7 +44,8 @@ struct stat {
 	unsigned long count, failed;
 	struct errcount errs[MAX_ERRS];
 	unsigned long errs_other;
-	uint64_t exact[LAT_EXACT];
+	uint64_t *exact;             /* the first samples, up to LAT_EXACT */
+	unsigned exact_cap;
 	uint32_t *hist;              /* past LAT_EXACT samples */
 	uint64_t max;
 };
@@ -72,27 +76,37 @@ struct fail {
 
 struct proc {
 	int64_t pid, ppid;
+	int64_t host_pid;                 /* 0: unknown */
 	char *comm, *exe, *argv, *libbpf, *kernel;
+	char *container, *runtime;        /* the header's container_id... */
 	unsigned long events, failed, probes, failed_probes, lost, libbpf_events;
 	unsigned long injected, denied;   /* failures bpfspy run made */
 	unsigned long consequent;         /* libbpf failures they caused */
-	int64_t causes[MAX_CAUSES];       /* a ring: the parents of those */
+	int64_t *causes;                  /* a ring of MAX_CAUSES: their parents */
 	unsigned ncauses;
 	struct stat *cmds, *funcs;
 	size_t ncmds, nfuncs;
 	struct objlist objs[O_KINDS];
-	struct fail fails[MAX_FAILS];
-	size_t nfails;
+	struct fail *fails;          /* up to MAX_FAILS, grown as needed */
+	size_t nfails, fails_cap;
 	unsigned long fails_dropped;
-	struct fail probes_v[MAX_PROBES];
-	size_t nprobes;
+	struct fail *probes_v;       /* up to MAX_PROBES */
+	size_t nprobes, probes_cap;
 	unsigned long probes_dropped;
+	struct proc *next_same_hash; /* the pid table's chain */
+};
+
+/* pid -> the newest image of that pid (open hashing, chained). */
+struct pid_table {
+	struct proc **slot;
+	size_t nslots, n;
 };
 
 struct report {
 	bool json, color, full_log;
 	struct proc **procs;
 	size_t nprocs, cap;
+	struct pid_table pids;
 	unsigned long events, skipped;
 };
 
@@ -103,15 +117,59 @@ static char *dup_or_null(const char *s)
 
 /* ---- per process ---------------------------------------------------------- */
 
+static size_t pid_hash(int64_t pid, size_t nslots)
+{
+	return (size_t)(((uint64_t)pid * 0x9e3779b97f4a7c15ull) >> 32) & (nslots - 1);
+}
+
+static struct proc **pid_slot(struct pid_table *t, int64_t pid)
+{
+	struct proc **pp = &t->slot[pid_hash(pid, t->nslots)];
+
+	while (*pp && (*pp)->pid != pid)
+		pp = &(*pp)->next_same_hash;
+	return pp;
+}
+
+/* Make @p the image its pid's events go to from now on. */
+static int pid_set(struct pid_table *t, struct proc *p)
+{
+	struct proc **pp;
+
+	if (t->n >= t->nslots) {   /* keep chains short: rehash at load 1 */
+		size_t n = t->nslots ? t->nslots * 2 : 1024, i;
+		struct proc **v = calloc(n, sizeof(*v)), *q, *next;
+
+		if (!v)
+			return -1;
+		for (i = 0; i < t->nslots; i++)
+			for (q = t->slot[i]; q; q = next) {
+				next = q->next_same_hash;
+				q->next_same_hash = v[pid_hash(q->pid, n)];
+				v[pid_hash(q->pid, n)] = q;
+			}
+		free(t->slot);
+		t->slot = v;
+		t->nslots = n;
+	}
+	pp = pid_slot(t, p->pid);
+	if (*pp) {                 /* a new image replaces the old */
+		p->next_same_hash = (*pp)->next_same_hash;
+		(*pp)->next_same_hash = NULL;
+	} else {
+		t->n++;
+	}
+	*pp = p;
+	return 0;
+}
+
 /* The process an event belongs to: the newest image of its pid. */
 static struct proc *proc_of(struct report *r, int64_t pid, bool fresh)
 {
 	struct proc *p;
-	size_t i;
 
-	for (i = r->nprocs; !fresh && i > 0; i--)
-		if (r->procs[i - 1]->pid == pid)
-			return r->procs[i - 1];
+	if (!fresh && r->pids.nslots && (p = *pid_slot(&r->pids, pid)))
+		return p;
 	if (r->nprocs == r->cap) {
 		size_t cap = r->cap ? r->cap * 2 : 8;
 		struct proc **v = realloc(r->procs, cap * sizeof(*v));
@@ -125,6 +183,10 @@ static struct proc *proc_of(struct report *r, int64_t pid, bool fresh)
 	if (!p)
 		return NULL;
 	p->pid = pid;
+	if (pid_set(&r->pids, p)) {
+		free(p);
+		return NULL;
+	}
 	r->procs[r->nprocs++] = p;
 	return p;
 }
@@ -158,6 +220,9 @@ static void on_header(struct report *r, struct json_object *o)
 	p->argv = strdup(argv);
 	p->libbpf = dup_or_null(trace_get_str(o, "libbpf"));
 	p->kernel = dup_or_null(trace_get_str(o, "kernel"));
+	p->host_pid = trace_get_int(o, "host_pid", 0);
+	p->container = dup_or_null(trace_get_str(o, "container_id"));
+	p->runtime = dup_or_null(trace_get_str(o, "container_runtime"));
 	slash = exe ? strrchr(exe, '/') : NULL;
 	p->comm = dup_or_null(slash ? slash + 1 : exe);
 }
@@ -176,7 +241,7 @@ static struct stat *stat_of(struct stat **v, size_t *n, const char *name)
 	*v = s;
 	s = &s[(*n)++];
 	memset(s, 0, sizeof(*s));
-	snprintf(s->name, sizeof(s->name), "%s", name);
+	copy_text(s->name, sizeof(s->name), name);
 	return s;
 }
 
@@ -205,6 +270,19 @@ static void stat_add(struct stat *s, const char *err, uint64_t dur)
 	size_t i;
 
 	if (s->count < LAT_EXACT) {
+		if (s->count == s->exact_cap) {
+			unsigned cap = s->exact_cap ? s->exact_cap * 4 : 4;
+			uint64_t *v;
+
+			if (cap > LAT_EXACT)
+				cap = LAT_EXACT;
+			v = realloc(s->exact, cap * sizeof(*v));
+
+			if (!v)
+				return;
+			s->exact = v;
+			s->exact_cap = cap;
+		}
 		s->exact[s->count] = dur;
 	} else {
 		if (!s->hist)
@@ -228,7 +306,7 @@ static void stat_add(struct stat *s, const char *err, uint64_t dur)
 		s->errs_other++;
 		return;
 	}
-	snprintf(s->errs[i].name, sizeof(s->errs[i].name), "%s", err);
+	copy_text(s->errs[i].name, sizeof(s->errs[i].name), err);
 	s->errs[i].n = 1;
 }
 
@@ -251,7 +329,8 @@ static uint64_t stat_pct(struct stat *s, unsigned pct)
 		return 0;
 	if (!rank)
 		rank = 1;
-	memcpy(tmp, s->exact, n * sizeof(*tmp));
+	if (n)
+		memcpy(tmp, s->exact, n * sizeof(*tmp));
 	qsort(tmp, n, sizeof(*tmp), cmp_u64);
 	if (s->count <= LAT_EXACT)
 		return tmp[rank - 1];
@@ -277,7 +356,7 @@ static struct obj *obj_add(struct objlist *l)
 		return NULL;
 	}
 	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 16;
+		size_t cap = l->cap ? l->cap * 2 : 2;
 		struct obj *v = realloc(l->v, cap * sizeof(*v));
 
 		if (!v)
@@ -394,12 +473,13 @@ static void objects(struct proc *p, struct json_object *ev, const char *cmd, boo
 		add_btf(p, ev);
 }
 
-/* Failures and probes are grouped: the same failure repeats. */
-static struct fail *group(struct fail *v, size_t *n, size_t max, unsigned long *dropped,
-			  const char *cmd, const char *label, const char *err, const char *rule,
-			  bool *fresh)
+/* Failures and probes are grouped: the same failure repeats.  *vp grows
+ * as groups are added, up to @max. */
+static struct fail *group(struct fail **vp, size_t *n, size_t *cap, size_t max,
+			  unsigned long *dropped, const char *cmd, const char *label,
+			  const char *err, const char *rule, bool *fresh)
 {
-	struct fail *f;
+	struct fail *f, *v = *vp;
 	size_t i;
 
 	for (i = 0; i < *n; i++) {
@@ -415,12 +495,21 @@ static struct fail *group(struct fail *v, size_t *n, size_t max, unsigned long *
 		(*dropped)++;
 		return NULL;
 	}
+	if (*n == *cap) {
+		size_t c = *cap ? *cap * 2 : 2;
+
+		v = realloc(v, c * sizeof(*v));
+		if (!v)
+			return NULL;
+		*vp = v;
+		*cap = c;
+	}
 	f = &v[(*n)++];
 	memset(f, 0, sizeof(*f));
 	*fresh = true;
-	snprintf(f->cmd, sizeof(f->cmd), "%s", cmd);
-	snprintf(f->label, sizeof(f->label), "%s", label);
-	snprintf(f->err, sizeof(f->err), "%s", err);
+	copy_text(f->cmd, sizeof(f->cmd), cmd);
+	copy_text(f->label, sizeof(f->label), label);
+	copy_text(f->err, sizeof(f->err), err);
 	f->rule = dup_or_null(rule);
 	f->count = 1;
 	return f;
@@ -482,7 +571,7 @@ static void failure(struct report *r, struct proc *p, const struct trace_line *l
 	bool fresh;
 
 	norm_label(ev, label, sizeof(label));
-	f = group(p->fails, &p->nfails, MAX_FAILS, &p->fails_dropped, what, label,
+	f = group(&p->fails, &p->nfails, &p->fails_cap, MAX_FAILS, &p->fails_dropped, what, label,
 		  err ? err : "?", trace_get_str(ev, "explanation.rule"), &fresh);
 	if (!f)
 		return;
@@ -510,7 +599,7 @@ static void probe(struct proc *p, struct json_object *ev, const char *cmd, bool 
 	p->probes++;
 	p->failed_probes += failed;
 	/* the ones that worked are counted per command, the others shown */
-	f = group(p->probes_v, &p->nprobes, MAX_PROBES, &p->probes_dropped, cmd,
+	f = group(&p->probes_v, &p->nprobes, &p->probes_cap, MAX_PROBES, &p->probes_dropped, cmd,
 		  failed && why ? why : "", err ? err : "?", NULL, &fresh);
 	if (f && fresh)
 		f->seq = trace_get_int(ev, "seq", 0);
@@ -522,7 +611,11 @@ static void note_cause(struct proc *p, struct json_object *ev)
 {
 	int64_t parent = trace_get_int(ev, "parent", 0);
 
-	if (parent)
+	if (!parent)
+		return;
+	if (!p->causes)
+		p->causes = calloc(MAX_CAUSES, sizeof(*p->causes));
+	if (p->causes)
 		p->causes[p->ncauses++ % MAX_CAUSES] = parent;
 }
 
@@ -742,6 +835,10 @@ static void print_json(struct report *r)
 		J_STR(o, "argv", p->argv);
 		J_STR(o, "libbpf", p->libbpf);
 		J_STR(o, "kernel", p->kernel);
+		if (p->host_pid)
+			J_INT(o, "host_pid", p->host_pid);
+		if (p->container)
+			J_STR(o, "container_id", p->container);
 		J_INT(o, "bpf_calls", p->events);
 		J_INT(o, "failed", p->failed);
 		J_INT(o, "libbpf_calls", p->libbpf_events);
@@ -781,10 +878,10 @@ static const char *c_on(const struct report *r, const char *code)
 	return r->color ? code : "";
 }
 
-#define BOLD(r) c_on(r, "\033[1m")
-#define RED(r)  c_on(r, "\033[31m")
-#define GREEN(r) c_on(r, "\033[32m")
-#define OFF(r)  c_on(r, "\033[0m")
+#define BOLD(r) c_on(r, TERM_SGR("1"))
+#define RED(r)  c_on(r, TERM_SGR("31"))
+#define GREEN(r) c_on(r, TERM_SGR("32"))
+#define OFF(r)  c_on(r, TERM_SGR("0"))
 
 /* "1.2ms", "870ns": at most 7 characters. */
 static const char *dur(uint64_t ns, char *buf, size_t cap)
@@ -800,18 +897,29 @@ static const char *dur(uint64_t ns, char *buf, size_t cap)
 	return buf;
 }
 
+/* How many of the first @n bytes of @s to print so that no UTF-8
+ * character is cut in two. */
+static int utf8_cut(const char *s, int n)
+{
+	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	return n;
+}
+
 /* @s cut to @w columns (with "~" at the cut). */
 static const char *fit(const char *s, int w, char *buf)
 {
 	size_t n = s ? strlen(s) : 0;
+	int cut;
 
 	if (!s)
 		return "-";
 	if ((int)n <= w)
 		return s;
-	memcpy(buf, s, (size_t)w - 1);
-	buf[w - 1] = '~';
-	buf[w] = 0;
+	cut = utf8_cut(s, w - 1);
+	memcpy(buf, s, (size_t)cut);
+	buf[cut] = '~';
+	buf[cut + 1] = 0;
 	return buf;
 }
 
@@ -829,7 +937,9 @@ static void wrap_label(const char *label, const char *text, int indent)
 			for (cut = avail; cut > 0 && text[cut] != ' '; cut--)
 				;
 			if (text[cut] != ' ')
-				cut = avail;
+				cut = utf8_cut(text, avail);
+			if (!cut)
+				cut = avail;   /* not UTF-8: no character to keep whole */
 		}
 		printf("%-*s%.*s\n", indent, label ? label : "", cut, text);
 		label = NULL;
@@ -964,7 +1074,7 @@ static void log_text(const char *log, bool cut)
 		nl = strchr(log, '\n');
 		n = nl ? (int)(nl - log) : (int)strlen(log);
 		if (cut && n > WIDTH - 8)
-			printf("      | %.*s~\n", WIDTH - 9, log);
+			printf("      | %.*s~\n", utf8_cut(log, WIDTH - 9), log);
 		else
 			printf("      | %.*s\n", n, log);
 		if (!nl)
@@ -1045,6 +1155,16 @@ static void proc_text(const struct report *r, const struct proc *p)
 	wrap_label("argv", p->argv, 8);
 	printf("libbpf  %s, kernel %s, parent %" PRId64 "\n", p->libbpf ? p->libbpf : "?",
 	       p->kernel ? p->kernel : "?", p->ppid);
+	/* In a pid namespace every process may be "process 1". */
+	if ((p->host_pid && p->host_pid != p->pid) || p->container) {
+		fputs("host   ", stdout);
+		if (p->host_pid && p->host_pid != p->pid)
+			printf(" pid %" PRId64 "%s", p->host_pid, p->container ? "," : "");
+		if (p->container)
+			printf(" container %.12s%s%s%s", p->container, p->runtime ? " (" : "",
+			       p->runtime ? p->runtime : "", p->runtime ? ")" : "");
+		putchar('\n');
+	}
 	printf("calls   %lu bpf: %s%lu failed%s, %lu feature probes (%lu failed); %lu libbpf",
 	       p->events, p->failed - p->failed_probes ? RED(r) : "", p->failed - p->failed_probes,
 	       p->failed - p->failed_probes ? OFF(r) : "", p->probes, p->failed_probes,
@@ -1092,10 +1212,16 @@ static void proc_free(struct proc *p)
 	free(p->argv);
 	free(p->libbpf);
 	free(p->kernel);
-	for (i = 0; i < p->ncmds; i++)
+	free(p->container);
+	free(p->runtime);
+	for (i = 0; i < p->ncmds; i++) {
 		free(p->cmds[i].hist);
-	for (i = 0; i < p->nfuncs; i++)
+		free(p->cmds[i].exact);
+	}
+	for (i = 0; i < p->nfuncs; i++) {
 		free(p->funcs[i].hist);
+		free(p->funcs[i].exact);
+	}
 	free(p->cmds);
 	free(p->funcs);
 	for (k = 0; k < O_KINDS; k++) {
@@ -1122,17 +1248,23 @@ static void proc_free(struct proc *p)
 	}
 	for (i = 0; i < p->nprobes; i++)
 		free(p->probes_v[i].rule);
+	free(p->fails);
+	free(p->probes_v);
+	free(p->causes);
 	free(p);
 }
 
 static const char report_usage[] =
-	"Usage: bpfspy report [--json] [--full-log] [--lenient] TRACE...\n"
+	"Usage: bpfspy report [--json] [--full-log] [--lenient] [--html FILE] TRACE...\n"
 	"\n"
 	"What each traced process did with bpf(2): the commands it issued (count,\n"
 	"errors, latency), the maps, programs, links and pins it made, its failures\n"
 	"with their explanation, privilege audit and verifier log, and its feature\n"
 	"probes.  Several traces merge by time.  Exits 0, or 2 when a trace can't\n"
-	"be read.\n";
+	"be read.\n"
+	"\n"
+	"  --html FILE  write one self-contained page instead: a timeline of the\n"
+	"               calls, latency histograms, the failures and their causes\n";
 
 int cmd_report(int argc, char **argv)
 {
@@ -1140,9 +1272,11 @@ int cmd_report(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "full-log", no_argument, NULL, 'f' },
 		{ "lenient", no_argument, NULL, 'l' },
+		{ "html", required_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
+	const char *html = NULL;
 	struct report r = { 0 };
 	bool lenient = false;
 	struct trace_set *s;
@@ -1152,20 +1286,22 @@ int cmd_report(int argc, char **argv)
 	int c, ret = 0;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j': r.json = true; break;
 		case 'f': r.full_log = true; break;
 		case 'l': lenient = true; break;
+		case 'H': html = optarg; break;
 		case 'h': fputs(report_usage, stdout); return 0;
-		default: fputs(report_usage, stderr); return EXIT_USAGE;
+		default: return bad_option(c, argv);
 		}
 	}
-	if (optind >= argc) {
-		fputs(report_usage, stderr);
-		return EXIT_USAGE;
-	}
+	if (optind >= argc)
+		return usage_error("no TRACE given (bpfspy report [--json] TRACE...)");
+	if (html)
+		return report_html(argv + optind, argc - optind, lenient, html);
 	r.color = isatty(STDOUT_FILENO) && !(nc && *nc);
+	term_safe_stdout(r.json);
 	s = trace_open(argv + optind, argc - optind, lenient);
 	if (!s)
 		return EXIT_USAGE;
@@ -1186,6 +1322,7 @@ int cmd_report(int argc, char **argv)
 	for (i = 0; i < r.nprocs; i++)
 		proc_free(r.procs[i]);
 	free(r.procs);
+	free(r.pids.slot);
 	fflush(stdout);
 	return ret;
 }

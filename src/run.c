@@ -21,10 +21,12 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "bpf_record.h"
-#include "bpf_stack.h"
+#include "event/bpf_record.h"
+#include "event/bpf_stack.h"
+#include "btf_values.h"
 #include "sandbox.h"
-#include "spool.h"
+#include "sink.h"
+#include "base/spool.h"
 
 static const char run_usage[] =
 	"Usage: bpfspy run [OPTIONS] -- PROGRAM [ARGS...]\n"
@@ -32,6 +34,10 @@ static const char run_usage[] =
 	"Run PROGRAM with every bpf(2) call it makes recorded as JSON Lines.\n"
 	"\n"
 	"  -o, --output FILE   write the trace to FILE (default: standard error)\n"
+	"      --journal       send each event to the systemd journal, one entry\n"
+	"                      each (MESSAGE, PRIORITY, BPFSPY_* fields); with -o\n"
+	"                      FILE too, the trace is also in FILE\n"
+	"      --mode MODE     give the trace file the octal MODE (default 0600)\n"
 	"      --no-follow     trace PROGRAM only, not its children or exec'd images\n"
 	"      --log-bytes N   keep at most N bytes of each verifier/BTF log (65536)\n"
 	"      --str-bytes N   read at most N bytes of each C string (4096)\n"
@@ -88,8 +94,10 @@ struct run_opts {
 	bool no_data, insns;
 	bool check, no_check, audit_all;
 	bool seccomp_trap;
+	bool journal;            /* --journal: the events go to journald */
 	unsigned stack;          /* --stack frames; 0: none */
 	const char *spool_base;  /* NULL: choose */
+	mode_t mode;             /* of the -o file */
 	struct sandbox sb;       /* --inject, --deny, --drop-caps */
 };
 
@@ -101,12 +109,30 @@ static void forward_signal(int sig)
 		kill(main_child, sig);
 }
 
-/* The shim: $BPFSPY_PRELOAD_LIB, the build tree next to us, or the
- * installed copy. */
-static int find_shim(char *out, size_t cap)
+/* pkglibdir as seen from bindir, when both are under one prefix
+ * ("../lib/x86_64-linux-gnu/bpfspy"): an installed tree unpacked
+ * elsewhere (dpkg -x, a container's bind mount) still finds its shim. */
+static bool relative_pkglibdir(char *out, size_t cap)
+{
+	const char *bin = BPFSPY_BINDIR, *lib = BPFSPY_PKGLIBDIR;
+	const char *slash = strrchr(bin, '/');
+	size_t pre;
+
+	if (!slash || slash == bin)
+		return false;
+	pre = (size_t)(slash - bin);   /* bindir's parent: the prefix */
+	if (strncmp(bin, lib, pre) || lib[pre] != '/')
+		return false;
+	return snprintf(out, cap, "..%s", lib + pre) < (int)cap;
+}
+
+/* The shim: $BPFSPY_PRELOAD_LIB, the build tree next to us, the installed
+ * tree we are part of, or the installed copy.  @out holds PATH_MAX. */
+int find_shim(char *out, size_t cap)
 {
 	const char *env = getenv("BPFSPY_PRELOAD_LIB");
 	char exe[PATH_MAX - 64], *slash;  /* room for the suffix below */
+	char built[PATH_MAX], rel[PATH_MAX / 2];
 	ssize_t n;
 
 	if (env && *env) {
@@ -119,9 +145,15 @@ static int find_shim(char *out, size_t cap)
 		slash = strrchr(exe, '/');
 		if (slash) {
 			*slash = 0;
-			snprintf(out, cap, "%s/../preload/.libs/libbpfspy.so", exe);
-			if (access(out, R_OK) == 0)
+			snprintf(built, sizeof(built), "%s/../preload/.libs/libbpfspy.so", exe);
+			if (access(built, R_OK) == 0 && realpath(built, out))
 				return 0;
+			if (relative_pkglibdir(rel, sizeof(rel))) {
+				n = snprintf(built, sizeof(built), "%s/%s/libbpfspy.so", exe, rel);
+				if (n < (ssize_t)sizeof(built) && access(built, R_OK) == 0 &&
+				    realpath(built, out))
+					return 0;
+			}
 		}
 	}
 	snprintf(out, cap, "%s/libbpfspy.so", BPFSPY_PKGLIBDIR);
@@ -130,7 +162,7 @@ static int find_shim(char *out, size_t cap)
 
 /* Absolute path of @path (its directory must exist): the traced program
  * may chdir before its shim drains. */
-static int absolute_path(const char *path, char *out, size_t cap)
+int absolute_path(const char *path, char *out, size_t cap)
 {
 	char dir[PATH_MAX], real[PATH_MAX];
 	const char *base = strrchr(path, '/');
@@ -170,11 +202,27 @@ static int parse_stack(const char *arg, unsigned *depth)
 	errno = 0;
 	v = strtoul(arg, &end, 10);
 	if (!*arg || *end || errno || v < 1 || v > BPF_STACK_MAX || arg[0] == '-') {
-		die_msg("run: --stack takes a depth from 1 to %u frames, not '%s'",
+		usage_error("--stack takes a depth from 1 to %u frames, not '%s'",
 			BPF_STACK_MAX, arg);
 		return -1;
 	}
 	*depth = (unsigned)v;
+	return 0;
+}
+
+/* --mode: an octal file mode, 0 to 0777. */
+static int parse_mode(const char *arg, mode_t *mode)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(arg, &end, 8);
+	if (!*arg || *end || errno || v > 0777 || arg[0] == '-') {
+		usage_error("--mode takes an octal file mode such as 0640, not '%s'", arg);
+		return -1;
+	}
+	*mode = (mode_t)v;
 	return 0;
 }
 
@@ -198,15 +246,19 @@ static int parse(int argc, char **argv, struct run_opts *o)
 		{ "unprivileged", no_argument, NULL, 'U' },
 		{ "seccomp-trap", no_argument, NULL, 'T' },
 		{ "stack", optional_argument, NULL, 'W' },
+		{ "journal", no_argument, NULL, 'j' },
+		{ "mode", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
+	char why[256];
 	int c;
 
 	o->follow = true;
+	o->mode = 0600;
 	optind = 1;
 	argv[0] = "bpfspy run";  /* getopt's messages name the command */
-	while ((c = getopt_long(argc, argv, "+o:h", longs, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:o:h", longs, NULL)) != -1) {
 		switch (c) {
 		case 'o': o->output = optarg; break;
 		case 'F': o->follow = false; break;
@@ -214,7 +266,7 @@ static int parse(int argc, char **argv, struct run_opts *o)
 		case 'S':
 		case 'B':
 			if (!valid_count(optarg)) {
-				die_msg("run: --%s takes a number of bytes, not '%s'",
+				usage_error("--%s takes a number of bytes, not '%s'",
 					c == 'L' ? "log-bytes" : c == 'S' ? "str-bytes" : "data-bytes",
 					optarg);
 				return -1;
@@ -246,20 +298,29 @@ static int parse(int argc, char **argv, struct run_opts *o)
 			break;
 		case 'U': sandbox_unprivileged(&o->sb); break;
 		case 'T': o->seccomp_trap = true; break;
+		case 'j': o->journal = true; break;
 		case 'W':
 			if (parse_stack(optarg, &o->stack))
 				return -1;
 			break;
+		case 'M':
+			if (parse_mode(optarg, &o->mode))
+				return -1;
+			break;
 		case 'h': fputs(run_usage, stdout); exit(0);
-		default: fputs(run_usage, stderr); return -1;
+		default: bad_option(c, argv); return -1;
 		}
 	}
 	if (o->check && o->no_check) {
-		die_msg("run: --check needs the checks --no-check leaves out");
+		usage_error("--check needs the checks --no-check leaves out");
+		return -1;
+	}
+	if (o->journal && !sink_journal_available(why, sizeof(why))) {
+		die_msg("--journal: %s", why);
 		return -1;
 	}
 	if (optind >= argc) {
-		die_msg("run: no PROGRAM given (bpfspy run [-o FILE] -- PROGRAM [ARGS...])");
+		usage_error("no PROGRAM given (bpfspy run [OPTIONS] -- PROGRAM [ARGS...])");
 		return -1;
 	}
 	sandbox_warn(&o->sb);
@@ -315,7 +376,7 @@ static void child_exec(char **prog, const char *shim, const char *trace,
 	/* Forked before the parent ignored SIGINT/SIGQUIT: PROGRAM keeps
 	 * the dispositions bpfspy was started with. */
 	execvp(prog[0], prog);
-	fprintf(stderr, "bpfspy: cannot run '%s': %s\n", prog[0], strerror(errno));
+	die_msg("cannot run '%s': %s", prog[0], strerror(errno));
 	_exit(127);
 }
 
@@ -355,15 +416,30 @@ static int wait_all(void)
 	return status;
 }
 
-static int copy_fd(int from, int to)
+/* The gathered trace to where it was asked for beyond -o FILE: the
+ * journal (--journal), or standard error when there is no -o. */
+/* Without -o, the trace (in the spool directory, reached by @out_fd) goes
+ * to standard error; with --journal, to the journal.  Through one sink. */
+static void deliver(int out_fd, const struct run_opts *o)
 {
-	char buf[1 << 16];
-	ssize_t n;
+	struct sink *s;
+	int err;
 
-	while ((n = read(from, buf, sizeof(buf))) > 0)
-		if (write(to, buf, (size_t)n) != n)
-			return -1;
-	return n < 0 ? -1 : 0;
+	if (o->output && !o->journal)
+		return;
+	s = o->journal ? sink_journal_open() : sink_file_open(2);
+	if (!s || lseek(out_fd, 0, SEEK_SET) < 0) {
+		die_msg("cannot deliver the trace: %s", strerror(errno));
+		goto out;
+	}
+	err = sink_feed_fd(s, out_fd);
+	if (err)
+		die_msg("cannot read the trace back: %s", strerror(-err));
+	if (s->failed)
+		die_msg("%llu of %llu event(s) could not be %s: %s", s->failed, s->lines,
+			o->journal ? "sent to the journal" : "written", strerror(s->last_err));
+out:
+	sink_close(s);
 }
 
 /*
@@ -388,14 +464,37 @@ static const char *spool_base(const struct run_opts *o)
 	return tmp && *tmp ? tmp : "/tmp";
 }
 
+/* The -o file: opened as spool_open_output() rules (no symlink followed
+ * in a sticky world-writable directory, no file of another user), then
+ * emptied and given --mode, so a trace is never more readable than asked
+ * whoever created the file first. */
+static int open_trace(const char *path, mode_t mode)
+{
+	struct stat st;
+	int fd = spool_open_output(path, O_WRONLY | O_CREAT | O_APPEND, 0600);
+
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (ftruncate(fd, 0) != 0 || fchmod(fd, mode) != 0)) {
+		int e = -errno;
+
+		close(fd);
+		return e;
+	}
+	return fd;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct run_opts o = { 0 };
-	char shim[PATH_MAX], trace[PATH_MAX], spool_dir[PATH_MAX - 64];
+	char shim[PATH_MAX], trace[PATH_MAX], spool_dir[PATH_MAX - 64], fd_path[64];
 	struct drain_stats st = { 0 };
 	struct spool_renderer renderer;
+	struct bpf_render_hooks hooks;
+	struct btf_values *typed;
 	const char *base;
-	int first, out_fd, status, err, check_rc = 0;
+	int first, out_fd, dir_fd, status, err, check_rc = 0;
 
 	first = parse(argc, argv, &o);
 	if (first < 0)
@@ -410,19 +509,29 @@ int cmd_run(int argc, char **argv)
 		die_msg("cannot create a spool directory in %s: %s", base, strerror(errno));
 		return EXIT_USAGE;
 	}
+	/* From here on the directory is reached through this fd only: in a
+	 * --spool-dir others can write to, its name may be swapped. */
+	dir_fd = spool_dir_open(spool_dir, false, 0);
+	if (dir_fd < 0) {
+		die_msg("cannot use the spool directory %s: %s", spool_dir, spool_strerror(dir_fd));
+		rmdir(spool_dir);
+		return EXIT_USAGE;
+	}
 	if (o.output) {
-		out_fd = -1;
+		out_fd = -ENOENT;
 		if (absolute_path(o.output, trace, sizeof(trace)) == 0)
-			out_fd = open(trace, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
-		else
-			errno = ENOENT;
+			out_fd = open_trace(trace, o.mode);
 	} else {
 		snprintf(trace, sizeof(trace), "%s/trace.jsonl", spool_dir);
-		out_fd = open(trace, O_RDWR | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
+		out_fd = openat(dir_fd, "trace.jsonl",
+				O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_APPEND | O_CLOEXEC, 0600);
+		if (out_fd < 0)
+			out_fd = -errno;
 	}
 	if (out_fd < 0) {
 		die_msg("cannot write the trace to '%s': %s",
-			o.output ? o.output : trace, strerror(errno));
+			o.output ? o.output : trace, spool_strerror(out_fd));
+		close(dir_fd);
 		rmdir(spool_dir);
 		return EXIT_USAGE;
 	}
@@ -449,8 +558,15 @@ int cmd_run(int argc, char **argv)
 	renderer.ctx = bpf_render_ctx_new();
 	renderer.begin_file = bpf_render_ctx_reset;
 	renderer.render = bpf_render_ctx_record;
-	err = renderer.ctx ? spool_drain_dir(spool_dir, out_fd, NULL, &renderer, &st) : -ENOMEM;
+	typed = btf_values_new();
+	if (renderer.ctx && typed) {
+		/* drained here, outside the traced process: payloads typed by BTF */
+		btf_values_hooks(typed, &hooks);
+		bpf_render_ctx_set_hooks(renderer.ctx, &hooks);
+	}
+	err = renderer.ctx ? spool_drain_dir(dir_fd, out_fd, NULL, &renderer, &st) : -ENOMEM;
 	bpf_render_ctx_free(renderer.ctx);
+	btf_values_free(typed);
 	if (err && err != -ENOENT)
 		die_msg("some spooled events could not be gathered from %s: %s",
 			spool_dir, strerror(-err));
@@ -460,15 +576,18 @@ int cmd_run(int argc, char **argv)
 	if (st.bad)
 		die_msg("%llu spooled record(s) could not be decoded and were dropped",
 			(unsigned long long)st.bad);
-	if (!o.output) {
-		lseek(out_fd, 0, SEEK_SET);
-		copy_fd(out_fd, 2);
-	}
+	if (st.foreign)
+		die_msg("%llu spool(s) in %s not written by us were ignored",
+			(unsigned long long)st.foreign, spool_dir);
+	deliver(out_fd, &o);
+	/* The trace in the spool directory is read through our fd too. */
+	snprintf(fd_path, sizeof(fd_path), "/proc/self/fd/%d", out_fd);
 	if (o.check)
-		check_rc = findings_to_stderr(trace);
+		check_rc = findings_to_stderr(o.output ? trace : fd_path);
 	if (!o.output)
-		unlink(trace);
+		unlinkat(dir_fd, "trace.jsonl", 0);
 	close(out_fd);
+	close(dir_fd);
 	if (rmdir(spool_dir) != 0 && errno != ENOENT)
 		die_msg("left undrained spools in %s", spool_dir);
 

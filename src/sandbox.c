@@ -14,25 +14,17 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "bpf_decode.h"
+#include "syscall/bpf_decode.h"
 #include "cli.h"
 
-static const char *const cap_names[] = {
-	"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER",
-	"CAP_FSETID", "CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP",
-	"CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST",
-	"CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_IPC_LOCK", "CAP_IPC_OWNER",
-	"CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT", "CAP_SYS_PTRACE",
-	"CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE",
-	"CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD",
-	"CAP_LEASE", "CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP",
-	"CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM",
-	"CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF",
-	"CAP_CHECKPOINT_RESTORE",
-};
-#define NCAPS (int)(sizeof(cap_names) / sizeof(cap_names[0]))
+/* Capability names: base/xlat/capability.in. */
+#define NCAPS (int)(XMAX_capability + 1)
 
-#define COMMON_ATTRS_BIT 0x10000u
+static const char *cap_name(int cap)
+{
+	return xlat_name(&xlat_capability, (uint64_t)cap);
+}
+
 
 /* Append ",@item" (or "@item" first) to @buf of @cap bytes. */
 static int append(char *buf, size_t cap, char sep, const char *item)
@@ -56,20 +48,20 @@ static int add_inject_rule(struct sandbox *s, const char *rule, const char *arg)
 	int rc = bpf_inject_parse(rule, &r);
 
 	if (rc == BPF_INJECT_BAD_NAME || rc == BPF_INJECT_VOID_FUNC) {
-		die_msg("run: --inject: '%.*s' is %s%s", (int)n, rule, bpf_inject_strerror(rc),
+		usage_error("--inject: '%.*s' is %s%s", (int)n, rule, bpf_inject_strerror(rc),
 			rc == BPF_INJECT_BAD_NAME ? " (the functions: bpfspy-trace(5), LIBBPF EVENTS)"
 						  : "");
 		return -1;
 	}
 	if (rc) {
-		die_msg("run: --inject takes CMD:ERRNO[:N|:N+] or FUNC:ERRNO[:N|:N+] "
+		usage_error("--inject takes CMD:ERRNO[:N|:N+] or FUNC:ERRNO[:N|:N+] "
 			"(BPF_PROG_LOAD:EPERM:2, bpf_object__load:ENOENT), not '%s': %s",
 			arg, bpf_inject_strerror(rc));
 		return -1;
 	}
 	bpf_inject_format(&r, canon, sizeof(canon));
 	if (s->ninject == BPF_POLICY_MAX || append(s->inject, sizeof(s->inject), ',', canon)) {
-		die_msg("run: at most %d --inject rules", BPF_POLICY_MAX);
+		usage_error("at most %d --inject rules", BPF_POLICY_MAX);
 		return -1;
 	}
 	s->ninject++;
@@ -82,7 +74,7 @@ int sandbox_add_inject(struct sandbox *s, const char *arg)
 	size_t n = strlen(arg);
 
 	if (!n || n >= sizeof(buf) || arg[0] == ',' || arg[n - 1] == ',' || strstr(arg, ",,")) {
-		die_msg("run: --inject takes rules separated by single commas, not '%s'", arg);
+		usage_error("--inject takes rules separated by single commas, not '%s'", arg);
 		return -1;
 	}
 	strcpy(buf, arg);
@@ -110,13 +102,13 @@ int sandbox_add_deny(struct sandbox *s, const char *arg)
 	unsigned first = s->ndeny, i;
 
 	if (bpf_deny_parse(arg, s->deny, &s->ndeny, BPF_POLICY_MAX) != 0) {
-		die_msg("run: --deny takes CMD[,CMD...][:ERRNO] (at most %d commands), not '%s'",
+		usage_error("--deny takes CMD[,CMD...][:ERRNO] (at most %d commands), not '%s'",
 			BPF_POLICY_MAX, arg);
 		return -1;
 	}
 	for (i = first; i < s->ndeny; i++) {
 		if (deny_conflict(s, i)) {
-			die_msg("run: --deny: %s is denied with two errnos",
+			usage_error("--deny: %s is denied with two errnos",
 				xlat_name(&xlat_bpf_cmd, s->deny[i].cmd) ?: "a command");
 			return -1;
 		}
@@ -134,10 +126,13 @@ static int cap_number(const char *s, size_t n)
 	long v;
 	int i;
 
-	for (i = 0; i < NCAPS; i++)
-		if ((strlen(cap_names[i]) == n && !strncasecmp(s, cap_names[i], n)) ||
-		    (strlen(cap_names[i]) == n + 4 && !strncasecmp(s, cap_names[i] + 4, n)))
+	for (i = 0; i < NCAPS; i++) {
+		const char *c = cap_name(i);
+
+		if (c && ((strlen(c) == n && !strncasecmp(s, c, n)) ||
+			  (strlen(c) == n + 4 && !strncasecmp(s, c + 4, n))))
 			return i;
+	}
 	v = strtol(s, &end, 10);
 	return n && end == s + n && v >= 0 && v < NCAPS ? (int)v : -1;
 }
@@ -153,7 +148,7 @@ int sandbox_add_caps(struct sandbox *s, const char *arg)
 			comma = p + strlen(p);
 		cap = cap_number(p, (size_t)(comma - p));
 		if (cap < 0) {
-			die_msg("run: --drop-caps: no capability '%.*s' (CAP_BPF or bpf, comma separated)",
+			usage_error("--drop-caps: no capability '%.*s' (CAP_BPF or bpf, comma separated)",
 				(int)(comma - p), p);
 			return -1;
 		}
@@ -172,19 +167,18 @@ int sandbox_add_caps(struct sandbox *s, const char *arg)
  */
 void sandbox_warn(const struct sandbox *s)
 {
-	uint64_t stood_in = 1ull << CAP_BPF | 1ull << CAP_PERFMON | 1ull << CAP_NET_ADMIN;
+	uint64_t stood_in = 1ull << XV_CAP_BPF | 1ull << XV_CAP_PERFMON | 1ull << XV_CAP_NET_ADMIN;
 
-	if ((s->drop_caps & stood_in) && !(s->drop_caps & (1ull << CAP_SYS_ADMIN)))
-		fputs("bpfspy: warning: --drop-caps keeps CAP_SYS_ADMIN, which the kernel accepts "
-		      "in place of CAP_BPF, CAP_PERFMON and CAP_NET_ADMIN; drop it too "
-		      "(or use --unprivileged)\n",
-		      stderr);
+	if ((s->drop_caps & stood_in) && !(s->drop_caps & (1ull << XV_CAP_SYS_ADMIN)))
+		die_msg("warning: --drop-caps keeps CAP_SYS_ADMIN, which the kernel accepts "
+			"in place of CAP_BPF, CAP_PERFMON and CAP_NET_ADMIN; drop it too "
+			"(or use --unprivileged)");
 }
 
 void sandbox_unprivileged(struct sandbox *s)
 {
-	s->drop_caps |= 1ull << CAP_BPF | 1ull << CAP_PERFMON | 1ull << CAP_NET_ADMIN |
-			1ull << CAP_SYS_ADMIN;
+	s->drop_caps |= 1ull << XV_CAP_BPF | 1ull << XV_CAP_PERFMON | 1ull << XV_CAP_NET_ADMIN |
+			1ull << XV_CAP_SYS_ADMIN;
 }
 
 static void export_env(const struct sandbox *s)
@@ -202,7 +196,7 @@ static void export_env(const struct sandbox *s)
 		setenv("BPFSPY_DENY", s->deny_env, 1);
 	for (i = 0; i < NCAPS; i++)
 		if (s->drop_caps & (1ull << i))
-			append(caps, sizeof(caps), ',', cap_names[i]);
+			append(caps, sizeof(caps), ',', cap_name(i));
 	if (caps[0])
 		setenv("BPFSPY_DROPPED_CAPS", caps, 1);
 }
@@ -250,7 +244,7 @@ static int install_deny(const struct sandbox *s)
 	for (i = 0; i < s->ndeny && !rc; i++)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO((uint32_t)s->deny[i].err),
 				      SCMP_SYS(bpf), 1,
-				      SCMP_A0_32(SCMP_CMP_MASKED_EQ, ~COMMON_ATTRS_BIT,
+				      SCMP_A0_32(SCMP_CMP_MASKED_EQ, ~BPF_COMMON_ATTRS_BIT,
 						 s->deny[i].cmd));
 	if (!rc)
 		rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 1);
@@ -266,14 +260,14 @@ int sandbox_apply(const struct sandbox *s)
 
 	export_env(s);
 	if (s->drop_caps && drop_caps(s->drop_caps) != 0) {
-		fprintf(stderr, "bpfspy: --drop-caps: %s\n", strerror(errno));
+		die_msg("--drop-caps: %s", strerror(errno));
 		return -1;
 	}
 	if (!s->ndeny)
 		return 0;
 	rc = install_deny(s);
 	if (rc) {
-		fprintf(stderr, "bpfspy: --deny: cannot install the seccomp filter: %s\n",
+		die_msg("--deny: cannot install the seccomp filter: %s",
 			strerror(-rc));
 		return -1;
 	}

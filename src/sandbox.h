@@ -10,7 +10,7 @@
 
 #include <stdint.h>
 
-#include "bpf_policy.h"
+#include "policy/bpf_policy.h"
 
 struct sandbox {
 	char inject[1024];      /* BPFSPY_INJECT: canonical rules, comma separated

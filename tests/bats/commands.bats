@@ -487,7 +487,7 @@ cmd_39 EINVAL
 	expect_eq "$(kv iter_create read)" 0 "bytes the iterator produced"
 	# A cgroup link is no iterator; nonzero flags are EINVAL.
 	is iter_create_not_iter "fds.$(kv link_cgroup ret).type" BPF_LINK_TYPE_CGROUP
-	is iter_create_flags attr.flags 1
+	is iter_create_flags attr.flags 0x1
 }
 
 @test "allcmds: BTF_LOAD: sizes, log, btf_log_true_size; bad magic" {
@@ -853,7 +853,7 @@ cmd_39 EINVAL
 	is bind_map attr.flags 0
 	is bind_map "fds.$(kv map_array ret).name" ac_array
 	is bind_map "fds.$(kv load_sock ret).name" ac_sock
-	is bind_map_flags attr.flags 1
+	is bind_map_flags attr.flags 0x1
 	absent bind_map_flags attr_tail
 
 	# From the init user namespace: EOPNOTSUPP; not a bpffs root: EINVAL.
@@ -1036,7 +1036,7 @@ ZERO_TAIL="92 32 32 16 24 168 20 20 32 32 76 8 8 4 12 16 64 24 40 16 48 32 4 8 5
 
 @test "sizes: NULL, unmapped and half-mapped attrs: EFAULT and attr_fault" {
 	use_run sizes
-	is null_attr_32 attr null
+	is null_attr_32 attr '{}'
 	is null_attr_32 attr_fault.addr 0x0
 	is null_attr_32 attr_fault.offset 0
 	is null_attr_32 attr_fault.error EFAULT
@@ -1244,14 +1244,15 @@ check_eperm() {
 	[ "$(cat /proc/sys/kernel/unprivileged_bpf_disabled 2>/dev/null)" != 0 ] ||
 		skip "kernel.unprivileged_bpf_disabled is 0"
 	# nobody writes its trace in a directory of its own (teardown
-	# removes it).
+	# removes it), and spools in a subdirectory its shim creates: a
+	# world-writable spool directory is refused.
 	EPERM_DIR=$(mktemp -d /tmp/bpfspy-eperm.XXXXXX)
 	chmod 1777 "$EPERM_DIR"
 	OUT=$EPERM_DIR/eperm.out
 	TR=$EPERM_DIR/eperm.jsonl
 	run setpriv --reuid=nobody --regid="$(id -gn nobody)" --clear-groups \
 		--inh-caps=-all --bounding-set=-all \
-		env LD_PRELOAD="$SHIM" BPFSPY_OUTPUT="$TR" BPFSPY_SPOOL_DIR="$EPERM_DIR" \
+		env LD_PRELOAD="$SHIM" BPFSPY_OUTPUT="$TR" BPFSPY_SPOOL_DIR="$EPERM_DIR/spool" \
 		"$EXERCISER" eperm
 	printf '%s\n' "$output" >"$OUT"
 	index_calls
@@ -1263,6 +1264,7 @@ check_eperm() {
 }
 
 teardown() {
+	collect_traces
 	if [ -n "${EPERM_DIR:-}" ]; then
 		rm -rf "$EPERM_DIR"
 	fi

@@ -211,7 +211,7 @@ line() {
 	# the nodes both our list and the installed libbpf have
 	nodes=$(comm -12 \
 		<(sed -nE 's/^LIBBPF_FUNC(_WIDE)?\([a-z_0-9]+, (LIBBPF_[0-9.]+).*/\2/p' \
-			"$SRCDIR/decoders/libbpf_funcs.def" | sort -u) \
+			"$SRCDIR/decoders/libbpf/libbpf_funcs.def" | sort -u) \
 		<(objdump -T "$libbpf" | grep -oE 'LIBBPF_[0-9.]+' | sort -u))
 	[ -n "$nodes" ]
 	for node in $nodes; do

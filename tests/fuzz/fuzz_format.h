@@ -22,7 +22,7 @@
 
 #include <stdint.h>
 
-#include "bpf_decode.h"
+#include "syscall/bpf_decode.h"
 
 /* cmdsel: low 6 bits pick the command, 0..41 (39..41 unknown); 42..63 take
  * cmd_raw as it is.  FZ_CMD_COMMON adds BPF_COMMON_ATTRS. */

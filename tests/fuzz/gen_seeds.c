@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bpf_decode.h"
-#include "bpf_record.h"
+#include "syscall/bpf_decode.h"
+#include "event/bpf_record.h"
 #include "fuzz_format.h"
 
 static const char *outdir;

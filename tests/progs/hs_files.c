@@ -30,7 +30,7 @@ static int spool_fds(int *out, int cap)
 {
 	DIR *d = opendir("/proc/self/fd");
 	struct dirent *e;
-	char path[64], link[4096];
+	char path[300], link[4096];
 	int n = 0;
 
 	if (!d)

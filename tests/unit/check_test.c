@@ -10,8 +10,8 @@
 #include <errno.h>
 #include <string.h>
 
-#include "bpf_check.h"
-#include "libbpf_funcs.h"
+#include "check/bpf_check.h"
+#include "libbpf/libbpf_funcs.h"
 #include "tap.h"
 #include "testlib.h"
 
@@ -65,7 +65,7 @@ static void test_return(void)
 {
 	struct bpf_call c;
 
-	call_init(&c, C_MAP_UPDATE_ELEM, 32);
+	call_init(&c, XV_BPF_MAP_UPDATE_ELEM, 32);
 	c.ret = 5;
 	expect(&c, "return", "fail", "UPDATE_ELEM returning 5");
 	c.ret = -2;
@@ -81,7 +81,7 @@ static void test_cloexec(void)
 {
 	struct bpf_call c;
 
-	call_init(&c, C_MAP_CREATE, 72);
+	call_init(&c, XV_BPF_MAP_CREATE, 72);
 	c.ret = 7;
 	c.facts.flags = BPF_FACT_CLOEXEC_KNOWN;
 	expect(&c, "fd-cloexec", "fail", "fd without FD_CLOEXEC");
@@ -95,7 +95,7 @@ static void test_next_id(void)
 {
 	struct bpf_call c;
 
-	call_init(&c, C_PROG_GET_NEXT_ID, 12);
+	call_init(&c, XV_BPF_PROG_GET_NEXT_ID, 12);
 	put32(c.pre, 0, 40);
 	post_init(&c, 12);
 	put32(c.post, 4, 40);
@@ -117,7 +117,7 @@ static void test_freeze(void)
 {
 	struct bpf_call c;
 
-	call_init(&c, C_MAP_FREEZE, 4);
+	call_init(&c, XV_BPF_MAP_FREEZE, 4);
 	put32(c.pre, 0, 5);
 	with_map_note(&c, 5, 26 /* STRUCT_OPS */);
 	expect(&c, "freeze-struct-ops", "fail", "a STRUCT_OPS map frozen");
@@ -130,7 +130,7 @@ static void test_batch_count(void)
 {
 	struct bpf_call c;
 
-	call_init(&c, C_MAP_UPDATE_BATCH, 56);
+	call_init(&c, XV_BPF_MAP_UPDATE_BATCH, 56);
 	put32(c.pre, 32, 2);
 	post_init(&c, 56);
 	put32(c.post, 32, 3);
@@ -145,7 +145,7 @@ static void test_query(void)
 {
 	struct bpf_call c;
 
-	call_init(&c, C_PROG_QUERY, 40);
+	call_init(&c, XV_BPF_PROG_QUERY, 40);
 	put64(c.pre, 16, 0x2000);    /* prog_ids */
 	put32(c.pre, 24, 1);         /* prog_cnt: room for one */
 	post_init(&c, 40);
@@ -160,7 +160,7 @@ static void test_errno(void)
 {
 	struct bpf_call c;
 
-	call_init(&c, C_MAP_UPDATE_ELEM, 32);
+	call_init(&c, XV_BPF_MAP_UPDATE_ELEM, 32);
 	c.ret = -1;
 	c.err = EXDEV;
 	expect(&c, "errno-documented", "fail", "UPDATE_ELEM with EXDEV");
@@ -174,7 +174,7 @@ static void test_next_key(void)
 {
 	struct bpf_call c;
 
-	call_init(&c, C_MAP_GET_NEXT_KEY, 32);
+	call_init(&c, XV_BPF_MAP_GET_NEXT_KEY, 32);
 	put64(c.pre, 8, 0x3000);
 	c.nblobs = 2;
 	c.blobs[0] = (struct bpf_blob){ .full_len = 4, .off = 0, .len = 4, .tag = BLOB_KEY };
@@ -191,7 +191,7 @@ static void test_probe_and_no_check(void)
 	struct bpf_call c;
 	struct json_object *o;
 
-	call_init(&c, C_MAP_CREATE, 72);
+	call_init(&c, XV_BPF_MAP_CREATE, 72);
 	memcpy(c.pre + 28, "libbpf_mmap", 11);
 	c.ret = 4;
 	c.facts.flags = BPF_FACT_CLOEXEC_KNOWN;   /* would fail */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The opts tables of decoders/libbpf_opts.c against the installed
+ * The opts tables of decoders/libbpf/libbpf_opts.c against the installed
  * <bpf/bpf.h>: every field the installed libbpf declares is at the
  * offset and of the size the table says, and the table knows a layout at
  * least as large.  Then sz handling: fields past sz are absent, a short
@@ -10,8 +10,8 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "jsonw.h"
-#include "libbpf_opts.h"
+#include "base/jsonw.h"
+#include "libbpf/libbpf_opts.h"
 #include "tap.h"
 
 static const struct libbpf_opts_field *field(const struct libbpf_opts_desc *d, const char *n)

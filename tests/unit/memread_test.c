@@ -7,7 +7,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "memread.h"
+#include "base/memread.h"
 #include "tap.h"
 
 static void *thread_fast_path(void *arg)

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The policy parsers of decoders/bpf_policy.c: every form of an --inject
+ * The policy parsers of decoders/policy/bpf_policy.c: every form of an --inject
  * rule (by bpf command and by libbpf function), the canonical form the
  * shim reads back, the counting predicate the shim applies, and --deny.
  */
 #include <errno.h>
 #include <string.h>
 
-#include "bpf_policy.h"
-#include "libbpf_funcs.h"
+#include "policy/bpf_policy.h"
+#include "libbpf/libbpf_funcs.h"
 #include "tap.h"
 
 /* @spec parses to command @cmd, errno @err, calls @from..@to. */

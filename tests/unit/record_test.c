@@ -10,10 +10,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "bpf_record.h"
-#include "bpf_stack.h"
-#include "libbpf_funcs.h"
-#include "spool.h"
+#include "event/bpf_record.h"
+#include "event/bpf_stack.h"
+#include "libbpf/libbpf_funcs.h"
+#include "base/spool.h"
 #include "tap.h"
 
 static void random_call(struct bpf_call *c, uint32_t cmd, uint32_t size, unsigned seed)
@@ -139,8 +139,8 @@ static void test_blob_round_trip(void)
 	tap_ok(a == b && !memcmp(live, rendered, a), "blobs survive packing");
 	live[a] = 0;
 	tap_ok(strstr(live, "\"key_data\":\"01000000\"") != NULL, "key bytes rendered");
-	tap_ok(strstr(live, "\"value_data\":[\"abababababababab\",\"abababababababab\"]") != NULL,
-	       "per-CPU value split in 8-byte slots");
+	tap_ok(strstr(live, "\"value_data_percpu\":[\"abababababababab\",\"abababababababab\"]") != NULL,
+	       "per-CPU value split in 8-byte slots, under value_data_percpu");
 	c.blob_used = 10;   /* a blob past the data: refused, not read */
 	a = render_direct(&c, &env, false, live, sizeof(live));
 	live[a] = 0;
@@ -236,7 +236,7 @@ static const struct {
 	{ 0x7f0000001000ull, { "libbpf.so.1", NULL, 11, 0, 0xb277, 0 } },
 };
 
-static bool test_sym(void *ctx, uint64_t ip, struct bpf_frame_sym *out)
+static bool test_sym(void *ctx __maybe_unused, uint64_t ip, struct bpf_frame_sym *out)
 {
 	size_t i;
 
@@ -391,10 +391,12 @@ static void test_spool_framing(void)
 	struct bpf_call c;
 	size_t n;
 	void *p;
-	int fd;
+	int fd, dfd;
 
 	tap_ok(mkdtemp(dir) != NULL, "temp dir");
-	tap_ok(spool_create(&s, dir, 0) == 0, "spool created");
+	dfd = spool_dir_open(dir, false, 0);
+	tap_ok(dfd >= 0, "temp dir trusted");
+	tap_ok(spool_create(&s, dfd, 0) == 0, "spool created");
 	p = spool_begin(&s, 9);
 	memcpy(p, "{\"a\":1}xx", 9);
 	spool_commit(p, SPOOL_JSON, 7);
@@ -427,7 +429,8 @@ static void test_spool_framing(void)
 	tap_ok(n > 8 && !strcmp(text + n - 8, "{\"b\":2}\n"), "the record after the torn ones survives");
 	tap_ok(st.torn == 1, "one torn record counted (%llu)", (unsigned long long)st.torn);
 	tap_ok(st.bad == 1, "one undecodable record counted (%llu)", (unsigned long long)st.bad);
-	tap_ok(access(s.path, F_OK) != 0, "the drained spool is removed");
+	tap_ok(faccessat(dfd, s.name, F_OK, 0) != 0, "the drained spool is removed");
+	close(dfd);
 	unlink(out);
 	rmdir(dir);
 }

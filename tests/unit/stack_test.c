@@ -14,9 +14,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "bpf_record.h"
-#include "bpf_stack.h"
-#include "shim.h"
+#include "event/bpf_record.h"
+#include "event/bpf_stack.h"
+#include "preload/shim.h"
 #include "tap.h"
 
 /* ---- what stack.c uses of the rest of the shim ------------------------- */
@@ -143,7 +143,7 @@ static void test_containment(void)
 static uint64_t sites[SITES];
 static pthread_barrier_t go;
 
-static void *spooler(void *arg)
+static void *spooler(void *arg __maybe_unused)
 {
 	struct bpf_stack s = { sites, 64, false, NULL, NULL };
 	unsigned i;

@@ -13,7 +13,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "bpf_decode.h"
+#include "event/bpf_event.h"
+#include "syscall/bpf_decode.h"
 
 /* Strict parse: the whole buffer must be exactly one JSON value. */
 static inline struct json_object *parse_all(const char *buf, size_t len)
@@ -60,7 +61,7 @@ static inline struct json_object *render_call(const struct bpf_call *c,
 
 	jw_init(&w, buf, sizeof(buf));
 	jw_obj_open(&w, NULL);
-	bpf_render_call(&w, c, o);
+	bpf_render_call_checked(&w, c, o);
 	jw_obj_close(&w);
 	if (jw_overflowed(&w))
 		return NULL;

@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Allocation-free JSON writer: see jsonw.h for why it exists. */
+#include "base/jsonw.h"
+
+#include <stdbool.h>
+#include <string.h>
+
+static const char hexdig[] = "0123456789abcdef";
+
+#define put jw__put
+#define putc1 jw__putc
+#define member jw__member
+
+
+static void open_container(struct jsonw *w, const char *key, char c)
+{
+	member(w, key);
+	putc1(w, c);
+	if (w->depth < JW_MAX_DEPTH - 1)
+		w->depth++;
+	w->first |= 1u << w->depth;
+}
+
+static void close_container(struct jsonw *w, char c)
+{
+	putc1(w, c);
+	if (w->depth > 0)
+		w->depth--;
+}
+
+void jw_obj_open(struct jsonw *w, const char *key) { open_container(w, key, '{'); }
+void jw_obj_close(struct jsonw *w) { close_container(w, '}'); }
+void jw_arr_open(struct jsonw *w, const char *key) { open_container(w, key, '['); }
+void jw_arr_close(struct jsonw *w) { close_container(w, ']'); }
+
+static const char digit_pairs[201] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
+static unsigned u64_digits(uint64_t v)
+{
+	unsigned n = 1;
+
+	for (;;) {
+		if (v < 10)
+			return n;
+		if (v < 100)
+			return n + 1;
+		if (v < 1000)
+			return n + 2;
+		if (v < 10000)
+			return n + 3;
+		v /= 10000;
+		n += 4;
+	}
+}
+
+/* Written backwards in place, two digits per division: no temporary. */
+size_t fmt_u64(char *out, uint64_t v)
+{
+	unsigned n = u64_digits(v), i = n;
+
+	while (v >= 100) {
+		unsigned d = (unsigned)(v % 100) * 2;
+
+		v /= 100;
+		out[--i] = digit_pairs[d + 1];
+		out[--i] = digit_pairs[d];
+	}
+	if (v >= 10) {
+		out[--i] = digit_pairs[v * 2 + 1];
+		out[--i] = digit_pairs[v * 2];
+	} else {
+		out[--i] = (char)('0' + v);
+	}
+	return n;
+}
+
+size_t fmt_hex(char *out, uint64_t v)
+{
+	char tmp[16];
+	size_t n = 0, i;
+
+	do {
+		tmp[n++] = hexdig[v & 0xf];
+		v >>= 4;
+	} while (v);
+	out[0] = '0';
+	out[1] = 'x';
+	for (i = 0; i < n; i++)
+		out[2 + i] = tmp[n - 1 - i];
+	return n + 2;
+}
+
+static void esc_u(struct jsonw *w, unsigned char c)
+{
+	char e[6] = { '\\', 'u', '0', '0', hexdig[c >> 4], hexdig[c & 0xf] };
+
+	put(w, e, 6);
+}
+
+/* Length of the valid UTF-8 sequence (RFC 3629) starting at s, given
+ * the n bytes there; 0 when there is none, -1 when the n bytes are the
+ * start of one that goes on past them. */
+static int utf8_len(const unsigned char *s, size_t n)
+{
+	unsigned char lo = 0x80, hi = 0xbf;   /* the second byte's range */
+	size_t need, i;
+
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		need = 2;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		need = 3;
+		if (s[0] == 0xe0)
+			lo = 0xa0;      /* shorter forms are overlong */
+		else if (s[0] == 0xed)
+			hi = 0x9f;      /* ED A0..BF are surrogates */
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		need = 4;
+		if (s[0] == 0xf0)
+			lo = 0x90;      /* overlong */
+		else if (s[0] == 0xf4)
+			hi = 0x8f;      /* above U+10FFFF */
+	} else {
+		return 0;
+	}
+	for (i = 1; i < need; i++) {
+		if (i == n)
+			return -1;
+		if (i == 1 ? s[1] < lo || s[1] > hi : (s[i] & 0xc0) != 0x80)
+			return 0;
+	}
+	return (int)need;
+}
+
+/* 1: the byte can be copied as is inside a JSON string. */
+static const uint8_t plain[256] = {
+	[0x20 ... 0x21] = 1,  /* 0x22 is '"' */
+	[0x23 ... 0x5b] = 1,  /* 0x5c is '\\' */
+	[0x5d ... 0x7f] = 1,
+};
+
+static void replacement(struct jsonw *w)
+{
+	put(w, "\\ufffd", 6);
+	w->bad = true;
+}
+
+/* The bytes of a sequence the previous part cut: each is one bad byte. */
+static void flush_pending(struct jsonw *w)
+{
+	for (; w->npend; w->npend--)
+		replacement(w);
+}
+
+/* Complete the sequence the previous part cut with the first bytes of
+ * this one; returns how many of them it took. */
+static size_t finish_pending(struct jsonw *w, const unsigned char *p, size_t n)
+{
+	unsigned char seq[4];
+	size_t have = w->npend, take = 0;
+	int u = -1;
+
+	memcpy(seq, w->pend, have);
+	while (u < 0 && take < n && p[take]) {
+		seq[have++] = p[take++];
+		u = utf8_len(seq, have);
+	}
+	if (u > 0) {
+		put(w, (const char *)seq, (size_t)u);
+		w->npend = 0;
+		return take;
+	}
+	if (u < 0 && take == n) {       /* cut again: wait for more */
+		memcpy(w->pend, seq, have);
+		w->npend = (uint8_t)have;
+		return take;
+	}
+	/* No sequence after all: its bytes are bad, except the one that broke
+	 * it, which is read again on its own. */
+	if (u == 0) {
+		have--;
+		take--;
+	}
+	w->npend = (uint8_t)have;
+	flush_pending(w);
+	return take;
+}
+
+/* @more: another part follows, so a sequence cut at the end may go on. */
+static void str_body(struct jsonw *w, const char *s, size_t n, bool more)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, run = 0;
+
+	if (w->npend)
+		i = finish_pending(w, p, n);
+	while (i < n && p[i]) {
+		unsigned char c = p[i];
+		int u;
+
+		if (plain[c]) {
+			run++;
+			i++;
+			continue;
+		}
+		put(w, s + i - run, run);
+		run = 0;
+		if (c >= 0x80) {
+			u = utf8_len(p + i, n - i);
+			if (u > 0) {
+				put(w, s + i, (size_t)u);
+				i += (size_t)u;
+				continue;
+			}
+			if (u < 0 && more) {
+				w->npend = (uint8_t)(n - i);
+				memcpy(w->pend, p + i, n - i);
+				return;
+			}
+			replacement(w);
+		} else if (c == '"' || c == '\\') {
+			putc1(w, '\\');
+			putc1(w, (char)c);
+		} else if (c == '\n') {
+			put(w, "\\n", 2);
+		} else if (c == '\t') {
+			put(w, "\\t", 2);
+		} else {
+			esc_u(w, c);
+		}
+		i++;
+	}
+	put(w, s + i - run, run);
+}
+
+void jw_strn(struct jsonw *w, const char *key, const char *s, size_t n)
+{
+	char raw_key[64];
+	size_t kl;
+
+	member(w, key);
+	putc1(w, '"');
+	w->bad = false;
+	w->npend = 0;
+	str_body(w, s, n, false);
+	putc1(w, '"');
+	if (!w->bad || !key || (kl = strlen(key)) + sizeof("_raw") > sizeof(raw_key))
+		return;
+	/* The bytes as they were, for names that must be matched exactly. */
+	memcpy(raw_key, key, kl);
+	memcpy(raw_key + kl, "_raw", sizeof("_raw"));
+	jw_bytes_hex(w, raw_key, s, strnlen(s, n));
+}
+
+void jw_hex(struct jsonw *w, const char *key, uint64_t v)
+{
+	char b[20];
+
+	member(w, key);
+	putc1(w, '"');
+	put(w, b, fmt_hex(b, v));
+	putc1(w, '"');
+}
+
+void jw_bytes_hex(struct jsonw *w, const char *key, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	size_t i;
+
+	member(w, key);
+	putc1(w, '"');
+	for (i = 0; i < n; i++) {
+		putc1(w, hexdig[b[i] >> 4]);
+		putc1(w, hexdig[b[i] & 0xf]);
+	}
+	putc1(w, '"');
+}
+
+void jw_str_begin(struct jsonw *w, const char *key)
+{
+	member(w, key);
+	putc1(w, '"');
+	w->bad = false;
+	w->npend = 0;
+}
+
+void jw_str_part(struct jsonw *w, const char *s)
+{
+	str_body(w, s, strlen(s), true);
+}
+
+void jw_str_partn(struct jsonw *w, const char *s, size_t n)
+{
+	str_body(w, s, n, true);
+}
+
+void jw_str_hex_part(struct jsonw *w, uint64_t v)
+{
+	char b[20];
+
+	put(w, b, fmt_hex(b, v));
+}
+
+void jw_str_end(struct jsonw *w)
+{
+	flush_pending(w);
+	putc1(w, '"');
+}
+
+void jw_raw(struct jsonw *w, const char *s, size_t n)
+{
+	put(w, s, n);
+}

@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Fault-safe reads of our own memory: see memread.h. */
+#include "base/memread.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+/*
+ * Bounds of the mapping that holds this thread's stack, found once per
+ * thread from /proc/thread-self/maps with raw syscalls (no stdio, no
+ * malloc: we may be in a signal handler or a child after fork).
+ */
+static __thread uintptr_t stack_lo, stack_hi;
+static __thread bool stack_known, stack_failed;
+/* Per thread: a shared counter would bounce a cache line between threads. */
+static __thread uint64_t n_fast, n_slow;
+
+static uintptr_t parse_hex(const char **pp)
+{
+	const char *p = *pp;
+	uintptr_t v = 0;
+
+	for (;; p++) {
+		char c = *p;
+
+		if (c >= '0' && c <= '9')
+			v = v * 16 + (uintptr_t)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			v = v * 16 + (uintptr_t)(c - 'a' + 10);
+		else
+			break;
+	}
+	*pp = p;
+	return v;
+}
+
+/* Find the mapping containing @addr; 0 on success. */
+static int find_mapping(uintptr_t addr, uintptr_t *lo, uintptr_t *hi)
+{
+	char buf[4096];
+	size_t have = 0;
+	int fd, found = -1;
+
+	fd = (int)syscall(SYS_open, "/proc/thread-self/maps", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	for (;;) {
+		ssize_t r = syscall(SYS_read, fd, buf + have, sizeof(buf) - 1 - have);
+		char *line, *nl;
+
+		if (r <= 0)
+			break;
+		have += (size_t)r;
+		buf[have] = 0;
+		line = buf;
+		while ((nl = memchr(line, '\n', have - (size_t)(line - buf)))) {
+			const char *p = line;
+			uintptr_t a, b;
+
+			a = parse_hex(&p);
+			if (*p == '-') {
+				p++;
+				b = parse_hex(&p);
+				/* "rw" or "r-": readable */
+				if (addr >= a && addr < b && p[1] == 'r') {
+					*lo = a;
+					*hi = b;
+					found = 0;
+					goto out;
+				}
+			}
+			line = nl + 1;
+		}
+		have -= (size_t)(line - buf);
+		memmove(buf, line, have);
+		if (have == sizeof(buf) - 1)
+			have = 0; /* absurdly long line: drop it */
+	}
+out:
+	syscall(SYS_close, fd);
+	return found;
+}
+
+/* The frame of the caller we read for, when we run on another stack. */
+static __thread uintptr_t caller_sp;
+
+uintptr_t mem_read_caller_sp(uintptr_t sp)
+{
+	uintptr_t old = caller_sp;
+
+	caller_sp = sp;
+	return old;
+}
+
+static bool on_own_stack(uint64_t addr, size_t len)
+{
+	uintptr_t sp = caller_sp ? caller_sp : (uintptr_t)__builtin_frame_address(0);
+
+	if (!stack_known && !stack_failed) {
+		if (find_mapping(sp, &stack_lo, &stack_hi) == 0)
+			stack_known = true;
+		else
+			stack_failed = true;
+	}
+	if (!stack_known)
+		return false;
+	if (sp < stack_lo || sp >= stack_hi) {
+		/* The main thread's stack grew, or we run on an alternate
+		 * signal stack.  Re-learn only if it is the same mapping. */
+		uintptr_t lo, hi;
+
+		if (find_mapping(sp, &lo, &hi) != 0 || hi != stack_hi)
+			return false;
+		stack_lo = lo;
+	}
+	/* Everything from our own frame up to the stack's top is mapped. */
+	return addr >= sp && len <= stack_hi - sp && addr - sp <= stack_hi - sp - len;
+}
+
+void mem_read_reset_thread(void)
+{
+	stack_known = false;
+	stack_failed = false;
+}
+
+/* Our pid, cached: every syscall we make is visible to the traced
+ * program's own BPF programs, so make as few as we can. */
+static pid_t self_pid;
+
+void mem_read_reset_process(void)
+{
+	__atomic_store_n(&self_pid, 0, __ATOMIC_RELAXED);
+	mem_read_reset_thread();
+}
+
+static size_t read_remote(void *dst, uint64_t addr, size_t len)
+{
+	struct iovec l = { dst, len }, r = { (void *)(uintptr_t)addr, len };
+	pid_t pid = __atomic_load_n(&self_pid, __ATOMIC_RELAXED);
+	ssize_t n;
+
+	if (!pid) {
+		pid = (pid_t)syscall(SYS_getpid);
+		__atomic_store_n(&self_pid, pid, __ATOMIC_RELAXED);
+	}
+	n = syscall(SYS_process_vm_readv, pid, &l, 1UL, &r, 1UL, 0UL);
+	return n > 0 ? (size_t)n : 0;
+}
+
+/* Read the readable prefix of [addr, addr+len): process_vm_readv stops at
+ * the first fault only between iovecs, so go page by page on failure. */
+static size_t read_prefix(void *dst, uint64_t addr, size_t len)
+{
+	size_t done = 0;
+
+	if (read_remote(dst, addr, len) == len)
+		return len;
+	while (done < len) {
+		uint64_t a = addr + done;
+		size_t chunk = 4096 - (size_t)(a & 4095), got;
+
+		if (chunk > len - done)
+			chunk = len - done;
+		got = read_remote((char *)dst + done, a, chunk);
+		done += got;
+		if (got < chunk)
+			break;
+	}
+	return done;
+}
+
+size_t mem_read(void *dst, uint64_t addr, size_t len, int *err)
+{
+	size_t got;
+
+	if (err)
+		*err = 0;
+	if (!len)
+		return 0;
+	if (!addr || addr + len < addr) {
+		if (err)
+			*err = EFAULT;
+		return 0;
+	}
+	if (on_own_stack(addr, len)) {
+		n_fast++;
+		memcpy(dst, (const void *)(uintptr_t)addr, len);
+		return len;
+	}
+	n_slow++;
+	got = read_prefix(dst, addr, len);
+	if (got < len && err)
+		*err = EFAULT;
+	return got;
+}
+
+long mem_read_str(char *dst, uint64_t addr, size_t cap, int *truncated)
+{
+	size_t done = 0;
+
+	*truncated = 0;
+	if (!cap)
+		return -1;
+	dst[0] = 0;
+	/* Page-sized steps so a string ending just before an unmapped page
+	 * is still read whole. */
+	while (done < cap - 1) {
+		uint64_t a = addr + done;
+		size_t chunk = 4096 - (size_t)(a & 4095), got;
+		char *nul;
+
+		if (chunk > cap - 1 - done)
+			chunk = cap - 1 - done;
+		got = mem_read(dst + done, a, chunk, NULL);
+		nul = memchr(dst + done, 0, got);
+		if (nul)
+			return nul - dst;
+		done += got;
+		if (got < chunk) {
+			dst[done] = 0;
+			*truncated = 2; /* ran into unmapped memory */
+			return done ? (long)done : -1;
+		}
+	}
+	dst[done] = 0;
+	*truncated = 1;
+	return (long)done;
+}
+
+void mem_read_get_stats(struct mem_read_stats *s)
+{
+	s->fast = n_fast;
+	s->slow = n_slow;
+}

@@ -1,0 +1,797 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The rule table: what bpf(2) documents, one rule a row, each judged by a
+ * small predicate over one call.  The texts quoted in "source" are from
+ * the kernel's UAPI doc comment (bpf-syscall-commands.txt, March 2021) or
+ * the kernel rules collected in bpf-abi.md; `bpfspy rules` prints them and
+ * bpfspy(1) lists them.
+ *
+ * A predicate leaves the verdict V_NA when the rule does not apply, says
+ * why in one line otherwise, and names the errno the rule predicts when
+ * it explains a failure (bpf_check.c picks the explanation from those).
+ */
+#include "check/bpf_check.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#ifndef ENOTSUPP
+#define ENOTSUPP 524   /* the kernel's own "operation not supported" */
+#endif
+
+#define BPF_FS_MAGIC    0xcafe4a11u
+#define MAP_TYPE_QUEUE  22
+#define MAP_TYPE_STACK  23
+#define MAP_TYPE_STRUCT_OPS 26
+#define LOG_LEVEL_MASK  15u        /* BPF_LOG_LEVEL1|LEVEL2|STATS|FIXED */
+#define LOG_SIZE_MAX    (UINT32_MAX >> 2)
+
+static void say(struct bpf_judgement *j, enum bpf_verdict v, int predicts,
+		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void say(struct bpf_judgement *j, enum bpf_verdict v, int predicts,
+		const char *fmt, ...)
+{
+	va_list ap;
+
+	j->v = v;
+	j->predicts = predicts;
+	va_start(ap, fmt);
+	vsnprintf(j->why, sizeof(j->why), fmt, ap);
+	va_end(ap);
+}
+
+static const char *ename(int e)
+{
+	const char *n = errno_name(e);
+
+	return n ? n : "an unnamed errno";
+}
+
+static bool failed(const struct bpf_call *c)
+{
+	return c->ret < 0;
+}
+
+/* The field @name of the call's command, when the snapshot holds it. */
+static const struct bpf_field *field(const struct bpf_check_in *in, const char *name)
+{
+	const struct bpf_cmd_desc *d = in->d;
+	const struct bpf_field *found = NULL;
+	uint16_t i;
+
+	if (!d)
+		return NULL;
+	/* The arm whose selector holds; else the one field of that name
+	 * (a selector can also mean "rendered elsewhere"). */
+	for (i = 0; i < d->nfields; i++) {
+		const struct bpf_field *f = &d->fields[i];
+
+		if (strcmp(f->name, name))
+			continue;
+		if (!f->when || f->when(in->c)) {
+			found = f;
+			break;
+		}
+		if (!found)
+			found = f;
+	}
+	return found && bpf_attr_has(in->c, found->off, found->size) ? found : NULL;
+}
+
+bool bpf_check_get(const struct bpf_check_in *in, const char *name, uint64_t *v)
+{
+	const struct bpf_field *f = field(in, name);
+
+	if (!f)
+		return false;
+	*v = bpf_attr_get(in->c, f->off, f->size);
+	return true;
+}
+
+static bool get(const struct bpf_check_in *in, const char *name, uint64_t *v)
+{
+	return bpf_check_get(in, name, v);
+}
+
+static bool get_post(const struct bpf_check_in *in, const char *name, uint64_t *v)
+{
+	const struct bpf_field *f = field(in, name);
+
+	if (!f || !in->c->have_post || f->off + f->size > in->c->post_len)
+		return false;
+	*v = bpf_attr_get_post(in->c, f->off, f->size);
+	return true;
+}
+
+static bool is_cmd(const struct bpf_call *c, uint32_t a, uint32_t b)
+{
+	return c->cmd == a || c->cmd == b;
+}
+
+/* ---- return contract ---------------------------------------------------- */
+
+static void r_return(const struct bpf_check_in *in, struct bpf_judgement *j)
+{
+	const struct bpf_call *c = in->c;
+
+	if (!in->d)
+		return;
+	if (c->ret == -1) {
+		if (c->err)
+			say(j, V_PASS, 0, "-1 with errno %s", ename(c->err));
+		else
+			say(j, V_FAIL, 0, "-1 without errno");
+		return;
+	}
+	if (c->ret < 0) {
+		say(j, V_FAIL, 0, "returned %lld: only -1 reports an error", (long long)c->ret);
+		return;
+	}
+	switch (in->d->ret) {
+	case RET_FD:
+		say(j, V_PASS, 0, "a new fd, %lld", (long long)c->ret);
+		return;
+	case RET_COUNT:
+		say(j, V_PASS, 0, "%lld bytes read", (long long)c->ret);
+		return;
+	}
+	if (c->ret == 0)
+		say(j, V_PASS, 0, "zero on success");
+	else
+		say(j, V_FAIL, 0, "returned %lld; %s returns zero on success",
+		    (long long)c->ret, in->d->name);
+}
+
+static void r_cloexec(const struct bpf_check_in *in, struct bpf_judgement *j)
+{
+	const struct bpf_call *c = in->c;
+	uint32_t f = c->facts.flags;
+
+	if (!in->d || in->d->ret != RET_FD || failed(c))
+		return;
+	if (!(f & BPF_FACT_CLOEXEC_KNOWN))
+		say(j, V_UNKNOWN, 0, "the flags of fd %lld were not read at the call",
+		    (long long)c->ret);
+	else if (f & BPF_FACT_CLOEXEC_SET)
+		say(j, V_PASS, 0, "fd %lld has FD_CLOEXEC", (long long)c->ret);
+	else
+		say(j, V_FAIL, 0, "fd %lld lacks FD_CLOEXEC", (long long)c->ret);
+}
+
+/* ---- errno --------------------------------------------------------------- */
+
+/* The errnos a command's text lists, and those the kernel is known to
+ * return besides (bpf-abi.md §2.2): the latter are documentation drift. */
+struct errno_doc {
+	uint32_t cmd;
+	int doc[8];
+	int kernel[8];
+};
+
+static const struct errno_doc errno_docs[] = {
+	{ XV_BPF_MAP_UPDATE_ELEM, { EINVAL, EPERM, ENOMEM, E2BIG, EEXIST, ENOENT },
+	  { EBADF, EFAULT, ENOTSUPP, EBUSY, EOPNOTSUPP, ENOSPC } },
+	{ XV_BPF_MAP_GET_NEXT_KEY, { ENOMEM, EFAULT, EPERM, EINVAL, ENOENT },
+	  { EBADF, ENOTSUPP, E2BIG } },
+	{ XV_BPF_PROG_TEST_RUN, { ENOSPC, ENOTSUPP },
+	  { EINVAL, EFAULT, EBADF, EPERM, E2BIG, ENOMEM, EOPNOTSUPP } },
+	{ XV_BPF_PROG_GET_NEXT_ID, { ENOENT }, { EINVAL, EPERM, EFAULT, E2BIG } },
+	{ XV_BPF_MAP_GET_NEXT_ID, { ENOENT }, { EINVAL, EPERM, EFAULT, E2BIG } },
+	{ XV_BPF_BTF_GET_NEXT_ID, { ENOENT }, { EINVAL, EPERM, EFAULT, E2BIG } },
+	{ XV_BPF_LINK_GET_NEXT_ID, { ENOENT }, { EINVAL, EPERM, EFAULT, E2BIG } },
+	{ XV_BPF_MAP_LOOKUP_BATCH, { ENOSPC, EFAULT },
+	  { ENOENT, EINVAL, EPERM, EBADF, ENOTSUPP, ENOMEM, E2BIG } },
+	{ XV_BPF_MAP_LOOKUP_AND_DELETE_BATCH, { ENOSPC, EFAULT },
+	  { ENOENT, EINVAL, EPERM, EBADF, ENOTSUPP, ENOMEM, E2BIG } },
+	{ XV_BPF_MAP_UPDATE_BATCH, { EINVAL, EPERM, ENOMEM, E2BIG, EEXIST, ENOENT, EFAULT },
+	  { EBADF, ENOTSUPP, EBUSY } },
+	{ XV_BPF_MAP_DELETE_BATCH, { EFAULT },
+	  { ENOENT, EINVAL, EPERM, EBADF, ENOTSUPP, E2BIG } },
+};
+
+static bool in_set(const int *set, int e)
+{
+	unsigned i;
+
+	for (i = 0; i < 8 && set[i]; i++)
+		if (set[i] == e)
+			return true;
+	return false;
+}
+
+static void r_errno(const struct bpf_check_in *in, struct bpf_judgement *j)
+{
+	const struct bpf_call *c = in->c;
+	const struct errno_doc *e = NULL;
+	unsigned i;
+
+	if (!failed(c) || !c->err)
+		return;
+	for (i = 0; i < sizeof(errno_docs) / sizeof(errno_docs[0]); i++)
+		if (errno_docs[i].cmd == c->cmd)
+			e = &errno_docs[i];
+	if (!e)
+		return;
+	if (in_set(e->doc, c->err))
+		say(j, V_PASS, 0, "%s is documented for %s", ename(c->err), in->d->name);
+	else if (in_set(e->kernel, c->err))
+		say(j, V_DRIFT, 0, "%s is not in %s's documented list; kernel %u.%u returns it",
+		    ename(c->err), in->d->name, in->kver >> 8, in->kver & 0xff);
+	else
+		say(j, V_FAIL, 0, "%s is neither documented for %s nor a known kernel answer",
+		    ename(c->err), in->d->name);
+}
+
+/* ---- flags --------------------------------------------------------------- */
+
+static const char *const update_modes[] = { "BPF_ANY", "BPF_NOEXIST", "BPF_EXIST" };
+
+static bool update_flags(const struct bpf_check_in *in, uint64_t *v)
+{
+	const struct bpf_call *c = in->c;
+
+	if (c->cmd == XV_BPF_MAP_UPDATE_ELEM)
+		return get(in, "flags", v);
+	if (c->cmd == XV_BPF_MAP_UPDATE_BATCH)
+		return get(in, "elem_flags", v);
+	return false;
+}
+
+static void r_update_flags(const struct bpf_check_in *in, struct bpf_judgement *j)
+{
+	uint64_t v, mode, extra;
+
+	if (!update_flags(in, &v))
+		return;
+	mode = v & ~(uint64_t)XV_BPF_F_LOCK;
+	extra = mode & ~(uint64_t)3;
+	mode &= 3;
+	if (!extra && mode <= XV_BPF_EXIST) {
+		say(j, V_PASS, 0, "%s%s", update_modes[mode], v & XV_BPF_F_LOCK ? "|BPF_F_LOCK" : "");
+		return;
+	}
+	if (mode <= XV_BPF_EXIST && !(extra & ~(uint64_t)(XV_BPF_F_CPU | XV_BPF_F_ALL_CPUS |
+						   0xffffffff00000000ull)) &&
+	    !failed(in->c)) {
+		say(j, V_DRIFT, 0, "flags 0x%llx use BPF_F_CPU/BPF_F_ALL_CPUS, which kernel %u.%u "
+		    "accepts and the text does not list", (unsigned long long)v,
+		    in->kver >> 8, in->kver & 0xff);
+		return;
+	}
+	say(j, V_FAIL, EINVAL, "flags 0x%llx are not one of BPF_ANY, BPF_NOEXIST, BPF_EXIST "
+	    "(optionally with BPF_F_LOCK)", (unsigned long long)v);
+}
+
+static void r_update_errno(const struct bpf_check_in *in, struct bpf_judgement *j)
+{
+	const struct bpf_call *c = in->c;
+	uint64_t v;
+
+	if (!failed(c) || (c->err != EEXIST && c->err != ENOENT) || !update_flags(in, &v))
+		return;
+	v &= 3;
+	if (c->err == EEXIST && v == XV_BPF_NOEXIST)
+		say(j, V_PASS, EEXIST, "the key exists and flags say BPF_NOEXIST");
+	else if (c->err == ENOENT && v == XV_BPF_EXIST)
+		say(j, V_PASS, ENOENT, "the key does not exist and flags say BPF_EXIST");
+	else
+		say(j, V_FAIL, 0, "%s without %s (flags mode %s)", ename(c->err),
+		    c->err == EEXIST ? "BPF_NOEXIST" : "BPF_EXIST",
+		    v < 3 ? update_modes[v] : "3");
+}
+
+static void r_lookup_flags(const struct bpf_check_in *in, struct bpf_judgement *j)
+{
+	const struct bpf_call *c = in->c;
+	uint64_t v;
+	bool ok;
+
+	if (is_cmd(c, XV_BPF_MAP_LOOKUP_ELEM, XV_BPF_MAP_LOOKUP_AND_DELETE_ELEM))
+		ok = get(in, "flags", &v);
+	else if (is_cmd(c, XV_BPF_MAP_LOOKUP_BATCH, XV_BPF_MAP_LOOKUP_AND_DELETE_BATCH))
+		ok = get(in, "elem_flags", &v);
+	else
+		return;
+	if (!ok)
+		return;
+	if (!(v & ~(uint64_t)XV_BPF_F_LOCK)) {
+		say(j, V_PASS, 0, "%s", v ? "BPF_F_LOCK" : "no flags");
+		return;
+	}
+	if (c->cmd != XV_BPF_MAP_LOOKUP_AND_DELETE_ELEM && !failed(c) &&
+	    !(v & ~(uint64_t)(XV_BPF_F_LOCK | XV_BPF_F_CPU | 0xffffffff00000000ull))) {
+		say(j, V_DRIFT, 0, "flags 0x%llx use BPF_F_CPU, which kernel %u.%u accepts and "
+		    "the text does not list", (unsigned long long)v, in->kver >> 8, in->kver & 0xff);
+		return;
+	}
+	say(j, V_FAIL, EINVAL, "flags 0x%llx: only BPF_F_LOCK is documented for a lookup",
+	    (unsigned long long)v);
+}
+
+/* ---- id and key iteration --------------------------------------------------- */
+
+static void r_next_id(const struct bpf_check_in *in, struct bpf_judgement *j)
+{
+	const struct bpf_call *c = in->c;
+	uint64_t start, next;
+
+	if (c->cmd != XV_BPF_PROG_GET_NEXT_ID && c->cmd != XV_BPF_MAP_GET_NEXT_ID &&
+	    c->cmd != XV_BPF_BTF_GET_NEXT_ID && c->cmd != XV_BPF_LINK_GET_NEXT_ID)
+		return;
+	if (!get(in, "start_id", &start))
+		return;
+	if (failed(c)) {
+		if (c->err == ENOENT)
+			say(j, V_PASS, ENOENT, "no id above start_id %llu remains",
+			    (unsigned long long)start);
+		return;
+	}
+	if (!get_post(in, "next_id", &next))
+		say(j, V_UNKNOWN, 0, "next_id was not read back");
+	else if (next > start)
+		say(j, V_PASS, 0, "next_id %llu > start_id %llu", (unsigned long long)next,
+		    (unsigned long long)start);
+	else
+		say(j, V_FAIL, 0, "next_id %llu is not above start_id %llu",
+		    (unsigned long long)next, (unsigned long long)start);
+}
+
+static void r_next_key(const struct bpf_check_in *in, struct bpf_judgement *j)
+{
+	const struct bpf_call *c = in->c;
+	const uint8_t *k, *nk;
+	uint32_t klen = 0, nlen = 0;
+	uint64_t key;
+
+	if (c->cmd != XV_BPF_MAP_GET_NEXT_KEY || !get(in, "key", &key))
+		return;
+	if (failed(c)) {
+		if (c->err == ENOENT)
+			say(j, V_PASS, ENOENT, key ? "the key was the last element"
+						   : "the map is empty");
+		return;
+	}
+	if (!key) {
+		say(j, V_DRIFT, 0, "key NULL returned the first key: kernels since 4.12 do this; "
+		    "the text only covers a key that is not found");
+		return;
+	}
+	k = bpf_call_blob(c, BLOB_KEY, &klen);
+	nk = bpf_call_blob(c, BLOB_NEXT_KEY, &nlen);
+	if (!k || !nk || klen != nlen)
+		say(j, V_UNKNOWN, 0, "key and next_key bytes were not captured");
+	else if (klen && !memcmp(k, nk, klen))
+		say(j, V_FAIL, 0, "next_key equals key");
+	else
+		say(j, V_PASS, 0, "next_key differs from key");
+}
+
+/* ---- pinning ----------------------------------------------------------------- */
+
+static const char *fs_name(uint64_t magic)
+{
+	switch (magic) {
+	case 0xEF53: return "ext2/3/4";
+	case 0x01021994: return "tmpfs";
+	case 0x9fa0: return "procfs";
+	case 0x62656572: return "sysfs";
+	case 0x58465342: return "xfs";
+	case 0x9123683E: return "btrfs";
+	case 0x794c7630: return "overlayfs";
+	case 0x74726163: return "tracefs";
+	case 0x64626720: return "debugfs";
+	case 0x27e0eb: return "cgroup";
+	case 0x63677270: return "cgroup2";
+	}
+	return "another filesystem";
+}
+
+static void r_pin_path(const struct bpf_check_in *in, struct bpf_judgement *j)
+{
+	const struct bpf_facts *f = &in->c->facts;
+
+	if (in->c->cmd != XV_BPF_OBJ_PIN)
+		return;
+	if (f->flags & BPF_FACT_PIN_DOT) {
+		say(j, V_FAIL, EPERM, "the pathname's last component contains a dot");
+		return;
+	}
+	if (f->pin_statfs_err) {
+		say(j, V_UNKNOWN, f->pin_statfs_err == ENOENT ? ENOENT : 0,
+		    "the pathname's parent directory could not be examined: %s",
+		    ename(f->pin_statfs_err));
+		return;
+	}
+	if (!(f->flags & BPF_FACT_PIN_KNOWN)) {
+		say(j, V_UNKNOWN, 0, "the pathname's parent directory was not examined");
+		return;
+	}
+	if (f->pin_fstype == BPF_FS_MAGIC)
+		say(j, V_PASS, 0, "the parent directory is on a BPF filesystem");
+	else
+		say(j, V_FAIL, EPERM, "the pathname's parent directory is on %s (f_type 0x%llx), "
+		    "not a BPF filesystem (BPF_FS_MAGIC 0xcafe4a11)", fs_name(f->pin_fstype),
+		    (unsigned long long)f->pin_fstype);
+}
+
+/* ---- map types ---------------------------------------------------------------- */
+
+static const char *map_type_name(int t)
+{
+	const char *n = t >= 0 ? xlat_name(&xlat_bpf_map_type, (uint64_t)t) : NULL;
+
+	return n ? n : "an unknown type";
+}
+
+static void r_pop_key(const struct bpf_check_in *in, struct bpf_judgement *j)
+{
+	const struct bpf_call *c = in->c;
+	uint64_t key;
+
+	if (c->cmd != XV_BPF_MAP_LOOKUP_AND_DELETE_ELEM || !get(in, "key", &key))
+		return;
+	if (in->map_type < 0) {
+		say(j, V_UNKNOWN, 0, "the map's type is unknown");
+		return;
+	}
+	if (in->map_type == MAP_TYPE_QUEUE || in->map_type == MAP_TYPE_STACK) {
+		if (key)
+			say(j, V_FAIL, EINVAL, "key is 0x%llx on a %s map: it must be zeroed",
+			    (unsigned long long)key, map_type_name(in->map_type));
+		else
+			say(j, V_PASS, 0, "a pop from a %s map with key zeroed",
+			    map_type_name(in->map_type));
+		return;
+	}
+	if (!failed(c))
+		say(j, V_DRIFT, 0, "kernel %u.%u runs it on a %s map; the text allows only "
+		    "QUEUE and STACK (hash maps since 5.14)", in->kver >> 8, in->kver & 0xff,
+		    map_type_name(in->map_type));
+	else
+		say(j, V_PASS, 0, "refused on a %s map, as the text says",
+		    map_type_name(in->map_type));
+}
+
+static void r_freeze(const struct bpf_check_in *in, struct bpf_judgement *j)
+{
+	const struct bpf_call *c = in->c;
+
+	if (c->cmd != XV_BPF_MAP_FREEZE)
+		return;
+	if (in->map_type < 0)
+		say(j, V_UNKNOWN, 0, "the map's type is unknown");
+	else if (in->map_type != MAP_TYPE_STRUCT_OPS)
+		say(j, V_PASS, 0, "a %s map", map_type_name(in->map_type));
+	else if (failed(c))
+		say(j, V_PASS, c->err, "a STRUCT_OPS map cannot be frozen");
+	else
+		say(j, V_FAIL, 0, "a STRUCT_OPS map was frozen");
+}
+
+/* ---- batches --------------------------------------------------------------------- */
+
+static void r_batch_zeroed(const struct bpf_check_in *in, struct bpf_judgement *j)
+{
+	const struct bpf_call *c = in->c;
+	static const char *const names[] = { "in_batch", "out_batch", "values" };
+	unsigned n = c->cmd == XV_BPF_MAP_DELETE_BATCH ? 3 : 2, i;
+	uint64_t v;
+
+	if (c->cmd != XV_BPF_MAP_UPDATE_BATCH && c->cmd != XV_BPF_MAP_DELETE_BATCH)
+		return;
+	for (i = 0; i < n; i++) {
+		if (!get(in, names[i], &v) || !v)
+			continue;
+		say(j, V_FAIL, 0, "%s is 0x%llx: the text says it is ignored and should be zeroed",
+		    names[i], (unsigned long long)v);
+		return;
+	}
+	say(j, V_PASS, 0, "%s zeroed", n == 3 ? "in_batch, out_batch and values"
+					      : "in_batch and out_batch");
+}
+
+static void r_batch_count(const struct bpf_check_in *in, struct bpf_judgement *j)
+{
+	const struct bpf_call *c = in->c;
+	uint64_t want, done;
+
+	if (c->cmd < XV_BPF_MAP_LOOKUP_BATCH || c->cmd > XV_BPF_MAP_DELETE_BATCH)
+		return;
+	if ((failed(c) && c->err == EFAULT) || !get(in, "count", &want))
+		return;
+	if (!get_post(in, "count", &done))
+		say(j, V_UNKNOWN, 0, "count was not read back");
+	else if (done <= want)
+		say(j, V_PASS, 0, "count %llu of %llu processed", (unsigned long long)done,
+		    (unsigned long long)want);
+	else
+		say(j, V_FAIL, 0, "count %llu is more than the %llu asked for",
+		    (unsigned long long)done, (unsigned long long)want);
+}
+
+static void r_query(const struct bpf_check_in *in, struct bpf_judgement *j)
+{
+	const struct bpf_call *c = in->c;
+	uint64_t ids, cap, total;
+
+	if (c->cmd != XV_BPF_PROG_QUERY || !get(in, "prog_ids", &ids) || !get(in, "prog_cnt", &cap))
+		return;
+	if (failed(c) && c->err != ENOSPC)
+		return;
+	if (!get_post(in, "prog_cnt", &total)) {
+		say(j, V_UNKNOWN, 0, "prog_cnt was not read back");
+		return;
+	}
+	if (!ids) {
+		say(j, V_PASS, 0, "counted %llu programs", (unsigned long long)total);
+		return;
+	}
+	if (total <= cap && !failed(c))
+		say(j, V_PASS, 0, "%llu ids fit in prog_cnt %llu", (unsigned long long)total,
+		    (unsigned long long)cap);
+	else if (total > cap && failed(c))
+		say(j, V_DRIFT, ENOSPC, "%llu programs and room for %llu: kernel %u.%u fills the "
+		    "first %llu ids and returns ENOSPC; the text says prog_ids is filled only "
+		    "when prog_cnt is large enough", (unsigned long long)total,
+		    (unsigned long long)cap, in->kver >> 8, in->kver & 0xff,
+		    (unsigned long long)cap);
+	else if (total > cap)
+		say(j, V_FAIL, 0, "success with %llu programs and room for %llu",
+		    (unsigned long long)total, (unsigned long long)cap);
+	else
+		say(j, V_FAIL, 0, "ENOSPC although %llu ids fit in prog_cnt %llu",
+		    (unsigned long long)total, (unsigned long long)cap);
+}
+
+/* ---- the attr itself --------------------------------------------------------- */
+
+/* The field that ends at the command's last_end. */
+static const char *last_field(const struct bpf_cmd_desc *d)
+{
+	const char *name = "?";
+	uint16_t i;
+
+	for (i = 0; i < d->nfields; i++)
+		if (d->fields[i].off + d->fields[i].size == d->last_end)
+			name = d->fields[i].name;
+	return name;
+}
+
+static uint32_t first_nonzero_tail(const struct bpf_call *c, const struct bpf_cmd_desc *d)
+{
+	uint32_t avail = c->pre_len < c->size ? c->pre_len : c->size, off;
+
+	for (off = d->last_end; off < avail && off < BPF_ATTR_SNAP; off++)
+		if (c->pre[off])
+			return off;
+	return c->tail_nonzero_off;
+}
+
+static void r_zero_tail(const struct bpf_check_in *in, struct bpf_judgement *j)
+{
+	const struct bpf_call *c = in->c;
+	const struct bpf_cmd_desc *d = in->d;
+	uint32_t off;
+	int e;
+
+	if (!d)
+		return;
+	if (c->size > BPF_ATTR_PAGE) {
+		say(j, V_FAIL, E2BIG, "size %u is over a page (%u)", c->size, BPF_ATTR_PAGE);
+		return;
+	}
+	off = first_nonzero_tail(c, d);
+	if (!off) {
+		say(j, V_PASS, 0, "zero past the last field `%s` (ends at %u)", last_field(d),
+		    d->last_end);
+		return;
+	}
+	e = off >= BPF_ATTR_UNION_SIZE ? E2BIG : EINVAL;
+	if (!failed(c)) {
+		say(j, V_DRIFT, 0, "kernel %u.%u accepted a nonzero byte at offset %u, past "
+		    "%s's last field `%s` (ends at %u): it knows a field bpfspy does not",
+		    in->kver >> 8, in->kver & 0xff, off, d->name, last_field(d), d->last_end);
+		return;
+	}
+	say(j, V_FAIL, e, "nonzero byte at offset %u, past %s's last field `%s` (ends at %u)",
+	    off, d->name, last_field(d), d->last_end);
+}
+
+/* The log attributes of PROG_LOAD and BTF_LOAD. */
+static bool log_fields(const struct bpf_check_in *in, uint64_t *buf, uint64_t *size,
+		       uint64_t *level)
+{
+	if (in->c->cmd == XV_BPF_PROG_LOAD)
+		return get(in, "log_buf", buf) && get(in, "log_size", size) &&
+		       get(in, "log_level", level);
+	if (in->c->cmd == XV_BPF_BTF_LOAD)
+		return get(in, "btf_log_buf", buf) && get(in, "btf_log_size", size) &&
+		       get(in, "btf_log_level", level);
+	return false;
+}
+
+static void r_log_attrs(const struct bpf_check_in *in, struct bpf_judgement *j)
+{
+	uint64_t buf, size, level;
+	enum bpf_verdict bad;
+
+	if (!log_fields(in, &buf, &size, &level))
+		return;
+	bad = failed(in->c) ? V_FAIL : V_DRIFT;
+	if (buf && !level)
+		say(j, bad, EINVAL, "a log buffer without a log level");
+	else if (!buf != !size)
+		say(j, bad, EINVAL, buf ? "a log buffer of size 0" : "a log size without a log buffer");
+	else if (level & ~(uint64_t)LOG_LEVEL_MASK)
+		say(j, bad, EINVAL, "log level 0x%llx has bits outside BPF_LOG_LEVEL1|LEVEL2|STATS|FIXED",
+		    (unsigned long long)level);
+	else if (size > LOG_SIZE_MAX)
+		say(j, bad, EINVAL, "log size %llu is over UINT_MAX >> 2",
+		    (unsigned long long)size);
+	else
+		say(j, V_PASS, 0, buf ? "log buffer, size and level agree" : "no log");
+}
+
+static void r_log_enospc(const struct bpf_check_in *in, struct bpf_judgement *j)
+{
+	const struct bpf_call *c = in->c;
+	uint64_t buf, size, level, truesz;
+	const char *tsf = c->cmd == XV_BPF_PROG_LOAD ? "log_true_size" : "btf_log_true_size";
+
+	if (!failed(c) || c->err != ENOSPC || !log_fields(in, &buf, &size, &level) || !buf)
+		return;
+	if (get_post(in, tsf, &truesz) && truesz > size)
+		say(j, V_PASS, ENOSPC, "the log did not fit in log_size %llu bytes: the kernel "
+		    "needed %llu (log_true_size)", (unsigned long long)size,
+		    (unsigned long long)truesz);
+	else
+		say(j, V_PASS, ENOSPC, "the log did not fit in log_size %llu bytes",
+		    (unsigned long long)size);
+}
+
+/* ---- privileges ------------------------------------------------------------------ */
+
+static void r_capability(const struct bpf_check_in *in, struct bpf_judgement *j)
+{
+	const struct bpf_call *c = in->c;
+	char need[160], verdict[256];
+
+	if (!failed(c) || (c->err != EPERM && c->err != EACCES) ||
+	    !(c->facts.flags & BPF_FACT_PRIV) || !bpf_audit_requires(in))
+		return;
+	if (c->err == EACCES && (c->cmd == XV_BPF_PROG_LOAD || c->cmd == XV_BPF_BTF_LOAD))
+		return;  /* the verifier's refusal, not a privilege */
+	if (bpf_audit_explain(in, need, sizeof(need), verdict, sizeof(verdict)))
+		say(j, V_PASS, EPERM, "%s", verdict);
+	else
+		say(j, V_UNKNOWN, 0, "%s", verdict);
+}
+
+/* ---- the table ------------------------------------------------------------------ */
+
+#define DOC "bpf-syscall-commands.txt"
+#define ABI "bpf-abi.md"
+
+const struct bpf_rule bpf_rules[] = {
+	{ "return", "every command",
+	  "fd-returning commands return a nonnegative fd, PROG_STREAM_READ_BY_FD a byte "
+	  "count, the others 0; an error is -1 with errno set",
+	  "all", DOC ", each command's Return: \"A new file descriptor (a nonnegative "
+	  "integer), or -1 if an error occurred (in which case, errno is set appropriately)\" "
+	  "/ \"Returns zero on success. On error, -1 is returned and errno is set appropriately\"",
+	  r_return },
+	{ "fd-cloexec", "every fd-returning command",
+	  "the returned fd has FD_CLOEXEC set",
+	  "all", DOC ", BPF_MAP_CREATE and BPF_PROG_LOAD: \"The close-on-exec file descriptor "
+	  "flag (see fcntl(2)) is automatically enabled for the new file descriptor.\"",
+	  r_cloexec },
+	{ "errno-documented", "MAP_UPDATE_ELEM, MAP_GET_NEXT_KEY, PROG_TEST_RUN, *_GET_NEXT_ID, "
+	  "the batch commands",
+	  "a failure's errno is one the command's text lists; one the kernel is known to return "
+	  "besides is doc-drift",
+	  "all", DOC ", e.g. BPF_MAP_UPDATE_ELEM: \"May set errno to EINVAL, EPERM, ENOMEM, "
+	  "E2BIG, EEXIST, or ENOENT.\"; kernel answers from " ABI " §2.2",
+	  r_errno },
+	{ "update-flags", "MAP_UPDATE_ELEM, MAP_UPDATE_BATCH",
+	  "flags (elem_flags) are one of BPF_ANY, BPF_NOEXIST, BPF_EXIST, optionally with "
+	  "BPF_F_LOCK",
+	  "all; BPF_F_CPU/BPF_F_ALL_CPUS are newer than the text",
+	  DOC ", BPF_MAP_UPDATE_ELEM: \"The flags argument should be specified as one of the "
+	  "following: BPF_ANY ... BPF_NOEXIST ... BPF_EXIST ... BPF_F_LOCK\"",
+	  r_update_flags },
+	{ "update-errno", "MAP_UPDATE_ELEM, MAP_UPDATE_BATCH",
+	  "EEXIST only follows BPF_NOEXIST and ENOENT only BPF_EXIST",
+	  "all", DOC ", BPF_MAP_UPDATE_ELEM: \"EEXIST If flags specifies BPF_NOEXIST and the "
+	  "element with key already exists in the map. ENOENT If flags specifies BPF_EXIST and "
+	  "the element with key does not exist in the map.\"",
+	  r_update_errno },
+	{ "lookup-flags", "MAP_LOOKUP_ELEM, MAP_LOOKUP_AND_DELETE_ELEM, MAP_LOOKUP_BATCH, "
+	  "MAP_LOOKUP_AND_DELETE_BATCH",
+	  "lookup flags are BPF_F_LOCK or nothing",
+	  "all; BPF_F_CPU is newer than the text",
+	  DOC ", BPF_MAP_LOOKUP_ELEM: \"The flags argument may be specified as one of the "
+	  "following: BPF_F_LOCK\"",
+	  r_lookup_flags },
+	{ "next-id", "PROG/MAP/BTF/LINK_GET_NEXT_ID",
+	  "on success next_id > start_id; ENOENT when no id remains",
+	  "all", DOC ", BPF_PROG_GET_NEXT_ID: \"Looks for the eBPF program with an id greater "
+	  "than start_id and updates next_id on success. If no other eBPF programs remain with "
+	  "ids higher than start_id, returns -1 and sets errno to ENOENT.\"",
+	  r_next_id },
+	{ "next-key", "MAP_GET_NEXT_KEY",
+	  "next_key is another key than key; ENOENT after the last element; a NULL key is "
+	  "doc-drift",
+	  "all", DOC ", BPF_MAP_GET_NEXT_KEY: \"If key is found, the operation returns zero "
+	  "and sets the next_key pointer to the key of the next element. If key is the last "
+	  "element, returns -1 and errno is set to ENOENT.\"",
+	  r_next_key },
+	{ "pin-path", "OBJ_PIN",
+	  "the pathname's parent directory is on a BPF filesystem and its name has no dot",
+	  "all", DOC ", BPF_OBJ_PIN: \"The pathname argument must not contain a dot (\".\").\" "
+	  "\"The filesystem type for the parent directory of pathname must be BPF_FS_MAGIC.\"",
+	  r_pin_path },
+	{ "pop-key", "MAP_LOOKUP_AND_DELETE_ELEM",
+	  "only QUEUE and STACK maps, with key zeroed; other types succeeding is doc-drift",
+	  "the text: all; hash maps accept it since 5.14",
+	  DOC ", BPF_MAP_LOOKUP_AND_DELETE_ELEM: \"The key and key_len parameters should be "
+	  "zeroed when issuing this operation for these map types.\" \"This command is only "
+	  "valid for the following map types: BPF_MAP_TYPE_QUEUE, BPF_MAP_TYPE_STACK\"",
+	  r_pop_key },
+	{ "freeze-struct-ops", "MAP_FREEZE",
+	  "a STRUCT_OPS map is never frozen",
+	  "all", DOC ", BPF_MAP_FREEZE: \"Not supported for maps of type "
+	  "BPF_MAP_TYPE_STRUCT_OPS.\"",
+	  r_freeze },
+	{ "batch-zeroed", "MAP_UPDATE_BATCH, MAP_DELETE_BATCH",
+	  "in_batch and out_batch (and DELETE_BATCH's values) are zeroed",
+	  "all", DOC ", BPF_MAP_UPDATE_BATCH: \"The in_batch and out_batch parameters are "
+	  "ignored and should be zeroed.\"; BPF_MAP_DELETE_BATCH: \"The in_batch, out_batch, "
+	  "and values parameters are ignored and should be zeroed.\"",
+	  r_batch_zeroed },
+	{ "batch-count", "the four batch commands",
+	  "count written back is at most the count asked for, also after an error other "
+	  "than EFAULT",
+	  "all", DOC ", BPF_MAP_LOOKUP_BATCH: \"If an error is returned and errno is not "
+	  "EFAULT, count is set to the number of successfully processed elements.\"",
+	  r_batch_count },
+	{ "query-fill", "PROG_QUERY",
+	  "prog_ids is filled only when prog_cnt is large enough; the kernel's ENOSPC with "
+	  "a partial fill is doc-drift",
+	  "all; ENOSPC with a partial fill on current kernels",
+	  DOC ", BPF_PROG_QUERY: \"Additionally, if prog_ids is nonzero and the number of "
+	  "attached programs is less than prog_cnt, populates prog_ids with the eBPF program "
+	  "ids of the programs attached at target_fd.\"",
+	  r_query },
+	{ "zero-tail", "every command",
+	  "bytes past the command's last field are zero (EINVAL), the attr ends within the "
+	  "kernel's union (E2BIG) and size is at most a page (E2BIG)",
+	  "all", ABI " §1: CHECK_ATTR \"any nonzero byte after the command's last field ... "
+	  "gives EINVAL\"; bpf_check_uarg_tail_zero: \"actual_size > PAGE_SIZE -> -E2BIG\", "
+	  "a nonzero tail past the kernel's union -> E2BIG",
+	  r_zero_tail },
+	{ "log-attrs", "PROG_LOAD, BTF_LOAD",
+	  "log_buf and log_size come together, log_buf needs a log_level, the level has only "
+	  "known bits, log_size <= UINT_MAX >> 2",
+	  "6.4+ (bpf_verifier_log_attr_valid)",
+	  ABI " §2.2: \"!!log_buf != !!log_size, log_buf && log_level == 0, log_level & "
+	  "~BPF_LOG_MASK, log_size > UINT_MAX >> 2 -> EINVAL\"",
+	  r_log_attrs },
+	{ "log-enospc", "PROG_LOAD, BTF_LOAD",
+	  "ENOSPC with a log buffer means the log did not fit; log_true_size says how much "
+	  "was needed",
+	  "6.4+ for log_true_size",
+	  ABI " §2.1: PROG_LOAD writes back log_true_size; §2.2: \"verifier errors (..., "
+	  "ENOSPC for log too small, ...)\"",
+	  r_log_enospc },
+	{ "capability", "every command, on EPERM/EACCES",
+	  "the capabilities, kernel.unprivileged_bpf_disabled and token at the call explain "
+	  "the EPERM",
+	  "5.8+ (CAP_BPF, CAP_PERFMON); earlier kernels need CAP_SYS_ADMIN",
+	  ABI " §5.3 (capability per command), §2.2 (per map and program type), §5.2 "
+	  "(kernel.unprivileged_bpf_disabled)",
+	  r_capability },
+};
+const size_t bpf_rules_count = sizeof(bpf_rules) / sizeof(bpf_rules[0]);

@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The libbpf rules: libbpf's documented conventions, held against each
+ * call of the libbpf layer (bpf-abi.md §6.1, libbpf-api-docs.txt).
+ */
+#include "check/bpf_check.h"
+#include "libbpf/libbpf_funcs.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#define ABI "bpf-abi.md"
+
+const struct libbpf_rule libbpf_rules[] = {
+	{ "libbpf-return", "every libbpf function returning int or an fd",
+	  "an error is a negative error code and errno is set to the same code; a NULL "
+	  "pointer comes with errno set",
+	  ABI " §6.1: bpf.h \"@return 0, on success; negative error code, otherwise (errno "
+	  "is also set to the error code)\"; docs/api.rst \"If the function returns a pointer, "
+	  "it will return NULL to indicate there was an error. In this case errno should be "
+	  "checked.\"" },
+	{ "libbpf-fd-range", "fd-returning libbpf functions",
+	  "a returned fd is never 0, 1 or 2",
+	  ABI " §6.1: \"all fd-returning wrappers call sys_bpf_fd() -> ensure_good_fd(fd)\", "
+	  "which moves fds 0-2 above 2 with F_DUPFD_CLOEXEC" },
+	{ "libbpf-opts-sz", "libbpf functions taking an opts struct",
+	  "an opts struct whose sz is below sizeof(size_t), or with nonzero bytes past the "
+	  "fields libbpf knows, is refused with -EINVAL",
+	  ABI " §6.1: \"libbpf_err(-EINVAL) for argument validation (e.g. !OPTS_VALID(opts, "
+	  "...))\"; libbpf_validate_opts() refuses a too small sz and a nonzero tail" },
+	{ "libbpf-errno-doc", "the libbpf functions whose documentation lists errnos",
+	  "a failure's errno is one the function's documentation names; another one is "
+	  "doc-drift (the text is incomplete: libbpf passes the kernel's errno on)",
+	  "libbpf-api-docs.txt, each function's error list, e.g. bpf_map_update_elem: "
+	  "\"EEXIST: Key already exists (with BPF_NOEXIST).\" (decoders/libbpf_errnos.def)" },
+};
+const size_t libbpf_rules_count = sizeof(libbpf_rules) / sizeof(libbpf_rules[0]);
+
+static void verdict(struct jsonw *w, const char *rule, enum bpf_verdict v, const char *why)
+{
+	jw_obj_open(w, NULL);
+	jw_str(w, "rule", rule);
+	jw_str(w, "verdict", bpf_verdict_name(v));
+	jw_str(w, "why", why);
+	jw_obj_close(w);
+}
+
+static void check_return(struct jsonw *w, const struct libbpf_func *f,
+			 const struct libbpf_call *c)
+{
+	char why[128];
+	const char *en = errno_name(c->err);
+	int32_t ret = (int32_t)c->ret;   /* an int in a 64-bit register */
+
+	if (f->ret == LR_PTR) {
+		if (c->ret)
+			verdict(w, "libbpf-return", V_PASS, "a pointer");
+		else if (c->err)
+			verdict(w, "libbpf-return", V_PASS, "NULL with errno set");
+		else
+			verdict(w, "libbpf-return", V_FAIL, "NULL without errno");
+		return;
+	}
+	if (f->ret != LR_ERR && f->ret != LR_FD)
+		return;
+	if (ret >= 0) {
+		verdict(w, "libbpf-return", V_PASS, f->ret == LR_FD ? "an fd" : "success");
+		return;
+	}
+	if ((int64_t)c->err == -(int64_t)ret) {   /* ret may be INT32_MIN */
+		snprintf(why, sizeof(why), "%d and errno %s", ret, en ? en : "set");
+		verdict(w, "libbpf-return", V_PASS, why);
+		return;
+	}
+	snprintf(why, sizeof(why), "returned %d but errno is %d (%s)", ret, c->err,
+		 en ? en : "unnamed");
+	verdict(w, "libbpf-return", V_FAIL, why);
+}
+
+static void check_fd_range(struct jsonw *w, const struct libbpf_func *f,
+			   const struct libbpf_call *c)
+{
+	int32_t fd = (int32_t)c->ret;
+	char why[64];
+
+	if (f->ret != LR_FD || fd < 0)
+		return;
+	snprintf(why, sizeof(why), "fd %d", fd);
+	verdict(w, "libbpf-fd-range", fd > 2 ? V_PASS : V_FAIL, why);
+}
+
+static void check_opts(struct jsonw *w, const struct libbpf_call *c)
+{
+	char why[160];
+	bool refused = (int32_t)c->ret == -EINVAL;
+
+	if (!c->opts_addr || c->opts_fault)
+		return;
+	if (c->opts_sz_small) {
+		snprintf(why, sizeof(why), "sz %llu is below sizeof(size_t)%s",
+			 (unsigned long long)c->opts_sz, refused ? ": refused" : ", yet accepted");
+		verdict(w, "libbpf-opts-sz", refused ? V_PASS : V_FAIL, why);
+		return;
+	}
+	if (c->opts_tail_nonzero) {
+		snprintf(why, sizeof(why), "nonzero byte at offset %u of sz %llu, past the %u bytes "
+			 "bpfspy knows%s", c->opts_tail_nonzero, (unsigned long long)c->opts_sz,
+			 c->opts_known, refused ? ": refused" : ": the loaded libbpf knows a "
+			 "newer field");
+		verdict(w, "libbpf-opts-sz", refused ? V_PASS : V_DRIFT, why);
+		return;
+	}
+	snprintf(why, sizeof(why), "sz %llu", (unsigned long long)c->opts_sz);
+	verdict(w, "libbpf-opts-sz", V_PASS, why);
+}
+
+static const struct {
+	const char *func, *errnos;
+} documented[] = {
+#define LIBBPF_ERRNOS(f, list) { #f, list },
+#include "check/libbpf_errnos.def"
+#undef LIBBPF_ERRNOS
+};
+
+/* The errnos @func's documentation names, or NULL. */
+static const char *documented_errnos(const char *func)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(documented) / sizeof(documented[0]); i++)
+		if (!strcmp(documented[i].func, func))
+			return documented[i].errnos;
+	return NULL;
+}
+
+static bool word_in(const char *list, const char *w)
+{
+	size_t n = strlen(w);
+	const char *p = list;
+
+	while ((p = strstr(p, w))) {
+		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || !p[n]))
+			return true;
+		p += n;
+	}
+	return false;
+}
+
+static void check_errno_doc(struct jsonw *w, const struct libbpf_func *f,
+			    const struct libbpf_call *c)
+{
+	const char *func = libbpf_func_name(c->id), *list, *en;
+	bool failed = f->ret == LR_PTR ? !c->ret : (int32_t)c->ret < 0;
+	char why[200];
+
+	if (!failed || !c->err || !func || c->missing || !(list = documented_errnos(func)))
+		return;
+	en = errno_name(c->err);
+	if (en && word_in(list, en)) {
+		snprintf(why, sizeof(why), "%s is documented for %s", en, func);
+		verdict(w, "libbpf-errno-doc", V_PASS, why);
+		return;
+	}
+	snprintf(why, sizeof(why), "%s is not among the errnos %s documents (%s)",
+		 en ? en : "this errno", func, list);
+	verdict(w, "libbpf-errno-doc", V_DRIFT, why);
+}
+
+void libbpf_render_checks(struct jsonw *w, const struct libbpf_call *c,
+			  const struct decode_opts *o)
+{
+	const struct libbpf_func *f = libbpf_func(c->id);
+
+	/* A failure bpfspy run made (--inject) is no libbpf answer: nothing
+	 * to judge. */
+	if (o->no_check || !f || c->injected)
+		return;
+	jw_arr_open(w, "checks");
+	check_return(w, f, c);
+	check_fd_range(w, f, c);
+	check_opts(w, c);
+	check_errno_doc(w, f, c);
+	jw_arr_close(w);
+}

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Event lines: envelope, decoded call, checks, stack (bpf_event.h).
+ */
+#include "event/bpf_event.h"
+
+#include <string.h>
+
+#include "check/bpf_check.h"
+#include "event/bpf_stack.h"
+
+void bpf_render_ts(struct jsonw *w, const char *key, uint64_t ns)
+{
+	char b[40];
+	size_t n = fmt_u64(b, ns / 1000000000u), k;
+	char frac[16];
+
+	k = fmt_u64(frac, ns % 1000000000u);
+	b[n++] = '.';
+	memset(b + n, '0', 9 - k);
+	memcpy(b + n + 9 - k, frac, k);
+	jw_strn(w, key, b, n + 9);
+}
+
+void bpf_render_envelope(struct jsonw *w, const char *event,
+			 const struct bpf_event_env *env)
+{
+	jw_str(w, "event", event);
+	jw_u64(w, "seq", env->seq);
+	bpf_render_ts(w, "ts", env->ts);
+	jw_u64(w, "dur_ns", env->dur_ns);
+	jw_u64(w, "pid", env->pid);
+	jw_u64(w, "tid", env->tid);
+	jw_strn(w, "comm", env->comm, 16);
+	if (env->parent)
+		jw_u64(w, "parent", env->parent);
+}
+
+void bpf_render_env_stack(struct jsonw *w, const struct bpf_event_env *env)
+{
+	if (env->stack)
+		bpf_render_stack(w, env->stack);
+}
+
+void bpf_render_call_checked(struct jsonw *w, const struct bpf_call *c,
+			     const struct decode_opts *o)
+{
+	bpf_render_call(w, c, o);
+	bpf_render_checks(w, c, o);
+}
+
+void bpf_render_event(struct jsonw *w, const struct bpf_event_env *env,
+		      const struct bpf_call *c, const struct decode_opts *o)
+{
+	jw_obj_open(w, NULL);
+	bpf_render_envelope(w, "bpf", env);
+	bpf_render_call_checked(w, c, o);
+	bpf_render_env_stack(w, env);
+	jw_obj_close(w);
+}
+
+void libbpf_render_event(struct jsonw *w, const struct bpf_event_env *env,
+			 const struct libbpf_call *c, const struct decode_opts *o)
+{
+	if (!libbpf_func(c->id))
+		return;
+	jw_obj_open(w, NULL);
+	bpf_render_envelope(w, "libbpf", env);
+	libbpf_render_call(w, c, o);
+	libbpf_render_checks(w, c, o);
+	bpf_render_env_stack(w, env);
+	jw_obj_close(w);
+}

@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * A bpf call as the shim spools it: the raw bytes of one event, rendered
+ * to JSON later, when the spool is drained.
+ *
+ * Why: rendering a BPF_MAP_LOOKUP_ELEM event as JSON costs ~280 ns and
+ * 242 bytes of spool here, against ~860 ns for the call itself, and every
+ * fresh page of spool costs several microseconds on a VM.  Packing the
+ * same call is a few copies into ~150 bytes.  Only commands that render
+ * from the attr snapshots and the captured payload alone are spooled this
+ * way (bpf_cmd_offline_ok()); the rest read the caller's memory (strings,
+ * logs) and are rendered while that memory is still there.
+ *
+ * What does not change from call to call is spooled once, as state for
+ * the records after it: a thread's name (BPF_REC_THREAD) and the object
+ * behind an fd (BPF_REC_FDOBJ).  A render context per spool keeps it.
+ */
+#ifndef BPFSPY_BPF_RECORD_H
+#define BPFSPY_BPF_RECORD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "event/bpf_event.h"
+#include "libbpf/libbpf_funcs.h"
+#include "syscall/bpf_decode.h"
+
+/* Spool record types besides the spool's own SPOOL_JSON (1). */
+enum bpf_rec_type {
+	BPF_REC_CALL = 2,    /* struct bpf_record */
+	BPF_REC_FDOBJ = 3,   /* struct bpf_fd_note: what fd .fd is from now on */
+	BPF_REC_THREAD = 4,  /* struct bpf_rec_thread */
+	BPF_REC_LIBBPF = 5,  /* struct libbpf_record (below), then
+			      * with --stack a stack tail (bpf_stack.h) */
+	BPF_REC_SYM = 6,     /* struct bpf_rec_sym: what an address is */
+	BPF_REC_BTF = 7,     /* struct bpf_rec_btf: what a BTF fd holds */
+};
+
+struct bpf_rec_thread {
+	uint32_t tid;
+	char comm[16];
+};
+
+#define BPF_REC_HAVE_POST      0x1
+#define BPF_REC_TAIL_UNREAD    0x2
+#define BPF_REC_PARENT         0x4   /* a u64 parent seq follows the payload */
+#define BPF_REC_FACTS          0x8   /* then a struct bpf_facts */
+#define BPF_REC_STACK          0x10  /* then the stack tail (bpf_stack.h) */
+
+struct bpf_record {
+	uint64_t seq;
+	uint64_t ts;            /* wall clock, ns */
+	uint64_t dur_ns;
+	uint64_t attr_addr;
+	int64_t ret;
+	uint32_t pid, tid;
+	uint32_t cmd_raw, size;
+	int32_t err;
+	int32_t pre_err;
+	uint32_t tail_nonzero_off;
+	uint16_t pre_len, post_len;
+	uint16_t flags;
+	uint16_t blob_used;
+	uint8_t nblobs;
+	/* pre_len bytes, post_len bytes, nblobs struct bpf_blob (unaligned),
+	 * blob_used bytes of captured payload, then with BPF_COMMON_ATTRS in
+	 * cmd_raw the 4th and 5th arguments (u64 address, u32 size), then
+	 * with BPF_REC_PARENT the seq of the libbpf call it was made in,
+	 * then with BPF_REC_FACTS the call's struct bpf_facts, then with
+	 * BPF_REC_STACK the call-site stack (bpf_stack_tail_pack()) */
+	uint8_t bytes[];
+};
+
+/* Bytes bpf_record_pack() writes for @c and @env. */
+size_t bpf_record_size(const struct bpf_call *c, const struct bpf_event_env *env);
+
+/* Pack @c and its envelope into @dst (bpf_record_size() bytes).  The
+ * envelope's comm and @c's fd notes are not packed: they are state, and
+ * so are the names of the stack's addresses (BPF_REC_SYM). */
+void bpf_record_pack(void *dst, const struct bpf_call *c,
+		     const struct bpf_event_env *env);
+
+/* The BTF blob a successful BPF_BTF_LOAD loaded, spooled once by the shim
+ * so that the drain can type the payloads of maps created with it: the
+ * first len of full_len bytes (0 when over BPF_REC_BTF_MAX). */
+#define BPF_REC_BTF_MAX (256u << 10)
+struct bpf_rec_btf {
+	int32_t fd;
+	uint32_t len, full_len;
+	uint32_t pad;
+	uint8_t data[];
+};
+
+/* What the side that drains adds to rendering: typed payloads
+ * (src/btf_values.c).  Every member may be NULL. */
+struct bpf_render_hooks {
+	void (*reset)(void *u);                  /* a new spool (process) */
+	void (*btf)(void *u, int32_t fd, const uint8_t *data, uint32_t len,
+		    uint32_t full_len);
+	/* each packed call, before it renders; may come twice for one call
+	 * (a render retried with more room) */
+	void (*call)(void *u, const struct bpf_call *c);
+	struct bpf_typer typer;                  /* given to the decoders */
+	void *u;
+};
+
+/* State for rendering one spool's records. */
+struct bpf_render_ctx;
+struct bpf_render_ctx *bpf_render_ctx_new(void);
+void bpf_render_ctx_free(struct bpf_render_ctx *x);
+void bpf_render_ctx_set_hooks(struct bpf_render_ctx *x, const struct bpf_render_hooks *h);
+/* Forget all state: a new spool (another process) begins. */
+void bpf_render_ctx_reset(void *x);
+
+/* Render or absorb one record of @type: the line's length (over @cap: call
+ * again with more room), 0 for a state record, (size_t)-1 if malformed.
+ * The signature of struct spool_renderer's render. */
+size_t bpf_render_ctx_record(void *x, uint32_t type, const void *rec, size_t len,
+			     char *out, size_t cap);
+
+/* A packed libbpf call (spool record BPF_REC_LIBBPF, bpf_record.h),
+ * followed by a stack tail (bpf_stack.h) when the record is longer. */
+struct libbpf_record {
+	uint64_t seq, ts, dur_ns, parent;
+	uint64_t args[6];
+	int64_t ret;
+	uint64_t nsys, nfail;
+	uint32_t pid, tid, id;
+	int32_t err;
+};
+
+void libbpf_record_pack(struct libbpf_record *r, const struct bpf_event_env *env,
+			const struct libbpf_call *c);
+/* Unpack into @env (comm left to the caller) and @c; false if malformed. */
+bool libbpf_record_unpack(const void *rec, size_t len, struct bpf_event_env *env,
+			  struct libbpf_call *c);
+
+#endif
