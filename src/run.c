@@ -468,10 +468,13 @@ static const char *spool_base(const struct run_opts *o)
  * in a sticky world-writable directory, no file of another user), then
  * emptied and given --mode, so a trace is never more readable than asked
  * whoever created the file first. */
-static int open_trace(const char *path, mode_t mode)
+/* The trace at -o @path; readable too when @read_back (--journal reads it
+ * back to send it). */
+static int open_trace(const char *path, mode_t mode, bool read_back)
 {
 	struct stat st;
-	int fd = spool_open_output(path, O_WRONLY | O_CREAT | O_APPEND, 0600);
+	int fd = spool_open_output(path, (read_back ? O_RDWR : O_WRONLY) | O_CREAT | O_APPEND,
+				   0600);
 
 	if (fd < 0)
 		return fd;
@@ -520,7 +523,7 @@ int cmd_run(int argc, char **argv)
 	if (o.output) {
 		out_fd = -ENOENT;
 		if (absolute_path(o.output, trace, sizeof(trace)) == 0)
-			out_fd = open_trace(trace, o.mode);
+			out_fd = open_trace(trace, o.mode, o.journal);
 	} else {
 		snprintf(trace, sizeof(trace), "%s/trace.jsonl", spool_dir);
 		out_fd = openat(dir_fd, "trace.jsonl",

@@ -147,7 +147,7 @@ forged_record() {
 		done
 		exec "$4" lookup 1' sh "$T" "$T/forged" "$EVIL" "$EXERCISER"
 	expect_eq "$status" 0 "$stderr"
-	expect_match "$stderr" "bpfspy: 1 spool\(s\) in $T/bpfspy\.[A-Za-z0-9]+ not written by us were ignored" stderr
+	expect_match "$stderr" "bpfspy run: 1 spool\(s\) in $T/bpfspy\.[A-Za-z0-9]+ not written by us were ignored" stderr
 	! grep -q injected "$TRACE"
 	expect_eq "$(tc count "$TRACE" cmd=BPF_MAP_LOOKUP_ELEM)" 1 "our own events"
 }
@@ -357,10 +357,10 @@ expect_no_controls() {
 	for cmd in report check; do
 		run --separate-stderr "$BPFSPY" $cmd "$T"
 		expect_eq "$status" 2 "$cmd DIR"
-		expect_eq "$stderr" "bpfspy: $T: is a directory, not a trace" "$cmd DIR"
+		expect_eq "$stderr" "bpfspy $cmd: $T: is a directory, not a trace" "$cmd DIR"
 		run --separate-stderr timeout 20 "$BPFSPY" $cmd /dev/zero
 		expect_eq "$status" 2 "$cmd /dev/zero"
-		expect_match "$stderr" "^bpfspy: /dev/zero: is a character device, not a trace" "$cmd /dev/zero"
+		expect_match "$stderr" "^bpfspy $cmd: /dev/zero: is a character device, not a trace" "$cmd /dev/zero"
 	done
 	run --separate-stderr timeout 20 "$BPFSPY" report - </dev/zero
 	expect_eq "$status" 2 "report - </dev/zero"
@@ -391,10 +391,10 @@ expect_no_controls() {
 			fi
 			expect_eq "$status" 2 "$cmd, $what"
 			case $what in
-			text) expect_match "$stderr" "^bpfspy: $bad:4: text after the JSON object$" "$cmd, $what" ;;
-			nul) expect_match "$stderr" "^bpfspy: $bad:4: a NUL byte in the line$" "$cmd, $what" ;;
-			second) expect_match "$stderr" "^bpfspy: $bad:4: a second JSON value after the object$" "$cmd, $what" ;;
-			utf8) expect_match "$stderr" "^bpfspy: $bad:4: not valid UTF-8$" "$cmd, $what" ;;
+			text) expect_match "$stderr" "^bpfspy ${cmd% *}: $bad:4: text after the JSON object$" "$cmd, $what" ;;
+			nul) expect_match "$stderr" "^bpfspy ${cmd% *}: $bad:4: a NUL byte in the line$" "$cmd, $what" ;;
+			second) expect_match "$stderr" "^bpfspy ${cmd% *}: $bad:4: a second JSON value after the object$" "$cmd, $what" ;;
+			utf8) expect_match "$stderr" "^bpfspy ${cmd% *}: $bad:4: not valid UTF-8$" "$cmd, $what" ;;
 			esac
 		done
 	done
@@ -404,7 +404,7 @@ expect_no_controls() {
 	"$BPFSPY" run -o "$TRACE" -- true
 	run --separate-stderr "$BPFSPY" diff "$TRACE" "$T/none.jsonl"
 	expect_eq "$status" 2
-	expect_eq "$stderr" "bpfspy: $T/none.jsonl: no such file"
+	expect_eq "$stderr" "bpfspy diff: $T/none.jsonl: no such file"
 }
 
 # ---- 5. reader memory -------------------------------------------------------
