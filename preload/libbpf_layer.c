@@ -96,6 +96,7 @@ typedef long (*fn9)(long, long, long, long, long, long, long, long, long);
 struct frame {
 	uint64_t seq;
 	uint64_t nsys, nfail;
+	bool keep;         /* --failed-only: a call inside it was recorded */
 };
 
 static __thread struct frame t_frames[MAX_DEPTH];
@@ -120,6 +121,15 @@ void bpfspy_libbpf_count(long ret)
 		if (ret < 0)
 			t_frames[i].nfail++;
 	}
+}
+
+/* The call says it failed: a negative return, or NULL from a pointer
+ * function. */
+static bool libbpf_call_failed(const struct libbpf_func *f, const struct libbpf_call *c)
+{
+	if (!f || f->ret == LR_VOID)
+		return false;
+	return f->ret == LR_PTR ? !c->ret : (int32_t)c->ret < 0;
 }
 
 /* What function @f returns for error @err: NULL or -err; errno @err. */
@@ -257,7 +267,7 @@ static long libbpf_call(unsigned id, unsigned n, const long *a, uintptr_t ra)
 	const struct libbpf_func *f = libbpf_func(id);
 	int entry_errno = errno;
 	int inj = bpfspy_inject_func_errno(id);
-	bool on = t_depth < MAX_DEPTH && bpfspy_active();
+	bool on = t_depth < MAX_DEPTH && bpfspy_active() && bpfspy_filter_func(id);
 	void *fn = bpfspy_libbpf_target(id, ra, on);
 	struct libbpf_call c;
 	struct bpf_event_env env;
@@ -271,6 +281,18 @@ static long libbpf_call(unsigned id, unsigned n, const long *a, uintptr_t ra)
 	int saved;
 	unsigned i;
 
+	if (on && bpfspy_summary_on()) {
+		/* --summary: counted and timed, no event */
+		start = bpfspy_now_ns();
+		errno = entry_errno;
+		ret = inj ? injected(f, inj) : invoke(id, fn, n, a);
+		saved = errno;
+		c.id = id;
+		c.ret = ret;
+		bpfspy_summary_func(id, bpfspy_now_ns() - start, libbpf_call_failed(f, &c));
+		errno = saved;
+		return ret;
+	}
 	if (!on) {
 		if (inj)
 			return injected(f, inj);
@@ -293,6 +315,7 @@ static long libbpf_call(unsigned id, unsigned n, const long *a, uintptr_t ra)
 	fr = &t_frames[t_depth++];
 	fr->seq = bpfspy_next_seq();
 	fr->nsys = fr->nfail = 0;
+	fr->keep = false;
 	start = bpfspy_now_ns();
 	errno = entry_errno;
 	ret = inj ? injected(f, inj) : invoke(id, fn, n, a);
@@ -305,8 +328,13 @@ static long libbpf_call(unsigned id, unsigned n, const long *a, uintptr_t ra)
 	env.stack = have_stack ? &stack : NULL;
 	c.ret = ret;
 	c.err = saved;
-	ea = (struct emit_args){ id, f, a, ra, &env, &c };
-	bpfspy_on_work_stack(emit_there, &ea);
+	/* --failed-only: a call that failed, or in which a call failed */
+	if (!bpfspy_failed_only() || c.nfail || fr->keep || libbpf_call_failed(f, &c)) {
+		ea = (struct emit_args){ id, f, a, ra, &env, &c };
+		bpfspy_on_work_stack(emit_there, &ea);
+		if (t_depth)
+			t_frames[t_depth - 1].keep = true;
+	}
 	errno = saved;
 	return ret;
 }

@@ -48,6 +48,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "policy/bpf_filter.h"
 #include "syscall/bpf_attr.h"
 #include "syscall/bpf_info.h"
 #include "syscall/bpf_decode.h"
@@ -72,6 +73,10 @@ static struct {
 	struct decode_opts opts;
 	bool audit_all;          /* privilege context for every failure */
 	struct spool spool;
+	struct bpf_filter filter;  /* -e trace=SET (BPFSPY_TRACE) */
+	bool failed_only;          /* --failed-only (BPFSPY_FAILED_ONLY) */
+	bool summary;              /* --summary (BPFSPY_SUMMARY): counts only */
+	char filter_spec[256];
 	int spool_dirfd;         /* checked once (spool_dir_open), then used */
 	uint64_t dir_dev, dir_ino;  /* what spool_dirfd is, to tell it still is */
 	mode_t mode;             /* of a trace file we create */
@@ -103,6 +108,7 @@ static uint32_t possible_cpus;    /* for per-CPU map values */
 static uint32_t count_possible_cpus(void);
 static void spool_fdobj_replay(void);
 static bool fd_note(int32_t fd, struct bpf_fd_note *out);
+static void init_filter(void);
 static void capture_blobs(struct bpf_call *c, const struct bpf_blob_req *req, unsigned n);
 static __thread char t_comm[16];
 
@@ -289,6 +295,12 @@ static void build_header(void)
 	bpfspy_ident_header(&w);
 	render_layers(&w);
 	jw_bool(&w, "follow", g.follow);
+	if (g.filter.active)
+		jw_str(&w, "trace", g.filter_spec);
+	if (g.failed_only)
+		jw_bool(&w, "failed_only", true);
+	if (g.summary)
+		jw_bool(&w, "summary", true);
 	if (g.opts.insns)
 		jw_bool(&w, "insns", true);
 	bpfspy_policy_header(&w);
@@ -596,6 +608,24 @@ static void report_lost(int out)
 	(void)!write(out, buf, n + 1);
 }
 
+/* --summary: this process's counts as one line, after its header. */
+static void spool_summary(void)
+{
+	size_t cap = 256 << 10, n;
+	char *buf = mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *p;
+
+	if (buf == MAP_FAILED)
+		return;
+	n = bpfspy_summary_render(buf, cap, (uint32_t)g.pid,
+				  mono_ns() + (uint64_t)g.realtime_off);
+	if (n && (p = spool_begin(&g.spool, n))) {
+		memcpy(p, buf, n);
+		spool_commit(p, SPOOL_JSON, n);
+	}
+	munmap(buf, cap);
+}
+
 __attribute__((destructor)) static void bpfspy_fini(void)
 {
 	struct drain_stats st = { 0 };
@@ -625,6 +655,8 @@ __attribute__((destructor)) static void bpfspy_fini(void)
 		bpf_render_ctx_free(r.ctx);
 		return;
 	}
+	if (g.summary)
+		spool_summary();
 	if (g.spool_dirfd >= 0)
 		spool_drain_dir(g.spool_dirfd, out, g.spool.name, &r, &st);
 	spool_drain_own(&g.spool, out, &r, &st);
@@ -649,6 +681,7 @@ static void atfork_child(void)
 	__atomic_store_n(&g.state, SP_NONE, __ATOMIC_RELEASE);
 	__atomic_store_n(&g.seq, 0, __ATOMIC_RELAXED);
 	bpfspy_policy_fork();
+	bpfspy_summary_reset();
 	bpfspy_trap_fork();
 	bpfspy_stack_fork();
 	bpfspy_scope_fork();
@@ -772,6 +805,9 @@ __attribute__((constructor)) static void bpfspy_init(void)
 	g.opts.no_data = env_u32("BPFSPY_NO_DATA", 0) != 0;
 	g.opts.insns = env_u32("BPFSPY_INSNS", 0) != 0;
 	g.opts.fd_note = fd_note;
+	init_filter();
+	g.failed_only = env_u32("BPFSPY_FAILED_ONLY", 0) != 0;
+	g.summary = env_u32("BPFSPY_SUMMARY", 0) != 0;
 	g.opts.no_check = env_u32("BPFSPY_NO_CHECK", 0) != 0;
 	g.audit_all = getenv("BPFSPY_AUDIT") && !strcmp(getenv("BPFSPY_AUDIT"), "all");
 	bpfspy_policy_init();
@@ -898,6 +934,41 @@ static const struct fdobj *fdobj_get(int fd)
 		fdobj_publish(fd, &o, o.note.kind == OBJ_UNKNOWN ? FD_NOT_BPF : FD_BPF);
 	}
 	return &fdobj[fd];
+}
+
+/* BPFSPY_TRACE=SET (bpfspy run -e trace=SET): what is recorded.  A set
+ * bpfspy run did not check and the shim cannot read records everything,
+ * and says so once. */
+static void init_filter(void)
+{
+	const char *spec = getenv("BPFSPY_TRACE");
+	static const char msg[] = "bpfspy: BPFSPY_TRACE is not a set of bpf commands and "
+				  "libbpf functions; recording all\n";
+	char bad[64];
+
+	if (!spec || !*spec || strlen(spec) >= sizeof(g.filter_spec))
+		return;
+	if (bpf_filter_parse(spec, &g.filter, bad, sizeof(bad))) {
+		memset(&g.filter, 0, sizeof(g.filter));
+		(void)!write(2, msg, sizeof(msg) - 1);
+		return;
+	}
+	strcpy(g.filter_spec, spec);
+}
+
+bool bpfspy_summary_on(void)
+{
+	return g.summary && g.enabled;
+}
+
+bool bpfspy_failed_only(void)
+{
+	return g.failed_only;
+}
+
+bool bpfspy_filter_func(unsigned id)
+{
+	return bpf_filter_func(&g.filter, id);
 }
 
 /* decode_opts.fd_note: what the shim knows of an fd, for instruction text. */
@@ -1316,6 +1387,13 @@ static inline long real_bpf(long nr, long cmd, long attr, long size, long a4, lo
 #define WORK_STACK (64u << 10)
 #define WORK_PAGE 4096u
 
+enum work_mode {
+	W_PASS,       /* through, unrecorded (counted when tracing) */
+	W_FILTERED,   /* left out by -e trace=SET */
+	W_SUMMARY,    /* --summary: timed and counted */
+	W_TRACE,      /* recorded */
+};
+
 struct work {
 	struct bpf_call c;
 	struct bpf_stack stack;
@@ -1328,7 +1406,7 @@ struct work {
 	int saved;           /* errno on entry */
 	int err;             /* errno after the call */
 	uintptr_t caller_sp; /* memread's, before this call */
-	bool trace;          /* record this call */
+	int mode;            /* enum work_mode */
 	bool have_stack;
 };
 
@@ -1434,11 +1512,24 @@ static void bpf_before(void *arg)
 	if (fork_token && !*fork_token)
 		new_process();
 	w->inj = bpfspy_inject_errno((uint32_t)w->cmd & ~BPF_COMMON_ATTRS_BIT);
-	w->trace = g.enabled && spool_ready();
-	if (!w->trace) {
+	w->mode = W_PASS;
+	if (g.enabled && !bpf_filter_cmd(&g.filter, (uint32_t)w->cmd & ~BPF_COMMON_ATTRS_BIT)) {
+		/* -e trace=SET leaves it out: made, counted in its libbpf
+		 * call's syscalls, not recorded */
+		w->mode = W_FILTERED;
+		return;
+	}
+	if (!g.enabled || !spool_ready()) {
 		count_untraced();
 		return;
 	}
+	if (g.summary) {
+		/* --summary: counted, timed, nothing captured or spooled */
+		w->mode = W_SUMMARY;
+		w->start = mono_ns();
+		return;
+	}
+	w->mode = W_TRACE;
 	thread_identity();
 	w->have_stack = false;
 	if (bpfspy_stack_depth)
@@ -1468,7 +1559,18 @@ static void bpf_after(void *arg)
 	struct bpf_call *c = &w->c;
 	uint32_t post;
 
-	if (!w->trace)
+	if (w->mode == W_FILTERED) {
+		bpfspy_libbpf_count(w->ret);
+		return;
+	}
+	if (w->mode == W_SUMMARY) {
+		w->end = mono_ns();
+		bpfspy_summary_cmd((uint32_t)w->cmd & ~BPF_COMMON_ATTRS_BIT, w->end - w->start,
+				   w->ret < 0);
+		bpfspy_libbpf_count(w->ret);
+		return;
+	}
+	if (w->mode != W_TRACE)
 		return;
 	w->end = mono_ns();
 	c->ret = w->ret;
@@ -1488,7 +1590,9 @@ static void bpf_after(void *arg)
 	capture_payload(c);
 	if (!g.opts.no_check && !(c->facts.flags & (BPF_FACT_INJECTED | BPF_FACT_DENIED)))
 		bpfspy_gather_facts(c, g.audit_all);
-	record(c, w->start, w->end - w->start, w->have_stack ? &w->stack : NULL);
+	/* --failed-only (BPFSPY_FAILED_ONLY): successes are left out */
+	if (!g.failed_only || w->ret < 0)
+		record(c, w->start, w->end - w->start, w->have_stack ? &w->stack : NULL);
 }
 
 /* Run @fn(@arg) on this thread's work stack (the next free level). */
