@@ -242,6 +242,24 @@ static void emit(unsigned id, const struct libbpf_func *f, const long *a, uintpt
 	bpfspy_emit_json(render, &e);
 }
 
+struct emit_args {
+	unsigned id;
+	const struct libbpf_func *f;
+	const long *a;
+	uintptr_t ra;
+	const struct bpf_event_env *env;
+	struct libbpf_call *c;
+};
+
+/* emit() on the shim's own stack: its render buffers are not the
+ * caller's to lend. */
+static void emit_there(void *arg)
+{
+	struct emit_args *e = arg;
+
+	emit(e->id, e->f, e->a, e->ra, e->env, e->c);
+}
+
 /* Every wrapper: call function @id with its first @n arguments @a for
  * the caller returning to @ra, and record the call. */
 static long libbpf_call(unsigned id, unsigned n, const long *a, uintptr_t ra)
@@ -258,6 +276,7 @@ static long libbpf_call(unsigned id, unsigned n, const long *a, uintptr_t ra)
 	bool have_stack = false;
 	uint64_t start, parent;
 	struct frame *fr;
+	struct emit_args ea;
 	long ret;
 	int saved;
 	unsigned i;
@@ -311,7 +330,8 @@ static long libbpf_call(unsigned id, unsigned n, const long *a, uintptr_t ra)
 	c.err = saved;
 	/* --failed-only: a call that failed, or in which a call failed */
 	if (!bpfspy_failed_only() || c.nfail || fr->keep || libbpf_call_failed(f, &c)) {
-		emit(id, f, a, ra, &env, &c);
+		ea = (struct emit_args){ id, f, a, ra, &env, &c };
+		bpfspy_on_work_stack(emit_there, &ea);
 		if (t_depth)
 			t_frames[t_depth - 1].keep = true;
 	}

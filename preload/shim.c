@@ -33,6 +33,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,6 +78,7 @@ static struct {
 	bool summary;              /* --summary (BPFSPY_SUMMARY): counts only */
 	char filter_spec[256];
 	int spool_dirfd;         /* checked once (spool_dir_open), then used */
+	uint64_t dir_dev, dir_ino;  /* what spool_dirfd is, to tell it still is */
 	mode_t mode;             /* of a trace file we create */
 	char output[PATH_MAX];
 	char spool_dir[PATH_MAX];
@@ -84,7 +86,23 @@ static struct {
 	size_t header_len;
 } g;
 
+/* Calls that went through without being recorded although this process
+ * traces (no room for the work area, nesting too deep, no spool...):
+ * reported with the lost events. */
+static uint64_t untraced;
+
+/* A page that every fork wipes (MADV_WIPEONFORK): a child made without
+ * libc's fork() (syscall(SYS_fork), clone()) has no atfork handlers run,
+ * and finds it zero on its first call.  One load on the hot path. */
+static volatile int *fork_token;
+
+static void fork_token_init(void);
+static void area_free(void *p);
+static pthread_key_t area_key;
+static bool area_key_ok;
+
 static __thread pid_t t_tid;
+static __thread bool t_thread_spooled;  /* its BPF_REC_THREAD is in the spool */
 static __thread bool t_creating;  /* this thread is creating the spool */
 static uint32_t possible_cpus;    /* for per-CPU map values */
 static uint32_t count_possible_cpus(void);
@@ -345,9 +363,12 @@ static void say_foreign(const struct drain_stats *st)
 static bool open_spool_dir(bool create)
 {
 	int fd = spool_dir_open(g.spool_dir, create, g.fd_floor);
+	struct stat st;
 
 	if (fd >= 0) {
 		g.spool_dirfd = fd;
+		g.dir_dev = fstat(fd, &st) == 0 ? (uint64_t)st.st_dev : 0;
+		g.dir_ino = g.dir_dev ? (uint64_t)st.st_ino : 0;
 		return true;
 	}
 	if (fd != -ENOENT || create)
@@ -356,6 +377,35 @@ static bool open_spool_dir(bool create)
 }
 
 static int output_fd_name(const char *out);
+
+/* The spool directory's fd, if it still is that directory: the program
+ * may have closed it (closefrom) or put its own file there.  Reopened
+ * (and checked again) when not; -1 when that fails too. */
+static bool spool_dir(bool create)
+{
+	struct stat st;
+
+	if (g.spool_dirfd >= 0 && fstat(g.spool_dirfd, &st) == 0 &&
+	    (uint64_t)st.st_dev == g.dir_dev && (uint64_t)st.st_ino == g.dir_ino)
+		return true;
+	g.spool_dirfd = -1;   /* not ours (any more): never closed or used */
+	return open_spool_dir(create);
+}
+
+/* Where the program could get that number (spool_dir_open found no room
+ * above its soft RLIMIT_NOFILE), the fd is not kept between uses. */
+static void spool_dir_release(void)
+{
+	struct rlimit rl;
+
+	if (g.spool_dirfd < 0 || getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur > 4096 ||
+	    (rlim_t)g.spool_dirfd >= rl.rlim_cur)
+		return;
+	close(g.spool_dirfd);
+	g.spool_dirfd = -1;
+	if (__atomic_load_n(&g.state, __ATOMIC_ACQUIRE) == SP_READY || t_creating)
+		g.spool.dirfd = -1;
+}
 
 /* No BPFSPY_SPOOL_DIR: next to the trace (OUTPUT.spool), unless OUTPUT is
  * a descriptor (/dev/stderr), a device, a pipe or in /dev or /proc: then
@@ -383,6 +433,7 @@ static bool spool_ready(void)
 {
 	int st = __atomic_load_n(&g.state, __ATOMIC_ACQUIRE);
 	int expect = SP_NONE;
+	sigset_t block, old;
 	char *p;
 
 	if (st == SP_READY)
@@ -397,15 +448,30 @@ static bool spool_ready(void)
 			sched_yield();
 		return st == SP_READY;
 	}
+	/* A handler of this thread calling bpf now would find the spool
+	 * half made and could neither wait nor record: hold the signals
+	 * that can wait (not the ones a fault raises) until it is ready. */
+	sigfillset(&block);
+	sigdelset(&block, SIGSYS);
+	sigdelset(&block, SIGSEGV);
+	sigdelset(&block, SIGBUS);
+	sigdelset(&block, SIGILL);
+	sigdelset(&block, SIGFPE);
+	sigdelset(&block, SIGTRAP);
+	pthread_sigmask(SIG_BLOCK, &block, &old);
 	t_creating = true;
-	if ((g.spool_dirfd < 0 && !open_spool_dir(true)) ||
-	    spool_create(&g.spool, g.spool_dirfd, g.fd_floor) != 0) {
+	if (!spool_dir(true) || spool_create(&g.spool, g.spool_dirfd, g.fd_floor) != 0) {
+		spool_dir_release();
 		t_creating = false;
 		__atomic_store_n(&g.state, SP_FAILED, __ATOMIC_RELEASE);
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
 		return false;
 	}
+	/* for growing when neither the file's nor the directory's fd is kept */
+	g.spool.dir = g.spool_dir;
+	spool_dir_release();
 	build_header();
-	p = spool_begin(&g.spool, g.header_len);
+	p = spool_reserve(&g.spool, g.header_len);
 	if (p) {
 		memcpy(p, g.header, g.header_len);
 		spool_commit(p, SPOOL_JSON, g.header_len);
@@ -414,6 +480,7 @@ static bool spool_ready(void)
 	__atomic_store_n(&g.state, SP_READY, __ATOMIC_RELEASE);
 	spool_fdobj_replay();
 	bpfspy_libbpf_announce_loaded();
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return true;
 }
 
@@ -489,22 +556,56 @@ static void drain_leftovers(int out)
 
 /* Events that found no room (disk full, spool exhausted) are not silently
  * gone: the trace says how many. */
-static void report_lost(int out)
+static size_t lost_line(char *buf, size_t cap, pid_t pid, uint64_t count)
 {
-	uint64_t lost = __atomic_load_n(&g.spool.lost, __ATOMIC_RELAXED);
-	char buf[256];
 	struct jsonw w;
 
-	if (!lost)
-		return;
-	jw_init(&w, buf, sizeof(buf) - 1);
+	jw_init(&w, buf, cap);
 	jw_obj_open(&w, NULL);
 	jw_str(&w, "event", "lost");
-	jw_u64(&w, "pid", (uint64_t)g.pid);
-	jw_u64(&w, "count", lost);
+	jw_u64(&w, "pid", (uint64_t)pid);
+	jw_u64(&w, "count", count);
 	jw_obj_close(&w);
-	buf[w.len] = '\n';
-	(void)!write(out, buf, w.len + 1);
+	return w.len;
+}
+
+/* Calls of a vfork child @pid, which could record nothing: a "lost" line
+ * for it in our spool (or in the trace when we have none). */
+static void spool_lost_line(pid_t pid, uint64_t count)
+{
+	char buf[128];
+	size_t n = lost_line(buf, sizeof(buf) - 1, pid, count);
+	char *p;
+	int out;
+
+	if (bpfspy_active() && (p = spool_reserve(&g.spool, n))) {
+		memcpy(p, buf, n);
+		spool_commit(p, SPOOL_JSON, n);
+		return;
+	}
+	out = open_output();
+	if (out < 0)
+		return;
+	buf[n] = '\n';
+	(void)!write(out, buf, n + 1);
+	close(out);
+}
+
+/* The calls this process made that are not in the trace: events that
+ * found no room, and calls that went through untraced. */
+static void report_lost(int out)
+{
+	uint64_t lost = __atomic_load_n(&untraced, __ATOMIC_RELAXED);
+	char buf[256];
+	size_t n;
+
+	if (__atomic_load_n(&g.state, __ATOMIC_ACQUIRE) == SP_READY)
+		lost += __atomic_load_n(&g.spool.lost, __ATOMIC_RELAXED);
+	if (!lost)
+		return;
+	n = lost_line(buf, sizeof(buf) - 1, g.pid, lost);
+	buf[n] = '\n';
+	(void)!write(out, buf, n + 1);
 }
 
 /* --summary: this process's counts as one line, after its header. */
@@ -531,9 +632,24 @@ __attribute__((destructor)) static void bpfspy_fini(void)
 	struct spool_renderer r;
 	int out;
 
-	if (!g.enabled || !g.output[0] ||
-	    __atomic_load_n(&g.state, __ATOMIC_ACQUIRE) != SP_READY || !renderer_open(&r))
+	if (!g.enabled || !g.output[0])
 		return;
+	/* a vfork child's exit(), or a child of syscall(SYS_fork) that never
+	 * called: the spool in memory is the parent's */
+	if (g.pid != (pid_t)syscall(SYS_getpid))
+		return;
+	if (__atomic_load_n(&g.state, __ATOMIC_ACQUIRE) != SP_READY) {
+		out = untraced ? open_output() : -1;
+		if (out >= 0) {
+			report_lost(out);
+			close(out);
+		}
+		return;
+	}
+	if (!renderer_open(&r))
+		return;
+	spool_dir(false);
+	g.spool.dirfd = g.spool_dirfd;
 	out = open_output();
 	if (out < 0) {
 		bpf_render_ctx_free(r.ctx);
@@ -541,7 +657,8 @@ __attribute__((destructor)) static void bpfspy_fini(void)
 	}
 	if (g.summary)
 		spool_summary();
-	spool_drain_dir(g.spool_dirfd, out, g.spool.name, &r, &st);
+	if (g.spool_dirfd >= 0)
+		spool_drain_dir(g.spool_dirfd, out, g.spool.name, &r, &st);
 	spool_drain_own(&g.spool, out, &r, &st);
 	report_lost(out);
 	close(out);
@@ -552,7 +669,11 @@ __attribute__((destructor)) static void bpfspy_fini(void)
 static void atfork_child(void)
 {
 	g.pid = (pid_t)syscall(SYS_getpid);
+	if (fork_token)
+		*fork_token = 1;
+	__atomic_store_n(&untraced, 0, __ATOMIC_RELAXED);
 	t_tid = 0;
+	t_thread_spooled = false;
 	t_comm[0] = 0;
 	mem_read_reset_process();
 	if (__atomic_load_n(&g.state, __ATOMIC_ACQUIRE) == SP_READY)
@@ -566,6 +687,13 @@ static void atfork_child(void)
 	bpfspy_scope_fork();
 	if (!g.follow)
 		g.enabled = false;
+}
+
+/* A child made without libc's fork() (fork_token wiped), on its first
+ * call: what the atfork handler would have done. */
+static void new_process(void)
+{
+	atfork_child();
 }
 
 /* --no-follow: take ourselves out of LD_PRELOAD so exec'd images run
@@ -689,6 +817,15 @@ __attribute__((constructor)) static void bpfspy_init(void)
 	g.pid = getpid();
 	set_realtime_off();
 	pthread_atfork(NULL, NULL, atfork_child);
+	/* --no-follow: what an exec'd image would trace with is not its
+	 * business (copied above; glibc keeps the strings) */
+	if (!g.follow) {
+		unsetenv("BPFSPY_OUTPUT");
+		unsetenv("BPFSPY_SPOOL_DIR");
+		unsetenv("BPFSPY_FOLLOW");
+	}
+	fork_token_init();
+	area_key_ok = pthread_key_create(&area_key, area_free) == 0;
 	e = errno;
 	out_fd = paths_trusted();
 	if (out_fd >= 0) {
@@ -696,6 +833,7 @@ __attribute__((constructor)) static void bpfspy_init(void)
 		close(out_fd);
 		g.enabled = true;
 	}
+	spool_dir_release();
 	errno = e;
 }
 
@@ -746,7 +884,7 @@ static void spool_fdobj(int fd, const struct bpf_fd_note *note)
 
 	if (__atomic_load_n(&g.state, __ATOMIC_ACQUIRE) != SP_READY)
 		return;
-	p = spool_begin(&g.spool, sizeof(*p));
+	p = spool_reserve(&g.spool, sizeof(*p));
 	if (!p)
 		return;
 	*p = *note;
@@ -978,18 +1116,23 @@ static void thread_identity(void)
 {
 	struct bpf_rec_thread *r;
 
-	if (t_tid)
+	if (t_tid && t_thread_spooled)
 		return;
-	t_tid = (pid_t)syscall(SYS_gettid);
-	if (prctl(PR_GET_NAME, t_comm) != 0)
-		t_comm[0] = 0;
-	t_comm[15] = 0;
-	r = spool_begin(&g.spool, sizeof(*r));
+	if (!t_tid) {
+		t_tid = (pid_t)syscall(SYS_gettid);
+		if (prctl(PR_GET_NAME, t_comm) != 0)
+			t_comm[0] = 0;
+		t_comm[15] = 0;
+	}
+	/* State, not an event: a failure is not a lost event (the count
+	 * would be one too many); the next call tries again. */
+	r = spool_reserve(&g.spool, sizeof(*r));
 	if (!r)
 		return;
 	r->tid = (uint32_t)t_tid;
 	memcpy(r->comm, t_comm, sizeof(r->comm));
 	spool_commit(r, BPF_REC_THREAD, sizeof(*r));
+	t_thread_spooled = true;
 }
 
 /* Bytes of attr past what we snapshot: find the first nonzero one, as the
@@ -1035,7 +1178,7 @@ static void spool_btf(const struct bpf_call *c)
 	if (__atomic_load_n(&g.state, __ATOMIC_ACQUIRE) != SP_READY || !addr ||
 	    !bpf_attr_has(c, ATTR_BTF_LOAD_btf_size, 4))
 		return;
-	r = spool_begin(&g.spool, sizeof(*r) + want);
+	r = spool_reserve(&g.spool, sizeof(*r) + want);   /* state, not an event */
 	if (!r)
 		return;
 	got = mem_read(r->data, addr, want, NULL);
@@ -1150,7 +1293,9 @@ static void record(struct bpf_call *c, uint64_t start, uint64_t dur,
 
 void bpfspy_spool_record(uint32_t type, const void *rec, size_t len)
 {
-	void *p = spool_begin(&g.spool, len);
+	/* only events count as lost; names of addresses are state */
+	void *p = type == BPF_REC_SYM ? spool_reserve(&g.spool, len) :
+					spool_begin(&g.spool, len);
 
 	if (!p)
 		return;
@@ -1158,9 +1303,27 @@ void bpfspy_spool_record(uint32_t type, const void *rec, size_t len)
 	spool_commit(p, type, len);
 }
 
+static void ready_fn(void *arg)
+{
+	*(bool *)arg = spool_ready();
+}
+
 bool bpfspy_active(void)
 {
-	return g.enabled && spool_ready();
+	bool ok;
+
+	/* a vfork child records nothing (see bpfspy_t_vfork); a child of
+	 * syscall(SYS_fork) starts afresh first */
+	if (!g.enabled || bpfspy_t_vfork)
+		return false;
+	if (fork_token && !*fork_token)
+		new_process();
+	if (__atomic_load_n(&g.state, __ATOMIC_ACQUIRE) == SP_READY)
+		return true;
+	/* creating the spool (the header's buffers...) takes stack: not the
+	 * caller's */
+	bpfspy_on_work_stack(ready_fn, &ok);
+	return ok;
 }
 
 uint64_t bpfspy_next_seq(void)
@@ -1208,108 +1371,389 @@ static inline long real_bpf(long nr, long cmd, long attr, long size, long a4, lo
 	return bpfspy_real_syscall(nr, cmd, attr, size, a4, a5, (long)BPFSPY_TRAP_COOKIE);
 }
 
-/* @via: BPF_FACT_VIA_SECCOMP for a trapped call, else 0. */
-static long bpf_path(long nr, long cmd, long attr, long size, long a4, long a5, uint32_t via)
-{
+/* ---- the event path, off the caller's stack --------------------------------
+ *
+ * The captured call, its render buffer and every frame of the shim run on
+ * a stack of the thread's own (WORK_STACK bytes, mmap'd on its first call),
+ * not on the caller's: a thread made with a 16 KiB stack, a handler on an
+ * 8 KiB sigaltstack and a frame right above a guard page call us as they
+ * call libc.  The caller's stack holds bpf_enter()'s frame and the real
+ * syscall only (bench/trace_bench stack measures it).  Level 1 is for a
+ * signal handler's call that interrupts a call at level 0; a call deeper
+ * than that (or when the area cannot be mapped) goes through untraced and
+ * is counted with the lost events.
+ */
+#define WORK_LEVELS 2
+#define WORK_STACK (64u << 10)
+#define WORK_PAGE 4096u
+
+enum work_mode {
+	W_PASS,       /* through, unrecorded (counted when tracing) */
+	W_FILTERED,   /* left out by -e trace=SET */
+	W_SUMMARY,    /* --summary: timed and counted */
+	W_TRACE,      /* recorded */
+};
+
+struct work {
 	struct bpf_call c;
 	struct bpf_stack stack;
 	uint64_t ips[BPF_STACK_MAX];
-	bool have_stack = false;
-	uint64_t start, end;
-	uint32_t want, post;
+	long nr, cmd, attr, size, a4, a5;
 	long ret;
-	int saved, inj;
+	uint64_t start, end;
+	uint32_t via;
+	int inj;
+	int saved;           /* errno on entry */
+	int err;             /* errno after the call */
+	uintptr_t caller_sp; /* memread's, before this call */
+	int mode;            /* enum work_mode */
+	bool have_stack;
+};
 
-	/* errno first: creating the spool (mkdir's EEXIST...) must not leak
-	 * into what the traced program sees. */
-	saved = errno;
-	inj = bpfspy_inject_errno((uint32_t)cmd & ~BPF_COMMON_ATTRS_BIT);
-	if (g.enabled && !bpf_filter_cmd(&g.filter, (uint32_t)cmd & ~BPF_COMMON_ATTRS_BIT)) {
+/* [guard][stack 0][guard][stack 1][struct area], one mapping per thread */
+struct area {
+	struct work w[WORK_LEVELS];
+};
+#define AREA_STACKS ((size_t)WORK_LEVELS * (WORK_PAGE + WORK_STACK))
+#define AREA_SIZE (AREA_STACKS + ((sizeof(struct area) + WORK_PAGE - 1) & ~(size_t)(WORK_PAGE - 1)))
+
+static __thread struct area *t_area;
+static __thread unsigned t_level;
+
+void bpfspy_on_stack(void *top, void (*fn)(void *), void *arg);   /* hook_x86_64.S */
+#if !defined(__x86_64__)
+void bpfspy_on_stack(void *top, void (*fn)(void *), void *arg)
+{
+	(void)top;
+	fn(arg);
+}
+#endif
+
+static char *area_base(struct area *a)
+{
+	return (char *)a - AREA_STACKS;
+}
+
+/* At thread exit (pthread key destructor). */
+static void area_free(void *p)
+{
+	if (t_area == p)
+		t_area = NULL;
+	munmap(area_base(p), AREA_SIZE);
+}
+
+static struct area *area_get(void)
+{
+	struct area *a = t_area, *expect = NULL;
+	char *m;
+	int e = errno;
+
+	if (a)
+		return a;
+	m = mmap(NULL, AREA_SIZE, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
+	if (m == MAP_FAILED) {
+		errno = e;
+		return NULL;
+	}
+	mprotect(m, WORK_PAGE, PROT_NONE);
+	mprotect(m + WORK_PAGE + WORK_STACK, WORK_PAGE, PROT_NONE);
+	a = (struct area *)(m + AREA_STACKS);
+	/* a handler of this thread may have beaten us to it */
+	if (!__atomic_compare_exchange_n(&t_area, &expect, a, false, __ATOMIC_RELAXED,
+					 __ATOMIC_RELAXED)) {
+		munmap(m, AREA_SIZE);
+		errno = e;
+		return expect;
+	}
+	if (area_key_ok)
+		pthread_setspecific(area_key, a);
+	errno = e;
+	return a;
+}
+
+static void *work_stack_top(struct area *a, unsigned level)
+{
+	return area_base(a) + (size_t)(level + 1) * (WORK_PAGE + WORK_STACK);
+}
+
+
+static void count_untraced(void)
+{
+	if (g.enabled)
+		__atomic_add_fetch(&untraced, 1, __ATOMIC_RELAXED);
+}
+
+static void new_process(void);
+
+
+static void fork_token_init(void)
+{
+	void *p = mmap(NULL, WORK_PAGE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return;
+	if (madvise(p, WORK_PAGE, MADV_WIPEONFORK) != 0) {
+		munmap(p, WORK_PAGE);
+		return;
+	}
+	fork_token = p;
+	*fork_token = 1;
+}
+
+/* Before the call, on the work stack. */
+static void bpf_before(void *arg)
+{
+	struct work *w = arg;
+	struct bpf_call *c = &w->c;
+	uint32_t want;
+
+	if (fork_token && !*fork_token)
+		new_process();
+	w->inj = bpfspy_inject_errno((uint32_t)w->cmd & ~BPF_COMMON_ATTRS_BIT);
+	w->mode = W_PASS;
+	if (g.enabled && !bpf_filter_cmd(&g.filter, (uint32_t)w->cmd & ~BPF_COMMON_ATTRS_BIT)) {
 		/* -e trace=SET leaves it out: made, counted in its libbpf
 		 * call's syscalls, not recorded */
-		errno = inj ? inj : saved;
-		ret = inj ? -1 : real_bpf(nr, cmd, attr, size, a4, a5);
-		saved = errno;
-		bpfspy_libbpf_count(ret);
-		errno = saved;
-		return ret;
+		w->mode = W_FILTERED;
+		return;
 	}
 	if (!g.enabled || !spool_ready()) {
-		errno = inj ? inj : saved;
-		return inj ? -1 : real_bpf(nr, cmd, attr, size, a4, a5);
+		count_untraced();
+		return;
 	}
 	if (g.summary) {
 		/* --summary: counted, timed, nothing captured or spooled */
-		errno = saved;
-		start = mono_ns();
-		ret = inj ? -1 : real_bpf(nr, cmd, attr, size, a4, a5);
-		end = mono_ns();
-		saved = inj ? inj : errno;
-		bpfspy_summary_cmd((uint32_t)cmd & ~BPF_COMMON_ATTRS_BIT, end - start, ret < 0);
-		bpfspy_libbpf_count(ret);
-		errno = saved;
-		return ret;
+		w->mode = W_SUMMARY;
+		w->start = mono_ns();
+		return;
 	}
+	w->mode = W_TRACE;
 	thread_identity();
+	w->have_stack = false;
 	if (bpfspy_stack_depth)
-		have_stack = bpfspy_stack_capture(&stack, ips, via ? 1 : 0);
-	c.cmd_raw = (uint32_t)cmd;
-	c.cmd = c.cmd_raw & ~BPF_COMMON_ATTRS_BIT;
-	c.attr_addr = (uint64_t)attr;
-	c.size = (uint32_t)size;
-	c.common_addr = (uint64_t)a4;
-	c.common_size = (uint32_t)a5;
-	c.have_post = false;
-	c.tail_nonzero_off = 0;
-	c.tail_unreadable = false;
-	memset(&c.facts, 0, sizeof(c.facts));
-	c.facts.flags = (g.opts.no_check ? BPF_FACT_NO_CHECK : 0) | via;
-	want = c.size < BPF_ATTR_SNAP ? c.size : BPF_ATTR_SNAP;
-	c.pre_len = (uint32_t)mem_read(c.pre, c.attr_addr, want, &c.pre_err);
-	scan_tail(&c);
-	capture_before(&c);
-	errno = saved;
+		w->have_stack = bpfspy_stack_capture(&w->stack, w->ips, w->via ? 1 : 0);
+	c->cmd_raw = (uint32_t)w->cmd;
+	c->cmd = c->cmd_raw & ~BPF_COMMON_ATTRS_BIT;
+	c->attr_addr = (uint64_t)w->attr;
+	c->size = (uint32_t)w->size;
+	c->common_addr = (uint64_t)w->a4;
+	c->common_size = (uint32_t)w->a5;
+	c->have_post = false;
+	c->tail_nonzero_off = 0;
+	c->tail_unreadable = false;
+	memset(&c->facts, 0, sizeof(c->facts));
+	c->facts.flags = (g.opts.no_check ? BPF_FACT_NO_CHECK : 0) | w->via;
+	want = c->size < BPF_ATTR_SNAP ? c->size : BPF_ATTR_SNAP;
+	c->pre_len = (uint32_t)mem_read(c->pre, c->attr_addr, want, &c->pre_err);
+	scan_tail(c);
+	capture_before(c);
+	w->start = mono_ns();
+}
 
-	start = mono_ns();
-	ret = inj ? -1 : real_bpf(nr, cmd, attr, size, a4, a5);
-	end = mono_ns();
-	saved = inj ? inj : errno;
+/* After the call, on the work stack. */
+static void bpf_after(void *arg)
+{
+	struct work *w = arg;
+	struct bpf_call *c = &w->c;
+	uint32_t post;
 
-	c.ret = ret;
-	c.err = ret < 0 ? saved : 0;
-	c.parent = bpfspy_libbpf_parent();
-	c.facts.flags |= policy_flags(&c, inj);
-	bpfspy_libbpf_count(ret);
-	post = inj || (!c.pre_len && !c.attr_addr) ? 0 : bpf_cmd_post_len(c.cmd, c.size, ret >= 0);
-	if (post) {
-		c.post_len = (uint32_t)mem_read(c.post, c.attr_addr, post, NULL);
-		c.have_post = true;
+	if (w->mode == W_FILTERED) {
+		bpfspy_libbpf_count(w->ret);
+		return;
 	}
-	fdobj_note_result(&c);
-	if (c.cmd == XV_BPF_BTF_LOAD && ret >= 0 && !g.opts.no_data)
-		spool_btf(&c);
-	capture_payload(&c);
-	if (!g.opts.no_check && !(c.facts.flags & (BPF_FACT_INJECTED | BPF_FACT_DENIED)))
-		bpfspy_gather_facts(&c, g.audit_all);
+	if (w->mode == W_SUMMARY) {
+		w->end = mono_ns();
+		bpfspy_summary_cmd((uint32_t)w->cmd & ~BPF_COMMON_ATTRS_BIT, w->end - w->start,
+				   w->ret < 0);
+		bpfspy_libbpf_count(w->ret);
+		return;
+	}
+	if (w->mode != W_TRACE)
+		return;
+	w->end = mono_ns();
+	c->ret = w->ret;
+	c->err = w->ret < 0 ? w->err : 0;
+	c->parent = bpfspy_libbpf_parent();
+	c->facts.flags |= policy_flags(c, w->inj);
+	bpfspy_libbpf_count(w->ret);
+	post = w->inj || (!c->pre_len && !c->attr_addr) ? 0 :
+	       bpf_cmd_post_len(c->cmd, c->size, w->ret >= 0);
+	if (post) {
+		c->post_len = (uint32_t)mem_read(c->post, c->attr_addr, post, NULL);
+		c->have_post = true;
+	}
+	fdobj_note_result(c);
+	if (c->cmd == XV_BPF_BTF_LOAD && w->ret >= 0 && !g.opts.no_data)
+		spool_btf(c);
+	capture_payload(c);
+	if (!g.opts.no_check && !(c->facts.flags & (BPF_FACT_INJECTED | BPF_FACT_DENIED)))
+		bpfspy_gather_facts(c, g.audit_all);
 	/* --failed-only (BPFSPY_FAILED_ONLY): successes are left out */
-	if (!g.failed_only || ret < 0)
-		record(&c, start, end - start, have_stack ? &stack : NULL);
-	errno = saved;
+	if (!g.failed_only || w->ret < 0)
+		record(c, w->start, w->end - w->start, w->have_stack ? &w->stack : NULL);
+}
+
+/* Run @fn(@arg) on this thread's work stack (the next free level). */
+void bpfspy_on_work_stack(void (*fn)(void *), void *arg)
+{
+	struct area *a = area_get();
+	uintptr_t sp;
+	unsigned level;
+
+	if (!a) {
+		fn(arg);
+		return;
+	}
+	sp = mem_read_caller_sp((uintptr_t)__builtin_frame_address(0));
+	level = __atomic_fetch_add(&t_level, 1, __ATOMIC_RELAXED);
+	if (level < WORK_LEVELS)
+		bpfspy_on_stack(work_stack_top(a, level), fn, arg);
+	else
+		fn(arg);
+	__atomic_fetch_sub(&t_level, 1, __ATOMIC_RELAXED);
+	mem_read_caller_sp(sp);
+}
+
+/* No work area for this call: straight through, counted. */
+static long bpf_untraced(long nr, long cmd, long attr, long size, long a4, long a5)
+{
+	int saved = errno;
+	int inj = bpfspy_inject_errno((uint32_t)cmd & ~BPF_COMMON_ATTRS_BIT);
+
+	count_untraced();
+	errno = inj ? inj : saved;
+	return inj ? -1 : real_bpf(nr, cmd, attr, size, a4, a5);
+}
+
+/* @via: BPF_FACT_VIA_SECCOMP for a trapped call, else 0.  The frame that
+ * stays on the caller's stack: keep it small. */
+static long bpf_enter(long nr, long cmd, long attr, long size, long a4, long a5, uint32_t via)
+{
+	struct area *a;
+	struct work *w;
+	unsigned level;
+	long ret;
+
+	if (bpfspy_t_vfork)
+		return bpfspy_vfork_call(nr, cmd, attr, size, a4, a5);
+	a = area_get();
+	if (!a)
+		return bpf_untraced(nr, cmd, attr, size, a4, a5);
+	level = __atomic_fetch_add(&t_level, 1, __ATOMIC_RELAXED);
+	if (level >= WORK_LEVELS) {
+		__atomic_fetch_sub(&t_level, 1, __ATOMIC_RELAXED);
+		return bpf_untraced(nr, cmd, attr, size, a4, a5);
+	}
+	w = &a->w[level];
+	/* errno first: creating the spool (mkdir's EEXIST...) must not leak
+	 * into what the traced program sees. */
+	w->saved = errno;
+	w->nr = nr;
+	w->cmd = cmd;
+	w->attr = attr;
+	w->size = size;
+	w->a4 = a4;
+	w->a5 = a5;
+	w->via = via;
+	/* the caller's stack, from this frame up, is safe to copy from */
+	w->caller_sp = mem_read_caller_sp((uintptr_t)__builtin_frame_address(0));
+	bpfspy_on_stack(work_stack_top(a, level), bpf_before, w);
+	if (w->inj) {
+		ret = -1;
+		w->err = w->inj;
+	} else {
+		errno = w->saved;
+		ret = real_bpf(nr, cmd, attr, size, a4, a5);
+		w->err = errno;
+	}
+	w->ret = ret;
+	bpfspy_on_stack(work_stack_top(a, level), bpf_after, w);
+	mem_read_caller_sp(w->caller_sp);
+	errno = w->err;
+	__atomic_fetch_sub(&t_level, 1, __ATOMIC_RELAXED);
 	return ret;
 }
 
 long bpfspy_bpf_syscall(long nr, long cmd, long attr, long size, long a4, long a5)
 {
-	return bpf_path(nr, cmd, attr, size, a4, a5, 0);
+	return bpf_enter(nr, cmd, attr, size, a4, a5, 0);
 }
 
 long bpfspy_bpf_trapped(long cmd, long attr, long size, long a4, long a5)
 {
 	int saved = errno;
-	long ret = bpf_path(SYS_bpf, cmd, attr, size, a4, a5, BPF_FACT_VIA_SECCOMP);
+	long ret = bpf_enter(SYS_bpf, cmd, attr, size, a4, a5, BPF_FACT_VIA_SECCOMP);
 
 	if (ret < 0)
 		ret = -(long)errno;
 	errno = saved;
 	return ret;
+}
+
+/* ---- vfork() children ------------------------------------------------------
+ *
+ * A vfork child shares the parent's memory until it execs or exits: the
+ * shim's state (the spool, seq, the fd cache, this thread's work area)
+ * is the parent's, and the parent resumes with whatever the child left.
+ * So the child records nothing and touches none of it: its calls go
+ * straight through and are counted in bpfspy_t_vfork_calls, which the
+ * parent (resuming in our vfork()) spools as the child's "lost" line.
+ * Our vfork (hook_x86_64.S) sets bpfspy_t_vfork in the child.
+ */
+__thread int bpfspy_t_vfork;
+__thread unsigned long bpfspy_t_vfork_calls;
+
+long bpfspy_vfork_call(long nr, long cmd, long attr, long size, long a4, long a5)
+{
+	if (g.enabled)
+		bpfspy_t_vfork_calls++;
+	return real_bpf(nr, cmd, attr, size, a4, a5);
+}
+
+void bpfspy_vfork_child(void)
+{
+	bpfspy_t_vfork = 1;
+}
+
+struct vfork_lost {
+	pid_t pid;
+	unsigned long n;
+};
+
+static void vfork_lost_line(void *arg)
+{
+	const struct vfork_lost *l = arg;
+
+	spool_lost_line(l->pid, l->n);
+}
+
+/* In the parent, the child gone (exec'd or exited). */
+void bpfspy_vfork_parent(long child)
+{
+	unsigned long n = bpfspy_t_vfork_calls;
+	int e = errno;
+
+	/* a vfork child that vforked: its child's calls count as its own */
+	if (g.pid != (pid_t)syscall(SYS_getpid)) {
+		errno = e;
+		return;
+	}
+	bpfspy_t_vfork = 0;
+	bpfspy_t_vfork_calls = 0;
+	if (n && child > 0) {
+		struct vfork_lost l = { (pid_t)child, n };
+
+		/* the first record may create the spool: not on the caller's
+		 * stack */
+		bpfspy_on_work_stack(vfork_lost_line, &l);
+	}
+	errno = e;
+}
+
+long bpfspy_fail_errno(long e)
+{
+	errno = (int)e;
+	return -1;
 }

@@ -13,6 +13,15 @@ extern syscall_fn bpfspy_real_syscall;
 /* The bpf(2) path, reached from the hook when number == __NR_bpf. */
 long bpfspy_bpf_syscall(long nr, long cmd, long attr, long size, long a4, long a5);
 
+/* vfork() (hook_x86_64.S): set in the child, which shares our memory
+ * until it execs or exits; its bpf calls are counted, not recorded. */
+extern __thread int bpfspy_t_vfork;
+extern __thread unsigned long bpfspy_t_vfork_calls;
+long bpfspy_vfork_call(long nr, long cmd, long attr, long size, long a4, long a5);
+void bpfspy_vfork_child(void);
+void bpfspy_vfork_parent(long child);
+long bpfspy_fail_errno(long e);
+
 /* The 6th argument of every bpf(2) call the shim makes (bpf(2) takes five):
  * the --seccomp-trap filter lets calls carrying it through (trap.c). */
 #define BPFSPY_TRAP_COOKIE 0x6270667370795f74ull   /* "bpfspy_t" */
@@ -36,6 +45,9 @@ void bpfspy_spool_record(uint32_t type, const void *rec, size_t len);
 /* Render one JSON line with @fn and spool it (any size). */
 void bpfspy_emit_json(void (*fn)(struct jsonw *w, const void *ctx), const void *ctx);
 
+/* Run @fn(@arg) on this thread's work stack, not the caller's (the
+ * caller's memory, from its frame up, stays on memread's fast path). */
+void bpfspy_on_work_stack(void (*fn)(void *), void *arg);
 /* The header's identity keys: nspid, host_pid, ns, cgroup, container_id
  * (ident.c).  Reads procfs; once per process, not on the event path. */
 void bpfspy_ident_header(struct jsonw *w);

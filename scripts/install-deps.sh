@@ -12,7 +12,7 @@ apt-get install -y -qq --no-install-recommends \
 	clang llvm libclang-rt-dev linux-libc-dev \
 	libjson-c-dev libseccomp-dev libunwind-dev libbpf-dev libxxhash-dev libsystemd-dev \
 	bats bpftool bpftrace libbpf-tools xdp-tools \
-	strace libcap2-bin util-linux procps iproute2 hyperfine xxhash jq \
+	strace libcap2-bin util-linux procps iproute2 hyperfine xxhash jq e2fsprogs \
 	systemd systemd-journal-remote \
 	dpkg-dev debhelper lintian bash-completion \
 	golang-go golang-github-cilium-ebpf-dev \

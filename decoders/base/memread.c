@@ -86,9 +86,20 @@ out:
 	return found;
 }
 
+/* The frame of the caller we read for, when we run on another stack. */
+static __thread uintptr_t caller_sp;
+
+uintptr_t mem_read_caller_sp(uintptr_t sp)
+{
+	uintptr_t old = caller_sp;
+
+	caller_sp = sp;
+	return old;
+}
+
 static bool on_own_stack(uint64_t addr, size_t len)
 {
-	uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
+	uintptr_t sp = caller_sp ? caller_sp : (uintptr_t)__builtin_frame_address(0);
 
 	if (!stack_known && !stack_failed) {
 		if (find_mapping(sp, &stack_lo, &stack_hi) == 0)

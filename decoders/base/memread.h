@@ -42,6 +42,10 @@ void mem_read_set_source(mem_read_source fn, void *ctx);
 
 /* Forget the cached stack bounds of the calling thread. */
 void mem_read_reset_thread(void);
+/* Reads on this thread are for a caller whose frame is at @sp (0: our
+ * own frame), on the stack we would otherwise be on: the shim runs on a
+ * stack of its own.  Returns the previous value, to restore. */
+uintptr_t mem_read_caller_sp(uintptr_t sp);
 /* In a child after fork: forget the cached pid and this thread's stack. */
 void mem_read_reset_process(void);
 

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -21,8 +22,10 @@
 
 #define SPOOL_GROW_MIN (16u << 10)     /* first extension: 16 KiB */
 #define SPOOL_GROW_MAX (8u << 20)      /* doubling up to 8 MiB a step */
-#define SPOOL_VMAX   (16ull << 30)     /* address space asked for first */
-#define SPOOL_VMIN   (64ull << 20)     /* ...halved down to this */
+#define SPOOL_VMAX   (16ull << 30)     /* the most a spool holds */
+#define SPOOL_SEG_MIN (1ull << 20)     /* the first segment, under RLIMIT_AS */
+#define SPOOL_SEG_MAX (64ull << 20)
+#define SPOOL_NOFD_PRE (1ull << 20)    /* taken at once when no fd is kept */
 #define SUFFIX       ".spool"
 
 #ifndef MADV_POPULATE_WRITE
@@ -53,6 +56,143 @@ static int move_fd_high(int fd, int floor)
 	return hi;
 }
 
+/*
+ * Where the spool's fd lives, so the program's open(), dup() and dup2()
+ * never meet it and it keeps all the fds it would have: at or above the
+ * soft RLIMIT_NOFILE, which dup2() and F_DUPFD cannot reach either (the
+ * soft limit is raised for the moment the move takes, within the hard
+ * one).  With no room above (soft = hard), no fd is kept: the mapping
+ * holds the file and its lock, and growing reopens it (reopen()).  With a
+ * soft limit above 4096 (an fd table that large costs the kernel memory
+ * to reach) the fd goes at @floor, as the shim's other fds.  Returns the
+ * fd to keep, or -1 when none is kept (@fd stays open then).
+ */
+static int place_fd(int fd, int floor)
+{
+	struct rlimit rl, up;
+	int hi;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return move_fd_high(fd, floor);
+	if (rl.rlim_cur > 4096)
+		return move_fd_high(fd, floor);
+	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max <= rl.rlim_cur)
+		return -1;
+	up = rl;
+	up.rlim_cur = rl.rlim_cur + 16;
+	if (rl.rlim_max != RLIM_INFINITY && up.rlim_cur > rl.rlim_max)
+		up.rlim_cur = rl.rlim_max;
+	hi = -1;
+	if (setrlimit(RLIMIT_NOFILE, &up) == 0) {
+		hi = fcntl(fd, F_DUPFD_CLOEXEC, (int)rl.rlim_cur);
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (hi >= 0)
+		close(fd);
+	return hi;
+}
+
+/* Segment @k of the mapping: file bytes [seg_start, seg_start + seg0 << k). */
+static inline uint64_t seg_start(const struct spool *s, unsigned k)
+{
+	return s->seg0 * ((1ull << k) - 1);
+}
+
+static inline unsigned seg_index(const struct spool *s, uint64_t off)
+{
+	uint64_t q = off / s->seg0 + 1;
+
+	return 63u - (unsigned)__builtin_clzll(q);
+}
+
+/* The first segment's size: what the program may still map under its
+ * RLIMIT_AS is not ours to take; the spool grows a segment at a time. */
+static uint64_t first_seg_size(void)
+{
+	struct rlimit rl;
+	uint64_t n;
+
+	if (getrlimit(RLIMIT_AS, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY)
+		return SPOOL_VMAX;
+	n = SPOOL_SEG_MIN;
+	while (n * 2 <= SPOOL_SEG_MAX && n * 2 <= rl.rlim_cur / 1024)
+		n *= 2;
+	return n;
+}
+
+static bool same_file(int fd, const struct spool *s)
+{
+	struct stat st;
+
+	return fd >= 0 && fstat(fd, &st) == 0 && (uint64_t)st.st_dev == s->dev &&
+	       (uint64_t)st.st_ino == s->ino;
+}
+
+/* The spool file opened afresh, through the directory's fd while it is
+ * still the spool's directory, else by path (s->dir, set by the shim when
+ * it keeps no fd on the directory either).  *@dfd and @name (room for
+ * the path) say how to reach it again; the caller checks the identity. */
+static int reopen(struct spool *s, int flags, int *dfd, char *name)
+{
+	size_t n;
+	int fd;
+
+	flags |= O_CLOEXEC | O_NOFOLLOW;
+	if (s->dirfd >= 0) {
+		fd = openat(s->dirfd, s->name, flags);
+		if (fd >= 0 && same_file(fd, s)) {
+			*dfd = s->dirfd;
+			strcpy(name, s->name);
+			return fd;
+		}
+		if (fd >= 0)
+			close(fd);
+	}
+	if (!s->dir || !s->dir[0]) {
+		errno = EBADF;
+		return -1;
+	}
+	n = cat(name, 0, 4096, s->dir);
+	n = cat(name, n, 4096, "/");
+	cat(name, n, sizeof(s->name) + 4096, s->name);
+	*dfd = AT_FDCWD;
+	return open(name, flags);
+}
+
+/* An fd on the spool file that is ours for the moment: s->fd while it
+ * still is the spool (the program may have closed it, dup2()ed over it
+ * or closed every fd), else the file reopened by path (*@temp: close it
+ * after).  -1 when neither is. */
+static int own_fd(struct spool *s, bool *temp)
+{
+	char name[sizeof(s->name) + 4096];
+	int fd, dfd;
+
+	*temp = false;
+	if (s->fd >= 0 && same_file(s->fd, s))
+		return s->fd;
+	s->fd = -1;   /* not ours any more: never touched again */
+	fd = reopen(s, O_RDWR, &dfd, name);
+	if (fd < 0)
+		return -1;
+	if (!same_file(fd, s)) {
+		close(fd);
+		return -1;
+	}
+	*temp = true;
+	return fd;
+}
+
+static char *map_seg(struct spool *s, int fd, unsigned k)
+{
+	char *p = mmap(NULL, (size_t)(s->seg0 << k), PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_NORESERVE, fd, (off_t)seg_start(s, k));
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static int write_zeros(int fd, uint64_t to);
+
 /* A spool directory is trusted when it is a directory itself (not a
  * symlink to one), belongs to us and nobody else can write into it: then
  * nobody else can create, swap or remove what is in it.  Checked once on
@@ -81,7 +221,9 @@ int spool_dir_open(const char *dir, bool create, int fd_floor)
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (dfd < 0)
 		return errno == ENOTDIR ? -ELOOP : -errno;
-	dfd = move_fd_high(dfd, fd_floor);
+	rc = place_fd(dfd, fd_floor);
+	if (rc >= 0)
+		dfd = rc;   /* else low: the caller keeps it no longer than it must */
 	rc = spool_dir_check(dfd);
 	if (rc) {
 		close(dfd);
@@ -104,6 +246,7 @@ const char *spool_strerror(int rc)
 int spool_create(struct spool *s, int dfd, int fd_floor)
 {
 	struct timespec ts;
+	struct stat st;
 	char num[24];
 	size_t n, len;
 	int fd;
@@ -127,68 +270,142 @@ int spool_create(struct spool *s, int dfd, int fd_floor)
 	fd = openat(dfd, s->name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -errno;
-	fd = move_fd_high(fd, fd_floor);
-	if (flock(fd, LOCK_SH) != 0) {
-		close(fd);
-		return -errno;
-	}
-	for (s->vsize = SPOOL_VMAX; s->vsize >= SPOOL_VMIN; s->vsize /= 2) {
-		s->base = mmap(NULL, s->vsize, PROT_READ | PROT_WRITE,
-			       MAP_SHARED | MAP_NORESERVE, fd, 0);
-		if (s->base != MAP_FAILED)
-			break;
-	}
-	if (s->base == MAP_FAILED) {
+	if (fstat(fd, &st) != 0 || flock(fd, LOCK_SH) != 0) {
 		int e = errno;
 
 		unlinkat(dfd, s->name, 0);
 		close(fd);
-		s->base = NULL;
 		return -e;
 	}
-	s->fd = fd;
+	s->dev = (uint64_t)st.st_dev;
+	s->ino = (uint64_t)st.st_ino;
+	s->vmax = SPOOL_VMAX;
+	for (s->seg0 = first_seg_size(); s->seg0 >= SPOOL_SEG_MIN; s->seg0 /= 2) {
+		s->seg[0] = map_seg(s, fd, 0);
+		if (s->seg[0])
+			break;
+	}
+	if (!s->seg[0]) {
+		int e = errno;
+
+		unlinkat(dfd, s->name, 0);
+		close(fd);
+		return -e;
+	}
+	s->fd = place_fd(fd, fd_floor);
+	if (s->fd < 0) {
+		/* No fd kept: growing will have to reopen the file, which a
+		 * program at its fd limit leaves no room for, so take the
+		 * first stretch now.  The lock stays with the mapping. */
+		uint64_t pre = s->seg0 < SPOOL_NOFD_PRE ? s->seg0 : SPOOL_NOFD_PRE;
+
+		if (fallocate(fd, 0, 0, (off_t)pre) == 0 ||
+		    ((errno == EOPNOTSUPP || errno == ENOSYS) && write_zeros(fd, pre) == 0))
+			s->committed = pre;
+		close(fd);
+	}
 	return 0;
 }
 
-/* Grow the file so that [0, need) is backed.  Extend-only by construction:
- * fallocate never shrinks, so racing threads need no lock. */
-static int grow(struct spool *s, uint64_t need)
+/* Growth takes this lock (a tid): one thread at a time extends the file
+ * and maps segments.  A signal handler interrupting its own thread's
+ * growth gets no room instead of waiting for itself. */
+static bool grow_lock(struct spool *s)
+{
+	int me = (int)syscall(SYS_gettid), free_ = 0;
+
+	while (!__atomic_compare_exchange_n(&s->grow_lock, &free_, me, false,
+					    __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+		if (free_ == me)
+			return false;
+		free_ = 0;
+		sched_yield();
+	}
+	return true;
+}
+
+/* Back [@from, @to) with blocks where fallocate is missing (ext2...):
+ * zeros written, so a full disk is an error here, never a SIGBUS when
+ * the page is touched.  Only bytes past the file's end are written. */
+static int write_zeros(int fd, uint64_t to)
+{
+	static const char zeros[64 << 10];
+	struct stat st;
+	uint64_t at;
+
+	if (fstat(fd, &st) != 0)
+		return -1;
+	for (at = (uint64_t)st.st_size; at < to;) {
+		size_t n = to - at < sizeof(zeros) ? (size_t)(to - at) : sizeof(zeros);
+		ssize_t w = pwrite(fd, zeros, n, (off_t)at);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		at += (uint64_t)w;
+	}
+	return 0;
+}
+
+/* Grow the file so that [0, need) is backed, and map segment @k. */
+static int grow_locked(struct spool *s, uint64_t need, unsigned k)
 {
 	uint64_t have = __atomic_load_n(&s->committed, __ATOMIC_ACQUIRE);
-	uint64_t target, step;
+	uint64_t target, step, seg_end = seg_start(s, k) + (s->seg0 << k);
+	bool temp;
+	int fd, rc = -1;
+	char *p;
 
-	if (need <= have)
+	if (need <= have && __atomic_load_n(&s->seg[k], __ATOMIC_ACQUIRE))
 		return 0;
+	fd = own_fd(s, &temp);
+	if (fd < 0)
+		return -1;
+	if (!__atomic_load_n(&s->seg[k], __ATOMIC_ACQUIRE)) {
+		p = map_seg(s, fd, k);
+		if (!p)
+			goto out;
+		__atomic_store_n(&s->seg[k], p, __ATOMIC_RELEASE);
+	}
+	rc = 0;
+	if (need <= have)
+		goto out;
 	/* Small first, so a loader that makes 30 calls does not pay for
 	 * megabytes of fresh pages (several ms on a VM); doubling keeps a
 	 * busy tracer's extensions rare. */
 	step = have < SPOOL_GROW_MIN ? SPOOL_GROW_MIN : have > SPOOL_GROW_MAX ? SPOOL_GROW_MAX : have;
 	target = (need + step - 1) / step * step;
-	if (target > s->vsize)
-		target = s->vsize;
-	if (fallocate(s->fd, 0, 0, (off_t)target) != 0) {
-		struct stat st;
-		int r = 0;
-
-		if (errno != EOPNOTSUPP && errno != ENOSYS)
-			return -1;
-		/* ftruncate can shrink, so serialise it. */
-		while (__atomic_exchange_n(&s->grow_lock, 1, __ATOMIC_ACQUIRE))
-			sched_yield();
-		if (fstat(s->fd, &st) == 0 && (uint64_t)st.st_size < target)
-			r = ftruncate(s->fd, (off_t)target);
-		__atomic_store_n(&s->grow_lock, 0, __ATOMIC_RELEASE);
-		if (r)
-			return -1;
+	if (target > seg_end)
+		target = seg_end;
+	if (target < need)
+		target = need;
+	if (fallocate(fd, 0, 0, (off_t)target) != 0 &&
+	    ((errno != EOPNOTSUPP && errno != ENOSYS) || write_zeros(fd, target) != 0)) {
+		rc = -1;
+		goto out;
 	}
 	/* Fault the new pages in with one call rather than one fault per
 	 * page on the hot path (Linux >= 5.14; harmless where missing). */
-	madvise(s->base + have, (size_t)(target - have), MADV_POPULATE_WRITE);
-	while (have < target &&
-	       !__atomic_compare_exchange_n(&s->committed, &have, target, false,
-					    __ATOMIC_RELEASE, __ATOMIC_ACQUIRE))
-		;
-	return 0;
+	if (have >= seg_start(s, k))
+		madvise(s->seg[k] + (have - seg_start(s, k)), (size_t)(target - have),
+			MADV_POPULATE_WRITE);
+	__atomic_store_n(&s->committed, target, __ATOMIC_RELEASE);
+out:
+	if (temp)
+		close(fd);
+	return rc;
+}
+
+static int grow(struct spool *s, uint64_t need, unsigned k)
+{
+	int rc;
+
+	if (!grow_lock(s))
+		return -1;
+	rc = grow_locked(s, need, k);
+	__atomic_store_n(&s->grow_lock, 0, __ATOMIC_RELEASE);
+	return rc;
 }
 
 #define SPOOL_MAGIC 0x59505342u   /* "BSPY" */
@@ -206,21 +423,39 @@ static inline size_t rec_total(size_t payload)
 	return sizeof(struct spool_rec_hdr) + ((payload + 7) & ~(size_t)7);
 }
 
-void *spool_begin(struct spool *s, size_t payload)
+void *spool_reserve(struct spool *s, size_t payload)
 {
 	size_t n = rec_total(payload);
-	uint64_t off = __atomic_fetch_add(&s->tail, n, __ATOMIC_RELAXED);
+	unsigned tries;
 
-	if (off + n > s->vsize)
-		goto lost;
-	if (off + n > __atomic_load_n(&s->committed, __ATOMIC_ACQUIRE) &&
-	    grow(s, off + n) != 0)
-		goto lost;
-	return s->base + off + sizeof(struct spool_rec_hdr);
-lost:
-	/* The reserved bytes stay zero: drains skip them. */
-	__atomic_add_fetch(&s->lost, 1, __ATOMIC_RELAXED);
+	/* On failure the reserved bytes stay zero: drains skip them. */
+	for (tries = 0; tries < SPOOL_SEGS; tries++) {
+		uint64_t off = __atomic_fetch_add(&s->tail, n, __ATOMIC_RELAXED);
+		unsigned k = seg_index(s, off);
+		uint64_t start = seg_start(s, k);
+		char *base;
+
+		if (k >= SPOOL_SEGS || off + n > s->vmax)
+			return NULL;
+		if (off + n > start + (s->seg0 << k))
+			continue;   /* across a segment's end: try the next one */
+		base = __atomic_load_n(&s->seg[k], __ATOMIC_ACQUIRE);
+		if ((!base || off + n > __atomic_load_n(&s->committed, __ATOMIC_ACQUIRE)) &&
+		    grow(s, off + n, k) != 0)
+			return NULL;
+		base = __atomic_load_n(&s->seg[k], __ATOMIC_ACQUIRE);
+		return base + (off - start) + sizeof(struct spool_rec_hdr);
+	}
 	return NULL;
+}
+
+void *spool_begin(struct spool *s, size_t payload)
+{
+	void *p = spool_reserve(s, payload);
+
+	if (!p)
+		__atomic_add_fetch(&s->lost, 1, __ATOMIC_RELAXED);
+	return p;
 }
 
 void spool_commit(void *payload, uint32_t type, size_t payload_len)
@@ -233,12 +468,22 @@ void spool_commit(void *payload, uint32_t type, size_t payload_len)
 	__atomic_store_n(&h->magic, SPOOL_MAGIC, __ATOMIC_RELEASE);
 }
 
+static void unmap_all(struct spool *s)
+{
+	unsigned k;
+
+	for (k = 0; k < SPOOL_SEGS; k++)
+		if (s->seg[k])
+			munmap(s->seg[k], (size_t)(s->seg0 << k));
+	memset(s->seg, 0, sizeof(s->seg));
+}
+
 void spool_forget(struct spool *s)
 {
-	if (s->base)
-		munmap(s->base, s->vsize);
-	if (s->fd >= 0)
-		close(s->fd);  /* our copy only; the parent keeps its lock */
+	unmap_all(s);
+	/* our copy only (the parent keeps its lock), if it still is ours */
+	if (same_file(s->fd, s))
+		close(s->fd);
 	memset(s, 0, sizeof(*s));
 	s->fd = -1;
 	s->dirfd = -1;   /* the directory fd is the caller's, not ours */
@@ -434,10 +679,35 @@ int spool_drain_file(int dfd, const char *name, int out_fd, const struct spool_r
 int spool_drain_own(struct spool *s, int out_fd, const struct spool_renderer *r,
 		    struct drain_stats *st)
 {
-	if (s->fd < 0)
-		return -EBADF;
-	flock(s->fd, LOCK_EX);   /* convert our shared lock */
-	return drain_fd(s->fd, s->dirfd, s->name, out_fd, r, st);
+	char name[sizeof(s->name) + 4096];
+	int fd, rc, dfd;
+
+	if (s->fd >= 0 && same_file(s->fd, s)) {
+		flock(s->fd, LOCK_EX);   /* convert our shared lock */
+		return drain_fd(s->fd, s->dirfd, s->name, out_fd, r, st);
+	}
+	/* No fd of ours: our lock is the mapping's; drop it, then lock the
+	 * file afresh (someone else may drain it first, which is as good:
+	 * drain_fd checks the file is still there). */
+	s->fd = -1;
+	unmap_all(s);
+	fd = reopen(s, O_RDONLY, &dfd, name);
+	if (fd < 0)
+		return -errno;
+	if (!same_file(fd, s)) {
+		close(fd);
+		return 0;
+	}
+	/* A child of syscall(SYS_fork) that never called bpf still maps it
+	 * (and holds our lock): leave the spool to whoever drains last
+	 * (bpfspy run) rather than wait for that child. */
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		close(fd);
+		return -EBUSY;
+	}
+	rc = drain_fd(fd, dfd, name, out_fd, r, st);
+	close(fd);
+	return rc;
 }
 
 static int by_name(const void *a, const void *b)

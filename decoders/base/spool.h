@@ -28,15 +28,24 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#define SPOOL_SEGS 24
+
 struct spool {
-	int fd;              /* high-numbered, close-on-exec, LOCK_SH held */
-	char *base;          /* MAP_SHARED, vsize bytes of address space */
-	uint64_t vsize;
+	int fd;              /* close-on-exec, LOCK_SH held, out of the program's
+			      * reach (above its soft RLIMIT_NOFILE), or -1:
+			      * none kept, or no longer ours */
+	uint64_t dev, ino;   /* the file's identity, to tell an fd is still it */
+	/* MAP_SHARED segments: seg[k] maps file bytes from seg0 * (2^k - 1),
+	 * seg0 << k of them, mapped when first needed (atomic) */
+	char *seg[SPOOL_SEGS];
+	uint64_t seg0;
+	uint64_t vmax;       /* the most the file may hold */
 	uint64_t committed;  /* file size is at least this (atomic) */
 	uint64_t tail;       /* next free byte (atomic) */
 	uint64_t lost;       /* events that did not fit (atomic) */
-	int grow_lock;       /* only for filesystems without fallocate */
-	int dirfd;           /* the spool directory (the caller's fd) */
+	int grow_lock;       /* tid of the thread growing the file */
+	int dirfd;           /* the spool directory (the caller's fd), or -1 */
+	const char *dir;     /* its path, when the caller keeps no fd on it */
 	char name[64];       /* the file's name in it */
 };
 
@@ -76,8 +85,12 @@ enum spool_rec_type {
 
 /* Reserve room for a record with @payload bytes and return where the
  * payload goes, or NULL (counted in s->lost) when the disk is full or the
- * spool exhausted.  Thread- and async-signal-safe, lock-free. */
+ * spool exhausted.  Thread- and async-signal-safe, lock-free.  For events:
+ * s->lost counts events, so a record that is not one uses spool_reserve. */
 void *spool_begin(struct spool *s, size_t payload);
+/* The same without counting a failure: for records that only carry state
+ * (a thread's name, what an fd is) for the events after them. */
+void *spool_reserve(struct spool *s, size_t payload);
 
 /* Publish the record whose payload spool_begin() returned. */
 void spool_commit(void *payload, uint32_t type, size_t payload_len);

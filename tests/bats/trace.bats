@@ -166,8 +166,8 @@ setup() {
 }
 
 @test "fds: no low fd is taken under a smaller RLIMIT_NOFILE either (down to 129)" {
-	# bpfspy(1): the shim's fds go at or above L-64; only at L <= 128
-	# does it take low fds.
+	# bpfspy(1): the spool's fd goes above the soft limit L (the hard
+	# limit allowing); hardening.bats goes down to L = 4.
 	local native traced lim
 	for lim in 129 256 4096; do
 		native=$(ulimit -n "$lim" && "$EXERCISER" fds)

@@ -63,15 +63,17 @@ trace_errno() {
 	expect_eq "$(tc count "$TRACE" event=header seccomp_trap)" 0 "no seccomp_trap key"
 }
 
-@test "rawcalls: the handler uses less than Go's 32 KiB signal stack" {
+@test "rawcalls: the handler uses less than an 8 KiB signal stack (Go's is 32 KiB)" {
 	require_bpf
 	run spy --seccomp-trap -- "$EXERCISER" rawcalls altstack
 	expect_eq "$status" 0 "$output"
 	used=$(sed -n 's/^# altstack_used=//p' <<<"$output")
 	echo "# signal stack used: $used bytes" >&3
 	expect_match "$used" '^[0-9]+$' "measured"
-	[ "$used" -gt 4096 ] || { echo "the handler did not run on the alternate stack ($used)" >&2; return 1; }
-	[ "$used" -lt 32768 ] || { echo "the handler needs $used bytes of stack" >&2; return 1; }
+	# the kernel's signal frame alone is over 1 KiB; the shim's work runs
+	# on a stack of its own
+	[ "$used" -gt 1024 ] || { echo "the handler did not run on the alternate stack ($used)" >&2; return 1; }
+	[ "$used" -lt 8192 ] || { echo "the handler needs $used bytes of stack" >&2; return 1; }
 	run "$EXERCISER" rawcalls altstack
 	expect_eq "$(sed -n 's/^# altstack_used=//p' <<<"$output")" 0 "no signal without the trap"
 }
