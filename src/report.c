@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cause.h"
 #include "cli.h"
 #include "normalize.h"
 #include "trace_read.h"
@@ -63,6 +64,8 @@ struct objlist {
 struct fail {
 	char cmd[48], label[96], err[24];
 	int64_t seq;
+	char inherited[96];          /* "seq 7 BPF_PROG_LOAD, a feature probe" */
+	char *fix;
 	unsigned long count;
 	char *explanation, *rule, *audit, *reason, *log;
 	char *where;                 /* the caller's frame, with --stack */
@@ -91,6 +94,7 @@ struct proc {
 
 struct report {
 	bool json, color, full_log;
+	struct causes *expl;         /* what explains each failure (cause.h) */
 	struct proc **procs;
 	size_t nprocs, cap;
 	unsigned long events, skipped;
@@ -472,8 +476,19 @@ static char *where(struct json_object *ev)
 	return NULL;
 }
 
+static void inherit(struct fail *f, const struct call_cause *c)
+{
+	snprintf(f->inherited, sizeof(f->inherited), "seq %" PRId64 " %s %s%s", c->seq, c->call,
+		 c->err, c->probe[0] ? ", a feature probe" : "");
+	free(f->rule);
+	f->rule = strdup(c->rule);
+	f->explanation = strdup(c->text);
+	f->audit = c->audit[0] ? strdup(c->audit) : NULL;
+	f->fix = c->fix[0] ? strdup(c->fix) : NULL;
+}
+
 static void failure(struct report *r, struct proc *p, const struct trace_line *l,
-		    const char *what)
+		    const char *what, const struct call_cause *inh)
 {
 	struct json_object *ev = l->obj;
 	const char *err = trace_get_str(ev, "errno"), *log = trace_get_str(ev, "out.log");
@@ -483,7 +498,7 @@ static void failure(struct report *r, struct proc *p, const struct trace_line *l
 
 	norm_label(ev, label, sizeof(label));
 	f = group(p->fails, &p->nfails, MAX_FAILS, &p->fails_dropped, what, label,
-		  err ? err : "?", trace_get_str(ev, "explanation.rule"), &fresh);
+		  err ? err : "?", inh ? inh->rule : trace_get_str(ev, "explanation.rule"), &fresh);
 	if (!f)
 		return;
 	/* libbpf loads again with a log after a load without one fails */
@@ -494,8 +509,13 @@ static void failure(struct report *r, struct proc *p, const struct trace_line *l
 	f->seq = trace_get_int(ev, "seq", 0);
 	f->file = l->file;
 	f->line = l->lineno;
-	f->explanation = dup_or_null(trace_get_str(ev, "explanation.text"));
-	f->audit = dup_or_null(trace_get_str(ev, "audit.verdict"));
+	if (inh) {
+		inherit(f, inh);
+	} else {
+		f->explanation = dup_or_null(trace_get_str(ev, "explanation.text"));
+		f->audit = dup_or_null(trace_get_str(ev, "audit.verdict"));
+		f->fix = dup_or_null(trace_get_str(ev, "audit.fix"));
+	}
 	f->where = where(ev);
 	failure_log(r, f, log);
 }
@@ -543,7 +563,8 @@ static void on_bpf(struct report *r, struct proc *p, const struct trace_line *l)
 {
 	struct json_object *ev = l->obj;
 	const char *cmd = trace_get_str(ev, "cmd");
-	bool failed = norm_failed(ev);
+	bool failed = norm_failed(ev), inherited;
+	struct call_cause cause;
 	struct stat *s;
 
 	if (!cmd)
@@ -564,18 +585,23 @@ static void on_bpf(struct report *r, struct proc *p, const struct trace_line *l)
 		note_cause(p, ev);
 		return;
 	}
+	if (failed)
+		causes_add(r->expl, ev, &cause, &inherited);
+	else
+		causes_success(r->expl, ev);
 	if (trace_get(ev, "probe"))
 		return probe(p, ev, cmd, failed);
 	objects(p, ev, cmd, failed);
 	if (failed)
-		failure(r, p, l, cmd);
+		failure(r, p, l, cmd, NULL);
 }
 
 static void on_libbpf(struct report *r, struct proc *p, const struct trace_line *l)
 {
 	struct json_object *ev = l->obj;
 	const char *func = trace_get_str(ev, "func");
-	bool failed = norm_failed(ev);
+	bool failed = norm_failed(ev), inherited = false, has = false;
+	struct call_cause cause;
 	char what[64];
 	struct stat *s;
 
@@ -595,10 +621,12 @@ static void on_libbpf(struct report *r, struct proc *p, const struct trace_line 
 		note_cause(p, ev);
 		return;
 	}
+	if (failed)
+		has = causes_add(r->expl, ev, &cause, &inherited);
 	/* a failed top-level API call: what the loader saw */
 	if (failed && !trace_get(ev, "parent")) {
 		snprintf(what, sizeof(what), "%s()", func);
-		failure(r, p, l, what);
+		failure(r, p, l, what, has && inherited ? &cause : NULL);
 	}
 }
 
@@ -608,6 +636,10 @@ static int one_line(struct report *r, const struct trace_line *l)
 
 	if (!strcmp(l->event, "header")) {
 		on_header(r, l->obj);
+		return 0;
+	}
+	if (!strcmp(l->event, "exit")) {
+		causes_exit(r->expl, l->obj);
 		return 0;
 	}
 	p = proc_of(r, trace_get_int(l->obj, "pid", 0), false);
@@ -622,6 +654,7 @@ static int one_line(struct report *r, const struct trace_line *l)
 		on_libbpf(r, p, l);
 	else if (!strcmp(l->event, "lost"))
 		p->lost += (unsigned long)trace_get_int(l->obj, "count", 0);
+
 	return 0;
 }
 
@@ -714,6 +747,10 @@ static struct json_object *fails_json(const struct fail *v, size_t n, bool probe
 				J_STR(o, "where", f->where);
 			J_STR(o, "rule", f->rule);
 			J_STR(o, "explanation", f->explanation);
+			if (f->inherited[0])
+				J_STR(o, "inherited_from", f->inherited);
+			if (f->fix)
+				J_STR(o, "fix", f->fix);
 			J_STR(o, "audit", f->audit);
 			J_STR(o, "verifier_reason", f->reason);
 			if (f->log)
@@ -722,6 +759,43 @@ static struct json_object *fails_json(const struct fail *v, size_t n, bool probe
 		json_object_array_add(a, o);
 	}
 	return a;
+}
+
+/* The probe whose failure ended the load of @p, if one did. */
+static const struct call_cause *ending_probe(const struct report *r, const struct proc *p)
+{
+	const struct loader_failure *f = causes_loader_of(r->expl, p->pid);
+
+	return f && f->explained && f->inherited && f->cause.probe[0] ? &f->cause : NULL;
+}
+
+static void loader_json(const struct report *r, struct json_object *o, const struct proc *p)
+{
+	const struct loader_failure *f = causes_loader_of(r->expl, p->pid);
+	struct json_object *lf;
+	char sentence[1280];
+
+	if (!f) {
+		json_object_object_add(o, "loader_failure", NULL);
+		return;
+	}
+	lf = json_object_new_object();
+	causes_sentence(f, sentence, sizeof(sentence));
+	J_INT(lf, "seq", f->seq);
+	J_STR(lf, "call", f->call);
+	J_STR(lf, "errno", f->err);
+	if (f->explained) {
+		J_STR(lf, "rule", f->cause.rule);
+		J_STR(lf, "explanation", f->cause.text);
+		if (f->inherited)
+			J_INT(lf, "inherited_from_seq", f->cause.seq);
+		if (f->cause.fix[0])
+			J_STR(lf, "fix", f->cause.fix);
+	}
+	if (ending_probe(r, p))
+		J_INT(lf, "ending_probe_seq", f->cause.seq);
+	json_object_object_add(lf, "sentence", json_object_new_string(sentence));
+	json_object_object_add(o, "loader_failure", lf);
 }
 
 static void print_json(struct report *r)
@@ -758,6 +832,7 @@ static void print_json(struct report *r)
 				json_object_array_add(a, obj_json(k, &p->objs[k].v[j]));
 			json_object_object_add(o, kinds[k], a);
 		}
+		loader_json(r, o, p);
 		json_object_object_add(o, "failures", fails_json(p->fails, p->nfails, false));
 		J_INT(pr, "calls", p->probes);
 		J_INT(pr, "failed", p->failed_probes);
@@ -990,7 +1065,11 @@ static void fails_text(const struct report *r, const struct proc *p)
 		putchar('\n');
 		if (f->where)
 			printf("    called from %s\n", f->where);
-		if (f->explanation) {
+		if (f->explanation && f->inherited[0]) {
+			printf("    explanation (%s, inherited from %s):\n", f->rule ? f->rule : "?",
+			       f->inherited);
+			wrap(f->explanation, 6);
+		} else if (f->explanation) {
 			printf("    explanation (%s):\n", f->rule ? f->rule : "?");
 			wrap(f->explanation, 6);
 		}
@@ -998,6 +1077,8 @@ static void fails_text(const struct report *r, const struct proc *p)
 			printf("    audit:\n");
 			wrap(f->audit, 6);
 		}
+		if (f->fix)
+			printf("    to pass: %s\n", f->fix);
 		if (f->log) {
 			printf("    verifier log:\n");
 			log_text(f->log, false);
@@ -1012,19 +1093,28 @@ static void fails_text(const struct report *r, const struct proc *p)
 
 static void probes_text(const struct report *r, const struct proc *p)
 {
+	const struct call_cause *end = ending_probe(r, p);
 	char c1[64];
 	size_t i;
 
 	if (!p->probes)
 		return;
-	printf("\n%sfeature probes%s: %lu calls, %lu failed (not failures of the loader)\n",
-	       BOLD(r), OFF(r), p->probes, p->failed_probes);
+	if (end)
+		printf("\n%sfeature probes%s: %lu calls, %lu failed; the failure of seq %" PRId64
+		       " ended the load, the others are not failures of the loader\n",
+		       BOLD(r), OFF(r), p->probes, p->failed_probes, end->seq);
+	else
+		printf("\n%sfeature probes%s: %lu calls, %lu failed (not failures of the loader)\n",
+		       BOLD(r), OFF(r), p->probes, p->failed_probes);
 	for (i = 0; i < p->nprobes; i++) {
 		const struct fail *f = &p->probes_v[i];
 		bool ok = !strcmp(f->err, "ok");
+		bool ends = end && !strcmp(f->cmd, end->call) && !strcmp(f->err, end->err) &&
+			    !strcmp(f->label, end->probe);
 
-		printf("  %s%-10s%s %5lu  %-22s %s\n", ok ? "" : RED(r), f->err, ok ? "" : OFF(r),
-		       f->count, norm_short(f->cmd, "BPF_"), fit(f->label, 36, c1));
+		printf("  %s%-10s%s %5lu  %-22s %s%s\n", ok ? "" : RED(r), f->err, ok ? "" : OFF(r),
+		       f->count, norm_short(f->cmd, "BPF_"), fit(f->label, 36, c1),
+		       ends ? " (one ended the load)" : "");
 	}
 	if (p->probes_dropped)
 		printf("  (%lu more)\n", p->probes_dropped);
@@ -1058,10 +1148,27 @@ static void proc_text(const struct report *r, const struct proc *p)
 		       p->injected + p->denied, p->injected, p->denied, p->consequent);
 }
 
+/* The loaders' failures first, one sentence each. */
+static void loaders_text(const struct report *r)
+{
+	const struct loader_failure *f;
+	char sentence[1280];
+	size_t i;
+
+	for (i = 0; (f = causes_loader(r->expl, i)); i++) {
+		causes_sentence(f, sentence, sizeof(sentence));
+		printf("%sloader failure%s (pid %" PRId64 "): ", BOLD(r), OFF(r), f->pid);
+		puts(sentence);
+	}
+	if (i)
+		putchar('\n');
+}
+
 static void print_text(struct report *r)
 {
 	size_t i;
 
+	loaders_text(r);
 	for (i = 0; i < r->nprocs; i++) {
 		struct proc *p = r->procs[i];
 
@@ -1119,6 +1226,7 @@ static void proc_free(struct proc *p)
 		free(f->reason);
 		free(f->log);
 		free(f->where);
+		free(f->fix);
 	}
 	for (i = 0; i < p->nprobes; i++)
 		free(p->probes_v[i].rule);
@@ -1166,9 +1274,12 @@ int cmd_report(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	r.color = isatty(STDOUT_FILENO) && !(nc && *nc);
-	s = trace_open(argv + optind, argc - optind, lenient);
-	if (!s)
+	r.expl = causes_new();
+	s = r.expl ? trace_open(argv + optind, argc - optind, lenient) : NULL;
+	if (!s) {
+		causes_free(r.expl);
 		return EXIT_USAGE;
+	}
 	while ((c = trace_next(s, &l)) > 0)
 		if (one_line(&r, &l) < 0) {
 			die_msg("out of memory");
@@ -1186,6 +1297,7 @@ int cmd_report(int argc, char **argv)
 	for (i = 0; i < r.nprocs; i++)
 		proc_free(r.procs[i]);
 	free(r.procs);
+	causes_free(r.expl);
 	fflush(stdout);
 	return ret;
 }

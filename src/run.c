@@ -18,6 +18,7 @@
 #include <sys/statvfs.h>
 #include <sys/vfs.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -336,6 +337,35 @@ static int findings_to_stderr(const char *trace)
 	return rc;
 }
 
+/*
+ * The line that ends the trace: how PROGRAM ended, so readers can tell a
+ * loader that failed (a non-zero exit) from one that shrugged a failed
+ * call off.  Only bpfspy run knows it; a trace made without it (bare
+ * mode) has no such line, and neither has a run that exited 0.
+ */
+static void write_exit(int fd, pid_t pid, int status)
+{
+	struct timespec ts;
+	char line[160];
+	int n;
+
+	if (WIFEXITED(status) && !WEXITSTATUS(status))
+		return;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	if (WIFSIGNALED(status))
+		n = snprintf(line, sizeof(line),
+			     "{\"event\":\"exit\",\"ts\":%llu,\"pid\":%d,\"signal\":%d}\n",
+			     (unsigned long long)ts.tv_sec * 1000000000ull + (unsigned long long)ts.tv_nsec,
+			     (int)pid, WTERMSIG(status));
+	else
+		n = snprintf(line, sizeof(line),
+			     "{\"event\":\"exit\",\"ts\":%llu,\"pid\":%d,\"status\":%d}\n",
+			     (unsigned long long)ts.tv_sec * 1000000000ull + (unsigned long long)ts.tv_nsec,
+			     (int)pid, WEXITSTATUS(status));
+	if (n > 0 && write(fd, line, (size_t)n) != n)
+		die_msg("the trace's exit line could not be written: %s", strerror(errno));
+}
+
 /* Wait for every descendant; return the main child's wait status. */
 static int wait_all(void)
 {
@@ -460,6 +490,7 @@ int cmd_run(int argc, char **argv)
 	if (st.bad)
 		die_msg("%llu spooled record(s) could not be decoded and were dropped",
 			(unsigned long long)st.bad);
+	write_exit(out_fd, main_child, status);
 	if (!o.output) {
 		lseek(out_fd, 0, SEEK_SET);
 		copy_fd(out_fd, 2);
@@ -474,5 +505,7 @@ int cmd_run(int argc, char **argv)
 
 	if (WIFSIGNALED(status))
 		return 128 + WTERMSIG(status);
-	return WEXITSTATUS(status) ? WEXITSTATUS(status) : check_rc;
+	/* check's 3 (the loader failed for want of a privilege) says nothing
+	 * more when PROGRAM exited 0 */
+	return WEXITSTATUS(status) ? WEXITSTATUS(status) : check_rc == 3 ? 0 : check_rc;
 }

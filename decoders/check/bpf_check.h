@@ -106,6 +106,10 @@ void libbpf_render_checks(struct jsonw *w, const struct libbpf_call *c,
  * Returns true when the missing privileges explain an EPERM. */
 bool bpf_audit_explain(const struct bpf_check_in *in, char *need, size_t ncap,
 		       char *verdict, size_t vcap);
+/* What would make @in pass ("run with CAP_BPF, or set
+ * kernel.unprivileged_bpf_disabled=0") when missing privileges explain its
+ * failure; false otherwise. */
+bool bpf_audit_fix(const struct bpf_check_in *in, char *buf, size_t cap);
 /* True when the kernel asks a capability or sysctl of the caller of @in. */
 bool bpf_audit_requires(const struct bpf_check_in *in);
 /* "audit": {...} of a failed call whose facts carry a privilege context. */
