@@ -18,7 +18,6 @@
 
 struct pending {
 	int64_t pid, parent, seq;
-	bool has;
 	struct call_cause c;
 };
 
@@ -57,25 +56,27 @@ static void call_of(struct json_object *ev, char *buf, size_t cap)
 		snprintf(buf, cap, "%s()", func ? func : "?");
 }
 
-static bool own_cause(struct json_object *ev, struct call_cause *c)
+static bool own_cause(struct json_object *ev, const char *probe, struct call_cause *c)
 {
 	const char *text = trace_get_str(ev, "explanation.text");
 
-	if (!text)
-		return false;
 	memset(c, 0, sizeof(*c));
 	c->seq = trace_get_int(ev, "seq", 0);
 	call_of(ev, c->call, sizeof(c->call));
 	copy(c->err, sizeof(c->err), trace_get_str(ev, "errno"));
+	copy(c->probe, sizeof(c->probe), probe ? probe : trace_get_str(ev, "probe"));
+	if (!text)
+		return false;
+	c->explained = true;
 	copy(c->rule, sizeof(c->rule), trace_get_str(ev, "explanation.rule"));
 	copy(c->text, sizeof(c->text), text);
 	copy(c->audit, sizeof(c->audit), trace_get_str(ev, "audit.verdict"));
 	copy(c->fix, sizeof(c->fix), trace_get_str(ev, "audit.fix"));
-	copy(c->probe, sizeof(c->probe), trace_get_str(ev, "probe"));
 	return true;
 }
 
-/* The cause of the last failed call (highest seq) made in @seq. */
+/* The last failed call (highest seq) made in @seq, preferring one that
+ * is explained. */
 static const struct pending *last_child(const struct causes *cs, int64_t pid, int64_t seq)
 {
 	const struct pending *best = NULL;
@@ -84,10 +85,35 @@ static const struct pending *last_child(const struct causes *cs, int64_t pid, in
 	for (i = 0; seq && i < n; i++) {
 		const struct pending *p = &cs->ring[i];
 
-		if (p->has && p->pid == pid && p->parent == seq && (!best || p->seq > best->seq))
+		if (p->pid != pid || p->parent != seq)
+			continue;
+		if (!best || (p->c.explained && !best->c.explained) ||
+		    (p->c.explained == best->c.explained && p->seq > best->seq))
 			best = p;
 	}
 	return best;
+}
+
+static const char *const iter_cmds[] = {
+	"BPF_MAP_GET_NEXT_KEY", "BPF_PROG_GET_NEXT_ID", "BPF_MAP_GET_NEXT_ID",
+	"BPF_BTF_GET_NEXT_ID", "BPF_LINK_GET_NEXT_ID",
+	"bpf_map_get_next_key", "bpf_prog_get_next_id", "bpf_map_get_next_id",
+	"bpf_btf_get_next_id", "bpf_link_get_next_id",
+};
+
+bool causes_iteration_end(struct json_object *ev)
+{
+	const char *what = trace_get_str(ev, "cmd"), *err = trace_get_str(ev, "errno");
+	size_t i;
+
+	if (!what)
+		what = trace_get_str(ev, "func");
+	if (!what || !err || strcmp(err, "ENOENT"))
+		return false;
+	for (i = 0; i < sizeof(iter_cmds) / sizeof(iter_cmds[0]); i++)
+		if (!strcmp(what, iter_cmds[i]))
+			return true;
+	return false;
 }
 
 static struct loader_failure *loader_slot(struct causes *cs, int64_t pid)
@@ -118,7 +144,7 @@ static void note_loader(struct causes *cs, struct json_object *ev, const struct 
 	struct loader_failure *f;
 	bool object_load = func && !strcmp(func, "bpf_object__load");
 
-	if (!func || trace_get(ev, "parent"))
+	if (!func || trace_get(ev, "parent") || causes_iteration_end(ev))
 		return;
 	f = loader_slot(cs, trace_get_int(ev, "pid", 0));
 	if (!f || (f->object_load && !object_load))
@@ -127,38 +153,34 @@ static void note_loader(struct causes *cs, struct json_object *ev, const struct 
 	f->object_load = object_load;
 	call_of(ev, f->call, sizeof(f->call));
 	copy(f->err, sizeof(f->err), trace_get_str(ev, "errno"));
-	f->explained = c != NULL;
+	f->explained = c->explained;
 	f->inherited = inherited;
 	f->recovered = false;
-	if (c)
-		f->cause = *c;
+	f->cause = *c;
 }
 
-bool causes_add(struct causes *cs, struct json_object *ev, struct call_cause *out,
-		bool *inherited)
+bool causes_add(struct causes *cs, struct json_object *ev, const char *probe,
+		struct call_cause *out, bool *inherited)
 {
 	int64_t pid = trace_get_int(ev, "pid", 0), seq = trace_get_int(ev, "seq", 0);
-	struct pending *slot = &cs->ring[cs->n++ % PENDING];
+	struct pending *slot;
 	const struct pending *child;
-	bool has;
 
 	*inherited = false;
-	has = own_cause(ev, out);
-	if (!has && trace_get_str(ev, "func")) {
+	if (!own_cause(ev, probe, out) && trace_get_str(ev, "func")) {
 		child = last_child(cs, pid, seq);
 		if (child) {
 			*out = child->c;
-			*inherited = has = true;
+			*inherited = true;
 		}
 	}
+	slot = &cs->ring[cs->n++ % PENDING];
 	slot->pid = pid;
 	slot->seq = seq;
 	slot->parent = trace_get_int(ev, "parent", 0);
-	slot->has = has;
-	if (has)
-		slot->c = *out;
-	note_loader(cs, ev, has ? out : NULL, *inherited);
-	return has;
+	slot->c = *out;
+	note_loader(cs, ev, out, *inherited);
+	return out->explained;
 }
 
 static struct loader_failure *find_loader(const struct causes *cs, int64_t pid)
@@ -233,15 +255,15 @@ void causes_sentence(const struct loader_failure *f, char *buf, size_t cap)
 				       f->exit_status, f->call, f->err);
 	else
 		len = (size_t)snprintf(buf, cap, "%s failed with %s", f->call, f->err);
-	if (!f->explained) {
-		snprintf(buf + len, len < cap ? cap - len : 0, "; no rule explains it.");
-		return;
-	}
 	if (f->inherited)
 		len += (size_t)snprintf(buf + len, len < cap ? cap - len : 0,
 					" because %s (seq %" PRId64 "%s) failed with %s", c->call,
 					c->seq, c->probe[0] ? ", the feature probe it gave up after" : "",
 					c->err);
+	if (!f->explained) {
+		snprintf(buf + len, len < cap ? cap - len : 0, "; no rule explains it.");
+		return;
+	}
 	len += (size_t)snprintf(buf + len, len < cap ? cap - len : 0, ", rule %s: %s", c->rule,
 				c->audit[0] && causes_privilege_rule(c->rule) ? c->audit : c->text);
 	if (c->fix[0])

@@ -24,8 +24,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The explanation of one failed call. */
+/* What is known of why one failed call failed. */
 struct call_cause {
+	bool explained;       /* rule and text are set */
 	int64_t seq;          /* the call it explains */
 	char call[48];        /* "BPF_PROG_LOAD" or "bpf_prog_load()" */
 	char err[24];
@@ -56,14 +57,22 @@ void causes_free(struct causes *cs);
 
 /*
  * Feed one failed bpf or libbpf event (the caller decides what counts
- * as failed and leaves out the failures bpfspy run made).  Fills @out
- * with what explains it, its own explanation or, for a libbpf call, one
- * inherited from its nested calls (@inherited set), and returns true;
- * false when nothing explains it.  A failed top-level libbpf call
- * becomes its process's loader failure.
+ * as failed and leaves out the failures bpfspy run made); @probe is why
+ * it is a feature probe when the caller knows better than its "probe"
+ * key, else NULL.  Fills @out with what explains it, its own explanation
+ * or, for a libbpf call, the one of the last failed call made in it that
+ * has one (else that call's, unexplained: its probe label still tells),
+ * with @inherited set, and returns whether @out is explained.  A failed
+ * top-level libbpf call, unless an iteration's end, becomes its
+ * process's loader failure.
  */
-bool causes_add(struct causes *cs, struct json_object *ev, struct call_cause *out,
-		bool *inherited);
+bool causes_add(struct causes *cs, struct json_object *ev, const char *probe,
+		struct call_cause *out, bool *inherited);
+
+/* Whether the failed @ev is the end of an iteration the texts document
+ * (ENOENT from BPF_MAP_GET_NEXT_KEY after the last key, from a
+ * *_GET_NEXT_ID after the last id, or from libbpf's wrappers of them). */
+bool causes_iteration_end(struct json_object *ev);
 
 /* A successful bpf event: an object made after a failed top-level call
  * says the loader went on (without an "exit" line, it was no failure). */

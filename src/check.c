@@ -288,7 +288,7 @@ static void one_event(struct check_state *st, const struct trace_line *l)
 		return;
 	if (!norm_failed(l->obj))
 		return;
-	has = causes_add(st->expl, l->obj, &cause, &inherited);
+	has = causes_add(st->expl, l->obj, NULL, &cause, &inherited);
 	if (trace_get_int(l->obj, "ret", 0) >= 0)
 		return;
 	if (probe)

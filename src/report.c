@@ -29,6 +29,8 @@
 #define MAX_OBJS  1024
 #define MAX_FAILS 64
 #define MAX_PROBES 64
+#define MAX_TINY 64     /* programs small enough to be feature tests */
+#define TINY_INSNS 8    /* as bpf_call_probe() has it */
 #define MAX_CAUSES 64   /* libbpf calls in which bpfspy run failed a call */
 #define LOG_LINES 8
 
@@ -90,6 +92,12 @@ struct proc {
 	struct fail probes_v[MAX_PROBES];
 	size_t nprobes;
 	unsigned long probes_dropped;
+	unsigned long ends;               /* documented ends of iteration */
+	struct fail ends_v[MAX_PROBES];
+	size_t nends;
+	unsigned long ends_dropped;
+	int64_t tiny[MAX_TINY];           /* ids of programs of <= 8 insns, a ring */
+	unsigned ntiny;
 };
 
 struct report {
@@ -520,10 +528,11 @@ static void failure(struct report *r, struct proc *p, const struct trace_line *l
 	failure_log(r, f, log);
 }
 
-static void probe(struct proc *p, struct json_object *ev, const char *cmd, bool failed)
+static void probe(struct proc *p, struct json_object *ev, const char *cmd, bool failed,
+		  const char *test)
 {
 	const char *err = failed ? trace_get_str(ev, "errno") : "ok";
-	const char *why = trace_get_str(ev, "probe");
+	const char *why = test ? test : trace_get_str(ev, "probe");
 	struct fail *f;
 	bool fresh;
 
@@ -559,12 +568,70 @@ static bool caused(const struct proc *p, struct json_object *ev)
 	return false;
 }
 
+/* A documented end of iteration: counted per call, not a failure. */
+static void iteration_end(struct proc *p, struct json_object *ev, const char *what)
+{
+	struct fail *f;
+	bool fresh;
+
+	p->ends += trace_get_str(ev, "cmd") != NULL;
+	f = group(p->ends_v, &p->nends, MAX_PROBES, &p->ends_dropped, what,
+		  "after the last element", "ENOENT", NULL, &fresh);
+	if (f && fresh)
+		f->seq = trace_get_int(ev, "seq", 0);
+}
+
+/* Remember a program small enough to be a feature test (bpftrace's
+ * kprobe_multi and similar tests load a 2-instruction program named after
+ * the function, then try to attach it). */
+static void note_tiny(struct proc *p, struct json_object *ev, const char *cmd)
+{
+	int64_t ret = trace_get_int(ev, "ret", -1), insns = trace_get_int(ev, "attr.insn_cnt", -1);
+	char key[48];
+
+	if (strcmp(cmd, "BPF_PROG_LOAD") || ret < 0 || insns < 0 || insns > TINY_INSNS)
+		return;
+	snprintf(key, sizeof(key), "fds.%lld.id", (long long)ret);
+	if (trace_get_int(ev, key, 0) > 0)
+		p->tiny[p->ntiny++ % MAX_TINY] = trace_get_int(ev, key, 0);
+}
+
+/* Why failed @ev is a feature test: an attach of a tiny program. */
+static const char *feature_test(const struct proc *p, struct json_object *ev, const char *cmd,
+				char *buf, size_t cap)
+{
+	struct json_object *fds = trace_get(ev, "fds");
+	unsigned i, n = p->ntiny < MAX_TINY ? p->ntiny : MAX_TINY;
+
+	if (!fds || !json_object_is_type(fds, json_type_object) ||
+	    (strcmp(cmd, "BPF_LINK_CREATE") && strcmp(cmd, "BPF_PROG_ATTACH") &&
+	     strcmp(cmd, "BPF_RAW_TRACEPOINT_OPEN")))
+		return NULL;
+	json_object_object_foreach(fds, k, v) {
+		int64_t id = trace_get_int(v, "id", 0);
+		const char *kind = trace_get_str(v, "kind");
+
+		(void)k;
+		if (!kind || strcmp(kind, "prog"))
+			continue;
+		for (i = 0; i < n; i++) {
+			if (p->tiny[i] != id)
+				continue;
+			snprintf(buf, cap, "attaching a program of <= %d insns", TINY_INSNS);
+			return buf;
+		}
+	}
+	return NULL;
+}
+
 static void on_bpf(struct report *r, struct proc *p, const struct trace_line *l)
 {
 	struct json_object *ev = l->obj;
 	const char *cmd = trace_get_str(ev, "cmd");
 	bool failed = norm_failed(ev), inherited;
 	struct call_cause cause;
+	const char *test;
+	char tbuf[80];
 	struct stat *s;
 
 	if (!cmd)
@@ -585,12 +652,16 @@ static void on_bpf(struct report *r, struct proc *p, const struct trace_line *l)
 		note_cause(p, ev);
 		return;
 	}
+	test = failed ? feature_test(p, ev, cmd, tbuf, sizeof(tbuf)) : NULL;
 	if (failed)
-		causes_add(r->expl, ev, &cause, &inherited);
+		causes_add(r->expl, ev, test, &cause, &inherited);
 	else
 		causes_success(r->expl, ev);
-	if (trace_get(ev, "probe"))
-		return probe(p, ev, cmd, failed);
+	note_tiny(p, ev, cmd);
+	if (failed && causes_iteration_end(ev))
+		return iteration_end(p, ev, cmd);
+	if (trace_get(ev, "probe") || test)
+		return probe(p, ev, cmd, failed, test);
 	objects(p, ev, cmd, failed);
 	if (failed)
 		failure(r, p, l, cmd, NULL);
@@ -622,7 +693,15 @@ static void on_libbpf(struct report *r, struct proc *p, const struct trace_line 
 		return;
 	}
 	if (failed)
-		has = causes_add(r->expl, ev, &cause, &inherited);
+		has = causes_add(r->expl, ev, NULL, &cause, &inherited);
+	if (failed && !trace_get(ev, "parent") && causes_iteration_end(ev)) {
+		snprintf(what, sizeof(what), "%s()", func);
+		return iteration_end(p, ev, what);
+	}
+	/* a top-level call that failed because a feature test made in it
+	 * did: shown with the test */
+	if (failed && !trace_get(ev, "parent") && inherited && !has && cause.probe[0])
+		return;
 	/* a failed top-level API call: what the loader saw */
 	if (failed && !trace_get(ev, "parent")) {
 		snprintf(what, sizeof(what), "%s()", func);
@@ -838,6 +917,10 @@ static void print_json(struct report *r)
 		J_INT(pr, "failed", p->failed_probes);
 		json_object_object_add(pr, "groups", fails_json(p->probes_v, p->nprobes, true));
 		json_object_object_add(o, "probes", pr);
+		pr = json_object_new_object();
+		J_INT(pr, "calls", p->ends);
+		json_object_object_add(pr, "groups", fails_json(p->ends_v, p->nends, true));
+		json_object_object_add(o, "iteration_ends", pr);
 		json_object_array_add(procs, o);
 	}
 	json_object_object_add(top, "processes", procs);
@@ -1120,8 +1203,24 @@ static void probes_text(const struct report *r, const struct proc *p)
 		printf("  (%lu more)\n", p->probes_dropped);
 }
 
+static void ends_text(const struct report *r, const struct proc *p)
+{
+	size_t i;
+
+	if (!p->nends)
+		return;
+	printf("\n%send of iteration%s: ENOENT after the last element, as the texts document "
+	       "(not failures)\n", BOLD(r), OFF(r));
+	for (i = 0; i < p->nends; i++)
+		printf("  %-10s %5lu  %s\n", p->ends_v[i].err, p->ends_v[i].count,
+		       norm_short(p->ends_v[i].cmd, "BPF_"));
+	if (p->ends_dropped)
+		printf("  (%lu more)\n", p->ends_dropped);
+}
+
 static void proc_text(const struct report *r, const struct proc *p)
 {
+	unsigned long real = p->failed - p->failed_probes - p->ends;
 	char rule[WIDTH + 1];
 	int n;
 
@@ -1135,10 +1234,12 @@ static void proc_text(const struct report *r, const struct proc *p)
 	wrap_label("argv", p->argv, 8);
 	printf("libbpf  %s, kernel %s, parent %" PRId64 "\n", p->libbpf ? p->libbpf : "?",
 	       p->kernel ? p->kernel : "?", p->ppid);
-	printf("calls   %lu bpf: %s%lu failed%s, %lu feature probes (%lu failed); %lu libbpf",
-	       p->events, p->failed - p->failed_probes ? RED(r) : "", p->failed - p->failed_probes,
-	       p->failed - p->failed_probes ? OFF(r) : "", p->probes, p->failed_probes,
-	       p->libbpf_events);
+	printf("calls   %lu bpf: %s%lu failed%s, %lu feature probes (%lu failed)",
+	       p->events, real ? RED(r) : "", real, real ? OFF(r) : "", p->probes,
+	       p->failed_probes);
+	if (p->ends)
+		printf(", %lu iteration ends", p->ends);
+	printf("; %lu libbpf", p->libbpf_events);
 	if (p->lost)
 		printf(", %s%lu lost%s", RED(r), p->lost, OFF(r));
 	putchar('\n');
@@ -1182,6 +1283,7 @@ static void print_text(struct report *r)
 		links_text(r, p);
 		fails_text(r, p);
 		probes_text(r, p);
+		ends_text(r, p);
 	}
 	if (r->skipped)
 		printf("\n%lu bad lines skipped\n", r->skipped);
@@ -1230,6 +1332,8 @@ static void proc_free(struct proc *p)
 	}
 	for (i = 0; i < p->nprobes; i++)
 		free(p->probes_v[i].rule);
+	for (i = 0; i < p->nends; i++)
+		free(p->ends_v[i].rule);
 	free(p);
 }
 
