@@ -660,6 +660,11 @@ static void capture_payload(struct bpf_call *c)
 	int fd;
 
 	fd = bpf_call_map_fd(c);
+	if (fd >= 0 && c->ret < 0 && (c->err == EBADF || c->err == EINVAL)) {
+		/* a key read before the call of an fd the kernel refused */
+		c->nblobs = 0;
+		c->blob_used = 0;
+	}
 	if (fd < 0 || g.opts.no_data || (c->ret < 0 && (c->err == EBADF || c->err == EINVAL)))
 		return;
 	if (!fdmeta_get(fd, &m))
@@ -669,14 +674,18 @@ static void capture_payload(struct bpf_call *c)
 	capture_blobs(c, req, n);
 }
 
-/* What the kernel will overwrite, read before the call. */
+/* What the kernel will overwrite, read before the call (a map's key and
+ * value sizes come from the fd table, no syscall). */
 static void capture_before(struct bpf_call *c)
 {
 	struct bpf_blob_req req[BPF_BLOB_MAX];
+	struct bpf_map_meta m;
+	int fd = bpf_call_map_fd(c);
+	bool known = fd >= 0 && !g.opts.no_data && fdmeta_get(fd, &m);
 
 	c->nblobs = 0;
 	c->blob_used = 0;
-	capture_blobs(c, req, bpf_capture_plan(c, NULL, CAPTURE_BEFORE, &g.opts, req));
+	capture_blobs(c, req, bpf_capture_plan(c, known ? &m : NULL, CAPTURE_BEFORE, &g.opts, req));
 }
 
 static void capture_blobs(struct bpf_call *c, const struct bpf_blob_req *req, unsigned n)

@@ -269,8 +269,11 @@ struct bpf_blob_req {
 	uint8_t tag;
 };
 
-/* CAPTURE_BEFORE runs before the call (what the kernel will overwrite);
- * CAPTURE_PRE (inputs) and CAPTURE_POST (outputs) run after it. */
+/* CAPTURE_BEFORE runs before the call (what the kernel will overwrite:
+ * the info struct's counts, the key of the commands that write into the
+ * caller's memory, a lookup batch's in_batch), CAPTURE_PRE (the other
+ * inputs, and those BEFORE could not read) and CAPTURE_POST (outputs)
+ * after it. */
 enum bpf_capture_phase { CAPTURE_BEFORE, CAPTURE_PRE, CAPTURE_POST };
 
 /* Which buffers of @c to capture in @phase (CAPTURE_POST: c->ret is set),

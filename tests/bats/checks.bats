@@ -276,3 +276,26 @@ run_privs() {
 }
 
 bpfspy_rules_json() { "$BPFSPY" rules --json; }
+
+@test "bpftool map dump: one buffer for key and next_key; the key is read before the call, next-key passes" {
+	require_bpf
+	require_cmd bpftool
+	run in_bpffs sh -c 'bpftool map create /sys/fs/bpf/m type hash key 4 value 4 entries 4 name r18 &&
+		bpftool map update pinned /sys/fs/bpf/m key 1 0 0 0 value 1 0 0 0 &&
+		bpftool map update pinned /sys/fs/bpf/m key 2 0 0 0 value 2 0 0 0 || exit 125
+		exec "$1" run -o "$2" -- bpftool map dump pinned /sys/fs/bpf/m' sh "$BPFSPY" "$TRACE"
+	[ "$status" -ne 125 ] || skip "bpftool cannot make a pinned map here: $output"
+	expect_eq "$status" 0 "map dump: $output"
+	# bpftool passes the same address as key and next_key
+	expect_eq "$(tc get "$TRACE" attr.key cmd=BPF_MAP_GET_NEXT_KEY errno=null attr.key!=null)" \
+		"$(tc get "$TRACE" attr.next_key cmd=BPF_MAP_GET_NEXT_KEY errno=null attr.key!=null)" "one buffer"
+	local k nk
+	k=$(tc get "$TRACE" attr.key_data cmd=BPF_MAP_GET_NEXT_KEY errno=null attr.key!=null)
+	nk=$(tc get "$TRACE" out.next_key_data cmd=BPF_MAP_GET_NEXT_KEY errno=null attr.key!=null)
+	[ "$k" != "$nk" ] || { echo "key_data $k is what the kernel wrote over it" >&2; false; }
+	# the last key walked is the one the final ENOENT was asked about
+	expect_eq "$(tc get "$TRACE" attr.key_data cmd=BPF_MAP_GET_NEXT_KEY errno=ENOENT)" "$nk" "the walk's last key"
+	run "$BPFSPY" check "$TRACE"
+	expect_eq "$status" 0 "check: $output"
+	[[ "$output" != *"FAIL next-key"* ]] || { echo "$output" >&2; false; }
+}
