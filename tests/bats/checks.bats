@@ -299,3 +299,24 @@ bpfspy_rules_json() { "$BPFSPY" rules --json; }
 	expect_eq "$status" 0 "check: $output"
 	[[ "$output" != *"FAIL next-key"* ]] || { echo "$output" >&2; false; }
 }
+
+@test "bpftool feature probe kernel unprivileged: libbpf's anonymous map probes are probes, not failed calls" {
+	require_bpf
+	require_cmd bpftool
+	[ "$(cat /proc/sys/kernel/unprivileged_bpf_disabled 2>/dev/null)" != 0 ] ||
+		skip "kernel.unprivileged_bpf_disabled is 0: the probes succeed"
+	run timeout 120 "$BPFSPY" run --unprivileged -o "$TRACE" -- bpftool feature probe kernel unprivileged
+	expect_eq "$status" 0 "bpftool: $output"
+	local maps
+	maps=$(tc count "$TRACE" cmd=BPF_MAP_CREATE errno=EPERM attr.map_name= attr.max_entries=1)
+	[ "$maps" -ge 20 ] || { echo "only $maps anonymous one-entry maps refused" >&2; false; }
+	expect_eq "$(tc count "$TRACE" cmd=BPF_MAP_CREATE errno=EPERM probe)" \
+		"$(tc count "$TRACE" cmd=BPF_MAP_CREATE errno=EPERM)" "every refused map create is a probe"
+	expect_eq "$(tc get "$TRACE" probe cmd=BPF_MAP_CREATE attr.map_type=BPF_MAP_TYPE_RINGBUF)" \
+		"an anonymous map of 4096 entries" "the one-page ring buffer"
+	expect_eq "$(tc get "$TRACE" probe cmd=BPF_PROG_LOAD attr.insn_cnt=4097)" \
+		"an anonymous 4097-instruction program" "the large instruction limit probe"
+	run "$BPFSPY" check --json "$TRACE"
+	expect_eq "$status" 0 "check: $output"
+	expect_match "${lines[-1]}" '"failed_calls":0,' "no failed call left: ${lines[-1]}"
+}

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "check/bpf_check.h"
+#include "syscall/bpf_attr.h"
 #include "libbpf/libbpf_funcs.h"
 #include "tap.h"
 #include "testlib.h"
@@ -201,6 +202,23 @@ static void test_probe_and_no_check(void)
 	tap_ok(o && !has(o, "checks") && !has(o, "probe"), "no_check: no checks, no probe");
 	json_object_put(o);
 	opts.no_check = false;
+
+	/* libbpf_probe_bpf_map_type(): anonymous, one entry */
+	call_init(&c, XV_BPF_MAP_CREATE, 72);
+	put32(c.pre, ATTR_MAP_CREATE_map_type, XV_BPF_MAP_TYPE_HASH);
+	put32(c.pre, ATTR_MAP_CREATE_max_entries, 1);
+	c.ret = 4;
+	c.facts.flags = BPF_FACT_CLOEXEC_KNOWN;
+	expect(&c, "fd-cloexec", "probe", "an anonymous one-entry map");
+	put32(c.pre, ATTR_MAP_CREATE_max_entries, 2);
+	expect(&c, "fd-cloexec", "fail", "an anonymous two-entry map is no probe");
+	put32(c.pre, ATTR_MAP_CREATE_map_type, XV_BPF_MAP_TYPE_RINGBUF);
+	put32(c.pre, ATTR_MAP_CREATE_max_entries, 4096);
+	expect(&c, "fd-cloexec", "probe", "an anonymous one-page ring buffer");
+	put32(c.pre, ATTR_MAP_CREATE_max_entries, 1);
+	memcpy(c.pre + ATTR_MAP_CREATE_map_name, "counts", 6);
+	put32(c.pre, ATTR_MAP_CREATE_map_type, XV_BPF_MAP_TYPE_HASH);
+	expect(&c, "fd-cloexec", "fail", "a named one-entry map is no probe");
 }
 
 /* The verdict @rule gave libbpf call @c. */
