@@ -2,9 +2,10 @@
 /*
  * The rule table: what bpf(2) documents, one rule a row, each judged by a
  * small predicate over one call.  The texts quoted in "source" are from
- * the kernel's UAPI doc comment (bpf-syscall-commands.txt, March 2021) or
- * the kernel rules collected in bpf-abi.md; `bpfspy rules` prints them and
- * bpfspy(1) lists them.
+ * the kernel's UAPI doc comment (include/uapi/linux/bpf.h as of March 2021,
+ * Linux 5.13) or, for what it does not say, the kernel source that
+ * decides (kernel/bpf/syscall.c, kernel/bpf/log.c); `bpfspy rules` prints
+ * them and bpfspy(1) lists them.
  *
  * A predicate leaves the verdict V_NA when the rule does not apply, says
  * why in one line otherwise, and names the errno the rule predicts when
@@ -652,6 +653,47 @@ static void r_log_enospc(const struct bpf_check_in *in, struct bpf_judgement *j)
 		    (unsigned long long)size);
 }
 
+/* ---- unknown commands ------------------------------------------------------------ */
+
+/*
+ * A command number no table knows: the text's enum bpf_cmd ends at
+ * BPF_PROG_BIND_MAP (35), this bpfspy's at BPF_CMD_COUNT - 1.  __sys_bpf()
+ * checks the size (E2BIG) and copies attr (EFAULT) before it looks at the
+ * command; its switch then ends in "default: err = -EINVAL".  Kernels
+ * before 5.19 refused every command (EPERM) first when
+ * kernel.unprivileged_bpf_disabled held and the caller lacked CAP_BPF.
+ */
+static void r_unknown_cmd(const struct bpf_check_in *in, struct bpf_judgement *j)
+{
+	const struct bpf_call *c = in->c;
+
+	if (in->d)
+		return;
+	if (!failed(c)) {
+		say(j, V_DRIFT, 0, "command %u, past the last one bpfspy knows (%u), returned %lld: "
+		    "kernel %u.%u knows a command bpfspy does not", c->cmd, BPF_CMD_COUNT - 1,
+		    (long long)c->ret, in->kver >> 8, in->kver & 0xff);
+		return;
+	}
+	switch (c->err) {
+	case EINVAL:
+		say(j, V_PASS, EINVAL, "command %u is past the last one the text documents "
+		    "(BPF_PROG_BIND_MAP, 35) and this kernel's list (%u)", c->cmd, BPF_CMD_COUNT - 1);
+		return;
+	case E2BIG:
+	case EFAULT:
+		say(j, V_PASS, c->err, "%s comes before the command is looked at (the size and "
+		    "copy of attr)", ename(c->err));
+		return;
+	case EPERM:
+		say(j, V_PASS, EPERM, "kernels before 5.19 refuse every command without CAP_BPF "
+		    "under kernel.unprivileged_bpf_disabled");
+		return;
+	}
+	say(j, V_FAIL, 0, "%s for command %u: an unknown command gets EINVAL", ename(c->err),
+	    c->cmd);
+}
+
 /* ---- privileges ------------------------------------------------------------------ */
 
 static void r_capability(const struct bpf_check_in *in, struct bpf_judgement *j)
@@ -672,8 +714,10 @@ static void r_capability(const struct bpf_check_in *in, struct bpf_judgement *j)
 
 /* ---- the table ------------------------------------------------------------------ */
 
-#define DOC "bpf-syscall-commands.txt"
-#define ABI "bpf-abi.md"
+/* The kernel's bpf(2) command documentation: the doc comment of its UAPI
+ * header, as of March 2021 (Linux 5.13). */
+#define KTEXT "include/uapi/linux/bpf.h, Linux 5.13"
+#define DOC KTEXT
 
 const struct bpf_rule bpf_rules[] = {
 	{ "return", "every command",
@@ -693,7 +737,8 @@ const struct bpf_rule bpf_rules[] = {
 	  "a failure's errno is one the command's text lists; one the kernel is known to return "
 	  "besides is doc-drift",
 	  "all", DOC ", e.g. BPF_MAP_UPDATE_ELEM: \"May set errno to EINVAL, EPERM, ENOMEM, "
-	  "E2BIG, EEXIST, or ENOENT.\"; kernel answers from " ABI " §2.2",
+	  "E2BIG, EEXIST, or ENOENT.\"; the answers kernel/bpf/syscall.c gives besides "
+	  "are doc-drift",
 	  r_errno },
 	{ "update-flags", "MAP_UPDATE_ELEM, MAP_UPDATE_BATCH",
 	  "flags (elem_flags) are one of BPF_ANY, BPF_NOEXIST, BPF_EXIST, optionally with "
@@ -768,30 +813,40 @@ const struct bpf_rule bpf_rules[] = {
 	{ "zero-tail", "every command",
 	  "bytes past the command's last field are zero (EINVAL), the attr ends within the "
 	  "kernel's union (E2BIG) and size is at most a page (E2BIG)",
-	  "all", ABI " §1: CHECK_ATTR \"any nonzero byte after the command's last field ... "
-	  "gives EINVAL\"; bpf_check_uarg_tail_zero: \"actual_size > PAGE_SIZE -> -E2BIG\", "
-	  "a nonzero tail past the kernel's union -> E2BIG",
+	  "all", "kernel/bpf/syscall.c: CHECK_ATTR(CMD), \"memchr_inv((void *) &attr->CMD##_LAST_FIELD "
+	  "+ ..., 0, ...) != NULL\" -> -EINVAL; bpf_check_uarg_tail_zero(): \"if (actual_size > "
+	  "PAGE_SIZE) return -E2BIG;\" and a nonzero tail past the union -> -E2BIG",
 	  r_zero_tail },
 	{ "log-attrs", "PROG_LOAD, BTF_LOAD",
 	  "log_buf and log_size come together, log_buf needs a log_level, the level has only "
 	  "known bits, log_size <= UINT_MAX >> 2",
 	  "6.4+ (bpf_verifier_log_attr_valid)",
-	  ABI " §2.2: \"!!log_buf != !!log_size, log_buf && log_level == 0, log_level & "
-	  "~BPF_LOG_MASK, log_size > UINT_MAX >> 2 -> EINVAL\"",
+	  "kernel/bpf/log.c, bpf_verifier_log_attr_valid(): \"if (!!log->ubuf != !!log->len_total) "
+	  "return false; if (log->ubuf && log->level == 0) return false; if (log->level & "
+	  "~BPF_LOG_MASK) return false; if (log->len_total > UINT_MAX >> 2) return false;\" "
+	  "-> -EINVAL",
 	  r_log_attrs },
 	{ "log-enospc", "PROG_LOAD, BTF_LOAD",
 	  "ENOSPC with a log buffer means the log did not fit; log_true_size says how much "
 	  "was needed",
 	  "6.4+ for log_true_size",
-	  ABI " §2.1: PROG_LOAD writes back log_true_size; §2.2: \"verifier errors (..., "
-	  "ENOSPC for log too small, ...)\"",
+	  "kernel/bpf/log.c, bpf_vlog_finalize(): \"if (!bpf_vlog_truncated(log)) return 0; "
+	  "return -ENOSPC;\" and the log_true_size it writes back (6.4+)",
 	  r_log_enospc },
+	{ "unknown-command", "command numbers past the last one known",
+	  "an unknown command fails with EINVAL (E2BIG, EFAULT from the attr checks before it; "
+	  "EPERM on kernels before 5.19); succeeding is doc-drift",
+	  "all", "kernel/bpf/syscall.c, __sys_bpf(): \"default: err = -EINVAL;\"; the text's "
+	  "enum bpf_cmd (" KTEXT ") ends at BPF_PROG_BIND_MAP",
+	  r_unknown_cmd },
 	{ "capability", "every command, on EPERM/EACCES",
 	  "the capabilities, kernel.unprivileged_bpf_disabled and token at the call explain "
 	  "the EPERM",
 	  "5.8+ (CAP_BPF, CAP_PERFMON); earlier kernels need CAP_SYS_ADMIN",
-	  ABI " §5.3 (capability per command), §2.2 (per map and program type), §5.2 "
-	  "(kernel.unprivileged_bpf_disabled)",
+	  "kernel/bpf/syscall.c: map_create() and bpf_prog_load() (\"if (sysctl_unprivileged_bpf_"
+	  "disabled && !bpf_token_capable(token, CAP_BPF))\", the per-type bpf_capable(), "
+	  "perfmon_capable(), CAP_NET_ADMIN checks), \"if (!capable(CAP_SYS_ADMIN)) return "
+	  "-EPERM;\" of the *_GET_NEXT_ID and *_GET_FD_BY_ID commands",
 	  r_capability },
 };
 const size_t bpf_rules_count = sizeof(bpf_rules) / sizeof(bpf_rules[0]);

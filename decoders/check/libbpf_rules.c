@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The libbpf rules: libbpf's documented conventions, held against each
- * call of the libbpf layer (bpf-abi.md §6.1, libbpf-api-docs.txt).
+ * call of the libbpf layer: libbpf's src/bpf.h (its doxygen comments,
+ * October 2025) and the code of src/bpf.c and src/libbpf_internal.h.
  */
 #include "check/bpf_check.h"
 #include "libbpf/libbpf_funcs.h"
@@ -10,30 +11,31 @@
 #include <stdio.h>
 #include <string.h>
 
-#define ABI "bpf-abi.md"
+#define LTEXT "libbpf's src/bpf.h"
 
 const struct libbpf_rule libbpf_rules[] = {
 	{ "libbpf-return", "every libbpf function returning int or an fd",
 	  "an error is a negative error code and errno is set to the same code; a NULL "
 	  "pointer comes with errno set",
-	  ABI " §6.1: bpf.h \"@return 0, on success; negative error code, otherwise (errno "
-	  "is also set to the error code)\"; docs/api.rst \"If the function returns a pointer, "
+	  LTEXT ", e.g. bpf_map_update_elem: \"@return 0 on success; negative error code, otherwise (errno is also set "
+	  "to the error code)\"; libbpf's docs/api.rst: \"If the function returns a pointer, "
 	  "it will return NULL to indicate there was an error. In this case errno should be "
 	  "checked.\"" },
 	{ "libbpf-fd-range", "fd-returning libbpf functions",
 	  "a returned fd is never 0, 1 or 2",
-	  ABI " §6.1: \"all fd-returning wrappers call sys_bpf_fd() -> ensure_good_fd(fd)\", "
-	  "which moves fds 0-2 above 2 with F_DUPFD_CLOEXEC" },
+	  "libbpf's src/bpf.c: sys_bpf_fd() \"fd = ensure_good_fd(fd);\" (src/libbpf_internal.h: "
+	  "\"if (fd >= 0 && fd < 3) { fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);\")" },
 	{ "libbpf-opts-sz", "libbpf functions taking an opts struct",
 	  "an opts struct whose sz is below sizeof(size_t), or with nonzero bytes past the "
 	  "fields libbpf knows, is refused with -EINVAL",
-	  ABI " §6.1: \"libbpf_err(-EINVAL) for argument validation (e.g. !OPTS_VALID(opts, "
-	  "...))\"; libbpf_validate_opts() refuses a too small sz and a nonzero tail" },
+	  "libbpf's src/bpf.c: \"if (!OPTS_VALID(opts, ...)) return libbpf_err(-EINVAL);\"; "
+	  "src/libbpf_internal.h, libbpf_validate_opts(): \"if (opts_sz < sizeof(size_t))\" ... "
+	  "\"return false;\" and a nonzero tail past the known fields" },
 	{ "libbpf-errno-doc", "the libbpf functions whose documentation lists errnos",
 	  "a failure's errno is one the function's documentation names; another one is "
 	  "doc-drift (the text is incomplete: libbpf passes the kernel's errno on)",
-	  "libbpf-api-docs.txt, each function's error list, e.g. bpf_map_update_elem: "
-	  "\"EEXIST: Key already exists (with BPF_NOEXIST).\" (decoders/libbpf_errnos.def)" },
+	  LTEXT ", each function's error list, e.g. bpf_map_update_elem: \"EEXIST: Key "
+	  "already exists (with BPF_NOEXIST).\"" },
 };
 const size_t libbpf_rules_count = sizeof(libbpf_rules) / sizeof(libbpf_rules[0]);
 

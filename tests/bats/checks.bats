@@ -320,3 +320,17 @@ bpfspy_rules_json() { "$BPFSPY" rules --json; }
 	expect_eq "$status" 0 "check: $output"
 	expect_match "${lines[-1]}" '"failed_calls":0,' "no failed call left: ${lines[-1]}"
 }
+
+@test "unknown-command: bpf(99) gets EINVAL, a check and an explanation" {
+	require_bpf
+	run "$BPFSPY" run --seccomp-trap -o "$TRACE" -- "$EXERCISER" raw 99
+	[ "$status" -eq 0 ] || skip "--seccomp-trap does not run here: $output"
+	expect_eq "$output" "raw cmd=0x63 ret=-1 errno=22" "the kernel's answer"
+	expect_eq "$(tc get "$TRACE" cmd cmd_num=99)" BPF_CMD_99 "decoded as unknown"
+	expect_match "$(tc get "$TRACE" checks cmd_num=99)" '"rule":"unknown-command","verdict":"pass","why":"command 99 is past the last one the text documents' "the check"
+	expect_eq "$(tc get "$TRACE" explanation.rule cmd_num=99)" unknown-command "explained"
+	expect_match "$(tc get "$TRACE" explanation.text cmd_num=99)" ': the kernel returns EINVAL$' "explanation text"
+	run "$BPFSPY" check "$TRACE"
+	expect_eq "$status" 0 "$output"
+	expect_match "$output" 'explanation \(unknown-command\): command 99 is past' "check"
+}

@@ -221,6 +221,25 @@ static void test_probe_and_no_check(void)
 	expect(&c, "fd-cloexec", "fail", "a named one-entry map is no probe");
 }
 
+static void test_unknown_cmd(void)
+{
+	struct bpf_call c;
+
+	call_init(&c, 99, 168);
+	c.ret = -1;
+	c.err = EINVAL;
+	expect(&c, "unknown-command", "pass", "bpf(99) -> EINVAL");
+	c.err = ENOENT;
+	expect(&c, "unknown-command", "fail", "bpf(99) -> ENOENT");
+	c.err = E2BIG;
+	expect(&c, "unknown-command", "pass", "bpf(99) -> E2BIG (attr checks first)");
+	c.ret = 0;
+	c.err = 0;
+	expect(&c, "unknown-command", "doc-drift", "bpf(99) succeeding");
+	call_init(&c, XV_BPF_MAP_FREEZE, 4);
+	expect(&c, "unknown-command", "none", "a known command");
+}
+
 /* The verdict @rule gave libbpf call @c. */
 static const char *libbpf_verdict(const struct libbpf_call *c, const char *rule, char *buf)
 {
@@ -336,6 +355,7 @@ int main(void)
 	test_errno();
 	test_next_key();
 	test_probe_and_no_check();
+	test_unknown_cmd();
 	test_libbpf();
 	test_libbpf_injected();
 	return tap_done();
