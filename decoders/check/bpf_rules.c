@@ -653,6 +653,344 @@ static void r_log_enospc(const struct bpf_check_in *in, struct bpf_judgement *j)
 		    (unsigned long long)size);
 }
 
+/* ---- objects behind fds ----------------------------------------------------------- */
+
+static const struct bpf_fd_note *note_of(const struct bpf_call *c, int64_t fd)
+{
+	unsigned i;
+
+	for (i = 0; i < c->nnotes && i < BPF_FD_NOTES; i++)
+		if (c->notes[i].fd == fd)
+			return &c->notes[i];
+	return NULL;
+}
+
+static const char *const kind_names[] = {
+	[OBJ_UNKNOWN] = "no bpf object", [OBJ_MAP] = "a map", [OBJ_PROG] = "a program",
+	[OBJ_LINK] = "a link", [OBJ_BTF] = "a BTF object", [OBJ_TOKEN] = "a token",
+};
+
+static const char *kind_name(unsigned k)
+{
+	return k < sizeof(kind_names) / sizeof(kind_names[0]) ? kind_names[k] : "?";
+}
+
+/* The kind of object the fd a command returns refers to, OBJ_UNKNOWN when
+ * any bpf object will do (BPF_OBJ_GET), -1 when the command is not one. */
+static int returned_kind(uint32_t cmd)
+{
+	switch (cmd) {
+	case XV_BPF_MAP_CREATE:
+	case XV_BPF_MAP_GET_FD_BY_ID:
+		return OBJ_MAP;
+	case XV_BPF_PROG_LOAD:
+	case XV_BPF_PROG_GET_FD_BY_ID:
+		return OBJ_PROG;
+	case XV_BPF_BTF_LOAD:
+	case XV_BPF_BTF_GET_FD_BY_ID:
+		return OBJ_BTF;
+	case XV_BPF_LINK_CREATE:
+	case XV_BPF_LINK_GET_FD_BY_ID:
+	case XV_BPF_RAW_TRACEPOINT_OPEN:
+		return OBJ_LINK;
+	case XV_BPF_OBJ_GET:
+		return OBJ_UNKNOWN;
+	}
+	return -1;
+}
+
+static void r_fd_kind(const struct bpf_check_in *in, struct bpf_judgement *j)
+{
+	const struct bpf_call *c = in->c;
+	const struct bpf_fd_note *n;
+	int want = returned_kind(c->cmd);
+
+	if (want < 0 || failed(c))
+		return;
+	n = note_of(c, c->ret);
+	if (!n || n->kind == OBJ_UNKNOWN)
+		say(j, V_UNKNOWN, 0, "what fd %lld refers to was not learned", (long long)c->ret);
+	else if (want == OBJ_UNKNOWN || n->kind == want)
+		say(j, V_PASS, 0, "fd %lld is %s", (long long)c->ret, kind_name(n->kind));
+	else
+		say(j, V_FAIL, 0, "fd %lld is %s, not %s", (long long)c->ret, kind_name(n->kind),
+		    kind_name((unsigned)want));
+}
+
+static void r_fd_by_id(const struct bpf_check_in *in, struct bpf_judgement *j)
+{
+	static const char *const id_field[] = {
+		[XV_BPF_PROG_GET_FD_BY_ID] = "prog_id", [XV_BPF_MAP_GET_FD_BY_ID] = "map_id",
+		[XV_BPF_BTF_GET_FD_BY_ID] = "btf_id", [XV_BPF_LINK_GET_FD_BY_ID] = "link_id",
+	};
+	const struct bpf_call *c = in->c;
+	const struct bpf_fd_note *n;
+	uint64_t id;
+
+	if (c->cmd >= sizeof(id_field) / sizeof(id_field[0]) || !id_field[c->cmd] ||
+	    failed(c) || !get(in, id_field[c->cmd], &id))
+		return;
+	n = note_of(c, c->ret);
+	if (!n || !n->id)
+		say(j, V_UNKNOWN, 0, "the id behind fd %lld was not read", (long long)c->ret);
+	else if (n->id == id)
+		say(j, V_PASS, 0, "fd %lld refers to id %llu", (long long)c->ret,
+		    (unsigned long long)id);
+	else
+		say(j, V_FAIL, 0, "fd %lld refers to id %u, not the %s %llu asked for",
+		    (long long)c->ret, n->id, id_field[c->cmd], (unsigned long long)id);
+}
+
+/* An fd argument that must refer to an object of a kind: a failure then
+ * is the kernel's answer (EINVAL, EBADF), a success the text's breach. */
+static void want_kind(const struct bpf_check_in *in, struct bpf_judgement *j, const char *field,
+		      unsigned kind)
+{
+	const struct bpf_call *c = in->c;
+	const struct bpf_fd_note *n;
+	uint64_t fd;
+
+	if (!get(in, field, &fd))
+		return;
+	n = note_of(c, (int32_t)fd);
+	if (!n || (n->kind == OBJ_UNKNOWN && !failed(c))) {
+		say(j, V_UNKNOWN, 0, "what %s %d refers to was not learned", field, (int32_t)fd);
+		return;
+	}
+	if (n->kind == kind) {
+		say(j, V_PASS, 0, "%s %d is %s", field, (int32_t)fd, kind_name(kind));
+		return;
+	}
+	if (failed(c))
+		say(j, V_PASS, c->err == EBADF || c->err == EINVAL ? c->err : 0,
+		    "%s %d is %s, not %s", field, (int32_t)fd, kind_name(n->kind), kind_name(kind));
+	else
+		say(j, V_FAIL, 0, "%s %d is %s, not %s, yet the call succeeded", field, (int32_t)fd,
+		    kind_name(n->kind), kind_name(kind));
+}
+
+static void r_iter_link(const struct bpf_check_in *in, struct bpf_judgement *j)
+{
+	if (in->c->cmd == XV_BPF_ITER_CREATE)
+		want_kind(in, j, "link_fd", OBJ_LINK);
+}
+
+static void r_bind_map(const struct bpf_check_in *in, struct bpf_judgement *j)
+{
+	struct bpf_judgement p = { .v = V_NA };
+
+	if (in->c->cmd != XV_BPF_PROG_BIND_MAP)
+		return;
+	want_kind(in, &p, "prog_fd", OBJ_PROG);
+	want_kind(in, j, "map_fd", OBJ_MAP);
+	if (p.v == V_FAIL || (p.v != V_PASS && j->v == V_PASS))
+		*j = p;
+}
+
+/* The program type behind @field, -1 unknown. */
+static int prog_type_of(const struct bpf_check_in *in, const char *field)
+{
+	const struct bpf_fd_note *n;
+	uint64_t fd;
+
+	if (!get(in, field, &fd))
+		return -1;
+	n = note_of(in->c, (int32_t)fd);
+	return n && n->kind == OBJ_PROG && n->has_type ? n->type : -1;
+}
+
+static const char *prog_type_name(int t)
+{
+	const char *n = t >= 0 ? xlat_name(&xlat_bpf_prog_type, (uint64_t)t) : NULL;
+
+	return n ? n : "an unknown type";
+}
+
+/* BPF_PROG_ATTACH's list: "a cgroup, flow dissector, LIRC, sockmap or
+ * sock_ops type". */
+static bool attachable(int t)
+{
+	switch (t) {
+	case XV_BPF_PROG_TYPE_CGROUP_DEVICE:
+	case XV_BPF_PROG_TYPE_CGROUP_SKB:
+	case XV_BPF_PROG_TYPE_CGROUP_SOCK:
+	case XV_BPF_PROG_TYPE_CGROUP_SOCK_ADDR:
+	case XV_BPF_PROG_TYPE_CGROUP_SOCKOPT:
+	case XV_BPF_PROG_TYPE_CGROUP_SYSCTL:
+	case XV_BPF_PROG_TYPE_SOCK_OPS:
+	case XV_BPF_PROG_TYPE_FLOW_DISSECTOR:
+	case XV_BPF_PROG_TYPE_LIRC_MODE2:
+	case XV_BPF_PROG_TYPE_SK_SKB:
+	case XV_BPF_PROG_TYPE_SK_MSG:
+		return true;
+	}
+	return false;
+}
+
+static void judge_prog_type(const struct bpf_check_in *in, struct bpf_judgement *j, int t,
+			    bool ok, const char *listed)
+{
+	if (t < 0) {
+		say(j, V_UNKNOWN, 0, "the program's type is unknown");
+		return;
+	}
+	if (ok)
+		say(j, V_PASS, 0, "a %s program", prog_type_name(t));
+	else if (failed(in->c))
+		say(j, V_PASS, in->c->err == EINVAL ? EINVAL : 0, "a %s program: the text allows "
+		    "only %s", prog_type_name(t), listed);
+	else
+		say(j, V_DRIFT, 0, "kernel %u.%u takes a %s program; the text allows only %s",
+		    in->kver >> 8, in->kver & 0xff, prog_type_name(t), listed);
+}
+
+static void r_attach_prog_type(const struct bpf_check_in *in, struct bpf_judgement *j)
+{
+	int t;
+
+	if (in->c->cmd != XV_BPF_PROG_ATTACH)
+		return;
+	t = prog_type_of(in, "attach_bpf_fd");
+	judge_prog_type(in, j, t, attachable(t), "cgroup, flow dissector, LIRC, sockmap and "
+			"sock_ops types");
+}
+
+static void r_raw_tp_prog_type(const struct bpf_check_in *in, struct bpf_judgement *j)
+{
+	int t;
+
+	if (in->c->cmd != XV_BPF_RAW_TRACEPOINT_OPEN)
+		return;
+	t = prog_type_of(in, "prog_fd");
+	judge_prog_type(in, j, t, t == XV_BPF_PROG_TYPE_RAW_TRACEPOINT,
+			"BPF_PROG_TYPE_RAW_TRACEPOINT");
+}
+
+/* ---- values the text enumerates ----------------------------------------------------- */
+
+static void r_attach_type(const struct bpf_check_in *in, struct bpf_judgement *j)
+{
+	const struct bpf_call *c = in->c;
+	uint64_t t;
+
+	if (c->cmd != XV_BPF_PROG_ATTACH && c->cmd != XV_BPF_PROG_DETACH &&
+	    c->cmd != XV_BPF_PROG_QUERY && c->cmd != XV_BPF_LINK_CREATE)
+		return;
+	if (!get(in, "attach_type", &t))
+		return;
+	if (xlat_name(&xlat_bpf_attach_type, t))
+		say(j, V_PASS, 0, "%s is one of enum bpf_attach_type",
+		    xlat_name(&xlat_bpf_attach_type, t));
+	else if (failed(c))
+		say(j, V_FAIL, EINVAL, "attach_type %llu is not one of enum bpf_attach_type",
+		    (unsigned long long)t);
+	else
+		say(j, V_DRIFT, 0, "kernel %u.%u accepts attach_type %llu, which bpfspy does not "
+		    "know", in->kver >> 8, in->kver & 0xff, (unsigned long long)t);
+}
+
+static void r_query_flags(const struct bpf_check_in *in, struct bpf_judgement *j)
+{
+	uint64_t f;
+
+	if (in->c->cmd != XV_BPF_PROG_QUERY || !get(in, "query_flags", &f))
+		return;
+	if (!(f & ~(uint64_t)XV_BPF_F_QUERY_EFFECTIVE))
+		say(j, V_PASS, 0, "%s", f ? "BPF_F_QUERY_EFFECTIVE" : "no flags");
+	else if (failed(in->c))
+		say(j, V_FAIL, EINVAL, "query_flags 0x%llx: only BPF_F_QUERY_EFFECTIVE is documented",
+		    (unsigned long long)f);
+	else
+		say(j, V_DRIFT, 0, "kernel %u.%u accepts query_flags 0x%llx; the text lists only "
+		    "BPF_F_QUERY_EFFECTIVE", in->kver >> 8, in->kver & 0xff, (unsigned long long)f);
+}
+
+static void r_delete_flags(const struct bpf_check_in *in, struct bpf_judgement *j)
+{
+	uint64_t f;
+
+	if (in->c->cmd != XV_BPF_MAP_DELETE_BATCH || !get(in, "elem_flags", &f))
+		return;
+	if (!(f & ~(uint64_t)XV_BPF_F_LOCK))
+		say(j, V_PASS, 0, "%s", f ? "BPF_F_LOCK" : "no flags");
+	else
+		say(j, failed(in->c) ? V_FAIL : V_DRIFT, failed(in->c) ? EINVAL : 0,
+		    "elem_flags 0x%llx: only BPF_F_LOCK is documented", (unsigned long long)f);
+}
+
+/* ---- what the kernel writes back ----------------------------------------------------- */
+
+static void r_info_len(const struct bpf_check_in *in, struct bpf_judgement *j)
+{
+	uint64_t asked, got;
+
+	if (in->c->cmd != XV_BPF_OBJ_GET_INFO_BY_FD || failed(in->c) ||
+	    !get(in, "info_len", &asked))
+		return;
+	if (!get_post(in, "info_len", &got))
+		say(j, V_UNKNOWN, 0, "info_len was not read back");
+	else if (got <= asked)
+		say(j, V_PASS, 0, "%llu of the %llu bytes of info populated",
+		    (unsigned long long)got, (unsigned long long)asked);
+	else
+		say(j, V_FAIL, 0, "info_len %llu is more than the %llu bytes given",
+		    (unsigned long long)got, (unsigned long long)asked);
+}
+
+static void r_test_run_enospc(const struct bpf_check_in *in, struct bpf_judgement *j)
+{
+	static const char *const names[] = { "data_size_out", "ctx_size_out" };
+	uint64_t before, after;
+	unsigned i;
+
+	if (in->c->cmd != XV_BPF_PROG_TEST_RUN || !failed(in->c) || in->c->err != ENOSPC)
+		return;
+	for (i = 0; i < 2; i++) {
+		if (!get(in, names[i], &before) || !get_post(in, names[i], &after) || !before)
+			continue;
+		if (after > before) {
+			say(j, V_PASS, ENOSPC, "%s %llu is too small: the output needs %llu",
+			    names[i], (unsigned long long)before, (unsigned long long)after);
+			return;
+		}
+	}
+	if (!in->c->have_post)
+		say(j, V_UNKNOWN, 0, "the sizes were not read back");
+	else
+		say(j, V_FAIL, 0, "ENOSPC though neither data_size_out nor ctx_size_out was too small");
+}
+
+static void r_task_fd_query(const struct bpf_check_in *in, struct bpf_judgement *j)
+{
+	uint64_t type, prog;
+
+	if (in->c->cmd != XV_BPF_TASK_FD_QUERY || failed(in->c))
+		return;
+	if (!get_post(in, "fd_type", &type) || !get_post(in, "prog_id", &prog))
+		say(j, V_UNKNOWN, 0, "prog_id and fd_type were not read back");
+	else if (!xlat_name(&xlat_bpf_task_fd_type, type))
+		say(j, V_FAIL, 0, "fd_type %llu is not one of bpf_task_fd_type",
+		    (unsigned long long)type);
+	else if (!prog)
+		say(j, V_FAIL, 0, "prog_id 0 on success");
+	else
+		say(j, V_PASS, 0, "program %llu, %s", (unsigned long long)prog,
+		    xlat_name(&xlat_bpf_task_fd_type, type));
+}
+
+static void r_btf_buffer(const struct bpf_check_in *in, struct bpf_judgement *j)
+{
+	uint64_t btf, size;
+
+	if (in->c->cmd != XV_BPF_BTF_LOAD || !get(in, "btf", &btf) || !get(in, "btf_size", &size))
+		return;
+	if (btf && size)
+		say(j, V_PASS, 0, "%llu bytes of BTF", (unsigned long long)size);
+	else
+		say(j, failed(in->c) ? V_FAIL : V_DRIFT, 0, "%s", btf ? "btf_size is 0"
+								   : "btf is NULL");
+}
+
 /* ---- unknown commands ------------------------------------------------------------ */
 
 /*
@@ -833,6 +1171,81 @@ const struct bpf_rule bpf_rules[] = {
 	  "kernel/bpf/log.c, bpf_vlog_finalize(): \"if (!bpf_vlog_truncated(log)) return 0; "
 	  "return -ENOSPC;\" and the log_true_size it writes back (6.4+)",
 	  r_log_enospc },
+	{ "fd-kind", "MAP_CREATE, PROG_LOAD, BTF_LOAD, LINK_CREATE, RAW_TRACEPOINT_OPEN, "
+	  "*_GET_FD_BY_ID, OBJ_GET",
+	  "the returned fd refers to the kind of object the command makes or opens",
+	  "all", DOC ", BPF_MAP_CREATE: \"Create a map and return a file descriptor that refers "
+	  "to the map.\"; BPF_PROG_LOAD: \"returning a new file descriptor associated with the "
+	  "program\"; BPF_LINK_CREATE: \"return a file descriptor handle for managing the link\"; "
+	  "BPF_OBJ_GET: \"Open a file descriptor for the eBPF object pinned to the specified "
+	  "pathname.\"",
+	  r_fd_kind },
+	{ "fd-by-id", "PROG/MAP/BTF/LINK_GET_FD_BY_ID",
+	  "the returned fd refers to the object with the id asked for",
+	  "all", DOC ", BPF_PROG_GET_FD_BY_ID: \"Open a file descriptor for the eBPF program "
+	  "corresponding to prog_id.\" (and likewise for map_id, btf_id, link_id)",
+	  r_fd_by_id },
+	{ "iter-link", "ITER_CREATE",
+	  "link_fd refers to a link; a call on another object succeeding fails the rule",
+	  "all", DOC ", BPF_ITER_CREATE: \"Create an iterator on top of the specified link_fd "
+	  "(as previously created using BPF_LINK_CREATE)\"",
+	  r_iter_link },
+	{ "bind-map", "PROG_BIND_MAP",
+	  "map_fd refers to a map and prog_fd to a program",
+	  "all", DOC ", BPF_PROG_BIND_MAP: \"The map identified by map_fd is bound to the "
+	  "program identified by prog_fd\"",
+	  r_bind_map },
+	{ "attach-prog-type", "PROG_ATTACH",
+	  "attach_bpf_fd is a cgroup, flow dissector, LIRC, sockmap or sock_ops program; "
+	  "another type attached is doc-drift",
+	  "the text: all; SCHED_CLS (tcx) since 6.6",
+	  DOC ", BPF_PROG_ATTACH: \"The attach_bpf_fd must be a valid file descriptor for a "
+	  "loaded eBPF program of a cgroup, flow dissector, LIRC, sockmap or sock_ops type "
+	  "corresponding to the specified attach_type.\"",
+	  r_attach_prog_type },
+	{ "raw-tp-prog-type", "RAW_TRACEPOINT_OPEN",
+	  "prog_fd is a BPF_PROG_TYPE_RAW_TRACEPOINT program; another type attached is "
+	  "doc-drift",
+	  "the text: all; TRACING, EXT and LSM programs since 5.5",
+	  DOC ", BPF_RAW_TRACEPOINT_OPEN: \"The prog_fd must be a valid file descriptor "
+	  "associated with a loaded eBPF program of type BPF_PROG_TYPE_RAW_TRACEPOINT.\"",
+	  r_raw_tp_prog_type },
+	{ "attach-type", "PROG_ATTACH, PROG_DETACH, PROG_QUERY, LINK_CREATE",
+	  "attach_type is one of enum bpf_attach_type (EINVAL otherwise)",
+	  "all", DOC ", BPF_PROG_ATTACH: \"The attach_type specifies the eBPF attachment point "
+	  "to attach the program to, and must be one of bpf_attach_type (see below).\"",
+	  r_attach_type },
+	{ "query-flags", "PROG_QUERY",
+	  "query_flags is 0 or BPF_F_QUERY_EFFECTIVE (EINVAL otherwise)",
+	  "all", DOC ", BPF_PROG_QUERY: \"The following flags may alter the result: "
+	  "BPF_F_QUERY_EFFECTIVE Only return information regarding programs which are currently "
+	  "effective at the specified target_fd.\"",
+	  r_query_flags },
+	{ "delete-flags", "MAP_DELETE_BATCH",
+	  "elem_flags is 0 or BPF_F_LOCK",
+	  "all", DOC ", BPF_MAP_DELETE_BATCH: \"The elem_flags argument may be specified as one "
+	  "of the following: BPF_F_LOCK\"",
+	  r_delete_flags },
+	{ "info-len", "OBJ_GET_INFO_BY_FD",
+	  "the info_len written back is at most the info_len given",
+	  "all", DOC ", BPF_OBJ_GET_INFO_BY_FD: \"Populates up to info_len bytes of info\"",
+	  r_info_len },
+	{ "test-run-enospc", "PROG_TEST_RUN",
+	  "ENOSPC means data_size_out or ctx_size_out was smaller than the output, as the "
+	  "sizes written back show",
+	  "all", DOC ", BPF_PROG_TEST_RUN: \"ENOSPC Either data_size_out or ctx_size_out is too "
+	  "small.\"",
+	  r_test_run_enospc },
+	{ "task-fd-query", "TASK_FD_QUERY",
+	  "on success prog_id is set and fd_type is one of bpf_task_fd_type",
+	  "all", DOC ", BPF_TASK_FD_QUERY: \"the prog_id and fd_type will be populated with "
+	  "the eBPF program id and file descriptor type of type bpf_task_fd_type.\"",
+	  r_task_fd_query },
+	{ "btf-buffer", "BTF_LOAD",
+	  "btf is a buffer and btf_size is not 0",
+	  "all", DOC ", BPF_BTF_LOAD: \"The btf parameter must point to valid memory providing "
+	  "btf_size bytes of BTF binary metadata.\"",
+	  r_btf_buffer },
 	{ "unknown-command", "command numbers past the last one known",
 	  "an unknown command fails with EINVAL (E2BIG, EFAULT from the attr checks before it; "
 	  "EPERM on kernels before 5.19); succeeding is doc-drift",
