@@ -240,6 +240,140 @@ static void test_unknown_cmd(void)
 	expect(&c, "unknown-command", "none", "a known command");
 }
 
+static void with_note(struct bpf_call *c, int fd, uint8_t kind, int type, uint32_t id)
+{
+	struct bpf_fd_note *n = &c->notes[c->nnotes++];
+
+	memset(n, 0, sizeof(*n));
+	n->fd = fd;
+	n->kind = kind;
+	n->id = id;
+	n->type = (uint16_t)(type < 0 ? 0 : type);
+	n->has_type = type >= 0;
+}
+
+static void test_fd_rules(void)
+{
+	struct bpf_call c;
+
+	call_init(&c, XV_BPF_MAP_CREATE, 72);
+	c.ret = 6;
+	with_note(&c, 6, OBJ_MAP, XV_BPF_MAP_TYPE_HASH, 10);
+	expect(&c, "fd-kind", "pass", "MAP_CREATE returning a map fd");
+	c.notes[0].kind = OBJ_PROG;
+	expect(&c, "fd-kind", "fail", "MAP_CREATE returning a program fd");
+	c.nnotes = 0;
+	expect(&c, "fd-kind", "unknown", "MAP_CREATE, fd unlearned");
+
+	call_init(&c, XV_BPF_MAP_GET_FD_BY_ID, 12);
+	put32(c.pre, ATTR_GET_ID_map_id, 77);
+	c.ret = 5;
+	with_note(&c, 5, OBJ_MAP, XV_BPF_MAP_TYPE_HASH, 77);
+	expect(&c, "fd-by-id", "pass", "the fd of id 77");
+	c.notes[0].id = 78;
+	expect(&c, "fd-by-id", "fail", "the fd of another id");
+
+	call_init(&c, XV_BPF_ITER_CREATE, 8);
+	put32(c.pre, ATTR_ITER_CREATE_link_fd, 4);
+	c.ret = 9;
+	with_note(&c, 4, OBJ_LINK, -1, 3);
+	expect(&c, "iter-link", "pass", "an iterator on a link");
+	c.notes[0].kind = OBJ_MAP;
+	expect(&c, "iter-link", "fail", "an iterator on a map, accepted");
+	c.ret = -1;
+	c.err = EINVAL;
+	expect(&c, "iter-link", "pass", "an iterator on a map, refused");
+
+	call_init(&c, XV_BPF_PROG_BIND_MAP, 12);
+	put32(c.pre, ATTR_PROG_BIND_MAP_prog_fd, 4);
+	put32(c.pre, ATTR_PROG_BIND_MAP_map_fd, 5);
+	with_note(&c, 4, OBJ_PROG, XV_BPF_PROG_TYPE_XDP, 1);
+	with_note(&c, 5, OBJ_MAP, XV_BPF_MAP_TYPE_ARRAY, 2);
+	expect(&c, "bind-map", "pass", "a map bound to a program");
+	c.notes[0].kind = OBJ_MAP;
+	expect(&c, "bind-map", "fail", "prog_fd a map, accepted");
+
+	call_init(&c, XV_BPF_PROG_ATTACH, 20);
+	put32(c.pre, ATTR_PROG_ATTACH_attach_bpf_fd, 4);
+	put32(c.pre, ATTR_PROG_ATTACH_attach_type, XV_BPF_CGROUP_INET_INGRESS);
+	with_note(&c, 4, OBJ_PROG, XV_BPF_PROG_TYPE_CGROUP_SKB, 1);
+	expect(&c, "attach-prog-type", "pass", "a cgroup program attached");
+	expect(&c, "attach-type", "pass", "a known attach type");
+	c.notes[0].type = XV_BPF_PROG_TYPE_SCHED_CLS;
+	expect(&c, "attach-prog-type", "doc-drift", "a SCHED_CLS program attached (tcx)");
+	c.ret = -1;
+	c.err = EINVAL;
+	expect(&c, "attach-prog-type", "pass", "a SCHED_CLS program refused");
+	put32(c.pre, ATTR_PROG_ATTACH_attach_type, 999);
+	expect(&c, "attach-type", "fail", "attach type 999");
+
+	call_init(&c, XV_BPF_RAW_TRACEPOINT_OPEN, 16);
+	put32(c.pre, ATTR_RAW_TP_prog_fd, 4);
+	c.ret = 7;
+	with_note(&c, 4, OBJ_PROG, XV_BPF_PROG_TYPE_RAW_TRACEPOINT, 1);
+	expect(&c, "raw-tp-prog-type", "pass", "a raw tracepoint program");
+	c.notes[0].type = XV_BPF_PROG_TYPE_TRACING;
+	expect(&c, "raw-tp-prog-type", "doc-drift", "a TRACING program");
+}
+
+static void test_value_rules(void)
+{
+	struct bpf_call c;
+
+	call_init(&c, XV_BPF_PROG_QUERY, 40);
+	put32(c.pre, ATTR_QUERY_attach_type, XV_BPF_CGROUP_INET_INGRESS);
+	put32(c.pre, ATTR_QUERY_query_flags, XV_BPF_F_QUERY_EFFECTIVE);
+	expect(&c, "query-flags", "pass", "BPF_F_QUERY_EFFECTIVE");
+	put32(c.pre, ATTR_QUERY_query_flags, 2);
+	c.ret = -1;
+	c.err = EINVAL;
+	expect(&c, "query-flags", "fail", "query_flags 2");
+
+	call_init(&c, XV_BPF_MAP_DELETE_BATCH, 56);
+	put64(c.pre, ATTR_BATCH_elem_flags, XV_BPF_F_LOCK);
+	expect(&c, "delete-flags", "pass", "BPF_F_LOCK");
+	put64(c.pre, ATTR_BATCH_elem_flags, XV_BPF_NOEXIST);
+	c.ret = -1;
+	c.err = EINVAL;
+	expect(&c, "delete-flags", "fail", "BPF_NOEXIST on a delete");
+
+	call_init(&c, XV_BPF_OBJ_GET_INFO_BY_FD, 16);
+	put32(c.pre, ATTR_INFO_info_len, 80);
+	post_init(&c, 16);
+	put32(c.post, ATTR_INFO_info_len, 64);
+	expect(&c, "info-len", "pass", "64 of 80 bytes");
+	put32(c.post, ATTR_INFO_info_len, 96);
+	expect(&c, "info-len", "fail", "96 of 80 bytes");
+
+	call_init(&c, XV_BPF_PROG_TEST_RUN, 76);
+	put32(c.pre, ATTR_TEST_data_size_out, 8);
+	post_init(&c, 76);
+	c.ret = -1;
+	c.err = ENOSPC;
+	put32(c.post, ATTR_TEST_data_size_out, 64);
+	expect(&c, "test-run-enospc", "pass", "ENOSPC, 64 bytes needed");
+	put32(c.post, ATTR_TEST_data_size_out, 8);
+	expect(&c, "test-run-enospc", "fail", "ENOSPC, nothing too small");
+
+	call_init(&c, XV_BPF_TASK_FD_QUERY, 48);
+	post_init(&c, 48);
+	put32(c.post, ATTR_TASK_FD_QUERY_prog_id, 12);
+	put32(c.post, ATTR_TASK_FD_QUERY_fd_type, 1);
+	expect(&c, "task-fd-query", "pass", "program 12, a tracepoint");
+	put32(c.post, ATTR_TASK_FD_QUERY_fd_type, 99);
+	expect(&c, "task-fd-query", "fail", "fd_type 99");
+
+	call_init(&c, XV_BPF_BTF_LOAD, 40);
+	put64(c.pre, ATTR_BTF_LOAD_btf, 0x5000);
+	put32(c.pre, ATTR_BTF_LOAD_btf_size, 400);
+	c.ret = 5;
+	expect(&c, "btf-buffer", "pass", "400 bytes of BTF");
+	put64(c.pre, ATTR_BTF_LOAD_btf, 0);
+	c.ret = -1;
+	c.err = EFAULT;
+	expect(&c, "btf-buffer", "fail", "btf NULL");
+}
+
 /* The verdict @rule gave libbpf call @c. */
 static const char *libbpf_verdict(const struct libbpf_call *c, const char *rule, char *buf)
 {
@@ -356,6 +490,8 @@ int main(void)
 	test_next_key();
 	test_probe_and_no_check();
 	test_unknown_cmd();
+	test_fd_rules();
+	test_value_rules();
 	test_libbpf();
 	test_libbpf_injected();
 	return tap_done();
