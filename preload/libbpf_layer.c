@@ -89,6 +89,7 @@ typedef long (*fn9)(long, long, long, long, long, long, long, long, long);
 struct frame {
 	uint64_t seq;
 	uint64_t nsys, nfail;
+	uint64_t cmds;        /* bit n: command n was made inside */
 };
 
 static __thread struct frame t_frames[MAX_DEPTH];
@@ -105,12 +106,14 @@ unsigned bpfspy_libbpf_depth(void)
 	return t_depth;
 }
 
-void bpfspy_libbpf_count(long ret)
+void bpfspy_libbpf_count(uint32_t cmd, long ret)
 {
+	uint64_t bit = cmd < 64 ? 1ull << cmd : 0;
 	unsigned i;
 
 	for (i = 0; i < t_depth && i < MAX_DEPTH; i++) {
 		t_frames[i].nsys++;
+		t_frames[i].cmds |= bit;
 		if (ret < 0)
 			t_frames[i].nfail++;
 	}
@@ -291,12 +294,14 @@ static long libbpf_call(unsigned id, unsigned n, const long *a)
 	fr = &t_frames[t_depth++];
 	fr->seq = bpfspy_next_seq();
 	fr->nsys = fr->nfail = 0;
+	fr->cmds = 0;
 	start = bpfspy_now_ns();
 	errno = entry_errno;
 	ret = inj ? injected(f, inj) : invoke(id, fn, n, a);
 	saved = errno;
 	c.nsys = fr->nsys;
 	c.nfail = fr->nfail;
+	c.cmds = fr->cmds;
 	bpfspy_env(&env, fr->seq, start, bpfspy_now_ns() - start);
 	t_depth--;
 	env.parent = parent;

@@ -965,7 +965,7 @@ static long bpf_path(long nr, long cmd, long attr, long size, long a4, long a5, 
 	c.err = ret < 0 ? saved : 0;
 	c.parent = bpfspy_libbpf_parent();
 	c.facts.flags |= policy_flags(&c, inj);
-	bpfspy_libbpf_count(ret);
+	bpfspy_libbpf_count(c.cmd, ret);
 	if (bpf_cmd_writes_attr(c.cmd) && c.pre_len && !inj) {
 		c.post_len = (uint32_t)mem_read(c.post, c.attr_addr, c.pre_len, NULL);
 		c.have_post = true;

@@ -112,7 +112,7 @@ uint64_t bpfspy_libbpf_parent(void);
 /* How many libbpf calls this thread is inside. */
 unsigned bpfspy_libbpf_depth(void);
 /* A bpf syscall returned @ret inside the libbpf calls this thread is in. */
-void bpfspy_libbpf_count(long ret);
+void bpfspy_libbpf_count(uint32_t cmd, long ret);
 /* The loaded libbpf has function @id (the version libbpf_funcs.def names). */
 bool bpfspy_libbpf_has(unsigned id);
 

@@ -36,6 +36,12 @@ const struct libbpf_rule libbpf_rules[] = {
 	  "doc-drift (the text is incomplete: libbpf passes the kernel's errno on)",
 	  LTEXT ", each function's error list, e.g. bpf_map_update_elem: \"EEXIST: Key "
 	  "already exists (with BPF_NOEXIST).\"" },
+	{ "libbpf-wraps", "the libbpf functions whose documentation names the command they wrap",
+	  "the call made the bpf(2) command its documentation says it wraps; a command the "
+	  "text names wrongly is doc-drift",
+	  LTEXT ", e.g. bpf_map_create: \"This helper wraps the kernel's BPF_MAP_CREATE "
+	  "command\"; bpf_map_get_next_id: \"It wraps the kernel's BPF_OBJ_GET_NEXT_ID command "
+	  "restricted to BPF maps.\" (bpf(2) has BPF_MAP_GET_NEXT_ID)" },
 };
 const size_t libbpf_rules_count = sizeof(libbpf_rules) / sizeof(libbpf_rules[0]);
 
@@ -169,6 +175,78 @@ static void check_errno_doc(struct jsonw *w, const struct libbpf_func *f,
 	verdict(w, "libbpf-errno-doc", V_DRIFT, why);
 }
 
+/* The command each function's documentation says it wraps; @named is the
+ * text's name when it names one bpf(2) does not have. */
+static const struct {
+	const char *func;
+	uint32_t cmd;
+	const char *named;
+} wraps[] = {
+	{ "bpf_map_create", XV_BPF_MAP_CREATE, NULL },
+	{ "bpf_map_lookup_elem", XV_BPF_MAP_LOOKUP_ELEM, NULL },
+	{ "bpf_map_lookup_elem_flags", XV_BPF_MAP_LOOKUP_ELEM, NULL },
+	{ "bpf_map_delete_elem", XV_BPF_MAP_DELETE_ELEM, NULL },
+	{ "bpf_map_delete_elem_flags", XV_BPF_MAP_DELETE_ELEM, NULL },
+	{ "bpf_map_get_next_key", XV_BPF_MAP_GET_NEXT_KEY, NULL },
+	{ "bpf_map_freeze", XV_BPF_MAP_FREEZE, NULL },
+	{ "bpf_map_get_next_id", XV_BPF_MAP_GET_NEXT_ID, "BPF_OBJ_GET_NEXT_ID" },
+	{ "bpf_map_get_fd_by_id", XV_BPF_MAP_GET_FD_BY_ID, NULL },
+	{ "bpf_map_get_fd_by_id_opts", XV_BPF_MAP_GET_FD_BY_ID, NULL },
+	{ "bpf_prog_load", XV_BPF_PROG_LOAD, NULL },
+	{ "bpf_prog_attach", XV_BPF_PROG_ATTACH, NULL },
+	{ "bpf_prog_detach", XV_BPF_PROG_DETACH, NULL },
+	{ "bpf_prog_get_next_id", XV_BPF_PROG_GET_NEXT_ID, NULL },
+	{ "bpf_prog_get_fd_by_id", XV_BPF_PROG_GET_FD_BY_ID, NULL },
+	{ "bpf_prog_get_fd_by_id_opts", XV_BPF_PROG_GET_FD_BY_ID, NULL },
+	{ "bpf_prog_query", XV_BPF_PROG_QUERY, NULL },
+	{ "bpf_prog_test_run_opts", XV_BPF_PROG_TEST_RUN, NULL },
+	{ "bpf_link_create", XV_BPF_LINK_CREATE, NULL },
+	{ "bpf_link_detach", XV_BPF_LINK_DETACH, NULL },
+	{ "bpf_link_update", XV_BPF_LINK_UPDATE, NULL },
+	{ "bpf_link_get_next_id", XV_BPF_LINK_GET_NEXT_ID, NULL },
+	{ "bpf_link_get_fd_by_id", XV_BPF_LINK_GET_FD_BY_ID, NULL },
+	{ "bpf_link_get_fd_by_id_opts", XV_BPF_LINK_GET_FD_BY_ID, NULL },
+	{ "bpf_obj_pin", XV_BPF_OBJ_PIN, NULL },
+	{ "bpf_obj_get", XV_BPF_OBJ_GET, NULL },
+	{ "bpf_obj_get_opts", XV_BPF_OBJ_GET, NULL },
+	{ "bpf_obj_get_info_by_fd", XV_BPF_OBJ_GET_INFO_BY_FD, NULL },
+	{ "bpf_btf_load", XV_BPF_BTF_LOAD, NULL },
+	{ "bpf_iter_create", XV_BPF_ITER_CREATE, NULL },
+	{ "bpf_btf_get_next_id", XV_BPF_BTF_GET_NEXT_ID, NULL },
+	{ "bpf_btf_get_fd_by_id", XV_BPF_BTF_GET_FD_BY_ID, NULL },
+	{ "bpf_btf_get_fd_by_id_opts", XV_BPF_BTF_GET_FD_BY_ID, NULL },
+	{ "bpf_raw_tracepoint_open_opts", XV_BPF_RAW_TRACEPOINT_OPEN, NULL },
+	{ "bpf_raw_tracepoint_open", XV_BPF_RAW_TRACEPOINT_OPEN, NULL },
+	{ "bpf_task_fd_query", XV_BPF_TASK_FD_QUERY, NULL },
+};
+
+static void check_wraps(struct jsonw *w, const struct libbpf_call *c)
+{
+	const char *func = libbpf_func_name(c->id), *cmd;
+	char why[200];
+	size_t i;
+
+	if (!func || !c->cmds || c->missing)
+		return;   /* no syscall made, or not known (a packed record) */
+	for (i = 0; i < sizeof(wraps) / sizeof(wraps[0]); i++)
+		if (!strcmp(wraps[i].func, func))
+			break;
+	if (i == sizeof(wraps) / sizeof(wraps[0]))
+		return;
+	cmd = xlat_name(&xlat_bpf_cmd, wraps[i].cmd);
+	if (!(c->cmds & (1ull << wraps[i].cmd))) {
+		snprintf(why, sizeof(why), "%s made no %s", func, cmd ? cmd : "such command");
+		verdict(w, "libbpf-wraps", V_FAIL, why);
+	} else if (wraps[i].named) {
+		snprintf(why, sizeof(why), "%s made %s; its documentation names %s, which bpf(2) "
+			 "does not have", func, cmd, wraps[i].named);
+		verdict(w, "libbpf-wraps", V_DRIFT, why);
+	} else {
+		snprintf(why, sizeof(why), "%s made %s", func, cmd);
+		verdict(w, "libbpf-wraps", V_PASS, why);
+	}
+}
+
 void libbpf_render_checks(struct jsonw *w, const struct libbpf_call *c,
 			  const struct decode_opts *o)
 {
@@ -183,5 +261,6 @@ void libbpf_render_checks(struct jsonw *w, const struct libbpf_call *c,
 	check_fd_range(w, f, c);
 	check_opts(w, c);
 	check_errno_doc(w, f, c);
+	check_wraps(w, c);
 	jw_arr_close(w);
 }

@@ -334,3 +334,16 @@ bpfspy_rules_json() { "$BPFSPY" rules --json; }
 	expect_eq "$status" 0 "$output"
 	expect_match "$output" 'explanation \(unknown-command\): command 99 is past' "check"
 }
+
+@test "libbpf-wraps: the example loader's libbpf calls make the commands their documentation names" {
+	require_bpf
+	[ -x "$LOADER" ] || skip "examples/minimal_loader was not built"
+	"$BPFSPY" run -o "$TRACE" -- "$LOADER" "$BPF_OBJ" >/dev/null 2>&1
+	local n
+	n=$(tc count "$TRACE" event=libbpf func=bpf_map_create errno=null)
+	[ "$n" -ge 1 ] || { echo "no bpf_map_create" >&2; false; }
+	expect_eq "$(tc get "$TRACE" checks event=libbpf func=bpf_map_create errno=null | grep -c '"rule":"libbpf-wraps","verdict":"pass","why":"bpf_map_create made BPF_MAP_CREATE"')" \
+		"$n" "every bpf_map_create made BPF_MAP_CREATE"
+	run "$BPFSPY" check "$TRACE"
+	[[ "$output" != *"FAIL libbpf-wraps"* ]] || { echo "$output" >&2; false; }
+}

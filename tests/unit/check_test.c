@@ -436,6 +436,25 @@ static void test_libbpf(void)
 	c.opts_sz_small = true;
 	tap_ok(!strcmp(libbpf_verdict(&c, "libbpf-opts-sz", got), "fail"),
 	       "libbpf: a tiny opts accepted fails libbpf-opts-sz (got %s)", got);
+
+	memset(&c, 0, sizeof(c));
+	c.id = LF_bpf_map_create;
+	c.ret = 5;
+	c.nsys = 1;
+	c.cmds = 1ull << XV_BPF_MAP_CREATE;
+	tap_ok(!strcmp(libbpf_verdict(&c, "libbpf-wraps", got), "pass"),
+	       "libbpf: bpf_map_create made BPF_MAP_CREATE (got %s)", got);
+	c.cmds = 1ull << XV_BPF_PROG_LOAD;
+	tap_ok(!strcmp(libbpf_verdict(&c, "libbpf-wraps", got), "fail"),
+	       "libbpf: bpf_map_create making only BPF_PROG_LOAD fails (got %s)", got);
+	c.cmds = 0;
+	tap_ok(!strcmp(libbpf_verdict(&c, "libbpf-wraps", got), "none"),
+	       "libbpf: no command known, no verdict (got %s)", got);
+	c.id = LF_bpf_map_get_next_id;
+	c.ret = 0;
+	c.cmds = 1ull << XV_BPF_MAP_GET_NEXT_ID;
+	tap_ok(!strcmp(libbpf_verdict(&c, "libbpf-wraps", got), "doc-drift"),
+	       "libbpf: bpf_map_get_next_id's text names BPF_OBJ_GET_NEXT_ID (got %s)", got);
 }
 
 /* A call --inject failed: marked, not judged, and nothing read back
