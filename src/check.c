@@ -478,18 +478,117 @@ static void rule_text(const char *layer, const char *id, const char *applies,
 	printf("    source: %s\n\n", source);
 }
 
+/* ---- bpfspy rules --coverage: the inventory of the texts ---------------------- */
+
+static const char *const state_names[] = {
+	[STMT_CHECKED] = "checked", [STMT_UNCHECKABLE] = "uncheckable", [STMT_TODO] = "todo",
+};
+
+static void stmt_json(const struct bpf_stmt *s)
+{
+	struct json_object *o = json_object_new_object();
+	enum bpf_stmt_state st = bpf_stmt_state(s);
+
+	json_object_object_add(o, "text", json_object_new_string(s->text));
+	json_object_object_add(o, "where", json_object_new_string(s->where));
+	json_object_object_add(o, "statement", json_object_new_string(s->phrase));
+	json_object_object_add(o, "state", json_object_new_string(state_names[st]));
+	if (s->rule)
+		json_object_object_add(o, "rule", json_object_new_string(s->rule));
+	if (s->verdicts)
+		json_object_object_add(o, "verdicts", json_object_new_string(s->verdicts));
+	if (s->reason)
+		json_object_object_add(o, "reason", json_object_new_string(s->reason));
+	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+}
+
+static void stmt_text(const struct bpf_stmt *s)
+{
+	enum bpf_stmt_state st = bpf_stmt_state(s);
+
+	printf("%-6s %-30s %s\n    \"%s\"\n", s->text, s->where, state_names[st], s->phrase);
+	if (st == STMT_CHECKED)
+		printf("    rule %s: %s\n", s->rule, s->verdicts ? s->verdicts : "");
+	else if (st == STMT_UNCHECKABLE)
+		printf("    cannot be checked: %s\n", s->reason);
+	else if (s->rule)
+		printf("    names rule %s, which no table has\n", s->rule);
+}
+
+/* The inventory and its counts, per text and in all. */
+static int coverage(bool json)
+{
+	unsigned long n[2][3] = { { 0 } };
+	const char *const texts[] = { "bpf", "libbpf" };
+	unsigned long all, checked;
+	size_t i;
+	int t, k;
+
+	for (i = 0; i < bpf_inventory_count; i++) {
+		const struct bpf_stmt *s = &bpf_inventory[i];
+
+		n[strcmp(s->text, "bpf") != 0][bpf_stmt_state(s)]++;
+		if (json)
+			stmt_json(s);
+		else
+			stmt_text(s);
+	}
+	for (t = 0; t < 2; t++) {
+		all = n[t][0] + n[t][1] + n[t][2];
+		if (json) {
+			printf("{\"summary\":{\"text\":\"%s\",\"statements\":%lu,\"checked\":%lu,"
+			       "\"uncheckable\":%lu,\"todo\":%lu}}\n", texts[t], all, n[t][0],
+			       n[t][1], n[t][2]);
+			continue;
+		}
+		printf("%s%s: %lu statements, %lu checked, %lu uncheckable (with a reason), "
+		       "%lu not yet done\n", t ? "" : "\n", t ? "libbpf's src/bpf.h" :
+		       "include/uapi/linux/bpf.h (Linux 5.13)", all, n[t][0], n[t][1], n[t][2]);
+	}
+	for (k = 0, all = 0, checked = 0; k < 3; k++)
+		all += n[0][k] + n[1][k];
+	checked = n[0][0] + n[1][0];
+	if (json)
+		printf("{\"summary\":{\"text\":\"all\",\"statements\":%lu,\"checked\":%lu,"
+		       "\"uncheckable\":%lu,\"todo\":%lu}}\n", all, checked, n[0][1] + n[1][1],
+		       n[0][2] + n[1][2]);
+	else
+		printf("all: %lu statements, %lu checked (%lu%%), %lu uncheckable, %lu not yet done\n",
+		       all, checked, all ? checked * 100 / all : 0, n[0][1] + n[1][1],
+		       n[0][2] + n[1][2]);
+	return n[0][2] + n[1][2] ? 1 : 0;
+}
+
+static const char rules_usage[] =
+	"Usage: bpfspy rules [--json] [--coverage]\n"
+	"\n"
+	"The rules, each with what it applies to, what it checks and the passage it\n"
+	"comes from.  --coverage: every statement of the documented texts, the\n"
+	"rule that checks it or why none can, and the counts.\n";
+
 int cmd_rules(int argc, char **argv)
 {
 	void (*out)(const char *, const char *, const char *, const char *, const char *,
 		    const char *) = rule_text;
+	bool json = false, cov = false;
 	size_t i;
+	int a;
 
-	if (argc > 1 && !strcmp(argv[1], "--json"))
-		out = rule_json;
-	else if (argc > 1) {
-		fputs("Usage: bpfspy rules [--json]\n", strcmp(argv[1], "--help") ? stderr : stdout);
-		return strcmp(argv[1], "--help") ? EXIT_USAGE : 0;
+	for (a = 1; a < argc; a++) {
+		if (!strcmp(argv[a], "--json")) {
+			json = true;
+		} else if (!strcmp(argv[a], "--coverage")) {
+			cov = true;
+		} else {
+			fputs(rules_usage, strcmp(argv[a], "--help") ? stderr : stdout);
+			return strcmp(argv[a], "--help") ? EXIT_USAGE : 0;
+		}
 	}
+	if (cov)
+		return coverage(json);
+	if (json)
+		out = rule_json;
 	for (i = 0; i < bpf_rules_count; i++)
 		out("bpf", bpf_rules[i].id, bpf_rules[i].applies, bpf_rules[i].checks,
 		    bpf_rules[i].kernels, bpf_rules[i].source);

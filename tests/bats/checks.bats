@@ -347,3 +347,26 @@ bpfspy_rules_json() { "$BPFSPY" rules --json; }
 	run "$BPFSPY" check "$TRACE"
 	[[ "$output" != *"FAIL libbpf-wraps"* ]] || { echo "$output" >&2; false; }
 }
+
+@test "rules --coverage: every statement of both texts accounted for, the counts, 80% checked" {
+	run "$BPFSPY" rules --coverage
+	expect_eq "$status" 0 "coverage: ${lines[-1]}"
+	expect_match "$output" 'include/uapi/linux/bpf.h \(Linux 5.13\): [0-9]+ statements, [0-9]+ checked, [0-9]+ uncheckable \(with a reason\), 0 not yet done' "bpf text"
+	expect_match "$output" "libbpf's src/bpf.h: [0-9]+ statements, [0-9]+ checked, [0-9]+ uncheckable \\(with a reason\\), 0 not yet done" "libbpf text"
+	[[ "$output" != *"bpf-syscall-commands"* && "$output" != *"libbpf-api-docs"* ]] ||
+		{ echo "a reference file name shown to users" >&2; false; }
+	run "$BPFSPY" rules --coverage --json
+	local all checked
+	all=$(jq -r 'select(.summary.text == "all") | .summary.statements' <<<"$output")
+	checked=$(jq -r 'select(.summary.text == "all") | .summary.checked' <<<"$output")
+	[ "$((checked * 100))" -ge "$((all * 80))" ] || { echo "$checked of $all checked" >&2; false; }
+	# every checked row names a rule bpfspy rules lists
+	run "$BPFSPY" rules --json
+	local ids
+	ids=$(jq -r .id <<<"$output" | sort -u)
+	"$BPFSPY" rules --coverage --json | jq -r 'select(.state == "checked") | .rule' | sort -u |
+		while read -r r; do grep -qx "$r" <<<"$ids" || { echo "unknown rule $r" >&2; exit 1; }; done
+	run "$BPFSPY" rules --json
+	[[ "$output" != *"bpf-syscall-commands"* && "$output" != *"bpf-abi.md"* && "$output" != *"libbpf-api-docs"* ]] ||
+		{ echo "a rule cites a reference file" >&2; false; }
+}

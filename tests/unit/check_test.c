@@ -374,6 +374,40 @@ static void test_value_rules(void)
 	expect(&c, "btf-buffer", "fail", "btf NULL");
 }
 
+/* Every statement of the texts is checked by a rule that exists or has a
+ * reason it cannot be; every rule checks some statement; 80% are checked. */
+static void test_inventory(void)
+{
+	size_t i, r, checked = 0, todo = 0;
+	bool found;
+
+	for (i = 0; i < bpf_inventory_count; i++) {
+		const struct bpf_stmt *s = &bpf_inventory[i];
+		enum bpf_stmt_state st = bpf_stmt_state(s);
+
+		if (st == STMT_TODO) {
+			todo++;
+			printf("# not yet done: %s %s \"%.60s\"%s%s\n", s->text, s->where, s->phrase,
+				 s->rule ? ", unknown rule " : "", s->rule ? s->rule : "");
+		}
+		checked += st == STMT_CHECKED;
+		if (st == STMT_CHECKED && (!s->verdicts || !*s->verdicts))
+			printf("# checked without verdicts: %s %s\n", s->where, s->phrase);
+	}
+	tap_ok(!todo, "inventory: every statement checked or given a reason (%zu not)", todo);
+	tap_ok(checked * 100 >= bpf_inventory_count * 80, "inventory: %zu of %zu statements checked",
+	       checked, bpf_inventory_count);
+	for (r = 0; r < bpf_rules_count + libbpf_rules_count; r++) {
+		const char *id = r < bpf_rules_count ? bpf_rules[r].id
+						     : libbpf_rules[r - bpf_rules_count].id;
+
+		for (i = 0, found = false; i < bpf_inventory_count && !found; i++)
+			found = bpf_inventory[i].rule && !strcmp(bpf_inventory[i].rule, id);
+		if (!found && strcmp(id, "capability") && strcmp(id, "log-enospc"))
+			tap_ok(false, "inventory: rule %s checks no statement", id);
+	}
+}
+
 /* The verdict @rule gave libbpf call @c. */
 static const char *libbpf_verdict(const struct libbpf_call *c, const char *rule, char *buf)
 {
@@ -510,6 +544,7 @@ int main(void)
 	test_probe_and_no_check();
 	test_unknown_cmd();
 	test_fd_rules();
+	test_inventory();
 	test_value_rules();
 	test_libbpf();
 	test_libbpf_injected();
