@@ -370,3 +370,33 @@ bpfspy_rules_json() { "$BPFSPY" rules --json; }
 	[[ "$output" != *"bpf-syscall-commands"* && "$output" != *"bpf-abi.md"* && "$output" != *"libbpf-api-docs"* ]] ||
 		{ echo "a rule cites a reference file" >&2; false; }
 }
+
+@test "rules2: the new rules pass on good calls and fail on bad ones a correct kernel refuses (real calls)" {
+	require_bpf
+	OUT=$T/rules2.out
+	TR=$T/rules2.jsonl
+	"$BPFSPY" run -o "$TR" -- "$EXERCISER" rules2 /sys/fs/cgroup >"$OUT"
+	index_calls
+	expect_valid "$TR"
+	verdicts query-flags query_ok=pass query_bad_flags=fail
+	verdicts attach-type query_ok=pass query_bad_type=fail
+	verdicts delete-flags dbatch_bad_flags=fail
+	verdicts btf-buffer btf_null=fail
+	verdicts iter-link iter_on_map=pass
+	verdicts info-len info_ok=pass
+	verdicts fd-by-id fdbyid_ok=pass
+	verdicts fd-kind fdbyid_ok=pass prog=pass hash=pass
+	verdicts test-run-enospc testrun_small=pass
+	verdicts bind-map bind_ok=pass bind_swapped=pass
+	is query_bad_flags explanation.rule query-flags
+	is query_bad_flags explanation.text \
+		"query_flags 0x2: only BPF_F_QUERY_EFFECTIVE is documented: the kernel returns EINVAL"
+	is query_bad_type explanation.text \
+		"attach_type 999 is not one of enum bpf_attach_type: the kernel returns EINVAL"
+	is dbatch_bad_flags explanation.rule delete-flags
+	expect_match "$(ev testrun_small explanation.text)" \
+		'^data_size_out 8 is too small: the output needs [0-9]+: the kernel returns ENOSPC$' "test run"
+	expect_eq "$(kv testrun_small errno)" ENOSPC "the kernel's answer"
+	expect_eq "$(kv iter_on_map errno)" EINVAL "ITER_CREATE on a map refused"
+	expect_match "$(ev iter_on_map explanation.text)" '^link_fd [0-9]+ is a map, not a link: the kernel returns EINVAL$' "iter"
+}
