@@ -419,6 +419,18 @@ static int pick_fd_floor(void)
 	return top > 16 ? (int)top - 8 : 3;
 }
 
+/* The version of the libbpf linked in, as decode_opts.libbpf_ver has it:
+ * libbpf_major_version() exists since 0.6; a libbpf without it is older. */
+static uint16_t libbpf_ver(void)
+{
+	uint32_t (*major)(void) = (uint32_t (*)(void))dlsym(RTLD_DEFAULT, "libbpf_major_version");
+	uint32_t (*minor)(void) = (uint32_t (*)(void))dlsym(RTLD_DEFAULT, "libbpf_minor_version");
+
+	if (major && minor)
+		return (uint16_t)((major() & 0xff) << 8 | (minor() & 0xff));
+	return dlsym(RTLD_DEFAULT, "bpf_object__open") ? 0x0005 : 0;
+}
+
 __attribute__((constructor)) static void bpfspy_init(void)
 {
 	const char *out = getenv("BPFSPY_OUTPUT");
@@ -463,6 +475,7 @@ __attribute__((constructor)) static void bpfspy_init(void)
 	g.opts.no_data = env_u32("BPFSPY_NO_DATA", 0) != 0;
 	g.opts.insns = env_u32("BPFSPY_INSNS", 0) != 0;
 	g.opts.no_check = env_u32("BPFSPY_NO_CHECK", 0) != 0;
+	g.opts.libbpf_ver = libbpf_ver();
 	g.audit_all = getenv("BPFSPY_AUDIT") && !strcmp(getenv("BPFSPY_AUDIT"), "all");
 	bpfspy_policy_init();
 	g.fd_floor = pick_fd_floor();

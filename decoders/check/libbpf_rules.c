@@ -15,8 +15,8 @@
 
 const struct libbpf_rule libbpf_rules[] = {
 	{ "libbpf-return", "every libbpf function returning int or an fd",
-	  "an error is a negative error code and errno is set to the same code; a NULL "
-	  "pointer comes with errno set",
+	  "an error is a negative error code and errno is set to the same code (libbpf 1.0 "
+	  "and later; before 1.0, -1 with errno set); a NULL pointer comes with errno set",
 	  LTEXT ", e.g. bpf_map_update_elem: \"@return 0 on success; negative error code, otherwise (errno is also set "
 	  "to the error code)\"; libbpf's docs/api.rst: \"If the function returns a pointer, "
 	  "it will return NULL to indicate there was an error. In this case errno should be "
@@ -55,7 +55,7 @@ static void verdict(struct jsonw *w, const char *rule, enum bpf_verdict v, const
 }
 
 static void check_return(struct jsonw *w, const struct libbpf_func *f,
-			 const struct libbpf_call *c)
+			 const struct libbpf_call *c, unsigned ver)
 {
 	char why[128];
 	const char *en = errno_name(c->err);
@@ -79,6 +79,19 @@ static void check_return(struct jsonw *w, const struct libbpf_func *f,
 	if ((int64_t)c->err == -(int64_t)ret) {   /* ret may be INT32_MIN */
 		snprintf(why, sizeof(why), "%d and errno %s", ret, en ? en : "set");
 		verdict(w, "libbpf-return", V_PASS, why);
+		return;
+	}
+	/* libbpf 0.x, without LIBBPF_STRICT_DIRECT_ERRS: -1, errno set */
+	if (ret == -1 && c->err && ver && ver < 0x100) {
+		snprintf(why, sizeof(why), "-1 and errno %s: libbpf %u.%u returns -1 and sets errno",
+			 en ? en : "set", ver >> 8, ver & 0xff);
+		verdict(w, "libbpf-return", V_PASS, why);
+		return;
+	}
+	if (ret == -1 && c->err && !ver) {
+		snprintf(why, sizeof(why), "-1 and errno %s: libbpf before 1.0 does that, 1.0 and "
+			 "later return -errno; the version is unknown", en ? en : "set");
+		verdict(w, "libbpf-return", V_UNKNOWN, why);
 		return;
 	}
 	snprintf(why, sizeof(why), "returned %d but errno is %d (%s)", ret, c->err,
@@ -257,7 +270,7 @@ void libbpf_render_checks(struct jsonw *w, const struct libbpf_call *c,
 	if (o->no_check || !f || c->injected)
 		return;
 	jw_arr_open(w, "checks");
-	check_return(w, f, c);
+	check_return(w, f, c, o->libbpf_ver);
 	check_fd_range(w, f, c);
 	check_opts(w, c);
 	check_errno_doc(w, f, c);

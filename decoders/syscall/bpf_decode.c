@@ -21,6 +21,7 @@ void decode_opts_default(struct decode_opts *o)
 	o->insns = false;
 	o->no_check = false;
 	o->offline = false;
+	o->libbpf_ver = 0;
 }
 
 const struct bpf_cmd_desc *bpf_cmd_desc(uint32_t cmd)

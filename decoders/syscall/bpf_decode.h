@@ -178,6 +178,10 @@ struct decode_opts {
 	 * not ours to read any more.  Only commands with
 	 * bpf_cmd_offline_ok() are rendered this way. */
 	bool offline;
+	/* The loaded libbpf's version, major << 8 | minor; 0 unknown (none
+	 * linked at start, or rendering elsewhere).  libbpf before 1.0
+	 * returns -1 and sets errno where 1.0 returns -errno. */
+	uint16_t libbpf_ver;
 };
 void decode_opts_default(struct decode_opts *o);
 

@@ -484,8 +484,21 @@ static void test_libbpf(void)
 	c.cmds = 0;
 	tap_ok(!strcmp(libbpf_verdict(&c, "libbpf-wraps", got), "none"),
 	       "libbpf: no command known, no verdict (got %s)", got);
+	/* libbpf before 1.0 returns -1 and sets errno */
+	c.ret = -1;
+	c.err = EINVAL;
+	opts.libbpf_ver = 0x0007;
+	tap_ok(!strcmp(libbpf_verdict(&c, "libbpf-return", got), "pass"),
+	       "libbpf 0.7: -1 with errno EINVAL passes (got %s)", got);
+	opts.libbpf_ver = 0x0101;
+	tap_ok(!strcmp(libbpf_verdict(&c, "libbpf-return", got), "fail"),
+	       "libbpf 1.1: -1 with errno EINVAL fails (got %s)", got);
+	opts.libbpf_ver = 0;
+	tap_ok(!strcmp(libbpf_verdict(&c, "libbpf-return", got), "unknown"),
+	       "libbpf of unknown version: -1 with errno EINVAL is unknown (got %s)", got);
 	c.id = LF_bpf_map_get_next_id;
 	c.ret = 0;
+	c.err = 0;
 	c.cmds = 1ull << XV_BPF_MAP_GET_NEXT_ID;
 	tap_ok(!strcmp(libbpf_verdict(&c, "libbpf-wraps", got), "doc-drift"),
 	       "libbpf: bpf_map_get_next_id's text names BPF_OBJ_GET_NEXT_ID (got %s)", got);
