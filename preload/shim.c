@@ -519,6 +519,7 @@ static void fdobj_from_fdinfo(int fd, struct fdobj *o)
 	bpf_fdinfo_parse(text, n, &fi);
 	o->note.kind = (uint8_t)fi.kind;
 	o->note.has_type = fi.has_type;
+	o->note.frozen = fi.frozen;
 	o->note.type = (uint16_t)fi.type;
 	o->note.id = fi.id;
 	if (fi.kind == OBJ_MAP) {
@@ -621,6 +622,24 @@ static void fdobj_note_result(const struct bpf_call *c)
 	}
 	memcpy(o.note.name, name, sizeof(name));
 	fdobj_publish(c->ret, &o, o.note.kind == OBJ_UNKNOWN ? FD_NOT_BPF : FD_BPF);
+}
+
+/* A MAP_FREEZE succeeded: the map behind its fd is frozen from now on. */
+static void fdobj_note_freeze(const struct bpf_call *c)
+{
+	const struct fdobj *cur;
+	struct fdobj o;
+	int fd;
+
+	if (c->cmd != XV_BPF_MAP_FREEZE || c->ret != 0)
+		return;
+	fd = bpf_call_map_fd(c);
+	cur = fdobj_get(fd);
+	if (!cur || cur->state != FD_BPF || cur->note.frozen)
+		return;
+	o = *cur;
+	o.note.frozen = 1;
+	fdobj_publish(fd, &o, FD_BPF);
 }
 
 /* Notes on the objects behind the fds @c mentions. */
@@ -984,6 +1003,7 @@ static long bpf_path(long nr, long cmd, long attr, long size, long a4, long a5, 
 		c.have_post = true;
 	}
 	fdobj_note_result(&c);
+	fdobj_note_freeze(&c);
 	capture_payload(&c);
 	if (!g.opts.no_check && !(c.facts.flags & (BPF_FACT_INJECTED | BPF_FACT_DENIED)))
 		bpfspy_gather_facts(&c, g.audit_all);

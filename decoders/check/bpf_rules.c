@@ -472,6 +472,42 @@ static void r_freeze(const struct bpf_check_in *in, struct bpf_judgement *j)
 		say(j, V_FAIL, 0, "a STRUCT_OPS map was frozen");
 }
 
+/* The commands that alter a map's state from a syscall. */
+static bool alters_map(uint32_t cmd)
+{
+	switch (cmd) {
+	case XV_BPF_MAP_UPDATE_ELEM:
+	case XV_BPF_MAP_DELETE_ELEM:
+	case XV_BPF_MAP_LOOKUP_AND_DELETE_ELEM:
+	case XV_BPF_MAP_UPDATE_BATCH:
+	case XV_BPF_MAP_DELETE_BATCH:
+	case XV_BPF_MAP_LOOKUP_AND_DELETE_BATCH:
+		return true;
+	}
+	return false;
+}
+
+static void r_frozen(const struct bpf_check_in *in, struct bpf_judgement *j)
+{
+	const struct bpf_call *c = in->c;
+	int fd = bpf_call_map_fd(c);
+	unsigned i;
+
+	if (!alters_map(c->cmd) || fd < 0)
+		return;
+	for (i = 0; i < c->nnotes && i < BPF_FD_NOTES; i++)
+		if (c->notes[i].fd == fd && c->notes[i].kind == OBJ_MAP && c->notes[i].frozen)
+			break;
+	if (i == c->nnotes || i == BPF_FD_NOTES)
+		return;   /* not known to be frozen */
+	if (!failed(c))
+		say(j, V_FAIL, 0, "%s altered a frozen map", in->d->name);
+	else if (c->err == EPERM)
+		say(j, V_PASS, EPERM, "the map is frozen: no syscall may alter it");
+	else
+		say(j, V_PASS, 0, "refused (%s) on a frozen map", ename(c->err));
+}
+
 /* ---- batches --------------------------------------------------------------------- */
 
 static void r_batch_zeroed(const struct bpf_check_in *in, struct bpf_judgement *j)
@@ -1128,6 +1164,12 @@ const struct bpf_rule bpf_rules[] = {
 	  "all", DOC ", BPF_MAP_FREEZE: \"Not supported for maps of type "
 	  "BPF_MAP_TYPE_STRUCT_OPS.\"",
 	  r_freeze },
+	{ "frozen-map", "the commands that alter a map, on a map known to be frozen",
+	  "a frozen map is not altered by a syscall: such a call fails with EPERM",
+	  "5.2+ (fdinfo says frozen; a freeze bpfspy saw counts too)",
+	  DOC ", BPF_MAP_FREEZE: \"Upon success, no future syscall invocations may alter the "
+	  "map state of map_fd.\"",
+	  r_frozen },
 	{ "batch-zeroed", "MAP_UPDATE_BATCH, MAP_DELETE_BATCH",
 	  "in_batch and out_batch (and DELETE_BATCH's values) are zeroed",
 	  "all", DOC ", BPF_MAP_UPDATE_BATCH: \"The in_batch and out_batch parameters are "

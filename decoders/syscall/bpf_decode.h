@@ -75,7 +75,8 @@ struct bpf_fd_note {
 	uint32_t id;        /* kernel object id, 0 unknown */
 	uint16_t type;      /* map/prog/link type, by kind */
 	uint8_t kind;       /* enum bpf_obj_kind */
-	uint8_t has_type;
+	uint8_t has_type : 1;
+	uint8_t frozen : 1;   /* a map frozen (fdinfo's frozen, or MAP_FREEZE seen) */
 	char name[16];      /* map_name/prog_name as created, may be empty */
 };
 

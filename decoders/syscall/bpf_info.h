@@ -40,6 +40,7 @@ struct bpf_fdinfo {
 	bool has_type;               /* type is the map/prog/link type */
 	uint32_t type, id;           /* id 0: not said */
 	uint32_t key_size, value_size;   /* maps; 0 not said */
+	bool frozen;                 /* maps: "frozen:\t1" (5.2+) */
 };
 
 /*

@@ -388,6 +388,10 @@ bpfspy_rules_json() { "$BPFSPY" rules --json; }
 	verdicts fd-kind fdbyid_ok=pass prog=pass hash=pass
 	verdicts test-run-enospc testrun_small=pass
 	verdicts bind-map bind_ok=pass bind_swapped=pass
+	verdicts frozen-map upd_frozen=pass freeze=none
+	expect_eq "$(kv upd_frozen errno)" EPERM "a frozen map refuses the update"
+	is upd_frozen explanation.text "the map is frozen: no syscall may alter it: the kernel returns EPERM"
+	expect_eq "$(ev upd_frozen fds.$(kv hash ret).frozen)" true "the fd note says frozen"
 	is query_bad_flags explanation.rule query-flags
 	is query_bad_flags explanation.text \
 		"query_flags 0x2: only BPF_F_QUERY_EFFECTIVE is documented: the kernel returns EINVAL"

@@ -2527,6 +2527,7 @@ static void query2(const char *tag, int target, __u32 type, __u32 flags)
 static int do_rules2(char **argv)
 {
 	__u32 keys[1] = { 1 }, id;
+	__u64 v = 3;
 	static __u8 info[80], data[64], out[8];
 	static char btf_junk[400];
 	struct two_insns p = ret_imm(0);
@@ -2589,6 +2590,11 @@ static int do_rules2(char **argv)
 	set32(0, (__u32)hash);
 	set32(4, (__u32)prog);
 	call(BPF_PROG_BIND_MAP, "bind_swapped", 12);
+
+	attr_new();
+	set32(0, (__u32)hash);
+	call(BPF_MAP_FREEZE, "freeze", 4);
+	elem(BPF_MAP_UPDATE_ELEM, "upd_frozen", (int)hash, keys, &v, BPF_ANY);
 	eol();
 	return 0;
 }

@@ -320,6 +320,16 @@ static void test_value_rules(void)
 {
 	struct bpf_call c;
 
+	call_init(&c, XV_BPF_MAP_UPDATE_ELEM, 32);
+	put32(c.pre, 0, 5);
+	with_note(&c, 5, OBJ_MAP, XV_BPF_MAP_TYPE_HASH, 9);
+	expect(&c, "frozen-map", "none", "an update of a map not known frozen");
+	c.notes[0].frozen = 1;
+	expect(&c, "frozen-map", "fail", "an update of a frozen map that succeeded");
+	c.ret = -1;
+	c.err = EPERM;
+	expect(&c, "frozen-map", "pass", "an update of a frozen map refused");
+
 	call_init(&c, XV_BPF_PROG_QUERY, 40);
 	put32(c.pre, ATTR_QUERY_attach_type, XV_BPF_CGROUP_INET_INGRESS);
 	put32(c.pre, ATTR_QUERY_query_flags, XV_BPF_F_QUERY_EFFECTIVE);
