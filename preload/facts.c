@@ -7,6 +7,8 @@
  *   that succeeded (not the element calls: they return no fd);
  * - for OBJ_PIN, the filesystem of the pathname's parent directory and
  *   whether its last component has a dot (statfs, no fd opened);
+ * - for PROG_ATTACH, PROG_DETACH and PROG_QUERY, the filesystem of
+ *   target_fd (fstatfs) and whether it is a character device (fstat);
  * - for a call failing with EPERM or EACCES (any failure with
  *   BPFSPY_AUDIT=all) the privilege context: capget() at the call, then
  *   the system's settings (sysctl, lockdown, LSMs, user namespace), read
@@ -23,6 +25,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -92,6 +95,24 @@ static void pin_fact(struct bpf_call *c)
 	}
 	c->facts.pin_fstype = (uint64_t)(unsigned long)st.f_type;
 	c->facts.flags |= BPF_FACT_PIN_KNOWN;
+}
+
+/* What target_fd is: a cgroup directory, a LIRC device... */
+static void target_fact(struct bpf_call *c)
+{
+	struct statfs sf;
+	struct stat st;
+	int32_t fd;
+
+	if (c->pre_len < ATTR_PROG_ATTACH_target_fd + 4)
+		return;
+	memcpy(&fd, c->pre + ATTR_PROG_ATTACH_target_fd, 4);   /* QUERY's too: at 0 */
+	if (fd < 0 || fstatfs(fd, &sf))
+		return;
+	c->facts.target_fstype = (uint64_t)(unsigned long)sf.f_type;
+	c->facts.flags |= BPF_FACT_TARGET_KNOWN;
+	if (!fstat(fd, &st) && S_ISCHR(st.st_mode))
+		c->facts.flags |= BPF_FACT_TARGET_CHR;
 }
 
 /* ---- the privilege context --------------------------------------------------- */
@@ -188,6 +209,9 @@ void bpfspy_gather_facts(struct bpf_call *c, bool audit_all)
 		cloexec_fact(c);
 	if (c->cmd == XV_BPF_OBJ_PIN)
 		pin_fact(c);
+	if (c->cmd == XV_BPF_PROG_ATTACH || c->cmd == XV_BPF_PROG_DETACH ||
+	    c->cmd == XV_BPF_PROG_QUERY)
+		target_fact(c);
 	if (c->ret < 0 && (audit_all || c->err == EPERM || c->err == EACCES))
 		priv_fact(c);
 	errno = saved;

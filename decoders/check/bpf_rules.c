@@ -902,6 +902,67 @@ static void r_raw_tp_prog_type(const struct bpf_check_in *in, struct bpf_judgeme
 			"BPF_PROG_TYPE_RAW_TRACEPOINT");
 }
 
+/* ---- what target_fd is -------------------------------------------------------------- */
+
+#define CGROUP2_MAGIC 0x63677270u
+
+enum target_want { T_NONE, T_CGROUP, T_LIRC, T_SOCKMAP };
+
+/* What the text says target_fd is for @attach_type (by the program types
+ * it lists; BPF_FLOW_DISSECTOR's netns is the caller's since 5.7, whatever
+ * target_fd is, so it is not judged). */
+static enum target_want target_for(uint64_t t)
+{
+	const char *n = xlat_name(&xlat_bpf_attach_type, t);
+
+	if (t == XV_BPF_LIRC_MODE2)
+		return T_LIRC;
+	if (t == XV_BPF_SK_SKB_STREAM_PARSER || t == XV_BPF_SK_SKB_STREAM_VERDICT ||
+	    t == XV_BPF_SK_SKB_VERDICT || t == XV_BPF_SK_MSG_VERDICT)
+		return T_SOCKMAP;
+	return n && !strncmp(n, "BPF_CGROUP_", 11) ? T_CGROUP : T_NONE;
+}
+
+static void r_attach_target(const struct bpf_check_in *in, struct bpf_judgement *j)
+{
+	static const char *const wants[] = {
+		[T_CGROUP] = "a cgroup v2 directory", [T_LIRC] = "a LIRC device",
+		[T_SOCKMAP] = "a sockmap or sockhash",
+	};
+	const struct bpf_call *c = in->c;
+	const struct bpf_fd_note *n;
+	enum target_want want;
+	uint64_t t, fd;
+	bool ok;
+
+	if ((c->cmd != XV_BPF_PROG_ATTACH && c->cmd != XV_BPF_PROG_QUERY) ||
+	    !get(in, "attach_type", &t) || !get(in, "target_fd", &fd))
+		return;
+	want = target_for(t);
+	if (want == T_NONE)
+		return;
+	if (want == T_SOCKMAP) {
+		n = note_of(c, (int32_t)fd);
+		ok = n && n->kind == OBJ_MAP && n->has_type &&
+		     (n->type == XV_BPF_MAP_TYPE_SOCKMAP || n->type == XV_BPF_MAP_TYPE_SOCKHASH);
+	} else if (!(c->facts.flags & BPF_FACT_TARGET_KNOWN)) {
+		say(j, V_UNKNOWN, 0, "what target_fd %d is was not learned", (int32_t)fd);
+		return;
+	} else if (want == T_CGROUP) {
+		ok = c->facts.target_fstype == CGROUP2_MAGIC;
+	} else {
+		ok = c->facts.flags & BPF_FACT_TARGET_CHR;
+	}
+	if (ok)
+		say(j, V_PASS, 0, "target_fd %d is %s", (int32_t)fd, wants[want]);
+	else if (failed(c))
+		say(j, V_PASS, 0, "target_fd %d is not %s, as %s needs", (int32_t)fd, wants[want],
+		    xlat_name(&xlat_bpf_attach_type, t));
+	else
+		say(j, V_FAIL, 0, "target_fd %d is not %s, yet %s succeeded", (int32_t)fd,
+		    wants[want], in->d->name);
+}
+
 /* ---- values the text enumerates ----------------------------------------------------- */
 
 static void r_attach_type(const struct bpf_check_in *in, struct bpf_judgement *j)
@@ -1252,6 +1313,16 @@ const struct bpf_rule bpf_rules[] = {
 	  DOC ", BPF_RAW_TRACEPOINT_OPEN: \"The prog_fd must be a valid file descriptor "
 	  "associated with a loaded eBPF program of type BPF_PROG_TYPE_RAW_TRACEPOINT.\"",
 	  r_raw_tp_prog_type },
+	{ "attach-target", "PROG_ATTACH, PROG_QUERY of cgroup, LIRC and sockmap attach types",
+	  "target_fd is a cgroup v2 directory, a LIRC device or a sockmap/sockhash, as the "
+	  "attach type needs",
+	  "all", DOC ", BPF_PROG_ATTACH: \"The target_fd must be a valid file descriptor for a "
+	  "kernel object which depends on the attach type of attach_bpf_fd: "
+	  "BPF_PROG_TYPE_CGROUP_DEVICE, ... BPF_PROG_TYPE_SOCK_OPS Control Group v2 hierarchy "
+	  "with the eBPF controller enabled. ... BPF_PROG_TYPE_LIRC_MODE2 LIRC device path (eg "
+	  "/dev/lircN). ... BPF_PROG_TYPE_SK_SKB, BPF_PROG_TYPE_SK_MSG eBPF map of socket type "
+	  "(eg BPF_MAP_TYPE_SOCKHASH).\"",
+	  r_attach_target },
 	{ "attach-type", "PROG_ATTACH, PROG_DETACH, PROG_QUERY, LINK_CREATE",
 	  "attach_type is one of enum bpf_attach_type (EINVAL otherwise)",
 	  "all", DOC ", BPF_PROG_ATTACH: \"The attach_type specifies the eBPF attachment point "

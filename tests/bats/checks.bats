@@ -375,9 +375,17 @@ bpfspy_rules_json() { "$BPFSPY" rules --json; }
 	require_bpf
 	OUT=$T/rules2.out
 	TR=$T/rules2.jsonl
-	"$BPFSPY" run -o "$TR" -- "$EXERCISER" rules2 /sys/fs/cgroup >"$OUT"
+	mkdir -p "$T/cg"
+	# a cgroup v2 hierarchy of our own, in a private mount namespace
+	run unshare -m sh -c 'mount -t cgroup2 none "$1" || exit 125
+		exec "$2" run -o "$3" -- "$4" rules2 "$1" >"$5"' sh "$T/cg" "$BPFSPY" "$TR" "$EXERCISER" "$OUT"
+	[ "$status" -ne 125 ] || skip "cannot mount cgroup2 here: $output"
+	expect_eq "$status" 0 "rules2: $output"
 	index_calls
 	expect_valid "$TR"
+	expect_eq "$(kv query_ok errno)" 0 "PROG_QUERY on a cgroup v2 directory"
+	verdicts attach-target query_ok=pass query_not_cgroup=pass
+	expect_match "$(ev query_not_cgroup checks)" '"rule":"attach-target","verdict":"pass","why":"target_fd 0 is not a cgroup v2 directory, as BPF_CGROUP_INET_INGRESS needs"' "refused"
 	verdicts query-flags query_ok=pass query_bad_flags=fail
 	verdicts attach-type query_ok=pass query_bad_type=fail
 	verdicts delete-flags dbatch_bad_flags=fail

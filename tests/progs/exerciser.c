@@ -2543,6 +2543,7 @@ static int do_rules2(char **argv)
 	query2("query_ok", cg, BPF_CGROUP_INET_INGRESS, BPF_F_QUERY_EFFECTIVE);
 	query2("query_bad_flags", cg, BPF_CGROUP_INET_INGRESS, 2);
 	query2("query_bad_type", cg, 999, 0);
+	query2("query_not_cgroup", 0, BPF_CGROUP_INET_INGRESS, 0);
 
 	attr_new();
 	setptr(16, keys);

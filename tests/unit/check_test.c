@@ -307,6 +307,18 @@ static void test_fd_rules(void)
 	put32(c.pre, ATTR_PROG_ATTACH_attach_type, 999);
 	expect(&c, "attach-type", "fail", "attach type 999");
 
+	/* attach-target: made-up facts, a success on the wrong kind of fd */
+	call_init(&c, XV_BPF_PROG_ATTACH, 20);
+	put32(c.pre, ATTR_PROG_ATTACH_target_fd, 3);
+	put32(c.pre, ATTR_PROG_ATTACH_attach_type, XV_BPF_CGROUP_INET_INGRESS);
+	c.facts.flags = BPF_FACT_TARGET_KNOWN;
+	c.facts.target_fstype = 0x63677270;
+	expect(&c, "attach-target", "pass", "a cgroup program on a cgroup v2 directory");
+	c.facts.target_fstype = 0xEF53;
+	expect(&c, "attach-target", "fail", "a cgroup program attached to an ext4 file");
+	c.facts.flags = 0;
+	expect(&c, "attach-target", "unknown", "target_fd unlearned");
+
 	call_init(&c, XV_BPF_RAW_TRACEPOINT_OPEN, 16);
 	put32(c.pre, ATTR_RAW_TP_prog_fd, 4);
 	c.ret = 7;
