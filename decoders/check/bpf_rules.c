@@ -1075,6 +1075,31 @@ static void r_task_fd_query(const struct bpf_check_in *in, struct bpf_judgement 
 		    xlat_name(&xlat_bpf_task_fd_type, type));
 }
 
+/* bpf_task_fd_query_copy(): the name and its NUL fit in buf_len, or it is
+ * cut and the call fails with ENOSPC; buf_len comes back as the name's
+ * length either way. */
+static void r_task_fd_buf(const struct bpf_check_in *in, struct bpf_judgement *j)
+{
+	const struct bpf_call *c = in->c;
+	uint64_t buf, given, len;
+
+	if (c->cmd != XV_BPF_TASK_FD_QUERY || !get(in, "buf", &buf) || !buf ||
+	    !get(in, "buf_len", &given) || !given || (failed(c) && c->err != ENOSPC))
+		return;
+	if (!get_post(in, "buf_len", &len))
+		say(j, V_UNKNOWN, 0, "buf_len was not read back");
+	else if (!failed(c) && len < given)
+		say(j, V_PASS, 0, "a %llu-byte name in buf_len %llu", (unsigned long long)len,
+		    (unsigned long long)given);
+	else if (failed(c) && len >= given)
+		say(j, V_PASS, ENOSPC, "the %llu-byte name and its NUL did not fit in buf_len %llu",
+		    (unsigned long long)len, (unsigned long long)given);
+	else
+		say(j, V_FAIL, 0, "%s with a %llu-byte name and buf_len %llu",
+		    failed(c) ? "ENOSPC" : "success", (unsigned long long)len,
+		    (unsigned long long)given);
+}
+
 static void r_btf_buffer(const struct bpf_check_in *in, struct bpf_judgement *j)
 {
 	uint64_t btf, size;
@@ -1354,6 +1379,12 @@ const struct bpf_rule bpf_rules[] = {
 	  "all", DOC ", BPF_TASK_FD_QUERY: \"the prog_id and fd_type will be populated with "
 	  "the eBPF program id and file descriptor type of type bpf_task_fd_type.\"",
 	  r_task_fd_query },
+	{ "task-fd-buf", "TASK_FD_QUERY with a buf",
+	  "up to buf_len bytes of buf hold the name: a name that does not fit (with its NUL) "
+	  "is ENOSPC, and buf_len comes back as the name's length",
+	  "all", DOC ", BPF_TASK_FD_QUERY: \"Optionally, if buf is provided, then up to buf_len "
+	  "bytes of buf will be populated with the name of the tracepoint, kprobe or uprobe.\"",
+	  r_task_fd_buf },
 	{ "btf-buffer", "BTF_LOAD",
 	  "btf is a buffer and btf_size is not 0",
 	  "all", DOC ", BPF_BTF_LOAD: \"The btf parameter must point to valid memory providing "

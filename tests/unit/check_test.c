@@ -384,6 +384,15 @@ static void test_value_rules(void)
 	expect(&c, "task-fd-query", "pass", "program 12, a tracepoint");
 	put32(c.post, ATTR_TASK_FD_QUERY_fd_type, 99);
 	expect(&c, "task-fd-query", "fail", "fd_type 99");
+	put64(c.pre, ATTR_TASK_FD_QUERY_buf, 0x7000);
+	put32(c.pre, ATTR_TASK_FD_QUERY_buf_len, 16);
+	put32(c.post, ATTR_TASK_FD_QUERY_buf_len, 9);
+	expect(&c, "task-fd-buf", "pass", "a 9-byte name in 16 bytes");
+	put32(c.post, ATTR_TASK_FD_QUERY_buf_len, 20);
+	expect(&c, "task-fd-buf", "fail", "success with a 20-byte name in 16 bytes");
+	c.ret = -1;
+	c.err = ENOSPC;
+	expect(&c, "task-fd-buf", "pass", "ENOSPC for a 20-byte name in 16 bytes");
 
 	call_init(&c, XV_BPF_BTF_LOAD, 40);
 	put64(c.pre, ATTR_BTF_LOAD_btf, 0x5000);
