@@ -137,6 +137,20 @@ static struct loader_failure *loader_slot(struct causes *cs, int64_t pid)
 	return &cs->loaders[cs->nloaders++];
 }
 
+/* A failed bpf call a loader without libbpf events may have died of. */
+static void note_raw(struct causes *cs, struct json_object *ev, const struct call_cause *c)
+{
+	struct loader_failure *f;
+
+	if (!trace_get_str(ev, "cmd") || c->probe[0] || causes_iteration_end(ev))
+		return;
+	f = loader_slot(cs, trace_get_int(ev, "pid", 0));
+	if (!f)
+		return;
+	f->has_raw = true;
+	f->raw = *c;
+}
+
 static void note_loader(struct causes *cs, struct json_object *ev, const struct call_cause *c,
 			bool inherited)
 {
@@ -180,6 +194,7 @@ bool causes_add(struct causes *cs, struct json_object *ev, const char *probe,
 	slot->parent = trace_get_int(ev, "parent", 0);
 	slot->c = *out;
 	note_loader(cs, ev, out, *inherited);
+	note_raw(cs, ev, out);
 	return out->explained;
 }
 
@@ -211,6 +226,15 @@ void causes_exit(struct causes *cs, struct json_object *ev)
 	f->exit_known = true;
 	f->exit_status = (int)trace_get_int(ev, "status", 0);
 	f->exit_signal = (int)trace_get_int(ev, "signal", 0);
+	/* no libbpf call failed: the last failed syscall is the loader's */
+	if (!f->seq && f->has_raw) {
+		f->seq = f->raw.seq;
+		snprintf(f->call, sizeof(f->call), "%s", f->raw.call);
+		snprintf(f->err, sizeof(f->err), "%s", f->raw.err);
+		f->explained = f->raw.explained;
+		f->inherited = false;
+		f->cause = f->raw;
+	}
 }
 
 /* A failure of the loader: a failed call, and the exit, or else the lack

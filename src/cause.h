@@ -47,6 +47,11 @@ struct loader_failure {
 	bool recovered;       /* the process made objects after it */
 	bool exit_known;      /* an "exit" line said PROGRAM failed */
 	int exit_status, exit_signal;
+	/* The last failed bpf call that is neither a probe nor an end of
+	 * iteration: the failure of a loader without libbpf calls (bpftool,
+	 * a static libbpf) that exited non-zero. */
+	bool has_raw;
+	struct call_cause raw;
 	struct call_cause cause;
 };
 

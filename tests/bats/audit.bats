@@ -373,6 +373,21 @@ nth_func_create() {
 	expect_eq "$(jq -r '.processes[0].failures[] | select(.call == "bpf_object__load()") | .rule' <<<"$output")" capability "report: the load's rule"
 }
 
+@test "unprivileged bpftool (libbpf linked in statically): its failed syscall is the loader's failure" {
+	require_bpf
+	require_cmd bpftool
+	[ "$(cat /proc/sys/kernel/unprivileged_bpf_disabled 2>/dev/null)" = 2 ] ||
+		skip "the wording checked here assumes kernel.unprivileged_bpf_disabled=2"
+	run in_bpffs "$BPFSPY" run --unprivileged -o "$TRACE" -- \
+		bpftool map create /sys/fs/bpf/m type hash key 4 value 4 entries 4 name m
+	[ "$status" -ne 0 ] || skip "bpftool created the map without privileges"
+	expect_eq "$(tc get "$TRACE" status event=exit)" "$status" "the exit line"
+	expect_eq "$(tc count "$TRACE" event=libbpf)" 0 "no libbpf events"
+	run "$BPFSPY" check "$TRACE"
+	expect_eq "$status" 3 "check: $output"
+	expect_match "${lines[0]}" '^loader failure \(pid [0-9]+\): exit status [0-9]+ after BPF_MAP_CREATE failed with EPERM, rule capability: .*; to pass, run with CAP_BPF, or set kernel.unprivileged_bpf_disabled=0\.$' "the sentence"
+}
+
 @test "check: a loader that goes on after a failed call has no loader failure" {
 	require_bpf
 	[ -x "$LOADER" ] || skip "examples/minimal_loader was not built"
