@@ -234,6 +234,10 @@ rj() {
 	expect_eq "$(rj "[$p.probes.groups[] | select(.call == \"BPF_LINK_CREATE\" and .result == \"EOPNOTSUPP\")] | length")" 1 \
 		"among the probes"
 	expect_eq "$(rj "$p.loader_failure")" null "no loader failure"
+	# bpf_link_create() failed at the top level, and bpftrace went on
+	run "$BPFSPY" check "$TRACE"
+	expect_eq "$status" 0 "check: $output"
+	[[ "$output" != *"loader failure"* ]] || { echo "$output" >&2; false; }
 }
 
 @test "report: execsnoop: its tracepoint programs and perf-event links" {
