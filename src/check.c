@@ -517,13 +517,28 @@ static void stmt_text(const struct bpf_stmt *s)
 }
 
 /* The inventory and its counts, per text and in all. */
+/* One summary line: text @name's counts @n (checked, uncheckable, todo). */
+static void coverage_line(bool json, const char *name, const char *title,
+			  const unsigned long n[3])
+{
+	unsigned long all = n[0] + n[1] + n[2];
+
+	if (json)
+		printf("{\"summary\":{\"text\":\"%s\",\"statements\":%lu,\"checked\":%lu,"
+		       "\"uncheckable\":%lu,\"todo\":%lu}}\n", name, all, n[0], n[1], n[2]);
+	else
+		printf("%s: %lu statements, %lu checked (%lu%%), %lu uncheckable (with a reason), "
+		       "%lu not yet done\n", title, all, n[0], all ? n[0] * 100 / all : 0, n[1],
+		       n[2]);
+}
+
+/* The inventory and its counts, per text and in all; 1 when a statement
+ * is not yet done. */
 static int coverage(bool json)
 {
-	unsigned long n[2][3] = { { 0 } };
-	const char *const texts[] = { "bpf", "libbpf" };
-	unsigned long all, checked;
+	unsigned long n[3][3] = { { 0 } };   /* bpf, libbpf, all */
 	size_t i;
-	int t, k;
+	int k;
 
 	for (i = 0; i < bpf_inventory_count; i++) {
 		const struct bpf_stmt *s = &bpf_inventory[i];
@@ -534,30 +549,14 @@ static int coverage(bool json)
 		else
 			stmt_text(s);
 	}
-	for (t = 0; t < 2; t++) {
-		all = n[t][0] + n[t][1] + n[t][2];
-		if (json) {
-			printf("{\"summary\":{\"text\":\"%s\",\"statements\":%lu,\"checked\":%lu,"
-			       "\"uncheckable\":%lu,\"todo\":%lu}}\n", texts[t], all, n[t][0],
-			       n[t][1], n[t][2]);
-			continue;
-		}
-		printf("%s%s: %lu statements, %lu checked, %lu uncheckable (with a reason), "
-		       "%lu not yet done\n", t ? "" : "\n", t ? "libbpf's src/bpf.h" :
-		       "include/uapi/linux/bpf.h (Linux 5.13)", all, n[t][0], n[t][1], n[t][2]);
-	}
-	for (k = 0, all = 0, checked = 0; k < 3; k++)
-		all += n[0][k] + n[1][k];
-	checked = n[0][0] + n[1][0];
-	if (json)
-		printf("{\"summary\":{\"text\":\"all\",\"statements\":%lu,\"checked\":%lu,"
-		       "\"uncheckable\":%lu,\"todo\":%lu}}\n", all, checked, n[0][1] + n[1][1],
-		       n[0][2] + n[1][2]);
-	else
-		printf("all: %lu statements, %lu checked (%lu%%), %lu uncheckable, %lu not yet done\n",
-		       all, checked, all ? checked * 100 / all : 0, n[0][1] + n[1][1],
-		       n[0][2] + n[1][2]);
-	return n[0][2] + n[1][2] ? 1 : 0;
+	for (k = 0; k < 3; k++)
+		n[2][k] = n[0][k] + n[1][k];
+	if (!json)
+		putchar('\n');
+	coverage_line(json, "bpf", "include/uapi/linux/bpf.h (Linux 5.13)", n[0]);
+	coverage_line(json, "libbpf", "libbpf's src/bpf.h", n[1]);
+	coverage_line(json, "all", "all", n[2]);
+	return n[2][2] ? 1 : 0;
 }
 
 static const char rules_usage[] =

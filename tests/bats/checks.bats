@@ -351,8 +351,8 @@ bpfspy_rules_json() { "$BPFSPY" rules --json; }
 @test "rules --coverage: every statement of both texts accounted for, the counts, 80% checked" {
 	run "$BPFSPY" rules --coverage
 	expect_eq "$status" 0 "coverage: ${lines[-1]}"
-	expect_match "$output" 'include/uapi/linux/bpf.h \(Linux 5.13\): [0-9]+ statements, [0-9]+ checked, [0-9]+ uncheckable \(with a reason\), 0 not yet done' "bpf text"
-	expect_match "$output" "libbpf's src/bpf.h: [0-9]+ statements, [0-9]+ checked, [0-9]+ uncheckable \\(with a reason\\), 0 not yet done" "libbpf text"
+	expect_match "$output" 'include/uapi/linux/bpf.h \(Linux 5.13\): [0-9]+ statements, [0-9]+ checked \([0-9]+%\), [0-9]+ uncheckable \(with a reason\), 0 not yet done' "bpf text"
+	expect_match "$output" "libbpf's src/bpf.h: [0-9]+ statements, [0-9]+ checked \\([0-9]+%\\), [0-9]+ uncheckable \\(with a reason\\), 0 not yet done" "libbpf text"
 	[[ "$output" != *"bpf-syscall-commands"* && "$output" != *"libbpf-api-docs"* ]] ||
 		{ echo "a reference file name shown to users" >&2; false; }
 	run "$BPFSPY" rules --coverage --json
