@@ -805,6 +805,24 @@ static void want_kind(const struct bpf_check_in *in, struct bpf_judgement *j, co
 		    kind_name(n->kind), kind_name(kind));
 }
 
+static void r_link_update(const struct bpf_check_in *in, struct bpf_judgement *j)
+{
+	const struct bpf_call *c = in->c;
+	const struct bpf_fd_note *n;
+	uint64_t fd;
+
+	if (c->cmd != XV_BPF_LINK_UPDATE || failed(c) || !get(in, "new_prog_fd", &fd))
+		return;
+	n = note_of(c, (int32_t)fd);
+	if (!n || n->kind != OBJ_PROG || !n->id || !(c->facts.flags & BPF_FACT_LINK_PROG))
+		say(j, V_UNKNOWN, 0, "the program ids of new_prog_fd and of the link were not read");
+	else if (n->id == c->facts.link_prog_id)
+		say(j, V_PASS, 0, "the link holds program %u, new_prog_fd's", n->id);
+	else
+		say(j, V_FAIL, 0, "the link holds program %u, not new_prog_fd's %u",
+		    c->facts.link_prog_id, n->id);
+}
+
 static void r_iter_link(const struct bpf_check_in *in, struct bpf_judgement *j)
 {
 	if (in->c->cmd == XV_BPF_ITER_CREATE)
@@ -1313,6 +1331,12 @@ const struct bpf_rule bpf_rules[] = {
 	  "all", DOC ", BPF_PROG_GET_FD_BY_ID: \"Open a file descriptor for the eBPF program "
 	  "corresponding to prog_id.\" (and likewise for map_id, btf_id, link_id)",
 	  r_fd_by_id },
+	{ "link-update", "LINK_UPDATE",
+	  "after a successful update the link holds new_prog_fd's program (its fdinfo's "
+	  "prog_id, read after the call)",
+	  "all", DOC ", BPF_LINK_UPDATE: \"Update the eBPF program in the specified link_fd to "
+	  "new_prog_fd.\"",
+	  r_link_update },
 	{ "iter-link", "ITER_CREATE",
 	  "link_fd refers to a link; a call on another object succeeding fails the rule",
 	  "all", DOC ", BPF_ITER_CREATE: \"Create an iterator on top of the specified link_fd "

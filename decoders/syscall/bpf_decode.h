@@ -117,11 +117,14 @@ struct bpf_priv {
 #define BPF_FACT_VIA_SECCOMP   0x100  /* a raw call, trapped by --seccomp-trap */
 #define BPF_FACT_TARGET_KNOWN  0x800  /* target_fstype is target_fd's f_type */
 #define BPF_FACT_TARGET_CHR    0x1000 /* ... and target_fd is a character device */
+#define BPF_FACT_LINK_PROG     0x2000 /* link_prog_id: the program link_fd holds after */
 struct bpf_facts {
 	uint32_t flags;               /* BPF_FACT_* */
 	int32_t pin_statfs_err;       /* errno of the parent's statfs(), 0 ok */
 	uint64_t pin_fstype;
 	uint64_t target_fstype;       /* PROG_ATTACH/DETACH/QUERY: fstatfs(target_fd) */
+	uint32_t link_prog_id;        /* LINK_UPDATE: fdinfo's prog_id of link_fd after */
+	uint32_t pad;
 	struct bpf_priv priv;
 };
 

@@ -768,6 +768,8 @@ void bpf_fdinfo_parse(const char *text, size_t len, struct bpf_fdinfo *fi)
 				 (uint32_t)val[FI_VALUE_SIZE] : 0;
 		fi->frozen = seen[FI_FROZEN] && val[FI_FROZEN] > 0;
 	}
+	if (fi->kind == OBJ_LINK && seen[FI_PROG_ID] && val[FI_PROG_ID] > 0)
+		fi->link_prog_id = (uint32_t)val[FI_PROG_ID];
 }
 
 enum bpf_obj_kind bpf_fd_kind(int fd)

@@ -319,6 +319,16 @@ static void test_fd_rules(void)
 	c.facts.flags = 0;
 	expect(&c, "attach-target", "unknown", "target_fd unlearned");
 
+	call_init(&c, XV_BPF_LINK_UPDATE, 16);
+	put32(c.pre, 0, 3);
+	put32(c.pre, 4, 4);
+	with_note(&c, 4, OBJ_PROG, XV_BPF_PROG_TYPE_XDP, 40);
+	c.facts.flags = BPF_FACT_LINK_PROG;
+	c.facts.link_prog_id = 40;
+	expect(&c, "link-update", "pass", "the link holds the new program");
+	c.facts.link_prog_id = 39;
+	expect(&c, "link-update", "fail", "the link still holds the old program");
+
 	call_init(&c, XV_BPF_RAW_TRACEPOINT_OPEN, 16);
 	put32(c.pre, ATTR_RAW_TP_prog_fd, 4);
 	c.ret = 7;
