@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * lookup_bench - time one syscall in a tight loop, for bench/run-bench.sh.
  *

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * minimal_loader - a plain libbpf loader (no skeleton) for minimal.bpf.o.
  *

@@ -55,7 +55,6 @@
 #include "base/memread.h"
 #include "base/spool.h"
 
-#define TRACE_SCHEMA 1
 #define EVENT_STACK_BUF 2048   /* most events fit; larger ones use mmap */
 
 enum spool_state { SP_NONE, SP_CREATING, SP_READY, SP_FAILED };
@@ -73,6 +72,7 @@ static struct {
 	struct spool spool;
 	char output[PATH_MAX];
 	char spool_dir[PATH_MAX];
+	bool spool_shared;       /* spool_dir is in a shared /tmp: must be ours */
 	char header[16384];      /* built on the first event of each process */
 	size_t header_len;
 } g;
@@ -82,6 +82,7 @@ static __thread bool t_creating;  /* this thread is creating the spool */
 static uint32_t possible_cpus;    /* for per-CPU map values */
 static uint32_t count_possible_cpus(void);
 static void spool_fdobj_replay(void);
+static bool fd_note(int32_t fd, struct bpf_fd_note *out);
 static void capture_blobs(struct bpf_call *c, const struct bpf_blob_req *req, unsigned n);
 static __thread char t_comm[16];
 
@@ -195,9 +196,9 @@ static void build_header(void)
 	jw_init(&w, g.header, sizeof(g.header) - 1);
 	jw_obj_open(&w, NULL);
 	jw_str(&w, "event", "header");
-	jw_u64(&w, "schema", TRACE_SCHEMA);
+	jw_u64(&w, "schema", BPF_TRACE_SCHEMA);
 	jw_str(&w, "bpfspy", BPFSPY_VERSION);
-	jw_u64(&w, "ts", mono_ns() + (uint64_t)g.realtime_off);
+	bpf_render_ts(&w, "ts", mono_ns() + (uint64_t)g.realtime_off);
 	jw_u64(&w, "pid", (uint64_t)g.pid);
 	jw_u64(&w, "ppid", (uint64_t)getppid());
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
@@ -218,8 +219,11 @@ static void build_header(void)
 		jw_str(&w, "kernel", u.release);
 		jw_str(&w, "machine", u.machine);
 	}
+	bpfspy_ident_header(&w);
 	render_layers(&w);
 	jw_bool(&w, "follow", g.follow);
+	if (g.opts.insns)
+		jw_bool(&w, "insns", true);
 	bpfspy_policy_header(&w);
 	bpfspy_trap_header(&w);
 	bpfspy_stack_header(&w);
@@ -228,7 +232,7 @@ static void build_header(void)
 		jw_init(&w, g.header, sizeof(g.header) - 1);
 		jw_obj_open(&w, NULL);
 		jw_str(&w, "event", "header");
-		jw_u64(&w, "schema", TRACE_SCHEMA);
+		jw_u64(&w, "schema", BPF_TRACE_SCHEMA);
 		jw_u64(&w, "pid", (uint64_t)g.pid);
 		jw_obj_close(&w);
 	}
@@ -239,9 +243,40 @@ static void build_header(void)
 
 static int ensure_dir(const char *dir)
 {
-	if (mkdir(dir, 0700) == 0 || errno == EEXIST)
+	struct stat st;
+
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+		return -1;
+	if (!g.spool_shared)
 		return 0;
-	return -1;
+	/* In a world-writable directory someone else may have made it
+	 * first: use it only if it is a directory of ours, closed to others. */
+	if (lstat(dir, &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid() ||
+	    (st.st_mode & 077))
+		return -1;
+	return 0;
+}
+
+static int output_fd_name(const char *out);
+
+/* No BPFSPY_SPOOL_DIR: next to the trace (OUTPUT.spool), unless OUTPUT is
+ * a descriptor (/dev/stderr), a device, a pipe or in /dev or /proc: then
+ * in $TMPDIR or /tmp, one directory per user. */
+static void default_spool_dir(const char *out)
+{
+	const char *tmp = getenv("TMPDIR");
+	struct stat st;
+
+	if (output_fd_name(out) < 0 && strncmp(out, "/dev/", 5) && strncmp(out, "/proc/", 6) &&
+	    (stat(out, &st) != 0 || S_ISREG(st.st_mode))) {
+		snprintf(g.spool_dir, sizeof(g.spool_dir), "%s.spool", out);
+		return;
+	}
+	if (!tmp || tmp[0] != '/' || strlen(tmp) > PATH_MAX / 2)
+		tmp = "/tmp";
+	snprintf(g.spool_dir, sizeof(g.spool_dir), "%s/bpfspy-%u.spool", tmp,
+		 (unsigned)geteuid());
+	g.spool_shared = true;
 }
 
 /* Create this process's spool on its first event.  Other threads that
@@ -283,11 +318,31 @@ static bool spool_ready(void)
 	return true;
 }
 
+/* The fd BPFSPY_OUTPUT names as /dev/stdout, /dev/stderr or /dev/fd/N,
+ * or -1.  Reopening it through /proc would fail for another user's pipe
+ * (a service's stderr, a container's): write to the descriptor itself. */
+static int output_fd_name(const char *out)
+{
+	char *end;
+	long n;
+
+	if (!strcmp(out, "/dev/stdout"))
+		return 1;
+	if (!strcmp(out, "/dev/stderr"))
+		return 2;
+	if (strncmp(out, "/dev/fd/", 8) || !out[8])
+		return -1;
+	n = strtol(out + 8, &end, 10);
+	return *end || n < 0 || n > INT_MAX ? -1 : (int)n;
+}
+
 static int open_output(void)
 {
-	int fd = open(g.output, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	int named = output_fd_name(g.output);
 
-	return fd;
+	if (named >= 0)
+		return fcntl(named, F_DUPFD_CLOEXEC, g.fd_floor);
+	return open(g.output, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
 }
 
 /* Spools left by images that are gone (exec, _exit, kill): drain them so
@@ -467,13 +522,14 @@ __attribute__((constructor)) static void bpfspy_init(void)
 	if (dir && *dir && strlen(dir) < sizeof(g.spool_dir))
 		strcpy(g.spool_dir, dir);
 	else
-		snprintf(g.spool_dir, sizeof(g.spool_dir), "%s.spool", out);
+		default_spool_dir(out);
 	decode_opts_default(&g.opts);
 	g.opts.log_cap = (uint32_t)env_u32("BPFSPY_LOG_BYTES", g.opts.log_cap);
 	g.opts.str_cap = (uint32_t)env_u32("BPFSPY_STR_BYTES", g.opts.str_cap);
 	g.opts.data_cap = (uint32_t)env_u32("BPFSPY_DATA_BYTES", g.opts.data_cap);
 	g.opts.no_data = env_u32("BPFSPY_NO_DATA", 0) != 0;
 	g.opts.insns = env_u32("BPFSPY_INSNS", 0) != 0;
+	g.opts.fd_note = fd_note;
 	g.opts.no_check = env_u32("BPFSPY_NO_CHECK", 0) != 0;
 	g.opts.libbpf_ver = libbpf_ver();
 	g.audit_all = getenv("BPFSPY_AUDIT") && !strcmp(getenv("BPFSPY_AUDIT"), "all");
@@ -586,6 +642,18 @@ static const struct fdobj *fdobj_get(int fd)
 		fdobj_publish(fd, &o, o.note.kind == OBJ_UNKNOWN ? FD_NOT_BPF : FD_BPF);
 	}
 	return &fdobj[fd];
+}
+
+/* decode_opts.fd_note: what the shim knows of an fd, for instruction text. */
+static bool fd_note(int32_t fd, struct bpf_fd_note *out)
+{
+	const struct fdobj *o = fdobj_get(fd);
+
+	if (!o || o->state != FD_BPF)
+		return false;
+	*out = o->note;
+	out->fd = fd;
+	return true;
 }
 
 static bool fdmeta_get(int fd, struct bpf_map_meta *m)
@@ -788,6 +856,36 @@ static void scan_tail(struct bpf_call *c)
 	}
 }
 
+/*
+ * The BTF a successful BPF_BTF_LOAD loaded, spooled once as state
+ * (BPF_REC_BTF), copied from the caller's buffer straight into the spool:
+ * the drain types the keys and values of maps created with it.  Blobs
+ * over BPF_REC_BTF_MAX are recorded by size only.
+ */
+static void spool_btf(const struct bpf_call *c)
+{
+	uint64_t addr = bpf_attr_get(c, ATTR_BTF_LOAD_btf, 8);
+	uint32_t size = (uint32_t)bpf_attr_get(c, ATTR_BTF_LOAD_btf_size, 4);
+	uint32_t want = size <= BPF_REC_BTF_MAX ? size : 0;
+	struct bpf_rec_btf *r;
+	size_t got;
+
+	if (__atomic_load_n(&g.state, __ATOMIC_ACQUIRE) != SP_READY || !addr ||
+	    !bpf_attr_has(c, ATTR_BTF_LOAD_btf_size, 4))
+		return;
+	r = spool_begin(&g.spool, sizeof(*r) + want);
+	if (!r)
+		return;
+	got = mem_read(r->data, addr, want, NULL);
+	if (got < want)
+		memset(r->data + got, 0, want - got);
+	r->fd = (int32_t)c->ret;
+	r->len = (uint32_t)got;
+	r->full_len = size;
+	r->pad = 0;
+	spool_commit(r, BPF_REC_BTF, sizeof(*r) + want);
+}
+
 /* Hot commands (lookups, updates, ids...) render from the attr snapshots
  * alone: spool the packed call and render it at drain time. */
 static void commit_packed(const struct bpf_call *c, const struct bpf_event_env *env)
@@ -956,7 +1054,7 @@ static long bpf_path(long nr, long cmd, long attr, long size, long a4, long a5, 
 	uint64_t ips[BPF_STACK_MAX];
 	bool have_stack = false;
 	uint64_t start, end;
-	uint32_t want;
+	uint32_t want, post;
 	long ret;
 	int saved, inj;
 
@@ -998,12 +1096,15 @@ static long bpf_path(long nr, long cmd, long attr, long size, long a4, long a5, 
 	c.parent = bpfspy_libbpf_parent();
 	c.facts.flags |= policy_flags(&c, inj);
 	bpfspy_libbpf_count(c.cmd, ret);
-	if (bpf_cmd_writes_attr(c.cmd) && c.pre_len && !inj) {
-		c.post_len = (uint32_t)mem_read(c.post, c.attr_addr, c.pre_len, NULL);
+	post = inj || (!c.pre_len && !c.attr_addr) ? 0 : bpf_cmd_post_len(c.cmd, c.size, ret >= 0);
+	if (post) {
+		c.post_len = (uint32_t)mem_read(c.post, c.attr_addr, post, NULL);
 		c.have_post = true;
 	}
 	fdobj_note_result(&c);
 	fdobj_note_freeze(&c);
+	if (c.cmd == XV_BPF_BTF_LOAD && ret >= 0 && !g.opts.no_data)
+		spool_btf(&c);
 	capture_payload(&c);
 	if (!g.opts.no_check && !(c.facts.flags & (BPF_FACT_INJECTED | BPF_FACT_DENIED)))
 		bpfspy_gather_facts(&c, g.audit_all);

@@ -36,6 +36,10 @@ void bpfspy_spool_record(uint32_t type, const void *rec, size_t len);
 /* Render one JSON line with @fn and spool it (any size). */
 void bpfspy_emit_json(void (*fn)(struct jsonw *w, const void *ctx), const void *ctx);
 
+/* The header's identity keys: nspid, host_pid, ns, cgroup, container_id
+ * (ident.c).  Reads procfs; once per process, not on the event path. */
+void bpfspy_ident_header(struct jsonw *w);
+
 /* Read up to @cap bytes of a small file (procfs, sysfs); 0 on error. */
 size_t bpfspy_read_file(const char *path, char *buf, size_t cap);
 

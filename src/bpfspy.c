@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* bpfspy: run programs under the bpf(2) tracer and read its traces. */
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -11,7 +12,7 @@ static const char usage[] =
 	"Trace the bpf(2) calls of a program as JSON Lines.\n"
 	"\n"
 	"Commands:\n"
-	"  run [-o FILE] [--no-follow] [--log-bytes N] [--str-bytes N]\n"
+	"  run [-o FILE] [--no-follow] [--journal] [--log-bytes N] [--str-bytes N]\n"
 	"      [--data-bytes N] [--no-data] [--insns] [--spool-dir DIR]\n"
 	"      -- PROGRAM [ARGS...]\n"
 	"                 run PROGRAM under the tracer; the trace goes to FILE\n"
@@ -24,6 +25,12 @@ static const char usage[] =
 	"  diff [--json] [--ignore FIELD]... [--libbpf] [--payload] [--lenient]\n"
 	"      OLD NEW    what changed between two runs; exits 0 when they are\n"
 	"                 equivalent, 1 when not\n"
+	"  export --format=chrome [-o FILE] TRACE...\n"
+	"                 the trace as a timeline for Perfetto or chrome://tracing\n"
+	"  shim-path      print the path of the shim bpfspy run preloads\n"
+	"  env [-o FILE] [--spool-dir DIR] [--export]\n"
+	"                 print the environment that traces a program without\n"
+	"                 bpfspy run (bare mode): LD_PRELOAD, BPFSPY_OUTPUT\n"
 	"\n"
 	"Options:\n"
 	"  -h, --help     show this help (bpfspy run --help for run's options)\n"
@@ -31,14 +38,28 @@ static const char usage[] =
 	"\n"
 	"See bpfspy(1) and, for the trace format, bpfspy-trace(5).\n";
 
+static const struct {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+} commands[] = {
+	{ "run", cmd_run },
+	{ "check", cmd_check },
+	{ "rules", cmd_rules },
+	{ "report", cmd_report },
+	{ "diff", cmd_diff },
+	{ "export", cmd_export },
+	{ "shim-path", cmd_shim_path },
+	{ "env", cmd_env },
+};
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : NULL;
+	size_t i;
 
-	if (!cmd) {
-		fputs(usage, stderr);
-		return EXIT_USAGE;
-	}
+	opterr = 0;   /* bad_option() says it, in our format */
+	if (!cmd)
+		return usage_error("no COMMAND given (run, check, report, diff, export, rules, shim-path, env)");
 	if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
 		fputs(usage, stdout);
 		return 0;
@@ -47,16 +68,13 @@ int main(int argc, char **argv)
 		printf("bpfspy %s\n", BPFSPY_VERSION);
 		return 0;
 	}
-	if (!strcmp(cmd, "run"))
-		return cmd_run(argc - 1, argv + 1);
-	if (!strcmp(cmd, "check"))
-		return cmd_check(argc - 1, argv + 1);
-	if (!strcmp(cmd, "rules"))
-		return cmd_rules(argc - 1, argv + 1);
-	if (!strcmp(cmd, "report"))
-		return cmd_report(argc - 1, argv + 1);
-	if (!strcmp(cmd, "diff"))
-		return cmd_diff(argc - 1, argv + 1);
-	die_msg("unknown command '%s' (see bpfspy --help)", cmd);
-	return EXIT_USAGE;
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (!strcmp(cmd, commands[i].name)) {
+			cli_cmd = commands[i].name;
+			return commands[i].fn(argc - 1, argv + 1);
+		}
+	}
+	if (cmd[0] == '-')
+		return usage_error("unknown option '%s'", cmd);
+	return usage_error("unknown command '%s'", cmd);
 }

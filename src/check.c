@@ -279,7 +279,7 @@ static void one_event(struct check_state *st, const struct trace_line *l)
 			one_check(st, l, json_object_array_get_idx(checks, i));
 	}
 	/* errno is null on success; a libbpf function returning a pointer
-	 * fails with "ret":null (0 here) */
+	 * fails with ret -errno (ret_ptr null), like the others (schema 2) */
 	if (!trace_get_str(l->obj, "errno")) {
 		causes_success(st->expl, l->obj);
 		return;
@@ -311,6 +311,9 @@ static void summary(const struct check_state *st)
 		       st->failed_probes, st->injected, st->denied, st->consequent);
 		return;
 	}
+	if (st->ndrifts)
+		puts("Documentation drift: what the kernel does beyond the 2021 bpf(2) "
+		     "and libbpf text (not faults):");
 	for (i = 0; i < st->ndrifts; i++)
 		printf("doc-drift %s (%lu call%s, first %s): %s\n", st->drifts[i].rule,
 		       st->drifts[i].count, st->drifts[i].count == 1 ? "" : "s",
@@ -436,18 +439,16 @@ int cmd_check(int argc, char **argv)
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j': json = true; break;
 		case 'l': lenient = true; break;
 		case 'h': fputs(check_usage, stdout); return 0;
-		default: fputs(check_usage, stderr); return EXIT_USAGE;
+		default: return bad_option(c, argv);
 		}
 	}
-	if (optind >= argc) {
-		fputs(check_usage, stderr);
-		return EXIT_USAGE;
-	}
+	if (optind >= argc)
+		return usage_error("no TRACE given (bpfspy check [--json] [--lenient] TRACE...)");
 	return check_traces(argv + optind, argc - optind, json, lenient);
 }
 
@@ -562,28 +563,36 @@ static int coverage(bool json)
 static const char rules_usage[] =
 	"Usage: bpfspy rules [--json] [--coverage]\n"
 	"\n"
-	"The rules, each with what it applies to, what it checks and the passage it\n"
-	"comes from.  --coverage: every statement of the documented texts, the\n"
-	"rule that checks it or why none can, and the counts.\n";
+	"List the rules bpf(2) and libbpf calls are checked against, each with\n"
+	"the kernels it holds for and the passage it comes from.  --coverage:\n"
+	"every statement of the documented texts, the rule that checks it or why\n"
+	"none can, and the counts.\n";
 
 int cmd_rules(int argc, char **argv)
 {
 	void (*out)(const char *, const char *, const char *, const char *, const char *,
 		    const char *) = rule_text;
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "coverage", no_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
 	bool json = false, cov = false;
 	size_t i;
-	int a;
+	int c;
 
-	for (a = 1; a < argc; a++) {
-		if (!strcmp(argv[a], "--json")) {
-			json = true;
-		} else if (!strcmp(argv[a], "--coverage")) {
-			cov = true;
-		} else {
-			fputs(rules_usage, strcmp(argv[a], "--help") ? stderr : stdout);
-			return strcmp(argv[a], "--help") ? EXIT_USAGE : 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j': json = true; break;
+		case 'c': cov = true; break;
+		case 'h': fputs(rules_usage, stdout); return 0;
+		default: return bad_option(c, argv);
 		}
 	}
+	if (optind < argc)
+		return usage_error("takes no arguments, not '%s'", argv[optind]);
 	if (cov)
 		return coverage(json);
 	if (json)

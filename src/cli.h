@@ -4,6 +4,7 @@
 #define BPFSPY_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* Exit codes of every subcommand. */
 #define EXIT_USAGE 2   /* bad arguments, unreadable input, bad output path */
@@ -13,10 +14,25 @@ int cmd_check(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_shim_path(int argc, char **argv);
+int cmd_env(int argc, char **argv);
+/* The shim bpfspy run preloads ($BPFSPY_PRELOAD_LIB, the build tree next
+ * to the bpfspy binary, the installed copy) into @out: 0 when readable. */
+int find_shim(char *out, size_t cap);
+/* Absolute path of @path, whose directory must exist. */
+int absolute_path(const char *path, char *out, size_t cap);
 /* The findings of @n traces (bpfspy check): 0, 1 when a rule failed, 2. */
 int check_traces(char *const *paths, int n, bool json, bool lenient);
 
-/* Print "bpfspy: " + message to stderr. */
+/* The subcommand running ("run"), named by every message; NULL: none. */
+extern const char *cli_cmd;
+/* Print "bpfspy SUBCOMMAND: " + message to stderr. */
 void die_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The same and "Try 'bpfspy SUBCOMMAND --help'."; returns EXIT_USAGE. */
+int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A usage error for what getopt_long() returned as @c ('?' or ':', with
+ * opterr 0 and ':' leading the short options after '+'). */
+int bad_option(int c, char **argv);
 
 #endif

@@ -327,6 +327,21 @@ static int read_side(struct diff *d, struct side *sd, bool lenient)
 	return r < 0 ? -1 : 0;
 }
 
+/* True when the first line of @path is a header of a trace made with
+ * --insns (every process of one run is). */
+static bool made_with_insns(const char *path)
+{
+	char line[8192];
+	FILE *f = fopen(path, "re");
+	bool yes = false;
+
+	if (f && fgets(line, sizeof(line), f))
+		yes = strstr(line, "\"event\":\"header\"") && strstr(line, "\"insns\":true");
+	if (f)
+		fclose(f);
+	return yes;
+}
+
 /* ---- alignment ----------------------------------------------------------------- */
 
 struct seqs {
@@ -1070,7 +1085,7 @@ int cmd_diff(int argc, char **argv)
 	int c, ret = EXIT_USAGE;
 
 	optind = 1;
-	while (ignore && (c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while (ignore && (c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j': d.json = true; break;
 		case 'i': ignore[d.o.nignore++] = optarg; break;
@@ -1078,18 +1093,19 @@ int cmd_diff(int argc, char **argv)
 		case 'p': d.o.payload = true; break;
 		case 'l': lenient = true; break;
 		case 'h': fputs(diff_usage, stdout); free(ignore); return 0;
-		default: fputs(diff_usage, stderr); free(ignore); return EXIT_USAGE;
+		default: free(ignore); return bad_option(c, argv);
 		}
 	}
 	if (!ignore || argc - optind != 2) {
-		fputs(diff_usage, stderr);
 		free(ignore);
-		return EXIT_USAGE;
+		return usage_error("takes two traces, OLD and NEW, not %d", argc - optind);
 	}
 	d.o.ignore = ignore;
 	d.color = isatty(STDOUT_FILENO) && !(nc && *nc);
 	d.old.path = argv[optind];
 	d.new.path = argv[optind + 1];
+	/* decoded instructions compare only against decoded ones */
+	d.o.digest_insns = !(made_with_insns(d.old.path) && made_with_insns(d.new.path));
 	d.jprocs = json_object_new_array();
 	d.s.maps = json_object_new_array();
 	d.s.progs = json_object_new_array();

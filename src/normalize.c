@@ -221,6 +221,7 @@ static bool fd_key(const char *k)
 static bool payload_key(const char *k)
 {
 	return !strcmp(k, "value_data") || !strcmp(k, "values_data") ||
+	       !strcmp(k, "value_data_percpu") ||
 	       !strcmp(k, "data_out") || !strcmp(k, "ctx_out");
 }
 
@@ -313,6 +314,10 @@ static bool skipped(const struct walk *w, const char *k)
 		return true;
 	if (w->has_insns && !strcmp(k, "insns_digest"))
 		return true;
+	/* the BTF-typed form of bytes compared (or not) as hex */
+	if (strlen(k) > 6 && (!strcmp(k + strlen(k) - 6, "_typed") ||
+			      strstr(k, "_typed_percpu")))
+		return true;
 	return ignored(w, k);
 }
 
@@ -374,6 +379,9 @@ static void walk_insns(struct walk *w, struct json_object *arr)
 			/* imm64 of a map reference holds the fd: map_fd names it */
 			if (!strcmp(k, "imm64") && trace_get(insn, "map_fd"))
 				continue;
+			/* the verifier-style text says the same, with map ids */
+			if (!strcmp(k, "text"))
+				continue;
 			path_push(&sub, k);
 			walk_value(&sub, k, v);
 			path_pop(&sub, 0);
@@ -430,6 +438,8 @@ static void walk_value(struct walk *w, const char *key, struct json_object *v)
 	case json_type_object:
 		return walk_object(w, v);
 	case json_type_array:
+		if (!strcmp(key, "insns_decoded") && !w->has_insns)
+			return;                 /* the digest stands for them */
 		if (!strcmp(key, "insns_decoded"))
 			return walk_insns(w, v);
 		return walk_array(w, key, v);
@@ -486,7 +496,7 @@ void norm_event(struct json_object *ev, const struct norm_opts *o, norm_resolve_
 {
 	struct walk w = {
 		.o = o, .ev = ev, .resolve = resolve, .rctx = rctx, .emit = emitfn, .ectx = ectx,
-		.has_insns = trace_get(ev, "attr.insns_decoded") != NULL,
+		.has_insns = !o->digest_insns && trace_get(ev, "attr.insns_decoded") != NULL,
 	};
 	bool libbpf = trace_get_str(ev, "func") != NULL;
 

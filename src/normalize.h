@@ -47,6 +47,9 @@ struct norm_opts {
 	char *const *ignore;   /* paths ("attr.btf_digest") or keys ("btf_digest") */
 	int nignore;
 	bool payload;          /* compare value bytes too */
+	/* compare programs by insns_digest even where insns_decoded is there:
+	 * the other trace was made without --insns */
+	bool digest_insns;
 };
 
 /* The name of @fd in the traced process at this event, or NULL. */

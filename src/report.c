@@ -20,6 +20,7 @@
 #include "cause.h"
 #include "cli.h"
 #include "normalize.h"
+#include "report_html.h"
 #include "trace_read.h"
 
 #define LAT_EXACT 256
@@ -77,7 +78,9 @@ struct fail {
 
 struct proc {
 	int64_t pid, ppid;
+	int64_t host_pid;                 /* 0: unknown */
 	char *comm, *exe, *argv, *libbpf, *kernel;
+	char *container, *runtime;        /* the header's container_id... */
 	unsigned long events, failed, probes, failed_probes, lost, libbpf_events;
 	unsigned long injected, denied;   /* failures bpfspy run made */
 	unsigned long consequent;         /* libbpf failures they caused */
@@ -170,6 +173,9 @@ static void on_header(struct report *r, struct json_object *o)
 	p->argv = strdup(argv);
 	p->libbpf = dup_or_null(trace_get_str(o, "libbpf"));
 	p->kernel = dup_or_null(trace_get_str(o, "kernel"));
+	p->host_pid = trace_get_int(o, "host_pid", 0);
+	p->container = dup_or_null(trace_get_str(o, "container_id"));
+	p->runtime = dup_or_null(trace_get_str(o, "container_runtime"));
 	slash = exe ? strrchr(exe, '/') : NULL;
 	p->comm = dup_or_null(slash ? slash + 1 : exe);
 }
@@ -895,6 +901,10 @@ static void print_json(struct report *r)
 		J_STR(o, "argv", p->argv);
 		J_STR(o, "libbpf", p->libbpf);
 		J_STR(o, "kernel", p->kernel);
+		if (p->host_pid)
+			J_INT(o, "host_pid", p->host_pid);
+		if (p->container)
+			J_STR(o, "container_id", p->container);
 		J_INT(o, "bpf_calls", p->events);
 		J_INT(o, "failed", p->failed);
 		J_INT(o, "libbpf_calls", p->libbpf_events);
@@ -1234,6 +1244,16 @@ static void proc_text(const struct report *r, const struct proc *p)
 	wrap_label("argv", p->argv, 8);
 	printf("libbpf  %s, kernel %s, parent %" PRId64 "\n", p->libbpf ? p->libbpf : "?",
 	       p->kernel ? p->kernel : "?", p->ppid);
+	/* In a pid namespace every process may be "process 1". */
+	if ((p->host_pid && p->host_pid != p->pid) || p->container) {
+		fputs("host   ", stdout);
+		if (p->host_pid && p->host_pid != p->pid)
+			printf(" pid %" PRId64 "%s", p->host_pid, p->container ? "," : "");
+		if (p->container)
+			printf(" container %.12s%s%s%s", p->container, p->runtime ? " (" : "",
+			       p->runtime ? p->runtime : "", p->runtime ? ")" : "");
+		putchar('\n');
+	}
 	printf("calls   %lu bpf: %s%lu failed%s, %lu feature probes (%lu failed)",
 	       p->events, real ? RED(r) : "", real, real ? OFF(r) : "", p->probes,
 	       p->failed_probes);
@@ -1301,6 +1321,8 @@ static void proc_free(struct proc *p)
 	free(p->argv);
 	free(p->libbpf);
 	free(p->kernel);
+	free(p->container);
+	free(p->runtime);
 	for (i = 0; i < p->ncmds; i++)
 		free(p->cmds[i].hist);
 	for (i = 0; i < p->nfuncs; i++)
@@ -1338,13 +1360,16 @@ static void proc_free(struct proc *p)
 }
 
 static const char report_usage[] =
-	"Usage: bpfspy report [--json] [--full-log] [--lenient] TRACE...\n"
+	"Usage: bpfspy report [--json] [--full-log] [--lenient] [--html FILE] TRACE...\n"
 	"\n"
 	"What each traced process did with bpf(2): the commands it issued (count,\n"
 	"errors, latency), the maps, programs, links and pins it made, its failures\n"
 	"with their explanation, privilege audit and verifier log, and its feature\n"
 	"probes.  Several traces merge by time.  Exits 0, or 2 when a trace can't\n"
-	"be read.\n";
+	"be read.\n"
+	"\n"
+	"  --html FILE  write one self-contained page instead: a timeline of the\n"
+	"               calls, latency histograms, the failures and their causes\n";
 
 int cmd_report(int argc, char **argv)
 {
@@ -1352,9 +1377,11 @@ int cmd_report(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "full-log", no_argument, NULL, 'f' },
 		{ "lenient", no_argument, NULL, 'l' },
+		{ "html", required_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
+	const char *html = NULL;
 	struct report r = { 0 };
 	bool lenient = false;
 	struct trace_set *s;
@@ -1364,19 +1391,20 @@ int cmd_report(int argc, char **argv)
 	int c, ret = 0;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j': r.json = true; break;
 		case 'f': r.full_log = true; break;
 		case 'l': lenient = true; break;
+		case 'H': html = optarg; break;
 		case 'h': fputs(report_usage, stdout); return 0;
-		default: fputs(report_usage, stderr); return EXIT_USAGE;
+		default: return bad_option(c, argv);
 		}
 	}
-	if (optind >= argc) {
-		fputs(report_usage, stderr);
-		return EXIT_USAGE;
-	}
+	if (optind >= argc)
+		return usage_error("no TRACE given (bpfspy report [--json] TRACE...)");
+	if (html)
+		return report_html(argv + optind, argc - optind, lenient, html);
 	r.color = isatty(STDOUT_FILENO) && !(nc && *nc);
 	r.expl = causes_new();
 	s = r.expl ? trace_open(argv + optind, argc - optind, lenient) : NULL;

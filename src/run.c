@@ -24,7 +24,9 @@
 #include "cli.h"
 #include "event/bpf_record.h"
 #include "event/bpf_stack.h"
+#include "btf_values.h"
 #include "sandbox.h"
+#include "sink.h"
 #include "base/spool.h"
 
 static const char run_usage[] =
@@ -33,6 +35,9 @@ static const char run_usage[] =
 	"Run PROGRAM with every bpf(2) call it makes recorded as JSON Lines.\n"
 	"\n"
 	"  -o, --output FILE   write the trace to FILE (default: standard error)\n"
+	"      --journal       send each event to the systemd journal, one entry\n"
+	"                      each (MESSAGE, PRIORITY, BPFSPY_* fields); with -o\n"
+	"                      FILE too, the trace is also in FILE\n"
 	"      --no-follow     trace PROGRAM only, not its children or exec'd images\n"
 	"      --log-bytes N   keep at most N bytes of each verifier/BTF log (65536)\n"
 	"      --str-bytes N   read at most N bytes of each C string (4096)\n"
@@ -89,6 +94,7 @@ struct run_opts {
 	bool no_data, insns;
 	bool check, no_check, audit_all;
 	bool seccomp_trap;
+	bool journal;            /* --journal: the events go to journald */
 	unsigned stack;          /* --stack frames; 0: none */
 	const char *spool_base;  /* NULL: choose */
 	struct sandbox sb;       /* --inject, --deny, --drop-caps */
@@ -102,12 +108,30 @@ static void forward_signal(int sig)
 		kill(main_child, sig);
 }
 
-/* The shim: $BPFSPY_PRELOAD_LIB, the build tree next to us, or the
- * installed copy. */
-static int find_shim(char *out, size_t cap)
+/* pkglibdir as seen from bindir, when both are under one prefix
+ * ("../lib/x86_64-linux-gnu/bpfspy"): an installed tree unpacked
+ * elsewhere (dpkg -x, a container's bind mount) still finds its shim. */
+static bool relative_pkglibdir(char *out, size_t cap)
+{
+	const char *bin = BPFSPY_BINDIR, *lib = BPFSPY_PKGLIBDIR;
+	const char *slash = strrchr(bin, '/');
+	size_t pre;
+
+	if (!slash || slash == bin)
+		return false;
+	pre = (size_t)(slash - bin);   /* bindir's parent: the prefix */
+	if (strncmp(bin, lib, pre) || lib[pre] != '/')
+		return false;
+	return snprintf(out, cap, "..%s", lib + pre) < (int)cap;
+}
+
+/* The shim: $BPFSPY_PRELOAD_LIB, the build tree next to us, the installed
+ * tree we are part of, or the installed copy.  @out holds PATH_MAX. */
+int find_shim(char *out, size_t cap)
 {
 	const char *env = getenv("BPFSPY_PRELOAD_LIB");
 	char exe[PATH_MAX - 64], *slash;  /* room for the suffix below */
+	char built[PATH_MAX], rel[PATH_MAX / 2];
 	ssize_t n;
 
 	if (env && *env) {
@@ -120,9 +144,15 @@ static int find_shim(char *out, size_t cap)
 		slash = strrchr(exe, '/');
 		if (slash) {
 			*slash = 0;
-			snprintf(out, cap, "%s/../preload/.libs/libbpfspy.so", exe);
-			if (access(out, R_OK) == 0)
+			snprintf(built, sizeof(built), "%s/../preload/.libs/libbpfspy.so", exe);
+			if (access(built, R_OK) == 0 && realpath(built, out))
 				return 0;
+			if (relative_pkglibdir(rel, sizeof(rel))) {
+				n = snprintf(built, sizeof(built), "%s/%s/libbpfspy.so", exe, rel);
+				if (n < (ssize_t)sizeof(built) && access(built, R_OK) == 0 &&
+				    realpath(built, out))
+					return 0;
+			}
 		}
 	}
 	snprintf(out, cap, "%s/libbpfspy.so", BPFSPY_PKGLIBDIR);
@@ -131,7 +161,7 @@ static int find_shim(char *out, size_t cap)
 
 /* Absolute path of @path (its directory must exist): the traced program
  * may chdir before its shim drains. */
-static int absolute_path(const char *path, char *out, size_t cap)
+int absolute_path(const char *path, char *out, size_t cap)
 {
 	char dir[PATH_MAX], real[PATH_MAX];
 	const char *base = strrchr(path, '/');
@@ -171,7 +201,7 @@ static int parse_stack(const char *arg, unsigned *depth)
 	errno = 0;
 	v = strtoul(arg, &end, 10);
 	if (!*arg || *end || errno || v < 1 || v > BPF_STACK_MAX || arg[0] == '-') {
-		die_msg("run: --stack takes a depth from 1 to %u frames, not '%s'",
+		usage_error("--stack takes a depth from 1 to %u frames, not '%s'",
 			BPF_STACK_MAX, arg);
 		return -1;
 	}
@@ -199,15 +229,17 @@ static int parse(int argc, char **argv, struct run_opts *o)
 		{ "unprivileged", no_argument, NULL, 'U' },
 		{ "seccomp-trap", no_argument, NULL, 'T' },
 		{ "stack", optional_argument, NULL, 'W' },
+		{ "journal", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
+	char why[256];
 	int c;
 
 	o->follow = true;
 	optind = 1;
 	argv[0] = "bpfspy run";  /* getopt's messages name the command */
-	while ((c = getopt_long(argc, argv, "+o:h", longs, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:o:h", longs, NULL)) != -1) {
 		switch (c) {
 		case 'o': o->output = optarg; break;
 		case 'F': o->follow = false; break;
@@ -215,7 +247,7 @@ static int parse(int argc, char **argv, struct run_opts *o)
 		case 'S':
 		case 'B':
 			if (!valid_count(optarg)) {
-				die_msg("run: --%s takes a number of bytes, not '%s'",
+				usage_error("--%s takes a number of bytes, not '%s'",
 					c == 'L' ? "log-bytes" : c == 'S' ? "str-bytes" : "data-bytes",
 					optarg);
 				return -1;
@@ -247,20 +279,25 @@ static int parse(int argc, char **argv, struct run_opts *o)
 			break;
 		case 'U': sandbox_unprivileged(&o->sb); break;
 		case 'T': o->seccomp_trap = true; break;
+		case 'j': o->journal = true; break;
 		case 'W':
 			if (parse_stack(optarg, &o->stack))
 				return -1;
 			break;
 		case 'h': fputs(run_usage, stdout); exit(0);
-		default: fputs(run_usage, stderr); return -1;
+		default: bad_option(c, argv); return -1;
 		}
 	}
 	if (o->check && o->no_check) {
-		die_msg("run: --check needs the checks --no-check leaves out");
+		usage_error("--check needs the checks --no-check leaves out");
+		return -1;
+	}
+	if (o->journal && !sink_journal_available(why, sizeof(why))) {
+		die_msg("--journal: %s", why);
 		return -1;
 	}
 	if (optind >= argc) {
-		die_msg("run: no PROGRAM given (bpfspy run [-o FILE] -- PROGRAM [ARGS...])");
+		usage_error("no PROGRAM given (bpfspy run [OPTIONS] -- PROGRAM [ARGS...])");
 		return -1;
 	}
 	sandbox_warn(&o->sb);
@@ -316,7 +353,7 @@ static void child_exec(char **prog, const char *shim, const char *trace,
 	/* Forked before the parent ignored SIGINT/SIGQUIT: PROGRAM keeps
 	 * the dispositions bpfspy was started with. */
 	execvp(prog[0], prog);
-	fprintf(stderr, "bpfspy: cannot run '%s': %s\n", prog[0], strerror(errno));
+	die_msg("cannot run '%s': %s", prog[0], strerror(errno));
 	_exit(127);
 }
 
@@ -352,16 +389,10 @@ static void write_exit(int fd, pid_t pid, int status)
 	if (WIFEXITED(status) && !WEXITSTATUS(status))
 		return;
 	clock_gettime(CLOCK_REALTIME, &ts);
-	if (WIFSIGNALED(status))
-		n = snprintf(line, sizeof(line),
-			     "{\"event\":\"exit\",\"ts\":%llu,\"pid\":%d,\"signal\":%d}\n",
-			     (unsigned long long)ts.tv_sec * 1000000000ull + (unsigned long long)ts.tv_nsec,
-			     (int)pid, WTERMSIG(status));
-	else
-		n = snprintf(line, sizeof(line),
-			     "{\"event\":\"exit\",\"ts\":%llu,\"pid\":%d,\"status\":%d}\n",
-			     (unsigned long long)ts.tv_sec * 1000000000ull + (unsigned long long)ts.tv_nsec,
-			     (int)pid, WEXITSTATUS(status));
+	n = snprintf(line, sizeof(line), "{\"event\":\"exit\",\"ts\":\"%llu.%09ld\",\"pid\":%d,"
+		     "\"%s\":%d}\n", (unsigned long long)ts.tv_sec, (long)ts.tv_nsec, (int)pid,
+		     WIFSIGNALED(status) ? "signal" : "status",
+		     WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
 	if (n > 0 && write(fd, line, (size_t)n) != n)
 		die_msg("the trace's exit line could not be written: %s", strerror(errno));
 }
@@ -385,15 +416,31 @@ static int wait_all(void)
 	return status;
 }
 
-static int copy_fd(int from, int to)
+/* The gathered trace to where it was asked for beyond -o FILE: the
+ * journal (--journal), or standard error when there is no -o. */
+static void deliver(const char *trace, const struct run_opts *o)
 {
-	char buf[1 << 16];
-	ssize_t n;
+	struct sink *s;
+	int fd, err;
 
-	while ((n = read(from, buf, sizeof(buf))) > 0)
-		if (write(to, buf, (size_t)n) != n)
-			return -1;
-	return n < 0 ? -1 : 0;
+	if (o->output && !o->journal)
+		return;
+	fd = open(trace, O_RDONLY | O_CLOEXEC);
+	s = o->journal ? sink_journal_open() : sink_file_open(2);
+	if (fd < 0 || !s) {
+		die_msg("cannot deliver the trace %s: %s", trace, strerror(errno));
+		goto out;
+	}
+	err = sink_feed_fd(s, fd);
+	if (err)
+		die_msg("cannot read the trace back from %s: %s", trace, strerror(-err));
+	if (s->failed)
+		die_msg("%llu of %llu event(s) could not be %s: %s", s->failed, s->lines,
+			o->journal ? "sent to the journal" : "written", strerror(s->last_err));
+out:
+	sink_close(s);
+	if (fd >= 0)
+		close(fd);
 }
 
 /*
@@ -424,6 +471,8 @@ int cmd_run(int argc, char **argv)
 	char shim[PATH_MAX], trace[PATH_MAX], spool_dir[PATH_MAX - 64];
 	struct drain_stats st = { 0 };
 	struct spool_renderer renderer;
+	struct bpf_render_hooks hooks;
+	struct btf_values *typed;
 	const char *base;
 	int first, out_fd, status, err, check_rc = 0;
 
@@ -479,8 +528,15 @@ int cmd_run(int argc, char **argv)
 	renderer.ctx = bpf_render_ctx_new();
 	renderer.begin_file = bpf_render_ctx_reset;
 	renderer.render = bpf_render_ctx_record;
+	typed = btf_values_new();
+	if (renderer.ctx && typed) {
+		/* drained here, outside the traced process: payloads typed by BTF */
+		btf_values_hooks(typed, &hooks);
+		bpf_render_ctx_set_hooks(renderer.ctx, &hooks);
+	}
 	err = renderer.ctx ? spool_drain_dir(spool_dir, out_fd, NULL, &renderer, &st) : -ENOMEM;
 	bpf_render_ctx_free(renderer.ctx);
+	btf_values_free(typed);
 	if (err && err != -ENOENT)
 		die_msg("some spooled events could not be gathered from %s: %s",
 			spool_dir, strerror(-err));
@@ -491,10 +547,7 @@ int cmd_run(int argc, char **argv)
 		die_msg("%llu spooled record(s) could not be decoded and were dropped",
 			(unsigned long long)st.bad);
 	write_exit(out_fd, main_child, status);
-	if (!o.output) {
-		lseek(out_fd, 0, SEEK_SET);
-		copy_fd(out_fd, 2);
-	}
+	deliver(trace, &o);
 	if (o.check)
 		check_rc = findings_to_stderr(trace);
 	if (!o.output)

@@ -48,20 +48,20 @@ static int add_inject_rule(struct sandbox *s, const char *rule, const char *arg)
 	int rc = bpf_inject_parse(rule, &r);
 
 	if (rc == BPF_INJECT_BAD_NAME || rc == BPF_INJECT_VOID_FUNC) {
-		die_msg("run: --inject: '%.*s' is %s%s", (int)n, rule, bpf_inject_strerror(rc),
+		usage_error("--inject: '%.*s' is %s%s", (int)n, rule, bpf_inject_strerror(rc),
 			rc == BPF_INJECT_BAD_NAME ? " (the functions: bpfspy-trace(5), LIBBPF EVENTS)"
 						  : "");
 		return -1;
 	}
 	if (rc) {
-		die_msg("run: --inject takes CMD:ERRNO[:N|:N+] or FUNC:ERRNO[:N|:N+] "
+		usage_error("--inject takes CMD:ERRNO[:N|:N+] or FUNC:ERRNO[:N|:N+] "
 			"(BPF_PROG_LOAD:EPERM:2, bpf_object__load:ENOENT), not '%s': %s",
 			arg, bpf_inject_strerror(rc));
 		return -1;
 	}
 	bpf_inject_format(&r, canon, sizeof(canon));
 	if (s->ninject == BPF_POLICY_MAX || append(s->inject, sizeof(s->inject), ',', canon)) {
-		die_msg("run: at most %d --inject rules", BPF_POLICY_MAX);
+		usage_error("at most %d --inject rules", BPF_POLICY_MAX);
 		return -1;
 	}
 	s->ninject++;
@@ -74,7 +74,7 @@ int sandbox_add_inject(struct sandbox *s, const char *arg)
 	size_t n = strlen(arg);
 
 	if (!n || n >= sizeof(buf) || arg[0] == ',' || arg[n - 1] == ',' || strstr(arg, ",,")) {
-		die_msg("run: --inject takes rules separated by single commas, not '%s'", arg);
+		usage_error("--inject takes rules separated by single commas, not '%s'", arg);
 		return -1;
 	}
 	strcpy(buf, arg);
@@ -102,13 +102,13 @@ int sandbox_add_deny(struct sandbox *s, const char *arg)
 	unsigned first = s->ndeny, i;
 
 	if (bpf_deny_parse(arg, s->deny, &s->ndeny, BPF_POLICY_MAX) != 0) {
-		die_msg("run: --deny takes CMD[,CMD...][:ERRNO] (at most %d commands), not '%s'",
+		usage_error("--deny takes CMD[,CMD...][:ERRNO] (at most %d commands), not '%s'",
 			BPF_POLICY_MAX, arg);
 		return -1;
 	}
 	for (i = first; i < s->ndeny; i++) {
 		if (deny_conflict(s, i)) {
-			die_msg("run: --deny: %s is denied with two errnos",
+			usage_error("--deny: %s is denied with two errnos",
 				xlat_name(&xlat_bpf_cmd, s->deny[i].cmd) ?: "a command");
 			return -1;
 		}
@@ -148,7 +148,7 @@ int sandbox_add_caps(struct sandbox *s, const char *arg)
 			comma = p + strlen(p);
 		cap = cap_number(p, (size_t)(comma - p));
 		if (cap < 0) {
-			die_msg("run: --drop-caps: no capability '%.*s' (CAP_BPF or bpf, comma separated)",
+			usage_error("--drop-caps: no capability '%.*s' (CAP_BPF or bpf, comma separated)",
 				(int)(comma - p), p);
 			return -1;
 		}
@@ -170,10 +170,9 @@ void sandbox_warn(const struct sandbox *s)
 	uint64_t stood_in = 1ull << XV_CAP_BPF | 1ull << XV_CAP_PERFMON | 1ull << XV_CAP_NET_ADMIN;
 
 	if ((s->drop_caps & stood_in) && !(s->drop_caps & (1ull << XV_CAP_SYS_ADMIN)))
-		fputs("bpfspy: warning: --drop-caps keeps CAP_SYS_ADMIN, which the kernel accepts "
-		      "in place of CAP_BPF, CAP_PERFMON and CAP_NET_ADMIN; drop it too "
-		      "(or use --unprivileged)\n",
-		      stderr);
+		die_msg("warning: --drop-caps keeps CAP_SYS_ADMIN, which the kernel accepts "
+			"in place of CAP_BPF, CAP_PERFMON and CAP_NET_ADMIN; drop it too "
+			"(or use --unprivileged)");
 }
 
 void sandbox_unprivileged(struct sandbox *s)
@@ -261,14 +260,14 @@ int sandbox_apply(const struct sandbox *s)
 
 	export_env(s);
 	if (s->drop_caps && drop_caps(s->drop_caps) != 0) {
-		fprintf(stderr, "bpfspy: --drop-caps: %s\n", strerror(errno));
+		die_msg("--drop-caps: %s", strerror(errno));
 		return -1;
 	}
 	if (!s->ndeny)
 		return 0;
 	rc = install_deny(s);
 	if (rc) {
-		fprintf(stderr, "bpfspy: --deny: cannot install the seccomp filter: %s\n",
+		die_msg("--deny: cannot install the seccomp filter: %s",
 			strerror(-rc));
 		return -1;
 	}

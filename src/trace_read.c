@@ -61,8 +61,7 @@ struct trace_set *trace_open(char *const *paths, int n, bool lenient)
 
 static int bad_line(struct trace_set *s, struct trace_file *t, const char *what)
 {
-	fprintf(stderr, "bpfspy: %s:%lu: %s%s\n", t->path, t->lineno, what,
-		s->lenient ? " (skipped)" : "");
+	die_msg("%s:%lu: %s%s", t->path, t->lineno, what, s->lenient ? " (skipped)" : "");
 	s->skipped++;
 	return s->lenient ? 0 : -1;
 }
@@ -123,13 +122,35 @@ static int fill(struct trace_set *s, struct trace_file *t)
 	return t->ahead != NULL;
 }
 
+/* "ts": nanoseconds as a number (schema 1), or "S.NNNNNNNNN" (schema 2). */
+uint64_t trace_ts(struct json_object *v)
+{
+	const char *s, *dot;
+	uint64_t sec = 0, frac = 0;
+	int digits = 0;
+
+	if (!v)
+		return 0;
+	if (!json_object_is_type(v, json_type_string))
+		return (uint64_t)json_object_get_int64(v);
+	s = json_object_get_string(v);
+	for (; *s >= '0' && *s <= '9'; s++)
+		sec = sec * 10 + (uint64_t)(*s - '0');
+	dot = *s == '.' ? s + 1 : NULL;
+	for (s = dot; s && *s >= '0' && *s <= '9' && digits < 9; s++, digits++)
+		frac = frac * 10 + (uint64_t)(*s - '0');
+	while (digits++ < 9)
+		frac *= 10;
+	return sec * 1000000000u + frac;
+}
+
 static uint64_t ts_of(struct json_object *o)
 {
 	struct json_object *v;
 
 	if (!json_object_object_get_ex(o, "ts", &v) || !v)
 		return 0;
-	return (uint64_t)json_object_get_int64(v);
+	return trace_ts(v);
 }
 
 int trace_next(struct trace_set *s, struct trace_line *out)

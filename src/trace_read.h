@@ -18,7 +18,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define TRACE_SCHEMA_MAX 1   /* the newest schema this reader knows */
+#include "event/bpf_event.h"
+
+#define TRACE_SCHEMA_MAX BPF_TRACE_SCHEMA   /* the newest schema this reader knows */
 
 /* One line read: the object is the reader's until the next call. */
 struct trace_line {
@@ -47,5 +49,7 @@ void trace_close(struct trace_set *s);
 struct json_object *trace_get(struct json_object *o, const char *path);
 const char *trace_get_str(struct json_object *o, const char *path);
 int64_t trace_get_int(struct json_object *o, const char *path, int64_t dflt);
+/* A "ts" value in nanoseconds, of either schema; 0 when absent. */
+uint64_t trace_ts(struct json_object *v);
 
 #endif

@@ -47,6 +47,28 @@ common_setup() {
 	TRACE=$T/trace.jsonl
 }
 
+# ---- the traces a test made, for the schema suite ----------------------
+
+# Copy the traces bpfspy wrote under $T and $BATS_FILE_TMPDIR to
+# $BPFSPY_TRACE_ARCHIVE (set by tests/run-tests.sh), where the last suite
+# (tests/validate-traces.py) holds them against the trace format's JSON
+# Schema.  Traces over 8 MiB are left out (the schema suite must stay quick).
+collect_traces() {
+	local d=${BPFSPY_TRACE_ARCHIVE:-} f name
+	[ -n "$d" ] || return 0
+	mkdir -p "$d" || return 0
+	for f in "${T:-/nonexistent}"/*.jsonl "${BATS_FILE_TMPDIR:-/nonexistent}"/*.jsonl; do
+		[ -f "$f" ] && [ "$(stat -c %s "$f")" -le 8388608 ] || continue
+		name=$(basename "$BATS_TEST_FILENAME" .bats)-${BATS_TEST_NUMBER:-0}-$(basename "$f")
+		cp "$f" "$d/$name" 2>/dev/null || true
+	done
+}
+
+# Suites with a teardown of their own call collect_traces from it.
+teardown() {
+	collect_traces
+}
+
 # ---- skips ----------------------------------------------------------------
 
 # Skip when this machine refuses bpf() (no privileges, unprivileged_bpf...).

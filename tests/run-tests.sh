@@ -20,6 +20,9 @@ export SRCDIR BUILDDIR
 passed=0 failed=0 skipped=0 ran=0
 logdir=$BUILDDIR/tests/logs
 mkdir -p "$logdir"
+# The bats suites copy the traces they made here for the schema suite.
+export BPFSPY_TRACE_ARCHIVE=$logdir/traces
+rm -rf "$BPFSPY_TRACE_ARCHIVE"
 
 # True when suite $1 is selected by TESTS (everything when TESTS is empty).
 selected() {
@@ -90,6 +93,20 @@ if command -v "$BATS" >/dev/null 2>&1; then
 else
 	echo "bats not found: the CLI suites did not run" >&2
 	failed=$((failed + 1))
+fi
+
+# Every trace the suites made, against the trace format's JSON Schema, and
+# one JSON type per key across them.
+if selected schema; then
+	log=$logdir/schema.tap
+	if [ -x /usr/bin/python3 ]; then
+		/usr/bin/python3 "$SRCDIR/tests/validate-traces.py" \
+			"$SRCDIR/man/bpfspy-trace.schema.json" "$BPFSPY_TRACE_ARCHIVE" >"$log" 2>&1
+	else
+		echo "1..1" >"$log"
+		echo "ok 1 - schema # SKIP /usr/bin/python3 is not installed" >>"$log"
+	fi
+	tally "$log" schema $?
 fi
 
 if [ "$ran" -eq 0 ]; then

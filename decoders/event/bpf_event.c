@@ -4,15 +4,30 @@
  */
 #include "event/bpf_event.h"
 
+#include <string.h>
+
 #include "check/bpf_check.h"
 #include "event/bpf_stack.h"
+
+void bpf_render_ts(struct jsonw *w, const char *key, uint64_t ns)
+{
+	char b[40];
+	size_t n = fmt_u64(b, ns / 1000000000u), k;
+	char frac[16];
+
+	k = fmt_u64(frac, ns % 1000000000u);
+	b[n++] = '.';
+	memset(b + n, '0', 9 - k);
+	memcpy(b + n + 9 - k, frac, k);
+	jw_strn(w, key, b, n + 9);
+}
 
 void bpf_render_envelope(struct jsonw *w, const char *event,
 			 const struct bpf_event_env *env)
 {
 	jw_str(w, "event", event);
 	jw_u64(w, "seq", env->seq);
-	jw_u64(w, "ts", env->ts);
+	bpf_render_ts(w, "ts", env->ts);
 	jw_u64(w, "dur_ns", env->dur_ns);
 	jw_u64(w, "pid", env->pid);
 	jw_u64(w, "tid", env->tid);

@@ -16,6 +16,16 @@
 
 struct bpf_stack;
 
+/* The trace format's version (bpfspy-trace(5), SCHEMA): every header
+ * carries it, readers refuse newer ones.  2: one JSON type per key, "ts"
+ * a string of seconds with nanoseconds. */
+#define BPF_TRACE_SCHEMA 2
+
+/* "ts":"1796128135.342495518": wall-clock seconds with their nanoseconds,
+ * as a string, since a JSON number of nanoseconds (above 2^53) is rounded
+ * by readers that use doubles (jq 1.6). */
+void bpf_render_ts(struct jsonw *w, const char *key, uint64_t ns);
+
 /* The event envelope: who made the call and when. */
 struct bpf_event_env {
 	uint64_t seq;

@@ -23,6 +23,7 @@ struct bpf_render_ctx {
 	uint32_t fd_end;        /* fd[] is zero from here on */
 	uint32_t tids;          /* tid[] entries in use */
 	struct bpf_sym_table *syms;   /* BPF_REC_SYM; NULL until the first */
+	struct bpf_render_hooks hooks;
 	struct bpf_fd_note fd[CTX_FDS];
 	struct bpf_rec_thread tid[CTX_TIDS];
 };
@@ -116,6 +117,13 @@ void bpf_render_ctx_reset(void *vx)
 	x->tids = 0;
 	if (x->syms)
 		bpf_sym_table_reset(x->syms);
+	if (x->hooks.reset)
+		x->hooks.reset(x->hooks.u);
+}
+
+void bpf_render_ctx_set_hooks(struct bpf_render_ctx *x, const struct bpf_render_hooks *h)
+{
+	x->hooks = *h;
 }
 
 static struct bpf_rec_thread *tid_slot(struct bpf_render_ctx *x, uint32_t tid, bool add)
@@ -300,6 +308,15 @@ size_t bpf_render_ctx_record(void *vx, uint32_t type, const void *rec, size_t le
 			return 0;      /* no memory: frames go unnamed */
 		return bpf_sym_table_add(x->syms, rec, len) ? 0 : REC_BAD;
 	}
+	if (type == BPF_REC_BTF) {
+		const struct bpf_rec_btf *b = rec;
+
+		if (len < sizeof(*b) || b->len > len - sizeof(*b))
+			return REC_BAD;
+		if (x->hooks.btf)
+			x->hooks.btf(x->hooks.u, b->fd, b->data, b->len, b->full_len);
+		return 0;
+	}
 	if (type == BPF_REC_LIBBPF)
 		return render_libbpf(x, rec, len, out, cap);
 	if (type != BPF_REC_CALL || !unpack(x, rec, len, &c, &env, &u))
@@ -311,9 +328,13 @@ size_t bpf_render_ctx_record(void *vx, uint32_t type, const void *rec, size_t le
 			env.comm = t->comm;
 	}
 	notes_from_ctx(x, &c);
+	if (x->hooks.call)
+		x->hooks.call(x->hooks.u, &c);
 	decode_opts_default(&o);
 	o.offline = true;
 	o.no_check = c.facts.flags & BPF_FACT_NO_CHECK;
+	if (x->hooks.typer.render)
+		o.typer = &x->hooks.typer;
 	jw_init(&w, out, cap);
 	bpf_render_event(&w, &env, &c, &o);
 	return w.len;

@@ -33,6 +33,7 @@ enum bpf_rec_type {
 	BPF_REC_LIBBPF = 5,  /* struct libbpf_record (below), then
 			      * with --stack a stack tail (bpf_stack.h) */
 	BPF_REC_SYM = 6,     /* struct bpf_rec_sym: what an address is */
+	BPF_REC_BTF = 7,     /* struct bpf_rec_btf: what a BTF fd holds */
 };
 
 struct bpf_rec_thread {
@@ -79,10 +80,35 @@ size_t bpf_record_size(const struct bpf_call *c, const struct bpf_event_env *env
 void bpf_record_pack(void *dst, const struct bpf_call *c,
 		     const struct bpf_event_env *env);
 
+/* The BTF blob a successful BPF_BTF_LOAD loaded, spooled once by the shim
+ * so that the drain can type the payloads of maps created with it: the
+ * first len of full_len bytes (0 when over BPF_REC_BTF_MAX). */
+#define BPF_REC_BTF_MAX (256u << 10)
+struct bpf_rec_btf {
+	int32_t fd;
+	uint32_t len, full_len;
+	uint32_t pad;
+	uint8_t data[];
+};
+
+/* What the side that drains adds to rendering: typed payloads
+ * (src/btf_values.c).  Every member may be NULL. */
+struct bpf_render_hooks {
+	void (*reset)(void *u);                  /* a new spool (process) */
+	void (*btf)(void *u, int32_t fd, const uint8_t *data, uint32_t len,
+		    uint32_t full_len);
+	/* each packed call, before it renders; may come twice for one call
+	 * (a render retried with more room) */
+	void (*call)(void *u, const struct bpf_call *c);
+	struct bpf_typer typer;                  /* given to the decoders */
+	void *u;
+};
+
 /* State for rendering one spool's records. */
 struct bpf_render_ctx;
 struct bpf_render_ctx *bpf_render_ctx_new(void);
 void bpf_render_ctx_free(struct bpf_render_ctx *x);
+void bpf_render_ctx_set_hooks(struct bpf_render_ctx *x, const struct bpf_render_hooks *h);
 /* Forget all state: a new spool (another process) begins. */
 void bpf_render_ctx_reset(void *x);
 

@@ -24,6 +24,9 @@ static const char *const versions[LF_COUNT] = {
 #define E(n, x) { n, LA_ENUM, &xlat_##x, NULL }
 #define O(n, d) { n, LA_OPTS, NULL, &libbpf_opts_##d }
 #define FD(n) A(n, FD)
+#define FL(n, xl) { n, LA_FLAGS, &xlat_##xl, NULL }
+#define NOFL(n) { n, LA_FLAGS, NULL, NULL }
+#define EFL(n) { n, LA_ELEM_FLAGS, NULL, NULL }
 
 /* Argument lists as declared in libbpf's bpf.h and libbpf.h. */
 static const struct libbpf_func funcs[LF_COUNT] = {
@@ -36,16 +39,16 @@ static const struct libbpf_func funcs[LF_COUNT] = {
 	[LF_bpf_btf_load] = { LR_FD, { A("btf_data", PTR), A("btf_size", U64),
 		O("opts", btf_load) } },
 	[LF_bpf_map_update_elem] = { LR_ERR, { FD("fd"), A("key", PTR), A("value", PTR),
-		A("flags", HEX) } },
+		EFL("flags") } },
 	[LF_bpf_map_lookup_elem] = { LR_ERR, { FD("fd"), A("key", PTR), A("value", PTR) } },
 	[LF_bpf_map_lookup_elem_flags] = { LR_ERR, { FD("fd"), A("key", PTR), A("value", PTR),
-		A("flags", HEX) } },
+		EFL("flags") } },
 	[LF_bpf_map_lookup_and_delete_elem] = { LR_ERR, { FD("fd"), A("key", PTR),
 		A("value", PTR) } },
 	[LF_bpf_map_lookup_and_delete_elem_flags] = { LR_ERR, { FD("fd"), A("key", PTR),
-		A("value", PTR), A("flags", HEX) } },
+		A("value", PTR), EFL("flags") } },
 	[LF_bpf_map_delete_elem] = { LR_ERR, { FD("fd"), A("key", PTR) } },
-	[LF_bpf_map_delete_elem_flags] = { LR_ERR, { FD("fd"), A("key", PTR), A("flags", HEX) } },
+	[LF_bpf_map_delete_elem_flags] = { LR_ERR, { FD("fd"), A("key", PTR), EFL("flags") } },
 	[LF_bpf_map_get_next_key] = { LR_ERR, { FD("fd"), A("key", PTR), A("next_key", PTR) } },
 	[LF_bpf_map_freeze] = { LR_ERR, { FD("fd") } },
 	[LF_bpf_map_delete_batch] = { LR_ERR, { FD("fd"), A("keys", PTR), A("count", IO_U32),
@@ -63,7 +66,7 @@ static const struct libbpf_func funcs[LF_COUNT] = {
 	[LF_bpf_obj_get] = { LR_FD, { A("pathname", STR) } },
 	[LF_bpf_obj_get_opts] = { LR_FD, { A("pathname", STR), O("opts", obj_get) } },
 	[LF_bpf_prog_attach] = { LR_ERR, { FD("prog_fd"), FD("attachable_fd"),
-		E("type", bpf_attach_type), A("flags", HEX) } },
+		E("type", bpf_attach_type), FL("flags", bpf_attach_flags) } },
 	[LF_bpf_prog_detach] = { LR_ERR, { FD("attachable_fd"), E("type", bpf_attach_type) } },
 	[LF_bpf_prog_detach2] = { LR_ERR, { FD("prog_fd"), FD("attachable_fd"),
 		E("type", bpf_attach_type) } },
@@ -102,11 +105,11 @@ static const struct libbpf_func funcs[LF_COUNT] = {
 	[LF_bpf_prog_query_opts] = { LR_ERR, { A("target", INT), E("type", bpf_attach_type),
 		O("opts", prog_query) } },
 	[LF_bpf_prog_query] = { LR_ERR, { A("target_fd", INT), E("type", bpf_attach_type),
-		A("query_flags", HEX), A("attach_flags", OUT_U32), A("prog_ids", PTR),
+		FL("query_flags", bpf_query_flags), A("attach_flags", OUT_U32), A("prog_ids", PTR),
 		A("prog_cnt", IO_U32) } },
 	[LF_bpf_raw_tracepoint_open] = { LR_FD, { A("name", STR), FD("prog_fd") } },
 	[LF_bpf_raw_tracepoint_open_opts] = { LR_FD, { FD("prog_fd"), O("opts", raw_tp) } },
-	[LF_bpf_task_fd_query] = { LR_ERR, { A("pid", INT), FD("fd"), A("flags", HEX),
+	[LF_bpf_task_fd_query] = { LR_ERR, { A("pid", INT), FD("fd"), NOFL("flags"),
 		A("buf", OUT_STR), A("buf_len", IO_U32), A("prog_id", OUT_U32),
 		{ "fd_type", LA_OUT_U32, &xlat_bpf_task_fd_type, NULL },
 		A("probe_offset", OUT_U64), A("probe_addr", OUT_U64) } },
@@ -160,13 +163,13 @@ static const struct libbpf_func funcs[LF_COUNT] = {
 	[LF_bpf_program__attach_perf_event_opts] = { LR_PTR, { A("prog", PROGRAM), FD("pfd"),
 		A("opts", OPTS) } },
 	[LF_bpf_map__lookup_elem] = { LR_ERR, { A("map", MAP), A("key", PTR), A("key_sz", U64),
-		A("value", PTR), A("value_sz", U64), A("flags", HEX) } },
+		A("value", PTR), A("value_sz", U64), EFL("flags") } },
 	[LF_bpf_map__update_elem] = { LR_ERR, { A("map", MAP), A("key", PTR), A("key_sz", U64),
-		A("value", PTR), A("value_sz", U64), A("flags", HEX) } },
+		A("value", PTR), A("value_sz", U64), EFL("flags") } },
 	[LF_bpf_map__delete_elem] = { LR_ERR, { A("map", MAP), A("key", PTR), A("key_sz", U64),
-		A("flags", HEX) } },
+		EFL("flags") } },
 	[LF_bpf_map__lookup_and_delete_elem] = { LR_ERR, { A("map", MAP), A("key", PTR),
-		A("key_sz", U64), A("value", PTR), A("value_sz", U64), A("flags", HEX) } },
+		A("key_sz", U64), A("value", PTR), A("value_sz", U64), EFL("flags") } },
 	[LF_bpf_map__get_next_key] = { LR_ERR, { A("map", MAP), A("cur_key", PTR),
 		A("next_key", PTR), A("key_sz", U64) } },
 };
@@ -281,6 +284,12 @@ static void render_arg(struct jsonw *w, const struct libbpf_arg *a, unsigned i,
 	case LA_HEX:
 		jw_hex(w, a->name, v);
 		break;
+	case LA_FLAGS:
+		render_flags(w, a->name, a->x, (uint32_t)v);  /* u32 words all */
+		break;
+	case LA_ELEM_FLAGS:
+		render_elem_flags(w, a->name, v);
+		break;
 	case LA_ENUM:
 		render_enum(w, a->name, a->x, (uint32_t)v);
 		break;
@@ -325,13 +334,16 @@ static void render_ret(struct jsonw *w, const struct libbpf_func *f,
 
 	switch (f->ret) {
 	case LR_VOID:
-		jw_null(w, "ret");
+		jw_null(w, "errno");    /* no ret: nothing is returned */
 		return;
 	case LR_PTR:
+		/* ret a number like every ret: 0, or -errno as
+		 * libbpf_get_error() says; the pointer in ret_ptr */
+		jw_s64(w, "ret", c->ret ? 0 : -(int64_t)(c->err ? c->err : 1));
 		if (c->ret)
-			jw_hex(w, "ret", (uint64_t)c->ret);
+			jw_hex(w, "ret_ptr", (uint64_t)c->ret);
 		else
-			jw_null(w, "ret");
+			jw_null(w, "ret_ptr");
 		break;
 	default:
 		jw_s64(w, "ret", (int32_t)c->ret);

@@ -41,6 +41,8 @@ enum libbpf_arg_kind {
 	LA_OUT_U64, /* __u64 *, written by the call */
 	LA_IO_U32,  /* __u32 *, read and written: its value before and after */
 	LA_OUT_STR, /* char *, a string the call writes (on success) */
+	LA_FLAGS,   /* a u32 flags word: names via x (NULL: none defined) */
+	LA_ELEM_FLAGS, /* a map element call's flags, as attr.flags renders them */
 };
 
 enum libbpf_ret_kind {

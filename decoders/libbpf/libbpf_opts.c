@@ -75,7 +75,7 @@ DESC(link_update, "bpf_link_update_opts", 24,
 	F("old_map_fd", 16, S32));
 
 DESC(get_fd_by_id, "bpf_get_fd_by_id_opts", 16,
-	FX("open_flags", 8, FLAGS32, bpf_file_flags), F("token_fd", 12, S32));
+	FX("open_flags", 8, FLAGS32, bpf_open_flags), F("token_fd", 12, S32));
 
 DESC(prog_query, "bpf_prog_query_opts", 64,
 	FX("query_flags", 8, FLAGS32, bpf_query_flags),

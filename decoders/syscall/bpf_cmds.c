@@ -45,6 +45,10 @@
 	FLD(FK_FLAGS32, n, o, 4, fl, sn, .x = &xlat_##xl, __VA_ARGS__)
 #define FLAGS64(n, o, fl, xl, sn, ...) \
 	FLD(FK_FLAGS64, n, o, 8, fl, sn, .x = &xlat_##xl, __VA_ARGS__)
+/* A flags word the UAPI defines no bits for (yet): "0", or the hex of
+ * what was set, a string like every flags field. */
+#define NOFLAGS32(n, o, fl, sn, ...) FLD(FK_FLAGS32, n, o, 4, fl, sn, .x = NULL, __VA_ARGS__)
+#define NOFLAGS64(n, o, fl, sn, ...) FLD(FK_FLAGS64, n, o, 8, fl, sn, .x = NULL, __VA_ARGS__)
 
 /* Attach types whose programs attach to a cgroup (the kernel's
  * attach_type_to_prog_type() cases that lead to cgroup_bpf_link_attach). */
@@ -245,7 +249,7 @@ static bool lc_not_xdp(const struct bpf_call *c)
  * rest single-bit flags, so 0 reads "BPF_ANY" and 5 "BPF_NOEXIST|BPF_F_LOCK".
  * With BPF_F_CPU the upper half is a CPU number, rendered as "cpu".
  */
-static void render_elem_flags(struct jsonw *w, const char *key, uint64_t v)
+void render_elem_flags(struct jsonw *w, const char *key, uint64_t v)
 {
 	const struct xlat *x = &xlat_bpf_elem_flags;
 	uint64_t rest = v & ~ELEM_MODE_MASK;
@@ -286,22 +290,22 @@ static void elem_in_extra(struct jsonw *w, const struct bpf_call *c,
 	if (bpf_attr_has(c, ATTR_MAP_ELEM_flags, 8))
 		render_elem_flags(w, "flags", bpf_attr_get(c, ATTR_MAP_ELEM_flags, 8));
 	/* payload the shim captured before the call (bpf_data.c) */
-	render_blob(w, "key_data", c, BLOB_KEY);
-	render_blob(w, "value_data", c, BLOB_VALUE);
+	render_blob_typed(w, "key", c, BLOB_KEY, o);
+	render_blob_typed(w, "value", c, BLOB_VALUE, o);
 }
 
 /* LOOKUP, LOOKUP_AND_DELETE: the value the kernel wrote. */
 static void elem_value_out_extra(struct jsonw *w, const struct bpf_call *c,
 				 const struct decode_opts *o __maybe_unused)
 {
-	render_blob(w, "value_data", c, BLOB_VALUE);
+	render_blob_typed(w, "value", c, BLOB_VALUE, o);
 }
 
 /* GET_NEXT_KEY: the key the kernel wrote. */
 static void next_key_out_extra(struct jsonw *w, const struct bpf_call *c,
 			       const struct decode_opts *o __maybe_unused)
 {
-	render_blob(w, "next_key_data", c, BLOB_NEXT_KEY);
+	render_blob_typed(w, "next_key", c, BLOB_NEXT_KEY, o);
 }
 
 /* Inputs only: a LOOKUP's value blob is an output, captured after. */
@@ -310,7 +314,7 @@ static void lookup_in_extra(struct jsonw *w, const struct bpf_call *c,
 {
 	if (bpf_attr_has(c, ATTR_MAP_ELEM_flags, 8))
 		render_elem_flags(w, "flags", bpf_attr_get(c, ATTR_MAP_ELEM_flags, 8));
-	render_blob(w, "key_data", c, BLOB_KEY);
+	render_blob_typed(w, "key", c, BLOB_KEY, o);
 }
 
 /* MAP_*_BATCH: batch.elem_flags at 40. */
@@ -568,29 +572,29 @@ static const struct bpf_field prog_test_run_fields[] = {
 /* The four *_GET_NEXT_ID commands. */
 static const struct bpf_field get_next_id_fields[] = {
 	ID("start_id", ATTR_GET_ID_start_id, FF_IN, "4.13"),
-	ID("next_id", ATTR_GET_ID_next_id, FF_OUT, "4.13"),
+	ID("next_id", ATTR_GET_ID_next_id, FF_OUT | FF_PAST_SIZE, "4.13"),
 };
 
 /* *_GET_FD_BY_ID: the id, then open_flags at 8 (next_id at 4 is unused). */
 static const struct bpf_field prog_get_fd_by_id_fields[] = {
 	ID("prog_id", ATTR_GET_ID_prog_id, FF_IN, "4.13"),
-	FLAGS32("open_flags", ATTR_GET_ID_open_flags, FF_IN, bpf_file_flags, "4.15"),
+	FLAGS32("open_flags", ATTR_GET_ID_open_flags, FF_IN, bpf_open_flags, "4.15"),
 };
 
 static const struct bpf_field map_get_fd_by_id_fields[] = {
 	ID("map_id", ATTR_GET_ID_map_id, FF_IN, "4.13"),
-	FLAGS32("open_flags", ATTR_GET_ID_open_flags, FF_IN, bpf_file_flags, "4.15"),
+	FLAGS32("open_flags", ATTR_GET_ID_open_flags, FF_IN, bpf_open_flags, "4.15"),
 };
 
 static const struct bpf_field btf_get_fd_by_id_fields[] = {
 	ID("btf_id", ATTR_GET_ID_btf_id, FF_IN, "4.18"),
-	FLAGS32("open_flags", ATTR_GET_ID_open_flags, FF_IN, bpf_file_flags, "4.18"),
+	FLAGS32("open_flags", ATTR_GET_ID_open_flags, FF_IN, bpf_btf_flags, "4.18"),
 	FD("fd_by_id_token_fd", ATTR_GET_ID_fd_by_id_token_fd, FF_IN, ""),
 };
 
 static const struct bpf_field link_get_fd_by_id_fields[] = {
 	ID("link_id", ATTR_GET_ID_link_id, FF_IN, "5.8"),
-	FLAGS32("open_flags", ATTR_GET_ID_open_flags, FF_IN, bpf_file_flags, "5.8"),
+	FLAGS32("open_flags", ATTR_GET_ID_open_flags, FF_IN, bpf_open_flags, "5.8"),
 };
 
 static const struct bpf_field obj_get_info_by_fd_fields[] = {
@@ -634,7 +638,7 @@ static const struct bpf_field btf_load_fields[] = {
 static const struct bpf_field task_fd_query_fields[] = {
 	U32("pid", ATTR_TASK_FD_QUERY_pid, FF_IN, "4.18"),
 	FD("fd", ATTR_TASK_FD_QUERY_fd, FF_IN, "4.18"),
-	U32("flags", ATTR_TASK_FD_QUERY_flags, FF_IN, "4.18"),
+	NOFLAGS32("flags", ATTR_TASK_FD_QUERY_flags, FF_IN, "4.18"),
 	U32("buf_len", ATTR_TASK_FD_QUERY_buf_len, FF_INOUT, "4.18"),
 	PTR("buf", ATTR_TASK_FD_QUERY_buf, FF_IN, "4.18"),
 	ID("prog_id", ATTR_TASK_FD_QUERY_prog_id, FF_OUT, "4.18"),
@@ -654,7 +658,7 @@ static const struct bpf_field map_batch_fields[] = {
 	FD("map_fd", ATTR_BATCH_map_fd, FF_IN, "5.6"),
 	FLAGS64("elem_flags", ATTR_BATCH_elem_flags, FF_IN, bpf_elem_flags, "5.6",
 		.when = rendered_by_extra),
-	U64("flags", ATTR_BATCH_flags, FF_IN, "5.6"),
+	NOFLAGS64("flags", ATTR_BATCH_flags, FF_IN, "5.6"),
 };
 
 /*
@@ -746,17 +750,17 @@ static const struct bpf_field enable_stats_fields[] = {
 
 static const struct bpf_field iter_create_fields[] = {
 	FD("link_fd", ATTR_ITER_CREATE_link_fd, FF_IN, "5.8"),
-	U32("flags", ATTR_ITER_CREATE_flags, FF_IN, "5.8"),
+	NOFLAGS32("flags", ATTR_ITER_CREATE_flags, FF_IN, "5.8"),
 };
 
 static const struct bpf_field prog_bind_map_fields[] = {
 	FD("prog_fd", ATTR_PROG_BIND_MAP_prog_fd, FF_IN, "5.10"),
 	FD("map_fd", ATTR_PROG_BIND_MAP_map_fd, FF_IN, "5.10"),
-	U32("flags", ATTR_PROG_BIND_MAP_flags, FF_IN, "5.10"),
+	NOFLAGS32("flags", ATTR_PROG_BIND_MAP_flags, FF_IN, "5.10"),
 };
 
 static const struct bpf_field token_create_fields[] = {
-	U32("flags", ATTR_TOKEN_CREATE_flags, FF_IN, "6.9"),
+	NOFLAGS32("flags", ATTR_TOKEN_CREATE_flags, FF_IN, "6.9"),
 	FD("bpffs_fd", ATTR_TOKEN_CREATE_bpffs_fd, FF_IN, "6.9"),
 };
 
@@ -770,7 +774,7 @@ static const struct bpf_field prog_stream_read_fields[] = {
 static const struct bpf_field prog_assoc_struct_ops_fields[] = {
 	FD("map_fd", ATTR_PROG_ASSOC_STRUCT_OPS_map_fd, FF_IN, "7.0"),
 	FD("prog_fd", ATTR_PROG_ASSOC_STRUCT_OPS_prog_fd, FF_IN, "7.0"),
-	U32("flags", ATTR_PROG_ASSOC_STRUCT_OPS_flags, FF_IN, "7.0"),
+	NOFLAGS32("flags", ATTR_PROG_ASSOC_STRUCT_OPS_flags, FF_IN, "7.0"),
 };
 
 /* ---- the command table ------------------------------------------------- */

@@ -241,14 +241,18 @@ static const struct bpf_blob *find_blob(const struct bpf_call *c, uint8_t tag)
 	return NULL;
 }
 
-static void suffixed(char *out, size_t cap, const char *key, const char *suffix)
-{
-	size_t k = strlen(key), s = strlen(suffix);
 
-	if (k + s + 1 > cap)
-		k = cap - s - 1;
-	memcpy(out, key, k);
-	memcpy(out + k, suffix, s + 1);
+void render_blob_typed(struct jsonw *w, const char *name, const struct bpf_call *c,
+		       uint8_t tag, const struct decode_opts *o)
+{
+	char k[48];
+
+	key_suffixed(k, sizeof(k), name, "_data");
+	render_blob(w, k, c, tag);
+	if (o->typer && find_blob(c, tag)) {
+		key_suffixed(k, sizeof(k), name, "_typed");
+		o->typer->render(o->typer->ctx, w, k, c, tag);
+	}
 }
 
 void render_blob(struct jsonw *w, const char *key, const struct bpf_call *c, uint8_t tag)
@@ -261,33 +265,35 @@ void render_blob(struct jsonw *w, const char *key, const struct bpf_call *c, uin
 	};
 	uint64_t addr = tag < sizeof(addr_off) ? bpf_attr_get(c, addr_off[tag], 8) : 0;
 	const uint8_t *p;
-	char k2[64];
+	char k2[64], kp[64];
 	uint32_t at;
 
 	if (!b || (uint32_t)b->off + b->len > c->blob_used)
 		return;
 	p = c->blob_data + b->off;
 	if (b->fault && !b->len) {
-		jw_obj_open(w, key);
-		jw_hex(w, "unreadable", addr);
-		jw_str(w, "error", "EFAULT");
-		jw_obj_close(w);
+		render_fault(w, key, addr);
 		return;
 	}
 	if (!b->stride) {
 		jw_bytes_hex(w, key, p, b->len);
 	} else {
-		/* per-CPU: one string per CPU, as far as the cap reached */
+		/* per-CPU: one string per CPU, as far as the cap reached; a
+		 * key of its own, so that value_data is always a string */
+		if (tag == BLOB_VALUE) {
+			key_suffixed(kp, sizeof(kp), key, "_percpu");
+			key = kp;
+		}
 		jw_arr_open(w, key);
 		for (at = 0; at < b->len; at += b->stride)
 			jw_bytes_hex(w, NULL, p + at, b->len - at < b->stride ? b->len - at : b->stride);
 		jw_arr_close(w);
 	}
 	if (b->fault) {
-		suffixed(k2, sizeof(k2), key, "_unreadable_at");
+		key_suffixed(k2, sizeof(k2), key, "_unreadable_at");
 		jw_hex(w, k2, addr + b->len);
 	} else if (b->len < b->full_len) {
-		suffixed(k2, sizeof(k2), key, "_truncated");
+		key_suffixed(k2, sizeof(k2), key, "_truncated");
 		jw_bool(w, k2, true);
 	}
 }

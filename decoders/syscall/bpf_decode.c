@@ -22,6 +22,8 @@ void decode_opts_default(struct decode_opts *o)
 	o->no_check = false;
 	o->offline = false;
 	o->libbpf_ver = 0;
+	o->typer = NULL;
+	o->fd_note = NULL;
 }
 
 const struct bpf_cmd_desc *bpf_cmd_desc(uint32_t cmd)
@@ -78,6 +80,23 @@ bool bpf_cmd_writes_attr(uint32_t cmd)
 	return cmd_props(cmd) & PROP_WRITES_ATTR;
 }
 
+uint32_t bpf_cmd_post_len(uint32_t cmd, uint32_t size, bool ok)
+{
+	const struct bpf_cmd_desc *d = bpf_cmd_desc(cmd);
+	uint32_t n = size < BPF_ATTR_SNAP ? size : BPF_ATTR_SNAP;
+	unsigned i;
+
+	if (!d || !bpf_cmd_writes_attr(cmd))
+		return 0;
+	for (i = 0; ok && i < d->nfields; i++) {
+		const struct bpf_field *f = &d->fields[i];
+
+		if ((f->flags & FF_PAST_SIZE) && f->off + f->size > n)
+			n = f->off + f->size;
+	}
+	return n;
+}
+
 static uint64_t get_le(const uint8_t *p, unsigned size)
 {
 	uint64_t v = 0;
@@ -132,11 +151,14 @@ const char *errno_name(int e)
 void render_enum(struct jsonw *w, const char *key, const struct xlat *x, uint64_t v)
 {
 	const char *n = x ? xlat_name(x, v) : NULL;
+	char b[24];
 
-	if (n)
+	if (n) {
 		jw_str(w, key, n);
-	else
-		jw_u64(w, key, v);     /* unknown: the number, never dropped */
+		return;
+	}
+	/* unknown: the number, never dropped, as a string like the names */
+	jw_strn(w, key, b, fmt_u64(b, v));
 }
 
 void render_flags(struct jsonw *w, const char *key, const struct xlat *x, uint64_t v)
@@ -170,10 +192,28 @@ void render_flags(struct jsonw *w, const char *key, const struct xlat *x, uint64
 	jw_str_end(w);
 }
 
-static void render_unreadable(struct jsonw *w, const char *key, uint64_t addr)
+void key_suffixed(char *out, size_t cap, const char *key, const char *suffix)
 {
-	jw_obj_open(w, key);
-	jw_hex(w, "unreadable", addr);
+	size_t k = strlen(key), s = strlen(suffix);
+
+	if (k + s + 1 > cap)
+		k = cap - s - 1;
+	memcpy(out, key, k);
+	memcpy(out + k, suffix, s + 1);
+}
+
+/* What could not be read keeps its key's type: "<key>":null, then
+ * "<key>_fault":{"addr":"0x...","error":"EFAULT"} (an array entry: null). */
+void render_fault(struct jsonw *w, const char *key, uint64_t addr)
+{
+	char k[64];
+
+	jw_null(w, key);
+	if (!key)
+		return;
+	key_suffixed(k, sizeof(k), key, "_fault");
+	jw_obj_open(w, k);
+	jw_hex(w, "addr", addr);
 	jw_str(w, "error", "EFAULT");
 	jw_obj_close(w);
 }
@@ -182,7 +222,7 @@ static void render_unreadable(struct jsonw *w, const char *key, uint64_t addr)
  * A C string in the caller's memory, read in chunks up to str_cap bytes:
  * "key":"text", plus "key_truncated":true when no NUL came within the cap.
  * A string that runs into unmapped memory before its NUL is what the
- * kernel answers EFAULT for: {"unreadable":addr,"error":"EFAULT"}.
+ * kernel answers EFAULT for: null, and "key_fault" (render_fault()).
  */
 void render_cstr(struct jsonw *w, const char *key, uint64_t addr,
 		 const struct decode_opts *o)
@@ -220,7 +260,7 @@ void render_cstr(struct jsonw *w, const char *key, uint64_t addr,
 		}
 		if (got < n) {          /* unmapped before the NUL */
 			*w = save;
-			render_unreadable(w, key, addr);
+			render_fault(w, key, addr);
 			return;
 		}
 	}
@@ -267,22 +307,39 @@ void render_log(struct jsonw *w, const char *key, uint64_t addr, uint32_t size,
 
 #define ARRAY_SHOWN 64   /* entries of a caller's array shown at most */
 
+/* "<key>_fault":{"addr":...,"index":N,"error":"EFAULT"}: a caller's array
+ * was readable up to entry N, whose first unreadable byte is at @addr. */
+void render_array_fault(struct jsonw *w, const char *key, uint64_t addr, uint32_t index)
+{
+	char k[64];
+
+	key_suffixed(k, sizeof(k), key, "_fault");
+	jw_obj_open(w, k);
+	jw_hex(w, "addr", addr);
+	jw_u64(w, "index", index);
+	jw_str(w, "error", "EFAULT");
+	jw_obj_close(w);
+}
+
+/*
+ * The entries of a caller's array that could be read, then, when memory
+ * ran out before the last one, where (render_array_fault()): an array
+ * that crosses into an unmapped page shows what the kernel could read of
+ * it too.  The key is an array in every case.
+ */
 void render_u64_array(struct jsonw *w, const char *key, uint64_t addr, uint32_t cnt,
 		      unsigned elem, bool hex, const struct decode_opts *o)
 {
 	uint8_t buf[ARRAY_SHOWN * 8];
-	uint32_t n = cnt < ARRAY_SHOWN ? cnt : ARRAY_SHOWN, i;
+	uint32_t n = cnt < ARRAY_SHOWN ? cnt : ARRAY_SHOWN, i, ok;
 	size_t got;
 
 	if (!addr || !cnt || o->offline || (elem != 4 && elem != 8))
 		return;
 	got = mem_read(buf, addr, (size_t)n * elem, NULL);
-	if (got < (size_t)n * elem) {
-		render_unreadable(w, key, addr + got);
-		return;
-	}
+	ok = (uint32_t)(got / elem);
 	jw_arr_open(w, key);
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < ok; i++) {
 		uint64_t v = get_le(buf + (size_t)i * elem, elem);
 
 		if (hex)
@@ -291,26 +348,27 @@ void render_u64_array(struct jsonw *w, const char *key, uint64_t addr, uint32_t 
 			jw_u64(w, NULL, v);
 	}
 	jw_arr_close(w);
+	if (ok < n)
+		render_array_fault(w, key, addr + got, ok);
 }
 
 void render_str_array(struct jsonw *w, const char *key, uint64_t addr, uint32_t cnt,
 		      const struct decode_opts *o)
 {
 	uint64_t ptrs[ARRAY_SHOWN];
-	uint32_t n = cnt < ARRAY_SHOWN ? cnt : ARRAY_SHOWN, i;
+	uint32_t n = cnt < ARRAY_SHOWN ? cnt : ARRAY_SHOWN, i, ok;
 	size_t got;
 
 	if (!addr || !cnt || o->offline)
 		return;
 	got = mem_read(ptrs, addr, n * sizeof(ptrs[0]), NULL);
-	if (got < n * sizeof(ptrs[0])) {
-		render_unreadable(w, key, addr + got);
-		return;
-	}
+	ok = (uint32_t)(got / sizeof(ptrs[0]));
 	jw_arr_open(w, key);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < ok; i++)
 		render_cstr(w, NULL, ptrs[i], o);
 	jw_arr_close(w);
+	if (ok < n)
+		render_array_fault(w, key, addr + got, ok);
 }
 
 static void render_kver(struct jsonw *w, const char *key, uint32_t v)
@@ -318,11 +376,7 @@ static void render_kver(struct jsonw *w, const char *key, uint32_t v)
 	char b[40];
 	size_t n = 0;
 
-	if (!v) {
-		jw_u64(w, key, 0);
-		return;
-	}
-	n += fmt_u64(b + n, v >> 16);
+	n += fmt_u64(b + n, v >> 16);           /* 0 is "0.0.0": always a string */
 	b[n++] = '.';
 	n += fmt_u64(b + n, (v >> 8) & 0xff);
 	b[n++] = '.';
@@ -394,7 +448,11 @@ static void render_fields(struct jsonw *w, const struct bpf_cmd_desc *d,
 		size_t g = group_len(f->name);
 		char gname[32];
 
-		if (!(f->flags & flag) || f->off + f->size > avail)
+		if (!(f->flags & flag))
+			continue;
+		if (f->off + f->size > avail &&
+		    !(flag == FF_OUT && (f->flags & FF_PAST_SIZE) && c->have_post &&
+		      f->off + f->size <= c->post_len))
 			continue;
 		if (f->when && !f->when(c))
 			continue;
@@ -491,16 +549,20 @@ static void render_attr(struct jsonw *w, const struct bpf_call *c,
 {
 	uint32_t want = c->size < BPF_ATTR_SNAP ? c->size : BPF_ATTR_SNAP;
 
-	if (!c->attr_addr && c->size) {
-		jw_null(w, "attr");
-	} else {
-		jw_obj_open(w, "attr");
-		if (d)
-			render_fields(w, d, c, FF_IN, c->pre, avail_pre(c), o);
-		if (d && d->in_extra)
-			d->in_extra(w, c, o);
-		jw_obj_close(w);
+	if (!c->size) {
+		/* nothing of attr was read: the pointer is all there is */
+		if (c->attr_addr)
+			jw_hex(w, "attr_addr", c->attr_addr);
+		else
+			jw_null(w, "attr_addr");
 	}
+	/* an object always: a NULL attr is an empty one, with attr_fault */
+	jw_obj_open(w, "attr");
+	if (d)
+		render_fields(w, d, c, FF_IN, c->pre, avail_pre(c), o);
+	if (d && d->in_extra)
+		d->in_extra(w, c, o);
+	jw_obj_close(w);
 	if (c->pre_len < want || (!c->attr_addr && c->size)) {
 		jw_obj_open(w, "attr_fault");
 		jw_hex(w, "addr", c->attr_addr + c->pre_len);

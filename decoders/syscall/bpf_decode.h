@@ -173,6 +173,18 @@ struct bpf_call {
 	struct bpf_fd_note notes[BPF_FD_NOTES];
 };
 
+/*
+ * Typed payloads: a map's keys and values as the BTF it was created with
+ * says, rendered next to their hex as "<key>_typed".  Only where events
+ * are rendered outside the traced process (the drain, bpfspy's side);
+ * NULL in the shim.
+ */
+struct bpf_typer {
+	void (*render)(void *ctx, struct jsonw *w, const char *key,
+		       const struct bpf_call *c, uint8_t tag);
+	void *ctx;
+};
+
 /* Limits on what one event may carry (documented in bpfspy-trace(5)). */
 struct decode_opts {
 	uint32_t log_cap;    /* verifier/BTF log bytes kept (default 65536) */
@@ -189,6 +201,11 @@ struct decode_opts {
 	 * linked at start, or rendering elsewhere).  libbpf before 1.0
 	 * returns -1 and sets errno where 1.0 returns -errno. */
 	uint16_t libbpf_ver;
+	const struct bpf_typer *typer;   /* NULL: hex only */
+	/* The object behind an fd of the traced process, where the renderer
+	 * knows it (the shim's notes): names the maps instructions load.
+	 * NULL: fd numbers only. */
+	bool (*fd_note)(int32_t fd, struct bpf_fd_note *out);
 };
 void decode_opts_default(struct decode_opts *o);
 
@@ -212,6 +229,10 @@ enum bpf_field_kind {
 #define FF_IN     0x1   /* read by the kernel: rendered under "attr" */
 #define FF_OUT    0x2   /* written by the kernel: rendered under "out" */
 #define FF_INOUT  (FF_IN | FF_OUT)
+/* An output the kernel writes whatever size says (GET_NEXT_ID's next_id:
+ * put_user() to the user's attr, not the copy): rendered when the shim's
+ * read after the call reached it, even past size. */
+#define FF_PAST_SIZE 0x4
 
 struct bpf_call;
 struct bpf_stack;
@@ -266,6 +287,10 @@ const struct bpf_cmd_desc *bpf_cmd_desc(uint32_t cmd);
 /* True when the kernel writes fields of attr back for @cmd, so the shim
  * must re-read attr after the call. */
 bool bpf_cmd_writes_attr(uint32_t cmd);
+/* Bytes of attr the shim reads back after a call of @cmd that succeeded,
+ * given @size: min(size, BPF_ATTR_SNAP), or the end of an FF_PAST_SIZE
+ * field when that is further. */
+uint32_t bpf_cmd_post_len(uint32_t cmd, uint32_t size, bool ok);
 
 /* Field value helpers for table predicates and extras: read @size bytes
  * at @off from the pre-call snapshot; 0 when outside what was read. */
@@ -309,6 +334,9 @@ int bpf_call_map_fd(const struct bpf_call *c);
  * Nothing when the blob was not captured. */
 void render_blob(struct jsonw *w, const char *key, const struct bpf_call *c,
 		 uint8_t tag);
+/* render_blob() as "<name>_data", then the typer's "<name>_typed". */
+void render_blob_typed(struct jsonw *w, const char *name, const struct bpf_call *c,
+		       uint8_t tag, const struct decode_opts *o);
 
 /* The arm of BPF_LINK_CREATE's union an attach type selects (the
  * kernel's link_create()). */
@@ -356,6 +384,9 @@ void render_cstr(struct jsonw *w, const char *key, uint64_t addr,
 		 const struct decode_opts *o);
 void render_flags(struct jsonw *w, const char *key, const struct xlat *x,
 		  uint64_t v);
+/* A map element call's flags: "BPF_ANY", "BPF_NOEXIST|BPF_F_LOCK", and
+ * with BPF_F_CPU the CPU beside it. */
+void render_elem_flags(struct jsonw *w, const char *key, uint64_t v);
 void render_enum(struct jsonw *w, const char *key, const struct xlat *x,
 		 uint64_t v);
 /* The first 64 entries of a caller's array of @cnt u32/u64 (@elem 4 or
@@ -364,6 +395,12 @@ void render_u64_array(struct jsonw *w, const char *key, uint64_t addr, uint32_t 
 		      unsigned elem, bool hex, const struct decode_opts *o);
 void render_str_array(struct jsonw *w, const char *key, uint64_t addr, uint32_t cnt,
 		      const struct decode_opts *o);
+/* @key followed by @suffix into @out ("value_data" + "_fault"), cut to fit. */
+void key_suffixed(char *out, size_t cap, const char *key, const char *suffix);
+/* "<key>":null and "<key>_fault":{"addr","error"}: unreadable memory. */
+void render_fault(struct jsonw *w, const char *key, uint64_t addr);
+/* "<key>_fault": where a caller's array stopped being readable. */
+void render_array_fault(struct jsonw *w, const char *key, uint64_t addr, uint32_t index);
 /* "common_attrs" of a call made with BPF_COMMON_ATTRS. */
 void render_common_attrs(struct jsonw *w, const struct bpf_call *c,
 			 const struct decode_opts *o);

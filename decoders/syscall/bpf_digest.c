@@ -40,10 +40,7 @@ void render_digest(struct jsonw *w, const char *key, uint64_t addr, uint64_t len
 			break;
 	}
 	if (done < want) {      /* the kernel will answer EFAULT */
-		jw_obj_open(w, key);
-		jw_hex(w, "unreadable", addr + done);
-		jw_str(w, "error", "EFAULT");
-		jw_obj_close(w);
+		render_fault(w, key, addr + done);
 		return;
 	}
 	{

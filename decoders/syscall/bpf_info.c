@@ -36,30 +36,22 @@
 
 static void render_unreadable(struct jsonw *w, const char *key, uint64_t addr)
 {
-	jw_obj_open(w, key);
-	jw_hex(w, "unreadable", addr);
-	jw_str(w, "error", "EFAULT");
-	jw_obj_close(w);
+	render_fault(w, key, addr);
 }
 
 /* "<key>_truncated":true */
 static void render_truncated(struct jsonw *w, const char *key)
 {
-	static const char sfx[] = "_truncated";
 	char k[64];
-	size_t n = strlen(key);
 
-	if (n + sizeof(sfx) > sizeof(k))
-		n = sizeof(k) - sizeof(sfx);
-	memcpy(k, key, n);
-	memcpy(k + n, sfx, sizeof(sfx));
+	key_suffixed(k, sizeof(k), key, "_truncated");
 	jw_bool(w, k, true);
 }
 
 /*
  * A string the kernel wrote at @addr: at most @len bytes, ended sooner by
  * a NUL, shown up to @cap bytes.  Memory that is gone renders as
- * {"unreadable":addr,"error":"EFAULT"}.  Returns true when @cap cut it.
+ * null with "<key>_fault" (render_fault()).  Returns true when @cap cut it.
  */
 static bool render_ustr(struct jsonw *w, const char *key, uint64_t addr,
 			uint32_t len, uint32_t cap)
@@ -126,21 +118,22 @@ static bool render_uhex(struct jsonw *w, const char *key, uint64_t addr,
 static void render_u32_array(struct jsonw *w, const char *key, uint64_t addr,
 			     uint32_t n, const struct xlat *x)
 {
-	uint32_t v[ARRAY_CAP], shown = MIN(n, ARRAY_CAP), i;
+	uint32_t v[ARRAY_CAP], shown = MIN(n, ARRAY_CAP), i, ok;
+	size_t got = mem_read(v, addr, shown * sizeof(v[0]), NULL);
 
-	if (mem_read(v, addr, shown * sizeof(v[0]), NULL) < shown * sizeof(v[0])) {
-		render_unreadable(w, key, addr);
-		return;
-	}
+	/* what could be read, then where it stopped (render_array_fault) */
+	ok = (uint32_t)(got / sizeof(v[0]));
 	jw_arr_open(w, key);
-	for (i = 0; i < shown; i++) {
+	for (i = 0; i < ok; i++) {
 		if (x)
 			render_flags(w, NULL, x, v[i]);
 		else
 			jw_u64(w, NULL, v[i]);
 	}
 	jw_arr_close(w);
-	if (shown < n)
+	if (ok < shown)
+		render_array_fault(w, key, addr + got, ok);
+	else if (shown < n)
 		render_truncated(w, key);
 }
 
@@ -933,15 +926,55 @@ void task_fd_query_out_extra(struct jsonw *w, const struct bpf_call *c,
 		jw_bool(w, "buf_truncated", true);
 }
 
-/* PROG_STREAM_READ_BY_FD: stream_buf 0; the return value is the number of
- * bytes the kernel copied there. */
+/*
+ * @len bytes the kernel copied to @addr, as text: not a C string, so a NUL
+ * is a character like any other (\u0000), shown up to @cap bytes.  Returns
+ * true when @cap cut them.
+ */
+static bool render_ubytes_text(struct jsonw *w, const char *key, uint64_t addr,
+			       uint32_t len, uint32_t cap)
+{
+	struct jsonw save = *w;
+	uint32_t want = MIN(len, cap), done = 0;
+	char chunk[STR_CHUNK];
+
+	jw_str_begin(w, key);
+	while (done < want) {
+		uint32_t n = MIN(want - done, STR_CHUNK), i = 0;
+		char *nul;
+
+		if (mem_read(chunk, addr + done, n, NULL) < n) {
+			*w = save;
+			render_unreadable(w, key, addr + done);
+			return false;
+		}
+		while (i < n) {
+			nul = memchr(chunk + i, 0, n - i);
+			jw_str_partn(w, chunk + i, (nul ? (uint32_t)(nul - chunk) : n) - i);
+			if (!nul)
+				break;
+			jw_raw(w, "\\u0000", 6);
+			i = (uint32_t)(nul - chunk) + 1;
+		}
+		done += n;
+	}
+	jw_str_end(w);
+	return want < len;
+}
+
+/* PROG_STREAM_READ_BY_FD: the return value is the number of bytes the
+ * kernel copied to stream_buf, at most stream_buf_len. */
 void prog_stream_read_out_extra(struct jsonw *w, const struct bpf_call *c,
 				const struct decode_opts *o)
 {
 	uint64_t buf = bpf_attr_get(c, ATTR_PROG_STREAM_READ_stream_buf, 8);
+	uint32_t cap = (uint32_t)bpf_attr_get(c, ATTR_PROG_STREAM_READ_stream_buf_len, 4);
+	uint32_t n = (uint32_t)c->ret;
 
 	if (o->offline || c->ret <= 0 || !buf)
 		return;
-	if (render_ustr(w, "stream_buf", buf, (uint32_t)c->ret, o->log_cap))
+	if (n > cap)
+		n = cap;       /* a kernel that says more than it may copy */
+	if (render_ubytes_text(w, "stream_buf", buf, n, o->log_cap))
 		render_truncated(w, "stream_buf");
 }

@@ -425,7 +425,7 @@ nth_func_create() {
 		# shellcheck disable=SC2086
 		run --separate-stderr "$BPFSPY" run -o "$TRACE" $a -- echo ran
 		expect_eq "$output" ran "$a: PROGRAM runs"
-		expect_eq "$stderr" "bpfspy: warning: --drop-caps keeps CAP_SYS_ADMIN, which the kernel accepts in place of CAP_BPF, CAP_PERFMON and CAP_NET_ADMIN; drop it too (or use --unprivileged)" \
+		expect_eq "$stderr" "bpfspy run: warning: --drop-caps keeps CAP_SYS_ADMIN, which the kernel accepts in place of CAP_BPF, CAP_PERFMON and CAP_NET_ADMIN; drop it too (or use --unprivileged)" \
 			"$a: one line"
 	done
 	for a in "--drop-caps bpf,sys_admin" "--drop-caps bpf --drop-caps CAP_SYS_ADMIN" \

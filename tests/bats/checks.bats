@@ -234,19 +234,19 @@ run_privs() {
 		'not json' >"$T/bad.jsonl"
 	run --separate-stderr "$BPFSPY" check "$T/bad.jsonl"
 	expect_eq "$status" 2
-	expect_eq "$stderr" "bpfspy: $T/bad.jsonl:3: not a JSON object"
+	expect_eq "$stderr" "bpfspy check: $T/bad.jsonl:3: not a JSON object"
 	run --separate-stderr "$BPFSPY" check --lenient "$T/bad.jsonl"
 	expect_eq "$status" 0
-	expect_eq "$stderr" "bpfspy: $T/bad.jsonl:3: not a JSON object (skipped)"
+	expect_eq "$stderr" "bpfspy check: $T/bad.jsonl:3: not a JSON object (skipped)"
 	expect_match "${lines[-1]}" '^1 events, 1 checks: 1 pass, ' "summary"
 	printf '{"event":"bpf","seq":1' >"$T/cut.jsonl"
 	run --separate-stderr "$BPFSPY" check "$T/cut.jsonl"
 	expect_eq "$status" 2
-	expect_eq "$stderr" "bpfspy: $T/cut.jsonl:1: truncated last line"
+	expect_eq "$stderr" "bpfspy check: $T/cut.jsonl:1: truncated last line"
 	printf '%s\n' '{"event":"header","schema":9}' >"$T/new.jsonl"
 	run --separate-stderr "$BPFSPY" check "$T/new.jsonl"
 	expect_eq "$status" 2
-	expect_eq "$stderr" "bpfspy: $T/new.jsonl:1: schema 9 is newer than this bpfspy reads (1)"
+	expect_eq "$stderr" "bpfspy check: $T/new.jsonl:1: schema 9 is newer than this bpfspy reads (2)"
 	run "$BPFSPY" check "$T/missing.jsonl"
 	expect_eq "$status" 2
 	run "$BPFSPY" check

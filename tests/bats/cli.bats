@@ -45,19 +45,107 @@ setup() {
 	expect_eq "$stderr" ""
 }
 
-@test "no command at all: usage on stderr, exit 2" {
+@test "no command at all: one error line and a Try line on stderr, exit 2" {
 	run --separate-stderr "$BPFSPY"
 	expect_eq "$status" 2
 	expect_eq "$output" "" "stdout"
-	[[ $stderr == *"Usage: bpfspy COMMAND"* ]]
+	expect_match "${stderr_lines[0]}" '^bpfspy: no COMMAND given' "error line"
+	expect_eq "${stderr_lines[1]}" "Try 'bpfspy --help'." "Try line"
+	expect_eq "${#stderr_lines[@]}" 2 "stderr lines"
 }
 
 @test "an unknown command exits 2 and names the command" {
 	run --separate-stderr "$BPFSPY" frobnicate
 	expect_eq "$status" 2
 	expect_eq "$output" "" "stdout"
-	[[ $stderr == *"frobnicate"* ]]
-	[[ $stderr == bpfspy:* ]]
+	expect_eq "$stderr" "bpfspy: unknown command 'frobnicate'
+Try 'bpfspy --help'."
+}
+
+# Every subcommand: "bpfspy SUBCOMMAND: message", one Try line, exit 2, no
+# help dumped, nothing on stdout.
+expect_usage_error() {
+	local sub=$1 want=$2
+	shift 2
+	run --separate-stderr "$BPFSPY" "$sub" "$@"
+	expect_eq "$status" 2 "exit status of bpfspy $sub $*"
+	expect_eq "$output" "" "stdout of bpfspy $sub $*"
+	expect_eq "$stderr" "bpfspy $sub: $want
+Try 'bpfspy $sub --help'." "stderr of bpfspy $sub $*"
+}
+
+@test "a bad option of any subcommand: the option named, one Try line, exit 2" {
+	local sub
+	for sub in run check report diff export rules shim-path env; do
+		expect_usage_error "$sub" "unknown option '--bogus'" --bogus
+		expect_usage_error "$sub" "unknown option '-q'" -q
+	done
+	expect_usage_error run "option '--output' needs an argument" --output
+	expect_usage_error run "option '-o' needs an argument" -o
+	expect_usage_error env "option '--spool-dir' needs an argument" --spool-dir
+	expect_usage_error run "--log-bytes takes a number of bytes, not 'lots'" --log-bytes lots -- true
+	expect_usage_error run "--stack takes a depth from 1 to 64 frames, not '99'" --stack=99 -- true
+	expect_usage_error run "--check needs the checks --no-check leaves out" --check --no-check -- true
+	expect_usage_error check "no TRACE given (bpfspy check [--json] [--lenient] TRACE...)"
+	expect_usage_error report "no TRACE given (bpfspy report [--json] TRACE...)"
+	expect_usage_error diff "takes two traces, OLD and NEW, not 1" only-one.jsonl
+	expect_usage_error rules "takes no arguments, not 'extra'" extra
+	run --separate-stderr "$BPFSPY" --bogus
+	expect_eq "$status" 2
+	expect_eq "$stderr" "bpfspy: unknown option '--bogus'
+Try 'bpfspy --help'."
+}
+
+@test "rules --help and --json still work" {
+	run --separate-stderr "$BPFSPY" rules --help
+	expect_eq "$status" 0
+	expect_match "${lines[0]}" '^Usage: bpfspy rules'
+	run --separate-stderr "$BPFSPY" rules --json
+	expect_eq "$status" 0
+	expect_match "${lines[0]}" '^\{"id":'
+}
+
+@test "shim-path prints the shim bpfspy run preloads" {
+	run --separate-stderr "$BPFSPY" shim-path
+	expect_eq "$status" 0
+	expect_eq "$stderr" ""
+	[[ $output == /* ]] || { echo "not absolute: $output" >&2; false; }
+	[ -r "$output" ]
+	expect_eq "$(readlink -f "$output")" "$(readlink -f "$BUILDDIR/preload/.libs/libbpfspy.so")" "the built shim"
+	# The one run preloads.
+	local pre
+	pre=$("$BPFSPY" run -o "$TRACE" -- sh -c 'echo "$LD_PRELOAD"')
+	expect_eq "$pre" "$output" "LD_PRELOAD under bpfspy run"
+	run --separate-stderr env BPFSPY_PRELOAD_LIB=/nonexistent/libbpfspy.so "$BPFSPY" shim-path
+	expect_eq "$status" 2
+	expect_eq "$stderr" "bpfspy shim-path: no libbpfspy.so at /nonexistent/libbpfspy.so; set BPFSPY_PRELOAD_LIB"
+}
+
+@test "env prints bare mode's environment; a program run with it is traced" {
+	require_bpf
+	local shim
+	shim=$("$BPFSPY" shim-path)
+	mkdir "$T/work"
+	cd "$T/work"
+	run --separate-stderr "$BPFSPY" env -o bare.jsonl
+	expect_eq "$status" 0
+	expect_eq "$output" "LD_PRELOAD=$shim
+BPFSPY_OUTPUT=$T/work/bare.jsonl"
+	run --separate-stderr env $("$BPFSPY" env -o bare.jsonl) "$EXERCISER" lookup 2
+	expect_eq "$status" 0
+	expect_valid "$T/work/bare.jsonl"
+	expect_eq "$(tc count "$T/work/bare.jsonl" cmd=BPF_MAP_LOOKUP_ELEM)" 2 "lookups"
+	# --export, for eval; --spool-dir made absolute.
+	mkdir "$T/sp"
+	run --separate-stderr "$BPFSPY" env --export -o "it's.jsonl" --spool-dir "$T/sp"
+	expect_eq "$status" 0
+	expect_eq "${lines[1]}" "export BPFSPY_OUTPUT='$T/work/it'\\''s.jsonl'"
+	expect_eq "${lines[2]}" "export BPFSPY_SPOOL_DIR='$T/sp'"
+	( eval "$output"; "$EXERCISER" lookup 1 )
+	expect_eq "$(tc count "$T/work/it's.jsonl" cmd=BPF_MAP_LOOKUP_ELEM)" 1 "lookups after eval"
+	run --separate-stderr "$BPFSPY" env -o /nonexistent/dir/x.jsonl
+	expect_eq "$status" 2
+	[[ $stderr == "bpfspy env: "*"/nonexistent/dir/x.jsonl"* ]]
 }
 
 @test "run without a PROGRAM exits 2 with a message" {
@@ -274,4 +362,46 @@ $native" "stdout"
 	run --separate-stderr env -u LD_PRELOAD "$BPFSPY" run --no-follow -o "$TRACE" -- \
 		"$EXERCISER" exec /bin/sh -c 'echo "[${LD_PRELOAD-unset}]"'
 	expect_eq "${lines[1]}" "[unset]" "LD_PRELOAD after exec with --no-follow, none before"
+}
+
+@test "bare mode: BPFSPY_OUTPUT=/dev/stderr writes to the descriptor, spools outside /dev, works for any user" {
+	require_bpf
+	require_cmd setpriv
+	local shim
+	shim=$("$BPFSPY" shim-path)
+	[ ! -e /dev/stderr.spool ] || skip "/dev/stderr.spool exists already"
+	run --separate-stderr env TMPDIR="$T" LD_PRELOAD="$shim" BPFSPY_OUTPUT=/dev/stderr "$EXERCISER" lookup 2
+	expect_eq "$status" 0
+	printf '%s\n' "${stderr_lines[@]}" >"$T/root.jsonl"
+	expect_valid "$T/root.jsonl"
+	expect_eq "$(tc count "$T/root.jsonl" cmd=BPF_MAP_LOOKUP_ELEM)" 2 "lookups on stderr"
+	[ ! -e /dev/stderr.spool ] || { rmdir /dev/stderr.spool; echo "a spool directory in /dev" >&2; false; }
+	[ ! -e "$T/bpfspy-0.spool" ] || { echo "spool directory left behind" >&2; false; }
+	# Another user, writing to root's pipe (which it could not reopen
+	# through /proc): bpf(2) refuses it, and the refusals are traced.
+	local shared
+	shared=$(mktemp -d /tmp/bpfspy-shared.XXXXXX)
+	chmod 1777 "$shared"
+	setpriv --reuid 65534 --regid 65534 --clear-groups \
+		env TMPDIR="$shared" LD_PRELOAD="$shim" BPFSPY_OUTPUT=/dev/stderr "$EXERCISER" lookup 1 \
+		2>&1 >/dev/null | grep -v '^exerciser:' >"$T/nobody.jsonl" || true
+	local left
+	left=$(ls -A "$shared")
+	rm -rf "$shared"
+	expect_valid "$T/nobody.jsonl"
+	expect_eq "$(tc count "$T/nobody.jsonl" event=header)" 1 "headers of the other user's trace"
+	expect_eq "$(tc get "$T/nobody.jsonl" errno cmd=BPF_MAP_CREATE)" EPERM "the refused call"
+	expect_eq "$left" "" "left in the shared TMPDIR"
+}
+
+@test "bare mode: a spool directory in a shared TMPDIR that another user made is not used" {
+	require_bpf
+	local shim
+	shim=$("$BPFSPY" shim-path)
+	# Made by someone else (here: open to all): the shim must not spool there.
+	mkdir -m 0777 "$T/bpfspy-0.spool"
+	run --separate-stderr env TMPDIR="$T" LD_PRELOAD="$shim" BPFSPY_OUTPUT=/dev/stderr "$EXERCISER" lookup 1
+	expect_eq "$status" 0
+	expect_eq "$(ls -A "$T/bpfspy-0.spool")" "" "files in the foreign spool directory"
+	[[ $stderr != *'"event":"bpf"'* ]] || { echo "events were spooled there: $stderr" >&2; false; }
 }

@@ -487,7 +487,7 @@ cmd_39 EINVAL
 	expect_eq "$(kv iter_create read)" 0 "bytes the iterator produced"
 	# A cgroup link is no iterator; nonzero flags are EINVAL.
 	is iter_create_not_iter "fds.$(kv link_cgroup ret).type" BPF_LINK_TYPE_CGROUP
-	is iter_create_flags attr.flags 1
+	is iter_create_flags attr.flags 0x1
 }
 
 @test "allcmds: BTF_LOAD: sizes, log, btf_log_true_size; bad magic" {
@@ -858,7 +858,7 @@ cmd_39 EINVAL
 	is bind_map attr.flags 0
 	is bind_map "fds.$(kv map_array ret).name" ac_array
 	is bind_map "fds.$(kv load_sock ret).name" ac_sock
-	is bind_map_flags attr.flags 1
+	is bind_map_flags attr.flags 0x1
 	absent bind_map_flags attr_tail
 
 	# From the init user namespace: EOPNOTSUPP; not a bpffs root: EINVAL.
@@ -1041,7 +1041,7 @@ ZERO_TAIL="92 32 32 16 24 168 20 20 32 32 76 8 8 4 12 16 64 24 40 16 48 32 4 8 5
 
 @test "sizes: NULL, unmapped and half-mapped attrs: EFAULT and attr_fault" {
 	use_run sizes
-	is null_attr_32 attr null
+	is null_attr_32 attr '{}'
 	is null_attr_32 attr_fault.addr 0x0
 	is null_attr_32 attr_fault.offset 0
 	is null_attr_32 attr_fault.error EFAULT
@@ -1268,6 +1268,7 @@ check_eperm() {
 }
 
 teardown() {
+	collect_traces
 	if [ -n "${EPERM_DIR:-}" ]; then
 		rm -rf "$EPERM_DIR"
 	fi

@@ -272,7 +272,7 @@ header() {
 	{ cat "$T/old.jsonl"; printf '{"event":"bpf","seq":2,'; } >"$T/trunc.jsonl"
 	run --separate-stderr "$BPFSPY" diff "$T/old.jsonl" "$T/trunc.jsonl"
 	expect_eq "$status" 2
-	expect_eq "$stderr" "bpfspy: $T/trunc.jsonl:3: truncated last line" stderr
+	expect_eq "$stderr" "bpfspy diff: $T/trunc.jsonl:3: truncated last line" stderr
 	run --separate-stderr "$BPFSPY" diff --lenient "$T/old.jsonl" "$T/trunc.jsonl"
 	expect_eq "$status" 0 "lenient: the rest is the same"
 	run "$BPFSPY" diff "$T/old.jsonl"

@@ -299,23 +299,23 @@ fake_trace() {
 	head -c -40 "$T/a.jsonl" >"$T/trunc.jsonl"
 	run --separate-stderr "$BPFSPY" report "$T/trunc.jsonl"
 	expect_eq "$status" 2 "truncated"
-	expect_eq "$stderr" "bpfspy: $T/trunc.jsonl:3: truncated last line" stderr
+	expect_eq "$stderr" "bpfspy report: $T/trunc.jsonl:3: truncated last line" stderr
 	expect_eq "$output" "" "no report from a bad trace"
 	# --lenient: a warning, the line skipped, the rest reported.
 	run --separate-stderr "$BPFSPY" report --lenient --json "$T/trunc.jsonl"
 	expect_eq "$status" 0 "lenient"
-	expect_eq "$stderr" "bpfspy: $T/trunc.jsonl:3: truncated last line (skipped)" "lenient stderr"
+	expect_eq "$stderr" "bpfspy report: $T/trunc.jsonl:3: truncated last line (skipped)" "lenient stderr"
 	expect_eq "$(jq -r '"\(.skipped_lines) \(.processes[0].bpf_calls)"' <<<"$output")" "1 1" "lenient report"
 
 	{ sed -n 1,2p "$T/a.jsonl"; echo 'not json {'; sed -n 3p "$T/a.jsonl"; } >"$T/garbage.jsonl"
 	run --separate-stderr "$BPFSPY" report "$T/garbage.jsonl"
 	expect_eq "$status" 2 "not JSON"
-	expect_eq "$stderr" "bpfspy: $T/garbage.jsonl:3: not a JSON object" stderr
+	expect_eq "$stderr" "bpfspy report: $T/garbage.jsonl:3: not a JSON object" stderr
 
 	sed '1s/"schema":1/"schema":99/' "$T/a.jsonl" >"$T/newer.jsonl"
 	run --separate-stderr "$BPFSPY" report "$T/newer.jsonl"
 	expect_eq "$status" 2 "newer schema"
-	expect_match "$stderr" "^bpfspy: $T/newer.jsonl:1: schema 99 is newer than this bpfspy reads" stderr
+	expect_match "$stderr" "^bpfspy report: $T/newer.jsonl:1: schema 99 is newer than this bpfspy reads" stderr
 
 	run --separate-stderr "$BPFSPY" report "$T/missing.jsonl"
 	expect_eq "$status" 2 "missing file"

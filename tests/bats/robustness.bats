@@ -9,6 +9,7 @@ setup() {
 }
 
 teardown() {
+	collect_traces
 	[ -z "${SECURE_DIR:-}" ] || rm -rf "$SECURE_DIR"
 }
 
@@ -161,8 +162,8 @@ crash() {
 	expect_eq "$i" 9 "cases"
 
 	ev() { tc get "$TRACE" "$1" seq="$2"; }
-	# null_attr: attr is null, the fault is at offset 0 of address 0.
-	expect_eq "$(ev attr 2)" null "null_attr: attr"
+	# null_attr: attr is an empty object, the fault is at offset 0 of address 0.
+	expect_eq "$(ev attr 2)" "{}" "null_attr: attr"
 	expect_eq "$(ev attr_fault.addr 2)" 0x0 "null_attr: attr_fault.addr"
 	expect_eq "$(ev attr_fault.offset 2)" 0 "null_attr: attr_fault.offset"
 	expect_eq "$(ev attr_fault.error 2)" EFAULT "null_attr: attr_fault.error"
@@ -183,8 +184,9 @@ crash() {
 	expect_eq "$(ev attr_raw 6 | cut -c1-8)" 02000000 "unknown_cmd_77: attr_raw starts with map_type 2"
 	# bad_license: the pointer that could not be read.
 	expect_eq "$(ev cmd 7)" BPF_PROG_LOAD "bad_license: cmd"
-	expect_match "$(ev attr.license.unreadable 7)" '^0x[0-9a-f]+$' "bad_license: license.unreadable"
-	expect_eq "$(ev attr.license.error 7)" EFAULT "bad_license: license.error"
+	expect_eq "$(ev attr.license 7)" null "bad_license: license"
+	expect_match "$(ev attr.license_fault.addr 7)" '^0x[0-9a-f]+$' "bad_license: license_fault.addr"
+	expect_eq "$(ev attr.license_fault.error 7)" EFAULT "bad_license: license_fault.error"
 	expect_eq "$(ev attr.insn_cnt 7)" 2 "bad_license: the rest is decoded"
 	# straddle: 16 bytes readable, then the fault.
 	expect_eq "$(ev cmd 8)" BPF_MAP_LOOKUP_ELEM "straddle: cmd"

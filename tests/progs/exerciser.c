@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * exerciser - issue bpf(2) calls in known patterns for the bpfspy tests.
  *

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-or-later
 //
 // goloader - a Go loader on cilium/ebpf, for bpfspy run --seccomp-trap
 // (tests/bats/trap.bats).  Go issues bpf(2) by the syscall instruction

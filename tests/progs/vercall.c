@@ -52,10 +52,11 @@ static void run(void)
 		return;
 	}
 	l = v_call(p, "sys_enter");
+	/* a pointer: the trace has ret 0 or -errno, the pointer in ret_ptr */
 	if (l)
-		printf("bpf_program__attach_raw_tracepoint ret=%p errno=0\n", (void *)l);
+		printf("bpf_program__attach_raw_tracepoint ret=0 errno=0\n");
 	else
-		printf("bpf_program__attach_raw_tracepoint ret=null errno=%d\n", errno);
+		printf("bpf_program__attach_raw_tracepoint ret=-%d errno=%d\n", errno, errno);
 	bpf_object__close(o);
 }
 #elif defined(NODE_0_0_5)
@@ -69,11 +70,11 @@ static void run(void)
 {
 	struct bpf_object *o = v_call("/nonexistent/bpfspy.o", NULL);
 
-	/* a pointer: the trace shows NULL as null */
+	/* a pointer: the trace has ret 0 or -errno, the pointer in ret_ptr */
 	if (o)
-		printf("bpf_object__open_file ret=%p errno=0\n", (void *)o);
+		printf("bpf_object__open_file ret=0 errno=0\n");
 	else
-		printf("bpf_object__open_file ret=null errno=%d\n", errno);
+		printf("bpf_object__open_file ret=-%d errno=%d\n", errno, errno);
 }
 #elif defined(NODE_0_0_7)
 int v_call(int, const void *, __u32 *, const struct bpf_map_batch_opts *);

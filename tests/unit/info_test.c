@@ -367,9 +367,9 @@ static void test_info_unmapped(int map_fd)
 	put64(call.post, 8, bad);
 	snprintf(want, sizeof(want), "0x%llx", (unsigned long long)bad);
 	j = render(&call);
-	tap_ok(j && str_is(j, "out.info.unreadable", want) &&
-	       str_is(j, "out.info.error", "EFAULT"),
-	       "unmapped info after success: {\"unreadable\":\"%s\"}", want);
+	tap_ok(j && str_is(j, "out.info_fault.addr", want) &&
+	       str_is(j, "out.info_fault.error", "EFAULT") && !jget(j, "out.info"),
+	       "unmapped info after success: null, info_fault at %s", want);
 	json_object_put(j);
 }
 
@@ -529,8 +529,8 @@ static void test_prog_test_run(int prog_fd)
 	test_run(prog_fd, in, sizeof(in), out, sizeof(out), attr);
 	put64(call.pre, 24, unmapped_addr());
 	j = render(&call);
-	tap_ok(j && str_is(j, "out.data_out.error", "EFAULT"),
-	       "test run: an unmapped data_out renders as unreadable");
+	tap_ok(j && str_is(j, "out.data_out_fault.error", "EFAULT"),
+	       "test run: an unmapped data_out is null, with data_out_fault");
 	json_object_put(j);
 }
 
@@ -632,8 +632,10 @@ static void test_cgroup(int skb_fd)
 
 		put64(call.pre, 16, unmapped_addr());
 		j = render(&call);
-		tap_ok(j && str_is(j, "out.prog_ids.error", "EFAULT"),
-		       "query: an unmapped prog_ids renders as unreadable");
+		tap_ok(j && json_object_array_length(jget(j, "out.prog_ids")) == 0 &&
+		       str_is(j, "out.prog_ids_fault.error", "EFAULT") &&
+		       int_is(j, "out.prog_ids_fault.index", 0),
+		       "query: an unmapped prog_ids is empty, with where it failed");
 		json_object_put(j);
 	} else {
 		tap_ok(0, "query: cgroup PROG_QUERY failed: %s", strerror(call.err));
@@ -753,8 +755,8 @@ static void test_stream_read(int prog_fd)
 
 	stream_call((void *)(uintptr_t)unmapped_addr(), 6);
 	j = render(&call);
-	tap_ok(j && str_is(j, "out.stream_buf.error", "EFAULT"),
-	       "stream read: an unmapped stream_buf renders as unreadable");
+	tap_ok(j && str_is(j, "out.stream_buf_fault.error", "EFAULT"),
+	       "stream read: an unmapped stream_buf is null, with stream_buf_fault");
 	json_object_put(j);
 
 	stream_call(text, 0);

@@ -139,8 +139,8 @@ static void test_blob_round_trip(void)
 	tap_ok(a == b && !memcmp(live, rendered, a), "blobs survive packing");
 	live[a] = 0;
 	tap_ok(strstr(live, "\"key_data\":\"01000000\"") != NULL, "key bytes rendered");
-	tap_ok(strstr(live, "\"value_data\":[\"abababababababab\",\"abababababababab\"]") != NULL,
-	       "per-CPU value split in 8-byte slots");
+	tap_ok(strstr(live, "\"value_data_percpu\":[\"abababababababab\",\"abababababababab\"]") != NULL,
+	       "per-CPU value split in 8-byte slots, under value_data_percpu");
 	c.blob_used = 10;   /* a blob past the data: refused, not read */
 	a = render_direct(&c, &env, false, live, sizeof(live));
 	live[a] = 0;
