@@ -5,12 +5,15 @@
 # usage: BUILDDIR=/path/to/build bash bench/trace-bench.sh   (or: make bench-read)
 #
 # Knobs (env): REPORT_MB=1024 (the report trace), DIFF_MB=100 (each diff
-# trace), DIR=/tmp (where the traces go; they are removed at the end,
-# KEEP=1 keeps them).  Needs GNU time (/usr/bin/time) for peak memory.
+# trace), PROCS="30000 100000" (traces of that many one-event processes,
+# for per-process memory; empty skips them), ONLY_PROCS=1 (only those),
+# DIR=/tmp (where the traces go; they are removed at the end, KEEP=1 keeps
+# them).  Needs GNU time (/usr/bin/time) for peak memory.
 set -u -o pipefail
 export LC_ALL=C
 
 REPORT_MB=${REPORT_MB:-1024}
+PROCS=${PROCS-30000 100000}
 DIFF_MB=${DIFF_MB:-100}
 DIR=${DIR:-/tmp}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -41,6 +44,25 @@ mbps() { awk -v b="$1" -v s="$2" 'BEGIN { printf "%.1f", b / 1e6 / s }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
 echo "# build: $BUILDDIR; cpus: $(nproc); json-c $(pkg-config --modversion json-c 2>/dev/null)"
+
+# --- many short processes: memory per process -------------------------------------
+# report keeps a few hundred bytes per process, diff ~40 bytes per event
+# plus its process; both look processes up by hash (bpfspy(1), READING
+# TRACES).
+for n in $PROCS; do
+	pa=$tmp/procs-a.jsonl pb=$tmp/procs-b.jsonl
+	"$GEN" procs "$pa" "$n" 0 && "$GEN" procs "$pb" "$n" 1 || exit 1
+	cat "$pa" "$pb" >/dev/null
+	read -r rsec rkb < <(measure report "$BPFSPY" report "$pa") || exit 1
+	read -r dsec dkb < <(measure diff "$BPFSPY" diff "$pa" "$pb") || exit 1
+	read -r jsec jkb < <(measure diff-json "$BPFSPY" diff --json "$pa" "$pb") || exit 1
+	echo "$n one-event processes ($(($(stat -c %s "$pa") / 1048576)) MiB):" \
+		"report $rsec s, $(mib "$rkb") MiB peak;" \
+		"diff $dsec s, $(mib "$dkb") MiB peak;" \
+		"diff --json $jsec s, $(mib "$jkb") MiB peak"
+	rm -f "$pa" "$pb"
+done
+[ "${ONLY_PROCS:-0}" = 1 ] && exit 0
 
 # --- report over one large trace -------------------------------------------------
 big=$tmp/big.jsonl

@@ -9,6 +9,11 @@
  *        each call and now and then a failure.  The same SEED gives the
  *        same calls; VARIANT 1 changes one call in 10000 (another key
  *        size, another errno) and drops one in 20000, for diff.
+ *   trace_bench procs FILE N [VARIANT]
+ *        write N short-lived processes, one after another: a header and
+ *        one MAP_CREATE each (the shape of a shell script running a tool
+ *        in a loop), for the readers' per-process memory.  VARIANT 1
+ *        gives every 1000th process another max_entries.
  *   trace_bench tokenize FILE...
  *        parse every line with json_tokener, as bpfspy's reader does, and
  *        print "tokenize: BYTES bytes, LINES lines, S s, X MB/s".
@@ -168,6 +173,41 @@ static int gen(const char *path, uint64_t mb, uint64_t seed, int variant)
 	return 0;
 }
 
+static int procs(const char *path, unsigned long n, int variant)
+{
+	uint64_t ts = 1795316104866490819ull;
+	unsigned long i;
+	FILE *f = fopen(path, "we");
+
+	if (!f) {
+		perror(path);
+		return 1;
+	}
+	for (i = 0; i < n; i++) {
+		unsigned long pid = 100000 + i;
+		unsigned entries = variant && i % 1000 == 999 ? 256 : 128;
+
+		fprintf(f, "{\"event\":\"header\",\"schema\":1,\"bpfspy\":\"0.1.0\",\"ts\":%" PRIu64
+			",\"pid\":%lu,\"ppid\":1,\"exe\":\"/usr/bin/tool%lu\",\"argv\":[\"tool%lu\",\"-q\"],"
+			"\"host\":\"vm\",\"kernel\":\"6.18.44\",\"machine\":\"x86_64\","
+			"\"layers\":[\"syscall\"],\"follow\":true}\n", ts, pid, i % 50, i % 50);
+		ts += 1000;
+		fprintf(f, "{\"event\":\"bpf\",\"seq\":1,\"ts\":%" PRIu64 ",\"dur_ns\":%lu,"
+			"\"pid\":%lu,\"tid\":%lu,\"comm\":\"tool%lu\",\"cmd\":\"BPF_MAP_CREATE\","
+			"\"size\":72,\"attr\":{\"map_type\":\"BPF_MAP_TYPE_HASH\",\"key_size\":4,"
+			"\"value_size\":8,\"max_entries\":%u,\"map_flags\":\"0\",\"map_name\":\"counts\"},"
+			"\"ret\":3,\"errno\":null,\"fds\":{\"3\":{\"kind\":\"map\",\"id\":%lu,"
+			"\"type\":\"BPF_MAP_TYPE_HASH\",\"name\":\"counts\"}}}\n",
+			ts, 2000 + i % 700, pid, pid, i % 50, entries, 5000 + i);
+		ts += 100000;
+	}
+	if (fclose(f)) {
+		perror(path);
+		return 1;
+	}
+	return 0;
+}
+
 static double now(void)
 {
 	struct timespec ts;
@@ -217,8 +257,11 @@ int main(int argc, char **argv)
 	if (argc >= 4 && !strcmp(argv[1], "gen"))
 		return gen(argv[2], strtoull(argv[3], NULL, 10),
 			   argc > 4 ? strtoull(argv[4], NULL, 10) : 1, argc > 5 ? atoi(argv[5]) : 0);
+	if (argc >= 4 && !strcmp(argv[1], "procs"))
+		return procs(argv[2], strtoul(argv[3], NULL, 10), argc > 4 ? atoi(argv[4]) : 0);
 	if (argc >= 3 && !strcmp(argv[1], "tokenize"))
 		return tokenize(argv + 2, argc - 2);
-	fputs("usage: trace_bench gen FILE MB [SEED [VARIANT]] | tokenize FILE...\n", stderr);
+	fputs("usage: trace_bench gen FILE MB [SEED [VARIANT]] | procs FILE N [VARIANT] |"
+	      " tokenize FILE...\n", stderr);
 	return 2;
 }

@@ -12,6 +12,7 @@
  * Environment (ignored in AT_SECURE processes, which record nothing):
  *   BPFSPY_OUTPUT     trace file; events are appended at exit
  *   BPFSPY_SPOOL_DIR  where processes spool events (default OUTPUT.spool)
+ *   BPFSPY_MODE       mode of a trace file the shim creates (0600)
  *   BPFSPY_FOLLOW=0   trace this process only: not children, not exec
  *   BPFSPY_LOG_BYTES, BPFSPY_STR_BYTES, BPFSPY_DATA_BYTES, BPFSPY_NO_DATA
  *   BPFSPY_NO_CHECK=1 no checks; BPFSPY_AUDIT=all audit every failure
@@ -70,9 +71,10 @@ static struct {
 	struct decode_opts opts;
 	bool audit_all;          /* privilege context for every failure */
 	struct spool spool;
+	int spool_dirfd;         /* checked once (spool_dir_open), then used */
+	mode_t mode;             /* of a trace file we create */
 	char output[PATH_MAX];
 	char spool_dir[PATH_MAX];
-	bool spool_shared;       /* spool_dir is in a shared /tmp: must be ours */
 	char header[16384];      /* built on the first event of each process */
 	size_t header_len;
 } g;
@@ -140,6 +142,19 @@ static uint64_t env_u32(const char *name, uint64_t dflt)
 		return dflt;
 	n = strtoull(v, &end, 0);
 	return (*end || n > UINT32_MAX) ? dflt : n;
+}
+
+/* An octal file mode; anything else means the default. */
+static mode_t env_mode(const char *name, mode_t dflt)
+{
+	const char *v = getenv(name);
+	char *end;
+	unsigned long n;
+
+	if (!v || !*v)
+		return dflt;
+	n = strtoul(v, &end, 8);
+	return (*end || n > 0777) ? dflt : (mode_t)n;
 }
 
 static void set_realtime_off(void)
@@ -241,27 +256,65 @@ static void build_header(void)
 
 /* ---- spool lifecycle ------------------------------------------------------ */
 
-static int ensure_dir(const char *dir)
+/* One line on standard error from @n parts, built without stdio: this
+ * may run on the first event, in a signal handler. */
+static void say_parts(const char *const *part, size_t n)
 {
-	struct stat st;
+	char line[PATH_MAX + 256];
+	size_t len = 0, i, l;
 
-	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-		return -1;
-	if (!g.spool_shared)
-		return 0;
-	/* In a world-writable directory someone else may have made it
-	 * first: use it only if it is a directory of ours, closed to others. */
-	if (lstat(dir, &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid() ||
-	    (st.st_mode & 077))
-		return -1;
-	return 0;
+	for (i = 0; i < n; i++) {
+		l = strlen(part[i]);
+		if (l > sizeof(line) - len)
+			l = sizeof(line) - len;
+		memcpy(line + len, part[i], l);
+		len += l;
+	}
+	(void)!write(2, line, len);
+}
+
+static void say(const char *what, const char *path, const char *why)
+{
+	const char *part[] = { "bpfspy: not tracing: ", what, " '", path, "': ", why, "\n" };
+
+	say_parts(part, sizeof(part) / sizeof(part[0]));
+}
+
+/* Spools another user put in our directory were left alone: say so (once
+ * per image, when it starts). */
+static void say_foreign(const struct drain_stats *st)
+{
+	char num[24];
+	const char *part[] = { "bpfspy: ignored ", num, " spool(s) in '", g.spool_dir,
+			       "' not written by this user\n" };
+
+	if (!st->foreign)
+		return;
+	num[fmt_u64(num, st->foreign)] = 0;
+	say_parts(part, sizeof(part) / sizeof(part[0]));
+}
+
+/* The spool directory, created when missing; refused (with a message)
+ * when another user could put spools in it or swap it. */
+static bool open_spool_dir(bool create)
+{
+	int fd = spool_dir_open(g.spool_dir, create, g.fd_floor);
+
+	if (fd >= 0) {
+		g.spool_dirfd = fd;
+		return true;
+	}
+	if (fd != -ENOENT || create)
+		say("spool directory", g.spool_dir, spool_strerror(fd));
+	return false;
 }
 
 static int output_fd_name(const char *out);
 
 /* No BPFSPY_SPOOL_DIR: next to the trace (OUTPUT.spool), unless OUTPUT is
  * a descriptor (/dev/stderr), a device, a pipe or in /dev or /proc: then
- * in $TMPDIR or /tmp, one directory per user. */
+ * in $TMPDIR or /tmp, one directory per user (which spool_dir_open()
+ * takes only when it is the user's own and closed to others). */
 static void default_spool_dir(const char *out)
 {
 	const char *tmp = getenv("TMPDIR");
@@ -276,7 +329,6 @@ static void default_spool_dir(const char *out)
 		tmp = "/tmp";
 	snprintf(g.spool_dir, sizeof(g.spool_dir), "%s/bpfspy-%u.spool", tmp,
 		 (unsigned)geteuid());
-	g.spool_shared = true;
 }
 
 /* Create this process's spool on its first event.  Other threads that
@@ -300,8 +352,8 @@ static bool spool_ready(void)
 		return st == SP_READY;
 	}
 	t_creating = true;
-	if (ensure_dir(g.spool_dir) != 0 ||
-	    spool_create(&g.spool, g.spool_dir, g.fd_floor) != 0) {
+	if ((g.spool_dirfd < 0 && !open_spool_dir(true)) ||
+	    spool_create(&g.spool, g.spool_dirfd, g.fd_floor) != 0) {
 		t_creating = false;
 		__atomic_store_n(&g.state, SP_FAILED, __ATOMIC_RELEASE);
 		return false;
@@ -336,13 +388,32 @@ static int output_fd_name(const char *out)
 	return *end || n < 0 || n > INT_MAX ? -1 : (int)n;
 }
 
+/* The trace file is the user's: reached by path, but no symlink followed
+ * in a sticky world-writable directory and no file of another user
+ * written (spool_open_output).  Inside the spool directory (bpfspy run
+ * without -o) it is reached through the directory's checked fd; a
+ * descriptor it names (/dev/stderr) is written as it is. */
 static int open_output(void)
 {
-	int named = output_fd_name(g.output);
+	size_t dl = strlen(g.spool_dir);
+	const char *name = g.output + dl + 1;
+	int fd, flags = O_WRONLY | O_APPEND | O_CLOEXEC, named = output_fd_name(g.output);
 
 	if (named >= 0)
 		return fcntl(named, F_DUPFD_CLOEXEC, g.fd_floor);
-	return open(g.output, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	if (g.spool_dirfd >= 0 && !strncmp(g.output, g.spool_dir, dl) && g.output[dl] == '/' &&
+	    !strchr(name, '/'))
+		return openat(g.spool_dirfd, name, flags | O_CREAT | O_NOFOLLOW, 0600);
+	/* Created here: exactly g.mode, whatever the umask.  An existing
+	 * trace keeps its mode (bare mode appends to it). */
+	fd = spool_open_output(g.output, flags | O_CREAT | O_EXCL, 0600);
+	if (fd >= 0) {
+		fchmod(fd, g.mode);
+		return fd;
+	}
+	if (fd != -EEXIST)
+		return fd;
+	return spool_open_output(g.output, flags, 0600);
 }
 
 /* Spools left by images that are gone (exec, _exit, kill): drain them so
@@ -357,19 +428,15 @@ static bool renderer_open(struct spool_renderer *r)
 	return r->ctx != NULL;
 }
 
-static void drain_leftovers(void)
+static void drain_leftovers(int out)
 {
 	struct drain_stats st = { 0 };
 	struct spool_renderer r;
-	int out;
 
-	if (!g.output[0] || access(g.spool_dir, F_OK) != 0 || !renderer_open(&r))
+	if (g.spool_dirfd < 0 || !renderer_open(&r))
 		return;
-	out = open_output();
-	if (out >= 0) {
-		spool_drain_dir(g.spool_dir, out, NULL, &r, &st);
-		close(out);
-	}
+	spool_drain_dir(g.spool_dirfd, out, NULL, &r, &st);
+	say_foreign(&st);
 	bpf_render_ctx_free(r.ctx);
 }
 
@@ -407,7 +474,7 @@ __attribute__((destructor)) static void bpfspy_fini(void)
 		bpf_render_ctx_free(r.ctx);
 		return;
 	}
-	spool_drain_dir(g.spool_dir, out, g.spool.path, &r, &st);
+	spool_drain_dir(g.spool_dirfd, out, g.spool.name, &r, &st);
 	spool_drain_own(&g.spool, out, &r, &st);
 	report_lost(out);
 	close(out);
@@ -486,11 +553,32 @@ static uint16_t libbpf_ver(void)
 	return dlsym(RTLD_DEFAULT, "bpf_object__open") ? 0x0005 : 0;
 }
 
+/* Refuse, once and with a message, a spool directory or trace another
+ * user could have planted or could swap; returns the trace open, or -1. */
+static int paths_trusted(void)
+{
+	int fd = -1;
+
+	g.spool_dirfd = -1;
+	if ((access(g.spool_dir, F_OK) == 0 || errno != ENOENT) && !open_spool_dir(false))
+		return -1;
+	fd = open_output();
+	if (fd >= 0)
+		return fd;
+	say("trace file", g.output, spool_strerror(fd));
+	if (g.spool_dirfd >= 0) {
+		close(g.spool_dirfd);
+		g.spool_dirfd = -1;
+	}
+	return -1;
+}
+
 __attribute__((constructor)) static void bpfspy_init(void)
 {
 	const char *out = getenv("BPFSPY_OUTPUT");
 	const char *dir = getenv("BPFSPY_SPOOL_DIR");
 	const char *follow = getenv("BPFSPY_FOLLOW");
+	int out_fd, e;
 	bool trap;
 
 	if (bpfspy_real_syscall == resolve_syscall)
@@ -523,6 +611,7 @@ __attribute__((constructor)) static void bpfspy_init(void)
 		strcpy(g.spool_dir, dir);
 	else
 		default_spool_dir(out);
+	g.mode = env_mode("BPFSPY_MODE", 0600);
 	decode_opts_default(&g.opts);
 	g.opts.log_cap = (uint32_t)env_u32("BPFSPY_LOG_BYTES", g.opts.log_cap);
 	g.opts.str_cap = (uint32_t)env_u32("BPFSPY_STR_BYTES", g.opts.str_cap);
@@ -540,8 +629,14 @@ __attribute__((constructor)) static void bpfspy_init(void)
 	g.pid = getpid();
 	set_realtime_off();
 	pthread_atfork(NULL, NULL, atfork_child);
-	drain_leftovers();
-	g.enabled = true;
+	e = errno;
+	out_fd = paths_trusted();
+	if (out_fd >= 0) {
+		drain_leftovers(out_fd);
+		close(out_fd);
+		g.enabled = true;
+	}
+	errno = e;
 }
 
 /* ---- the objects behind fds: for payload sizes and fd notes ------------ */

@@ -158,8 +158,8 @@ static void note_drift(struct check_state *st, const struct trace_line *l, const
 		st->drifts_dropped++;
 		return;
 	}
-	snprintf(st->drifts[i].rule, sizeof(st->drifts[i].rule), "%s", rule);
-	snprintf(st->drifts[i].why, sizeof(st->drifts[i].why), "%s", why);
+	copy_text(st->drifts[i].rule, sizeof(st->drifts[i].rule), rule);
+	copy_text(st->drifts[i].why, sizeof(st->drifts[i].why), why);
 	print_where(l, st->drifts[i].first, sizeof(st->drifts[i].first));
 	st->drifts[i].count = 1;
 	st->ndrifts++;
@@ -393,6 +393,7 @@ int check_traces(char *const *paths, int n, bool json, bool lenient)
 		return EXIT_USAGE;
 	}
 	st->json = json;
+	term_safe_stdout(json);
 	while ((r = trace_next(s, &l)) > 0)
 		if (!strcmp(l.event, "bpf") || !strcmp(l.event, "libbpf"))
 			one_event(st, &l);

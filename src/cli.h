@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 /* Exit codes of every subcommand. */
 #define EXIT_USAGE 2   /* bad arguments, unreadable input, bad output path */
@@ -24,6 +25,27 @@ int find_shim(char *out, size_t cap);
 int absolute_path(const char *path, char *out, size_t cap);
 /* The findings of @n traces (bpfspy check): 0, 1 when a rule failed, 2. */
 int check_traces(char *const *paths, int n, bool json, bool lenient);
+
+/* Our own colours: TERM_SGR("1") is bold.  Written with TERM_ESC, which
+ * term_safe_stdout() turns into ESC, so that an ESC in a trace's text
+ * never is one. */
+#define TERM_ESC_BYTE 0xff
+#define TERM_ESC "\377"
+#define TERM_SGR(n) TERM_ESC "[" n "m"
+
+/* Copy @src into @dst (@cap bytes), cutting it where it does not fit at a
+ * character boundary, so that no UTF-8 character is cut in two. */
+void copy_text(char *dst, size_t cap, const char *src);
+
+/* From now on, standard output escapes control characters (see cli.c);
+ * @json: the output is JSON (escaped as JSON, and only on a terminal). */
+void term_safe_stdout(bool json);
+
+/* An output file other than a trace (report --html, export -o), opened as
+ * traces are (spool_open_output(): no symlink followed in a sticky
+ * world-writable directory, no file of another user), created 0600 and
+ * emptied.  NULL with *why set when refused. */
+FILE *open_output_file(const char *path, const char **why);
 
 /* The subcommand running ("run"), named by every message; NULL: none. */
 extern const char *cli_cmd;

@@ -13,9 +13,14 @@
  * removed.  Pass 2 re-reads only the paired events that differ, to say
  * which fields changed.
  *
+ * Processes are found by hash (pid, and name and rank for pairing), and
+ * a process's per-fd names grow with the fds it uses, so memory and time
+ * stay linear in events however many processes there are.
+ *
  * Exit 0 when the runs are equivalent, 1 when they differ, 2 on error.
  */
 #include <getopt.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,6 +59,7 @@ struct dproc {
 	struct dev *v;
 	size_t n, cap;
 	uint32_t *fdname;            /* current name+1 per fd (pass 1) */
+	uint32_t nfd;                /* fdname's length */
 	struct fdbind *hist;
 	size_t nhist, caphist;
 	bool paired;
@@ -66,12 +72,29 @@ struct names {
 	size_t tcap;
 };
 
+/* Processes by a 64-bit key (open addressing; the key only narrows the
+ * search, a match function decides). */
+struct pslot {
+	uint64_t key;
+	struct dproc *p;
+};
+
+struct ptab {
+	struct pslot *v;
+	size_t cap, n;
+};
+
 struct side {
 	const char *path;
 	FILE *f;
 	struct dproc **procs;
 	size_t n, cap;
 	struct names names;
+	struct ptab by_pid;          /* the newest image of each pid */
+	struct ptab by_rank;         /* by name and rank, for pairing */
+	struct names pnames;         /* program names... */
+	unsigned *pcount;            /* ...and how many processes have each */
+	size_t pcount_cap;
 };
 
 struct leaf {
@@ -152,12 +175,106 @@ static uint32_t name_id(struct names *t, const char *s)
 	return t->tab[i];
 }
 
+/* ---- processes by key --------------------------------------------------------- */
+
+static uint64_t mix64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdull;
+	x ^= x >> 33;
+	return x;
+}
+
+/* The slot of the process @match accepts among those with @key, or the
+ * empty slot where it would go. */
+static struct pslot *ptab_slot(struct ptab *t, uint64_t key,
+			       bool (*match)(const struct dproc *, const void *), const void *arg)
+{
+	size_t i;
+
+	for (i = mix64(key) & (t->cap - 1); t->v[i].p; i = (i + 1) & (t->cap - 1))
+		if (t->v[i].key == key && match(t->v[i].p, arg))
+			break;
+	return &t->v[i];
+}
+
+/* Room for one more: at most half full. */
+static int ptab_reserve(struct ptab *t)
+{
+	struct pslot *v, *old = t->v;
+	size_t cap, i, j;
+
+	if ((t->n + 1) * 2 <= t->cap)
+		return 0;
+	cap = t->cap ? t->cap * 2 : 64;
+	v = calloc(cap, sizeof(*v));
+	if (!v)
+		return -1;
+	for (i = 0; i < t->cap; i++) {
+		if (!old[i].p)
+			continue;
+		for (j = mix64(old[i].key) & (cap - 1); v[j].p; j = (j + 1) & (cap - 1))
+			;
+		v[j] = old[i];
+	}
+	free(old);
+	t->v = v;
+	t->cap = cap;
+	return 0;
+}
+
+static bool same_pid(const struct dproc *p, const void *pid)
+{
+	return p->pid == *(const int64_t *)pid;
+}
+
+static bool same_rank(const struct dproc *p, const void *other)
+{
+	const struct dproc *o = other;
+
+	return p->nth == o->nth && !strcmp(p->name, o->name);
+}
+
+static uint64_t rank_key(const struct dproc *p)
+{
+	return norm_hash(p->name, strlen(p->name), 0) ^ mix64(p->nth + 1);
+}
+
+/* The process of the other side with @p's name and rank, or NULL. */
+static struct dproc *same_rank_in(struct side *sd, const struct dproc *p)
+{
+	if (!sd->by_rank.cap)
+		return NULL;
+	return ptab_slot(&sd->by_rank, rank_key(p), same_rank, p)->p;
+}
+
+/* How many processes named @name came before: its rank. */
+static int next_rank(struct side *sd, const char *name, unsigned *nth)
+{
+	uint32_t id = name_id(&sd->pnames, name);
+
+	if (!id)
+		return -1;
+	if (id > sd->pcount_cap) {
+		size_t cap = sd->pcount_cap ? sd->pcount_cap * 2 : 64;
+		unsigned *v = realloc(sd->pcount, cap * sizeof(*v));
+
+		if (!v)
+			return -1;
+		memset(v + sd->pcount_cap, 0, (cap - sd->pcount_cap) * sizeof(*v));
+		sd->pcount = v;
+		sd->pcount_cap = cap;
+	}
+	*nth = sd->pcount[id - 1]++;
+	return 0;
+}
+
 /* ---- pass 1 ------------------------------------------------------------------ */
 
 static struct dproc *dproc_new(struct side *sd, int64_t pid, const char *name)
 {
 	struct dproc *p;
-	size_t i;
+	struct pslot *slot;
 
 	if (sd->n == sd->cap) {
 		size_t cap = sd->cap ? sd->cap * 2 : 8;
@@ -172,21 +289,29 @@ static struct dproc *dproc_new(struct side *sd, int64_t pid, const char *name)
 	if (!p)
 		return NULL;
 	p->pid = pid;
-	snprintf(p->name, sizeof(p->name), "%s", name ? name : "?");
-	for (i = 0; i < sd->n; i++)
-		p->nth += !strcmp(sd->procs[i]->name, p->name);
+	copy_text(p->name, sizeof(p->name), name ? name : "?");
+	if (next_rank(sd, p->name, &p->nth) || ptab_reserve(&sd->by_pid) ||
+	    ptab_reserve(&sd->by_rank)) {
+		free(p);
+		return NULL;
+	}
+	slot = ptab_slot(&sd->by_pid, (uint64_t)pid, same_pid, &pid);
+	sd->by_pid.n += !slot->p;
+	*slot = (struct pslot){ (uint64_t)pid, p };   /* a new image replaces the old */
+	slot = ptab_slot(&sd->by_rank, rank_key(p), same_rank, p);
+	sd->by_rank.n++;
+	*slot = (struct pslot){ rank_key(p), p };
 	sd->procs[sd->n++] = p;
 	return p;
 }
 
 static struct dproc *dproc_of(struct side *sd, int64_t pid, const char *comm)
 {
-	size_t i;
+	struct dproc *p = NULL;
 
-	for (i = sd->n; i > 0; i--)
-		if (sd->procs[i - 1]->pid == pid)
-			return sd->procs[i - 1];
-	return dproc_new(sd, pid, comm);
+	if (sd->by_pid.cap)
+		p = ptab_slot(&sd->by_pid, (uint64_t)pid, same_pid, &pid)->p;
+	return p ? p : dproc_new(sd, pid, comm);
 }
 
 static void on_header(struct side *sd, struct json_object *o)
@@ -208,7 +333,7 @@ static const char *resolve_now(void *ctx, int64_t fd)
 	struct side *sd = ((void **)ctx)[0];
 	struct dproc *p = ((void **)ctx)[1];
 
-	if (fd < 0 || fd >= MAX_FD || !p->fdname || !p->fdname[fd])
+	if (fd < 0 || fd >= p->nfd || !p->fdname[fd])
 		return NULL;
 	return sd->names.v[p->fdname[fd] - 1];
 }
@@ -219,8 +344,19 @@ static int bind(struct side *sd, struct dproc *p, int64_t fd, const char *name)
 
 	if (fd < 0 || fd >= MAX_FD)
 		return 0;
-	if (!p->fdname && !(p->fdname = calloc(MAX_FD, sizeof(*p->fdname))))
-		return -1;
+	if (fd >= p->nfd) {          /* grown to the fds the process uses */
+		uint32_t n = p->nfd ? p->nfd : 16;
+		uint32_t *v;
+
+		while (n <= fd)
+			n *= 2;
+		v = realloc(p->fdname, n * sizeof(*v));
+		if (!v)
+			return -1;
+		memset(v + p->nfd, 0, (n - p->nfd) * sizeof(*v));
+		p->fdname = v;
+		p->nfd = n;
+	}
 	id = name_id(&sd->names, name);
 	if (!id)
 		return -1;
@@ -228,7 +364,7 @@ static int bind(struct side *sd, struct dproc *p, int64_t fd, const char *name)
 		return 0;
 	p->fdname[fd] = id;
 	if (p->nhist == p->caphist) {
-		size_t cap = p->caphist ? p->caphist * 2 : 32;
+		size_t cap = p->caphist ? p->caphist * 2 : 4;
 		struct fdbind *h = realloc(p->hist, cap * sizeof(*h));
 
 		if (!h)
@@ -269,7 +405,7 @@ static int add_event(struct diff *d, struct side *sd, struct json_object *ev, ui
 	if (!p || !what)
 		return p ? 0 : -1;
 	if (p->n == p->cap) {
-		size_t cap = p->cap ? p->cap * 2 : 64;
+		size_t cap = p->cap ? p->cap * 2 : 4;
 		struct dev *v = realloc(p->v, cap * sizeof(*v));
 
 		if (!v)
@@ -300,7 +436,11 @@ static int read_side(struct diff *d, struct side *sd, bool lenient)
 	struct trace_line l;
 	int r = 0;
 
-	sd->f = fopen(sd->path, "re");
+	sd->f = strcmp(sd->path, "-") ? fopen(sd->path, "re") : NULL;
+	if (!sd->f && strcmp(sd->path, "-")) {
+		die_msg("%s: %s", sd->path, errno == ENOENT ? "no such file" : strerror(errno));
+		return -1;
+	}
 	if (!sd->f || fseeko(sd->f, 0, SEEK_SET)) {
 		die_msg("%s: cannot be read twice (diff needs files, not pipes)", sd->path);
 		return -1;
@@ -681,7 +821,7 @@ static void change_head(struct diff *d, const char *mark, const char *color,
 	printf("  %s%s %s %s%s%s%s%s%s%s\n", col(d, color), mark, seqs,
 	       what_of(ev) ? what_of(ev) : "?", *label ? " " : "", label, err ? ": " : "",
 	       err ? err : "", ((a ? a->flags : 0) | (b ? b->flags : 0)) & F_PROBE ?
-	       " (feature probe)" : "", col(d, "\033[0m"));
+	       " (feature probe)" : "", col(d, TERM_SGR("0")));
 }
 
 /* An event only one side has. */
@@ -707,7 +847,7 @@ static void one_sided(struct diff *d, struct side *sd, struct dproc *p, size_t i
 		json_object_array_add(changes, change_json(added ? "added" : "removed", ev, label,
 							   added ? NULL : e, added ? e : NULL));
 	else
-		change_head(d, added ? "+" : "-", added ? "\033[32m" : "\033[31m",
+		change_head(d, added ? "+" : "-", added ? TERM_SGR("32") : TERM_SGR("31"),
 			    added ? NULL : e, added ? e : NULL, ev, label);
 	json_object_put(ev);
 }
@@ -780,7 +920,7 @@ static void changed(struct diff *d, struct dproc *pa, size_t i, struct dproc *pb
 		json_object_object_add(o, "outcome", json_object_get(out));
 		json_object_array_add(changes, o);
 	} else {
-		change_head(d, nout ? "!" : "~", nout ? "\033[33m" : "\033[36m", &pa->v[i],
+		change_head(d, nout ? "!" : "~", nout ? TERM_SGR("33") : TERM_SGR("36"), &pa->v[i],
 			    &pb->v[j], eb, label);
 		compare(d, &la, &lb, NULL, NULL, &nin, &nout);
 	}
@@ -861,14 +1001,23 @@ static struct json_object *proc_head(struct diff *d, struct dproc *a, struct dpr
 	json_object_object_add(o, "old_calls", json_object_new_int64(a ? (int64_t)a->n : 0));
 	json_object_object_add(o, "new_calls", json_object_new_int64(b ? (int64_t)b->n : 0));
 	if (!d->json) {
-		printf("%sprocess %s", col(d, "\033[1m"), p->name);
+		printf("%sprocess %s", col(d, TERM_SGR("1")), p->name);
 		if (p->nth)
 			printf(" #%u", p->nth + 1);
 		printf(" (pid %" PRId64 " -> %" PRId64 "): %zu -> %zu calls%s\n",
 		       a ? a->pid : 0, b ? b->pid : 0, a ? a->n : 0, b ? b->n : 0,
-		       col(d, "\033[0m"));
+		       col(d, TERM_SGR("0")));
 	}
 	return o;
+}
+
+/* A process's part of the --json document; the text has been printed. */
+static void keep_proc(struct diff *d, struct json_object *o)
+{
+	if (d->json)
+		json_object_array_add(d->jprocs, o);
+	else
+		json_object_put(o);
 }
 
 static int diff_pair(struct diff *d, struct dproc *a, struct dproc *b)
@@ -905,7 +1054,7 @@ static int diff_pair(struct diff *d, struct dproc *a, struct dproc *b)
 out:
 	json_object_object_add(o, "context", ctx);
 	json_object_object_add(o, "changes", changes);
-	json_object_array_add(d->jprocs, o);
+	keep_proc(d, o);
 	free(ha);
 	free(hb);
 	free(ma);
@@ -918,7 +1067,7 @@ static void lone_proc(struct diff *d, struct dproc *p, bool added)
 	struct json_object *o = proc_head(d, added ? NULL : p, added ? p : NULL);
 
 	json_object_object_add(o, "change", json_object_new_string(added ? "added" : "removed"));
-	json_object_array_add(d->jprocs, o);
+	keep_proc(d, o);
 	if (added)
 		d->s.procs_added++;
 	else
@@ -932,12 +1081,8 @@ static int diff_all(struct diff *d)
 	size_t i, j;
 
 	for (i = 0; i < d->old.n; i++) {
-		struct dproc *a = d->old.procs[i], *b = NULL;
+		struct dproc *a = d->old.procs[i], *b = same_rank_in(&d->new, a);
 
-		for (j = 0; j < d->new.n && !b; j++)
-			if (!d->new.procs[j]->paired && !strcmp(d->new.procs[j]->name, a->name) &&
-			    d->new.procs[j]->nth == a->nth)
-				b = d->new.procs[j];
 		if (!b) {
 			lone_proc(d, a, false);
 			continue;
@@ -969,7 +1114,7 @@ static void summary_text(struct diff *d)
 		return;
 	}
 	printf("\n%ssummary%s: %lu added, %lu removed, %lu changed (%lu inputs, %lu outcomes)\n"
-	       "  %lu feature probes behave differently", col(d, "\033[1m"), col(d, "\033[0m"),
+	       "  %lu feature probes behave differently", col(d, TERM_SGR("1")), col(d, TERM_SGR("0")),
 	       s->added, s->removed, s->changed, s->inputs, s->outcomes, s->probes);
 	if (s->procs_added || s->procs_removed)
 		printf("; processes: %lu added, %lu removed", s->procs_added, s->procs_removed);
@@ -1052,6 +1197,13 @@ static void side_free(struct side *sd)
 		free(sd->names.v[i]);
 	free(sd->names.v);
 	free(sd->names.tab);
+	for (i = 0; i < sd->pnames.n; i++)
+		free(sd->pnames.v[i]);
+	free(sd->pnames.v);
+	free(sd->pnames.tab);
+	free(sd->pcount);
+	free(sd->by_pid.v);
+	free(sd->by_rank.v);
 	if (sd->f)
 		fclose(sd->f);
 }
@@ -1102,6 +1254,7 @@ int cmd_diff(int argc, char **argv)
 	}
 	d.o.ignore = ignore;
 	d.color = isatty(STDOUT_FILENO) && !(nc && *nc);
+	term_safe_stdout(d.json);
 	d.old.path = argv[optind];
 	d.new.path = argv[optind + 1];
 	/* decoded instructions compare only against decoded ones */

@@ -256,9 +256,17 @@ int cmd_export(int argc, char **argv)
 				   format ? "unknown --format" : "--format is required");
 	if (optind >= argc)
 		return usage_error("no TRACE given (bpfspy export --format=chrome TRACE...)");
-	if (path && strcmp(path, "-") && !(out = fopen(path, "we"))) {
-		die_msg("%s: %s", path, strerror(errno));
-		return EXIT_USAGE;
+	if (path && strcmp(path, "-")) {
+		const char *why;
+
+		out = open_output_file(path, &why);
+		if (!out) {
+			die_msg("%s: %s", path, why);
+			return EXIT_USAGE;
+		}
+	} else {
+		term_safe_stdout(true);   /* the program's strings, on a terminal */
+		out = stdout;
 	}
 	ret = export_chrome(argv + optind, argc - optind, lenient, out);
 	if (fflush(out) || (out != stdout && fclose(out))) {

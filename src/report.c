@@ -9,6 +9,8 @@
  * log-linear histogram good to 1/16); the objects created (at most
  * MAX_OBJS of each kind); failures grouped by command, object, errno and
  * explanation (at most MAX_FAILS groups), feature probes grouped alike.
+ * All of it grows with use: a process with one event costs a few hundred
+ * bytes, and a process is found by pid through a hash table.
  */
 #include <getopt.h>
 #include <inttypes.h>
@@ -45,7 +47,8 @@ struct stat {
 	unsigned long count, failed;
 	struct errcount errs[MAX_ERRS];
 	unsigned long errs_other;
-	uint64_t exact[LAT_EXACT];
+	uint64_t *exact;             /* the first samples, up to LAT_EXACT */
+	unsigned exact_cap;
 	uint32_t *hist;              /* past LAT_EXACT samples */
 	uint64_t max;
 };
@@ -84,23 +87,30 @@ struct proc {
 	unsigned long events, failed, probes, failed_probes, lost, libbpf_events;
 	unsigned long injected, denied;   /* failures bpfspy run made */
 	unsigned long consequent;         /* libbpf failures they caused */
-	int64_t causes[MAX_CAUSES];       /* a ring: the parents of those */
+	int64_t *causes;                  /* a ring of MAX_CAUSES: their parents */
 	unsigned ncauses;
 	struct stat *cmds, *funcs;
 	size_t ncmds, nfuncs;
 	struct objlist objs[O_KINDS];
-	struct fail fails[MAX_FAILS];
-	size_t nfails;
+	struct fail *fails;          /* up to MAX_FAILS, grown as needed */
+	size_t nfails, fails_cap;
 	unsigned long fails_dropped;
-	struct fail probes_v[MAX_PROBES];
-	size_t nprobes;
+	struct fail *probes_v;       /* up to MAX_PROBES */
+	size_t nprobes, probes_cap;
 	unsigned long probes_dropped;
 	unsigned long ends;               /* documented ends of iteration */
-	struct fail ends_v[MAX_PROBES];
-	size_t nends;
+	struct fail *ends_v;              /* up to MAX_PROBES */
+	size_t nends, ends_cap;
 	unsigned long ends_dropped;
 	int64_t tiny[MAX_TINY];           /* ids of programs of <= 8 insns, a ring */
 	unsigned ntiny;
+	struct proc *next_same_hash; /* the pid table's chain */
+};
+
+/* pid -> the newest image of that pid (open hashing, chained). */
+struct pid_table {
+	struct proc **slot;
+	size_t nslots, n;
 };
 
 struct report {
@@ -108,6 +118,7 @@ struct report {
 	struct causes *expl;         /* what explains each failure (cause.h) */
 	struct proc **procs;
 	size_t nprocs, cap;
+	struct pid_table pids;
 	unsigned long events, skipped;
 };
 
@@ -118,15 +129,59 @@ static char *dup_or_null(const char *s)
 
 /* ---- per process ---------------------------------------------------------- */
 
+static size_t pid_hash(int64_t pid, size_t nslots)
+{
+	return (size_t)(((uint64_t)pid * 0x9e3779b97f4a7c15ull) >> 32) & (nslots - 1);
+}
+
+static struct proc **pid_slot(struct pid_table *t, int64_t pid)
+{
+	struct proc **pp = &t->slot[pid_hash(pid, t->nslots)];
+
+	while (*pp && (*pp)->pid != pid)
+		pp = &(*pp)->next_same_hash;
+	return pp;
+}
+
+/* Make @p the image its pid's events go to from now on. */
+static int pid_set(struct pid_table *t, struct proc *p)
+{
+	struct proc **pp;
+
+	if (t->n >= t->nslots) {   /* keep chains short: rehash at load 1 */
+		size_t n = t->nslots ? t->nslots * 2 : 1024, i;
+		struct proc **v = calloc(n, sizeof(*v)), *q, *next;
+
+		if (!v)
+			return -1;
+		for (i = 0; i < t->nslots; i++)
+			for (q = t->slot[i]; q; q = next) {
+				next = q->next_same_hash;
+				q->next_same_hash = v[pid_hash(q->pid, n)];
+				v[pid_hash(q->pid, n)] = q;
+			}
+		free(t->slot);
+		t->slot = v;
+		t->nslots = n;
+	}
+	pp = pid_slot(t, p->pid);
+	if (*pp) {                 /* a new image replaces the old */
+		p->next_same_hash = (*pp)->next_same_hash;
+		(*pp)->next_same_hash = NULL;
+	} else {
+		t->n++;
+	}
+	*pp = p;
+	return 0;
+}
+
 /* The process an event belongs to: the newest image of its pid. */
 static struct proc *proc_of(struct report *r, int64_t pid, bool fresh)
 {
 	struct proc *p;
-	size_t i;
 
-	for (i = r->nprocs; !fresh && i > 0; i--)
-		if (r->procs[i - 1]->pid == pid)
-			return r->procs[i - 1];
+	if (!fresh && r->pids.nslots && (p = *pid_slot(&r->pids, pid)))
+		return p;
 	if (r->nprocs == r->cap) {
 		size_t cap = r->cap ? r->cap * 2 : 8;
 		struct proc **v = realloc(r->procs, cap * sizeof(*v));
@@ -140,6 +195,10 @@ static struct proc *proc_of(struct report *r, int64_t pid, bool fresh)
 	if (!p)
 		return NULL;
 	p->pid = pid;
+	if (pid_set(&r->pids, p)) {
+		free(p);
+		return NULL;
+	}
 	r->procs[r->nprocs++] = p;
 	return p;
 }
@@ -194,7 +253,7 @@ static struct stat *stat_of(struct stat **v, size_t *n, const char *name)
 	*v = s;
 	s = &s[(*n)++];
 	memset(s, 0, sizeof(*s));
-	snprintf(s->name, sizeof(s->name), "%s", name);
+	copy_text(s->name, sizeof(s->name), name);
 	return s;
 }
 
@@ -223,6 +282,19 @@ static void stat_add(struct stat *s, const char *err, uint64_t dur)
 	size_t i;
 
 	if (s->count < LAT_EXACT) {
+		if (s->count == s->exact_cap) {
+			unsigned cap = s->exact_cap ? s->exact_cap * 4 : 4;
+			uint64_t *v;
+
+			if (cap > LAT_EXACT)
+				cap = LAT_EXACT;
+			v = realloc(s->exact, cap * sizeof(*v));
+
+			if (!v)
+				return;
+			s->exact = v;
+			s->exact_cap = cap;
+		}
 		s->exact[s->count] = dur;
 	} else {
 		if (!s->hist)
@@ -246,7 +318,7 @@ static void stat_add(struct stat *s, const char *err, uint64_t dur)
 		s->errs_other++;
 		return;
 	}
-	snprintf(s->errs[i].name, sizeof(s->errs[i].name), "%s", err);
+	copy_text(s->errs[i].name, sizeof(s->errs[i].name), err);
 	s->errs[i].n = 1;
 }
 
@@ -269,7 +341,8 @@ static uint64_t stat_pct(struct stat *s, unsigned pct)
 		return 0;
 	if (!rank)
 		rank = 1;
-	memcpy(tmp, s->exact, n * sizeof(*tmp));
+	if (n)
+		memcpy(tmp, s->exact, n * sizeof(*tmp));
 	qsort(tmp, n, sizeof(*tmp), cmp_u64);
 	if (s->count <= LAT_EXACT)
 		return tmp[rank - 1];
@@ -295,7 +368,7 @@ static struct obj *obj_add(struct objlist *l)
 		return NULL;
 	}
 	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 16;
+		size_t cap = l->cap ? l->cap * 2 : 2;
 		struct obj *v = realloc(l->v, cap * sizeof(*v));
 
 		if (!v)
@@ -412,12 +485,13 @@ static void objects(struct proc *p, struct json_object *ev, const char *cmd, boo
 		add_btf(p, ev);
 }
 
-/* Failures and probes are grouped: the same failure repeats. */
-static struct fail *group(struct fail *v, size_t *n, size_t max, unsigned long *dropped,
-			  const char *cmd, const char *label, const char *err, const char *rule,
-			  bool *fresh)
+/* Failures and probes are grouped: the same failure repeats.  *vp grows
+ * as groups are added, up to @max. */
+static struct fail *group(struct fail **vp, size_t *n, size_t *cap, size_t max,
+			  unsigned long *dropped, const char *cmd, const char *label,
+			  const char *err, const char *rule, bool *fresh)
 {
-	struct fail *f;
+	struct fail *f, *v = *vp;
 	size_t i;
 
 	for (i = 0; i < *n; i++) {
@@ -433,12 +507,21 @@ static struct fail *group(struct fail *v, size_t *n, size_t max, unsigned long *
 		(*dropped)++;
 		return NULL;
 	}
+	if (*n == *cap) {
+		size_t c = *cap ? *cap * 2 : 2;
+
+		v = realloc(v, c * sizeof(*v));
+		if (!v)
+			return NULL;
+		*vp = v;
+		*cap = c;
+	}
 	f = &v[(*n)++];
 	memset(f, 0, sizeof(*f));
 	*fresh = true;
-	snprintf(f->cmd, sizeof(f->cmd), "%s", cmd);
-	snprintf(f->label, sizeof(f->label), "%s", label);
-	snprintf(f->err, sizeof(f->err), "%s", err);
+	copy_text(f->cmd, sizeof(f->cmd), cmd);
+	copy_text(f->label, sizeof(f->label), label);
+	copy_text(f->err, sizeof(f->err), err);
 	f->rule = dup_or_null(rule);
 	f->count = 1;
 	return f;
@@ -511,7 +594,7 @@ static void failure(struct report *r, struct proc *p, const struct trace_line *l
 	bool fresh;
 
 	norm_label(ev, label, sizeof(label));
-	f = group(p->fails, &p->nfails, MAX_FAILS, &p->fails_dropped, what, label,
+	f = group(&p->fails, &p->nfails, &p->fails_cap, MAX_FAILS, &p->fails_dropped, what, label,
 		  err ? err : "?", inh ? inh->rule : trace_get_str(ev, "explanation.rule"), &fresh);
 	if (!f)
 		return;
@@ -545,7 +628,7 @@ static void probe(struct proc *p, struct json_object *ev, const char *cmd, bool 
 	p->probes++;
 	p->failed_probes += failed;
 	/* the ones that worked are counted per command, the others shown */
-	f = group(p->probes_v, &p->nprobes, MAX_PROBES, &p->probes_dropped, cmd,
+	f = group(&p->probes_v, &p->nprobes, &p->probes_cap, MAX_PROBES, &p->probes_dropped, cmd,
 		  failed && why ? why : "", err ? err : "?", NULL, &fresh);
 	if (f && fresh)
 		f->seq = trace_get_int(ev, "seq", 0);
@@ -557,7 +640,11 @@ static void note_cause(struct proc *p, struct json_object *ev)
 {
 	int64_t parent = trace_get_int(ev, "parent", 0);
 
-	if (parent)
+	if (!parent)
+		return;
+	if (!p->causes)
+		p->causes = calloc(MAX_CAUSES, sizeof(*p->causes));
+	if (p->causes)
 		p->causes[p->ncauses++ % MAX_CAUSES] = parent;
 }
 
@@ -581,7 +668,7 @@ static void iteration_end(struct proc *p, struct json_object *ev, const char *wh
 	bool fresh;
 
 	p->ends += trace_get_str(ev, "cmd") != NULL;
-	f = group(p->ends_v, &p->nends, MAX_PROBES, &p->ends_dropped, what,
+	f = group(&p->ends_v, &p->nends, &p->ends_cap, MAX_PROBES, &p->ends_dropped, what,
 		  "after the last element", "ENOENT", NULL, &fresh);
 	if (f && fresh)
 		f->seq = trace_get_int(ev, "seq", 0);
@@ -949,10 +1036,10 @@ static const char *c_on(const struct report *r, const char *code)
 	return r->color ? code : "";
 }
 
-#define BOLD(r) c_on(r, "\033[1m")
-#define RED(r)  c_on(r, "\033[31m")
-#define GREEN(r) c_on(r, "\033[32m")
-#define OFF(r)  c_on(r, "\033[0m")
+#define BOLD(r) c_on(r, TERM_SGR("1"))
+#define RED(r)  c_on(r, TERM_SGR("31"))
+#define GREEN(r) c_on(r, TERM_SGR("32"))
+#define OFF(r)  c_on(r, TERM_SGR("0"))
 
 /* "1.2ms", "870ns": at most 7 characters. */
 static const char *dur(uint64_t ns, char *buf, size_t cap)
@@ -968,18 +1055,29 @@ static const char *dur(uint64_t ns, char *buf, size_t cap)
 	return buf;
 }
 
+/* How many of the first @n bytes of @s to print so that no UTF-8
+ * character is cut in two. */
+static int utf8_cut(const char *s, int n)
+{
+	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	return n;
+}
+
 /* @s cut to @w columns (with "~" at the cut). */
 static const char *fit(const char *s, int w, char *buf)
 {
 	size_t n = s ? strlen(s) : 0;
+	int cut;
 
 	if (!s)
 		return "-";
 	if ((int)n <= w)
 		return s;
-	memcpy(buf, s, (size_t)w - 1);
-	buf[w - 1] = '~';
-	buf[w] = 0;
+	cut = utf8_cut(s, w - 1);
+	memcpy(buf, s, (size_t)cut);
+	buf[cut] = '~';
+	buf[cut + 1] = 0;
 	return buf;
 }
 
@@ -997,7 +1095,9 @@ static void wrap_label(const char *label, const char *text, int indent)
 			for (cut = avail; cut > 0 && text[cut] != ' '; cut--)
 				;
 			if (text[cut] != ' ')
-				cut = avail;
+				cut = utf8_cut(text, avail);
+			if (!cut)
+				cut = avail;   /* not UTF-8: no character to keep whole */
 		}
 		printf("%-*s%.*s\n", indent, label ? label : "", cut, text);
 		label = NULL;
@@ -1132,7 +1232,7 @@ static void log_text(const char *log, bool cut)
 		nl = strchr(log, '\n');
 		n = nl ? (int)(nl - log) : (int)strlen(log);
 		if (cut && n > WIDTH - 8)
-			printf("      | %.*s~\n", WIDTH - 9, log);
+			printf("      | %.*s~\n", utf8_cut(log, WIDTH - 9), log);
 		else
 			printf("      | %.*s\n", n, log);
 		if (!nl)
@@ -1323,10 +1423,14 @@ static void proc_free(struct proc *p)
 	free(p->kernel);
 	free(p->container);
 	free(p->runtime);
-	for (i = 0; i < p->ncmds; i++)
+	for (i = 0; i < p->ncmds; i++) {
 		free(p->cmds[i].hist);
-	for (i = 0; i < p->nfuncs; i++)
+		free(p->cmds[i].exact);
+	}
+	for (i = 0; i < p->nfuncs; i++) {
 		free(p->funcs[i].hist);
+		free(p->funcs[i].exact);
+	}
 	free(p->cmds);
 	free(p->funcs);
 	for (k = 0; k < O_KINDS; k++) {
@@ -1356,6 +1460,10 @@ static void proc_free(struct proc *p)
 		free(p->probes_v[i].rule);
 	for (i = 0; i < p->nends; i++)
 		free(p->ends_v[i].rule);
+	free(p->ends_v);
+	free(p->fails);
+	free(p->probes_v);
+	free(p->causes);
 	free(p);
 }
 
@@ -1406,6 +1514,7 @@ int cmd_report(int argc, char **argv)
 	if (html)
 		return report_html(argv + optind, argc - optind, lenient, html);
 	r.color = isatty(STDOUT_FILENO) && !(nc && *nc);
+	term_safe_stdout(r.json);
 	r.expl = causes_new();
 	s = r.expl ? trace_open(argv + optind, argc - optind, lenient) : NULL;
 	if (!s) {
@@ -1430,6 +1539,7 @@ int cmd_report(int argc, char **argv)
 		proc_free(r.procs[i]);
 	free(r.procs);
 	causes_free(r.expl);
+	free(r.pids.slot);
 	fflush(stdout);
 	return ret;
 }

@@ -494,11 +494,18 @@ int report_html(char *const *paths, int n, bool lenient, const char *out)
 		goto out;
 	}
 	nest_spans(p);
-	f = strcmp(out, "-") ? fopen(out, "we") : stdout;
-	if (!f) {
-		die_msg("%s: %s", out, strerror(errno));
-		r = EXIT_USAGE;
-		goto out;
+	if (strcmp(out, "-")) {
+		const char *why;
+
+		f = open_output_file(out, &why);
+		if (!f) {
+			die_msg("%s: %s", out, why);
+			r = EXIT_USAGE;
+			goto out;
+		}
+	} else {
+		term_safe_stdout(true);   /* the program's strings, on a terminal */
+		f = stdout;
 	}
 	write_page(f, p, paths, n);
 	r = 0;

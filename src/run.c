@@ -38,6 +38,7 @@ static const char run_usage[] =
 	"      --journal       send each event to the systemd journal, one entry\n"
 	"                      each (MESSAGE, PRIORITY, BPFSPY_* fields); with -o\n"
 	"                      FILE too, the trace is also in FILE\n"
+	"      --mode MODE     give the trace file the octal MODE (default 0600)\n"
 	"      --no-follow     trace PROGRAM only, not its children or exec'd images\n"
 	"      --log-bytes N   keep at most N bytes of each verifier/BTF log (65536)\n"
 	"      --str-bytes N   read at most N bytes of each C string (4096)\n"
@@ -97,6 +98,7 @@ struct run_opts {
 	bool journal;            /* --journal: the events go to journald */
 	unsigned stack;          /* --stack frames; 0: none */
 	const char *spool_base;  /* NULL: choose */
+	mode_t mode;             /* of the -o file */
 	struct sandbox sb;       /* --inject, --deny, --drop-caps */
 };
 
@@ -209,6 +211,22 @@ static int parse_stack(const char *arg, unsigned *depth)
 	return 0;
 }
 
+/* --mode: an octal file mode, 0 to 0777. */
+static int parse_mode(const char *arg, mode_t *mode)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(arg, &end, 8);
+	if (!*arg || *end || errno || v > 0777 || arg[0] == '-') {
+		usage_error("--mode takes an octal file mode such as 0640, not '%s'", arg);
+		return -1;
+	}
+	*mode = (mode_t)v;
+	return 0;
+}
+
 static int parse(int argc, char **argv, struct run_opts *o)
 {
 	static const struct option longs[] = {
@@ -230,6 +248,7 @@ static int parse(int argc, char **argv, struct run_opts *o)
 		{ "seccomp-trap", no_argument, NULL, 'T' },
 		{ "stack", optional_argument, NULL, 'W' },
 		{ "journal", no_argument, NULL, 'j' },
+		{ "mode", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -237,6 +256,7 @@ static int parse(int argc, char **argv, struct run_opts *o)
 	int c;
 
 	o->follow = true;
+	o->mode = 0600;
 	optind = 1;
 	argv[0] = "bpfspy run";  /* getopt's messages name the command */
 	while ((c = getopt_long(argc, argv, "+:o:h", longs, NULL)) != -1) {
@@ -282,6 +302,10 @@ static int parse(int argc, char **argv, struct run_opts *o)
 		case 'j': o->journal = true; break;
 		case 'W':
 			if (parse_stack(optarg, &o->stack))
+				return -1;
+			break;
+		case 'M':
+			if (parse_mode(optarg, &o->mode))
 				return -1;
 			break;
 		case 'h': fputs(run_usage, stdout); exit(0);
@@ -418,29 +442,28 @@ static int wait_all(void)
 
 /* The gathered trace to where it was asked for beyond -o FILE: the
  * journal (--journal), or standard error when there is no -o. */
-static void deliver(const char *trace, const struct run_opts *o)
+/* Without -o, the trace (in the spool directory, reached by @out_fd) goes
+ * to standard error; with --journal, to the journal.  Through one sink. */
+static void deliver(int out_fd, const struct run_opts *o)
 {
 	struct sink *s;
-	int fd, err;
+	int err;
 
 	if (o->output && !o->journal)
 		return;
-	fd = open(trace, O_RDONLY | O_CLOEXEC);
 	s = o->journal ? sink_journal_open() : sink_file_open(2);
-	if (fd < 0 || !s) {
-		die_msg("cannot deliver the trace %s: %s", trace, strerror(errno));
+	if (!s || lseek(out_fd, 0, SEEK_SET) < 0) {
+		die_msg("cannot deliver the trace: %s", strerror(errno));
 		goto out;
 	}
-	err = sink_feed_fd(s, fd);
+	err = sink_feed_fd(s, out_fd);
 	if (err)
-		die_msg("cannot read the trace back from %s: %s", trace, strerror(-err));
+		die_msg("cannot read the trace back: %s", strerror(-err));
 	if (s->failed)
 		die_msg("%llu of %llu event(s) could not be %s: %s", s->failed, s->lines,
 			o->journal ? "sent to the journal" : "written", strerror(s->last_err));
 out:
 	sink_close(s);
-	if (fd >= 0)
-		close(fd);
 }
 
 /*
@@ -465,16 +488,40 @@ static const char *spool_base(const struct run_opts *o)
 	return tmp && *tmp ? tmp : "/tmp";
 }
 
+/* The -o file: opened as spool_open_output() rules (no symlink followed
+ * in a sticky world-writable directory, no file of another user), then
+ * emptied and given --mode, so a trace is never more readable than asked
+ * whoever created the file first. */
+/* The trace at -o @path; readable too when @read_back (--journal reads it
+ * back to send it). */
+static int open_trace(const char *path, mode_t mode, bool read_back)
+{
+	struct stat st;
+	int fd = spool_open_output(path, (read_back ? O_RDWR : O_WRONLY) | O_CREAT | O_APPEND,
+				   0600);
+
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (ftruncate(fd, 0) != 0 || fchmod(fd, mode) != 0)) {
+		int e = -errno;
+
+		close(fd);
+		return e;
+	}
+	return fd;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct run_opts o = { 0 };
-	char shim[PATH_MAX], trace[PATH_MAX], spool_dir[PATH_MAX - 64];
+	char shim[PATH_MAX], trace[PATH_MAX], spool_dir[PATH_MAX - 64], fd_path[64];
 	struct drain_stats st = { 0 };
 	struct spool_renderer renderer;
 	struct bpf_render_hooks hooks;
 	struct btf_values *typed;
 	const char *base;
-	int first, out_fd, status, err, check_rc = 0;
+	int first, out_fd, dir_fd, status, err, check_rc = 0;
 
 	first = parse(argc, argv, &o);
 	if (first < 0)
@@ -489,19 +536,29 @@ int cmd_run(int argc, char **argv)
 		die_msg("cannot create a spool directory in %s: %s", base, strerror(errno));
 		return EXIT_USAGE;
 	}
+	/* From here on the directory is reached through this fd only: in a
+	 * --spool-dir others can write to, its name may be swapped. */
+	dir_fd = spool_dir_open(spool_dir, false, 0);
+	if (dir_fd < 0) {
+		die_msg("cannot use the spool directory %s: %s", spool_dir, spool_strerror(dir_fd));
+		rmdir(spool_dir);
+		return EXIT_USAGE;
+	}
 	if (o.output) {
-		out_fd = -1;
+		out_fd = -ENOENT;
 		if (absolute_path(o.output, trace, sizeof(trace)) == 0)
-			out_fd = open(trace, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
-		else
-			errno = ENOENT;
+			out_fd = open_trace(trace, o.mode, o.journal);
 	} else {
 		snprintf(trace, sizeof(trace), "%s/trace.jsonl", spool_dir);
-		out_fd = open(trace, O_RDWR | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
+		out_fd = openat(dir_fd, "trace.jsonl",
+				O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_APPEND | O_CLOEXEC, 0600);
+		if (out_fd < 0)
+			out_fd = -errno;
 	}
 	if (out_fd < 0) {
 		die_msg("cannot write the trace to '%s': %s",
-			o.output ? o.output : trace, strerror(errno));
+			o.output ? o.output : trace, spool_strerror(out_fd));
+		close(dir_fd);
 		rmdir(spool_dir);
 		return EXIT_USAGE;
 	}
@@ -534,7 +591,7 @@ int cmd_run(int argc, char **argv)
 		btf_values_hooks(typed, &hooks);
 		bpf_render_ctx_set_hooks(renderer.ctx, &hooks);
 	}
-	err = renderer.ctx ? spool_drain_dir(spool_dir, out_fd, NULL, &renderer, &st) : -ENOMEM;
+	err = renderer.ctx ? spool_drain_dir(dir_fd, out_fd, NULL, &renderer, &st) : -ENOMEM;
 	bpf_render_ctx_free(renderer.ctx);
 	btf_values_free(typed);
 	if (err && err != -ENOENT)
@@ -546,13 +603,19 @@ int cmd_run(int argc, char **argv)
 	if (st.bad)
 		die_msg("%llu spooled record(s) could not be decoded and were dropped",
 			(unsigned long long)st.bad);
+	if (st.foreign)
+		die_msg("%llu spool(s) in %s not written by us were ignored",
+			(unsigned long long)st.foreign, spool_dir);
 	write_exit(out_fd, main_child, status);
-	deliver(trace, &o);
+	deliver(out_fd, &o);
+	/* The trace in the spool directory is read through our fd too. */
+	snprintf(fd_path, sizeof(fd_path), "/proc/self/fd/%d", out_fd);
 	if (o.check)
-		check_rc = findings_to_stderr(trace);
+		check_rc = findings_to_stderr(o.output ? trace : fd_path);
 	if (!o.output)
-		unlink(trace);
+		unlinkat(dir_fd, "trace.jsonl", 0);
 	close(out_fd);
+	close(dir_fd);
 	if (rmdir(spool_dir) != 0 && errno != ENOENT)
 		die_msg("left undrained spools in %s", spool_dir);
 

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -31,6 +33,23 @@ struct trace_set {
 	struct json_object *current;
 };
 
+/* What is wrong with reading @f as a trace, or NULL: a directory reads
+ * as nothing, and a device such as /dev/zero as an endless line. */
+static const char *not_a_trace(FILE *f)
+{
+	struct stat st;
+
+	if (fstat(fileno(f), &st) != 0)
+		return NULL;   /* the read will say */
+	if (S_ISDIR(st.st_mode))
+		return "is a directory, not a trace";
+	if (S_ISCHR(st.st_mode) && !isatty(fileno(f)))
+		return "is a character device, not a trace (a file, pipe or terminal is)";
+	if (S_ISBLK(st.st_mode))
+		return "is a block device, not a trace";
+	return NULL;
+}
+
 struct trace_set *trace_open(char *const *paths, int n, bool lenient)
 {
 	struct trace_set *s = calloc(1, sizeof(*s));
@@ -52,6 +71,12 @@ struct trace_set *trace_open(char *const *paths, int n, bool lenient)
 		if (!t->f || !t->tok) {
 			die_msg("%s: %s", paths[i], strerror(errno));
 			s->n = i + (t->f != NULL);
+			trace_close(s);
+			return NULL;
+		}
+		if (not_a_trace(t->f)) {
+			die_msg("%s: %s", paths[i], not_a_trace(t->f));
+			s->n = i + 1;
 			trace_close(s);
 			return NULL;
 		}
@@ -80,10 +105,69 @@ static int check_schema(struct trace_set *s, struct trace_file *t, struct json_o
 	return bad_line(s, t, msg);
 }
 
+/* Strict UTF-8 (RFC 3629): what bpfspy writes, so what it reads; json-c
+ * would pass other bytes on to our own output. */
+static bool utf8_ok(const unsigned char *p, size_t n)
+{
+	size_t i = 0, need, k;
+
+	while (i < n) {
+		unsigned char c = p[i], lo = 0x80, hi = 0xbf;
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf)
+			need = 2;
+		else if (c >= 0xe0 && c <= 0xef)
+			need = 3;
+		else if (c >= 0xf0 && c <= 0xf4)
+			need = 4;
+		else
+			return false;
+		if (c == 0xe0)
+			lo = 0xa0;
+		else if (c == 0xed)
+			hi = 0x9f;
+		else if (c == 0xf0)
+			lo = 0x90;
+		else if (c == 0xf4)
+			hi = 0x8f;
+		if (n - i < need || p[i + 1] < lo || p[i + 1] > hi)
+			return false;
+		for (k = 2; k < need; k++)
+			if ((p[i + k] & 0xc0) != 0x80)
+				return false;
+		i += need;
+	}
+	return true;
+}
+
+/* What a line holds besides one JSON object, or NULL: the object must be
+ * the whole line, so that nothing on it goes unread. */
+static const char *line_fault(const char *buf, size_t n, size_t end)
+{
+	if (memchr(buf, 0, n))
+		return "a NUL byte in the line";
+	if (!utf8_ok((const unsigned char *)buf, n))
+		return "not valid UTF-8";
+	for (; end < n; end++) {
+		char c = buf[end];
+
+		if (c == '{' || c == '[')
+			return "a second JSON value after the object";
+		if (c != ' ' && c != '\t' && c != '\r' && c != '\n')
+			return "text after the JSON object";
+	}
+	return NULL;
+}
+
 /* Parse @t's next line into t->ahead: 1 read, 0 end, -1 bad (strict). */
 static int fill(struct trace_set *s, struct trace_file *t)
 {
 	struct json_object *o;
+	const char *fault;
 	ssize_t n;
 	int r;
 
@@ -98,13 +182,17 @@ static int fill(struct trace_set *s, struct trace_file *t)
 		if (n == 1 && t->buf[0] == '\n')
 			continue;
 		json_tokener_reset(t->tok);
-		o = json_tokener_parse_ex(t->tok, t->buf, (int)n);
+		o = json_tokener_parse_ex(t->tok, t->buf, n > INT32_MAX ? INT32_MAX : (int)n);
+		fault = NULL;
 		if (!o || json_tokener_get_error(t->tok) != json_tokener_success ||
-		    !json_object_is_type(o, json_type_object)) {
+		    !json_object_is_type(o, json_type_object))
+			fault = memchr(t->buf, 0, (size_t)n) ? "a NUL byte in the line" :
+				t->buf[n - 1] != '\n' ? "truncated last line" : "not a JSON object";
+		else
+			fault = line_fault(t->buf, (size_t)n, json_tokener_get_parse_end(t->tok));
+		if (fault) {
 			json_object_put(o);
-			r = bad_line(s, t, t->buf[n - 1] != '\n' ? "truncated last line"
-								 : "not a JSON object");
-			if (r < 0)
+			if (bad_line(s, t, fault) < 0)
 				return -1;
 			continue;
 		}

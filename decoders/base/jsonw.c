@@ -2,6 +2,7 @@
 /* Allocation-free JSON writer: see jsonw.h for why it exists. */
 #include "base/jsonw.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 static const char hexdig[] = "0123456789abcdef";
@@ -99,25 +100,38 @@ static void esc_u(struct jsonw *w, unsigned char c)
 	put(w, e, 6);
 }
 
-/* Length of a valid UTF-8 sequence starting at s (at most n bytes), or 0. */
-static size_t utf8_len(const unsigned char *s, size_t n)
+/* Length of the valid UTF-8 sequence (RFC 3629) starting at s, given
+ * the n bytes there; 0 when there is none, -1 when the n bytes are the
+ * start of one that goes on past them. */
+static int utf8_len(const unsigned char *s, size_t n)
 {
+	unsigned char lo = 0x80, hi = 0xbf;   /* the second byte's range */
 	size_t need, i;
 
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
 		need = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
 		need = 3;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		if (s[0] == 0xe0)
+			lo = 0xa0;      /* shorter forms are overlong */
+		else if (s[0] == 0xed)
+			hi = 0x9f;      /* ED A0..BF are surrogates */
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
 		need = 4;
-	else
+		if (s[0] == 0xf0)
+			lo = 0x90;      /* overlong */
+		else if (s[0] == 0xf4)
+			hi = 0x8f;      /* above U+10FFFF */
+	} else {
 		return 0;
-	if (n < need)
-		return 0;
-	for (i = 1; i < need; i++)
-		if ((s[i] & 0xc0) != 0x80)
+	}
+	for (i = 1; i < need; i++) {
+		if (i == n)
+			return -1;
+		if (i == 1 ? s[1] < lo || s[1] > hi : (s[i] & 0xc0) != 0x80)
 			return 0;
-	return need;
+	}
+	return (int)need;
 }
 
 /* 1: the byte can be copied as is inside a JSON string. */
@@ -127,14 +141,64 @@ static const uint8_t plain[256] = {
 	[0x5d ... 0x7f] = 1,
 };
 
-static void str_body(struct jsonw *w, const char *s, size_t n)
+static void replacement(struct jsonw *w)
+{
+	put(w, "\\ufffd", 6);
+	w->bad = true;
+}
+
+/* The bytes of a sequence the previous part cut: each is one bad byte. */
+static void flush_pending(struct jsonw *w)
+{
+	for (; w->npend; w->npend--)
+		replacement(w);
+}
+
+/* Complete the sequence the previous part cut with the first bytes of
+ * this one; returns how many of them it took. */
+static size_t finish_pending(struct jsonw *w, const unsigned char *p, size_t n)
+{
+	unsigned char seq[4];
+	size_t have = w->npend, take = 0;
+	int u = -1;
+
+	memcpy(seq, w->pend, have);
+	while (u < 0 && take < n && p[take]) {
+		seq[have++] = p[take++];
+		u = utf8_len(seq, have);
+	}
+	if (u > 0) {
+		put(w, (const char *)seq, (size_t)u);
+		w->npend = 0;
+		return take;
+	}
+	if (u < 0 && take == n) {       /* cut again: wait for more */
+		memcpy(w->pend, seq, have);
+		w->npend = (uint8_t)have;
+		return take;
+	}
+	/* No sequence after all: its bytes are bad, except the one that broke
+	 * it, which is read again on its own. */
+	if (u == 0) {
+		have--;
+		take--;
+	}
+	w->npend = (uint8_t)have;
+	flush_pending(w);
+	return take;
+}
+
+/* @more: another part follows, so a sequence cut at the end may go on. */
+static void str_body(struct jsonw *w, const char *s, size_t n, bool more)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, run = 0;
 
+	if (w->npend)
+		i = finish_pending(w, p, n);
 	while (i < n && p[i]) {
 		unsigned char c = p[i];
-		size_t u;
+		int u;
 
 		if (plain[c]) {
 			run++;
@@ -145,12 +209,17 @@ static void str_body(struct jsonw *w, const char *s, size_t n)
 		run = 0;
 		if (c >= 0x80) {
 			u = utf8_len(p + i, n - i);
-			if (u) {
-				put(w, s + i, u);
-				i += u;
+			if (u > 0) {
+				put(w, s + i, (size_t)u);
+				i += (size_t)u;
 				continue;
 			}
-			esc_u(w, c);
+			if (u < 0 && more) {
+				w->npend = (uint8_t)(n - i);
+				memcpy(w->pend, p + i, n - i);
+				return;
+			}
+			replacement(w);
 		} else if (c == '"' || c == '\\') {
 			putc1(w, '\\');
 			putc1(w, (char)c);
@@ -168,10 +237,21 @@ static void str_body(struct jsonw *w, const char *s, size_t n)
 
 void jw_strn(struct jsonw *w, const char *key, const char *s, size_t n)
 {
+	char raw_key[64];
+	size_t kl;
+
 	member(w, key);
 	putc1(w, '"');
-	str_body(w, s, n);
+	w->bad = false;
+	w->npend = 0;
+	str_body(w, s, n, false);
 	putc1(w, '"');
+	if (!w->bad || !key || (kl = strlen(key)) + sizeof("_raw") > sizeof(raw_key))
+		return;
+	/* The bytes as they were, for names that must be matched exactly. */
+	memcpy(raw_key, key, kl);
+	memcpy(raw_key + kl, "_raw", sizeof("_raw"));
+	jw_bytes_hex(w, raw_key, s, strnlen(s, n));
 }
 
 void jw_hex(struct jsonw *w, const char *key, uint64_t v)
@@ -202,16 +282,18 @@ void jw_str_begin(struct jsonw *w, const char *key)
 {
 	member(w, key);
 	putc1(w, '"');
+	w->bad = false;
+	w->npend = 0;
 }
 
 void jw_str_part(struct jsonw *w, const char *s)
 {
-	str_body(w, s, strlen(s));
+	str_body(w, s, strlen(s), true);
 }
 
 void jw_str_partn(struct jsonw *w, const char *s, size_t n)
 {
-	str_body(w, s, n);
+	str_body(w, s, n, true);
 }
 
 void jw_str_hex_part(struct jsonw *w, uint64_t v)
@@ -223,6 +305,7 @@ void jw_str_hex_part(struct jsonw *w, uint64_t v)
 
 void jw_str_end(struct jsonw *w)
 {
+	flush_pending(w);
 	putc1(w, '"');
 }
 

@@ -30,6 +30,9 @@ struct jsonw {
 	size_t len;     /* bytes the document needs so far (may exceed cap) */
 	int depth;
 	uint32_t first; /* bit d set: no member written yet at depth d */
+	bool bad;       /* the string being written had invalid UTF-8 */
+	uint8_t npend;  /* bytes of a UTF-8 sequence cut by a part's end */
+	unsigned char pend[3];
 };
 
 static inline bool jw_overflowed(const struct jsonw *w) { return w->len > w->cap; }
@@ -81,6 +84,8 @@ static inline void jw_init(struct jsonw *w, char *buf, size_t cap)
 	w->len = 0;
 	w->depth = 0;
 	w->first = 1;
+	w->bad = false;
+	w->npend = 0;
 }
 
 /* Containers.  @key is NULL inside arrays and at top level. */
@@ -139,8 +144,11 @@ static inline void jw_str(struct jsonw *w, const char *key, const char *s)
 {
 	jw_strn(w, key, s, __builtin_strlen(s));
 }
-/* jw_strn: a JSON string from @n bytes of @s; stops at a NUL.  Invalid
- * UTF-8 and control bytes are escaped as \u00XX so the line always parses. */
+/* jw_strn: a JSON string from @n bytes of @s; stops at a NUL.  Control
+ * bytes are escaped as \u00XX; each byte that is not part of valid UTF-8
+ * (RFC 3629: no overlong forms, surrogates or code points above U+10FFFF)
+ * becomes \ufffd, so every line is strict UTF-8.  With a @key, such a
+ * string is followed by "@key_raw": its bytes in hex. */
 /* "0x1a2b": pointers and other values best read in hex. */
 void jw_hex(struct jsonw *w, const char *key, uint64_t v);
 /* Lower-case hex digits of @n bytes, as a string. */

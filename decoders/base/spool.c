@@ -53,7 +53,55 @@ static int move_fd_high(int fd, int floor)
 	return hi;
 }
 
-int spool_create(struct spool *s, const char *dir, int fd_floor)
+/* A spool directory is trusted when it is a directory itself (not a
+ * symlink to one), belongs to us and nobody else can write into it: then
+ * nobody else can create, swap or remove what is in it.  Checked once on
+ * its fd; everything in it is reached through that fd, never by path. */
+int spool_dir_check(int dfd)
+{
+	struct stat st;
+
+	if (fstat(dfd, &st) != 0)
+		return -errno;
+	if (!S_ISDIR(st.st_mode))
+		return -ENOTDIR;
+	if (st.st_uid != geteuid())
+		return SPOOL_FOREIGN;
+	if (st.st_mode & (S_IWGRP | S_IWOTH))
+		return SPOOL_SHARED;
+	return 0;
+}
+
+int spool_dir_open(const char *dir, bool create, int fd_floor)
+{
+	int dfd, rc;
+
+	if (create && mkdir(dir, 0700) != 0 && errno != EEXIST)
+		return -errno;
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dfd < 0)
+		return errno == ENOTDIR ? -ELOOP : -errno;
+	dfd = move_fd_high(dfd, fd_floor);
+	rc = spool_dir_check(dfd);
+	if (rc) {
+		close(dfd);
+		return rc;
+	}
+	return dfd;
+}
+
+const char *spool_strerror(int rc)
+{
+	switch (rc) {
+	case SPOOL_FOREIGN: return "it belongs to another user";
+	case SPOOL_SHARED: return "others can write to it";
+	case SPOOL_LINKED: return "it has other hard links, in a directory others can write to";
+	case -ELOOP: return "it is a symbolic link";
+	default: return strerror(-rc);
+	}
+}
+
+int spool_create(struct spool *s, int dfd, int fd_floor)
 {
 	struct timespec ts;
 	char num[24];
@@ -62,21 +110,21 @@ int spool_create(struct spool *s, const char *dir, int fd_floor)
 
 	memset(s, 0, sizeof(*s));
 	s->fd = -1;
+	s->dirfd = dfd;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	/* <20-digit ns>-<pid>.spool: names sort in creation order. */
-	n = cat(s->path, 0, sizeof(s->path), dir);
-	n = cat(s->path, n, sizeof(s->path), "/");
+	n = 0;
 	len = fmt_u64(num, (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec);
 	num[len] = 0;
 	for (; len < 20; len++)
-		n = cat(s->path, n, sizeof(s->path), "0");
-	n = cat(s->path, n, sizeof(s->path), num);
-	n = cat(s->path, n, sizeof(s->path), "-");
+		n = cat(s->name, n, sizeof(s->name), "0");
+	n = cat(s->name, n, sizeof(s->name), num);
+	n = cat(s->name, n, sizeof(s->name), "-");
 	num[fmt_u64(num, (uint64_t)getpid())] = 0;
-	n = cat(s->path, n, sizeof(s->path), num);
-	cat(s->path, n, sizeof(s->path), SUFFIX);
+	n = cat(s->name, n, sizeof(s->name), num);
+	cat(s->name, n, sizeof(s->name), SUFFIX);
 
-	fd = open(s->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	fd = openat(dfd, s->name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -errno;
 	fd = move_fd_high(fd, fd_floor);
@@ -93,7 +141,7 @@ int spool_create(struct spool *s, const char *dir, int fd_floor)
 	if (s->base == MAP_FAILED) {
 		int e = errno;
 
-		unlink(s->path);
+		unlinkat(dfd, s->name, 0);
 		close(fd);
 		s->base = NULL;
 		return -e;
@@ -193,6 +241,7 @@ void spool_forget(struct spool *s)
 		close(s->fd);  /* our copy only; the parent keeps its lock */
 	memset(s, 0, sizeof(*s));
 	s->fd = -1;
+	s->dirfd = -1;   /* the directory fd is the caller's, not ours */
 }
 
 static int write_all(int fd, const char *p, size_t n)
@@ -329,17 +378,23 @@ static int copy_records(const char *p, size_t size, int out, const struct spool_
 }
 
 /* Drain an open spool whose exclusive lock we hold. */
-static int drain_fd(int fd, const char *path, int out_fd, const struct spool_renderer *r,
-		    struct drain_stats *st)
+static int drain_fd(int fd, int dfd, const char *name, int out_fd,
+		    const struct spool_renderer *r, struct drain_stats *st)
 {
 	struct stat sb, pb;
 	char *p;
 	int rc = 0;
 
 	/* Someone else drained and removed it while we waited. */
-	if (fstat(fd, &sb) != 0 || stat(path, &pb) != 0 || sb.st_ino != pb.st_ino ||
-	    sb.st_dev != pb.st_dev)
+	if (fstat(fd, &sb) != 0 || fstatat(dfd, name, &pb, AT_SYMLINK_NOFOLLOW) != 0 ||
+	    sb.st_ino != pb.st_ino || sb.st_dev != pb.st_dev)
 		return 0;
+	/* Only what we wrote ourselves, and nobody else could have written,
+	 * becomes part of our trace. */
+	if (!S_ISREG(sb.st_mode) || sb.st_uid != geteuid() || (sb.st_mode & (S_IWGRP | S_IWOTH))) {
+		st->foreign++;
+		return 0;
+	}
 	if (sb.st_size > 0) {
 		p = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_SHARED, fd, 0);
 		if (p == MAP_FAILED)
@@ -350,24 +405,28 @@ static int drain_fd(int fd, const char *path, int out_fd, const struct spool_ren
 		munmap(p, (size_t)sb.st_size);
 	}
 	if (rc == 0) {
-		unlink(path);
+		unlinkat(dfd, name, 0);
 		st->files++;
 	}
 	return rc;
 }
 
-int spool_drain_file(const char *path, int out_fd, const struct spool_renderer *r,
+int spool_drain_file(int dfd, const char *name, int out_fd, const struct spool_renderer *r,
 		     struct drain_stats *st)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC), rc;
+	int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC), rc;
 
+	if (fd < 0 && errno == ELOOP) {
+		st->foreign++;   /* a symlink: never ours */
+		return 0;
+	}
 	if (fd < 0)
 		return -errno;
 	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
 		close(fd);
 		return -EBUSY;   /* its writer is alive */
 	}
-	rc = drain_fd(fd, path, out_fd, r, st);
+	rc = drain_fd(fd, dfd, name, out_fd, r, st);
 	close(fd);
 	return rc;
 }
@@ -378,7 +437,7 @@ int spool_drain_own(struct spool *s, int out_fd, const struct spool_renderer *r,
 	if (s->fd < 0)
 		return -EBADF;
 	flock(s->fd, LOCK_EX);   /* convert our shared lock */
-	return drain_fd(s->fd, s->path, out_fd, r, st);
+	return drain_fd(s->fd, s->dirfd, s->name, out_fd, r, st);
 }
 
 static int by_name(const void *a, const void *b)
@@ -386,17 +445,26 @@ static int by_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int spool_drain_dir(const char *dir, int out_fd, const char *own_path,
+int spool_drain_dir(int dfd, int out_fd, const char *own_name,
 		    const struct spool_renderer *r, struct drain_stats *st)
 {
-	char **names = NULL, path[4096];
+	char **names = NULL;
 	size_t n = 0, cap = 0, i;
 	struct dirent *de;
-	DIR *d = opendir(dir);
-	int rc = 0;
+	DIR *d;
+	int rc = 0, lfd;
 
-	if (!d)
+	/* A description of our own: a forked sibling may be reading the
+	 * directory through the shared one at the same time. */
+	lfd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (lfd < 0)
 		return -errno;
+	d = fdopendir(lfd);
+	if (!d) {
+		rc = -errno;
+		close(lfd);
+		return rc;
+	}
 	while ((de = readdir(d))) {
 		size_t l = strlen(de->d_name);
 
@@ -416,16 +484,68 @@ int spool_drain_dir(const char *dir, int out_fd, const char *own_path,
 	closedir(d);
 	qsort(names, n, sizeof(*names), by_name);
 	for (i = 0; i < n; i++) {
-		int e;
+		int e = 0;
 
-		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		/* The caller drains its own separately. */
+		if (!own_name || strcmp(names[i], own_name))
+			e = spool_drain_file(dfd, names[i], out_fd, r, st);
 		free(names[i]);
-		if (own_path && !strcmp(path, own_path))
-			continue;   /* the caller drains its own separately */
-		e = spool_drain_file(path, out_fd, r, st);
 		if (e && e != -EBUSY && e != -ENOENT && !rc)
 			rc = e;
 	}
 	free(names);
 	return rc;
+}
+
+/* Open the trace @path for writing as the kernel's protected_symlinks and
+ * protected_regular rules would, whatever they are set to: no symlink
+ * followed in a sticky world-writable directory, and no regular file that
+ * belongs to another user.  Returns an fd or a negative code for
+ * spool_strerror(). */
+int spool_open_output(const char *path, int flags, mode_t mode)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[4096];
+	struct stat st;
+	int dfd, fd, e;
+
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == path)
+		snprintf(dir, sizeof(dir), "/");
+	else if ((size_t)(slash - path) < sizeof(dir))
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	else
+		return -ENAMETOOLONG;
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return -errno;
+	if (fstat(dfd, &st) != 0) {
+		e = -errno;
+		close(dfd);
+		return e;
+	}
+	if ((st.st_mode & S_ISVTX) && (st.st_mode & S_IWOTH))
+		flags |= O_NOFOLLOW;
+	fd = openat(dfd, slash ? slash + 1 : path, flags | O_CLOEXEC, mode);
+	e = fd < 0 ? -errno : 0;
+	/* With O_CREAT some kernels say EACCES for the symlink. */
+	if (fd < 0 && (flags & O_NOFOLLOW) &&
+	    fstatat(dfd, slash ? slash + 1 : path, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISLNK(st.st_mode))
+		e = -ELOOP;
+	close(dfd);
+	if (fd < 0)
+		return e;
+	if (fstat(fd, &st) != 0 || (S_ISREG(st.st_mode) && st.st_uid != geteuid())) {
+		close(fd);
+		return SPOOL_FOREIGN;
+	}
+	/* A hard link another user made there to one of our files (where
+	 * fs.protected_hardlinks is off) is not a trace to write. */
+	if ((flags & O_NOFOLLOW) && S_ISREG(st.st_mode) && st.st_nlink > 1) {
+		close(fd);
+		return SPOOL_LINKED;
+	}
+	return fd;
 }

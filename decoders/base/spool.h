@@ -26,6 +26,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 struct spool {
 	int fd;              /* high-numbered, close-on-exec, LOCK_SH held */
@@ -35,13 +36,37 @@ struct spool {
 	uint64_t tail;       /* next free byte (atomic) */
 	uint64_t lost;       /* events that did not fit (atomic) */
 	int grow_lock;       /* only for filesystems without fallocate */
-	char path[4096];
+	int dirfd;           /* the spool directory (the caller's fd) */
+	char name[64];       /* the file's name in it */
 };
 
-/* Create a spool file in @dir named so that names sort by creation time.
- * Returns 0 or -errno.  Uses raw syscalls only; fds are placed at or above
- * @fd_floor. */
-int spool_create(struct spool *s, const char *dir, int fd_floor);
+/* Why a directory or file is not trusted (besides -errno values). */
+#define SPOOL_FOREIGN (-10001)   /* it belongs to another user */
+#define SPOOL_SHARED  (-10002)   /* others can write to it */
+#define SPOOL_LINKED  (-10003)   /* a hard link in a shared directory */
+
+/* 0 when the directory open as @dfd belongs to us and nobody else can
+ * write to it, else SPOOL_FOREIGN, SPOOL_SHARED or -errno. */
+int spool_dir_check(int dfd);
+
+/* Open the spool directory @dir (creating it 0700 with @create), refusing
+ * a symlink (-ELOOP) or a directory spool_dir_check() does not trust.
+ * Returns an fd at or above @fd_floor, or a negative code. */
+int spool_dir_open(const char *dir, bool create, int fd_floor);
+
+/* What a negative code of these functions means, for a message. */
+const char *spool_strerror(int rc);
+
+/* Open a trace file for writing: O_NOFOLLOW added when its directory is
+ * sticky and world-writable (where a regular file with other hard links
+ * is refused too: SPOOL_LINKED), and a regular file that belongs to
+ * another user refused (SPOOL_FOREIGN).  Returns an fd or a negative code. */
+int spool_open_output(const char *path, int flags, mode_t mode);
+
+/* Create a spool file (O_EXCL, mode 0600) in the directory open as @dfd,
+ * named so that names sort by creation time.  Returns 0 or -errno.  Uses
+ * raw syscalls only; fds are placed at or above @fd_floor. */
+int spool_create(struct spool *s, int dfd, int fd_floor);
 
 /* Record types: SPOOL_JSON lines are copied as they are; every other
  * type belongs to the renderer (struct spool_renderer). */
@@ -62,6 +87,7 @@ void spool_forget(struct spool *s);
 
 struct drain_stats {
 	uint64_t lines, torn, bytes, files, bad;
+	uint64_t foreign;   /* spools skipped: not ours, or not regular files */
 };
 
 #define SPOOL_RENDER_BAD ((size_t)-1)
@@ -79,20 +105,21 @@ struct spool_renderer {
 	void *ctx;
 };
 
-/* Append the complete lines of the spool file @path to @out_fd (taking
- * flock(LOCK_EX) on @out_fd meanwhile), then unlink it.  Returns 0 or
- * -errno. */
-int spool_drain_file(const char *path, int out_fd, const struct spool_renderer *r,
+/* Append the complete lines of the spool file @name in the directory open
+ * as @dfd to @out_fd (taking flock(LOCK_EX) on @out_fd meanwhile), then
+ * unlink it.  A symlink, a file of another user or one that others can
+ * write is skipped and counted in st->foreign.  Returns 0 or -errno. */
+int spool_drain_file(int dfd, const char *name, int out_fd, const struct spool_renderer *r,
 		     struct drain_stats *st);
 
 /* Drain the caller's own spool (at exit).  Returns 0 or -errno. */
 int spool_drain_own(struct spool *s, int out_fd, const struct spool_renderer *r,
 		    struct drain_stats *st);
 
-/* Drain every spool in @dir whose writer is gone (its lock is free), in
- * creation order.  With @own_path set, that spool is drained too (the
- * caller is its writer and is exiting).  Returns 0 or -errno. */
-int spool_drain_dir(const char *dir, int out_fd, const char *own_path,
+/* Drain every spool in the directory open as @dfd whose writer is gone
+ * (its lock is free), in creation order, except the one named @own_name
+ * (the caller's, drained with spool_drain_own()).  Returns 0 or -errno. */
+int spool_drain_dir(int dfd, int out_fd, const char *own_name,
 		    const struct spool_renderer *r, struct drain_stats *st);
 
 #endif

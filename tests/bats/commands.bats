@@ -1249,14 +1249,15 @@ check_eperm() {
 	[ "$(cat /proc/sys/kernel/unprivileged_bpf_disabled 2>/dev/null)" != 0 ] ||
 		skip "kernel.unprivileged_bpf_disabled is 0"
 	# nobody writes its trace in a directory of its own (teardown
-	# removes it).
+	# removes it), and spools in a subdirectory its shim creates: a
+	# world-writable spool directory is refused.
 	EPERM_DIR=$(mktemp -d /tmp/bpfspy-eperm.XXXXXX)
 	chmod 1777 "$EPERM_DIR"
 	OUT=$EPERM_DIR/eperm.out
 	TR=$EPERM_DIR/eperm.jsonl
 	run setpriv --reuid=nobody --regid="$(id -gn nobody)" --clear-groups \
 		--inh-caps=-all --bounding-set=-all \
-		env LD_PRELOAD="$SHIM" BPFSPY_OUTPUT="$TR" BPFSPY_SPOOL_DIR="$EPERM_DIR" \
+		env LD_PRELOAD="$SHIM" BPFSPY_OUTPUT="$TR" BPFSPY_SPOOL_DIR="$EPERM_DIR/spool" \
 		"$EXERCISER" eperm
 	printf '%s\n' "$output" >"$OUT"
 	index_calls

@@ -12,7 +12,8 @@
  * Checks, each an abort() so libFuzzer keeps the input:
  *  - no sanitizer report (ASan, UBSan);
  *  - a complete render parses (json-c, strict, whole line) as one JSON
- *    object without duplicate keys;
+ *    object without duplicate keys, and is strict UTF-8 (RFC 3629: json-c's
+ *    own check lets surrogates and overlong forms through);
  *  - a render into a short buffer writes nothing past it, counts the
  *    length the whole line needs and agrees with it byte for byte;
  *  - a call the shim would pack (bpf_cmd_offline_ok(), no
@@ -315,7 +316,36 @@ static bool scan_value(struct scan *s)
 	return ok;
 }
 
-/* The line must be exactly one JSON object. */
+/* RFC 3629, from the table: no overlongs, surrogates or code points
+ * above U+10FFFF. */
+static bool strict_utf8(const unsigned char *p, size_t n)
+{
+	size_t i = 0, need, k;
+	uint32_t cp;
+
+	while (i < n) {
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		need = p[i] >= 0xf0 ? 4 : p[i] >= 0xe0 ? 3 : p[i] >= 0xc0 ? 2 : 0;
+		if (!need || need > n - i)
+			return false;
+		cp = p[i] & (0x3f >> (need - 1));
+		for (k = 1; k < need; k++) {
+			if ((p[i + k] & 0xc0) != 0x80)
+				return false;
+			cp = cp << 6 | (p[i + k] & 0x3f);
+		}
+		if ((need == 2 && cp < 0x80) || (need == 3 && cp < 0x800) ||
+		    (need == 4 && cp < 0x10000) || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return false;
+		i += need;
+	}
+	return true;
+}
+
+/* The line must be exactly one JSON object, in strict UTF-8. */
 static void check_json(const char *what, const char *line, size_t len)
 {
 	struct json_tokener *tok = json_tokener_new_ex(64);
@@ -336,6 +366,10 @@ static void check_json(const char *what, const char *line, size_t len)
 	}
 	json_object_put(obj);
 	json_tokener_free(tok);
+	if (!strict_utf8((const unsigned char *)line, len)) {
+		snprintf(msg, sizeof(msg), "%s: not strict UTF-8", what);
+		die(msg, line, len);
+	}
 	scan_ws(&s);
 	if (s.p >= s.end || *s.p != '{' || !scan_value(&s) || (scan_ws(&s), s.p != s.end)) {
 		snprintf(msg, sizeof(msg), "%s: rejected by the strict scanner", what);

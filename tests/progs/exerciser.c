@@ -667,6 +667,34 @@ static int do_pin(char **argv)
 	return 0;
 }
 
+/* ---- names NAME: a hostile program's strings ----------------------------- */
+
+/*
+ * NAME becomes the thread's comm, a map's name and an OBJ_GET path, so a
+ * test can see how bpfspy writes and prints bytes it does not control
+ * (escape sequences, invalid UTF-8).  The kernel refuses such a map name
+ * and the path does not exist: both calls fail, and are recorded.
+ */
+static int do_names(char **argv)
+{
+	union bpf_attr attr;
+	int map, got;
+
+	prctl(PR_SET_NAME, argv[0]);
+	memset(&attr, 0, sizeof(attr));
+	attr.map_type = BPF_MAP_TYPE_ARRAY;
+	attr.key_size = 4;
+	attr.value_size = 8;
+	attr.max_entries = 1;
+	strncpy(attr.map_name, argv[0], sizeof(attr.map_name) - 1);
+	map = sys_bpf(BPF_MAP_CREATE, &attr, ATTR_END(map_extra));
+	memset(&attr, 0, sizeof(attr));
+	attr.pathname = ptr_to_u64(argv[0]);
+	got = sys_bpf(BPF_OBJ_GET, &attr, ATTR_END(file_flags));
+	printf("map=%d get=%d\n", map, got);
+	return 0;
+}
+
 /* ---- dispatch ----------------------------------------------------------- */
 
 struct scenario {
@@ -2904,6 +2932,7 @@ static const struct scenario scenarios[] = {
 	{ "rawblocked", 0, "", do_rawblocked },
 	{ "rawexec", 1, "PATH [ARGS...]", do_rawexec },
 	{ "sigsys", 1, "sigaction|signal|sysv|ign|dfl", do_sigsys },
+	{ "names", 1, "NAME", do_names },
 };
 
 static int usage(void)

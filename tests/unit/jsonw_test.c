@@ -2,7 +2,9 @@
 /* The shim's JSON writer: everything it writes must parse with json-c and
  * read back as the values written. */
 #include <json-c/json.h>
+#include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -116,10 +118,126 @@ static void test_overflow(void)
 	tap_ok(!jw_overflowed(&w) && w.len == need, "counted length is exact (%zu)", need);
 }
 
+/* Strict UTF-8 (RFC 3629), written from the table, not from jsonw.c. */
+static bool strict_utf8(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned c = s[i], need, cp, k;
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 0;
+		if (!need || i + need > n)
+			return false;
+		cp = c & (0x3f >> (need - 1));
+		for (k = 1; k < need; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return false;
+			cp = cp << 6 | (s[i + k] & 0x3f);
+		}
+		if ((need == 2 && cp < 0x80) || (need == 3 && cp < 0x800) ||
+		    (need == 4 && cp < 0x10000) || cp > 0x10ffff ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
+			return false;
+		i += need;
+	}
+	return true;
+}
+
+static size_t count(const char *hay, size_t n, const char *needle)
+{
+	size_t c = 0, l = strlen(needle), i;
+
+	for (i = 0; i + l <= n; i++)
+		if (!memcmp(hay + i, needle, l))
+			c++;
+	return c;
+}
+
+struct utf8_case {
+	const char *bytes;
+	unsigned bad;        /* bytes that must become \ufffd */
+	const char *what;
+};
+
+static const struct utf8_case utf8_cases[] = {
+	{ "a\xed\xa0\x80z", 3, "surrogate ED A0 80" },
+	{ "a\xf4\x90\x80\x80z", 4, "above U+10FFFF: F4 90 80 80" },
+	{ "a\xc0\xafz", 2, "overlong C0 AF" },
+	{ "a\xe0\x80\xafz", 3, "overlong E0 80 AF" },
+	{ "a\xf0\x80\x80\xafz", 4, "overlong F0 80 80 AF" },
+	{ "a\xf5\x80\x80\x80z", 4, "F5: no such lead byte" },
+	{ "a\xe2\x82z", 2, "a cut 3-byte sequence" },
+	{ "a\x80\xbfz", 2, "lone continuation bytes" },
+	{ "a\xe2\x82\xac\xf0\x9f\x98\x80\xed\x9f\xbf\xf4\x8f\xbf\xbfz", 0,
+	  "euro sign, emoji, U+D7FF, U+10FFFF are kept" },
+	{ "\xc3\xa9\xff\xc3\xa9", 1, "one bad byte between two good characters" },
+};
+
+/* Each case written whole (with a _raw copy) and streamed in two parts
+ * cut at every byte: the output is strict UTF-8, the good characters
+ * survive and each bad byte is one \ufffd. */
+static void test_strict_utf8(void)
+{
+	char buf[512];
+	struct jsonw w;
+	size_t i, cut, n;
+
+	for (i = 0; i < sizeof(utf8_cases) / sizeof(utf8_cases[0]); i++) {
+		const struct utf8_case *c = &utf8_cases[i];
+		bool ok = true;
+
+		n = strlen(c->bytes);
+		jw_init(&w, buf, sizeof(buf));
+		jw_obj_open(&w, NULL);
+		jw_strn(&w, "name", c->bytes, n);
+		jw_obj_close(&w);
+		tap_ok(strict_utf8((unsigned char *)buf, w.len) &&
+		       count(buf, w.len, "\\ufffd") == c->bad,
+		       "jw_strn: %s (%.*s)", c->what, (int)w.len, buf);
+		if (c->bad) {
+			struct json_object *o = parse(buf, w.len);
+			char hex[64];
+			size_t k;
+
+			for (k = 0; k < n; k++)
+				sprintf(hex + 2 * k, "%02x", (unsigned char)c->bytes[k]);
+			tap_ok(o && get_str(o, "name_raw") && !strcmp(get_str(o, "name_raw"), hex),
+			       "jw_strn: name_raw keeps the bytes of %s", c->what);
+			json_object_put(o);
+		}
+		for (cut = 0; cut <= n; cut++) {
+			char one[512];
+			size_t one_len;
+
+			jw_init(&w, buf, sizeof(buf));
+			jw_str_begin(&w, "s");
+			jw_str_partn(&w, c->bytes, cut);
+			jw_str_partn(&w, c->bytes + cut, n - cut);
+			jw_str_end(&w);
+			memcpy(one, buf, w.len);
+			one_len = w.len;
+			jw_init(&w, buf, sizeof(buf));
+			jw_str_begin(&w, "s");
+			jw_str_partn(&w, c->bytes, n);
+			jw_str_end(&w);
+			if (one_len != w.len || memcmp(one, buf, w.len) ||
+			    !strict_utf8((unsigned char *)one, one_len))
+				ok = false;
+		}
+		tap_ok(ok, "streamed, cut anywhere, the same strict output: %s", c->what);
+	}
+}
+
 int main(void)
 {
 	test_scalars();
 	test_escaping();
 	test_overflow();
+	test_strict_utf8();
 	return tap_done();
 }

@@ -391,10 +391,12 @@ static void test_spool_framing(void)
 	struct bpf_call c;
 	size_t n;
 	void *p;
-	int fd;
+	int fd, dfd;
 
 	tap_ok(mkdtemp(dir) != NULL, "temp dir");
-	tap_ok(spool_create(&s, dir, 0) == 0, "spool created");
+	dfd = spool_dir_open(dir, false, 0);
+	tap_ok(dfd >= 0, "temp dir trusted");
+	tap_ok(spool_create(&s, dfd, 0) == 0, "spool created");
 	p = spool_begin(&s, 9);
 	memcpy(p, "{\"a\":1}xx", 9);
 	spool_commit(p, SPOOL_JSON, 7);
@@ -427,7 +429,8 @@ static void test_spool_framing(void)
 	tap_ok(n > 8 && !strcmp(text + n - 8, "{\"b\":2}\n"), "the record after the torn ones survives");
 	tap_ok(st.torn == 1, "one torn record counted (%llu)", (unsigned long long)st.torn);
 	tap_ok(st.bad == 1, "one undecodable record counted (%llu)", (unsigned long long)st.bad);
-	tap_ok(access(s.path, F_OK) != 0, "the drained spool is removed");
+	tap_ok(faccessat(dfd, s.name, F_OK, 0) != 0, "the drained spool is removed");
+	close(dfd);
 	unlink(out);
 	rmdir(dir);
 }
