@@ -3,11 +3,17 @@
  * The libbpf layer: libbpf's API functions (decoders/libbpf/libbpf_funcs.def),
  * interposed by exact symbol version.
  *
- * Each wrapper is exported as NAME@@VERSION (.symver and the generated
+ * Each wrapper is exported as NAME@VERSION (.symver and the generated
  * version script), so a program linked against that version reaches it,
- * and calls the real function through dlvsym(RTLD_NEXT, NAME, VERSION):
- * a binary linked against another version of a name never reaches a
- * wrapper written for a different signature.  libbpf's own calls between
+ * and calls the function of that name and version in the libbpf its
+ * caller would have reached without bpfspy (libbpf_scope.c: libbpf
+ * loaded at start, later, in a plugin's local scope, several copies): a
+ * binary linked against another version of a name never reaches a
+ * wrapper written for a different signature.  The version is not the
+ * default one (@, not @@): dlsym() and references without a version
+ * never find a wrapper, so they find libbpf's own function or nothing,
+ * as without bpfspy (calls through such a pointer are seen at the
+ * syscall layer only).  libbpf's own calls between
  * its API functions go through its PLT too, so they nest: a frame stack
  * per thread gives every call (and every bpf syscall made inside) the seq
  * of the call it was made in as "parent", and counts the syscalls under
@@ -25,29 +31,30 @@
  * of the new call.  A wrapper never reads a stack slot the caller did not
  * write.
  *
- * Functions the loaded libbpf lacks (libbpf 1.1.2 has no
+ * Functions no loaded libbpf has (libbpf 1.1.2 has no
  * libbpf_set_memlock_rlim, nothing of LIBBPF_1.2.0 and later): the
  * version script still exports a wrapper, because it is fixed at build
  * time and a symbol cannot be withdrawn from a loaded object.  We thought
- * about an IFUNC whose resolver returns NULL for them (dlsym and weak
- * references would then see "absent"), and rejected it: the dynamic
- * linker relocates libbpf (BIND_NOW) before this shim, so the resolver
- * would run with the shim unrelocated, and it would have to call dlvsym
- * from inside the dynamic linker.  So the policy is: a wrapper reached
- * without a real function returns -ENOSYS (NULL for pointer functions)
- * with errno ENOSYS, records the call with "missing":true, and issues no
- * syscall.  What can reach one: dlsym/dlvsym lookups and weak references
- * (which now find the wrapper, where without bpfspy they would find
- * nothing), and programs bound to a node the loaded libbpf has but
- * without that name (libbpf_set_memlock_rlim@LIBBPF_0.7.0 here), which
- * without bpfspy would die of "symbol lookup error" instead.  A program
- * needing a version node the loaded libbpf.so.1 lacks entirely still
- * fails to start, as without bpfspy: the dynamic linker checks version
- * nodes against the library named in the program's verneed.
+ * about an IFUNC whose resolver returns NULL for them, and rejected it:
+ * the dynamic linker relocates libbpf (BIND_NOW) before this shim, so the
+ * resolver would run with the shim unrelocated, and it would have to call
+ * dlvsym from inside the dynamic linker; nor could it see a libbpf
+ * dlopen()ed later.  Can such a wrapper be reached?  Not from a correctly
+ * linked caller: the dynamic linker refuses to load an object whose
+ * version nodes its libbpf lacks, and libbpf never removes a name from a
+ * node.  Not through dlsym() or an unversioned reference (non-default
+ * versions, and the first node holds no wrapper: gen-map.sh).  What is
+ * left is a pointer dlvsym() returned for that exact version, or a weak
+ * reference bound to it: without bpfspy it would have been NULL, and the
+ * program would not have called it, which no wrapper can undo.  Such a
+ * call returns -ENOSYS (NULL for pointer functions) with errno ENOSYS,
+ * is recorded with "missing":true, and issues no syscall.
  *
- * Re-entrancy.  Wrappers allocate nothing and take no lock: the call's
- * record lives on the stack, the frame stack is thread-local
- * (initial-exec TLS), and real[] is filled with atomic stores.  A wrapper
+ * Re-entrancy.  Wrappers allocate nothing and take no lock once their
+ * caller's object is known: the call's record lives on the stack, the
+ * frame stack is thread-local (initial-exec TLS), and the targets are
+ * read from libbpf_scope.c's lock-free cache (the first call from each
+ * object looks them up with the loader's locks held).  A wrapper
  * entered from a signal handler while this thread is inside another
  * libbpf call simply pushes a frame above it: the handler's call gets the
  * interrupted call as its parent and its syscalls count towards both,
@@ -94,7 +101,6 @@ struct frame {
 
 static __thread struct frame t_frames[MAX_DEPTH];
 static __thread unsigned t_depth;
-static void *real[LF_COUNT];
 
 uint64_t bpfspy_libbpf_parent(void)
 {
@@ -117,24 +123,6 @@ void bpfspy_libbpf_count(uint32_t cmd, long ret)
 		if (ret < 0)
 			t_frames[i].nfail++;
 	}
-}
-
-/* The real function, found once; NULL when the loaded libbpf lacks it
- * (looked up again next time: harmless, and libbpf may be dlopen()ed). */
-static void *real_fn(unsigned id)
-{
-	void *f = __atomic_load_n(&real[id], __ATOMIC_ACQUIRE);
-
-	if (!f) {
-		f = dlvsym(RTLD_NEXT, libbpf_func_name(id), libbpf_func_version(id));
-		__atomic_store_n(&real[id], f, __ATOMIC_RELEASE);
-	}
-	return f;
-}
-
-bool bpfspy_libbpf_has(unsigned id)
-{
-	return id < LF_COUNT && real_fn(id) != NULL;
 }
 
 /* What function @f returns for error @err: NULL or -err; errno @err. */
@@ -163,39 +151,33 @@ static long invoke(unsigned id, void *fn, unsigned n, const long *a)
 
 typedef const char *(*name_fn)(const void *);
 
-/* libbpf's own getters (not interposed, no syscalls), found once. */
-static name_fn getter(const char *sym, name_fn *cache)
+/* libbpf's own getters (not interposed, no syscalls), of the libbpf the
+ * caller at @ra uses. */
+static name_fn getter(unsigned which, uintptr_t ra)
 {
-	name_fn f = __atomic_load_n(cache, __ATOMIC_ACQUIRE);
-
-	if (!f) {
-		f = (name_fn)dlsym(RTLD_NEXT, sym);
-		__atomic_store_n(cache, f, __ATOMIC_RELEASE);
-	}
-	return f;
+	return (name_fn)bpfspy_libbpf_target(LF_COUNT + which, ra, false);
 }
 
 /* The name of the object, program or map a call is about: its first
  * argument, or the object bpf_object__open_file returned. */
-static void object_name(const struct libbpf_func *f, const long *a, long ret, char *out,
-			size_t cap)
+static void object_name(const struct libbpf_func *f, const long *a, long ret, uintptr_t ra,
+			char *out, size_t cap)
 {
-	static name_fn obj_name, prog_name, map_name;
 	const void *obj = NULL;
 	name_fn get = NULL;
 	const char *n;
 
 	if (f->args[0].kind == LA_OBJECT) {
-		get = getter("bpf_object__name", &obj_name);
+		get = getter(0, ra);
 		obj = (const void *)a[0];
 	} else if (f->args[0].kind == LA_PROGRAM) {
-		get = getter("bpf_program__name", &prog_name);
+		get = getter(1, ra);
 		obj = (const void *)a[0];
 	} else if (f->args[0].kind == LA_MAP) {
-		get = getter("bpf_map__name", &map_name);
+		get = getter(2, ra);
 		obj = (const void *)a[0];
 	} else if (f->ret == LR_PTR && ret && f == libbpf_func(LF_bpf_object__open_file)) {
-		get = getter("bpf_object__name", &obj_name);
+		get = getter(0, ra);
 		obj = (const void *)ret;
 	}
 	out[0] = 0;
@@ -228,7 +210,7 @@ static bool named_by_arg(const struct libbpf_func *f)
 
 /* Spool the finished call: packed when it renders from its numbers
  * alone, else rendered now (strings, opts, names are in our memory). */
-static void emit(unsigned id, const struct libbpf_func *f, const long *a,
+static void emit(unsigned id, const struct libbpf_func *f, const long *a, uintptr_t ra,
 		 const struct bpf_event_env *env, struct libbpf_call *c)
 {
 	struct emitted e = { env, c };
@@ -249,18 +231,19 @@ static void emit(unsigned id, const struct libbpf_func *f, const long *a,
 		return;
 	}
 	if (!c->name[0])
-		object_name(f, a, (long)c->ret, c->name, sizeof(c->name));
+		object_name(f, a, (long)c->ret, ra, c->name, sizeof(c->name));
 	bpfspy_emit_json(render, &e);
 }
 
-/* Every wrapper: call function @id with its first @n arguments @a and
- * record the call. */
-static long libbpf_call(unsigned id, unsigned n, const long *a)
+/* Every wrapper: call function @id with its first @n arguments @a for
+ * the caller returning to @ra, and record the call. */
+static long libbpf_call(unsigned id, unsigned n, const long *a, uintptr_t ra)
 {
 	const struct libbpf_func *f = libbpf_func(id);
 	int entry_errno = errno;
 	int inj = bpfspy_inject_func_errno(id);
-	void *fn = real_fn(id);
+	bool on = t_depth < MAX_DEPTH && bpfspy_active();
+	void *fn = bpfspy_libbpf_target(id, ra, on);
 	struct libbpf_call c;
 	struct bpf_event_env env;
 	struct bpf_stack stack;
@@ -272,7 +255,7 @@ static long libbpf_call(unsigned id, unsigned n, const long *a)
 	int saved;
 	unsigned i;
 
-	if (t_depth >= MAX_DEPTH || !bpfspy_active()) {
+	if (!on) {
 		if (inj)
 			return injected(f, inj);
 		errno = entry_errno;
@@ -289,7 +272,7 @@ static long libbpf_call(unsigned id, unsigned n, const long *a)
 	libbpf_opts_probe(&c);           /* sz and tail as OPTS_VALID will see them */
 	libbpf_args_probe(&c);           /* in/out counts before the call */
 	if (named_by_arg(f))
-		object_name(f, a, 0, c.name, sizeof(c.name));  /* before close frees it */
+		object_name(f, a, 0, ra, c.name, sizeof(c.name));  /* before close frees it */
 	parent = bpfspy_libbpf_parent();
 	fr = &t_frames[t_depth++];
 	fr->seq = bpfspy_next_seq();
@@ -308,21 +291,22 @@ static long libbpf_call(unsigned id, unsigned n, const long *a)
 	env.stack = have_stack ? &stack : NULL;
 	c.ret = ret;
 	c.err = saved;
-	emit(id, f, a, &env, &c);
+	emit(id, f, a, ra, &env, &c);
 	errno = saved;
 	return ret;
 }
 
+#define RA ((uintptr_t)__builtin_return_address(0))
 #define WRAPPER_DECL(sym, ver, ...)                                                \
 	__attribute__((visibility("default"))) long bpfspy_lb_##sym(__VA_ARGS__);   \
-	__asm__(".symver bpfspy_lb_" #sym ", " #sym "@@" #ver);
+	__asm__(".symver bpfspy_lb_" #sym ", " #sym "@" #ver);
 
 #define LIBBPF_FUNC(sym, ver)                                                      \
 	WRAPPER_DECL(sym, ver, long, long, long, long, long, long)                 \
 	long bpfspy_lb_##sym(long a0, long a1, long a2, long a3, long a4, long a5)   \
 	{                                                                           \
 		long a[LIBBPF_MAX_ARGS] = { a0, a1, a2, a3, a4, a5 };               \
-		return libbpf_call(LF_##sym, 6, a);                                 \
+		return libbpf_call(LF_##sym, 6, a, RA);                                 \
 	}
 #define WIDE_7(sym, ver)                                                           \
 	WRAPPER_DECL(sym, ver, long, long, long, long, long, long, long)           \
@@ -330,7 +314,7 @@ static long libbpf_call(unsigned id, unsigned n, const long *a)
 			     long a6)                                               \
 	{                                                                           \
 		long a[LIBBPF_MAX_ARGS] = { a0, a1, a2, a3, a4, a5, a6 };           \
-		return libbpf_call(LF_##sym, 7, a);                                 \
+		return libbpf_call(LF_##sym, 7, a, RA);                                 \
 	}
 #define WIDE_9(sym, ver)                                                           \
 	WRAPPER_DECL(sym, ver, long, long, long, long, long, long, long, long, long) \
@@ -338,7 +322,7 @@ static long libbpf_call(unsigned id, unsigned n, const long *a)
 			     long a6, long a7, long a8)                             \
 	{                                                                           \
 		long a[LIBBPF_MAX_ARGS] = { a0, a1, a2, a3, a4, a5, a6, a7, a8 };   \
-		return libbpf_call(LF_##sym, 9, a);                                 \
+		return libbpf_call(LF_##sym, 9, a, RA);                                 \
 	}
 #define LIBBPF_FUNC_WIDE(sym, ver, n) WIDE_##n(sym, ver)
 #include "libbpf/libbpf_funcs.def"

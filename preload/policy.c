@@ -13,8 +13,8 @@
  * them and bumps one atomic counter per call of an injected command or
  * libbpf function (only of those a rule names: others cost one test).
  */
-#include <dlfcn.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,13 +139,16 @@ static void render_cmd_name(struct jsonw *w, uint32_t cmd)
 }
 
 /* Why a rule on libbpf function @id cannot fire in this process, or NULL:
- * the libbpf layer is absent (no shared libbpf: a static one, as in
- * bpftool and libbpf-tools, is reached through no wrapper), or the loaded
- * libbpf lacks the function.  Told at the header, i.e. the first event:
- * a libbpf dlopen()ed later is not seen here. */
+ * the libbpf layer is absent (no shared libbpf in any scope: a static one,
+ * as in bpftool and libbpf-tools, is reached through no wrapper), or no
+ * loaded libbpf has the function.  Told at the header, i.e. the first
+ * event: a libbpf dlopen()ed later is reached all the same (its calls are
+ * injected into), and a "layer" event announces it. */
 static const char *func_inactive(unsigned id)
 {
-	if (!dlsym(RTLD_DEFAULT, "libbpf_version_string"))
+	static char ver[64], path[PATH_MAX];   /* the header's builder alone */
+
+	if (!bpfspy_libbpf_loaded(ver, sizeof(ver), path, sizeof(path)))
 		return "no libbpf layer: libbpf is static or absent";
 	if (!bpfspy_libbpf_has(id))
 		return "the loaded libbpf lacks it";

@@ -91,7 +91,10 @@ static __thread char t_comm[16];
 static long resolve_syscall(long n, long a, long b, long c, long d, long e, long f);
 syscall_fn bpfspy_real_syscall = resolve_syscall;
 
-/* First call before our constructor ran: find glibc's syscall() now. */
+/* First call before our constructor ran: find glibc's syscall() now.
+ * Once is enough: libc is loaded before the shim and stays, and nothing
+ * loaded later comes before it in the global scope (see bpfspy_next_fn,
+ * trap.c). */
 static long resolve_syscall(long n, long a, long b, long c, long d, long e, long f)
 {
 	syscall_fn real = (syscall_fn)dlsym(RTLD_NEXT, "syscall");
@@ -182,22 +185,53 @@ size_t bpfspy_read_file(const char *path, char *buf, size_t cap)
 }
 
 /* Which layers record here: the syscall layer always; the libbpf layer
- * when libbpf is a shared library in this process (its wrappers are then
- * interposable).  A statically linked libbpf (bpftool, libbpf-tools) is
- * seen through its syscalls only. */
+ * when a shared libbpf is loaded, in any scope (a plugin's RTLD_LOCAL one
+ * too: its wrappers reach it).  A statically linked libbpf (bpftool,
+ * libbpf-tools) is seen through its syscalls only.  This is what was
+ * loaded when the header was written: a libbpf a call reaches later (a
+ * plugin dlopen()ed after, a second copy) is announced by a "layer"
+ * event. */
 static void render_layers(struct jsonw *w)
 {
-	void *ver = dlsym(RTLD_DEFAULT, "libbpf_version_string");
+	/* static, not on a stack that may be a signal stack: only the thread
+	 * that creates the spool builds the header (spool_ready) */
+	static char ver[64], path[PATH_MAX];
+	bool have = bpfspy_libbpf_loaded(ver, sizeof(ver), path, sizeof(path));
 
 	jw_arr_open(w, "layers");
 	jw_str(w, NULL, "syscall");
-	if (ver)
+	if (have)
 		jw_str(w, NULL, "libbpf");
 	jw_arr_close(w);
-	if (ver)
-		jw_str(w, "libbpf", ((const char *(*)(void))ver)());
-	else
-		jw_str(w, "libbpf", "static or absent");
+	jw_str(w, "libbpf", have ? ver : "static or absent");
+	if (have)
+		jw_str(w, "libbpf_path", path);
+}
+
+struct layer_note {
+	const char *ver, *path;
+};
+
+static void render_layer(struct jsonw *w, const void *ctx)
+{
+	const struct layer_note *n = ctx;
+
+	jw_obj_open(w, NULL);
+	jw_str(w, "event", "layer");
+	bpf_render_ts(w, "ts", mono_ns() + (uint64_t)g.realtime_off);
+	jw_u64(w, "pid", (uint64_t)g.pid);
+	jw_str(w, "layer", "libbpf");
+	jw_str(w, "libbpf", n->ver);
+	jw_str(w, "libbpf_path", n->path);
+	jw_obj_close(w);
+}
+
+void bpfspy_layer_event(const char *ver, const char *path)
+{
+	struct layer_note n = { ver, path };
+
+	if (__atomic_load_n(&g.state, __ATOMIC_ACQUIRE) == SP_READY)
+		bpfspy_emit_json(render_layer, &n);
 }
 
 static void build_header(void)
@@ -367,6 +401,7 @@ static bool spool_ready(void)
 	t_creating = false;
 	__atomic_store_n(&g.state, SP_READY, __ATOMIC_RELEASE);
 	spool_fdobj_replay();
+	bpfspy_libbpf_announce_loaded();
 	return true;
 }
 
@@ -495,6 +530,7 @@ static void atfork_child(void)
 	bpfspy_policy_fork();
 	bpfspy_trap_fork();
 	bpfspy_stack_fork();
+	bpfspy_scope_fork();
 	if (!g.follow)
 		g.enabled = false;
 }
@@ -584,6 +620,7 @@ __attribute__((constructor)) static void bpfspy_init(void)
 	if (bpfspy_real_syscall == resolve_syscall)
 		bpfspy_real_syscall = (syscall_fn)dlsym(RTLD_NEXT, "syscall");
 	bpfspy_trap_resolve();
+	bpfspy_scope_init();
 	/* setuid/setgid/capability-gaining exec: the environment belongs to
 	 * the unprivileged caller, so no path it names is trusted. */
 	if (getauxval(AT_SECURE))

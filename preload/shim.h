@@ -117,7 +117,29 @@ uint64_t bpfspy_libbpf_parent(void);
 unsigned bpfspy_libbpf_depth(void);
 /* A bpf syscall returned @ret inside the libbpf calls this thread is in. */
 void bpfspy_libbpf_count(uint32_t cmd, long ret);
-/* The loaded libbpf has function @id (the version libbpf_funcs.def names). */
+/* Some loaded object defines function @id (the version libbpf_funcs.def
+ * names), in any scope. */
 bool bpfspy_libbpf_has(unsigned id);
+
+/* ---- which libbpf a wrapper calls (libbpf_scope.c) ---------------------- */
+/* Slots after the LF_COUNT functions: libbpf's getters bpf_object__name,
+ * bpf_program__name, bpf_map__name. */
+#define LB_GETTERS 3
+/* The function (or getter) @id a caller returning to @ra would have
+ * reached without bpfspy, or NULL when no loaded object defines it.
+ * @announce_new: a libbpf copy no event named yet gets a "layer" event. */
+void *bpfspy_libbpf_target(unsigned id, uintptr_t ra, bool announce_new);
+/* The first libbpf loaded (any scope): its version and path; false when
+ * there is none.  For the header, which names it. */
+bool bpfspy_libbpf_loaded(char *ver, size_t vcap, char *path, size_t pcap);
+/* Right after the header: a "layer" event for each copy of libbpf
+ * loaded that the header did not name. */
+void bpfspy_libbpf_announce_loaded(void);
+/* Constructor; after fork, the child's spool names its copies afresh. */
+void bpfspy_scope_init(void);
+void bpfspy_scope_fork(void);
+/* A "layer" event: the libbpf at @path, version @ver, which the header
+ * does not name (shim.c). */
+void bpfspy_layer_event(const char *ver, const char *path);
 
 #endif

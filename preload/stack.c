@@ -57,6 +57,17 @@
  *    free fd, as reading fdinfo does), maps it and closes it.
  *  - Objects unloaded by dlclose() keep their cached names: an address
  *    reused by a later dlopen() may be named after the old object.
+ *    (libbpf_scope.c's dlclose() knows when an object goes; the cache
+ *    could use that generation, at the price of naming again.)
+ *
+ * Looked up once, and why that holds: libunwind is dlopen()ed by this
+ * file, RTLD_LOCAL, and its handle is never closed, so it cannot be
+ * unloaded under us whatever the program dlcloses; unw_backtrace is
+ * found in that handle's own dependency tree, which no later object and
+ * no scope of the program can change (a program's own libunwind.so.8 is
+ * the same object, shared).  Everything else is found at each use:
+ * addresses are named with dladdr1() when first seen, so objects loaded
+ * after the constructor, in any scope, are named as well.
  *
  * A fork() while another thread names an address leaves that entry (or
  * object) half-filled in the child: the child then names those addresses

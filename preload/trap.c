@@ -144,6 +144,23 @@ typedef int (*sigaction_fn)(int, const struct sigaction *, struct sigaction *);
 
 static sigaction_fn real_sigaction;
 
+/*
+ * Found once and kept.  Every name looked up here is libc's (sigaction,
+ * signal, sysv_signal, sigset, the exec and posix_spawn functions, and
+ * dlclose for libbpf_scope.c), and that is why once is right, unlike the
+ * libbpf functions (libbpf_scope.c finds those per caller): libc is
+ * loaded before the shim (it is the shim's own dependency) and never
+ * unloaded, so the target cannot appear after the constructor or move;
+ * it is in the global scope ahead of everything loaded later, with
+ * RTLD_GLOBAL or not, so no later object changes what RTLD_NEXT finds; and
+ * a plugin with a definition of its own in its local scope would not have
+ * reached it without bpfspy either (the global scope, libc in it, is
+ * searched first; an RTLD_DEEPBIND plugin binds to its own and never
+ * reaches the shim).  A preloaded object after the shim that interposes
+ * the same name is what RTLD_NEXT finds, as a chain of interposers
+ * expects.  NULL (no such function in this libc) is not kept: looked up
+ * again on the next call.
+ */
 void *bpfspy_next_fn(void **slot, const char *name)
 {
 	void *f = __atomic_load_n(slot, __ATOMIC_ACQUIRE);

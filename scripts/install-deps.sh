@@ -17,5 +17,6 @@ apt-get install -y -qq --no-install-recommends \
 	dpkg-dev debhelper lintian bash-completion \
 	golang-go golang-github-cilium-ebpf-dev \
 	chromium python3-pil python3-jsonschema \
+	bpfcc-tools linux-headers-amd64 \
 	>/dev/null
 echo "install-deps.sh: dependencies installed"

@@ -456,6 +456,14 @@ static int read_side(struct diff *d, struct side *sd, bool lenient)
 				die_msg("out of memory");
 				r = -1;
 			}
+		} else if (!strcmp(l.event, "layer")) {
+			struct dproc *p = dproc_of(sd, trace_get_int(l.obj, "pid", 0), NULL);
+			char *v = p ? trace_libbpf_layer(p->libbpf, l.obj) : NULL;
+
+			if (v) {
+				free(p->libbpf);
+				p->libbpf = v;
+			}
 		} else if (!strcmp(l.event, "lost")) {
 			struct dproc *p = dproc_of(sd, trace_get_int(l.obj, "pid", 0), NULL);
 

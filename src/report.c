@@ -817,6 +817,15 @@ static int one_line(struct report *r, const struct trace_line *l)
 	p = proc_of(r, trace_get_int(l->obj, "pid", 0), false);
 	if (!p)
 		return -1;
+	if (!strcmp(l->event, "layer")) {   /* a libbpf loaded after the header */
+		char *v = trace_libbpf_layer(p->libbpf, l->obj);
+
+		if (v) {
+			free(p->libbpf);
+			p->libbpf = v;
+		}
+		return 0;
+	}
 	if (!p->comm)
 		p->comm = dup_or_null(trace_get_str(l->obj, "comm"));
 	r->events++;

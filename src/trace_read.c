@@ -338,3 +338,20 @@ int64_t trace_get_int(struct json_object *o, const char *path, int64_t dflt)
 
 	return v && json_object_is_type(v, json_type_int) ? json_object_get_int64(v) : dflt;
 }
+
+char *trace_libbpf_layer(const char *have, struct json_object *o)
+{
+	const char *ver = trace_get_str(o, "libbpf");
+	size_t n;
+	char *s;
+
+	if (!ver || (have && strstr(have, ver)))
+		return have ? strdup(have) : NULL;
+	if (!have || !strcmp(have, "static or absent"))
+		return strdup(ver);
+	n = strlen(have) + strlen(ver) + 3;
+	s = malloc(n);
+	if (s)
+		snprintf(s, n, "%s, %s", have, ver);
+	return s;
+}

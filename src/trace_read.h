@@ -52,4 +52,10 @@ int64_t trace_get_int(struct json_object *o, const char *path, int64_t dflt);
 /* A "ts" value in nanoseconds, of either schema; 0 when absent. */
 uint64_t trace_ts(struct json_object *v);
 
+/* The libbpf a process had, @have (its header's "libbpf", or NULL), with
+ * what a "layer" line @o announced: a new string, or NULL when out of
+ * memory.  "static or absent" gives way to the announced version; a
+ * version not named yet is appended ("v1.1, v1.2"). */
+char *trace_libbpf_layer(const char *have, struct json_object *o);
+
 #endif

@@ -354,10 +354,15 @@ static void render_ret(struct jsonw *w, const struct libbpf_func *f,
 	if ((f->ret == LR_PTR && !c->ret) ||
 	    ((f->ret == LR_ERR || f->ret == LR_FD) && (int32_t)c->ret < 0)) {
 		n = errno_name(c->err);
-		if (n)
+		if (n) {
 			jw_str(w, "errno", n);
-		else
+		} else {   /* as a bpf event's: "ERRNO_4001" and the number */
+			char b[32] = "ERRNO_";
+
+			b[6 + fmt_u64(b + 6, (uint64_t)c->err)] = 0;
+			jw_str(w, "errno", b);
 			jw_u64(w, "errno_num", (uint64_t)c->err);
+		}
 	} else {
 		jw_null(w, "errno");
 	}

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "policy/bpf_filter.h"
 #include "policy/bpf_policy.h"
 #include "libbpf/libbpf_funcs.h"
 #include "tap.h"
@@ -219,8 +220,40 @@ static void deny(void)
 	       "errnos by name and number");
 }
 
+/* -e trace=SET */
+static void filters(void)
+{
+	struct bpf_filter f;
+	char bad[32];
+
+	tap_ok(bpf_filter_parse("trace=BPF_PROG_LOAD,map_create", &f, bad, sizeof(bad)) == 0 &&
+	       f.active && !f.negated && bpf_filter_cmd(&f, 5) && bpf_filter_cmd(&f, 0) &&
+	       !bpf_filter_cmd(&f, 1) && !bpf_filter_func(&f, LF_bpf_map_create),
+	       "trace=BPF_PROG_LOAD,map_create: those two commands, no libbpf call");
+	tap_ok(bpf_filter_parse("!MAP_LOOKUP_ELEM", &f, bad, sizeof(bad)) == 0 && f.negated &&
+	       !bpf_filter_cmd(&f, 1) && bpf_filter_cmd(&f, 2) && bpf_filter_cmd(&f, 99) &&
+	       bpf_filter_func(&f, LF_bpf_map_lookup_elem),
+	       "!MAP_LOOKUP_ELEM: everything else, unknown commands and libbpf too");
+	tap_ok(bpf_filter_parse("trace=bpf_object__load,BPF_PROG_LOAD", &f, bad, sizeof(bad)) == 0 &&
+	       bpf_filter_func(&f, LF_bpf_object__load) && !bpf_filter_func(&f, LF_bpf_prog_load) &&
+	       bpf_filter_cmd(&f, 5) && !bpf_filter_cmd(&f, 99),
+	       "a libbpf function by its exact name, a command beside it");
+	tap_ok(bpf_filter_parse("trace=all", &f, bad, sizeof(bad)) == 0 && bpf_filter_cmd(&f, 38) &&
+	       bpf_filter_func(&f, LF_bpf_map_create) &&
+	       bpf_filter_parse("trace=none", &f, bad, sizeof(bad)) == 0 && !bpf_filter_cmd(&f, 0) &&
+	       !bpf_filter_func(&f, 0), "all and none");
+	tap_ok(bpf_filter_parse("trace=BPF_PROG_LOAD,bogus", &f, bad, sizeof(bad)) < 0 &&
+	       !strcmp(bad, "bogus"), "an unknown name is refused and named");
+	tap_ok(bpf_filter_parse("trace=", &f, bad, sizeof(bad)) < 0 &&
+	       bpf_filter_parse("trace=a,,b", &f, bad, sizeof(bad)) < 0,
+	       "an empty set or item is refused");
+	memset(&f, 0, sizeof(f));
+	tap_ok(bpf_filter_cmd(&f, 3) && bpf_filter_func(&f, 3), "no filter records everything");
+}
+
 int main(void)
 {
+	filters();
 	forms();
 	round_trip();
 	counting();
