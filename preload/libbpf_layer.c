@@ -97,6 +97,7 @@ struct frame {
 	uint64_t seq;
 	uint64_t nsys, nfail;
 	uint64_t cmds;        /* bit n: command n was made inside */
+	bool keep;         /* --failed-only: a call inside it was recorded */
 };
 
 static __thread struct frame t_frames[MAX_DEPTH];
@@ -123,6 +124,15 @@ void bpfspy_libbpf_count(uint32_t cmd, long ret)
 		if (ret < 0)
 			t_frames[i].nfail++;
 	}
+}
+
+/* The call says it failed: a negative return, or NULL from a pointer
+ * function. */
+static bool libbpf_call_failed(const struct libbpf_func *f, const struct libbpf_call *c)
+{
+	if (!f || f->ret == LR_VOID)
+		return false;
+	return f->ret == LR_PTR ? !c->ret : (int32_t)c->ret < 0;
 }
 
 /* What function @f returns for error @err: NULL or -err; errno @err. */
@@ -242,7 +252,7 @@ static long libbpf_call(unsigned id, unsigned n, const long *a, uintptr_t ra)
 	const struct libbpf_func *f = libbpf_func(id);
 	int entry_errno = errno;
 	int inj = bpfspy_inject_func_errno(id);
-	bool on = t_depth < MAX_DEPTH && bpfspy_active();
+	bool on = t_depth < MAX_DEPTH && bpfspy_active() && bpfspy_filter_func(id);
 	void *fn = bpfspy_libbpf_target(id, ra, on);
 	struct libbpf_call c;
 	struct bpf_event_env env;
@@ -278,6 +288,7 @@ static long libbpf_call(unsigned id, unsigned n, const long *a, uintptr_t ra)
 	fr->seq = bpfspy_next_seq();
 	fr->nsys = fr->nfail = 0;
 	fr->cmds = 0;
+	fr->keep = false;
 	start = bpfspy_now_ns();
 	errno = entry_errno;
 	ret = inj ? injected(f, inj) : invoke(id, fn, n, a);
@@ -291,7 +302,12 @@ static long libbpf_call(unsigned id, unsigned n, const long *a, uintptr_t ra)
 	env.stack = have_stack ? &stack : NULL;
 	c.ret = ret;
 	c.err = saved;
-	emit(id, f, a, ra, &env, &c);
+	/* --failed-only: a call that failed, or in which a call failed */
+	if (!bpfspy_failed_only() || c.nfail || fr->keep || libbpf_call_failed(f, &c)) {
+		emit(id, f, a, ra, &env, &c);
+		if (t_depth)
+			t_frames[t_depth - 1].keep = true;
+	}
 	errno = saved;
 	return ret;
 }

@@ -47,6 +47,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "policy/bpf_filter.h"
 #include "syscall/bpf_attr.h"
 #include "syscall/bpf_info.h"
 #include "syscall/bpf_decode.h"
@@ -71,6 +72,9 @@ static struct {
 	struct decode_opts opts;
 	bool audit_all;          /* privilege context for every failure */
 	struct spool spool;
+	struct bpf_filter filter;  /* -e trace=SET (BPFSPY_TRACE) */
+	bool failed_only;          /* --failed-only (BPFSPY_FAILED_ONLY) */
+	char filter_spec[256];
 	int spool_dirfd;         /* checked once (spool_dir_open), then used */
 	mode_t mode;             /* of a trace file we create */
 	char output[PATH_MAX];
@@ -85,6 +89,7 @@ static uint32_t possible_cpus;    /* for per-CPU map values */
 static uint32_t count_possible_cpus(void);
 static void spool_fdobj_replay(void);
 static bool fd_note(int32_t fd, struct bpf_fd_note *out);
+static void init_filter(void);
 static void capture_blobs(struct bpf_call *c, const struct bpf_blob_req *req, unsigned n);
 static __thread char t_comm[16];
 
@@ -271,6 +276,10 @@ static void build_header(void)
 	bpfspy_ident_header(&w);
 	render_layers(&w);
 	jw_bool(&w, "follow", g.follow);
+	if (g.filter.active)
+		jw_str(&w, "trace", g.filter_spec);
+	if (g.failed_only)
+		jw_bool(&w, "failed_only", true);
 	if (g.opts.insns)
 		jw_bool(&w, "insns", true);
 	bpfspy_policy_header(&w);
@@ -656,6 +665,8 @@ __attribute__((constructor)) static void bpfspy_init(void)
 	g.opts.no_data = env_u32("BPFSPY_NO_DATA", 0) != 0;
 	g.opts.insns = env_u32("BPFSPY_INSNS", 0) != 0;
 	g.opts.fd_note = fd_note;
+	init_filter();
+	g.failed_only = env_u32("BPFSPY_FAILED_ONLY", 0) != 0;
 	g.opts.no_check = env_u32("BPFSPY_NO_CHECK", 0) != 0;
 	g.opts.libbpf_ver = libbpf_ver();
 	g.audit_all = getenv("BPFSPY_AUDIT") && !strcmp(getenv("BPFSPY_AUDIT"), "all");
@@ -774,6 +785,36 @@ static const struct fdobj *fdobj_get(int fd)
 		fdobj_publish(fd, &o, o.note.kind == OBJ_UNKNOWN ? FD_NOT_BPF : FD_BPF);
 	}
 	return &fdobj[fd];
+}
+
+/* BPFSPY_TRACE=SET (bpfspy run -e trace=SET): what is recorded.  A set
+ * bpfspy run did not check and the shim cannot read records everything,
+ * and says so once. */
+static void init_filter(void)
+{
+	const char *spec = getenv("BPFSPY_TRACE");
+	static const char msg[] = "bpfspy: BPFSPY_TRACE is not a set of bpf commands and "
+				  "libbpf functions; recording all\n";
+	char bad[64];
+
+	if (!spec || !*spec || strlen(spec) >= sizeof(g.filter_spec))
+		return;
+	if (bpf_filter_parse(spec, &g.filter, bad, sizeof(bad))) {
+		memset(&g.filter, 0, sizeof(g.filter));
+		(void)!write(2, msg, sizeof(msg) - 1);
+		return;
+	}
+	strcpy(g.filter_spec, spec);
+}
+
+bool bpfspy_failed_only(void)
+{
+	return g.failed_only;
+}
+
+bool bpfspy_filter_func(unsigned id)
+{
+	return bpf_filter_func(&g.filter, id);
 }
 
 /* decode_opts.fd_note: what the shim knows of an fd, for instruction text. */
@@ -1194,6 +1235,16 @@ static long bpf_path(long nr, long cmd, long attr, long size, long a4, long a5, 
 	 * into what the traced program sees. */
 	saved = errno;
 	inj = bpfspy_inject_errno((uint32_t)cmd & ~BPF_COMMON_ATTRS_BIT);
+	if (g.enabled && !bpf_filter_cmd(&g.filter, (uint32_t)cmd & ~BPF_COMMON_ATTRS_BIT)) {
+		/* -e trace=SET leaves it out: made, counted in its libbpf
+		 * call's syscalls, not recorded */
+		errno = inj ? inj : saved;
+		ret = inj ? -1 : real_bpf(nr, cmd, attr, size, a4, a5);
+		saved = errno;
+		bpfspy_libbpf_count((uint32_t)cmd & ~BPF_COMMON_ATTRS_BIT, ret);
+		errno = saved;
+		return ret;
+	}
 	if (!g.enabled || !spool_ready()) {
 		errno = inj ? inj : saved;
 		return inj ? -1 : real_bpf(nr, cmd, attr, size, a4, a5);
@@ -1240,7 +1291,9 @@ static long bpf_path(long nr, long cmd, long attr, long size, long a4, long a5, 
 	capture_payload(&c);
 	if (!g.opts.no_check && !(c.facts.flags & (BPF_FACT_INJECTED | BPF_FACT_DENIED)))
 		bpfspy_gather_facts(&c, g.audit_all);
-	record(&c, start, end - start, have_stack ? &stack : NULL);
+	/* --failed-only (BPFSPY_FAILED_ONLY): successes are left out */
+	if (!g.failed_only || ret < 0)
+		record(&c, start, end - start, have_stack ? &stack : NULL);
 	errno = saved;
 	return ret;
 }

@@ -117,6 +117,10 @@ uint64_t bpfspy_libbpf_parent(void);
 unsigned bpfspy_libbpf_depth(void);
 /* A bpf syscall returned @ret inside the libbpf calls this thread is in. */
 void bpfspy_libbpf_count(uint32_t cmd, long ret);
+/* --failed-only: only failed calls (and the libbpf calls around them). */
+bool bpfspy_failed_only(void);
+/* -e trace=SET records calls of libbpf function @id. */
+bool bpfspy_filter_func(unsigned id);
 /* Some loaded object defines function @id (the version libbpf_funcs.def
  * names), in any scope. */
 bool bpfspy_libbpf_has(unsigned id);

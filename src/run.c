@@ -28,6 +28,7 @@
 #include "sandbox.h"
 #include "sink.h"
 #include "base/spool.h"
+#include "policy/bpf_filter.h"
 
 static const char run_usage[] =
 	"Usage: bpfspy run [OPTIONS] -- PROGRAM [ARGS...]\n"
@@ -40,6 +41,10 @@ static const char run_usage[] =
 	"                      FILE too, the trace is also in FILE\n"
 	"      --mode MODE     give the trace file the octal MODE (default 0600)\n"
 	"      --no-follow     trace PROGRAM only, not its children or exec'd images\n"
+	"  -e trace=SET        record only the bpf commands and libbpf functions in\n"
+	"                      SET (BPF_PROG_LOAD,bpf_object__load; !SET: all but)\n"
+	"  -Z, --failed-only   record only failed calls, and the libbpf calls they\n"
+	"                      were made in\n"
 	"      --log-bytes N   keep at most N bytes of each verifier/BTF log (65536)\n"
 	"      --str-bytes N   read at most N bytes of each C string (4096)\n"
 	"      --data-bytes N  keep at most N bytes of each map key or value (64)\n"
@@ -98,6 +103,8 @@ struct run_opts {
 	bool journal;            /* --journal: the events go to journald */
 	unsigned stack;          /* --stack frames; 0: none */
 	const char *spool_base;  /* NULL: choose */
+	const char *trace_set;   /* -e trace=SET, checked; NULL: all */
+	bool failed_only;        /* -Z */
 	mode_t mode;             /* of the -o file */
 	struct sandbox sb;       /* --inject, --deny, --drop-caps */
 };
@@ -249,6 +256,7 @@ static int parse(int argc, char **argv, struct run_opts *o)
 		{ "stack", optional_argument, NULL, 'W' },
 		{ "journal", no_argument, NULL, 'j' },
 		{ "mode", required_argument, NULL, 'M' },
+		{ "failed-only", no_argument, NULL, 'Z' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -259,8 +267,25 @@ static int parse(int argc, char **argv, struct run_opts *o)
 	o->mode = 0600;
 	optind = 1;
 	argv[0] = "bpfspy run";  /* getopt's messages name the command */
-	while ((c = getopt_long(argc, argv, "+:o:h", longs, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:o:e:Zh", longs, NULL)) != -1) {
 		switch (c) {
+		case 'Z': o->failed_only = true; break;
+		case 'e': {
+			struct bpf_filter f;
+			char bad[64];
+
+			if (strncmp(optarg, "trace=", 6)) {
+				usage_error("-e takes trace=SET, not '%s'", optarg);
+				return -1;
+			}
+			if (bpf_filter_parse(optarg, &f, bad, sizeof(bad))) {
+				usage_error("-e %s: '%s' is neither a bpf command nor a "
+					    "libbpf function bpfspy interposes", optarg, bad);
+				return -1;
+			}
+			o->trace_set = optarg + 6;
+			break;
+		}
 		case 'o': o->output = optarg; break;
 		case 'F': o->follow = false; break;
 		case 'L':
@@ -346,6 +371,14 @@ static void child_exec(char **prog, const char *shim, const char *trace,
 	setenv("BPFSPY_OUTPUT", trace, 1);
 	setenv("BPFSPY_SPOOL_DIR", spool_dir, 1);
 	setenv("BPFSPY_FOLLOW", o->follow ? "1" : "0", 1);
+	if (o->trace_set)
+		setenv("BPFSPY_TRACE", o->trace_set, 1);
+	else
+		unsetenv("BPFSPY_TRACE");
+	if (o->failed_only)
+		setenv("BPFSPY_FAILED_ONLY", "1", 1);
+	else
+		unsetenv("BPFSPY_FAILED_ONLY");
 	if (o->log_bytes)
 		setenv("BPFSPY_LOG_BYTES", o->log_bytes, 1);
 	if (o->str_bytes)

@@ -1,0 +1,98 @@
+#!/usr/bin/env bats
+# -e trace=SET (strace's syntax) over bpf commands and libbpf functions,
+# on the example loader and bpftool, through bpfspy run and in bare mode.
+
+load "${SRCDIR:-$BATS_TEST_DIRNAME/../..}/tests/lib.bash"
+
+setup() {
+	common_setup
+	require_bpf
+}
+
+# kinds FILE: "bpf CMD" and "libbpf FUNC" of every event, sorted, unique.
+kinds() {
+	jq -r 'select(.event == "bpf" or .event == "libbpf") | .event + " " + (.cmd // .func)' "$1" |
+		sort -u
+}
+
+@test "-e trace=SET records the commands named and nothing else; the header says so" {
+	"$BPFSPY" run -o "$T/all.jsonl" -- "$LOADER" >/dev/null
+	run --separate-stderr "$BPFSPY" run -e trace=BPF_PROG_LOAD,map_create -o "$TRACE" -- "$LOADER"
+	expect_eq "$status" 0 "loader"
+	expect_eq "$(kinds "$TRACE" | tr '\n' ' ')" "bpf BPF_MAP_CREATE bpf BPF_PROG_LOAD " kinds
+	# every such call of the unfiltered run, no fewer
+	expect_eq "$(tc count "$TRACE" cmd=BPF_PROG_LOAD)" "$(tc count "$T/all.jsonl" cmd=BPF_PROG_LOAD)" \
+		"PROG_LOAD calls"
+	expect_eq "$(tc get "$TRACE" trace event=header)" "BPF_PROG_LOAD,map_create" "header"
+	expect_eq "$(tc get "$T/all.jsonl" trace event=header)" "<absent>" "no filter, no key"
+	# what is recorded is numbered without gaps
+	"$TRACECHECK" seq "$TRACE" >/dev/null
+}
+
+@test "-e 'trace=!SET' records everything but the set" {
+	run --separate-stderr "$BPFSPY" run -e 'trace=!BPF_MAP_CREATE,bpf_map_create' -o "$TRACE" -- "$LOADER"
+	expect_eq "$status" 0 "loader"
+	expect_eq "$(tc count "$TRACE" cmd=BPF_MAP_CREATE)" 0 "MAP_CREATE"
+	expect_eq "$(tc count "$TRACE" event=libbpf func=bpf_map_create)" 0 "bpf_map_create"
+	[ "$(tc count "$TRACE" cmd=BPF_PROG_LOAD)" -gt 0 ]
+	[ "$(tc count "$TRACE" event=libbpf func=bpf_object__load)" -eq 1 ]
+}
+
+@test "-e trace=FUNC: a libbpf function alone, its syscalls still counted" {
+	run --separate-stderr "$BPFSPY" run -e trace=bpf_object__load -o "$TRACE" -- "$LOADER"
+	expect_eq "$status" 0 "loader"
+	expect_eq "$(kinds "$TRACE")" "libbpf bpf_object__load" kinds
+	[ "$(tc get "$TRACE" syscalls event=libbpf func=bpf_object__load)" -gt 5 ]
+}
+
+@test "-e on bpftool: only map commands of bpftool map create" {
+	require_cmd bpftool unshare
+	in_bpffs "$BPFSPY" run -e trace=BPF_MAP_CREATE,BPF_OBJ_PIN -o "$TRACE" -- \
+		bpftool map create /sys/fs/bpf/bpfspy_f type hash key 4 value 8 entries 4 name ff \
+		>/dev/null 2>&1 || skip "bpftool map create failed here"
+	expect_eq "$(kinds "$TRACE" | tr '\n' ' ')" "bpf BPF_MAP_CREATE bpf BPF_OBJ_PIN " kinds
+	expect_eq "$(tc get "$TRACE" attr.map_name cmd=BPF_MAP_CREATE attr.map_name=ff)" ff "the map"
+}
+
+@test "bare mode: BPFSPY_TRACE is the same set" {
+	LD_PRELOAD=$SHIM BPFSPY_OUTPUT=$TRACE BPFSPY_TRACE='!BPF_MAP_LOOKUP_ELEM' \
+		"$EXERCISER" lookup 3 >/dev/null
+	expect_eq "$(tc count "$TRACE" cmd=BPF_MAP_LOOKUP_ELEM)" 0 "lookups"
+	expect_eq "$(tc count "$TRACE" cmd=BPF_MAP_CREATE)" 1 "the map"
+	expect_eq "$(tc get "$TRACE" trace event=header)" '!BPF_MAP_LOOKUP_ELEM' header
+	# a set the shim cannot read records everything, with a word
+	run --separate-stderr env LD_PRELOAD="$SHIM" BPFSPY_OUTPUT="$T/b.jsonl" BPFSPY_TRACE=nonsense \
+		"$EXERCISER" lookup 1
+	expect_match "$stderr" "BPFSPY_TRACE is not a set" "the word"
+	expect_eq "$(tc count "$T/b.jsonl" cmd=BPF_MAP_LOOKUP_ELEM)" 1 "recorded"
+}
+
+@test "-e: a bad set is refused before the program runs, naming the word" {
+	run --separate-stderr "$BPFSPY" run -e trace=BPF_PROG_LOAD,nosuch -- touch "$T/ran"
+	expect_eq "$status" 2 status
+	expect_match "$stderr" "'nosuch' is neither a bpf command nor a libbpf function" message
+	[ ! -e "$T/ran" ]
+	run --separate-stderr "$BPFSPY" run -e signal=all -- true
+	expect_eq "$status" 2 "only trace= is known"
+}
+
+@test "--failed-only: only failed calls, and the libbpf calls they were made in" {
+	require_root
+	run --separate-stderr "$BPFSPY" run --unprivileged --failed-only -o "$TRACE" -- "$LOADER"
+	[ "$status" -ne 0 ] || skip "the loader did not fail without privileges here"
+	expect_eq "$(tc get "$TRACE" failed_only event=header)" true header
+	[ "$(tc count "$TRACE")" -gt 0 ]
+	expect_eq "$(tc count "$TRACE" errno=null)" 0 "successful bpf calls"
+	# each libbpf event failed, or a recorded event names it as parent
+	jq -s -e '
+		[.[] | select(.event == "bpf" or .event == "libbpf") | .parent // empty] as $parents |
+		all(.[] | select(.event == "libbpf");
+		    .errno != null or (.seq as $s | $parents | index($s) != null))' "$TRACE" >/dev/null
+	# the load's own failure is there, as are the probes that failed
+	expect_eq "$(tc count "$TRACE" event=libbpf func=bpf_object__load)" 1 "bpf_object__load"
+	# and -Z is the short form; a healthy run records no success
+	run --separate-stderr "$BPFSPY" run -Z -o "$T/ok.jsonl" -- "$EXERCISER" lookup 5
+	expect_eq "$status" 0
+	expect_eq "$(tc count "$T/ok.jsonl" errno=null)" 0 "successes recorded"
+	expect_eq "$(tc count "$T/ok.jsonl" cmd=BPF_MAP_LOOKUP_ELEM)" 0 "lookups that found the key"
+}
