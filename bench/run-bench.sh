@@ -172,6 +172,83 @@ bench_stack() {
 	esac
 }
 
+# ---- (a3) bpfspy attach: the same lookups traced from the kernel -----------
+# Three sides alternate: native, under the shim, traced from the kernel
+# (bpfspy run --kernel: the raw syscall tracepoints, the ring buffer, and
+# bpfspy rendering in its own process).
+lookup_kernel() { "$BPFSPY" run --kernel -o "$tmp/kernel.jsonl" -- "$BENCH" "$LOOKUPS"; }
+
+bench_attach() {
+	local i v native=() spy=() kern=() n s k
+	have_bpfspy || return 0
+	if ! "$BPFSPY" run --kernel -o "$tmp/kernel.jsonl" -- true 2>"$tmp/attach.err"; then
+		echo "lookup (attach): bpfspy run --kernel failed: $(tail -n1 "$tmp/attach.err")"
+		return 0
+	fi
+	for ((i = 0; i < REPEAT; i++)); do
+		v=$(ns_once lookup_native) || {
+			echo "lookup (attach): lookup_bench failed (needs root and bpf())"
+			return
+		}
+		native+=("$v")
+		v=$(ns_once lookup_bpfspy) && spy+=("$v")
+		v=$(ns_once lookup_kernel) && kern+=("$v")
+	done
+	rm -f "$tmp/lookup.jsonl" "$tmp/kernel.jsonl"
+	n=$(printf '%s\n' "${native[@]}" | minimum)
+	s=$(printf '%s\n' "${spy[@]}" | minimum) || s=failed
+	k=$(printf '%s\n' "${kern[@]}" | minimum) || k=failed
+	echo "lookup (attach): native $(fmt "$n" 0) ns/op$(column "bpfspy (shim)" "$n" "$s" 0 ns/op)$(column \
+		"bpfspy --kernel" "$n" "$k" 0 ns/op)"
+}
+
+# What an attached bpfspy costs processes it does not trace: every system
+# call on the machine runs the tracepoint programs up to their syscall
+# number test (and a bpf call up to the target test).  getppid and
+# lookup loops of another process, with and without an attach to a
+# sleeping process, alternating.
+attach_start() {
+	sleep 1000 &
+	att_target=$!
+	"$BPFSPY" attach -o /dev/null -p "$att_target" 2>"$tmp/attach.err" &
+	att_pid=$!
+	for ((w = 0; w < 200; w++)); do
+		grep -q '^bpfspy: attached' "$tmp/attach.err" && return 0
+		kill -0 "$att_pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	attach_stop
+	return 1
+}
+attach_stop() {
+	kill "$att_pid" "$att_target" 2>/dev/null
+	wait "$att_pid" "$att_target" 2>/dev/null
+}
+
+bench_attach_others() {
+	local i v g0=() g1=() l0=() l1=() a b c d
+	have_bpfspy || return 0
+	for ((i = 0; i < REPEAT; i++)); do
+		v=$(ns_once getppid_native) && g0+=("$v")
+		v=$(ns_once lookup_native) && l0+=("$v")
+		attach_start || {
+			echo "untraced while attached: bpfspy attach failed: $(tail -n1 "$tmp/attach.err")"
+			return 0
+		}
+		v=$(ns_once getppid_native) && g1+=("$v")
+		v=$(ns_once lookup_native) && l1+=("$v")
+		attach_stop
+	done
+	a=$(printf '%s\n' "${g0[@]}" | minimum) || return 0
+	b=$(printf '%s\n' "${g1[@]}" | minimum) || return 0
+	c=$(printf '%s\n' "${l0[@]}" | minimum) || return 0
+	d=$(printf '%s\n' "${l1[@]}" | minimum) || return 0
+	echo "untraced while attached: getppid $(fmt "$a" 1) -> $(fmt "$b" 1) ns/op" \
+		"($(awk -v a="$a" -v b="$b" 'BEGIN { printf "%+.1f", b - a }') ns/call)," \
+		"lookup $(fmt "$c" 0) -> $(fmt "$d" 0) ns/op" \
+		"($(awk -v a="$c" -v b="$d" 'BEGIN { printf "%+.0f", b - a }') ns/call)"
+}
+
 # ---- (b) a non-bpf syscall through the shim's syscall() hook ---------------
 getppid_native() { "$BENCH" --getppid "$GETPPIDS"; }
 getppid_shim() {
@@ -316,6 +393,8 @@ have_bpfspy || note "bpfspy not built ($BPFSPY missing): bpfspy columns skipped"
 
 bench_lookup
 bench_stack
+bench_attach
+bench_attach_others
 bench_getppid
 bench_trap
 bench_startup

@@ -265,6 +265,18 @@ static long libbpf_call(unsigned id, unsigned n, const long *a, uintptr_t ra)
 	int saved;
 	unsigned i;
 
+	if (on && bpfspy_summary_on()) {
+		/* --summary: counted and timed, no event */
+		start = bpfspy_now_ns();
+		errno = entry_errno;
+		ret = inj ? injected(f, inj) : invoke(id, fn, n, a);
+		saved = errno;
+		c.id = id;
+		c.ret = ret;
+		bpfspy_summary_func(id, bpfspy_now_ns() - start, libbpf_call_failed(f, &c));
+		errno = saved;
+		return ret;
+	}
 	if (!on) {
 		if (inj)
 			return injected(f, inj);

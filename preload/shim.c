@@ -74,6 +74,7 @@ static struct {
 	struct spool spool;
 	struct bpf_filter filter;  /* -e trace=SET (BPFSPY_TRACE) */
 	bool failed_only;          /* --failed-only (BPFSPY_FAILED_ONLY) */
+	bool summary;              /* --summary (BPFSPY_SUMMARY): counts only */
 	char filter_spec[256];
 	int spool_dirfd;         /* checked once (spool_dir_open), then used */
 	mode_t mode;             /* of a trace file we create */
@@ -280,6 +281,8 @@ static void build_header(void)
 		jw_str(&w, "trace", g.filter_spec);
 	if (g.failed_only)
 		jw_bool(&w, "failed_only", true);
+	if (g.summary)
+		jw_bool(&w, "summary", true);
 	if (g.opts.insns)
 		jw_bool(&w, "insns", true);
 	bpfspy_policy_header(&w);
@@ -504,6 +507,24 @@ static void report_lost(int out)
 	(void)!write(out, buf, w.len + 1);
 }
 
+/* --summary: this process's counts as one line, after its header. */
+static void spool_summary(void)
+{
+	size_t cap = 256 << 10, n;
+	char *buf = mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *p;
+
+	if (buf == MAP_FAILED)
+		return;
+	n = bpfspy_summary_render(buf, cap, (uint32_t)g.pid,
+				  mono_ns() + (uint64_t)g.realtime_off);
+	if (n && (p = spool_begin(&g.spool, n))) {
+		memcpy(p, buf, n);
+		spool_commit(p, SPOOL_JSON, n);
+	}
+	munmap(buf, cap);
+}
+
 __attribute__((destructor)) static void bpfspy_fini(void)
 {
 	struct drain_stats st = { 0 };
@@ -518,6 +539,8 @@ __attribute__((destructor)) static void bpfspy_fini(void)
 		bpf_render_ctx_free(r.ctx);
 		return;
 	}
+	if (g.summary)
+		spool_summary();
 	spool_drain_dir(g.spool_dirfd, out, g.spool.name, &r, &st);
 	spool_drain_own(&g.spool, out, &r, &st);
 	report_lost(out);
@@ -537,6 +560,7 @@ static void atfork_child(void)
 	__atomic_store_n(&g.state, SP_NONE, __ATOMIC_RELEASE);
 	__atomic_store_n(&g.seq, 0, __ATOMIC_RELAXED);
 	bpfspy_policy_fork();
+	bpfspy_summary_reset();
 	bpfspy_trap_fork();
 	bpfspy_stack_fork();
 	bpfspy_scope_fork();
@@ -667,6 +691,7 @@ __attribute__((constructor)) static void bpfspy_init(void)
 	g.opts.fd_note = fd_note;
 	init_filter();
 	g.failed_only = env_u32("BPFSPY_FAILED_ONLY", 0) != 0;
+	g.summary = env_u32("BPFSPY_SUMMARY", 0) != 0;
 	g.opts.no_check = env_u32("BPFSPY_NO_CHECK", 0) != 0;
 	g.opts.libbpf_ver = libbpf_ver();
 	g.audit_all = getenv("BPFSPY_AUDIT") && !strcmp(getenv("BPFSPY_AUDIT"), "all");
@@ -805,6 +830,11 @@ static void init_filter(void)
 		return;
 	}
 	strcpy(g.filter_spec, spec);
+}
+
+bool bpfspy_summary_on(void)
+{
+	return g.summary && g.enabled;
 }
 
 bool bpfspy_failed_only(void)
@@ -1248,6 +1278,18 @@ static long bpf_path(long nr, long cmd, long attr, long size, long a4, long a5, 
 	if (!g.enabled || !spool_ready()) {
 		errno = inj ? inj : saved;
 		return inj ? -1 : real_bpf(nr, cmd, attr, size, a4, a5);
+	}
+	if (g.summary) {
+		/* --summary: counted, timed, nothing captured or spooled */
+		errno = saved;
+		start = mono_ns();
+		ret = inj ? -1 : real_bpf(nr, cmd, attr, size, a4, a5);
+		end = mono_ns();
+		saved = inj ? inj : errno;
+		bpfspy_summary_cmd((uint32_t)cmd & ~BPF_COMMON_ATTRS_BIT, end - start, ret < 0);
+		bpfspy_libbpf_count((uint32_t)cmd & ~BPF_COMMON_ATTRS_BIT, ret);
+		errno = saved;
+		return ret;
 	}
 	thread_identity();
 	if (bpfspy_stack_depth)

@@ -117,6 +117,13 @@ uint64_t bpfspy_libbpf_parent(void);
 unsigned bpfspy_libbpf_depth(void);
 /* A bpf syscall returned @ret inside the libbpf calls this thread is in. */
 void bpfspy_libbpf_count(uint32_t cmd, long ret);
+/* --summary (summary.c): counts per command and function, no events. */
+bool bpfspy_summary_on(void);
+void bpfspy_summary_cmd(uint32_t cmd, uint64_t dur, bool failed);
+void bpfspy_summary_func(unsigned id, uint64_t dur, bool failed);
+void bpfspy_summary_reset(void);
+/* The "summary" line of this process into @buf; 0 when it does not fit. */
+size_t bpfspy_summary_render(char *buf, size_t cap, uint32_t pid, uint64_t ts);
 /* --failed-only: only failed calls (and the libbpf calls around them). */
 bool bpfspy_failed_only(void);
 /* -e trace=SET records calls of libbpf function @id. */

@@ -17,6 +17,12 @@ static const char usage[] =
 	"      -- PROGRAM [ARGS...]\n"
 	"                 run PROGRAM under the tracer; the trace goes to FILE\n"
 	"                 (default: standard error); exits with PROGRAM's status\n"
+	"  run --kernel [-o FILE] [--no-follow] -- PROGRAM [ARGS...]\n"
+	"                 the same, traced from the kernel: no shim in PROGRAM\n"
+	"                 (statically linked and Go programs too)\n"
+	"  attach [-o FILE] [--follow] -p PID[,PID...] | --comm NAME | --all\n"
+	"                 trace running processes from the kernel until they\n"
+	"                 exit or bpfspy is interrupted (CAP_BPF, CAP_PERFMON)\n"
 	"  check [--json] [--lenient] TRACE...\n"
 	"                 report the findings of the checks in traces\n"
 	"  rules [--json] list the rules calls are checked against\n"
@@ -47,6 +53,7 @@ static const struct {
 	{ "rules", cmd_rules },
 	{ "report", cmd_report },
 	{ "diff", cmd_diff },
+	{ "attach", cmd_attach },
 	{ "export", cmd_export },
 	{ "shim-path", cmd_shim_path },
 	{ "env", cmd_env },

@@ -23,6 +23,7 @@ int cmd_env(int argc, char **argv);
 int find_shim(char *out, size_t cap);
 /* Absolute path of @path, whose directory must exist. */
 int absolute_path(const char *path, char *out, size_t cap);
+int cmd_attach(int argc, char **argv);
 /* The findings of @n traces (bpfspy check): 0, 1 when a rule failed, 2. */
 int check_traces(char *const *paths, int n, bool json, bool lenient);
 

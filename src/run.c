@@ -21,12 +21,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "attach_cli.h"
 #include "cli.h"
 #include "event/bpf_record.h"
 #include "event/bpf_stack.h"
 #include "btf_values.h"
 #include "sandbox.h"
 #include "sink.h"
+#include "summary.h"
 #include "base/spool.h"
 #include "policy/bpf_filter.h"
 
@@ -45,6 +47,8 @@ static const char run_usage[] =
 	"                      SET (BPF_PROG_LOAD,bpf_object__load; !SET: all but)\n"
 	"  -Z, --failed-only   record only failed calls, and the libbpf calls they\n"
 	"                      were made in\n"
+	"  -c, --summary[=json] no events: counts, errors and latency per command\n"
+	"                      and function, printed on standard error at the end\n"
 	"      --log-bytes N   keep at most N bytes of each verifier/BTF log (65536)\n"
 	"      --str-bytes N   read at most N bytes of each C string (4096)\n"
 	"      --data-bytes N  keep at most N bytes of each map key or value (64)\n"
@@ -77,6 +81,11 @@ static const char run_usage[] =
 	"                      drop capabilities (CAP_BPF,CAP_PERFMON or bpf,perfmon)\n"
 	"                      from every set of PROGRAM, bounding and ambient too\n"
 	"      --unprivileged  --drop-caps CAP_BPF,CAP_PERFMON,CAP_NET_ADMIN,CAP_SYS_ADMIN\n"
+	"      --kernel        trace from the kernel, not with the shim (as bpfspy\n"
+	"                      attach does): statically linked and Go programs too;\n"
+	"                      needs CAP_BPF and CAP_PERFMON; not with --inject,\n"
+	"                      --deny, --drop-caps, --seccomp-trap, --stack or\n"
+	"                      --spool-dir.  See bpfspy(1), ATTACH\n"
 	"      --seccomp-trap  also record bpf calls that bypass libc's syscall()\n"
 	"                      (inline syscall instructions, Go): a seccomp filter\n"
 	"                      traps them to the shim (x86_64).  The filter is\n"
@@ -100,11 +109,13 @@ struct run_opts {
 	bool no_data, insns;
 	bool check, no_check, audit_all;
 	bool seccomp_trap;
+	bool kernel;             /* --kernel: bpfspy attach's tracer */
 	bool journal;            /* --journal: the events go to journald */
 	unsigned stack;          /* --stack frames; 0: none */
 	const char *spool_base;  /* NULL: choose */
 	const char *trace_set;   /* -e trace=SET, checked; NULL: all */
 	bool failed_only;        /* -Z */
+	int summary;             /* -c: 1 text, 2 json */
 	mode_t mode;             /* of the -o file */
 	struct sandbox sb;       /* --inject, --deny, --drop-caps */
 };
@@ -253,10 +264,12 @@ static int parse(int argc, char **argv, struct run_opts *o)
 		{ "drop-caps", required_argument, NULL, 'P' },
 		{ "unprivileged", no_argument, NULL, 'U' },
 		{ "seccomp-trap", no_argument, NULL, 'T' },
+		{ "kernel", no_argument, NULL, 'X' },
 		{ "stack", optional_argument, NULL, 'W' },
 		{ "journal", no_argument, NULL, 'j' },
 		{ "mode", required_argument, NULL, 'M' },
 		{ "failed-only", no_argument, NULL, 'Z' },
+		{ "summary", optional_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -267,9 +280,16 @@ static int parse(int argc, char **argv, struct run_opts *o)
 	o->mode = 0600;
 	optind = 1;
 	argv[0] = "bpfspy run";  /* getopt's messages name the command */
-	while ((c = getopt_long(argc, argv, "+:o:e:Zh", longs, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:o:e:Zch", longs, NULL)) != -1) {
 		switch (c) {
 		case 'Z': o->failed_only = true; break;
+		case 'c':
+			if (optarg && strcmp(optarg, "json") && strcmp(optarg, "text")) {
+				usage_error("--summary takes text or json, not '%s'", optarg);
+				return -1;
+			}
+			o->summary = optarg && !strcmp(optarg, "json") ? 2 : 1;
+			break;
 		case 'e': {
 			struct bpf_filter f;
 			char bad[64];
@@ -324,6 +344,7 @@ static int parse(int argc, char **argv, struct run_opts *o)
 			break;
 		case 'U': sandbox_unprivileged(&o->sb); break;
 		case 'T': o->seccomp_trap = true; break;
+		case 'X': o->kernel = true; break;
 		case 'j': o->journal = true; break;
 		case 'W':
 			if (parse_stack(optarg, &o->stack))
@@ -347,6 +368,12 @@ static int parse(int argc, char **argv, struct run_opts *o)
 	}
 	if (optind >= argc) {
 		usage_error("no PROGRAM given (bpfspy run [OPTIONS] -- PROGRAM [ARGS...])");
+		return -1;
+	}
+	if (o->kernel && (o->seccomp_trap || o->stack || o->spool_base || o->journal ||
+			  o->sb.ninject || o->sb.ndeny || o->sb.drop_caps)) {
+		usage_error("--kernel traces from outside the program: no --inject, --deny, "
+			    "--drop-caps, --seccomp-trap, --stack, --spool-dir or --journal with it");
 		return -1;
 	}
 	sandbox_warn(&o->sb);
@@ -379,6 +406,10 @@ static void child_exec(char **prog, const char *shim, const char *trace,
 		setenv("BPFSPY_FAILED_ONLY", "1", 1);
 	else
 		unsetenv("BPFSPY_FAILED_ONLY");
+	if (o->summary)
+		setenv("BPFSPY_SUMMARY", "1", 1);
+	else
+		unsetenv("BPFSPY_SUMMARY");
 	if (o->log_bytes)
 		setenv("BPFSPY_LOG_BYTES", o->log_bytes, 1);
 	if (o->str_bytes)
@@ -521,6 +552,28 @@ static const char *spool_base(const struct run_opts *o)
 	return tmp && *tmp ? tmp : "/tmp";
 }
 
+/* run --kernel: bpfspy attach's tracer on PROGRAM. */
+static int run_kernel(const struct run_opts *o, char **prog)
+{
+	struct attach_opts ao = { 0 };
+	int rc;
+
+	ao.output = o->output;
+	ao.follow = o->follow;
+	ao.log_bytes = o->log_bytes;
+	ao.str_bytes = o->str_bytes;
+	ao.data_bytes = o->data_bytes;
+	ao.no_data = o->no_data;
+	ao.insns = o->insns;
+	ao.no_check = o->no_check;
+	ao.audit_all = o->audit_all;
+	ao.file_mode = o->mode;
+	rc = attach_run(&ao, prog);
+	if (o->check && o->output && rc == 0)
+		rc = findings_to_stderr(o->output) ? 1 : 0;
+	return rc;
+}
+
 /* The -o file: opened as spool_open_output() rules (no symlink followed
  * in a sticky world-writable directory, no file of another user), then
  * emptied and given --mode, so a trace is never more readable than asked
@@ -559,6 +612,8 @@ int cmd_run(int argc, char **argv)
 	first = parse(argc, argv, &o);
 	if (first < 0)
 		return EXIT_USAGE;
+	if (o.kernel)
+		return run_kernel(&o, argv + first);
 	if (find_shim(shim, sizeof(shim)) != 0) {
 		die_msg("cannot find libbpfspy.so (looked for %s); set BPFSPY_PRELOAD_LIB", shim);
 		return EXIT_USAGE;
@@ -640,9 +695,17 @@ int cmd_run(int argc, char **argv)
 		die_msg("%llu spool(s) in %s not written by us were ignored",
 			(unsigned long long)st.foreign, spool_dir);
 	write_exit(out_fd, main_child, status);
-	deliver(out_fd, &o);
 	/* The trace in the spool directory is read through our fd too. */
 	snprintf(fd_path, sizeof(fd_path), "/proc/self/fd/%d", out_fd);
+	if (o.summary) {
+		/* the table on stderr; the summary lines stay in -o FILE */
+		if (summary_print(o.output ? trace : fd_path, o.summary == 2, stderr))
+			die_msg("cannot read the summary back from the trace");
+		if (o.journal)
+			deliver(out_fd, &o);
+	} else {
+		deliver(out_fd, &o);
+	}
 	if (o.check)
 		check_rc = findings_to_stderr(o.output ? trace : fd_path);
 	if (!o.output)

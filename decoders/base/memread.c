@@ -163,6 +163,15 @@ static size_t read_prefix(void *dst, uint64_t addr, size_t len)
 	return done;
 }
 
+static mem_read_source src_fn;
+static void *src_ctx;
+
+void mem_read_set_source(mem_read_source fn, void *ctx)
+{
+	src_ctx = ctx;
+	src_fn = fn;
+}
+
 size_t mem_read(void *dst, uint64_t addr, size_t len, int *err)
 {
 	size_t got;
@@ -175,6 +184,12 @@ size_t mem_read(void *dst, uint64_t addr, size_t len, int *err)
 		if (err)
 			*err = EFAULT;
 		return 0;
+	}
+	if (src_fn) {
+		got = src_fn(src_ctx, dst, addr, len);
+		if (got < len && err)
+			*err = EFAULT;
+		return got;
 	}
 	if (on_own_stack(addr, len)) {
 		n_fast++;

@@ -31,6 +31,15 @@ size_t mem_read(void *dst, uint64_t addr, size_t len, int *err);
  * the string ran into unmapped memory before its NUL. */
 long mem_read_str(char *dst, uint64_t addr, size_t cap, int *truncated);
 
+/*
+ * Serve every read from @fn instead of our own memory (NULL: our memory
+ * again).  bpfspy attach renders calls of other processes from the bytes
+ * its kernel program copied: @fn answers from those, like mem_read.  Not
+ * for the shim: one process-wide source, set by a single-threaded reader.
+ */
+typedef size_t (*mem_read_source)(void *ctx, void *dst, uint64_t addr, size_t len);
+void mem_read_set_source(mem_read_source fn, void *ctx);
+
 /* Forget the cached stack bounds of the calling thread. */
 void mem_read_reset_thread(void);
 /* In a child after fork: forget the cached pid and this thread's stack. */

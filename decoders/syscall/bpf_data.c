@@ -48,6 +48,11 @@ static bool is_percpu(uint32_t map_type)
 	return false;
 }
 
+bool bpf_map_type_is_percpu(uint32_t map_type)
+{
+	return is_percpu(map_type);
+}
+
 /* Queue, stack and bloom filter maps have no key (key_size 0). */
 
 /* The value buffer's size as the kernel reads or writes it: per-CPU maps

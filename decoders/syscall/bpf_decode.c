@@ -758,6 +758,10 @@ void bpf_render_call(struct jsonw *w, const struct bpf_call *c,
 		jw_bool(w, "denied", true);
 	if (c->facts.flags & BPF_FACT_VIA_SECCOMP)
 		jw_str(w, "via", "seccomp");
+	else if (c->facts.flags & BPF_FACT_VIA_KERNEL)
+		jw_str(w, "via", "kernel");
+	if (c->facts.flags & BPF_FACT_COPY_LOST)
+		jw_bool(w, "copies_lost", true);
 	render_out(w, c, d, o);
 	render_fd_notes(w, c);
 }

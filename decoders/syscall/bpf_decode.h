@@ -118,6 +118,8 @@ struct bpf_priv {
 #define BPF_FACT_TARGET_KNOWN  0x800  /* target_fstype is target_fd's f_type */
 #define BPF_FACT_TARGET_CHR    0x1000 /* ... and target_fd is a character device */
 #define BPF_FACT_LINK_PROG     0x2000 /* link_prog_id: the program link_fd holds after */
+#define BPF_FACT_VIA_KERNEL    0x200  /* seen from the kernel: bpfspy attach */
+#define BPF_FACT_COPY_LOST     0x400  /* ... some of its copies found no room */
 struct bpf_facts {
 	uint32_t flags;               /* BPF_FACT_* */
 	int32_t pin_statfs_err;       /* errno of the parent's statfs(), 0 ok */
@@ -322,9 +324,46 @@ unsigned bpf_capture_plan(const struct bpf_call *c, const struct bpf_map_meta *m
 /* The bytes of captured blob @tag, or NULL (*@len: how many). */
 const uint8_t *bpf_call_blob(const struct bpf_call *c, uint8_t tag, uint32_t *len);
 
+/*
+ * What a tracer outside the calling process (bpfspy attach) must copy of
+ * a call of @cmd so the decoders can render it from the copies
+ * (bpf_kread.c): the buffers behind attr's pointers, each bounded as the
+ * decoder bounds it.
+ */
+enum bpf_kread_len {
+	KR_COUNT = 1,   /* the u32 at cnt_off times mult */
+	KR_KEY,         /* the map's key size (times the count, if any) */
+	KR_VALUE,       /* the map's value as the kernel copies it, likewise */
+	KR_STR,         /* a C string */
+	KR_STR_ARRAY,   /* count pointers to C strings */
+};
+#define KR_BEFORE 1      /* before the call: what the caller hands in */
+#define KR_AFTER  2      /* after: counts read from attr after the call */
+#define BPF_KREAD_NO_COUNT 0xffffu
+struct bpf_kread {
+	uint16_t ptr_off;    /* attr offset of the u64 pointer */
+	uint16_t cnt_off;    /* attr offset of the u32 count, or NO_COUNT */
+	uint8_t len;         /* enum bpf_kread_len */
+	uint8_t phase;       /* KR_BEFORE or KR_AFTER */
+	uint8_t need_ok;     /* only when the call succeeded */
+	uint32_t mult;       /* bytes per counted entry */
+	uint32_t cap;        /* at most this many bytes (strings: NUL included) */
+};
+/* The copies a call of @cmd needs; returns how many (at most @max). */
+unsigned bpf_kread_plan(uint32_t cmd, const struct decode_opts *o,
+			struct bpf_kread *out, unsigned max);
+/* The attr offset of the map fd of @cmd (bpf_call_map_fd()), or -1. */
+int bpf_cmd_map_fd_off(uint32_t cmd);
+/* The attr offsets of the fds a call of @cmd names (bpf_call_fds()):
+ * how many were written to @offs (at most @max). */
+unsigned bpf_cmd_fd_offs(uint32_t cmd, uint16_t *offs, unsigned max);
+
 /* The fds @c mentions: its fd fields, then the fd it returned.  Returns
  * how many (at most @max) were written to @fds. */
 unsigned bpf_call_fds(const struct bpf_call *c, int32_t *fds, unsigned max);
+
+/* True for the map types whose values hold one slot per possible CPU. */
+bool bpf_map_type_is_percpu(uint32_t map_type);
 
 /* The map fd a command operates on, or -1 when it has none. */
 int bpf_call_map_fd(const struct bpf_call *c);

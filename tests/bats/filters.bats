@@ -96,3 +96,27 @@ kinds() {
 	expect_eq "$(tc count "$T/ok.jsonl" errno=null)" 0 "successes recorded"
 	expect_eq "$(tc count "$T/ok.jsonl" cmd=BPF_MAP_LOOKUP_ELEM)" 0 "lookups that found the key"
 }
+
+@test "--summary: no events, the counts of a plain run, a table and JSON" {
+	"$BPFSPY" run -o "$T/all.jsonl" -- "$LOADER" >/dev/null
+	run --separate-stderr "$BPFSPY" run --summary -o "$TRACE" -- "$LOADER"
+	expect_eq "$status" 0 "loader"
+	expect_eq "$(tc count "$TRACE")" 0 "bpf events"
+	expect_eq "$(tc count "$TRACE" event=libbpf)" 0 "libbpf events"
+	expect_eq "$(tc count "$TRACE" event=summary)" 1 "one summary"
+	expect_eq "$(tc get "$TRACE" summary event=header)" true header
+	local cmd
+	for cmd in BPF_PROG_LOAD BPF_MAP_CREATE BPF_BTF_LOAD; do
+		expect_eq "$(tc get "$TRACE" "commands.$cmd.calls" event=summary)" \
+			"$(tc count "$T/all.jsonl" cmd=$cmd)" "$cmd calls"
+	done
+	expect_eq "$(tc get "$TRACE" functions.bpf_object__load.calls event=summary)" 1 \
+		"bpf_object__load"
+	# the table on stderr, sorted by time, the short -c too
+	expect_match "$stderr" "% time +total ms" "table header"
+	expect_match "$stderr" "BPF_PROG_LOAD" "a row"
+	run --separate-stderr "$BPFSPY" run --summary=json -- "$EXERCISER" lookup 7
+	expect_eq "$status" 0
+	expect_eq "$(jq -r '.commands.BPF_MAP_LOOKUP_ELEM.calls' <<<"$stderr")" 7 "lookups in JSON"
+	expect_eq "$(jq -r '.processes' <<<"$stderr")" 1 processes
+}

@@ -225,6 +225,33 @@ static int do_lookup(char **argv)
 	return 0;
 }
 
+/*
+ * daemon FIFO N: a service that was running before its tracer: make an
+ * ARRAY map and store 0x2a at key 1, then wait until a line can be read
+ * from FIFO, then look key 1 up N times (bpfspy attach starts between).
+ */
+static int do_daemon(char **argv)
+{
+	long n = parse_count(argv[1]), i;
+	int fd = array_map();
+	char line[16];
+	FILE *f;
+
+	if (map_update(fd, 1, 0x2a, BPF_ANY))
+		die("BPF_MAP_UPDATE_ELEM");
+	printf("map_fd=%d ready\n", fd);
+	fflush(stdout);
+	f = fopen(argv[0], "re");
+	if (!f || !fgets(line, sizeof(line), f))
+		die("the fifo");
+	fclose(f);
+	for (i = 0; i < n; i++)
+		if (map_lookup(fd, 1))
+			die("BPF_MAP_LOOKUP_ELEM");
+	printf("lookups=%ld\n", n);
+	return 0;
+}
+
 struct worker {
 	pthread_t tid;
 	pthread_barrier_t *start;
@@ -2908,6 +2935,7 @@ static int do_sigsys(char **argv)
 
 static const struct scenario scenarios[] = {
 	{ "lookup", 1, "N", do_lookup },
+	{ "daemon", 2, "FIFO N", do_daemon },
 	{ "threads", 2, "T N", do_threads },
 	{ "fork", 0, "", do_fork },
 	{ "exec", 1, "PATH [ARGS...]", do_exec },
