@@ -7,6 +7,10 @@
  *   that succeeded (not the element calls: they return no fd);
  * - for OBJ_PIN, the filesystem of the pathname's parent directory and
  *   whether its last component has a dot (statfs, no fd opened);
+ * - for LINK_UPDATE that succeeded, the program link_fd holds after it
+ *   (its fdinfo's prog_id);
+ * - for PROG_ATTACH, PROG_DETACH and PROG_QUERY, the filesystem of
+ *   target_fd (fstatfs) and whether it is a character device (fstat);
  * - for a call failing with EPERM or EACCES (any failure with
  *   BPFSPY_AUDIT=all) the privilege context: capget() at the call, then
  *   the system's settings (sysctl, lockdown, LSMs, user namespace), read
@@ -23,12 +27,14 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "syscall/bpf_attr.h"
 #include "syscall/bpf_decode.h"
+#include "syscall/bpf_info.h"
 #include "base/memread.h"
 #include "shim.h"
 
@@ -92,6 +98,45 @@ static void pin_fact(struct bpf_call *c)
 	}
 	c->facts.pin_fstype = (uint64_t)(unsigned long)st.f_type;
 	c->facts.flags |= BPF_FACT_PIN_KNOWN;
+}
+
+static void link_fact(struct bpf_call *c)
+{
+	char path[48] = "/proc/self/fdinfo/", text[1536];
+	struct bpf_fdinfo fi;
+	int32_t fd;
+	size_t n;
+
+	if (c->pre_len < ATTR_LINK_UPDATE_link_fd + 4)
+		return;
+	memcpy(&fd, c->pre + ATTR_LINK_UPDATE_link_fd, 4);
+	if (fd < 0)
+		return;
+	path[18 + fmt_u64(path + 18, (uint64_t)fd)] = 0;
+	n = bpfspy_read_file(path, text, sizeof(text) - 1);
+	bpf_fdinfo_parse(text, n, &fi);
+	if (fi.kind != OBJ_LINK || !fi.link_prog_id)
+		return;
+	c->facts.link_prog_id = fi.link_prog_id;
+	c->facts.flags |= BPF_FACT_LINK_PROG;
+}
+
+/* What target_fd is: a cgroup directory, a LIRC device... */
+static void target_fact(struct bpf_call *c)
+{
+	struct statfs sf;
+	struct stat st;
+	int32_t fd;
+
+	if (c->pre_len < ATTR_PROG_ATTACH_target_fd + 4)
+		return;
+	memcpy(&fd, c->pre + ATTR_PROG_ATTACH_target_fd, 4);   /* QUERY's too: at 0 */
+	if (fd < 0 || fstatfs(fd, &sf))
+		return;
+	c->facts.target_fstype = (uint64_t)(unsigned long)sf.f_type;
+	c->facts.flags |= BPF_FACT_TARGET_KNOWN;
+	if (!fstat(fd, &st) && S_ISCHR(st.st_mode))
+		c->facts.flags |= BPF_FACT_TARGET_CHR;
 }
 
 /* ---- the privilege context --------------------------------------------------- */
@@ -188,6 +233,11 @@ void bpfspy_gather_facts(struct bpf_call *c, bool audit_all)
 		cloexec_fact(c);
 	if (c->cmd == XV_BPF_OBJ_PIN)
 		pin_fact(c);
+	if (c->cmd == XV_BPF_LINK_UPDATE && c->ret == 0)
+		link_fact(c);
+	if (c->cmd == XV_BPF_PROG_ATTACH || c->cmd == XV_BPF_PROG_DETACH ||
+	    c->cmd == XV_BPF_PROG_QUERY)
+		target_fact(c);
 	if (c->ret < 0 && (audit_all || c->err == EPERM || c->err == EACCES))
 		priv_fact(c);
 	errno = saved;

@@ -96,6 +96,7 @@ typedef long (*fn9)(long, long, long, long, long, long, long, long, long);
 struct frame {
 	uint64_t seq;
 	uint64_t nsys, nfail;
+	uint64_t cmds;        /* bit n: command n was made inside */
 	bool keep;         /* --failed-only: a call inside it was recorded */
 };
 
@@ -112,12 +113,14 @@ unsigned bpfspy_libbpf_depth(void)
 	return t_depth;
 }
 
-void bpfspy_libbpf_count(long ret)
+void bpfspy_libbpf_count(uint32_t cmd, long ret)
 {
+	uint64_t bit = cmd < 64 ? 1ull << cmd : 0;
 	unsigned i;
 
 	for (i = 0; i < t_depth && i < MAX_DEPTH; i++) {
 		t_frames[i].nsys++;
+		t_frames[i].cmds |= bit;
 		if (ret < 0)
 			t_frames[i].nfail++;
 	}
@@ -315,6 +318,7 @@ static long libbpf_call(unsigned id, unsigned n, const long *a, uintptr_t ra)
 	fr = &t_frames[t_depth++];
 	fr->seq = bpfspy_next_seq();
 	fr->nsys = fr->nfail = 0;
+	fr->cmds = 0;
 	fr->keep = false;
 	start = bpfspy_now_ns();
 	errno = entry_errno;
@@ -322,6 +326,7 @@ static long libbpf_call(unsigned id, unsigned n, const long *a, uintptr_t ra)
 	saved = errno;
 	c.nsys = fr->nsys;
 	c.nfail = fr->nfail;
+	c.cmds = fr->cmds;
 	bpfspy_env(&env, fr->seq, start, bpfspy_now_ns() - start);
 	t_depth--;
 	env.parent = parent;

@@ -738,6 +738,18 @@ static int pick_fd_floor(void)
 	return top > 16 ? (int)top - 8 : 3;
 }
 
+/* The version of the libbpf linked in, as decode_opts.libbpf_ver has it:
+ * libbpf_major_version() exists since 0.6; a libbpf without it is older. */
+static uint16_t libbpf_ver(void)
+{
+	uint32_t (*major)(void) = (uint32_t (*)(void))dlsym(RTLD_DEFAULT, "libbpf_major_version");
+	uint32_t (*minor)(void) = (uint32_t (*)(void))dlsym(RTLD_DEFAULT, "libbpf_minor_version");
+
+	if (major && minor)
+		return (uint16_t)((major() & 0xff) << 8 | (minor() & 0xff));
+	return dlsym(RTLD_DEFAULT, "bpf_object__open") ? 0x0005 : 0;
+}
+
 /* Refuse, once and with a message, a spool directory or trace another
  * user could have planted or could swap; returns the trace open, or -1. */
 static int paths_trusted(void)
@@ -809,6 +821,7 @@ __attribute__((constructor)) static void bpfspy_init(void)
 	g.failed_only = env_u32("BPFSPY_FAILED_ONLY", 0) != 0;
 	g.summary = env_u32("BPFSPY_SUMMARY", 0) != 0;
 	g.opts.no_check = env_u32("BPFSPY_NO_CHECK", 0) != 0;
+	g.opts.libbpf_ver = libbpf_ver();
 	g.audit_all = getenv("BPFSPY_AUDIT") && !strcmp(getenv("BPFSPY_AUDIT"), "all");
 	bpfspy_policy_init();
 	g.fd_floor = pick_fd_floor();
@@ -868,6 +881,7 @@ static void fdobj_from_fdinfo(int fd, struct fdobj *o)
 	bpf_fdinfo_parse(text, n, &fi);
 	o->note.kind = (uint8_t)fi.kind;
 	o->note.has_type = fi.has_type;
+	o->note.frozen = fi.frozen;
 	o->note.type = (uint16_t)fi.type;
 	o->note.id = fi.id;
 	if (fi.kind == OBJ_MAP) {
@@ -1019,6 +1033,24 @@ static void fdobj_note_result(const struct bpf_call *c)
 	fdobj_publish(c->ret, &o, o.note.kind == OBJ_UNKNOWN ? FD_NOT_BPF : FD_BPF);
 }
 
+/* A MAP_FREEZE succeeded: the map behind its fd is frozen from now on. */
+static void fdobj_note_freeze(const struct bpf_call *c)
+{
+	const struct fdobj *cur;
+	struct fdobj o;
+	int fd;
+
+	if (c->cmd != XV_BPF_MAP_FREEZE || c->ret != 0)
+		return;
+	fd = bpf_call_map_fd(c);
+	cur = fdobj_get(fd);
+	if (!cur || cur->state != FD_BPF || cur->note.frozen)
+		return;
+	o = *cur;
+	o.note.frozen = 1;
+	fdobj_publish(fd, &o, FD_BPF);
+}
+
 /* Notes on the objects behind the fds @c mentions. */
 static void capture_fd_notes(struct bpf_call *c)
 {
@@ -1069,6 +1101,11 @@ static void capture_payload(struct bpf_call *c)
 	int fd;
 
 	fd = bpf_call_map_fd(c);
+	if (fd >= 0 && c->ret < 0 && (c->err == EBADF || c->err == EINVAL)) {
+		/* a key read before the call of an fd the kernel refused */
+		c->nblobs = 0;
+		c->blob_used = 0;
+	}
 	if (fd < 0 || g.opts.no_data || (c->ret < 0 && (c->err == EBADF || c->err == EINVAL)))
 		return;
 	if (!fdmeta_get(fd, &m))
@@ -1078,14 +1115,18 @@ static void capture_payload(struct bpf_call *c)
 	capture_blobs(c, req, n);
 }
 
-/* What the kernel will overwrite, read before the call. */
+/* What the kernel will overwrite, read before the call (a map's key and
+ * value sizes come from the fd table, no syscall). */
 static void capture_before(struct bpf_call *c)
 {
 	struct bpf_blob_req req[BPF_BLOB_MAX];
+	struct bpf_map_meta m;
+	int fd = bpf_call_map_fd(c);
+	bool known = fd >= 0 && !g.opts.no_data && fdmeta_get(fd, &m);
 
 	c->nblobs = 0;
 	c->blob_used = 0;
-	capture_blobs(c, req, bpf_capture_plan(c, NULL, CAPTURE_BEFORE, &g.opts, req));
+	capture_blobs(c, req, bpf_capture_plan(c, known ? &m : NULL, CAPTURE_BEFORE, &g.opts, req));
 }
 
 static void capture_blobs(struct bpf_call *c, const struct bpf_blob_req *req, unsigned n)
@@ -1560,14 +1601,14 @@ static void bpf_after(void *arg)
 	uint32_t post;
 
 	if (w->mode == W_FILTERED) {
-		bpfspy_libbpf_count(w->ret);
+		bpfspy_libbpf_count((uint32_t)w->cmd & ~BPF_COMMON_ATTRS_BIT, w->ret);
 		return;
 	}
 	if (w->mode == W_SUMMARY) {
 		w->end = mono_ns();
 		bpfspy_summary_cmd((uint32_t)w->cmd & ~BPF_COMMON_ATTRS_BIT, w->end - w->start,
 				   w->ret < 0);
-		bpfspy_libbpf_count(w->ret);
+		bpfspy_libbpf_count((uint32_t)w->cmd & ~BPF_COMMON_ATTRS_BIT, w->ret);
 		return;
 	}
 	if (w->mode != W_TRACE)
@@ -1577,7 +1618,7 @@ static void bpf_after(void *arg)
 	c->err = w->ret < 0 ? w->err : 0;
 	c->parent = bpfspy_libbpf_parent();
 	c->facts.flags |= policy_flags(c, w->inj);
-	bpfspy_libbpf_count(w->ret);
+	bpfspy_libbpf_count((uint32_t)w->cmd & ~BPF_COMMON_ATTRS_BIT, w->ret);
 	post = w->inj || (!c->pre_len && !c->attr_addr) ? 0 :
 	       bpf_cmd_post_len(c->cmd, c->size, w->ret >= 0);
 	if (post) {
@@ -1585,6 +1626,7 @@ static void bpf_after(void *arg)
 		c->have_post = true;
 	}
 	fdobj_note_result(c);
+	fdobj_note_freeze(c);
 	if (c->cmd == XV_BPF_BTF_LOAD && w->ret >= 0 && !g.opts.no_data)
 		spool_btf(c);
 	capture_payload(c);

@@ -128,7 +128,7 @@ uint64_t bpfspy_libbpf_parent(void);
 /* How many libbpf calls this thread is inside. */
 unsigned bpfspy_libbpf_depth(void);
 /* A bpf syscall returned @ret inside the libbpf calls this thread is in. */
-void bpfspy_libbpf_count(long ret);
+void bpfspy_libbpf_count(uint32_t cmd, long ret);
 /* --summary (summary.c): counts per command and function, no events. */
 bool bpfspy_summary_on(void);
 void bpfspy_summary_cmd(uint32_t cmd, uint64_t dur, bool failed);

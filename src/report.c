@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cause.h"
 #include "cli.h"
 #include "normalize.h"
 #include "report_html.h"
@@ -31,6 +32,8 @@
 #define MAX_OBJS  1024
 #define MAX_FAILS 64
 #define MAX_PROBES 64
+#define MAX_TINY 64     /* programs small enough to be feature tests */
+#define TINY_INSNS 8    /* as bpf_call_probe() has it */
 #define MAX_CAUSES 64   /* libbpf calls in which bpfspy run failed a call */
 #define LOG_LINES 8
 
@@ -67,6 +70,8 @@ struct objlist {
 struct fail {
 	char cmd[48], label[96], err[24];
 	int64_t seq;
+	char inherited[96];          /* "seq 7 BPF_PROG_LOAD, a feature probe" */
+	char *fix;
 	unsigned long count;
 	char *explanation, *rule, *audit, *reason, *log;
 	char *where;                 /* the caller's frame, with --stack */
@@ -93,6 +98,12 @@ struct proc {
 	struct fail *probes_v;       /* up to MAX_PROBES */
 	size_t nprobes, probes_cap;
 	unsigned long probes_dropped;
+	unsigned long ends;               /* documented ends of iteration */
+	struct fail *ends_v;              /* up to MAX_PROBES */
+	size_t nends, ends_cap;
+	unsigned long ends_dropped;
+	int64_t tiny[MAX_TINY];           /* ids of programs of <= 8 insns, a ring */
+	unsigned ntiny;
 	struct proc *next_same_hash; /* the pid table's chain */
 };
 
@@ -104,6 +115,7 @@ struct pid_table {
 
 struct report {
 	bool json, color, full_log;
+	struct causes *expl;         /* what explains each failure (cause.h) */
 	struct proc **procs;
 	size_t nprocs, cap;
 	struct pid_table pids;
@@ -561,8 +573,19 @@ static char *where(struct json_object *ev)
 	return NULL;
 }
 
+static void inherit(struct fail *f, const struct call_cause *c)
+{
+	snprintf(f->inherited, sizeof(f->inherited), "seq %" PRId64 " %s %s%s", c->seq, c->call,
+		 c->err, c->probe[0] ? ", a feature probe" : "");
+	free(f->rule);
+	f->rule = strdup(c->rule);
+	f->explanation = strdup(c->text);
+	f->audit = c->audit[0] ? strdup(c->audit) : NULL;
+	f->fix = c->fix[0] ? strdup(c->fix) : NULL;
+}
+
 static void failure(struct report *r, struct proc *p, const struct trace_line *l,
-		    const char *what)
+		    const char *what, const struct call_cause *inh)
 {
 	struct json_object *ev = l->obj;
 	const char *err = trace_get_str(ev, "errno"), *log = trace_get_str(ev, "out.log");
@@ -572,7 +595,7 @@ static void failure(struct report *r, struct proc *p, const struct trace_line *l
 
 	norm_label(ev, label, sizeof(label));
 	f = group(&p->fails, &p->nfails, &p->fails_cap, MAX_FAILS, &p->fails_dropped, what, label,
-		  err ? err : "?", trace_get_str(ev, "explanation.rule"), &fresh);
+		  err ? err : "?", inh ? inh->rule : trace_get_str(ev, "explanation.rule"), &fresh);
 	if (!f)
 		return;
 	/* libbpf loads again with a log after a load without one fails */
@@ -583,16 +606,22 @@ static void failure(struct report *r, struct proc *p, const struct trace_line *l
 	f->seq = trace_get_int(ev, "seq", 0);
 	f->file = l->file;
 	f->line = l->lineno;
-	f->explanation = dup_or_null(trace_get_str(ev, "explanation.text"));
-	f->audit = dup_or_null(trace_get_str(ev, "audit.verdict"));
+	if (inh) {
+		inherit(f, inh);
+	} else {
+		f->explanation = dup_or_null(trace_get_str(ev, "explanation.text"));
+		f->audit = dup_or_null(trace_get_str(ev, "audit.verdict"));
+		f->fix = dup_or_null(trace_get_str(ev, "audit.fix"));
+	}
 	f->where = where(ev);
 	failure_log(r, f, log);
 }
 
-static void probe(struct proc *p, struct json_object *ev, const char *cmd, bool failed)
+static void probe(struct proc *p, struct json_object *ev, const char *cmd, bool failed,
+		  const char *test)
 {
 	const char *err = failed ? trace_get_str(ev, "errno") : "ok";
-	const char *why = trace_get_str(ev, "probe");
+	const char *why = test ? test : trace_get_str(ev, "probe");
 	struct fail *f;
 	bool fresh;
 
@@ -632,11 +661,70 @@ static bool caused(const struct proc *p, struct json_object *ev)
 	return false;
 }
 
+/* A documented end of iteration: counted per call, not a failure. */
+static void iteration_end(struct proc *p, struct json_object *ev, const char *what)
+{
+	struct fail *f;
+	bool fresh;
+
+	p->ends += trace_get_str(ev, "cmd") != NULL;
+	f = group(&p->ends_v, &p->nends, &p->ends_cap, MAX_PROBES, &p->ends_dropped, what,
+		  "after the last element", "ENOENT", NULL, &fresh);
+	if (f && fresh)
+		f->seq = trace_get_int(ev, "seq", 0);
+}
+
+/* Remember a program small enough to be a feature test (bpftrace's
+ * kprobe_multi and similar tests load a 2-instruction program named after
+ * the function, then try to attach it). */
+static void note_tiny(struct proc *p, struct json_object *ev, const char *cmd)
+{
+	int64_t ret = trace_get_int(ev, "ret", -1), insns = trace_get_int(ev, "attr.insn_cnt", -1);
+	char key[48];
+
+	if (strcmp(cmd, "BPF_PROG_LOAD") || ret < 0 || insns < 0 || insns > TINY_INSNS)
+		return;
+	snprintf(key, sizeof(key), "fds.%lld.id", (long long)ret);
+	if (trace_get_int(ev, key, 0) > 0)
+		p->tiny[p->ntiny++ % MAX_TINY] = trace_get_int(ev, key, 0);
+}
+
+/* Why failed @ev is a feature test: an attach of a tiny program. */
+static const char *feature_test(const struct proc *p, struct json_object *ev, const char *cmd,
+				char *buf, size_t cap)
+{
+	struct json_object *fds = trace_get(ev, "fds");
+	unsigned i, n = p->ntiny < MAX_TINY ? p->ntiny : MAX_TINY;
+
+	if (!fds || !json_object_is_type(fds, json_type_object) ||
+	    (strcmp(cmd, "BPF_LINK_CREATE") && strcmp(cmd, "BPF_PROG_ATTACH") &&
+	     strcmp(cmd, "BPF_RAW_TRACEPOINT_OPEN")))
+		return NULL;
+	json_object_object_foreach(fds, k, v) {
+		int64_t id = trace_get_int(v, "id", 0);
+		const char *kind = trace_get_str(v, "kind");
+
+		(void)k;
+		if (!kind || strcmp(kind, "prog"))
+			continue;
+		for (i = 0; i < n; i++) {
+			if (p->tiny[i] != id)
+				continue;
+			snprintf(buf, cap, "attaching a program of <= %d insns", TINY_INSNS);
+			return buf;
+		}
+	}
+	return NULL;
+}
+
 static void on_bpf(struct report *r, struct proc *p, const struct trace_line *l)
 {
 	struct json_object *ev = l->obj;
 	const char *cmd = trace_get_str(ev, "cmd");
-	bool failed = norm_failed(ev);
+	bool failed = norm_failed(ev), inherited;
+	struct call_cause cause;
+	const char *test;
+	char tbuf[80];
 	struct stat *s;
 
 	if (!cmd)
@@ -657,18 +745,27 @@ static void on_bpf(struct report *r, struct proc *p, const struct trace_line *l)
 		note_cause(p, ev);
 		return;
 	}
-	if (trace_get(ev, "probe"))
-		return probe(p, ev, cmd, failed);
+	test = failed ? feature_test(p, ev, cmd, tbuf, sizeof(tbuf)) : NULL;
+	if (failed)
+		causes_add(r->expl, ev, test, &cause, &inherited);
+	else
+		causes_success(r->expl, ev);
+	note_tiny(p, ev, cmd);
+	if (failed && causes_iteration_end(ev))
+		return iteration_end(p, ev, cmd);
+	if (trace_get(ev, "probe") || test)
+		return probe(p, ev, cmd, failed, test);
 	objects(p, ev, cmd, failed);
 	if (failed)
-		failure(r, p, l, cmd);
+		failure(r, p, l, cmd, NULL);
 }
 
 static void on_libbpf(struct report *r, struct proc *p, const struct trace_line *l)
 {
 	struct json_object *ev = l->obj;
 	const char *func = trace_get_str(ev, "func");
-	bool failed = norm_failed(ev);
+	bool failed = norm_failed(ev), inherited = false, has = false;
+	struct call_cause cause;
 	char what[64];
 	struct stat *s;
 
@@ -688,10 +785,20 @@ static void on_libbpf(struct report *r, struct proc *p, const struct trace_line 
 		note_cause(p, ev);
 		return;
 	}
+	if (failed)
+		has = causes_add(r->expl, ev, NULL, &cause, &inherited);
+	if (failed && !trace_get(ev, "parent") && causes_iteration_end(ev)) {
+		snprintf(what, sizeof(what), "%s()", func);
+		return iteration_end(p, ev, what);
+	}
+	/* a top-level call that failed because a feature test made in it
+	 * did: shown with the test */
+	if (failed && !trace_get(ev, "parent") && inherited && !has && cause.probe[0])
+		return;
 	/* a failed top-level API call: what the loader saw */
 	if (failed && !trace_get(ev, "parent")) {
 		snprintf(what, sizeof(what), "%s()", func);
-		failure(r, p, l, what);
+		failure(r, p, l, what, has && inherited ? &cause : NULL);
 	}
 }
 
@@ -701,6 +808,10 @@ static int one_line(struct report *r, const struct trace_line *l)
 
 	if (!strcmp(l->event, "header")) {
 		on_header(r, l->obj);
+		return 0;
+	}
+	if (!strcmp(l->event, "exit")) {
+		causes_exit(r->expl, l->obj);
 		return 0;
 	}
 	p = proc_of(r, trace_get_int(l->obj, "pid", 0), false);
@@ -724,6 +835,7 @@ static int one_line(struct report *r, const struct trace_line *l)
 		on_libbpf(r, p, l);
 	else if (!strcmp(l->event, "lost"))
 		p->lost += (unsigned long)trace_get_int(l->obj, "count", 0);
+
 	return 0;
 }
 
@@ -816,6 +928,10 @@ static struct json_object *fails_json(const struct fail *v, size_t n, bool probe
 				J_STR(o, "where", f->where);
 			J_STR(o, "rule", f->rule);
 			J_STR(o, "explanation", f->explanation);
+			if (f->inherited[0])
+				J_STR(o, "inherited_from", f->inherited);
+			if (f->fix)
+				J_STR(o, "fix", f->fix);
 			J_STR(o, "audit", f->audit);
 			J_STR(o, "verifier_reason", f->reason);
 			if (f->log)
@@ -824,6 +940,43 @@ static struct json_object *fails_json(const struct fail *v, size_t n, bool probe
 		json_object_array_add(a, o);
 	}
 	return a;
+}
+
+/* The probe whose failure ended the load of @p, if one did. */
+static const struct call_cause *ending_probe(const struct report *r, const struct proc *p)
+{
+	const struct loader_failure *f = causes_loader_of(r->expl, p->pid);
+
+	return f && f->explained && f->inherited && f->cause.probe[0] ? &f->cause : NULL;
+}
+
+static void loader_json(const struct report *r, struct json_object *o, const struct proc *p)
+{
+	const struct loader_failure *f = causes_loader_of(r->expl, p->pid);
+	struct json_object *lf;
+	char sentence[1280];
+
+	if (!f) {
+		json_object_object_add(o, "loader_failure", NULL);
+		return;
+	}
+	lf = json_object_new_object();
+	causes_sentence(f, sentence, sizeof(sentence));
+	J_INT(lf, "seq", f->seq);
+	J_STR(lf, "call", f->call);
+	J_STR(lf, "errno", f->err);
+	if (f->explained) {
+		J_STR(lf, "rule", f->cause.rule);
+		J_STR(lf, "explanation", f->cause.text);
+		if (f->inherited)
+			J_INT(lf, "inherited_from_seq", f->cause.seq);
+		if (f->cause.fix[0])
+			J_STR(lf, "fix", f->cause.fix);
+	}
+	if (ending_probe(r, p))
+		J_INT(lf, "ending_probe_seq", f->cause.seq);
+	json_object_object_add(lf, "sentence", json_object_new_string(sentence));
+	json_object_object_add(o, "loader_failure", lf);
 }
 
 static void print_json(struct report *r)
@@ -864,11 +1017,16 @@ static void print_json(struct report *r)
 				json_object_array_add(a, obj_json(k, &p->objs[k].v[j]));
 			json_object_object_add(o, kinds[k], a);
 		}
+		loader_json(r, o, p);
 		json_object_object_add(o, "failures", fails_json(p->fails, p->nfails, false));
 		J_INT(pr, "calls", p->probes);
 		J_INT(pr, "failed", p->failed_probes);
 		json_object_object_add(pr, "groups", fails_json(p->probes_v, p->nprobes, true));
 		json_object_object_add(o, "probes", pr);
+		pr = json_object_new_object();
+		J_INT(pr, "calls", p->ends);
+		json_object_object_add(pr, "groups", fails_json(p->ends_v, p->nends, true));
+		json_object_object_add(o, "iteration_ends", pr);
 		json_object_array_add(procs, o);
 	}
 	json_object_object_add(top, "processes", procs);
@@ -1109,7 +1267,11 @@ static void fails_text(const struct report *r, const struct proc *p)
 		putchar('\n');
 		if (f->where)
 			printf("    called from %s\n", f->where);
-		if (f->explanation) {
+		if (f->explanation && f->inherited[0]) {
+			printf("    explanation (%s, inherited from %s):\n", f->rule ? f->rule : "?",
+			       f->inherited);
+			wrap(f->explanation, 6);
+		} else if (f->explanation) {
 			printf("    explanation (%s):\n", f->rule ? f->rule : "?");
 			wrap(f->explanation, 6);
 		}
@@ -1117,6 +1279,8 @@ static void fails_text(const struct report *r, const struct proc *p)
 			printf("    audit:\n");
 			wrap(f->audit, 6);
 		}
+		if (f->fix)
+			printf("    to pass: %s\n", f->fix);
 		if (f->log) {
 			printf("    verifier log:\n");
 			log_text(f->log, false);
@@ -1131,26 +1295,51 @@ static void fails_text(const struct report *r, const struct proc *p)
 
 static void probes_text(const struct report *r, const struct proc *p)
 {
+	const struct call_cause *end = ending_probe(r, p);
 	char c1[64];
 	size_t i;
 
 	if (!p->probes)
 		return;
-	printf("\n%sfeature probes%s: %lu calls, %lu failed (not failures of the loader)\n",
-	       BOLD(r), OFF(r), p->probes, p->failed_probes);
+	if (end)
+		printf("\n%sfeature probes%s: %lu calls, %lu failed; the failure of seq %" PRId64
+		       " ended the load, the others are not failures of the loader\n",
+		       BOLD(r), OFF(r), p->probes, p->failed_probes, end->seq);
+	else
+		printf("\n%sfeature probes%s: %lu calls, %lu failed (not failures of the loader)\n",
+		       BOLD(r), OFF(r), p->probes, p->failed_probes);
 	for (i = 0; i < p->nprobes; i++) {
 		const struct fail *f = &p->probes_v[i];
 		bool ok = !strcmp(f->err, "ok");
+		bool ends = end && !strcmp(f->cmd, end->call) && !strcmp(f->err, end->err) &&
+			    !strcmp(f->label, end->probe);
 
-		printf("  %s%-10s%s %5lu  %-22s %s\n", ok ? "" : RED(r), f->err, ok ? "" : OFF(r),
-		       f->count, norm_short(f->cmd, "BPF_"), fit(f->label, 36, c1));
+		printf("  %s%-10s%s %5lu  %-22s %s%s\n", ok ? "" : RED(r), f->err, ok ? "" : OFF(r),
+		       f->count, norm_short(f->cmd, "BPF_"), fit(f->label, 36, c1),
+		       ends ? " (one ended the load)" : "");
 	}
 	if (p->probes_dropped)
 		printf("  (%lu more)\n", p->probes_dropped);
 }
 
+static void ends_text(const struct report *r, const struct proc *p)
+{
+	size_t i;
+
+	if (!p->nends)
+		return;
+	printf("\n%send of iteration%s: ENOENT after the last element, as the texts document "
+	       "(not failures)\n", BOLD(r), OFF(r));
+	for (i = 0; i < p->nends; i++)
+		printf("  %-10s %5lu  %s\n", p->ends_v[i].err, p->ends_v[i].count,
+		       norm_short(p->ends_v[i].cmd, "BPF_"));
+	if (p->ends_dropped)
+		printf("  (%lu more)\n", p->ends_dropped);
+}
+
 static void proc_text(const struct report *r, const struct proc *p)
 {
+	unsigned long real = p->failed - p->failed_probes - p->ends;
 	char rule[WIDTH + 1];
 	int n;
 
@@ -1174,10 +1363,12 @@ static void proc_text(const struct report *r, const struct proc *p)
 			       p->runtime ? p->runtime : "", p->runtime ? ")" : "");
 		putchar('\n');
 	}
-	printf("calls   %lu bpf: %s%lu failed%s, %lu feature probes (%lu failed); %lu libbpf",
-	       p->events, p->failed - p->failed_probes ? RED(r) : "", p->failed - p->failed_probes,
-	       p->failed - p->failed_probes ? OFF(r) : "", p->probes, p->failed_probes,
-	       p->libbpf_events);
+	printf("calls   %lu bpf: %s%lu failed%s, %lu feature probes (%lu failed)",
+	       p->events, real ? RED(r) : "", real, real ? OFF(r) : "", p->probes,
+	       p->failed_probes);
+	if (p->ends)
+		printf(", %lu iteration ends", p->ends);
+	printf("; %lu libbpf", p->libbpf_events);
 	if (p->lost)
 		printf(", %s%lu lost%s", RED(r), p->lost, OFF(r));
 	putchar('\n');
@@ -1187,10 +1378,27 @@ static void proc_text(const struct report *r, const struct proc *p)
 		       p->injected + p->denied, p->injected, p->denied, p->consequent);
 }
 
+/* The loaders' failures first, one sentence each. */
+static void loaders_text(const struct report *r)
+{
+	const struct loader_failure *f;
+	char sentence[1280];
+	size_t i;
+
+	for (i = 0; (f = causes_loader(r->expl, i)); i++) {
+		causes_sentence(f, sentence, sizeof(sentence));
+		printf("%sloader failure%s (pid %" PRId64 "): ", BOLD(r), OFF(r), f->pid);
+		puts(sentence);
+	}
+	if (i)
+		putchar('\n');
+}
+
 static void print_text(struct report *r)
 {
 	size_t i;
 
+	loaders_text(r);
 	for (i = 0; i < r->nprocs; i++) {
 		struct proc *p = r->procs[i];
 
@@ -1204,6 +1412,7 @@ static void print_text(struct report *r)
 		links_text(r, p);
 		fails_text(r, p);
 		probes_text(r, p);
+		ends_text(r, p);
 	}
 	if (r->skipped)
 		printf("\n%lu bad lines skipped\n", r->skipped);
@@ -1254,9 +1463,13 @@ static void proc_free(struct proc *p)
 		free(f->reason);
 		free(f->log);
 		free(f->where);
+		free(f->fix);
 	}
 	for (i = 0; i < p->nprobes; i++)
 		free(p->probes_v[i].rule);
+	for (i = 0; i < p->nends; i++)
+		free(p->ends_v[i].rule);
+	free(p->ends_v);
 	free(p->fails);
 	free(p->probes_v);
 	free(p->causes);
@@ -1311,9 +1524,12 @@ int cmd_report(int argc, char **argv)
 		return report_html(argv + optind, argc - optind, lenient, html);
 	r.color = isatty(STDOUT_FILENO) && !(nc && *nc);
 	term_safe_stdout(r.json);
-	s = trace_open(argv + optind, argc - optind, lenient);
-	if (!s)
+	r.expl = causes_new();
+	s = r.expl ? trace_open(argv + optind, argc - optind, lenient) : NULL;
+	if (!s) {
+		causes_free(r.expl);
 		return EXIT_USAGE;
+	}
 	while ((c = trace_next(s, &l)) > 0)
 		if (one_line(&r, &l) < 0) {
 			die_msg("out of memory");
@@ -1331,6 +1547,7 @@ int cmd_report(int argc, char **argv)
 	for (i = 0; i < r.nprocs; i++)
 		proc_free(r.procs[i]);
 	free(r.procs);
+	causes_free(r.expl);
 	free(r.pids.slot);
 	fflush(stdout);
 	return ret;

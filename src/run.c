@@ -18,6 +18,7 @@
 #include <sys/statvfs.h>
 #include <sys/vfs.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "attach_cli.h"
@@ -461,6 +462,29 @@ static int findings_to_stderr(const char *trace)
 	return rc;
 }
 
+/*
+ * The line that ends the trace: how PROGRAM ended, so readers can tell a
+ * loader that failed (a non-zero exit) from one that shrugged a failed
+ * call off.  Only bpfspy run knows it; a trace made without it (bare
+ * mode) has no such line, and neither has a run that exited 0.
+ */
+static void write_exit(int fd, pid_t pid, int status)
+{
+	struct timespec ts;
+	char line[160];
+	int n;
+
+	if (WIFEXITED(status) && !WEXITSTATUS(status))
+		return;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	n = snprintf(line, sizeof(line), "{\"event\":\"exit\",\"ts\":\"%llu.%09ld\",\"pid\":%d,"
+		     "\"%s\":%d}\n", (unsigned long long)ts.tv_sec, (long)ts.tv_nsec, (int)pid,
+		     WIFSIGNALED(status) ? "signal" : "status",
+		     WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+	if (n > 0 && write(fd, line, (size_t)n) != n)
+		die_msg("the trace's exit line could not be written: %s", strerror(errno));
+}
+
 /* Wait for every descendant; return the main child's wait status. */
 static int wait_all(void)
 {
@@ -670,6 +694,7 @@ int cmd_run(int argc, char **argv)
 	if (st.foreign)
 		die_msg("%llu spool(s) in %s not written by us were ignored",
 			(unsigned long long)st.foreign, spool_dir);
+	write_exit(out_fd, main_child, status);
 	/* The trace in the spool directory is read through our fd too. */
 	snprintf(fd_path, sizeof(fd_path), "/proc/self/fd/%d", out_fd);
 	if (o.summary) {
@@ -692,5 +717,7 @@ int cmd_run(int argc, char **argv)
 
 	if (WIFSIGNALED(status))
 		return 128 + WTERMSIG(status);
-	return WEXITSTATUS(status) ? WEXITSTATUS(status) : check_rc;
+	/* check's 3 (the loader failed for want of a privilege) says nothing
+	 * more when PROGRAM exited 0 */
+	return WEXITSTATUS(status) ? WEXITSTATUS(status) : check_rc == 3 ? 0 : check_rc;
 }

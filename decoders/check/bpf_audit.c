@@ -282,6 +282,43 @@ bool bpf_audit_explain(const struct bpf_check_in *in, char *need, size_t ncap,
 	return explained;
 }
 
+/*
+ * What would let @in pass, as one clause: the capabilities to run with
+ * and, when only kernel.unprivileged_bpf_disabled stands in the way, the
+ * setting that lifts it.  False when the missing privileges do not
+ * explain the failure (nothing to suggest).
+ */
+bool bpf_audit_fix(const struct bpf_check_in *in, char *buf, size_t cap)
+{
+	const struct bpf_priv *p = &in->c->facts.priv;
+	char caps[96], need[160], verdict[320];
+	uint64_t want;
+	const char *where = p->userns == BPF_USERNS_CHILD ? " in the initial user namespace" : "";
+	struct need n;
+	size_t len;
+
+	if (!bpf_audit_explain(in, need, sizeof(need), verdict, sizeof(verdict)))
+		return false;
+	requirement(in, &n);
+	if (n.sys_admin) {
+		snprintf(buf, cap, "run with CAP_SYS_ADMIN%s", where);
+		return true;
+	}
+	if (n.net_or_sys) {
+		snprintf(buf, cap, "run with CAP_NET_ADMIN (or CAP_SYS_ADMIN)%s", where);
+		return true;
+	}
+	want = n.caps;
+	if (n.sysctl && p->unpriv_disabled > 0)
+		want |= CAP(XV_CAP_BPF);
+	cap_list(want, caps, sizeof(caps), " and ");
+	len = (size_t)snprintf(buf, cap, "run with %s%s", caps, where);
+	if (!n.caps && n.sysctl && p->unpriv_disabled > 0 && len < cap)
+		snprintf(buf + len, cap - len, ", or set kernel.unprivileged_bpf_disabled=0%s",
+			 p->unpriv_disabled == 1 ? " (1 holds until reboot)" : "");
+	return true;
+}
+
 static void render_caps(struct jsonw *w, const char *key, uint64_t set)
 {
 	unsigned i;
@@ -306,7 +343,7 @@ static const char *const userns_names[] = { "unknown", "init", "child" };
 void bpf_render_audit(struct jsonw *w, const struct bpf_check_in *in)
 {
 	const struct bpf_priv *p = &in->c->facts.priv;
-	char need[160], verdict[320];
+	char need[160], verdict[320], fix[192];
 	uint64_t tok;
 
 	if (!(in->c->facts.flags & BPF_FACT_PRIV))
@@ -338,5 +375,7 @@ void bpf_render_audit(struct jsonw *w, const struct bpf_check_in *in)
 		jw_strn(w, "lsm", p->lsm, sizeof(p->lsm));
 	jw_str(w, "requires", need);
 	jw_str(w, "verdict", verdict);
+	if (bpf_audit_fix(in, fix, sizeof(fix)))
+		jw_str(w, "fix", fix);
 	jw_obj_close(w);
 }

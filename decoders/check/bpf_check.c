@@ -53,7 +53,12 @@ unsigned bpf_kernel_version(void)
  * - objects libbpf names for its probes: "libbpf_nametest", "libbpf_mmap",
  *   "libbpf_global", "libbpf_det_bind", ... (the libbpf_ prefix);
  * - anonymous programs of at most 8 instructions (the memcg, cookie,
- *   probe_read_kernel ... probes: 2 to 6 instructions here);
+ *   probe_read_kernel ... probes: 2 to 6 instructions here), and the
+ *   anonymous program of BPF_MAXINSNS + 1 instructions (bpftool's probe
+ *   of the large instruction limit);
+ * - anonymous maps of at most one entry (libbpf_probe_bpf_map_type():
+ *   max_entries 1, or 0 for the storage maps), and anonymous ring buffers
+ *   of one page;
  * - BTF blobs of at most 256 bytes (one type or two: the BTF feature
  *   probes are 30 to 100 bytes; a real object's BTF is far larger);
  * - links to fd -1 (the perf and uprobe_multi link probes);
@@ -62,6 +67,8 @@ unsigned bpf_kernel_version(void)
  */
 #define PROBE_MAX_INSNS 8
 #define PROBE_MAX_BTF   256
+#define PROBE_LARGE_INSNS 4097   /* BPF_MAXINSNS + 1 */
+#define PROBE_RINGBUF   4096     /* one page */
 
 static bool libbpf_named(const char *name, size_t cap)
 {
@@ -83,6 +90,38 @@ static const char *probe_fd_note(const struct bpf_call *c, char *buf, size_t cap
 	return NULL;
 }
 
+/* libbpf's map type probes: no name, one entry (none for the storage
+ * maps), a ring buffer of one page. */
+static bool anonymous_probe_map(const struct bpf_check_in *in, char *buf, size_t cap)
+{
+	uint64_t type = 0, entries = 0;
+
+	if (!bpf_check_get(in, "map_type", &type) || !bpf_check_get(in, "max_entries", &entries))
+		return false;
+	switch (type) {
+	case XV_BPF_MAP_TYPE_CGROUP_STORAGE:
+	case XV_BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE:
+	case XV_BPF_MAP_TYPE_SK_STORAGE:
+	case XV_BPF_MAP_TYPE_INODE_STORAGE:
+	case XV_BPF_MAP_TYPE_TASK_STORAGE:
+	case XV_BPF_MAP_TYPE_CGRP_STORAGE:
+		if (entries > 1)
+			return false;
+		break;
+	case XV_BPF_MAP_TYPE_RINGBUF:
+	case XV_BPF_MAP_TYPE_USER_RINGBUF:
+		if (entries != PROBE_RINGBUF)
+			return false;
+		break;
+	default:
+		if (entries != 1)
+			return false;
+	}
+	snprintf(buf, cap, "an anonymous map of %llu entr%s", (unsigned long long)entries,
+		 entries == 1 ? "y" : "ies");
+	return true;
+}
+
 const char *bpf_call_probe(const struct bpf_call *c, char *buf, size_t cap)
 {
 	struct bpf_check_in in = { .c = c, .d = bpf_cmd_desc(c->cmd) };
@@ -102,7 +141,8 @@ const char *bpf_call_probe(const struct bpf_call *c, char *buf, size_t cap)
 			snprintf(buf, cap, "libbpf's probe program \"%s\"", name);
 			return buf;
 		}
-		if (!name[0] && bpf_check_get(&in, "insn_cnt", &v) && v <= PROBE_MAX_INSNS) {
+		if (!name[0] && bpf_check_get(&in, "insn_cnt", &v) &&
+		    (v <= PROBE_MAX_INSNS || v == PROBE_LARGE_INSNS)) {
 			snprintf(buf, cap, "an anonymous %llu-instruction program",
 				 (unsigned long long)v);
 			return buf;
@@ -115,6 +155,8 @@ const char *bpf_call_probe(const struct bpf_call *c, char *buf, size_t cap)
 			snprintf(buf, cap, "libbpf's probe map \"%s\"", name);
 			return buf;
 		}
+		if (!name[0] && anonymous_probe_map(&in, buf, cap))
+			return buf;
 		break;
 	case XV_BPF_BTF_LOAD:
 		if (bpf_check_get(&in, "btf_size", &v) && v <= PROBE_MAX_BTF) {

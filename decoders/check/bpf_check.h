@@ -79,6 +79,25 @@ struct libbpf_rule {
 extern const struct libbpf_rule libbpf_rules[];
 extern const size_t libbpf_rules_count;
 
+/* One statement of the documented texts (inventory.def). */
+struct bpf_stmt {
+	const char *text;      /* "bpf" or "libbpf" */
+	const char *where;     /* "BPF_MAP_CREATE", "bpf_map_create" */
+	const char *phrase;    /* the statement, quoted */
+	const char *rule;      /* the rule that checks it, NULL none */
+	const char *verdicts;  /* the verdicts the rule gives it */
+	const char *reason;    /* why no rule can, when rule is NULL */
+};
+extern const struct bpf_stmt bpf_inventory[];
+extern const size_t bpf_inventory_count;
+
+enum bpf_stmt_state { STMT_CHECKED, STMT_UNCHECKABLE, STMT_TODO };
+/* Checked (its rule exists), uncheckable (a reason, no rule) or not yet
+ * done (neither, or a rule id no table has). */
+enum bpf_stmt_state bpf_stmt_state(const struct bpf_stmt *s);
+/* Whether a bpf or libbpf rule has id @id. */
+bool bpf_rule_known(const char *id);
+
 /* "pass", "fail", "doc-drift", "unknown", "probe". */
 const char *bpf_verdict_name(enum bpf_verdict v);
 
@@ -106,6 +125,10 @@ void libbpf_render_checks(struct jsonw *w, const struct libbpf_call *c,
  * Returns true when the missing privileges explain an EPERM. */
 bool bpf_audit_explain(const struct bpf_check_in *in, char *need, size_t ncap,
 		       char *verdict, size_t vcap);
+/* What would make @in pass ("run with CAP_BPF, or set
+ * kernel.unprivileged_bpf_disabled=0") when missing privileges explain its
+ * failure; false otherwise. */
+bool bpf_audit_fix(const struct bpf_check_in *in, char *buf, size_t cap);
 /* True when the kernel asks a capability or sysctl of the caller of @in. */
 bool bpf_audit_requires(const struct bpf_check_in *in);
 /* "audit": {...} of a failed call whose facts carry a privilege context. */

@@ -2,9 +2,10 @@
 /*
  * The rule table: what bpf(2) documents, one rule a row, each judged by a
  * small predicate over one call.  The texts quoted in "source" are from
- * the kernel's UAPI doc comment (bpf-syscall-commands.txt, March 2021) or
- * the kernel rules collected in bpf-abi.md; `bpfspy rules` prints them and
- * bpfspy(1) lists them.
+ * the kernel's UAPI doc comment (include/uapi/linux/bpf.h as of March 2021,
+ * Linux 5.13) or, for what it does not say, the kernel source that
+ * decides (kernel/bpf/syscall.c, kernel/bpf/log.c); `bpfspy rules` prints
+ * them and bpfspy(1) lists them.
  *
  * A predicate leaves the verdict V_NA when the rule does not apply, says
  * why in one line otherwise, and names the errno the rule predicts when
@@ -471,6 +472,42 @@ static void r_freeze(const struct bpf_check_in *in, struct bpf_judgement *j)
 		say(j, V_FAIL, 0, "a STRUCT_OPS map was frozen");
 }
 
+/* The commands that alter a map's state from a syscall. */
+static bool alters_map(uint32_t cmd)
+{
+	switch (cmd) {
+	case XV_BPF_MAP_UPDATE_ELEM:
+	case XV_BPF_MAP_DELETE_ELEM:
+	case XV_BPF_MAP_LOOKUP_AND_DELETE_ELEM:
+	case XV_BPF_MAP_UPDATE_BATCH:
+	case XV_BPF_MAP_DELETE_BATCH:
+	case XV_BPF_MAP_LOOKUP_AND_DELETE_BATCH:
+		return true;
+	}
+	return false;
+}
+
+static void r_frozen(const struct bpf_check_in *in, struct bpf_judgement *j)
+{
+	const struct bpf_call *c = in->c;
+	int fd = bpf_call_map_fd(c);
+	unsigned i;
+
+	if (!alters_map(c->cmd) || fd < 0)
+		return;
+	for (i = 0; i < c->nnotes && i < BPF_FD_NOTES; i++)
+		if (c->notes[i].fd == fd && c->notes[i].kind == OBJ_MAP && c->notes[i].frozen)
+			break;
+	if (i == c->nnotes || i == BPF_FD_NOTES)
+		return;   /* not known to be frozen */
+	if (!failed(c))
+		say(j, V_FAIL, 0, "%s altered a frozen map", in->d->name);
+	else if (c->err == EPERM)
+		say(j, V_PASS, EPERM, "the map is frozen: no syscall may alter it");
+	else
+		say(j, V_PASS, 0, "refused (%s) on a frozen map", ename(c->err));
+}
+
 /* ---- batches --------------------------------------------------------------------- */
 
 static void r_batch_zeroed(const struct bpf_check_in *in, struct bpf_judgement *j)
@@ -652,6 +689,489 @@ static void r_log_enospc(const struct bpf_check_in *in, struct bpf_judgement *j)
 		    (unsigned long long)size);
 }
 
+/* ---- objects behind fds ----------------------------------------------------------- */
+
+static const struct bpf_fd_note *note_of(const struct bpf_call *c, int64_t fd)
+{
+	unsigned i;
+
+	for (i = 0; i < c->nnotes && i < BPF_FD_NOTES; i++)
+		if (c->notes[i].fd == fd)
+			return &c->notes[i];
+	return NULL;
+}
+
+static const char *const kind_names[] = {
+	[OBJ_UNKNOWN] = "no bpf object", [OBJ_MAP] = "a map", [OBJ_PROG] = "a program",
+	[OBJ_LINK] = "a link", [OBJ_BTF] = "a BTF object", [OBJ_TOKEN] = "a token",
+};
+
+static const char *kind_name(unsigned k)
+{
+	return k < sizeof(kind_names) / sizeof(kind_names[0]) ? kind_names[k] : "?";
+}
+
+/* The kind of object the fd a command returns refers to, OBJ_UNKNOWN when
+ * any bpf object will do (BPF_OBJ_GET), -1 when the command is not one. */
+static int returned_kind(uint32_t cmd)
+{
+	switch (cmd) {
+	case XV_BPF_MAP_CREATE:
+	case XV_BPF_MAP_GET_FD_BY_ID:
+		return OBJ_MAP;
+	case XV_BPF_PROG_LOAD:
+	case XV_BPF_PROG_GET_FD_BY_ID:
+		return OBJ_PROG;
+	case XV_BPF_BTF_LOAD:
+	case XV_BPF_BTF_GET_FD_BY_ID:
+		return OBJ_BTF;
+	case XV_BPF_LINK_CREATE:
+	case XV_BPF_LINK_GET_FD_BY_ID:
+	case XV_BPF_RAW_TRACEPOINT_OPEN:
+		return OBJ_LINK;
+	case XV_BPF_OBJ_GET:
+		return OBJ_UNKNOWN;
+	}
+	return -1;
+}
+
+static void r_fd_kind(const struct bpf_check_in *in, struct bpf_judgement *j)
+{
+	const struct bpf_call *c = in->c;
+	const struct bpf_fd_note *n;
+	int want = returned_kind(c->cmd);
+
+	if (want < 0 || failed(c))
+		return;
+	n = note_of(c, c->ret);
+	if (!n || n->kind == OBJ_UNKNOWN)
+		say(j, V_UNKNOWN, 0, "what fd %lld refers to was not learned", (long long)c->ret);
+	else if (want == OBJ_UNKNOWN || n->kind == want)
+		say(j, V_PASS, 0, "fd %lld is %s", (long long)c->ret, kind_name(n->kind));
+	else
+		say(j, V_FAIL, 0, "fd %lld is %s, not %s", (long long)c->ret, kind_name(n->kind),
+		    kind_name((unsigned)want));
+}
+
+static void r_fd_by_id(const struct bpf_check_in *in, struct bpf_judgement *j)
+{
+	static const char *const id_field[] = {
+		[XV_BPF_PROG_GET_FD_BY_ID] = "prog_id", [XV_BPF_MAP_GET_FD_BY_ID] = "map_id",
+		[XV_BPF_BTF_GET_FD_BY_ID] = "btf_id", [XV_BPF_LINK_GET_FD_BY_ID] = "link_id",
+	};
+	const struct bpf_call *c = in->c;
+	const struct bpf_fd_note *n;
+	uint64_t id;
+
+	if (c->cmd >= sizeof(id_field) / sizeof(id_field[0]) || !id_field[c->cmd] ||
+	    failed(c) || !get(in, id_field[c->cmd], &id))
+		return;
+	n = note_of(c, c->ret);
+	if (!n || !n->id)
+		say(j, V_UNKNOWN, 0, "the id behind fd %lld was not read", (long long)c->ret);
+	else if (n->id == id)
+		say(j, V_PASS, 0, "fd %lld refers to id %llu", (long long)c->ret,
+		    (unsigned long long)id);
+	else
+		say(j, V_FAIL, 0, "fd %lld refers to id %u, not the %s %llu asked for",
+		    (long long)c->ret, n->id, id_field[c->cmd], (unsigned long long)id);
+}
+
+/* An fd argument that must refer to an object of a kind: a failure then
+ * is the kernel's answer (EINVAL, EBADF), a success the text's breach. */
+static void want_kind(const struct bpf_check_in *in, struct bpf_judgement *j, const char *field,
+		      unsigned kind)
+{
+	const struct bpf_call *c = in->c;
+	const struct bpf_fd_note *n;
+	uint64_t fd;
+
+	if (!get(in, field, &fd))
+		return;
+	n = note_of(c, (int32_t)fd);
+	if (!n || (n->kind == OBJ_UNKNOWN && !failed(c))) {
+		say(j, V_UNKNOWN, 0, "what %s %d refers to was not learned", field, (int32_t)fd);
+		return;
+	}
+	if (n->kind == kind) {
+		say(j, V_PASS, 0, "%s %d is %s", field, (int32_t)fd, kind_name(kind));
+		return;
+	}
+	if (failed(c))
+		say(j, V_PASS, c->err == EBADF || c->err == EINVAL ? c->err : 0,
+		    "%s %d is %s, not %s", field, (int32_t)fd, kind_name(n->kind), kind_name(kind));
+	else
+		say(j, V_FAIL, 0, "%s %d is %s, not %s, yet the call succeeded", field, (int32_t)fd,
+		    kind_name(n->kind), kind_name(kind));
+}
+
+static void r_link_update(const struct bpf_check_in *in, struct bpf_judgement *j)
+{
+	const struct bpf_call *c = in->c;
+	const struct bpf_fd_note *n;
+	uint64_t fd;
+
+	if (c->cmd != XV_BPF_LINK_UPDATE || failed(c) || !get(in, "new_prog_fd", &fd))
+		return;
+	n = note_of(c, (int32_t)fd);
+	if (!n || n->kind != OBJ_PROG || !n->id || !(c->facts.flags & BPF_FACT_LINK_PROG))
+		say(j, V_UNKNOWN, 0, "the program ids of new_prog_fd and of the link were not read");
+	else if (n->id == c->facts.link_prog_id)
+		say(j, V_PASS, 0, "the link holds program %u, new_prog_fd's", n->id);
+	else
+		say(j, V_FAIL, 0, "the link holds program %u, not new_prog_fd's %u",
+		    c->facts.link_prog_id, n->id);
+}
+
+static void r_iter_link(const struct bpf_check_in *in, struct bpf_judgement *j)
+{
+	if (in->c->cmd == XV_BPF_ITER_CREATE)
+		want_kind(in, j, "link_fd", OBJ_LINK);
+}
+
+static void r_bind_map(const struct bpf_check_in *in, struct bpf_judgement *j)
+{
+	struct bpf_judgement p = { .v = V_NA };
+
+	if (in->c->cmd != XV_BPF_PROG_BIND_MAP)
+		return;
+	want_kind(in, &p, "prog_fd", OBJ_PROG);
+	want_kind(in, j, "map_fd", OBJ_MAP);
+	if (p.v == V_FAIL || (p.v != V_PASS && j->v == V_PASS))
+		*j = p;
+}
+
+/* The program type behind @field, -1 unknown. */
+static int prog_type_of(const struct bpf_check_in *in, const char *field)
+{
+	const struct bpf_fd_note *n;
+	uint64_t fd;
+
+	if (!get(in, field, &fd))
+		return -1;
+	n = note_of(in->c, (int32_t)fd);
+	return n && n->kind == OBJ_PROG && n->has_type ? n->type : -1;
+}
+
+static const char *prog_type_name(int t)
+{
+	const char *n = t >= 0 ? xlat_name(&xlat_bpf_prog_type, (uint64_t)t) : NULL;
+
+	return n ? n : "an unknown type";
+}
+
+/* BPF_PROG_ATTACH's list: "a cgroup, flow dissector, LIRC, sockmap or
+ * sock_ops type". */
+static bool attachable(int t)
+{
+	switch (t) {
+	case XV_BPF_PROG_TYPE_CGROUP_DEVICE:
+	case XV_BPF_PROG_TYPE_CGROUP_SKB:
+	case XV_BPF_PROG_TYPE_CGROUP_SOCK:
+	case XV_BPF_PROG_TYPE_CGROUP_SOCK_ADDR:
+	case XV_BPF_PROG_TYPE_CGROUP_SOCKOPT:
+	case XV_BPF_PROG_TYPE_CGROUP_SYSCTL:
+	case XV_BPF_PROG_TYPE_SOCK_OPS:
+	case XV_BPF_PROG_TYPE_FLOW_DISSECTOR:
+	case XV_BPF_PROG_TYPE_LIRC_MODE2:
+	case XV_BPF_PROG_TYPE_SK_SKB:
+	case XV_BPF_PROG_TYPE_SK_MSG:
+		return true;
+	}
+	return false;
+}
+
+static void judge_prog_type(const struct bpf_check_in *in, struct bpf_judgement *j, int t,
+			    bool ok, const char *listed)
+{
+	if (t < 0) {
+		say(j, V_UNKNOWN, 0, "the program's type is unknown");
+		return;
+	}
+	if (ok)
+		say(j, V_PASS, 0, "a %s program", prog_type_name(t));
+	else if (failed(in->c))
+		say(j, V_PASS, in->c->err == EINVAL ? EINVAL : 0, "a %s program: the text allows "
+		    "only %s", prog_type_name(t), listed);
+	else
+		say(j, V_DRIFT, 0, "kernel %u.%u takes a %s program; the text allows only %s",
+		    in->kver >> 8, in->kver & 0xff, prog_type_name(t), listed);
+}
+
+static void r_attach_prog_type(const struct bpf_check_in *in, struct bpf_judgement *j)
+{
+	int t;
+
+	if (in->c->cmd != XV_BPF_PROG_ATTACH)
+		return;
+	t = prog_type_of(in, "attach_bpf_fd");
+	judge_prog_type(in, j, t, attachable(t), "cgroup, flow dissector, LIRC, sockmap and "
+			"sock_ops types");
+}
+
+static void r_raw_tp_prog_type(const struct bpf_check_in *in, struct bpf_judgement *j)
+{
+	int t;
+
+	if (in->c->cmd != XV_BPF_RAW_TRACEPOINT_OPEN)
+		return;
+	t = prog_type_of(in, "prog_fd");
+	judge_prog_type(in, j, t, t == XV_BPF_PROG_TYPE_RAW_TRACEPOINT,
+			"BPF_PROG_TYPE_RAW_TRACEPOINT");
+}
+
+/* ---- what target_fd is -------------------------------------------------------------- */
+
+#define CGROUP2_MAGIC 0x63677270u
+
+enum target_want { T_NONE, T_CGROUP, T_LIRC, T_SOCKMAP };
+
+/* What the text says target_fd is for @attach_type (by the program types
+ * it lists; BPF_FLOW_DISSECTOR's netns is the caller's since 5.7, whatever
+ * target_fd is, so it is not judged). */
+static enum target_want target_for(uint64_t t)
+{
+	const char *n = xlat_name(&xlat_bpf_attach_type, t);
+
+	if (t == XV_BPF_LIRC_MODE2)
+		return T_LIRC;
+	if (t == XV_BPF_SK_SKB_STREAM_PARSER || t == XV_BPF_SK_SKB_STREAM_VERDICT ||
+	    t == XV_BPF_SK_SKB_VERDICT || t == XV_BPF_SK_MSG_VERDICT)
+		return T_SOCKMAP;
+	return n && !strncmp(n, "BPF_CGROUP_", 11) ? T_CGROUP : T_NONE;
+}
+
+static void r_attach_target(const struct bpf_check_in *in, struct bpf_judgement *j)
+{
+	static const char *const wants[] = {
+		[T_CGROUP] = "a cgroup v2 directory", [T_LIRC] = "a LIRC device",
+		[T_SOCKMAP] = "a sockmap or sockhash",
+	};
+	const struct bpf_call *c = in->c;
+	const struct bpf_fd_note *n;
+	enum target_want want;
+	uint64_t t, fd;
+	bool ok;
+
+	if ((c->cmd != XV_BPF_PROG_ATTACH && c->cmd != XV_BPF_PROG_QUERY) ||
+	    !get(in, "attach_type", &t) || !get(in, "target_fd", &fd))
+		return;
+	want = target_for(t);
+	if (want == T_NONE)
+		return;
+	if (want == T_SOCKMAP) {
+		n = note_of(c, (int32_t)fd);
+		ok = n && n->kind == OBJ_MAP && n->has_type &&
+		     (n->type == XV_BPF_MAP_TYPE_SOCKMAP || n->type == XV_BPF_MAP_TYPE_SOCKHASH);
+	} else if (!(c->facts.flags & BPF_FACT_TARGET_KNOWN)) {
+		say(j, V_UNKNOWN, 0, "what target_fd %d is was not learned", (int32_t)fd);
+		return;
+	} else if (want == T_CGROUP) {
+		ok = c->facts.target_fstype == CGROUP2_MAGIC;
+	} else {
+		ok = c->facts.flags & BPF_FACT_TARGET_CHR;
+	}
+	if (ok)
+		say(j, V_PASS, 0, "target_fd %d is %s", (int32_t)fd, wants[want]);
+	else if (failed(c))
+		say(j, V_PASS, 0, "target_fd %d is not %s, as %s needs", (int32_t)fd, wants[want],
+		    xlat_name(&xlat_bpf_attach_type, t));
+	else
+		say(j, V_FAIL, 0, "target_fd %d is not %s, yet %s succeeded", (int32_t)fd,
+		    wants[want], in->d->name);
+}
+
+/* ---- values the text enumerates ----------------------------------------------------- */
+
+static void r_attach_type(const struct bpf_check_in *in, struct bpf_judgement *j)
+{
+	const struct bpf_call *c = in->c;
+	uint64_t t;
+
+	if (c->cmd != XV_BPF_PROG_ATTACH && c->cmd != XV_BPF_PROG_DETACH &&
+	    c->cmd != XV_BPF_PROG_QUERY && c->cmd != XV_BPF_LINK_CREATE)
+		return;
+	if (!get(in, "attach_type", &t))
+		return;
+	if (xlat_name(&xlat_bpf_attach_type, t))
+		say(j, V_PASS, 0, "%s is one of enum bpf_attach_type",
+		    xlat_name(&xlat_bpf_attach_type, t));
+	else if (failed(c))
+		say(j, V_FAIL, EINVAL, "attach_type %llu is not one of enum bpf_attach_type",
+		    (unsigned long long)t);
+	else
+		say(j, V_DRIFT, 0, "kernel %u.%u accepts attach_type %llu, which bpfspy does not "
+		    "know", in->kver >> 8, in->kver & 0xff, (unsigned long long)t);
+}
+
+static void r_query_flags(const struct bpf_check_in *in, struct bpf_judgement *j)
+{
+	uint64_t f;
+
+	if (in->c->cmd != XV_BPF_PROG_QUERY || !get(in, "query_flags", &f))
+		return;
+	if (!(f & ~(uint64_t)XV_BPF_F_QUERY_EFFECTIVE))
+		say(j, V_PASS, 0, "%s", f ? "BPF_F_QUERY_EFFECTIVE" : "no flags");
+	else if (failed(in->c))
+		say(j, V_FAIL, EINVAL, "query_flags 0x%llx: only BPF_F_QUERY_EFFECTIVE is documented",
+		    (unsigned long long)f);
+	else
+		say(j, V_DRIFT, 0, "kernel %u.%u accepts query_flags 0x%llx; the text lists only "
+		    "BPF_F_QUERY_EFFECTIVE", in->kver >> 8, in->kver & 0xff, (unsigned long long)f);
+}
+
+static void r_delete_flags(const struct bpf_check_in *in, struct bpf_judgement *j)
+{
+	uint64_t f;
+
+	if (in->c->cmd != XV_BPF_MAP_DELETE_BATCH || !get(in, "elem_flags", &f))
+		return;
+	if (!(f & ~(uint64_t)XV_BPF_F_LOCK))
+		say(j, V_PASS, 0, "%s", f ? "BPF_F_LOCK" : "no flags");
+	else
+		say(j, failed(in->c) ? V_FAIL : V_DRIFT, failed(in->c) ? EINVAL : 0,
+		    "elem_flags 0x%llx: only BPF_F_LOCK is documented", (unsigned long long)f);
+}
+
+/* ---- what the kernel writes back ----------------------------------------------------- */
+
+static void r_info_len(const struct bpf_check_in *in, struct bpf_judgement *j)
+{
+	uint64_t asked, got;
+
+	if (in->c->cmd != XV_BPF_OBJ_GET_INFO_BY_FD || failed(in->c) ||
+	    !get(in, "info_len", &asked))
+		return;
+	if (!get_post(in, "info_len", &got))
+		say(j, V_UNKNOWN, 0, "info_len was not read back");
+	else if (got <= asked)
+		say(j, V_PASS, 0, "%llu of the %llu bytes of info populated",
+		    (unsigned long long)got, (unsigned long long)asked);
+	else
+		say(j, V_FAIL, 0, "info_len %llu is more than the %llu bytes given",
+		    (unsigned long long)got, (unsigned long long)asked);
+}
+
+static void r_test_run_enospc(const struct bpf_check_in *in, struct bpf_judgement *j)
+{
+	static const char *const names[] = { "data_size_out", "ctx_size_out" };
+	uint64_t before, after;
+	unsigned i;
+
+	if (in->c->cmd != XV_BPF_PROG_TEST_RUN || !failed(in->c) || in->c->err != ENOSPC)
+		return;
+	for (i = 0; i < 2; i++) {
+		if (!get(in, names[i], &before) || !get_post(in, names[i], &after) || !before)
+			continue;
+		if (after > before) {
+			say(j, V_PASS, ENOSPC, "%s %llu is too small: the output needs %llu",
+			    names[i], (unsigned long long)before, (unsigned long long)after);
+			return;
+		}
+	}
+	if (!in->c->have_post)
+		say(j, V_UNKNOWN, 0, "the sizes were not read back");
+	else
+		say(j, V_FAIL, 0, "ENOSPC though neither data_size_out nor ctx_size_out was too small");
+}
+
+static void r_task_fd_query(const struct bpf_check_in *in, struct bpf_judgement *j)
+{
+	uint64_t type, prog;
+
+	if (in->c->cmd != XV_BPF_TASK_FD_QUERY || failed(in->c))
+		return;
+	if (!get_post(in, "fd_type", &type) || !get_post(in, "prog_id", &prog))
+		say(j, V_UNKNOWN, 0, "prog_id and fd_type were not read back");
+	else if (!xlat_name(&xlat_bpf_task_fd_type, type))
+		say(j, V_FAIL, 0, "fd_type %llu is not one of bpf_task_fd_type",
+		    (unsigned long long)type);
+	else if (!prog)
+		say(j, V_FAIL, 0, "prog_id 0 on success");
+	else
+		say(j, V_PASS, 0, "program %llu, %s", (unsigned long long)prog,
+		    xlat_name(&xlat_bpf_task_fd_type, type));
+}
+
+/* bpf_task_fd_query_copy(): the name and its NUL fit in buf_len, or it is
+ * cut and the call fails with ENOSPC; buf_len comes back as the name's
+ * length either way. */
+static void r_task_fd_buf(const struct bpf_check_in *in, struct bpf_judgement *j)
+{
+	const struct bpf_call *c = in->c;
+	uint64_t buf, given, len;
+
+	if (c->cmd != XV_BPF_TASK_FD_QUERY || !get(in, "buf", &buf) || !buf ||
+	    !get(in, "buf_len", &given) || !given || (failed(c) && c->err != ENOSPC))
+		return;
+	if (!get_post(in, "buf_len", &len))
+		say(j, V_UNKNOWN, 0, "buf_len was not read back");
+	else if (!failed(c) && len < given)
+		say(j, V_PASS, 0, "a %llu-byte name in buf_len %llu", (unsigned long long)len,
+		    (unsigned long long)given);
+	else if (failed(c) && len >= given)
+		say(j, V_PASS, ENOSPC, "the %llu-byte name and its NUL did not fit in buf_len %llu",
+		    (unsigned long long)len, (unsigned long long)given);
+	else
+		say(j, V_FAIL, 0, "%s with a %llu-byte name and buf_len %llu",
+		    failed(c) ? "ENOSPC" : "success", (unsigned long long)len,
+		    (unsigned long long)given);
+}
+
+static void r_btf_buffer(const struct bpf_check_in *in, struct bpf_judgement *j)
+{
+	uint64_t btf, size;
+
+	if (in->c->cmd != XV_BPF_BTF_LOAD || !get(in, "btf", &btf) || !get(in, "btf_size", &size))
+		return;
+	if (btf && size)
+		say(j, V_PASS, 0, "%llu bytes of BTF", (unsigned long long)size);
+	else
+		say(j, failed(in->c) ? V_FAIL : V_DRIFT, 0, "%s", btf ? "btf_size is 0"
+								   : "btf is NULL");
+}
+
+/* ---- unknown commands ------------------------------------------------------------ */
+
+/*
+ * A command number no table knows: the text's enum bpf_cmd ends at
+ * BPF_PROG_BIND_MAP (35), this bpfspy's at BPF_CMD_COUNT - 1.  __sys_bpf()
+ * checks the size (E2BIG) and copies attr (EFAULT) before it looks at the
+ * command; its switch then ends in "default: err = -EINVAL".  Kernels
+ * before 5.19 refused every command (EPERM) first when
+ * kernel.unprivileged_bpf_disabled held and the caller lacked CAP_BPF.
+ */
+static void r_unknown_cmd(const struct bpf_check_in *in, struct bpf_judgement *j)
+{
+	const struct bpf_call *c = in->c;
+
+	if (in->d)
+		return;
+	if (!failed(c)) {
+		say(j, V_DRIFT, 0, "command %u, past the last one bpfspy knows (%u), returned %lld: "
+		    "kernel %u.%u knows a command bpfspy does not", c->cmd, BPF_CMD_COUNT - 1,
+		    (long long)c->ret, in->kver >> 8, in->kver & 0xff);
+		return;
+	}
+	switch (c->err) {
+	case EINVAL:
+		say(j, V_PASS, EINVAL, "command %u is past the last one the text documents "
+		    "(BPF_PROG_BIND_MAP, 35) and this kernel's list (%u)", c->cmd, BPF_CMD_COUNT - 1);
+		return;
+	case E2BIG:
+	case EFAULT:
+		say(j, V_PASS, c->err, "%s comes before the command is looked at (the size and "
+		    "copy of attr)", ename(c->err));
+		return;
+	case EPERM:
+		say(j, V_PASS, EPERM, "kernels before 5.19 refuse every command without CAP_BPF "
+		    "under kernel.unprivileged_bpf_disabled");
+		return;
+	}
+	say(j, V_FAIL, 0, "%s for command %u: an unknown command gets EINVAL", ename(c->err),
+	    c->cmd);
+}
+
 /* ---- privileges ------------------------------------------------------------------ */
 
 static void r_capability(const struct bpf_check_in *in, struct bpf_judgement *j)
@@ -672,8 +1192,10 @@ static void r_capability(const struct bpf_check_in *in, struct bpf_judgement *j)
 
 /* ---- the table ------------------------------------------------------------------ */
 
-#define DOC "bpf-syscall-commands.txt"
-#define ABI "bpf-abi.md"
+/* The kernel's bpf(2) command documentation: the doc comment of its UAPI
+ * header, as of March 2021 (Linux 5.13). */
+#define KTEXT "include/uapi/linux/bpf.h, Linux 5.13"
+#define DOC KTEXT
 
 const struct bpf_rule bpf_rules[] = {
 	{ "return", "every command",
@@ -693,7 +1215,8 @@ const struct bpf_rule bpf_rules[] = {
 	  "a failure's errno is one the command's text lists; one the kernel is known to return "
 	  "besides is doc-drift",
 	  "all", DOC ", e.g. BPF_MAP_UPDATE_ELEM: \"May set errno to EINVAL, EPERM, ENOMEM, "
-	  "E2BIG, EEXIST, or ENOENT.\"; kernel answers from " ABI " §2.2",
+	  "E2BIG, EEXIST, or ENOENT.\"; the answers kernel/bpf/syscall.c gives besides "
+	  "are doc-drift",
 	  r_errno },
 	{ "update-flags", "MAP_UPDATE_ELEM, MAP_UPDATE_BATCH",
 	  "flags (elem_flags) are one of BPF_ANY, BPF_NOEXIST, BPF_EXIST, optionally with "
@@ -745,6 +1268,12 @@ const struct bpf_rule bpf_rules[] = {
 	  "all", DOC ", BPF_MAP_FREEZE: \"Not supported for maps of type "
 	  "BPF_MAP_TYPE_STRUCT_OPS.\"",
 	  r_freeze },
+	{ "frozen-map", "the commands that alter a map, on a map known to be frozen",
+	  "a frozen map is not altered by a syscall: such a call fails with EPERM",
+	  "5.2+ (fdinfo says frozen; a freeze bpfspy saw counts too)",
+	  DOC ", BPF_MAP_FREEZE: \"Upon success, no future syscall invocations may alter the "
+	  "map state of map_fd.\"",
+	  r_frozen },
 	{ "batch-zeroed", "MAP_UPDATE_BATCH, MAP_DELETE_BATCH",
 	  "in_batch and out_batch (and DELETE_BATCH's values) are zeroed",
 	  "all", DOC ", BPF_MAP_UPDATE_BATCH: \"The in_batch and out_batch parameters are "
@@ -768,30 +1297,137 @@ const struct bpf_rule bpf_rules[] = {
 	{ "zero-tail", "every command",
 	  "bytes past the command's last field are zero (EINVAL), the attr ends within the "
 	  "kernel's union (E2BIG) and size is at most a page (E2BIG)",
-	  "all", ABI " §1: CHECK_ATTR \"any nonzero byte after the command's last field ... "
-	  "gives EINVAL\"; bpf_check_uarg_tail_zero: \"actual_size > PAGE_SIZE -> -E2BIG\", "
-	  "a nonzero tail past the kernel's union -> E2BIG",
+	  "all", "kernel/bpf/syscall.c: CHECK_ATTR(CMD), \"memchr_inv((void *) &attr->CMD##_LAST_FIELD "
+	  "+ ..., 0, ...) != NULL\" -> -EINVAL; bpf_check_uarg_tail_zero(): \"if (actual_size > "
+	  "PAGE_SIZE) return -E2BIG;\" and a nonzero tail past the union -> -E2BIG",
 	  r_zero_tail },
 	{ "log-attrs", "PROG_LOAD, BTF_LOAD",
 	  "log_buf and log_size come together, log_buf needs a log_level, the level has only "
 	  "known bits, log_size <= UINT_MAX >> 2",
 	  "6.4+ (bpf_verifier_log_attr_valid)",
-	  ABI " §2.2: \"!!log_buf != !!log_size, log_buf && log_level == 0, log_level & "
-	  "~BPF_LOG_MASK, log_size > UINT_MAX >> 2 -> EINVAL\"",
+	  "kernel/bpf/log.c, bpf_verifier_log_attr_valid(): \"if (!!log->ubuf != !!log->len_total) "
+	  "return false; if (log->ubuf && log->level == 0) return false; if (log->level & "
+	  "~BPF_LOG_MASK) return false; if (log->len_total > UINT_MAX >> 2) return false;\" "
+	  "-> -EINVAL",
 	  r_log_attrs },
 	{ "log-enospc", "PROG_LOAD, BTF_LOAD",
 	  "ENOSPC with a log buffer means the log did not fit; log_true_size says how much "
 	  "was needed",
 	  "6.4+ for log_true_size",
-	  ABI " §2.1: PROG_LOAD writes back log_true_size; §2.2: \"verifier errors (..., "
-	  "ENOSPC for log too small, ...)\"",
+	  "kernel/bpf/log.c, bpf_vlog_finalize(): \"if (!bpf_vlog_truncated(log)) return 0; "
+	  "return -ENOSPC;\" and the log_true_size it writes back (6.4+)",
 	  r_log_enospc },
+	{ "fd-kind", "MAP_CREATE, PROG_LOAD, BTF_LOAD, LINK_CREATE, RAW_TRACEPOINT_OPEN, "
+	  "*_GET_FD_BY_ID, OBJ_GET",
+	  "the returned fd refers to the kind of object the command makes or opens",
+	  "all", DOC ", BPF_MAP_CREATE: \"Create a map and return a file descriptor that refers "
+	  "to the map.\"; BPF_PROG_LOAD: \"returning a new file descriptor associated with the "
+	  "program\"; BPF_LINK_CREATE: \"return a file descriptor handle for managing the link\"; "
+	  "BPF_OBJ_GET: \"Open a file descriptor for the eBPF object pinned to the specified "
+	  "pathname.\"",
+	  r_fd_kind },
+	{ "fd-by-id", "PROG/MAP/BTF/LINK_GET_FD_BY_ID",
+	  "the returned fd refers to the object with the id asked for",
+	  "all", DOC ", BPF_PROG_GET_FD_BY_ID: \"Open a file descriptor for the eBPF program "
+	  "corresponding to prog_id.\" (and likewise for map_id, btf_id, link_id)",
+	  r_fd_by_id },
+	{ "link-update", "LINK_UPDATE",
+	  "after a successful update the link holds new_prog_fd's program (its fdinfo's "
+	  "prog_id, read after the call)",
+	  "all", DOC ", BPF_LINK_UPDATE: \"Update the eBPF program in the specified link_fd to "
+	  "new_prog_fd.\"",
+	  r_link_update },
+	{ "iter-link", "ITER_CREATE",
+	  "link_fd refers to a link; a call on another object succeeding fails the rule",
+	  "all", DOC ", BPF_ITER_CREATE: \"Create an iterator on top of the specified link_fd "
+	  "(as previously created using BPF_LINK_CREATE)\"",
+	  r_iter_link },
+	{ "bind-map", "PROG_BIND_MAP",
+	  "map_fd refers to a map and prog_fd to a program",
+	  "all", DOC ", BPF_PROG_BIND_MAP: \"The map identified by map_fd is bound to the "
+	  "program identified by prog_fd\"",
+	  r_bind_map },
+	{ "attach-prog-type", "PROG_ATTACH",
+	  "attach_bpf_fd is a cgroup, flow dissector, LIRC, sockmap or sock_ops program; "
+	  "another type attached is doc-drift",
+	  "the text: all; SCHED_CLS (tcx) since 6.6",
+	  DOC ", BPF_PROG_ATTACH: \"The attach_bpf_fd must be a valid file descriptor for a "
+	  "loaded eBPF program of a cgroup, flow dissector, LIRC, sockmap or sock_ops type "
+	  "corresponding to the specified attach_type.\"",
+	  r_attach_prog_type },
+	{ "raw-tp-prog-type", "RAW_TRACEPOINT_OPEN",
+	  "prog_fd is a BPF_PROG_TYPE_RAW_TRACEPOINT program; another type attached is "
+	  "doc-drift",
+	  "the text: all; TRACING, EXT and LSM programs since 5.5",
+	  DOC ", BPF_RAW_TRACEPOINT_OPEN: \"The prog_fd must be a valid file descriptor "
+	  "associated with a loaded eBPF program of type BPF_PROG_TYPE_RAW_TRACEPOINT.\"",
+	  r_raw_tp_prog_type },
+	{ "attach-target", "PROG_ATTACH, PROG_QUERY of cgroup, LIRC and sockmap attach types",
+	  "target_fd is a cgroup v2 directory, a LIRC device or a sockmap/sockhash, as the "
+	  "attach type needs",
+	  "all", DOC ", BPF_PROG_ATTACH: \"The target_fd must be a valid file descriptor for a "
+	  "kernel object which depends on the attach type of attach_bpf_fd: "
+	  "BPF_PROG_TYPE_CGROUP_DEVICE, ... BPF_PROG_TYPE_SOCK_OPS Control Group v2 hierarchy "
+	  "with the eBPF controller enabled. ... BPF_PROG_TYPE_LIRC_MODE2 LIRC device path (eg "
+	  "/dev/lircN). ... BPF_PROG_TYPE_SK_SKB, BPF_PROG_TYPE_SK_MSG eBPF map of socket type "
+	  "(eg BPF_MAP_TYPE_SOCKHASH).\"",
+	  r_attach_target },
+	{ "attach-type", "PROG_ATTACH, PROG_DETACH, PROG_QUERY, LINK_CREATE",
+	  "attach_type is one of enum bpf_attach_type (EINVAL otherwise)",
+	  "all", DOC ", BPF_PROG_ATTACH: \"The attach_type specifies the eBPF attachment point "
+	  "to attach the program to, and must be one of bpf_attach_type (see below).\"",
+	  r_attach_type },
+	{ "query-flags", "PROG_QUERY",
+	  "query_flags is 0 or BPF_F_QUERY_EFFECTIVE (EINVAL otherwise)",
+	  "all", DOC ", BPF_PROG_QUERY: \"The following flags may alter the result: "
+	  "BPF_F_QUERY_EFFECTIVE Only return information regarding programs which are currently "
+	  "effective at the specified target_fd.\"",
+	  r_query_flags },
+	{ "delete-flags", "MAP_DELETE_BATCH",
+	  "elem_flags is 0 or BPF_F_LOCK",
+	  "all", DOC ", BPF_MAP_DELETE_BATCH: \"The elem_flags argument may be specified as one "
+	  "of the following: BPF_F_LOCK\"",
+	  r_delete_flags },
+	{ "info-len", "OBJ_GET_INFO_BY_FD",
+	  "the info_len written back is at most the info_len given",
+	  "all", DOC ", BPF_OBJ_GET_INFO_BY_FD: \"Populates up to info_len bytes of info\"",
+	  r_info_len },
+	{ "test-run-enospc", "PROG_TEST_RUN",
+	  "ENOSPC means data_size_out or ctx_size_out was smaller than the output, as the "
+	  "sizes written back show",
+	  "all", DOC ", BPF_PROG_TEST_RUN: \"ENOSPC Either data_size_out or ctx_size_out is too "
+	  "small.\"",
+	  r_test_run_enospc },
+	{ "task-fd-query", "TASK_FD_QUERY",
+	  "on success prog_id is set and fd_type is one of bpf_task_fd_type",
+	  "all", DOC ", BPF_TASK_FD_QUERY: \"the prog_id and fd_type will be populated with "
+	  "the eBPF program id and file descriptor type of type bpf_task_fd_type.\"",
+	  r_task_fd_query },
+	{ "task-fd-buf", "TASK_FD_QUERY with a buf",
+	  "up to buf_len bytes of buf hold the name: a name that does not fit (with its NUL) "
+	  "is ENOSPC, and buf_len comes back as the name's length",
+	  "all", DOC ", BPF_TASK_FD_QUERY: \"Optionally, if buf is provided, then up to buf_len "
+	  "bytes of buf will be populated with the name of the tracepoint, kprobe or uprobe.\"",
+	  r_task_fd_buf },
+	{ "btf-buffer", "BTF_LOAD",
+	  "btf is a buffer and btf_size is not 0",
+	  "all", DOC ", BPF_BTF_LOAD: \"The btf parameter must point to valid memory providing "
+	  "btf_size bytes of BTF binary metadata.\"",
+	  r_btf_buffer },
+	{ "unknown-command", "command numbers past the last one known",
+	  "an unknown command fails with EINVAL (E2BIG, EFAULT from the attr checks before it; "
+	  "EPERM on kernels before 5.19); succeeding is doc-drift",
+	  "all", "kernel/bpf/syscall.c, __sys_bpf(): \"default: err = -EINVAL;\"; the text's "
+	  "enum bpf_cmd (" KTEXT ") ends at BPF_PROG_BIND_MAP",
+	  r_unknown_cmd },
 	{ "capability", "every command, on EPERM/EACCES",
 	  "the capabilities, kernel.unprivileged_bpf_disabled and token at the call explain "
 	  "the EPERM",
 	  "5.8+ (CAP_BPF, CAP_PERFMON); earlier kernels need CAP_SYS_ADMIN",
-	  ABI " §5.3 (capability per command), §2.2 (per map and program type), §5.2 "
-	  "(kernel.unprivileged_bpf_disabled)",
+	  "kernel/bpf/syscall.c: map_create() and bpf_prog_load() (\"if (sysctl_unprivileged_bpf_"
+	  "disabled && !bpf_token_capable(token, CAP_BPF))\", the per-type bpf_capable(), "
+	  "perfmon_capable(), CAP_NET_ADMIN checks), \"if (!capable(CAP_SYS_ADMIN)) return "
+	  "-EPERM;\" of the *_GET_NEXT_ID and *_GET_FD_BY_ID commands",
 	  r_capability },
 };
 const size_t bpf_rules_count = sizeof(bpf_rules) / sizeof(bpf_rules[0]);

@@ -80,6 +80,8 @@ struct libbpf_call {
 	int64_t ret;
 	int err;                     /* errno after the call */
 	uint64_t nsys, nfail;        /* bpf syscalls made inside, failed */
+	uint64_t cmds;               /* bit n: command n made inside; 0 unknown
+				      * (a packed record does not keep it) */
 	char name[64];               /* the object, program or map's name */
 	/* The call reached a wrapper but the loaded libbpf lacks the
 	 * function: it returned -ENOSYS (NULL) with errno ENOSYS. */

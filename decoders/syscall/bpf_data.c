@@ -75,6 +75,8 @@ static uint32_t value_len(const struct bpf_call *c, const struct bpf_map_meta *m
 	return *stride * m->possible_cpus;
 }
 
+static const struct bpf_blob *find_blob(const struct bpf_call *c, uint8_t tag);
+
 static unsigned add(struct bpf_blob_req *req, unsigned n, uint8_t tag, uint64_t addr,
 		    uint32_t full, uint32_t stride, const struct decode_opts *o)
 {
@@ -114,9 +116,14 @@ static unsigned batch_plan(const struct bpf_call *c, const struct bpf_map_meta *
 	uint32_t stride, vlen = value_len(c, m, &stride), count;
 	unsigned n = 0;
 
+	if (phase == CAPTURE_BEFORE)
+		return add(req, n, BLOB_IN_BATCH, bpf_attr_get(c, ATTR_BATCH_in_batch, 8),
+			   cursor_len(m), 0, o);
 	if (phase == CAPTURE_PRE) {
 		count = (uint32_t)bpf_attr_get(c, ATTR_BATCH_count, 4);
-		n = add(req, n, BLOB_IN_BATCH, bpf_attr_get(c, ATTR_BATCH_in_batch, 8), cursor_len(m), 0, o);
+		if (!find_blob(c, BLOB_IN_BATCH))
+			n = add(req, n, BLOB_IN_BATCH, bpf_attr_get(c, ATTR_BATCH_in_batch, 8),
+				cursor_len(m), 0, o);
 		if (c->cmd == XV_BPF_MAP_UPDATE_BATCH || c->cmd == XV_BPF_MAP_DELETE_BATCH)
 			n = add(req, n, BLOB_KEYS, keys, count * m->key_size, m->key_size, o);
 		if (c->cmd == XV_BPF_MAP_UPDATE_BATCH)
@@ -134,8 +141,6 @@ static unsigned batch_plan(const struct bpf_call *c, const struct bpf_map_meta *
 	n = add(req, n, BLOB_VALUES, vals, count * vlen, vlen, o);
 	return add(req, n, BLOB_OUT_BATCH, bpf_attr_get(c, ATTR_BATCH_out_batch, 8), cursor_len(m), 0, o);
 }
-
-static const struct bpf_blob *find_blob(const struct bpf_call *c, uint8_t tag);
 
 #define INFO_BEFORE_MAX 256   /* covers every array count of the info structs */
 
@@ -179,17 +184,34 @@ unsigned bpf_capture_plan(const struct bpf_call *c, const struct bpf_map_meta *m
 	uint32_t stride, vlen;
 	unsigned n = 0;
 
-	if (phase == CAPTURE_BEFORE)
+	if (phase == CAPTURE_BEFORE && c->cmd == XV_BPF_OBJ_GET_INFO_BY_FD)
 		return before_plan(c, req);
 	if (!m || o->no_data || !o->data_cap)
 		return 0;
-	if (is_batch(c->cmd))
+	if (is_batch(c->cmd)) {
+		if (phase == CAPTURE_BEFORE && c->cmd != XV_BPF_MAP_LOOKUP_BATCH &&
+		    c->cmd != XV_BPF_MAP_LOOKUP_AND_DELETE_BATCH)
+			return 0;
 		return bpf_attr_has(c, ATTR_BATCH_elem_flags, 8) && m->key_size <= UINT16_MAX &&
 		       m->value_size <= UINT16_MAX ? batch_plan(c, m, phase, o, req) : 0;
+	}
 	if (!bpf_attr_has(c, ATTR_MAP_ELEM_value, 8))
 		return 0;
 	vlen = value_len(c, m, &stride);
+	/* A key the kernel may overwrite, read before the call: bpftool's
+	 * map dump passes one buffer as key and next_key. */
+	if (phase == CAPTURE_BEFORE) {
+		switch (c->cmd) {
+		case XV_BPF_MAP_LOOKUP_ELEM:
+		case XV_BPF_MAP_GET_NEXT_KEY:
+		case XV_BPF_MAP_LOOKUP_AND_DELETE_ELEM:
+			return add(req, n, BLOB_KEY, key, m->key_size, 0, o);
+		}
+		return 0;
+	}
 	if (phase == CAPTURE_PRE) {
+		if (find_blob(c, BLOB_KEY))
+			return 0;   /* read before the call */
 		switch (c->cmd) {
 		case XV_BPF_MAP_UPDATE_ELEM:
 			n = add(req, n, BLOB_KEY, key, m->key_size, 0, o);

@@ -21,6 +21,7 @@ void decode_opts_default(struct decode_opts *o)
 	o->insns = false;
 	o->no_check = false;
 	o->offline = false;
+	o->libbpf_ver = 0;
 	o->typer = NULL;
 	o->fd_note = NULL;
 }
@@ -654,6 +655,8 @@ static void render_fd_notes(struct jsonw *w, const struct bpf_call *c)
 			render_enum(w, "type", &xlat_bpf_link_type, n->type);
 		if (n->name[0])
 			jw_strn(w, "name", n->name, sizeof(n->name));
+		if (n->frozen && n->kind == OBJ_MAP)
+			jw_bool(w, "frozen", true);
 		jw_obj_close(w);
 	}
 	if (open)

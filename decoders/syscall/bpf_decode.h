@@ -75,7 +75,8 @@ struct bpf_fd_note {
 	uint32_t id;        /* kernel object id, 0 unknown */
 	uint16_t type;      /* map/prog/link type, by kind */
 	uint8_t kind;       /* enum bpf_obj_kind */
-	uint8_t has_type;
+	uint8_t has_type : 1;
+	uint8_t frozen : 1;   /* a map frozen (fdinfo's frozen, or MAP_FREEZE seen) */
 	char name[16];      /* map_name/prog_name as created, may be empty */
 };
 
@@ -114,12 +115,18 @@ struct bpf_priv {
 #define BPF_FACT_INJECTED      0x40   /* bpfspy run --inject failed it; no kernel */
 #define BPF_FACT_DENIED        0x80   /* the --deny seccomp policy refused it */
 #define BPF_FACT_VIA_SECCOMP   0x100  /* a raw call, trapped by --seccomp-trap */
+#define BPF_FACT_TARGET_KNOWN  0x800  /* target_fstype is target_fd's f_type */
+#define BPF_FACT_TARGET_CHR    0x1000 /* ... and target_fd is a character device */
+#define BPF_FACT_LINK_PROG     0x2000 /* link_prog_id: the program link_fd holds after */
 #define BPF_FACT_VIA_KERNEL    0x200  /* seen from the kernel: bpfspy attach */
 #define BPF_FACT_COPY_LOST     0x400  /* ... some of its copies found no room */
 struct bpf_facts {
 	uint32_t flags;               /* BPF_FACT_* */
 	int32_t pin_statfs_err;       /* errno of the parent's statfs(), 0 ok */
 	uint64_t pin_fstype;
+	uint64_t target_fstype;       /* PROG_ATTACH/DETACH/QUERY: fstatfs(target_fd) */
+	uint32_t link_prog_id;        /* LINK_UPDATE: fdinfo's prog_id of link_fd after */
+	uint32_t pad;
 	struct bpf_priv priv;
 };
 
@@ -192,6 +199,10 @@ struct decode_opts {
 	 * not ours to read any more.  Only commands with
 	 * bpf_cmd_offline_ok() are rendered this way. */
 	bool offline;
+	/* The loaded libbpf's version, major << 8 | minor; 0 unknown (none
+	 * linked at start, or rendering elsewhere).  libbpf before 1.0
+	 * returns -1 and sets errno where 1.0 returns -errno. */
+	uint16_t libbpf_ver;
 	const struct bpf_typer *typer;   /* NULL: hex only */
 	/* The object behind an fd of the traced process, where the renderer
 	 * knows it (the shim's notes): names the maps instructions load.
@@ -296,8 +307,11 @@ struct bpf_blob_req {
 	uint8_t tag;
 };
 
-/* CAPTURE_BEFORE runs before the call (what the kernel will overwrite);
- * CAPTURE_PRE (inputs) and CAPTURE_POST (outputs) run after it. */
+/* CAPTURE_BEFORE runs before the call (what the kernel will overwrite:
+ * the info struct's counts, the key of the commands that write into the
+ * caller's memory, a lookup batch's in_batch), CAPTURE_PRE (the other
+ * inputs, and those BEFORE could not read) and CAPTURE_POST (outputs)
+ * after it. */
 enum bpf_capture_phase { CAPTURE_BEFORE, CAPTURE_PRE, CAPTURE_POST };
 
 /* Which buffers of @c to capture in @phase (CAPTURE_POST: c->ret is set),

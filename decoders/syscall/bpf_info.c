@@ -703,7 +703,7 @@ static long fdinfo_link_type(const char *p, size_t n)
 }
 
 enum { FI_LINK_TYPE, FI_PROG_TYPE, FI_MAP_TYPE, FI_BTF_ID, FI_TOKEN,
-       FI_LINK_ID, FI_PROG_ID, FI_MAP_ID, FI_KEY_SIZE, FI_VALUE_SIZE, FI_N };
+       FI_LINK_ID, FI_PROG_ID, FI_MAP_ID, FI_KEY_SIZE, FI_VALUE_SIZE, FI_FROZEN, FI_N };
 
 /* The keys, the kind-naming ones first in the order they win. */
 static const char *const fdinfo_keys[FI_N] = {
@@ -712,6 +712,7 @@ static const char *const fdinfo_keys[FI_N] = {
 	[FI_TOKEN] = "allowed_cmds", [FI_LINK_ID] = "link_id",
 	[FI_PROG_ID] = "prog_id", [FI_MAP_ID] = "map_id",
 	[FI_KEY_SIZE] = "key_size", [FI_VALUE_SIZE] = "value_size",
+	[FI_FROZEN] = "frozen",
 };
 
 void bpf_fdinfo_parse(const char *text, size_t len, struct bpf_fdinfo *fi)
@@ -758,7 +759,10 @@ void bpf_fdinfo_parse(const char *text, size_t len, struct bpf_fdinfo *fi)
 		fi->key_size = seen[FI_KEY_SIZE] && val[FI_KEY_SIZE] > 0 ? (uint32_t)val[FI_KEY_SIZE] : 0;
 		fi->value_size = seen[FI_VALUE_SIZE] && val[FI_VALUE_SIZE] > 0 ?
 				 (uint32_t)val[FI_VALUE_SIZE] : 0;
+		fi->frozen = seen[FI_FROZEN] && val[FI_FROZEN] > 0;
 	}
+	if (fi->kind == OBJ_LINK && seen[FI_PROG_ID] && val[FI_PROG_ID] > 0)
+		fi->link_prog_id = (uint32_t)val[FI_PROG_ID];
 }
 
 enum bpf_obj_kind bpf_fd_kind(int fd)

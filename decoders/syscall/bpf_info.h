@@ -40,6 +40,8 @@ struct bpf_fdinfo {
 	bool has_type;               /* type is the map/prog/link type */
 	uint32_t type, id;           /* id 0: not said */
 	uint32_t key_size, value_size;   /* maps; 0 not said */
+	bool frozen;                 /* maps: "frozen:\t1" (5.2+) */
+	uint32_t link_prog_id;       /* links: the program it holds, 0 not said */
 };
 
 /*

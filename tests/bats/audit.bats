@@ -341,6 +341,65 @@ nth_func_create() {
 	done
 }
 
+@test "unprivileged: the loader's failure inherits its probe's explanation; check says it first and exits 3" {
+	require_bpf
+	[ -x "$LOADER" ] || skip "examples/minimal_loader was not built"
+	[ "$(cat /proc/sys/kernel/unprivileged_bpf_disabled 2>/dev/null)" = 2 ] ||
+		skip "the wording checked here assumes kernel.unprivileged_bpf_disabled=2"
+	run "$BPFSPY" run --unprivileged -o "$TRACE" -- "$LOADER" "$BPF_OBJ"
+	expect_eq "$status" 1 "libbpf gives up: $output"
+	expect_eq "$(tc get "$TRACE" status event=exit)" 1 "the exit line"
+	# the last failed probe is the one libbpf gave up after
+	last=$(tc get "$TRACE" seq cmd=BPF_PROG_LOAD errno=EPERM probe | sort -n | tail -1)
+	expect_match "$last" '^[0-9]+$' "a failed probe"
+	expect_match "$(tc get "$TRACE" audit.fix seq="$last")" '^run with CAP_BPF' "the probe's fix"
+	run "$BPFSPY" check "$TRACE"
+	expect_eq "$status" 3 "check: the loader failed for want of a privilege: $output"
+	expect_match "${lines[0]}" "^loader failure \\(pid [0-9]+\\): exit status 1 after bpf_object__load\\(\\) failed with EPERM because BPF_PROG_LOAD \\(seq $last, the feature probe it gave up after\\) failed with EPERM, rule capability: .*the process (lacks|has neither).*; to pass, run with CAP_BPF" "one sentence first"
+	expect_match "$output" "bpf_object__load\\(\\): error EPERM
+    explanation \\(capability, inherited from seq $last BPF_PROG_LOAD EPERM, a feature probe\\)" "inherited, marked"
+	[[ "$output" != *"no rule explains it"* ]] || { echo "$output" >&2; false; }
+	run "$BPFSPY" check --json "$TRACE"
+	expect_eq "$status" 3 "check --json"
+	expect_eq "$(jq -r .loader_failure.explanation.inherited_from.seq <<<"${lines[0]}")" "$last" "json: inherited from"
+	expect_eq "$(jq -r .loader_failure.privilege <<<"${lines[0]}")" true "json: a privilege"
+	run "$BPFSPY" report "$TRACE"
+	expect_eq "$status" 0 "report"
+	expect_match "${lines[0]}" "^loader failure \\(pid [0-9]+\\): exit status 1 after bpf_object__load" "report: the sentence first"
+	expect_match "$output" "the failure of seq $last ended the load" "report: the ending probe is no mere probe"
+	[[ "$output" != *"3 failed (not failures of the loader)"* ]] || { echo "$output" >&2; false; }
+	run "$BPFSPY" report --json "$TRACE"
+	expect_eq "$(jq -r '.processes[0].loader_failure.ending_probe_seq' <<<"$output")" "$last" "report --json"
+	expect_eq "$(jq -r '.processes[0].failures[] | select(.call == "bpf_object__load()") | .rule' <<<"$output")" capability "report: the load's rule"
+}
+
+@test "unprivileged bpftool (libbpf linked in statically): its failed syscall is the loader's failure" {
+	require_bpf
+	require_cmd bpftool
+	[ "$(cat /proc/sys/kernel/unprivileged_bpf_disabled 2>/dev/null)" = 2 ] ||
+		skip "the wording checked here assumes kernel.unprivileged_bpf_disabled=2"
+	run in_bpffs "$BPFSPY" run --unprivileged -o "$TRACE" -- \
+		bpftool map create /sys/fs/bpf/m type hash key 4 value 4 entries 4 name m
+	[ "$status" -ne 0 ] || skip "bpftool created the map without privileges"
+	expect_eq "$(tc get "$TRACE" status event=exit)" "$status" "the exit line"
+	expect_eq "$(tc count "$TRACE" event=libbpf)" 0 "no libbpf events"
+	run "$BPFSPY" check "$TRACE"
+	expect_eq "$status" 3 "check: $output"
+	expect_match "${lines[0]}" '^loader failure \(pid [0-9]+\): exit status [0-9]+ after BPF_MAP_CREATE failed with EPERM, rule capability: .*; to pass, run with CAP_BPF, or set kernel.unprivileged_bpf_disabled=0\.$' "the sentence"
+}
+
+@test "check: a loader that goes on after a failed call has no loader failure" {
+	require_bpf
+	[ -x "$LOADER" ] || skip "examples/minimal_loader was not built"
+	# the 2nd bpf_map_create of the load fails; libbpf retries and loads
+	run "$BPFSPY" run -o "$TRACE" --inject bpf_map_create:E2BIG:2 -- "$LOADER" "$BPF_OBJ"
+	expect_eq "$status" 0 "the loader survives: $output"
+	run "$BPFSPY" check "$TRACE"
+	expect_eq "$status" 0 "check: $output"
+	[[ "$output" != *"loader failure"* ]] || { echo "$output" >&2; false; }
+	expect_eq "$(tc count "$TRACE" event=exit)" 0 "no exit line after exit 0"
+}
+
 @test "drop-caps: CAP_BPF kept, the missing CAP_PERFMON and CAP_NET_ADMIN named" {
 	require_bpf
 	[ "$(cat /proc/sys/kernel/unprivileged_bpf_disabled 2>/dev/null)" = 2 ] ||

@@ -276,3 +276,139 @@ run_privs() {
 }
 
 bpfspy_rules_json() { "$BPFSPY" rules --json; }
+
+@test "bpftool map dump: one buffer for key and next_key; the key is read before the call, next-key passes" {
+	require_bpf
+	require_cmd bpftool
+	run in_bpffs sh -c 'bpftool map create /sys/fs/bpf/m type hash key 4 value 4 entries 4 name r18 &&
+		bpftool map update pinned /sys/fs/bpf/m key 1 0 0 0 value 1 0 0 0 &&
+		bpftool map update pinned /sys/fs/bpf/m key 2 0 0 0 value 2 0 0 0 || exit 125
+		exec "$1" run -o "$2" -- bpftool map dump pinned /sys/fs/bpf/m' sh "$BPFSPY" "$TRACE"
+	[ "$status" -ne 125 ] || skip "bpftool cannot make a pinned map here: $output"
+	expect_eq "$status" 0 "map dump: $output"
+	# bpftool passes the same address as key and next_key
+	expect_eq "$(tc get "$TRACE" attr.key cmd=BPF_MAP_GET_NEXT_KEY errno=null attr.key!=null)" \
+		"$(tc get "$TRACE" attr.next_key cmd=BPF_MAP_GET_NEXT_KEY errno=null attr.key!=null)" "one buffer"
+	local k nk
+	k=$(tc get "$TRACE" attr.key_data cmd=BPF_MAP_GET_NEXT_KEY errno=null attr.key!=null)
+	nk=$(tc get "$TRACE" out.next_key_data cmd=BPF_MAP_GET_NEXT_KEY errno=null attr.key!=null)
+	[ "$k" != "$nk" ] || { echo "key_data $k is what the kernel wrote over it" >&2; false; }
+	# the last key walked is the one the final ENOENT was asked about
+	expect_eq "$(tc get "$TRACE" attr.key_data cmd=BPF_MAP_GET_NEXT_KEY errno=ENOENT)" "$nk" "the walk's last key"
+	run "$BPFSPY" check "$TRACE"
+	expect_eq "$status" 0 "check: $output"
+	[[ "$output" != *"FAIL next-key"* ]] || { echo "$output" >&2; false; }
+}
+
+@test "bpftool feature probe kernel unprivileged: libbpf's anonymous map probes are probes, not failed calls" {
+	require_bpf
+	require_cmd bpftool
+	[ "$(cat /proc/sys/kernel/unprivileged_bpf_disabled 2>/dev/null)" != 0 ] ||
+		skip "kernel.unprivileged_bpf_disabled is 0: the probes succeed"
+	run timeout 120 "$BPFSPY" run --unprivileged -o "$TRACE" -- bpftool feature probe kernel unprivileged
+	expect_eq "$status" 0 "bpftool: $output"
+	local maps
+	maps=$(tc count "$TRACE" cmd=BPF_MAP_CREATE errno=EPERM attr.map_name= attr.max_entries=1)
+	[ "$maps" -ge 20 ] || { echo "only $maps anonymous one-entry maps refused" >&2; false; }
+	expect_eq "$(tc count "$TRACE" cmd=BPF_MAP_CREATE errno=EPERM probe)" \
+		"$(tc count "$TRACE" cmd=BPF_MAP_CREATE errno=EPERM)" "every refused map create is a probe"
+	expect_eq "$(tc get "$TRACE" probe cmd=BPF_MAP_CREATE attr.map_type=BPF_MAP_TYPE_RINGBUF)" \
+		"an anonymous map of 4096 entries" "the one-page ring buffer"
+	expect_eq "$(tc get "$TRACE" probe cmd=BPF_PROG_LOAD attr.insn_cnt=4097)" \
+		"an anonymous 4097-instruction program" "the large instruction limit probe"
+	run "$BPFSPY" check --json "$TRACE"
+	expect_eq "$status" 0 "check: $output"
+	expect_match "${lines[-1]}" '"failed_calls":0,' "no failed call left: ${lines[-1]}"
+}
+
+@test "unknown-command: bpf(99) gets EINVAL, a check and an explanation" {
+	require_bpf
+	run "$BPFSPY" run --seccomp-trap -o "$TRACE" -- "$EXERCISER" raw 99
+	[ "$status" -eq 0 ] || skip "--seccomp-trap does not run here: $output"
+	expect_eq "$output" "raw cmd=0x63 ret=-1 errno=22" "the kernel's answer"
+	expect_eq "$(tc get "$TRACE" cmd cmd_num=99)" BPF_CMD_99 "decoded as unknown"
+	expect_match "$(tc get "$TRACE" checks cmd_num=99)" '"rule":"unknown-command","verdict":"pass","why":"command 99 is past the last one the text documents' "the check"
+	expect_eq "$(tc get "$TRACE" explanation.rule cmd_num=99)" unknown-command "explained"
+	expect_match "$(tc get "$TRACE" explanation.text cmd_num=99)" ': the kernel returns EINVAL$' "explanation text"
+	run "$BPFSPY" check "$TRACE"
+	expect_eq "$status" 0 "$output"
+	expect_match "$output" 'explanation \(unknown-command\): command 99 is past' "check"
+}
+
+@test "libbpf-wraps: the example loader's libbpf calls make the commands their documentation names" {
+	require_bpf
+	[ -x "$LOADER" ] || skip "examples/minimal_loader was not built"
+	"$BPFSPY" run -o "$TRACE" -- "$LOADER" "$BPF_OBJ" >/dev/null 2>&1
+	local n
+	n=$(tc count "$TRACE" event=libbpf func=bpf_map_create errno=null)
+	[ "$n" -ge 1 ] || { echo "no bpf_map_create" >&2; false; }
+	expect_eq "$(tc get "$TRACE" checks event=libbpf func=bpf_map_create errno=null | grep -c '"rule":"libbpf-wraps","verdict":"pass","why":"bpf_map_create made BPF_MAP_CREATE"')" \
+		"$n" "every bpf_map_create made BPF_MAP_CREATE"
+	run "$BPFSPY" check "$TRACE"
+	[[ "$output" != *"FAIL libbpf-wraps"* ]] || { echo "$output" >&2; false; }
+}
+
+@test "rules --coverage: every statement of both texts accounted for, the counts, 80% checked" {
+	run "$BPFSPY" rules --coverage
+	expect_eq "$status" 0 "coverage: ${lines[-1]}"
+	expect_match "$output" 'include/uapi/linux/bpf.h \(Linux 5.13\): [0-9]+ statements, [0-9]+ checked \([0-9]+%\), [0-9]+ uncheckable \(with a reason\), 0 not yet done' "bpf text"
+	expect_match "$output" "libbpf's src/bpf.h: [0-9]+ statements, [0-9]+ checked \\([0-9]+%\\), [0-9]+ uncheckable \\(with a reason\\), 0 not yet done" "libbpf text"
+	[[ "$output" != *"bpf-syscall-commands"* && "$output" != *"libbpf-api-docs"* ]] ||
+		{ echo "a reference file name shown to users" >&2; false; }
+	run "$BPFSPY" rules --coverage --json
+	local all checked
+	all=$(jq -r 'select(.summary.text == "all") | .summary.statements' <<<"$output")
+	checked=$(jq -r 'select(.summary.text == "all") | .summary.checked' <<<"$output")
+	[ "$((checked * 100))" -ge "$((all * 80))" ] || { echo "$checked of $all checked" >&2; false; }
+	# every checked row names a rule bpfspy rules lists
+	run "$BPFSPY" rules --json
+	local ids
+	ids=$(jq -r .id <<<"$output" | sort -u)
+	"$BPFSPY" rules --coverage --json | jq -r 'select(.state == "checked") | .rule' | sort -u |
+		while read -r r; do grep -qx "$r" <<<"$ids" || { echo "unknown rule $r" >&2; exit 1; }; done
+	run "$BPFSPY" rules --json
+	[[ "$output" != *"bpf-syscall-commands"* && "$output" != *"bpf-abi.md"* && "$output" != *"libbpf-api-docs"* ]] ||
+		{ echo "a rule cites a reference file" >&2; false; }
+}
+
+@test "rules2: the new rules pass on good calls and fail on bad ones a correct kernel refuses (real calls)" {
+	require_bpf
+	OUT=$T/rules2.out
+	TR=$T/rules2.jsonl
+	mkdir -p "$T/cg"
+	# a cgroup v2 hierarchy of our own, in a private mount namespace
+	run unshare -m sh -c 'mount -t cgroup2 none "$1" || exit 125
+		exec "$2" run -o "$3" -- "$4" rules2 "$1" >"$5"' sh "$T/cg" "$BPFSPY" "$TR" "$EXERCISER" "$OUT"
+	[ "$status" -ne 125 ] || skip "cannot mount cgroup2 here: $output"
+	expect_eq "$status" 0 "rules2: $output"
+	index_calls
+	expect_valid "$TR"
+	expect_eq "$(kv query_ok errno)" 0 "PROG_QUERY on a cgroup v2 directory"
+	verdicts attach-target query_ok=pass query_not_cgroup=pass
+	expect_match "$(ev query_not_cgroup checks)" '"rule":"attach-target","verdict":"pass","why":"target_fd 0 is not a cgroup v2 directory, as BPF_CGROUP_INET_INGRESS needs"' "refused"
+	verdicts query-flags query_ok=pass query_bad_flags=fail
+	verdicts attach-type query_ok=pass query_bad_type=fail
+	verdicts delete-flags dbatch_bad_flags=fail
+	verdicts btf-buffer btf_null=fail
+	verdicts iter-link iter_on_map=pass
+	verdicts info-len info_ok=pass
+	verdicts fd-by-id fdbyid_ok=pass
+	verdicts fd-kind fdbyid_ok=pass prog=pass hash=pass
+	verdicts test-run-enospc testrun_small=pass
+	verdicts bind-map bind_ok=pass bind_swapped=pass
+	verdicts frozen-map upd_frozen=pass freeze=none
+	expect_eq "$(kv upd_frozen errno)" EPERM "a frozen map refuses the update"
+	is upd_frozen explanation.text "the map is frozen: no syscall may alter it: the kernel returns EPERM"
+	expect_eq "$(ev upd_frozen fds.$(kv hash ret).frozen)" true "the fd note says frozen"
+	is query_bad_flags explanation.rule query-flags
+	is query_bad_flags explanation.text \
+		"query_flags 0x2: only BPF_F_QUERY_EFFECTIVE is documented: the kernel returns EINVAL"
+	is query_bad_type explanation.text \
+		"attach_type 999 is not one of enum bpf_attach_type: the kernel returns EINVAL"
+	is dbatch_bad_flags explanation.rule delete-flags
+	expect_match "$(ev testrun_small explanation.text)" \
+		'^data_size_out 8 is too small: the output needs [0-9]+: the kernel returns ENOSPC$' "test run"
+	expect_eq "$(kv testrun_small errno)" ENOSPC "the kernel's answer"
+	expect_eq "$(kv iter_on_map errno)" EINVAL "ITER_CREATE on a map refused"
+	expect_match "$(ev iter_on_map explanation.text)" '^link_fd [0-9]+ is a map, not a link: the kernel returns EINVAL$' "iter"
+}

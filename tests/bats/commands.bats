@@ -767,6 +767,11 @@ cmd_39 EINVAL
 	is link_update "fds.$(kv load_skb_b ret).name" ac_skb_b
 	# After the update the cgroup runs skb_b through the link.
 	is query_link out.prog_ids "[$(kv info_skb_b id)]"
+	# ... and rule link-update read as much from the link's fdinfo
+	expect_match "$(ev link_update checks)" \
+		"\"rule\":\"link-update\",\"verdict\":\"pass\",\"why\":\"the link holds program $(kv info_skb_b id), new_prog_fd's\"" \
+		"link-update"
+	is task_fd_query_enospc explanation.rule task-fd-buf
 
 	is task_fd_query attr.pid "$(kv task_fd_query pid)"
 	is task_fd_query attr.fd "$rawtp"

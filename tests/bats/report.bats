@@ -195,6 +195,49 @@ rj() {
 	expect_eq "$(rj "$p.commands[] | select(.cmd == \"BPF_PROG_GET_NEXT_ID\") | \"\(.count) \(.errors.ENOENT)\"")" \
 		"$n 1" "GET_NEXT_ID count and ENOENT"
 	expect_eq "$(rj "$p.failed")" "$(tc count "$TRACE" errno!=null)" "failed"
+	# the final ENOENT is the documented end of the walk, not a failure
+	expect_eq "$(rj "[$p.failures[] | select(.call == \"BPF_PROG_GET_NEXT_ID\")] | length")" 0 \
+		"not among the failures"
+	expect_eq "$(rj "$p.iteration_ends.calls")" 1 "one iteration end"
+	expect_eq "$(rj "$p.loader_failure")" null "no loader failure"
+	run "$BPFSPY" report "$TRACE"
+	expect_match "$output" 'end of iteration: ENOENT after the last element' "text"
+	[[ "$output" != *$'\nfailures\n'* ]] || { echo "$output" >&2; false; }
+}
+
+@test "report: bpftool map dump: the key walk ends with ENOENT, kept apart" {
+	require_bpf
+	require_cmd bpftool
+	local p='.processes[0]'
+	run in_bpffs sh -c 'bpftool map create /sys/fs/bpf/m type hash key 4 value 4 entries 4 name r18 &&
+		bpftool map update pinned /sys/fs/bpf/m key 1 0 0 0 value 1 0 0 0 &&
+		bpftool map update pinned /sys/fs/bpf/m key 2 0 0 0 value 2 0 0 0 || exit 125
+		exec "$1" run -o "$2" -- bpftool map dump pinned /sys/fs/bpf/m' sh "$BPFSPY" "$TRACE"
+	[ "$status" -ne 125 ] || skip "bpftool cannot make a pinned map here: $output"
+	expect_eq "$status" 0 "map dump: $output"
+	expect_eq "$(tc count "$TRACE" cmd=BPF_MAP_GET_NEXT_KEY errno=ENOENT)" 1 "the walk's end"
+	expect_eq "$(rj "[$p.failures[] | select(.call == \"BPF_MAP_GET_NEXT_KEY\")] | length")" 0 \
+		"not among the failures"
+	expect_eq "$(rj "$p.iteration_ends.groups[0].call")" BPF_MAP_GET_NEXT_KEY "an iteration end"
+}
+
+@test "report: bpftrace's kprobe_multi feature test is a probe, not a failure" {
+	require_bpf
+	require_cmd bpftrace timeout
+	run timeout 60 "$BPFSPY" run -o "$TRACE" -- bpftrace -e 'BEGIN { exit(); }'
+	[ "$status" -eq 0 ] || skip "bpftrace does not run here: $output"
+	[ "$(tc count "$TRACE" cmd=BPF_LINK_CREATE attr.attach_type=BPF_TRACE_KPROBE_MULTI errno=EOPNOTSUPP)" -ge 1 ] ||
+		skip "this kernel has kprobe_multi links: bpftrace's test succeeds"
+	local p='.processes[0]'
+	expect_eq "$(rj "[$p.failures[] | select(.call == \"BPF_LINK_CREATE\" or .call == \"bpf_link_create()\")] | length")" 0 \
+		"not among the failures"
+	expect_eq "$(rj "[$p.probes.groups[] | select(.call == \"BPF_LINK_CREATE\" and .result == \"EOPNOTSUPP\")] | length")" 1 \
+		"among the probes"
+	expect_eq "$(rj "$p.loader_failure")" null "no loader failure"
+	# bpf_link_create() failed at the top level, and bpftrace went on
+	run "$BPFSPY" check "$TRACE"
+	expect_eq "$status" 0 "check: $output"
+	[[ "$output" != *"loader failure"* ]] || { echo "$output" >&2; false; }
 }
 
 @test "report: execsnoop: its tracepoint programs and perf-event links" {

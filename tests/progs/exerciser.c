@@ -2560,6 +2560,101 @@ static void rules_log(void)
  * the checker (tags name them), on this kernel.  BPFFS is a BPF filesystem,
  * OTHERDIR any other directory.
  */
+/*
+ * rules2: good and bad calls for the rules of issue 18, each tagged:
+ * PROG_QUERY's query_flags and attach_type, DELETE_BATCH's elem_flags,
+ * BTF_LOAD without a buffer, ITER_CREATE on a map, GET_INFO's info_len,
+ * GET_FD_BY_ID's id, PROG_TEST_RUN's ENOSPC, PROG_BIND_MAP's fds.
+ */
+static void query2(const char *tag, int target, __u32 type, __u32 flags)
+{
+	static __u32 ids[8];
+
+	attr_new();
+	set32(0, (__u32)target);
+	set32(4, type);
+	set32(8, flags);
+	setptr(16, ids);
+	set32(24, 8);
+	call(BPF_PROG_QUERY, tag, 40);
+}
+
+static int do_rules2(char **argv)
+{
+	__u32 keys[1] = { 1 }, id;
+	__u64 v = 3;
+	static __u8 info[80], data[64], out[8];
+	static char btf_junk[400];
+	struct two_insns p = ret_imm(0);
+	struct load_args a = {
+		.type = BPF_PROG_TYPE_SOCKET_FILTER, .insns = p.i, .insn_cnt = 2,
+		.name = "rules2",
+	};
+	long hash = mk_map("hash", BPF_MAP_TYPE_HASH, 4, 8, 8, 0, "r2hash", 72), prog;
+	int cg = open(argv[0], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (hash < 0 || cg < 0)
+		fail("BPF_MAP_CREATE or the cgroup directory");
+	query2("query_ok", cg, BPF_CGROUP_INET_INGRESS, BPF_F_QUERY_EFFECTIVE);
+	query2("query_bad_flags", cg, BPF_CGROUP_INET_INGRESS, 2);
+	query2("query_bad_type", cg, 999, 0);
+	query2("query_not_cgroup", 0, BPF_CGROUP_INET_INGRESS, 0);
+
+	attr_new();
+	setptr(16, keys);
+	set32(32, 1);
+	set32(36, (__u32)hash);
+	set64(40, BPF_NOEXIST);
+	call(BPF_MAP_DELETE_BATCH, "dbatch_bad_flags", 56);
+
+	attr_new();
+	setptr(0, NULL);
+	set32(16, sizeof(btf_junk));
+	call(BPF_BTF_LOAD, "btf_null", 40);
+
+	attr_new();
+	set32(0, (__u32)hash);
+	call(BPF_ITER_CREATE, "iter_on_map", 12);
+
+	attr_new();
+	set32(0, (__u32)hash);
+	set32(4, sizeof(info));
+	setptr(8, info);
+	call(BPF_OBJ_GET_INFO_BY_FD, "info_ok", 16);
+	memcpy(&id, info + 4, 4);   /* struct bpf_map_info: type, id */
+	attr_new();
+	set32(0, id);
+	call(BPF_MAP_GET_FD_BY_ID, "fdbyid_ok", 12);
+
+	prog = load("prog", &a);
+	if (prog < 0)
+		fail("BPF_PROG_LOAD");
+	attr_new();
+	set32(0, (__u32)prog);
+	set32(8, sizeof(data));
+	set32(12, sizeof(out));
+	setptr(16, data);
+	setptr(24, out);
+	set32(32, 1);
+	call(BPF_PROG_TEST_RUN, "testrun_small", 76);
+
+	attr_new();
+	set32(0, (__u32)prog);
+	set32(4, (__u32)hash);
+	call(BPF_PROG_BIND_MAP, "bind_ok", 12);
+	attr_new();
+	set32(0, (__u32)hash);
+	set32(4, (__u32)prog);
+	call(BPF_PROG_BIND_MAP, "bind_swapped", 12);
+
+	attr_new();
+	set32(0, (__u32)hash);
+	call(BPF_MAP_FREEZE, "freeze", 4);
+	elem(BPF_MAP_UPDATE_ELEM, "upd_frozen", (int)hash, keys, &v, BPF_ANY);
+	eol();
+	return 0;
+}
+
 static int do_rules(char **argv)
 {
 	long arr = mk_map("array", BPF_MAP_TYPE_ARRAY, 4, 8, 4, 0, "rarr", 72);
@@ -2858,6 +2953,7 @@ static const struct scenario scenarios[] = {
 	{ "sizes", 0, "", do_sizes },
 	{ "eperm", 0, "", do_eperm },
 	{ "rules", 2, "BPFFS OTHERDIR", do_rules },
+	{ "rules2", 1, "CGROUPDIR", do_rules2 },
 	{ "privs", 0, "", do_privs },
 	{ "raw", 1, "CMD", do_raw },
 	{ "rawcalls", 0, "[altstack]", do_rawcalls },

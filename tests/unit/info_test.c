@@ -241,6 +241,10 @@ static void test_fdinfo_parser(void)
 			 "map_id:\t77\n", 64, &fi);
 	tap_ok(fi.kind == OBJ_MAP && fi.has_type && fi.type == 2 && fi.key_size == 4 &&
 	       fi.value_size == 8 && fi.id == 77, "fdinfo: a map's type, sizes and id");
+	tap_ok(!fi.frozen, "fdinfo: a map without a frozen line is not frozen");
+	bpf_fdinfo_parse("map_type:\t1\nfrozen:\t1\nmap_id:\t5\n",
+			 strlen("map_type:\t1\nfrozen:\t1\nmap_id:\t5\n"), &fi);
+	tap_ok(fi.kind == OBJ_MAP && fi.frozen && fi.id == 5, "fdinfo: frozen:\t1 is a frozen map");
 	bpf_fdinfo_parse("link_type:\traw_tracepoint\nlink_id:\t9\nprog_tag:\tab\nprog_id:\t3\n",
 			 strlen("link_type:\traw_tracepoint\nlink_id:\t9\nprog_tag:\tab\nprog_id:\t3\n"),
 			 &fi);
