@@ -371,9 +371,11 @@ static int parse(int argc, char **argv, struct run_opts *o)
 		return -1;
 	}
 	if (o->kernel && (o->seccomp_trap || o->stack || o->spool_base || o->journal ||
-			  o->sb.ninject || o->sb.ndeny || o->sb.drop_caps)) {
+			  o->sb.ninject || o->sb.ndeny || o->sb.drop_caps || o->trace_set ||
+			  o->failed_only || o->summary)) {
 		usage_error("--kernel traces from outside the program: no --inject, --deny, "
-			    "--drop-caps, --seccomp-trap, --stack, --spool-dir or --journal with it");
+			    "--drop-caps, --seccomp-trap, --stack, --spool-dir, --journal, -e, "
+			    "--failed-only or --summary with it");
 		return -1;
 	}
 	sandbox_warn(&o->sb);

@@ -134,11 +134,14 @@ static int utf8_len(const unsigned char *s, size_t n)
 	return (int)need;
 }
 
-/* 1: the byte can be copied as is inside a JSON string. */
+/* 1: the byte can be copied as is inside a JSON string.  DEL is escaped
+ * like the C0 controls: JSON allows it raw, but a line that holds it is
+ * binary to journald (journalctl shows the field as an array of bytes) and
+ * a hazard on a terminal. */
 static const uint8_t plain[256] = {
 	[0x20 ... 0x21] = 1,  /* 0x22 is '"' */
 	[0x23 ... 0x5b] = 1,  /* 0x5c is '\\' */
-	[0x5d ... 0x7f] = 1,
+	[0x5d ... 0x7e] = 1,
 };
 
 static void replacement(struct jsonw *w)
@@ -209,6 +212,12 @@ static void str_body(struct jsonw *w, const char *s, size_t n, bool more)
 		run = 0;
 		if (c >= 0x80) {
 			u = utf8_len(p + i, n - i);
+			if (u == 2 && c == 0xc2 && p[i + 1] < 0xa0) {
+				/* the C1 controls U+0080..U+009F, escaped as DEL is */
+				esc_u(w, p[i + 1]);
+				i += 2;
+				continue;
+			}
 			if (u > 0) {
 				put(w, s + i, (size_t)u);
 				i += (size_t)u;

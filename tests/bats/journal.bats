@@ -232,5 +232,6 @@ start_remote() {
 	expect_eq "$(jq -s length "$T/journal.json")" "$n" "journal entries"
 	jq -r .BPFSPY_EVENT "$T/journal.json" | sort >"$T/from-journal"
 	sort "$TRACE" >"$T/from-file"
+	diff "$T/from-file" "$T/from-journal" | head -6 >&2
 	cmp "$T/from-file" "$T/from-journal"
 }

@@ -97,6 +97,16 @@ static void test_escaping(void)
 		json_object_put(o);
 	}
 	tap_ok(memchr(buf, '\n', w.len) == NULL, "no raw newline inside a line");
+
+	/* DEL and the C1 controls: valid JSON raw, but binary to journald
+	 * and terminals: escaped, the same characters to a JSON reader */
+	jw_init(&w, buf, sizeof(buf));
+	jw_obj_open(&w, NULL);
+	jw_strn(&w, "s", "a\x7f\xc2\x9b" "b\xc2\xa0", 7);
+	jw_obj_close(&w);
+	tap_ok(w.len < sizeof(buf) && strstr(buf, "a\\u007f\\u009bb\xc2\xa0") != NULL &&
+	       !memchr(buf, 0x7f, w.len),
+	       "DEL and C1 escaped as \\u00HH, U+00A0 kept: %.*s", (int)w.len, buf);
 }
 
 static void test_overflow(void)
