@@ -32,6 +32,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "check/bpf_check.h"
 #include "syscall/bpf_attr.h"
 #include "syscall/bpf_decode.h"
 #include "syscall/bpf_info.h"
@@ -145,34 +146,13 @@ enum { SYS_NONE, SYS_FILLING, SYS_READY };
 static int sys_state;          /* atomic */
 static struct bpf_priv sys_ctx;
 
-static void copy_line(char *dst, size_t cap, const char *src, size_t n)
-{
-	while (n && (src[n - 1] == '\n' || src[n - 1] == ' '))
-		n--;
-	if (n >= cap)
-		n = cap - 1;
-	memcpy(dst, src, n);
-	dst[n] = 0;
-}
 
 static void read_system(struct bpf_priv *p)
 {
-	char buf[256], *l, *r;
-	size_t n;
+	char buf[256];
 	ssize_t k;
 
-	p->unpriv_disabled = -1;
-	n = bpfspy_read_file("/proc/sys/kernel/unprivileged_bpf_disabled", buf, sizeof(buf) - 1);
-	if (n && buf[0] >= '0' && buf[0] <= '9')
-		p->unpriv_disabled = (int8_t)(buf[0] - '0');
-	n = bpfspy_read_file("/sys/kernel/security/lockdown", buf, sizeof(buf) - 1);
-	buf[n] = 0;
-	l = strchr(buf, '[');
-	r = l ? strchr(l, ']') : NULL;
-	if (l && r)
-		copy_line(p->lockdown, sizeof(p->lockdown), l + 1, (size_t)(r - l - 1));
-	n = bpfspy_read_file("/sys/kernel/security/lsm", buf, sizeof(buf) - 1);
-	copy_line(p->lsm, sizeof(p->lsm), buf, n);
+	bpf_audit_read_system(p, bpfspy_read_file);
 	k = readlink("/proc/self/ns/user", buf, sizeof(buf) - 1);
 	if (k > 0) {
 		buf[k] = 0;

@@ -109,7 +109,6 @@ static uint32_t count_possible_cpus(void);
 static void spool_fdobj_replay(void);
 static bool fd_note(int32_t fd, struct bpf_fd_note *out);
 static void init_filter(void);
-static void capture_blobs(struct bpf_call *c, const struct bpf_blob_req *req, unsigned n);
 static __thread char t_comm[16];
 
 static long resolve_syscall(long n, long a, long b, long c, long d, long e, long f);
@@ -1112,7 +1111,7 @@ static void capture_payload(struct bpf_call *c)
 		return;
 	n = bpf_capture_plan(c, &m, CAPTURE_PRE, &g.opts, req);
 	n += bpf_capture_plan(c, &m, CAPTURE_POST, &g.opts, req + n);
-	capture_blobs(c, req, n);
+	bpf_call_capture(c, req, n);
 }
 
 /* What the kernel will overwrite, read before the call (a map's key and
@@ -1126,28 +1125,9 @@ static void capture_before(struct bpf_call *c)
 
 	c->nblobs = 0;
 	c->blob_used = 0;
-	capture_blobs(c, req, bpf_capture_plan(c, known ? &m : NULL, CAPTURE_BEFORE, &g.opts, req));
+	bpf_call_capture(c, req, bpf_capture_plan(c, known ? &m : NULL, CAPTURE_BEFORE, &g.opts, req));
 }
 
-static void capture_blobs(struct bpf_call *c, const struct bpf_blob_req *req, unsigned n)
-{
-	unsigned i;
-
-	for (i = 0; i < n && c->nblobs < BPF_BLOB_MAX; i++) {
-		struct bpf_blob *b = &c->blobs[c->nblobs++];
-		uint32_t room = BPF_BLOB_BYTES - c->blob_used;
-		uint32_t want = req[i].len < room ? req[i].len : room;
-		size_t got = mem_read(c->blob_data + c->blob_used, req[i].addr, want, NULL);
-
-		b->full_len = req[i].full_len;
-		b->stride = (uint16_t)req[i].stride;
-		b->tag = req[i].tag;
-		b->off = c->blob_used;
-		b->len = (uint16_t)got;
-		b->fault = got < want;
-		c->blob_used += (uint16_t)got;
-	}
-}
 
 /* ---- the event path --------------------------------------------------------- */
 

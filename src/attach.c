@@ -38,6 +38,7 @@
 #include "attach_cli.h"
 #include "base/jsonw.h"
 #include "base/memread.h"
+#include "check/bpf_check.h"
 #include "event/bpf_event.h"
 #include "syscall/bpf_attr.h"
 #include "syscall/bpf_decode.h"
@@ -280,26 +281,8 @@ static void fd_notes(struct proc *p, struct bpf_call *c, const struct krec_enter
 
 /* ---- the call, rebuilt ------------------------------------------------------- */
 
-/* The blobs @req asks for, read (from the copies) as the shim reads them. */
-static void capture(struct bpf_call *c, const struct bpf_blob_req *req, unsigned n)
-{
-	unsigned i;
-
-	for (i = 0; i < n && c->nblobs < BPF_BLOB_MAX; i++) {
-		struct bpf_blob *b = &c->blobs[c->nblobs++];
-		uint32_t room = BPF_BLOB_BYTES - c->blob_used;
-		uint32_t want = req[i].len < room ? req[i].len : room;
-		size_t got = mem_read(c->blob_data + c->blob_used, req[i].addr, want, NULL);
-
-		b->full_len = req[i].full_len;
-		b->stride = (uint16_t)req[i].stride;
-		b->tag = req[i].tag;
-		b->off = c->blob_used;
-		b->len = (uint16_t)got;
-		b->fault = got < want;
-		c->blob_used += (uint16_t)got;
-	}
-}
+/* The blobs are read from the copies the kernel program made: mem_read()
+ * answers from them (mem_read_set_source). */
 
 /* The blobs bpf_capture_plan() asks for, from the copies: what the
  * kernel will overwrite from those made on entry, the rest as the shim
@@ -313,7 +296,7 @@ static void payload(struct tracer *t, struct bpf_call *c, const struct krec_ente
 	c->nblobs = 0;
 	c->blob_used = 0;
 	t->prefer = KREQ_ENTER;
-	capture(c, req, bpf_capture_plan(c, NULL, CAPTURE_BEFORE, &t->o, req));
+	bpf_call_capture(c, req, bpf_capture_plan(c, NULL, CAPTURE_BEFORE, &t->o, req));
 	if (!e->map_known || bpf_call_map_fd(c) < 0 || t->o.no_data ||
 	    (c->ret < 0 && (c->err == EBADF || c->err == EINVAL)))
 		return;
@@ -322,41 +305,13 @@ static void payload(struct tracer *t, struct bpf_call *c, const struct krec_ente
 	m.value_size = e->value_size;
 	m.possible_cpus = t->possible_cpus;
 	n = bpf_capture_plan(c, &m, CAPTURE_PRE, &t->o, req);
-	capture(c, req, n);
+	bpf_call_capture(c, req, n);
 	t->prefer = KREQ_EXIT;
 	n = bpf_capture_plan(c, &m, CAPTURE_POST, &t->o, req);
-	capture(c, req, n);
+	bpf_call_capture(c, req, n);
 }
 
-static void copy_line(char *dst, size_t cap, const char *src, size_t n)
-{
-	while (n && (src[n - 1] == '\n' || src[n - 1] == ' '))
-		n--;
-	if (n >= cap)
-		n = cap - 1;
-	memcpy(dst, src, n);
-	dst[n] = 0;
-}
 
-/* The system's settings, as the shim reads them in the process. */
-static void read_system(struct bpf_priv *p)
-{
-	char buf[256], *l, *r;
-	size_t n;
-
-	p->unpriv_disabled = -1;
-	n = read_text("/proc/sys/kernel/unprivileged_bpf_disabled", buf, sizeof(buf) - 1);
-	if (n && buf[0] >= '0' && buf[0] <= '9')
-		p->unpriv_disabled = (int8_t)(buf[0] - '0');
-	n = read_text("/sys/kernel/security/lockdown", buf, sizeof(buf) - 1);
-	buf[n] = 0;
-	l = strchr(buf, '[');
-	r = l ? strchr(l, ']') : NULL;
-	if (l && r)
-		copy_line(p->lockdown, sizeof(p->lockdown), l + 1, (size_t)(r - l - 1));
-	n = read_text("/sys/kernel/security/lsm", buf, sizeof(buf) - 1);
-	copy_line(p->lsm, sizeof(p->lsm), buf, n);
-}
 
 /* The privilege context of a failed call: the capabilities, the user
  * namespace and RLIMIT_MEMLOCK the kernel program read from the task at
@@ -366,7 +321,7 @@ static void priv_fact(struct tracer *t, struct bpf_call *c, const struct krec_ex
 	struct bpf_priv *p = &c->facts.priv;
 
 	if (!t->sys_read) {
-		read_system(&t->sys);
+		bpf_audit_read_system(&t->sys, read_text);
 		t->sys_read = true;
 	}
 	*p = t->sys;

@@ -379,3 +379,33 @@ void bpf_render_audit(struct jsonw *w, const struct bpf_check_in *in)
 		jw_str(w, "fix", fix);
 	jw_obj_close(w);
 }
+
+static void copy_line(char *dst, size_t cap, const char *src, size_t n)
+{
+	while (n && (src[n - 1] == '\n' || src[n - 1] == ' '))
+		n--;
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(dst, src, n);
+	dst[n] = 0;
+}
+
+void bpf_audit_read_system(struct bpf_priv *p,
+			   size_t (*read_file)(const char *path, char *buf, size_t cap))
+{
+	char buf[256], *l, *r;
+	size_t n;
+
+	p->unpriv_disabled = -1;
+	n = read_file("/proc/sys/kernel/unprivileged_bpf_disabled", buf, sizeof(buf) - 1);
+	if (n && buf[0] >= '0' && buf[0] <= '9')
+		p->unpriv_disabled = (int8_t)(buf[0] - '0');
+	n = read_file("/sys/kernel/security/lockdown", buf, sizeof(buf) - 1);
+	buf[n] = 0;
+	l = strchr(buf, '[');
+	r = l ? strchr(l, ']') : NULL;
+	if (l && r)
+		copy_line(p->lockdown, sizeof(p->lockdown), l + 1, (size_t)(r - l - 1));
+	n = read_file("/sys/kernel/security/lsm", buf, sizeof(buf) - 1);
+	copy_line(p->lsm, sizeof(p->lsm), buf, n);
+}

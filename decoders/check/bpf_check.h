@@ -120,6 +120,11 @@ void libbpf_render_checks(struct jsonw *w, const struct libbpf_call *c,
 			  const struct decode_opts *o);
 
 /* The privilege audit (bpf_audit.c). */
+/* The system's settings an audit names, into @p: unprivileged_bpf_disabled,
+ * the lockdown mode, the LSMs, read with @read_file (raw syscalls in the
+ * shim; bpfspy attach reads them for the processes it watches). */
+void bpf_audit_read_system(struct bpf_priv *p,
+			   size_t (*read_file)(const char *path, char *buf, size_t cap));
 /* What the kernel requires of the caller for @c (bpf-abi.md §5): a one-line
  * requirement in @need and the verdict in @verdict, given c->facts.priv.
  * Returns true when the missing privileges explain an EPERM. */

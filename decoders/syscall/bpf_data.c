@@ -5,6 +5,7 @@
  * caller memory on the event path); these functions only decide and render.
  */
 #include "syscall/bpf_attr.h"
+#include "base/memread.h"
 #include "syscall/bpf_decode.h"
 
 #include <errno.h>
@@ -300,5 +301,25 @@ void render_blob(struct jsonw *w, const char *key, const struct bpf_call *c, uin
 	} else if (b->len < b->full_len) {
 		key_suffixed(k2, sizeof(k2), key, "_truncated");
 		jw_bool(w, k2, true);
+	}
+}
+
+void bpf_call_capture(struct bpf_call *c, const struct bpf_blob_req *req, unsigned n)
+{
+	unsigned i;
+
+	for (i = 0; i < n && c->nblobs < BPF_BLOB_MAX; i++) {
+		struct bpf_blob *b = &c->blobs[c->nblobs++];
+		uint32_t room = BPF_BLOB_BYTES - c->blob_used;
+		uint32_t want = req[i].len < room ? req[i].len : room;
+		size_t got = mem_read(c->blob_data + c->blob_used, req[i].addr, want, NULL);
+
+		b->full_len = req[i].full_len;
+		b->stride = (uint16_t)req[i].stride;
+		b->tag = req[i].tag;
+		b->off = c->blob_used;
+		b->len = (uint16_t)got;
+		b->fault = got < want;
+		c->blob_used += (uint16_t)got;
 	}
 }

@@ -321,6 +321,11 @@ unsigned bpf_capture_plan(const struct bpf_call *c, const struct bpf_map_meta *m
 			  enum bpf_capture_phase phase, const struct decode_opts *o,
 			  struct bpf_blob_req *req);
 
+/* Read the @n buffers @req asks for into @c's blobs (through memread.h,
+ * so a bad pointer is recorded as a fault, never dereferenced): the one
+ * capture step of the shim and of bpfspy attach. */
+void bpf_call_capture(struct bpf_call *c, const struct bpf_blob_req *req, unsigned n);
+
 /* The bytes of captured blob @tag, or NULL (*@len: how many). */
 const uint8_t *bpf_call_blob(const struct bpf_call *c, uint8_t tag, uint32_t *len);
 
