@@ -114,7 +114,7 @@ static void link_fact(struct bpf_call *c)
 	if (fd < 0)
 		return;
 	path[18 + fmt_u64(path + 18, (uint64_t)fd)] = 0;
-	n = bpfspy_read_file(path, text, sizeof(text) - 1);
+	n = read_file_head(path, text, sizeof(text) - 1);
 	bpf_fdinfo_parse(text, n, &fi);
 	if (fi.kind != OBJ_LINK || !fi.link_prog_id)
 		return;
@@ -152,7 +152,7 @@ static void read_system(struct bpf_priv *p)
 	char buf[256];
 	ssize_t k;
 
-	bpf_audit_read_system(p, bpfspy_read_file);
+	bpf_audit_read_system(p, read_file_head);
 	k = readlink("/proc/self/ns/user", buf, sizeof(buf) - 1);
 	if (k > 0) {
 		buf[k] = 0;

@@ -195,17 +195,6 @@ static void set_realtime_off(void)
 
 /* ---- the trace header: one line per process image ---------------------- */
 
-size_t bpfspy_read_file(const char *path, char *buf, size_t cap)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, cap);
-	close(fd);
-	return n > 0 ? (size_t)n : 0;
-}
 
 /* Which layers record here: the syscall layer always; the libbpf layer
  * when a shared libbpf is loaded, in any scope (a plugin's RTLD_LOCAL one
@@ -276,7 +265,7 @@ static void build_header(void)
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	exe[n > 0 ? n : 0] = 0;
 	jw_str(&w, "exe", exe);
-	len = bpfspy_read_file("/proc/self/cmdline", cmdline, sizeof(cmdline) - 1);
+	len = read_file_head("/proc/self/cmdline", cmdline, sizeof(cmdline) - 1);
 	/* argv is read from /proc (at most 4 KiB) and each argument capped,
 	 * so the header always fits and keeps its other fields. */
 	cmdline[len] = 0;
@@ -876,7 +865,7 @@ static void fdobj_from_fdinfo(int fd, struct fdobj *o)
 	size_t n;
 
 	path[18 + fmt_u64(path + 18, (uint64_t)fd)] = 0;
-	n = bpfspy_read_file(path, text, sizeof(text) - 1);
+	n = read_file_head(path, text, sizeof(text) - 1);
 	bpf_fdinfo_parse(text, n, &fi);
 	o->note.kind = (uint8_t)fi.kind;
 	o->note.has_type = fi.has_type;
@@ -1071,7 +1060,7 @@ static void capture_fd_notes(struct bpf_call *c)
 static uint32_t count_possible_cpus(void)
 {
 	char buf[256], *p = buf;
-	size_t n = bpfspy_read_file("/sys/devices/system/cpu/possible", buf, sizeof(buf) - 1);
+	size_t n = read_file_head("/sys/devices/system/cpu/possible", buf, sizeof(buf) - 1);
 	uint32_t total = 0;
 
 	buf[n] = 0;

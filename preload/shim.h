@@ -53,7 +53,6 @@ void bpfspy_on_work_stack(void (*fn)(void *), void *arg);
 void bpfspy_ident_header(struct jsonw *w);
 
 /* Read up to @cap bytes of a small file (procfs, sysfs); 0 on error. */
-size_t bpfspy_read_file(const char *path, char *buf, size_t cap);
 
 /* ---- facts for the checker (facts.c) ------------------------------------ */
 /* Measure what the rules need of @c after the call returned: the returned

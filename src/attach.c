@@ -190,17 +190,6 @@ static struct proc *proc_of(struct tracer *t, uint32_t tgid)
 	return p;
 }
 
-static size_t read_text(const char *path, char *buf, size_t cap)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, cap);
-	close(fd);
-	return n > 0 ? (size_t)n : 0;
-}
 
 static void fd_from_fdinfo(uint32_t tgid, int fd, struct fdent *f)
 {
@@ -209,7 +198,7 @@ static void fd_from_fdinfo(uint32_t tgid, int fd, struct fdent *f)
 	size_t n;
 
 	snprintf(path, sizeof(path), "/proc/%u/fdinfo/%d", tgid, fd);
-	n = read_text(path, text, sizeof(text) - 1);
+	n = read_file_head(path, text, sizeof(text) - 1);
 	bpf_fdinfo_parse(text, n, &fi);
 	memset(&f->note, 0, sizeof(f->note));
 	f->note.kind = (uint8_t)fi.kind;
@@ -321,7 +310,7 @@ static void priv_fact(struct tracer *t, struct bpf_call *c, const struct krec_ex
 	struct bpf_priv *p = &c->facts.priv;
 
 	if (!t->sys_read) {
-		bpf_audit_read_system(&t->sys, read_text);
+		bpf_audit_read_system(&t->sys, read_file_head);
 		t->sys_read = true;
 	}
 	*p = t->sys;
@@ -452,7 +441,7 @@ static void header_prepare(struct tracer *t, struct proc *p, uint64_t ts)
 	bpf_render_ts(&w, "ts", ts + t->realtime_off);
 	jw_u64(&w, "pid", p->tgid);
 	snprintf(path, sizeof(path), "/proc/%u/stat", p->tgid);
-	len = read_text(path, stat, sizeof(stat) - 1);
+	len = read_file_head(path, stat, sizeof(stat) - 1);
 	stat[len] = 0;
 	rp = strrchr(stat, ')');
 	if (rp && sscanf(rp + 1, " %*c %ld", &ppid) == 1)
@@ -1069,7 +1058,7 @@ static bool gone(pid_t pid)
 	size_t n;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	n = read_text(path, stat, sizeof(stat) - 1);
+	n = read_file_head(path, stat, sizeof(stat) - 1);
 	stat[n] = 0;
 	rp = strrchr(stat, ')');
 	return !rp || rp[1] != ' ' || rp[2] == 'Z' || rp[2] == 'X';
@@ -1304,7 +1293,7 @@ static pid_t tgid_of(pid_t pid)
 	size_t n;
 
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	n = read_text(path, buf, sizeof(buf) - 1);
+	n = read_file_head(path, buf, sizeof(buf) - 1);
 	buf[n] = 0;
 	p = strstr(buf, "\nTgid:");
 	return p ? (pid_t)strtol(p + 6, NULL, 10) : -1;

@@ -252,3 +252,15 @@ void mem_read_get_stats(struct mem_read_stats *s)
 	s->fast = n_fast;
 	s->slow = n_slow;
 }
+
+size_t read_file_head(const char *path, char *buf, size_t cap)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, cap);
+	close(fd);
+	return n > 0 ? (size_t)n : 0;
+}

@@ -55,4 +55,8 @@ struct mem_read_stats {
 };
 void mem_read_get_stats(struct mem_read_stats *s);
 
+/* Up to @cap bytes from the start of the file at @path (one read: /proc
+ * and /sys files), 0 when it cannot be read.  No allocation, no stdio. */
+size_t read_file_head(const char *path, char *buf, size_t cap);
+
 #endif

@@ -46,6 +46,8 @@ static const char *mode_name(uint8_t code)
 }
 
 static const char *const size_names[4] = { "W", "H", "B", "DW" };
+/* The same sizes as the verifier's text names them (code >> 3 & 3). */
+static const char *const ldst_names[4] = { "u32", "u16", "u8", "u64" };
 
 /* ld_imm64 src_reg: what the 64-bit immediate means. */
 static const char *pseudo_name(uint8_t src)
@@ -135,11 +137,11 @@ static void treg(struct tbuf *t, bool w32, unsigned r)
 /* *(u32 *)(r10 -8) */
 static void tmem(struct tbuf *t, const char *pfx, uint8_t code, unsigned reg, int16_t off)
 {
-	static const char *const sz[4] = { "u32", "u16", "u8", "u64" };
+	const char *sz = ldst_names[(code >> 3) & 3];
 
 	tput(t, pfx);
 	tput(t, (code & 0xe0) == 0x80 ? "s" : "");
-	tput(t, (code & 0xe0) == 0x80 ? sz[(code >> 3) & 3] + 1 : sz[(code >> 3) & 3]);
+	tput(t, (code & 0xe0) == 0x80 ? sz + 1 : sz);
 	tput(t, " *)(r");
 	tnum(t, reg, false);
 	tput(t, " ");
@@ -369,10 +371,8 @@ static void render_text(struct jsonw *w, const uint8_t *p, const uint8_t *next,
 		tput(&t, " = ");
 		text_imm64(&t, src, imm, (uint64_t)hi << 32 | (uint32_t)imm, hi, o);
 	} else if (cls == 0 && ((code & 0xe0) == 0x20 || (code & 0xe0) == 0x40)) {
-		static const char *const sz[4] = { "u32", "u16", "u8", "u64" };
-
 		tput(&t, "r0 = *(");             /* legacy packet loads */
-		tput(&t, sz[(code >> 3) & 3]);
+		tput(&t, ldst_names[(code >> 3) & 3]);
 		tput(&t, " *)skb[");
 		if ((code & 0xe0) == 0x40) {
 			treg(&t, false, src);
