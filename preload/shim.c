@@ -10,8 +10,15 @@
  * children after fork.
  *
  * Environment (ignored in AT_SECURE processes, which record nothing):
- *   BPFSPY_OUTPUT     trace file; events are appended at exit
- *   BPFSPY_SPOOL_DIR  where processes spool events (default OUTPUT.spool)
+ *   BPFSPY_OUTPUT     trace file; events are appended at exit unless a
+ *                     collector (bpfspy run, bpfspy collect) has the
+ *                     spool directory: then it renders them, live
+ *   BPFSPY_SPOOL_DIR  where processes spool events (default OUTPUT.spool);
+ *                     alone, without BPFSPY_OUTPUT: for bpfspy collect
+ *   BPFSPY_SPOOL_FD   N:DEV:INO, the spool directory open as fd N (given
+ *                     by bpfspy run): reached through it after a chroot,
+ *                     a new mount namespace or a private /tmp
+ *   BPFSPY_SPOOL_SIZE ring bytes of each process's spool (32 MiB)
  *   BPFSPY_MODE       mode of a trace file the shim creates (0600)
  *   BPFSPY_FOLLOW=0   trace this process only: not children, not exec
  *   BPFSPY_LOG_BYTES, BPFSPY_STR_BYTES, BPFSPY_DATA_BYTES, BPFSPY_NO_DATA
@@ -73,6 +80,14 @@ static struct {
 	struct decode_opts opts;
 	bool audit_all;          /* privilege context for every failure */
 	struct spool spool;
+	uint64_t spool_size;     /* BPFSPY_SPOOL_SIZE; 0: the default */
+	uint64_t state_seen;     /* the consumer's last request for state */
+	uint32_t thread_epoch;   /* bumped when the state is wanted again */
+	/* the parent's spool, still mapped in a child that has none of its
+	 * own yet: where it counts what it cannot record */
+	struct spool inherited;
+	int inh_dirfd;           /* BPFSPY_SPOOL_FD, or -1 */
+	uint64_t inh_dev, inh_ino;
 	struct bpf_filter filter;  /* -e trace=SET (BPFSPY_TRACE) */
 	bool failed_only;          /* --failed-only (BPFSPY_FAILED_ONLY) */
 	bool summary;              /* --summary (BPFSPY_SUMMARY): counts only */
@@ -103,6 +118,8 @@ static bool area_key_ok;
 
 static __thread pid_t t_tid;
 static __thread bool t_thread_spooled;  /* its BPF_REC_THREAD is in the spool */
+static __thread uint32_t t_thread_epoch;  /* of g.thread_epoch, when spooled */
+static __thread uint64_t t_seq;   /* the seq of the event being spooled */
 static __thread bool t_creating;  /* this thread is creating the spool */
 static uint32_t possible_cpus;    /* for per-CPU map values */
 static uint32_t count_possible_cpus(void);
@@ -348,10 +365,35 @@ static void say_foreign(const struct drain_stats *st)
 
 /* The spool directory, created when missing; refused (with a message)
  * when another user could put spools in it or swap it. */
+/* The directory bpfspy run handed down as an fd, while it still is that
+ * directory: a chroot, a mount namespace or a private /tmp leave the path
+ * elsewhere.  A copy of our own, checked as the path would be. */
+static int inherited_dir(void)
+{
+	struct stat st;
+	int fd, rc;
+
+	if (g.inh_dirfd < 0 || fstat(g.inh_dirfd, &st) != 0 || !S_ISDIR(st.st_mode) ||
+	    (uint64_t)st.st_dev != g.inh_dev || (uint64_t)st.st_ino != g.inh_ino)
+		return -ENOENT;
+	fd = fcntl(g.inh_dirfd, F_DUPFD_CLOEXEC, g.fd_floor);
+	if (fd < 0)
+		return -errno;
+	rc = spool_dir_check(fd);
+	if (rc) {
+		close(fd);
+		return rc;
+	}
+	return fd;
+}
+
 static bool open_spool_dir(bool create)
 {
-	int fd = spool_dir_open(g.spool_dir, create, g.fd_floor);
+	int fd = inherited_dir();
 	struct stat st;
+
+	if (fd < 0)
+		fd = spool_dir_open(g.spool_dir, create, g.fd_floor);
 
 	if (fd >= 0) {
 		g.spool_dirfd = fd;
@@ -448,7 +490,8 @@ static bool spool_ready(void)
 	sigdelset(&block, SIGTRAP);
 	pthread_sigmask(SIG_BLOCK, &block, &old);
 	t_creating = true;
-	if (!spool_dir(true) || spool_create(&g.spool, g.spool_dirfd, g.fd_floor) != 0) {
+	if (!spool_dir(true) ||
+	    spool_create(&g.spool, g.spool_dirfd, g.fd_floor, g.spool_size) != 0) {
 		spool_dir_release();
 		t_creating = false;
 		__atomic_store_n(&g.state, SP_FAILED, __ATOMIC_RELEASE);
@@ -464,6 +507,11 @@ static bool spool_ready(void)
 		memcpy(p, g.header, g.header_len);
 		spool_commit(p, SPOOL_JSON, g.header_len);
 	}
+	/* calls that went through before there was a spool are its losses */
+	spool_lost_n(&g.spool, __atomic_exchange_n(&untraced, 0, __ATOMIC_RELAXED));
+	g.state_seen = spool_state_wanted(&g.spool);
+	if (g.inherited.shm)
+		spool_forget(&g.inherited);
 	t_creating = false;
 	__atomic_store_n(&g.state, SP_READY, __ATOMIC_RELEASE);
 	spool_fdobj_replay();
@@ -587,8 +635,7 @@ static void report_lost(int out)
 	char buf[256];
 	size_t n;
 
-	if (__atomic_load_n(&g.state, __ATOMIC_ACQUIRE) == SP_READY)
-		lost += __atomic_load_n(&g.spool.lost, __ATOMIC_RELAXED);
+	/* a spool's own losses are in its lost lines */
 	if (!lost)
 		return;
 	n = lost_line(buf, sizeof(buf) - 1, g.pid, lost);
@@ -607,7 +654,7 @@ static void spool_summary(void)
 		return;
 	n = bpfspy_summary_render(buf, cap, (uint32_t)g.pid,
 				  mono_ns() + (uint64_t)g.realtime_off);
-	if (n && (p = spool_begin(&g.spool, n))) {
+	if (n && (p = spool_begin(&g.spool, n, 0))) {
 		memcpy(p, buf, n);
 		spool_commit(p, SPOOL_JSON, n);
 	}
@@ -620,31 +667,36 @@ __attribute__((destructor)) static void bpfspy_fini(void)
 	struct spool_renderer r;
 	int out;
 
-	if (!g.enabled || !g.output[0])
+	if (!g.enabled)
 		return;
 	/* a vfork child's exit(), or a child of syscall(SYS_fork) that never
 	 * called: the spool in memory is the parent's */
 	if (g.pid != (pid_t)syscall(SYS_getpid))
 		return;
 	if (__atomic_load_n(&g.state, __ATOMIC_ACQUIRE) != SP_READY) {
-		out = untraced ? open_output() : -1;
+		out = untraced && g.output[0] ? open_output() : -1;
 		if (out >= 0) {
 			report_lost(out);
 			close(out);
 		}
 		return;
 	}
-	if (!renderer_open(&r))
-		return;
+	if (g.summary)
+		spool_summary();
+	/* A collector has the directory (bpfspy run, bpfspy collect), or
+	 * there is no trace but the collector's: the spool is left to it,
+	 * which renders it to the end once we are gone. */
 	spool_dir(false);
 	g.spool.dirfd = g.spool_dirfd;
+	if (!g.output[0] || (g.spool_dirfd >= 0 && spool_claimed(g.spool_dirfd)))
+		return;
+	if (!renderer_open(&r))
+		return;
 	out = open_output();
 	if (out < 0) {
 		bpf_render_ctx_free(r.ctx);
 		return;
 	}
-	if (g.summary)
-		spool_summary();
 	if (g.spool_dirfd >= 0)
 		spool_drain_dir(g.spool_dirfd, out, g.spool.name, &r, &st);
 	spool_drain_own(&g.spool, out, &r, &st);
@@ -664,8 +716,16 @@ static void atfork_child(void)
 	t_thread_spooled = false;
 	t_comm[0] = 0;
 	mem_read_reset_process();
-	if (__atomic_load_n(&g.state, __ATOMIC_ACQUIRE) == SP_READY)
-		spool_forget(&g.spool);
+	/* The parent's spool stays mapped until ours exists: a child that
+	 * cannot make one (its privileges dropped) counts its calls there. */
+	if (__atomic_load_n(&g.state, __ATOMIC_ACQUIRE) == SP_READY) {
+		if (g.inherited.shm)
+			spool_forget(&g.inherited);
+		g.inherited = g.spool;
+		memset(&g.spool, 0, sizeof(g.spool));
+		g.spool.fd = -1;
+		g.spool.dirfd = -1;
+	}
 	__atomic_store_n(&g.state, SP_NONE, __ATOMIC_RELEASE);
 	__atomic_store_n(&g.seq, 0, __ATOMIC_RELAXED);
 	bpfspy_policy_fork();
@@ -745,8 +805,11 @@ static int paths_trusted(void)
 	int fd = -1;
 
 	g.spool_dirfd = -1;
-	if ((access(g.spool_dir, F_OK) == 0 || errno != ENOENT) && !open_spool_dir(false))
+	if ((access(g.spool_dir, F_OK) == 0 || errno != ENOENT || g.inh_dirfd >= 0) &&
+	    !open_spool_dir(false))
 		return -1;
+	if (!g.output[0])
+		return -ENOENT;
 	fd = open_output();
 	if (fd >= 0)
 		return fd;
@@ -756,6 +819,20 @@ static int paths_trusted(void)
 		g.spool_dirfd = -1;
 	}
 	return -1;
+}
+
+/* BPFSPY_SPOOL_FD=N:DEV:INO: the spool directory, open as fd N. */
+static void inherit_spool_fd(const char *v)
+{
+	unsigned long long dev, ino;
+	int fd, used = 0;
+
+	g.inh_dirfd = -1;
+	if (!v || sscanf(v, "%d:%llu:%llu%n", &fd, &dev, &ino, &used) != 3 || v[used] || fd < 0)
+		return;
+	g.inh_dirfd = fd;
+	g.inh_dev = dev;
+	g.inh_ino = ino;
 }
 
 __attribute__((constructor)) static void bpfspy_init(void)
@@ -784,19 +861,25 @@ __attribute__((constructor)) static void bpfspy_init(void)
 		setenv("BPFSPY_PASSTHROUGH", "1", 1);
 	else if (!g.follow)
 		drop_self_from_preload();
-	if (!out || !*out || strlen(out) + 8 >= sizeof(g.output)) {
-		static const char msg[] =
-			"bpfspy: BPFSPY_OUTPUT is not set; not tracing (use `bpfspy run`)\n";
+	if ((!out || !*out) && (!dir || !*dir)) {
+		static const char msg[] = "bpfspy: neither BPFSPY_OUTPUT nor BPFSPY_SPOOL_DIR "
+					  "is set; not tracing (use `bpfspy run`)\n";
 
-		if (!dir)
-			(void)!write(2, msg, sizeof(msg) - 1);
+		(void)!write(2, msg, sizeof(msg) - 1);
 		return;
 	}
-	strcpy(g.output, out);
+	if (out && strlen(out) + 8 >= sizeof(g.output)) {
+		say("trace file", out, "its name is too long");
+		return;
+	}
+	if (out && *out)
+		strcpy(g.output, out);
 	if (dir && *dir && strlen(dir) < sizeof(g.spool_dir))
 		strcpy(g.spool_dir, dir);
 	else
 		default_spool_dir(out);
+	inherit_spool_fd(getenv("BPFSPY_SPOOL_FD"));
+	g.spool_size = env_u32("BPFSPY_SPOOL_SIZE", 0);
 	g.mode = env_mode("BPFSPY_MODE", 0600);
 	decode_opts_default(&g.opts);
 	g.opts.log_cap = (uint32_t)env_u32("BPFSPY_LOG_BYTES", g.opts.log_cap);
@@ -823,6 +906,8 @@ __attribute__((constructor)) static void bpfspy_init(void)
 	if (!g.follow) {
 		unsetenv("BPFSPY_OUTPUT");
 		unsetenv("BPFSPY_SPOOL_DIR");
+		unsetenv("BPFSPY_SPOOL_FD");
+		unsetenv("BPFSPY_SPOOL_SIZE");
 		unsetenv("BPFSPY_FOLLOW");
 	}
 	fork_token_init();
@@ -830,9 +915,13 @@ __attribute__((constructor)) static void bpfspy_init(void)
 	e = errno;
 	out_fd = paths_trusted();
 	if (out_fd >= 0) {
-		drain_leftovers(out_fd);
+		/* leftovers are a collector's, when one has the directory */
+		if (g.spool_dirfd >= 0 && !spool_claimed(g.spool_dirfd))
+			drain_leftovers(out_fd);
 		close(out_fd);
 		g.enabled = true;
+	} else if (out_fd == -ENOENT && !g.output[0]) {
+		g.enabled = true;   /* spooling for bpfspy collect */
 	}
 	spool_dir_release();
 	errno = e;
@@ -1122,11 +1211,31 @@ static void capture_before(struct bpf_call *c)
 
 /* A thread's first bpf call: learn its tid and name, and spool them once
  * for the packed events that follow. */
+/* A consumer that starts on our spool part-way (a collector restarted)
+ * asks for the state again: what the fds are, the threads' names, the
+ * names of call sites. */
+static void state_check(void)
+{
+	uint64_t want = spool_state_wanted(&g.spool);
+	uint64_t seen = __atomic_load_n(&g.state_seen, __ATOMIC_RELAXED);
+
+	if (want == seen ||
+	    !__atomic_compare_exchange_n(&g.state_seen, &seen, want, false, __ATOMIC_ACQ_REL,
+					 __ATOMIC_RELAXED))
+		return;
+	__atomic_add_fetch(&g.thread_epoch, 1, __ATOMIC_RELAXED);
+	spool_fdobj_replay();
+	bpfspy_stack_fork();
+}
+
 static void thread_identity(void)
 {
 	struct bpf_rec_thread *r;
 
-	if (t_tid && t_thread_spooled)
+	state_check();
+
+	if (t_tid && t_thread_spooled &&
+	    t_thread_epoch == __atomic_load_n(&g.thread_epoch, __ATOMIC_RELAXED))
 		return;
 	if (!t_tid) {
 		t_tid = (pid_t)syscall(SYS_gettid);
@@ -1143,6 +1252,7 @@ static void thread_identity(void)
 	memcpy(r->comm, t_comm, sizeof(r->comm));
 	spool_commit(r, BPF_REC_THREAD, sizeof(*r));
 	t_thread_spooled = true;
+	t_thread_epoch = __atomic_load_n(&g.thread_epoch, __ATOMIC_RELAXED);
 }
 
 /* Bytes of attr past what we snapshot: find the first nonzero one, as the
@@ -1206,7 +1316,7 @@ static void spool_btf(const struct bpf_call *c)
 static void commit_packed(const struct bpf_call *c, const struct bpf_event_env *env)
 {
 	size_t n = bpf_record_size(c, env);
-	void *p = spool_begin(&g.spool, n);
+	void *p = spool_begin(&g.spool, n, env->seq);
 
 	if (!p)
 		return;
@@ -1216,7 +1326,7 @@ static void commit_packed(const struct bpf_call *c, const struct bpf_event_env *
 
 static void commit_json(const char *line, size_t n)
 {
-	char *p = spool_begin(&g.spool, n);
+	char *p = spool_begin(&g.spool, n, t_seq);
 
 	if (!p)
 		return;
@@ -1250,7 +1360,7 @@ static void emit_large(void (*fn)(struct jsonw *w, const void *ctx), const void 
 			return;
 		need = w.len;   /* the caller's memory grew under us: retry */
 	}
-	__atomic_add_fetch(&g.spool.lost, 1, __ATOMIC_RELAXED);
+	spool_lost(&g.spool, t_seq);
 }
 
 void bpfspy_emit_json(void (*fn)(struct jsonw *w, const void *ctx), const void *ctx)
@@ -1296,7 +1406,9 @@ static void record(struct bpf_call *c, uint64_t start, uint64_t dur,
 		return;
 	}
 	capture_fd_notes(c);
+	t_seq = env.seq;
 	bpfspy_emit_json(render_live, &e);
+	t_seq = 0;
 }
 
 /* ---- the interface for the libbpf layer ------------------------------------ */
@@ -1305,7 +1417,7 @@ void bpfspy_spool_record(uint32_t type, const void *rec, size_t len)
 {
 	/* only events count as lost; names of addresses are state */
 	void *p = type == BPF_REC_SYM ? spool_reserve(&g.spool, len) :
-					spool_begin(&g.spool, len);
+					spool_begin(&g.spool, len, 0);
 
 	if (!p)
 		return;
@@ -1488,10 +1600,33 @@ static void *work_stack_top(struct area *a, unsigned level)
 }
 
 
+/* A call this process could not record: counted in its spool, or, in a
+ * child that has none (it could not make one: its privileges dropped),
+ * as a lost line of its own in the parent's, or at exit. */
 static void count_untraced(void)
 {
-	if (g.enabled)
+	char line[128];
+	size_t n;
+	char *p;
+
+	if (!g.enabled)
+		return;
+	if (__atomic_load_n(&g.state, __ATOMIC_ACQUIRE) == SP_READY) {
+		spool_lost_n(&g.spool, 1);
+		return;
+	}
+	if (!g.inherited.shm) {
 		__atomic_add_fetch(&untraced, 1, __ATOMIC_RELAXED);
+		return;
+	}
+	n = lost_line(line, sizeof(line), g.pid, 1);
+	p = spool_reserve(&g.inherited, n);
+	if (!p) {
+		spool_lost_n(&g.inherited, 1);
+		return;
+	}
+	memcpy(p, line, n);
+	spool_commit(p, SPOOL_JSON, n);
 }
 
 static void new_process(void);

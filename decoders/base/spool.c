@@ -22,10 +22,7 @@
 
 #define SPOOL_GROW_MIN (16u << 10)     /* first extension: 16 KiB */
 #define SPOOL_GROW_MAX (8u << 20)      /* doubling up to 8 MiB a step */
-#define SPOOL_VMAX   (16ull << 30)     /* the most a spool holds */
-#define SPOOL_SEG_MIN (1ull << 20)     /* the first segment, under RLIMIT_AS */
-#define SPOOL_SEG_MAX (64ull << 20)
-#define SPOOL_NOFD_PRE (1ull << 20)    /* taken at once when no fd is kept */
+#define SPOOL_NOFD_PRE (1u << 20)      /* backed at once when no fd is kept */
 #define SUFFIX       ".spool"
 
 #ifndef MADV_POPULATE_WRITE
@@ -92,34 +89,6 @@ static int place_fd(int fd, int floor)
 	return hi;
 }
 
-/* Segment @k of the mapping: file bytes [seg_start, seg_start + seg0 << k). */
-static inline uint64_t seg_start(const struct spool *s, unsigned k)
-{
-	return s->seg0 * ((1ull << k) - 1);
-}
-
-static inline unsigned seg_index(const struct spool *s, uint64_t off)
-{
-	uint64_t q = off / s->seg0 + 1;
-
-	return 63u - (unsigned)__builtin_clzll(q);
-}
-
-/* The first segment's size: what the program may still map under its
- * RLIMIT_AS is not ours to take; the spool grows a segment at a time. */
-static uint64_t first_seg_size(void)
-{
-	struct rlimit rl;
-	uint64_t n;
-
-	if (getrlimit(RLIMIT_AS, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY)
-		return SPOOL_VMAX;
-	n = SPOOL_SEG_MIN;
-	while (n * 2 <= SPOOL_SEG_MAX && n * 2 <= rl.rlim_cur / 1024)
-		n *= 2;
-	return n;
-}
-
 static bool same_file(int fd, const struct spool *s)
 {
 	struct stat st;
@@ -183,14 +152,6 @@ static int own_fd(struct spool *s, bool *temp)
 	return fd;
 }
 
-static char *map_seg(struct spool *s, int fd, unsigned k)
-{
-	char *p = mmap(NULL, (size_t)(s->seg0 << k), PROT_READ | PROT_WRITE,
-		       MAP_SHARED | MAP_NORESERVE, fd, (off_t)seg_start(s, k));
-
-	return p == MAP_FAILED ? NULL : p;
-}
-
 static int write_zeros(int fd, uint64_t to);
 
 /* A spool directory is trusted when it is a directory itself (not a
@@ -243,70 +204,6 @@ const char *spool_strerror(int rc)
 	}
 }
 
-int spool_create(struct spool *s, int dfd, int fd_floor)
-{
-	struct timespec ts;
-	struct stat st;
-	char num[24];
-	size_t n, len;
-	int fd;
-
-	memset(s, 0, sizeof(*s));
-	s->fd = -1;
-	s->dirfd = dfd;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	/* <20-digit ns>-<pid>.spool: names sort in creation order. */
-	n = 0;
-	len = fmt_u64(num, (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec);
-	num[len] = 0;
-	for (; len < 20; len++)
-		n = cat(s->name, n, sizeof(s->name), "0");
-	n = cat(s->name, n, sizeof(s->name), num);
-	n = cat(s->name, n, sizeof(s->name), "-");
-	num[fmt_u64(num, (uint64_t)getpid())] = 0;
-	n = cat(s->name, n, sizeof(s->name), num);
-	cat(s->name, n, sizeof(s->name), SUFFIX);
-
-	fd = openat(dfd, s->name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) != 0 || flock(fd, LOCK_SH) != 0) {
-		int e = errno;
-
-		unlinkat(dfd, s->name, 0);
-		close(fd);
-		return -e;
-	}
-	s->dev = (uint64_t)st.st_dev;
-	s->ino = (uint64_t)st.st_ino;
-	s->vmax = SPOOL_VMAX;
-	for (s->seg0 = first_seg_size(); s->seg0 >= SPOOL_SEG_MIN; s->seg0 /= 2) {
-		s->seg[0] = map_seg(s, fd, 0);
-		if (s->seg[0])
-			break;
-	}
-	if (!s->seg[0]) {
-		int e = errno;
-
-		unlinkat(dfd, s->name, 0);
-		close(fd);
-		return -e;
-	}
-	s->fd = place_fd(fd, fd_floor);
-	if (s->fd < 0) {
-		/* No fd kept: growing will have to reopen the file, which a
-		 * program at its fd limit leaves no room for, so take the
-		 * first stretch now.  The lock stays with the mapping. */
-		uint64_t pre = s->seg0 < SPOOL_NOFD_PRE ? s->seg0 : SPOOL_NOFD_PRE;
-
-		if (fallocate(fd, 0, 0, (off_t)pre) == 0 ||
-		    ((errno == EOPNOTSUPP || errno == ENOSYS) && write_zeros(fd, pre) == 0))
-			s->committed = pre;
-		close(fd);
-	}
-	return 0;
-}
-
 /* Growth takes this lock (a tid): one thread at a time extends the file
  * and maps segments.  A signal handler interrupting its own thread's
  * growth gets no room instead of waiting for itself. */
@@ -348,68 +245,36 @@ static int write_zeros(int fd, uint64_t to)
 	return 0;
 }
 
-/* Grow the file so that [0, need) is backed, and map segment @k. */
-static int grow_locked(struct spool *s, uint64_t need, unsigned k)
-{
-	uint64_t have = __atomic_load_n(&s->committed, __ATOMIC_ACQUIRE);
-	uint64_t target, step, seg_end = seg_start(s, k) + (s->seg0 << k);
-	bool temp;
-	int fd, rc = -1;
-	char *p;
+/* ---- the shared header page --------------------------------------------- */
 
-	if (need <= have && __atomic_load_n(&s->seg[k], __ATOMIC_ACQUIRE))
-		return 0;
-	fd = own_fd(s, &temp);
-	if (fd < 0)
-		return -1;
-	if (!__atomic_load_n(&s->seg[k], __ATOMIC_ACQUIRE)) {
-		p = map_seg(s, fd, k);
-		if (!p)
-			goto out;
-		__atomic_store_n(&s->seg[k], p, __ATOMIC_RELEASE);
-	}
-	rc = 0;
-	if (need <= have)
-		goto out;
-	/* Small first, so a loader that makes 30 calls does not pay for
-	 * megabytes of fresh pages (several ms on a VM); doubling keeps a
-	 * busy tracer's extensions rare. */
-	step = have < SPOOL_GROW_MIN ? SPOOL_GROW_MIN : have > SPOOL_GROW_MAX ? SPOOL_GROW_MAX : have;
-	target = (need + step - 1) / step * step;
-	if (target > seg_end)
-		target = seg_end;
-	if (target < need)
-		target = need;
-	if (fallocate(fd, 0, 0, (off_t)target) != 0 &&
-	    ((errno != EOPNOTSUPP && errno != ENOSYS) || write_zeros(fd, target) != 0)) {
-		rc = -1;
-		goto out;
-	}
-	/* Fault the new pages in with one call rather than one fault per
-	 * page on the hot path (Linux >= 5.14; harmless where missing). */
-	if (have >= seg_start(s, k))
-		madvise(s->seg[k] + (have - seg_start(s, k)), (size_t)(target - have),
-			MADV_POPULATE_WRITE);
-	__atomic_store_n(&s->committed, target, __ATOMIC_RELEASE);
-out:
-	if (temp)
-		close(fd);
-	return rc;
-}
+#define SPOOL_MAGIC   0x59505342u   /* "BSPY": a record, stored last */
+#define SPOOL_CHECK   0x5a17c0deu
+#define SPOOL_FMAGIC  0x4c4f4f50535942ull   /* "BSPOOL": a ring spool file */
+#define SPOOL_VERSION 1
+#define SPOOL_PAGE    4096u
 
-static int grow(struct spool *s, uint64_t need, unsigned k)
-{
-	int rc;
+struct spool_shm {
+	uint64_t magic;          /* SPOOL_FMAGIC, stored last at creation */
+	uint32_t version, pid;
+	uint64_t size;           /* ring bytes */
+	uint64_t state_req;      /* bumped by a consumer that wants the state */
+	/* the writers' line */
+	uint64_t head __attribute__((aligned(64)));   /* bytes reserved, ever */
+	uint64_t backed;         /* ring bytes the file has blocks for */
+	/* the consumer's line */
+	uint64_t consumed __attribute__((aligned(64)));   /* bytes consumed, ever */
+	/* a batch being written: consumed becomes pend_end once the trace
+	 * (dev, ino) has grown from pend_before to pend_after */
+	uint64_t pend_end, pend_before, pend_after, pend_dev, pend_ino, pend_lost;
+	/* losses: lost counts every event that found no room; the ones not
+	 * yet in a lost line had seqs in [lost_lo, lost_hi] */
+	uint64_t lost __attribute__((aligned(64)));
+	uint64_t lost_reported;
+	uint64_t lost_lo, lost_hi;
+	int32_t loss_lock;       /* tid (or consumer pid) updating the span */
+};
 
-	if (!grow_lock(s))
-		return -1;
-	rc = grow_locked(s, need, k);
-	__atomic_store_n(&s->grow_lock, 0, __ATOMIC_RELEASE);
-	return rc;
-}
-
-#define SPOOL_MAGIC 0x59505342u   /* "BSPY" */
-#define SPOOL_CHECK 0x5a17c0deu
+_Static_assert(sizeof(struct spool_shm) <= SPOOL_PAGE, "header page");
 
 struct spool_rec_hdr {
 	uint32_t magic;   /* stored last: the record is complete */
@@ -423,38 +288,272 @@ static inline size_t rec_total(size_t payload)
 	return sizeof(struct spool_rec_hdr) + ((payload + 7) & ~(size_t)7);
 }
 
-void *spool_reserve(struct spool *s, size_t payload)
+static uint64_t round_pow2(uint64_t n)
 {
-	size_t n = rec_total(payload);
-	unsigned tries;
+	uint64_t p = SPOOL_SIZE_MIN;
 
-	/* On failure the reserved bytes stay zero: drains skip them. */
-	for (tries = 0; tries < SPOOL_SEGS; tries++) {
-		uint64_t off = __atomic_fetch_add(&s->tail, n, __ATOMIC_RELAXED);
-		unsigned k = seg_index(s, off);
-		uint64_t start = seg_start(s, k);
-		char *base;
+	while (p < n && p < SPOOL_SIZE_MAX)
+		p <<= 1;
+	return p;
+}
 
-		if (k >= SPOOL_SEGS || off + n > s->vmax)
-			return NULL;
-		if (off + n > start + (s->seg0 << k))
-			continue;   /* across a segment's end: try the next one */
-		base = __atomic_load_n(&s->seg[k], __ATOMIC_ACQUIRE);
-		if ((!base || off + n > __atomic_load_n(&s->committed, __ATOMIC_ACQUIRE)) &&
-		    grow(s, off + n, k) != 0)
-			return NULL;
-		base = __atomic_load_n(&s->seg[k], __ATOMIC_ACQUIRE);
-		return base + (off - start) + sizeof(struct spool_rec_hdr);
-	}
+/* The ring's size: what was asked, within what the program may still map
+ * under its RLIMIT_AS (the ring takes twice its size of address space; a
+ * 512th of the limit is ours at most: a 256 KiB ring under 256 MiB, 1 MiB
+ * under 1 GiB). */
+static uint64_t ring_size(uint64_t want)
+{
+	struct rlimit rl;
+	uint64_t n = round_pow2(want ? want : SPOOL_SIZE_DEFAULT);
+
+	if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+		while (n > SPOOL_SIZE_MIN && n * 2 > rl.rlim_cur / 512)
+			n >>= 1;
+	return n;
+}
+
+/* Map the header page and the ring twice, back to back, from @fd. */
+static void *map_ring(int fd, uint64_t size, bool writable, size_t *len)
+{
+	int prot = PROT_READ | (writable ? PROT_WRITE : 0);
+	size_t total = SPOOL_PAGE + 2 * (size_t)size;
+	char *base, *p;
+
+	base = mmap(NULL, total, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (base == MAP_FAILED)
+		return NULL;
+	p = mmap(base, SPOOL_PAGE + (size_t)size, prot, MAP_SHARED | MAP_FIXED | MAP_NORESERVE,
+		 fd, 0);
+	if (p == MAP_FAILED)
+		goto fail;
+	p = mmap(base + SPOOL_PAGE + size, (size_t)size, prot,
+		 MAP_SHARED | MAP_FIXED | MAP_NORESERVE, fd, SPOOL_PAGE);
+	if (p == MAP_FAILED)
+		goto fail;
+	*len = total;
+	return base;
+fail:
+	munmap(base, total);
 	return NULL;
 }
 
-void *spool_begin(struct spool *s, size_t payload)
+/* Back [0, @to) of the file with blocks: fallocate, or zeros written where
+ * it is missing (ext2...), so a full disk is an error here, never a SIGBUS
+ * when a page is touched. */
+static int back_file(int fd, uint64_t to)
+{
+	if (fallocate(fd, 0, 0, (off_t)to) == 0)
+		return 0;
+	if (errno != EOPNOTSUPP && errno != ENOSYS)
+		return -1;
+	return write_zeros(fd, to);
+}
+
+static void spool_name(struct spool *s)
+{
+	struct timespec ts;
+	char num[24];
+	size_t n = 0, len;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	/* <20-digit ns>-<pid>.spool: names sort in creation order. */
+	len = fmt_u64(num, (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec);
+	num[len] = 0;
+	for (; len < 20; len++)
+		n = cat(s->name, n, sizeof(s->name), "0");
+	n = cat(s->name, n, sizeof(s->name), num);
+	n = cat(s->name, n, sizeof(s->name), "-");
+	num[fmt_u64(num, (uint64_t)getpid())] = 0;
+	n = cat(s->name, n, sizeof(s->name), num);
+	cat(s->name, n, sizeof(s->name), SUFFIX);
+}
+
+int spool_create(struct spool *s, int dfd, int fd_floor, uint64_t size)
+{
+	char tmp[sizeof(s->name) + 8];
+	struct stat st;
+	int fd, e;
+
+	memset(s, 0, sizeof(*s));
+	s->fd = -1;
+	s->dirfd = dfd;
+	spool_name(s);
+	cat(tmp, cat(tmp, 0, sizeof(tmp), ".new-"), sizeof(tmp), s->name);
+	fd = openat(dfd, tmp, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	s->size = ring_size(size);
+	if (fstat(fd, &st) != 0 || flock(fd, LOCK_SH) != 0 ||
+	    back_file(fd, SPOOL_PAGE + SPOOL_GROW_MIN) != 0)
+		goto fail;
+	s->dev = (uint64_t)st.st_dev;
+	s->ino = (uint64_t)st.st_ino;
+	for (; s->size >= SPOOL_SIZE_MIN; s->size >>= 1) {
+		s->shm = map_ring(fd, s->size, true, &s->map_len);
+		if (s->shm)
+			break;
+	}
+	if (!s->shm)
+		goto fail;
+	s->data = (char *)s->shm + SPOOL_PAGE;
+	s->shm->version = SPOOL_VERSION;
+	s->shm->pid = (uint32_t)getpid();
+	s->shm->size = s->size;
+	s->shm->backed = SPOOL_GROW_MIN;
+	s->shm->lost_lo = UINT64_MAX;
+	__atomic_store_n(&s->shm->magic, SPOOL_FMAGIC, __ATOMIC_RELEASE);
+	if (renameat(dfd, tmp, dfd, s->name) != 0)
+		goto fail;
+	s->fd = place_fd(fd, fd_floor);
+	if (s->fd < 0) {
+		/* None kept: the mapping holds the file and its lock.  Growing
+		 * will have to reopen the file, which a program at its fd limit
+		 * leaves no room for, so take the first stretch now. */
+		uint64_t pre = s->size < SPOOL_NOFD_PRE ? s->size : SPOOL_NOFD_PRE;
+
+		if (back_file(fd, SPOOL_PAGE + pre) == 0)
+			s->shm->backed = pre;
+		close(fd);
+	}
+	return 0;
+fail:
+	e = errno;
+	if (s->shm)
+		munmap(s->shm, s->map_len);
+	s->shm = NULL;
+	unlinkat(dfd, tmp, 0);
+	close(fd);
+	return -e;
+}
+
+/* Extend the file's blocks so that ring bytes [0, @need) are backed. */
+static int grow_locked(struct spool *s, uint64_t need)
+{
+	uint64_t have = __atomic_load_n(&s->shm->backed, __ATOMIC_ACQUIRE), target, step;
+	bool temp;
+	int fd, rc = 0;
+
+	if (need <= have)
+		return 0;
+	fd = own_fd(s, &temp);
+	if (fd < 0)
+		return -1;
+	/* Small first, so a loader that makes 30 calls does not pay for
+	 * megabytes of fresh pages (several ms on a VM); doubling keeps a
+	 * busy tracer's extensions rare. */
+	step = have < SPOOL_GROW_MIN ? SPOOL_GROW_MIN : have > SPOOL_GROW_MAX ? SPOOL_GROW_MAX : have;
+	target = (need + step - 1) / step * step;
+	if (target > s->size)
+		target = s->size;
+	if (back_file(fd, SPOOL_PAGE + target) != 0) {
+		rc = -1;
+		goto out;
+	}
+	/* Fault the new pages in with one call rather than one fault per
+	 * page on the hot path (Linux >= 5.14; harmless where missing). */
+	madvise(s->data + have, (size_t)(target - have), MADV_POPULATE_WRITE);
+	__atomic_store_n(&s->shm->backed, target, __ATOMIC_RELEASE);
+out:
+	if (temp)
+		close(fd);
+	return rc;
+}
+
+static int grow(struct spool *s, uint64_t need)
+{
+	int rc;
+
+	if (!grow_lock(s))
+		return -1;
+	rc = grow_locked(s, need);
+	__atomic_store_n(&s->grow_lock, 0, __ATOMIC_RELEASE);
+	return rc;
+}
+
+void *spool_reserve(struct spool *s, size_t payload)
+{
+	struct spool_shm *h = s->shm;
+	uint64_t n = rec_total(payload), head, need;
+
+	if (!h || n > s->size)
+		return NULL;
+	head = __atomic_load_n(&h->head, __ATOMIC_RELAXED);
+	for (;;) {
+		uint64_t used = head - __atomic_load_n(&h->consumed, __ATOMIC_ACQUIRE);
+
+		if (used + n > s->size)
+			return NULL;   /* full: never wait for the consumer */
+		/* the first time round, the file may need more blocks; past
+		 * the ring's end, the bytes are those of its start */
+		need = (head & (s->size - 1)) + n;
+		if (need > s->size)
+			need = s->size;
+		if (need > __atomic_load_n(&h->backed, __ATOMIC_ACQUIRE) && grow(s, need) != 0)
+			return NULL;
+		if (__atomic_compare_exchange_n(&h->head, &head, head + n, true,
+						__ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+			break;
+	}
+	return s->data + (head & (s->size - 1)) + sizeof(struct spool_rec_hdr);
+}
+
+/* The span of seqs lost is updated under a lock of its own: the count is
+ * exact without it, and the span is as exact as a signal handler that
+ * interrupts its own thread's update (which skips the span) allows. */
+static bool loss_lock(struct spool_shm *h, int32_t me, unsigned spins)
+{
+	int32_t free_ = 0;
+
+	while (!__atomic_compare_exchange_n(&h->loss_lock, &free_, me, false, __ATOMIC_ACQUIRE,
+					    __ATOMIC_RELAXED)) {
+		if (free_ == me || !spins--)
+			return false;
+		free_ = 0;
+		sched_yield();
+	}
+	return true;
+}
+
+static void loss_unlock(struct spool_shm *h)
+{
+	__atomic_store_n(&h->loss_lock, 0, __ATOMIC_RELEASE);
+}
+
+void spool_lost(struct spool *s, uint64_t seq)
+{
+	struct spool_shm *h = s->shm;
+
+	if (!h)
+		return;
+	if (seq && loss_lock(h, (int32_t)syscall(SYS_gettid), 1000)) {
+		if (seq < h->lost_lo)
+			h->lost_lo = seq;
+		if (seq > h->lost_hi)
+			h->lost_hi = seq;
+		__atomic_add_fetch(&h->lost, 1, __ATOMIC_RELEASE);
+		loss_unlock(h);
+		return;
+	}
+	__atomic_add_fetch(&h->lost, 1, __ATOMIC_RELEASE);
+}
+
+void spool_lost_n(struct spool *s, uint64_t n)
+{
+	if (s->shm && n)
+		__atomic_add_fetch(&s->shm->lost, n, __ATOMIC_RELEASE);
+}
+
+uint64_t spool_lost_count(const struct spool *s)
+{
+	return s->shm ? __atomic_load_n(&s->shm->lost, __ATOMIC_ACQUIRE) : 0;
+}
+
+void *spool_begin(struct spool *s, size_t payload, uint64_t seq)
 {
 	void *p = spool_reserve(s, payload);
 
 	if (!p)
-		__atomic_add_fetch(&s->lost, 1, __ATOMIC_RELAXED);
+		spool_lost(s, seq);
 	return p;
 }
 
@@ -468,19 +567,15 @@ void spool_commit(void *payload, uint32_t type, size_t payload_len)
 	__atomic_store_n(&h->magic, SPOOL_MAGIC, __ATOMIC_RELEASE);
 }
 
-static void unmap_all(struct spool *s)
+uint64_t spool_state_wanted(const struct spool *s)
 {
-	unsigned k;
-
-	for (k = 0; k < SPOOL_SEGS; k++)
-		if (s->seg[k])
-			munmap(s->seg[k], (size_t)(s->seg0 << k));
-	memset(s->seg, 0, sizeof(s->seg));
+	return s->shm ? __atomic_load_n(&s->shm->state_req, __ATOMIC_RELAXED) : 0;
 }
 
 void spool_forget(struct spool *s)
 {
-	unmap_all(s);
+	if (s->shm)
+		munmap(s->shm, s->map_len);
 	/* our copy only (the parent keeps its lock), if it still is ours */
 	if (same_file(s->fd, s))
 		close(s->fd);
@@ -488,7 +583,6 @@ void spool_forget(struct spool *s)
 	s->fd = -1;
 	s->dirfd = -1;   /* the directory fd is the caller's, not ours */
 }
-
 static int write_all(int fd, const char *p, size_t n)
 {
 	while (n) {
@@ -527,6 +621,17 @@ static bool out_room(struct outbuf *o, size_t n)
 
 	if (o->len + n <= o->cap)
 		return true;
+	if (o->fd < 0) {
+		/* a batch: it grows, and is written whole */
+		size_t want = o->cap * 2 > o->len + n ? o->cap * 2 : o->len + n;
+
+		nb = realloc(o->buf, want);
+		if (!nb)
+			return false;
+		o->buf = nb;
+		o->cap = want;
+		return true;
+	}
 	out_flush(o);
 	if (n <= o->cap)
 		return true;
@@ -577,137 +682,462 @@ static bool all_zero(const char *p, size_t n)
 	return true;
 }
 
-/* Emit every complete record of @p[0..size); skip zeros (space never
- * written), count runs of anything else as one torn record each. */
-static int copy_records(const char *p, size_t size, int out, const struct spool_renderer *r,
-			struct drain_stats *st)
+/* ---- consumers ------------------------------------------------------------- */
+
+struct spool_reader {
+	int fd, dfd;
+	bool own;                /* the caller's own spool: no file lock of ours */
+	bool writer_gone;
+	struct spool_shm *h;
+	char *data;
+	uint64_t size;
+	size_t map_len;
+	struct spool_renderer r;
+	bool begun;              /* r.begin_file called */
+	char name[64];
+};
+
+/* The consumer's claim: an OFD lock on the file's first byte, which the
+ * writer's flock() does not meet. */
+static int consumer_lock(int fd)
 {
-	struct outbuf o = { .fd = out, .cap = 1 << 20 };
-	const size_t hsz = sizeof(struct spool_rec_hdr);
-	bool garbage = false;
-	size_t off = 0;
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 1 };
 
-	o.buf = malloc(o.cap);
-	if (!o.buf)
+	if (fcntl(fd, F_OFD_SETLK, &fl) == 0)
+		return 0;
+	return errno == EAGAIN || errno == EACCES ? -EBUSY : -errno;
+}
+
+/* Only what we wrote ourselves, and nobody else could have written,
+ * becomes part of our trace. */
+static bool ours(const struct stat *sb)
+{
+	return S_ISREG(sb->st_mode) && sb->st_uid == geteuid() &&
+	       !(sb->st_mode & (S_IWGRP | S_IWOTH));
+}
+
+static int reader_map(struct spool_reader *rd, struct stat *sb)
+{
+	struct spool_shm probe;
+
+	if ((uint64_t)sb->st_size < SPOOL_PAGE)
+		return -EAGAIN;   /* not made yet (never, under its final name) */
+	if (pread(rd->fd, &probe, sizeof(probe), 0) != (ssize_t)sizeof(probe))
+		return -EIO;
+	if (probe.magic != SPOOL_FMAGIC || probe.version != SPOOL_VERSION ||
+	    probe.size < SPOOL_SIZE_MIN || probe.size > SPOOL_SIZE_MAX ||
+	    (probe.size & (probe.size - 1)))
+		return -EPROTO;
+	rd->size = probe.size;
+	rd->h = map_ring(rd->fd, rd->size, true, &rd->map_len);
+	if (!rd->h)
+		return -errno;
+	rd->data = (char *)rd->h + SPOOL_PAGE;
+	return 0;
+}
+
+int spool_reader_open(int dfd, const char *name, const struct spool_renderer *r,
+		      struct drain_stats *st, struct spool_reader **out)
+{
+	struct spool_reader *rd;
+	struct stat sb;
+	int rc;
+
+	*out = NULL;
+	rd = calloc(1, sizeof(*rd));
+	if (!rd)
 		return -ENOMEM;
-	if (r && r->begin_file)
-		r->begin_file(r->ctx);
-	while (off + hsz <= size) {
-		const struct spool_rec_hdr *h = (const void *)(p + off);
+	rd->dfd = dfd;
+	cat(rd->name, 0, sizeof(rd->name), name);
+	if (r)
+		rd->r = *r;
+	rd->fd = openat(dfd, name, O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (rd->fd < 0) {
+		rc = errno == ELOOP ? -EPERM : -errno;
+		if (rc == -EPERM || rc == -EACCES)
+			st->foreign++;
+		free(rd);
+		return rc;
+	}
+	if (fstat(rd->fd, &sb) != 0 || !ours(&sb)) {
+		st->foreign++;
+		rc = -EPERM;
+		goto fail;
+	}
+	rc = consumer_lock(rd->fd);
+	if (!rc)
+		rc = reader_map(rd, &sb);
+	if (rc)
+		goto fail;
+	/* part-way through: the state records before are gone with the
+	 * consumer that read them; the writer spools them again */
+	if (__atomic_load_n(&rd->h->consumed, __ATOMIC_ACQUIRE))
+		__atomic_add_fetch(&rd->h->state_req, 1, __ATOMIC_RELEASE);
+	*out = rd;
+	return 0;
+fail:
+	close(rd->fd);
+	free(rd);
+	return rc;
+}
 
-		if (h->magic == SPOOL_MAGIC && h->check == (h->len ^ h->type ^ SPOOL_CHECK) &&
-		    h->len <= size - off - hsz) {
-			const char *pay = p + off + hsz;
+int spool_reader_own(struct spool *s, const struct spool_renderer *r, struct spool_reader **out)
+{
+	char path[sizeof(s->name) + 4096];
+	struct spool_reader *rd;
+	int dfd, rc;
 
+	*out = NULL;
+	if (!s->shm)
+		return -ENOENT;
+	rd = calloc(1, sizeof(*rd));
+	if (!rd)
+		return -ENOMEM;
+	rd->fd = reopen(s, O_RDWR, &dfd, path);
+	if (rd->fd < 0 || !same_file(rd->fd, s)) {
+		rc = rd->fd < 0 ? -errno : -ENOENT;
+		goto fail;
+	}
+	rc = consumer_lock(rd->fd);
+	if (rc)
+		goto fail;
+	rd->own = true;
+	rd->dfd = dfd;
+	cat(rd->name, 0, sizeof(rd->name), dfd == AT_FDCWD ? path : s->name);
+	rd->h = s->shm;   /* our own mapping; not unmapped by the reader */
+	rd->data = s->data;
+	rd->size = s->size;
+	if (r)
+		rd->r = *r;
+	*out = rd;
+	return 0;
+fail:
+	if (rd->fd >= 0)
+		close(rd->fd);
+	free(rd);
+	return rc;
+}
+
+void spool_reader_close(struct spool_reader *rd)
+{
+	if (!rd)
+		return;
+	if (rd->h && !rd->own)
+		munmap(rd->h, rd->map_len);
+	if (rd->fd >= 0)
+		close(rd->fd);   /* and with it our OFD lock */
+	free(rd);
+}
+
+uint64_t spool_reader_backlog(const struct spool_reader *rd)
+{
+	return __atomic_load_n(&rd->h->head, __ATOMIC_ACQUIRE) -
+	       __atomic_load_n(&rd->h->consumed, __ATOMIC_ACQUIRE);
+}
+
+pid_t spool_reader_pid(const struct spool_reader *rd)
+{
+	return (pid_t)rd->h->pid;
+}
+
+const char *spool_reader_name(const struct spool_reader *rd)
+{
+	return rd->name;
+}
+
+static bool rec_valid(const struct spool_rec_hdr *h, uint64_t room)
+{
+	return __atomic_load_n(&h->magic, __ATOMIC_ACQUIRE) == SPOOL_MAGIC &&
+	       h->check == (h->len ^ h->type ^ SPOOL_CHECK) &&
+	       rec_total(h->len) <= room;
+}
+
+/* A batch: the lines rendered from [from, end) of the ring. */
+struct batch {
+	struct outbuf o;
+	uint64_t end;
+	uint64_t lost;           /* h->lost as this batch reports it */
+};
+
+static void count_kind(const char *line, size_t n, struct drain_stats *st)
+{
+	static const char hdr[] = "{\"event\":\"header\"", unt[] = "{\"event\":\"untraced\"";
+
+	if (n >= sizeof(hdr) - 1 && !memcmp(line, hdr, sizeof(hdr) - 1))
+		st->headers++;
+	else if (n >= sizeof(unt) - 1 && !memcmp(line, unt, sizeof(unt) - 1))
+		st->untraced++;
+}
+
+static void render_one(struct spool_reader *rd, struct batch *b,
+		       const struct spool_rec_hdr *rh, struct drain_stats *st)
+{
+	const char *pay = (const char *)(rh + 1);
+	size_t before = b->o.len;
+
+	if (rh->type == SPOOL_JSON) {
+		emit_json(&b->o, pay, rh->len);
+		count_kind(pay, rh->len, st);
+	} else if (!rd->r.render || !emit_rendered(&b->o, rh->type, pay, rh->len, &rd->r)) {
+		st->bad++;
+	}
+	if (b->o.len != before)
+		st->lines++;
+	st->bytes += rh->len;
+}
+
+/* A lost line for what the writers counted since the last one; the span
+ * of seqs it names is taken from the header (*@lo, *@hi: to put back if
+ * the line cannot be written). */
+static void lost_line(struct spool_reader *rd, struct batch *b, uint64_t *lo, uint64_t *hi)
+{
+	struct spool_shm *h = rd->h;
+	uint64_t lost, n;
+	char line[256];
+	struct jsonw w;
+	bool locked;
+
+	/* a writer killed inside its update leaves the lock: take it anyway
+	 * after a while, or at once when the writers are gone */
+	locked = loss_lock(h, -(int32_t)getpid(), rd->writer_gone ? 0 : 10000);
+	lost = __atomic_load_n(&h->lost, __ATOMIC_ACQUIRE);
+	n = lost - h->lost_reported;
+	*lo = UINT64_MAX;
+	*hi = 0;
+	if (n) {
+		*lo = h->lost_lo;
+		*hi = h->lost_hi;
+		h->lost_lo = UINT64_MAX;
+		h->lost_hi = 0;
+	}
+	if (locked)
+		loss_unlock(h);
+	b->lost = lost;
+	if (!n)
+		return;
+	jw_init(&w, line, sizeof(line));
+	jw_obj_open(&w, NULL);
+	jw_str(&w, "event", "lost");
+	jw_u64(&w, "pid", (uint64_t)h->pid);
+	jw_u64(&w, "count", n);
+	if (*lo <= *hi) {
+		jw_u64(&w, "seq_first", *lo);
+		jw_u64(&w, "seq_last", *hi);
+	}
+	jw_obj_close(&w);
+	emit_json(&b->o, line, w.len);
+}
+
+static void span_restore(struct spool_reader *rd, uint64_t lo, uint64_t hi)
+{
+	struct spool_shm *h = rd->h;
+	bool locked = loss_lock(h, -(int32_t)getpid(), rd->writer_gone ? 0 : 10000);
+
+	if (lo < h->lost_lo)
+		h->lost_lo = lo;
+	if (hi > h->lost_hi)
+		h->lost_hi = hi;
+	if (locked)
+		loss_unlock(h);
+}
+
+/* Render published records from h->consumed on; with @final, skip what a
+ * killed writer left half written (counted as torn). */
+static void fill(struct spool_reader *rd, struct batch *b, bool final, struct drain_stats *st)
+{
+	const size_t hsz = sizeof(struct spool_rec_hdr);
+	uint64_t pos = __atomic_load_n(&rd->h->consumed, __ATOMIC_ACQUIRE);
+	uint64_t head = __atomic_load_n(&rd->h->head, __ATOMIC_ACQUIRE);
+	bool garbage = false;
+
+	if (!rd->begun && rd->r.begin_file)
+		rd->r.begin_file(rd->r.ctx);
+	rd->begun = true;
+	while (pos + hsz <= head && b->o.len < (1u << 20)) {
+		const struct spool_rec_hdr *rh = (const void *)(rd->data + (pos & (rd->size - 1)));
+
+		if (rec_valid(rh, head - pos)) {
 			if (garbage)
 				st->torn++;
 			garbage = false;
-			if (h->type == SPOOL_JSON)
-				emit_json(&o, pay, h->len);
-			else if (!r || !emit_rendered(&o, h->type, pay, h->len, r))
-				st->bad++;
-			st->lines++;
-			st->bytes += h->len;
-			off += rec_total(h->len);
+			render_one(rd, b, rh, st);
+			pos += rec_total(rh->len);
 			continue;
 		}
-		if (!all_zero(p + off, 8))
+		if (!final)
+			break;   /* being written: next time */
+		if (!all_zero((const char *)rh, 8))
 			garbage = true;
-		off += 8;
+		pos += 8;
 	}
-	if (garbage)
-		st->torn++;
-	out_flush(&o);
-	free(o.buf);
-	return o.err;
+	if (final && pos + hsz > head) {
+		if (garbage || (pos < head && !all_zero(rd->data + (pos & (rd->size - 1)),
+							(size_t)(head - pos))))
+			st->torn++;
+		pos = head;
+	}
+	b->end = pos;
 }
 
-/* Drain an open spool whose exclusive lock we hold. */
-static int drain_fd(int fd, int dfd, const char *name, int out_fd,
-		    const struct spool_renderer *r, struct drain_stats *st)
+/* Zero [from, to) of the ring (at most its size), so a record there is
+ * recognisably unwritten when the writers come round again. */
+static void zero_ring(struct spool_reader *rd, uint64_t from, uint64_t to)
 {
-	struct stat sb, pb;
-	char *p;
+	memset(rd->data + (from & (rd->size - 1)), 0, (size_t)(to - from));
+}
+
+static bool same_out(int fd, const struct spool_shm *h, struct stat *sb)
+{
+	return fd >= 0 && fstat(fd, sb) == 0 && S_ISREG(sb->st_mode) &&
+	       (uint64_t)sb->st_dev == h->pend_dev && (uint64_t)sb->st_ino == h->pend_ino;
+}
+
+/* A batch a killed consumer was writing: written (then consumed), not
+ * written (then again), or cut short (the partial line truncated away). */
+static void recover(struct spool_reader *rd, const struct spool_out *out)
+{
+	struct spool_shm *h = rd->h;
+	uint64_t end = __atomic_load_n(&h->pend_end, __ATOMIC_ACQUIRE);
+	uint64_t consumed = h->consumed;
+	struct stat sb;
+
+	if (!end || end <= consumed) {
+		h->pend_end = 0;
+		return;
+	}
+	if (same_out(out->fd, h, &sb)) {
+		if ((uint64_t)sb.st_size >= h->pend_after) {
+			zero_ring(rd, consumed, end);
+			h->lost_reported = h->pend_lost;
+			__atomic_store_n(&h->consumed, end, __ATOMIC_RELEASE);
+		} else if ((uint64_t)sb.st_size > h->pend_before) {
+			(void)!ftruncate(out->fd, (off_t)h->pend_before);
+		}
+	}
+	__atomic_store_n(&h->pend_end, 0, __ATOMIC_RELEASE);
+}
+
+/* Write @b, then consume what it was made of. */
+static int deliver(struct spool_reader *rd, struct batch *b, const struct spool_out *out)
+{
+	struct spool_shm *h = rd->h;
+	uint64_t from = h->consumed;
+	struct stat sb;
+	bool exact = out->fd >= 0 && fstat(out->fd, &sb) == 0 && S_ISREG(sb.st_mode);
 	int rc = 0;
 
-	/* Someone else drained and removed it while we waited. */
-	if (fstat(fd, &sb) != 0 || fstatat(dfd, name, &pb, AT_SYMLINK_NOFOLLOW) != 0 ||
-	    sb.st_ino != pb.st_ino || sb.st_dev != pb.st_dev)
-		return 0;
-	/* Only what we wrote ourselves, and nobody else could have written,
-	 * becomes part of our trace. */
-	if (!S_ISREG(sb.st_mode) || sb.st_uid != geteuid() || (sb.st_mode & (S_IWGRP | S_IWOTH))) {
-		st->foreign++;
-		return 0;
+	if (exact) {
+		h->pend_before = (uint64_t)sb.st_size;
+		h->pend_after = (uint64_t)sb.st_size + b->o.len;
+		h->pend_dev = (uint64_t)sb.st_dev;
+		h->pend_ino = (uint64_t)sb.st_ino;
+		h->pend_lost = b->lost;
+		__atomic_store_n(&h->pend_end, b->end, __ATOMIC_RELEASE);
 	}
-	if (sb.st_size > 0) {
-		p = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_SHARED, fd, 0);
-		if (p == MAP_FAILED)
-			return -errno;
-		flock(out_fd, LOCK_EX);
-		rc = copy_records(p, (size_t)sb.st_size, out_fd, r, st);
-		flock(out_fd, LOCK_UN);
-		munmap(p, (size_t)sb.st_size);
+	if (out->fd >= 0 && b->o.len)
+		rc = write_all(out->fd, b->o.buf, b->o.len);
+	if (rc) {
+		/* nothing consumed: a later consumer (or pump) tries again */
+		if (exact) {
+			(void)!ftruncate(out->fd, (off_t)h->pend_before);
+			__atomic_store_n(&h->pend_end, 0, __ATOMIC_RELEASE);
+		}
+		return rc;
 	}
-	if (rc == 0) {
-		unlinkat(dfd, name, 0);
-		st->files++;
+	if (out->lines && b->o.len)
+		out->lines(out->ctx, b->o.buf, b->o.len);
+	zero_ring(rd, from, b->end);
+	h->lost_reported = b->lost;
+	__atomic_store_n(&h->consumed, b->end, __ATOMIC_RELEASE);
+	if (exact)
+		__atomic_store_n(&h->pend_end, 0, __ATOMIC_RELEASE);
+	return 0;
+}
+
+static bool writer_gone(struct spool_reader *rd)
+{
+	if (!rd->writer_gone && !rd->own)
+		rd->writer_gone = flock(rd->fd, LOCK_EX | LOCK_NB) == 0;
+	return rd->writer_gone;
+}
+
+int spool_reader_pump(struct spool_reader *rd, const struct spool_out *out, bool final,
+		      struct drain_stats *st)
+{
+	struct batch b = { .o = { .fd = -1, .cap = 1 << 20 } };
+	uint64_t lost0 = rd->h->lost_reported;
+	int rc = 0;
+
+	final = writer_gone(rd) || final;
+	b.o.buf = malloc(b.o.cap + 4096);
+	if (!b.o.buf)
+		return -ENOMEM;
+	if (out->fd >= 0)
+		flock(out->fd, LOCK_EX);   /* processes never interleave lines */
+	recover(rd, out);
+	for (;;) {
+		uint64_t from = rd->h->consumed, lo, hi;
+
+		b.o.len = 0;
+		fill(rd, &b, final, st);
+		lost_line(rd, &b, &lo, &hi);
+		if (b.end == from && b.lost == rd->h->lost_reported)
+			break;
+		rc = deliver(rd, &b, out);
+		if (rc) {
+			span_restore(rd, lo, hi);
+			break;
+		}
+		st->lost += b.lost - lost0;
+		lost0 = b.lost;
 	}
-	return rc;
+	if (out->fd >= 0)
+		flock(out->fd, LOCK_UN);
+	free(b.o.buf);
+	if (rc || !final)
+		return rc;
+	if (!rd->own || rd->dfd != AT_FDCWD)
+		unlinkat(rd->dfd, rd->name, 0);
+	else
+		unlink(rd->name);
+	st->files++;
+	return 1;
 }
 
 int spool_drain_file(int dfd, const char *name, int out_fd, const struct spool_renderer *r,
 		     struct drain_stats *st)
 {
-	int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC), rc;
+	struct spool_out out = { .fd = out_fd };
+	struct spool_reader *rd;
+	int rc = spool_reader_open(dfd, name, r, st, &rd);
 
-	if (fd < 0 && errno == ELOOP) {
-		st->foreign++;   /* a symlink: never ours */
-		return 0;
-	}
-	if (fd < 0)
-		return -errno;
-	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-		close(fd);
+	if (rc == -EPERM || rc == -EPROTO)
+		return 0;   /* counted, or not a spool of ours */
+	if (rc == -EAGAIN)
+		return -EBUSY;
+	if (rc)
+		return rc;
+	if (!writer_gone(rd)) {
+		spool_reader_close(rd);
 		return -EBUSY;   /* its writer is alive */
 	}
-	rc = drain_fd(fd, dfd, name, out_fd, r, st);
-	close(fd);
-	return rc;
+	rc = spool_reader_pump(rd, &out, true, st);
+	spool_reader_close(rd);
+	return rc < 0 ? rc : 0;
 }
 
 int spool_drain_own(struct spool *s, int out_fd, const struct spool_renderer *r,
 		    struct drain_stats *st)
 {
-	char name[sizeof(s->name) + 4096];
-	int fd, rc, dfd;
+	struct spool_out out = { .fd = out_fd };
+	struct spool_reader *rd;
+	int rc = spool_reader_own(s, r, &rd);
 
-	if (s->fd >= 0 && same_file(s->fd, s)) {
-		flock(s->fd, LOCK_EX);   /* convert our shared lock */
-		return drain_fd(s->fd, s->dirfd, s->name, out_fd, r, st);
-	}
-	/* No fd of ours: our lock is the mapping's; drop it, then lock the
-	 * file afresh (someone else may drain it first, which is as good:
-	 * drain_fd checks the file is still there). */
-	s->fd = -1;
-	unmap_all(s);
-	fd = reopen(s, O_RDONLY, &dfd, name);
-	if (fd < 0)
-		return -errno;
-	if (!same_file(fd, s)) {
-		close(fd);
-		return 0;
-	}
-	/* A child of syscall(SYS_fork) that never called bpf still maps it
-	 * (and holds our lock): leave the spool to whoever drains last
-	 * (bpfspy run) rather than wait for that child. */
-	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-		close(fd);
-		return -EBUSY;
-	}
-	rc = drain_fd(fd, dfd, name, out_fd, r, st);
-	close(fd);
-	return rc;
+	if (rc)
+		return rc;
+	rc = spool_reader_pump(rd, &out, true, st);
+	spool_reader_close(rd);
+	return rc < 0 ? rc : 0;
 }
 
 static int by_name(const void *a, const void *b)
@@ -715,34 +1145,36 @@ static int by_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int spool_drain_dir(int dfd, int out_fd, const char *own_name,
-		    const struct spool_renderer *r, struct drain_stats *st)
+static bool spool_file_name(const char *n)
 {
-	char **names = NULL;
-	size_t n = 0, cap = 0, i;
+	size_t l = strlen(n);
+
+	return n[0] != '.' && l > strlen(SUFFIX) && !strcmp(n + l - strlen(SUFFIX), SUFFIX);
+}
+
+char **spool_list(int dfd)
+{
+	char **names = NULL, **nn;
+	size_t n = 0, cap = 0;
 	struct dirent *de;
 	DIR *d;
-	int rc = 0, lfd;
+	int lfd;
 
 	/* A description of our own: a forked sibling may be reading the
 	 * directory through the shared one at the same time. */
 	lfd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (lfd < 0)
-		return -errno;
+		return NULL;
 	d = fdopendir(lfd);
 	if (!d) {
-		rc = -errno;
 		close(lfd);
-		return rc;
+		return NULL;
 	}
 	while ((de = readdir(d))) {
-		size_t l = strlen(de->d_name);
-
-		if (l <= strlen(SUFFIX) || strcmp(de->d_name + l - strlen(SUFFIX), SUFFIX))
+		if (!spool_file_name(de->d_name))
 			continue;
-		if (n == cap) {
-			char **nn = realloc(names, (cap = cap ? cap * 2 : 16) * sizeof(*names));
-
+		if (n + 1 >= cap) {
+			nn = realloc(names, (cap = cap ? cap * 2 : 16) * sizeof(*names));
 			if (!nn)
 				break;
 			names = nn;
@@ -752,19 +1184,73 @@ int spool_drain_dir(int dfd, int out_fd, const char *own_name,
 			n++;
 	}
 	closedir(d);
+	if (!names)
+		names = calloc(1, sizeof(*names));
+	if (!names)
+		return NULL;
+	names[n] = NULL;
 	qsort(names, n, sizeof(*names), by_name);
-	for (i = 0; i < n; i++) {
+	return names;
+}
+
+void spool_list_free(char **names)
+{
+	size_t i;
+
+	for (i = 0; names && names[i]; i++)
+		free(names[i]);
+	free(names);
+}
+
+int spool_drain_dir(int dfd, int out_fd, const char *own_name,
+		    const struct spool_renderer *r, struct drain_stats *st)
+{
+	char **names = spool_list(dfd);
+	size_t i;
+	int rc = 0;
+
+	if (!names)
+		return -errno;
+	for (i = 0; names[i]; i++) {
 		int e = 0;
 
 		/* The caller drains its own separately. */
 		if (!own_name || strcmp(names[i], own_name))
 			e = spool_drain_file(dfd, names[i], out_fd, r, st);
-		free(names[i]);
 		if (e && e != -EBUSY && e != -ENOENT && !rc)
 			rc = e;
 	}
-	free(names);
+	spool_list_free(names);
 	return rc;
+}
+
+/* The claim is a flock() on the directory itself: no file to leave
+ * behind, and released by the kernel however the collector ends. */
+int spool_claim(int dfd)
+{
+	int fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		int e = errno == EWOULDBLOCK ? -EBUSY : -errno;
+
+		close(fd);
+		return e;
+	}
+	return fd;
+}
+
+bool spool_claimed(int dfd)
+{
+	int fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	bool held;
+
+	if (fd < 0)
+		return false;
+	held = flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+	close(fd);
+	return held;
 }
 
 /* Open the trace @path for writing as the kernel's protected_symlinks and

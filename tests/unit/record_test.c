@@ -4,6 +4,7 @@
  * at drain time must read exactly as if rendered at call time; a spool
  * keeps whole records and drops (and counts) torn ones.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -368,7 +369,7 @@ static void test_libbpf_stack(void)
 
 static char *slurp(const char *path, size_t *n)
 {
-	static char buf[1 << 16];
+	static char buf[1 << 20];
 	int fd = open(path, O_RDONLY);
 	ssize_t r = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
 
@@ -396,22 +397,22 @@ static void test_spool_framing(void)
 	tap_ok(mkdtemp(dir) != NULL, "temp dir");
 	dfd = spool_dir_open(dir, false, 0);
 	tap_ok(dfd >= 0, "temp dir trusted");
-	tap_ok(spool_create(&s, dfd, 0) == 0, "spool created");
-	p = spool_begin(&s, 9);
+	tap_ok(spool_create(&s, dfd, 0, 0) == 0, "spool created");
+	p = spool_begin(&s, 9, 0);
 	memcpy(p, "{\"a\":1}xx", 9);
 	spool_commit(p, SPOOL_JSON, 7);
-	p = spool_begin(&s, 40);
+	p = spool_begin(&s, 40, 0);
 	memset(p, 'z', 40);                     /* torn: never committed */
-	spool_begin(&s, 24);                    /* reserved, never written */
+	spool_begin(&s, 24, 0);                    /* reserved, never written */
 	random_call(&c, 1, 32, 3);
 	n = bpf_record_size(&c, &env);
-	p = spool_begin(&s, n);
+	p = spool_begin(&s, n, 0);
 	bpf_record_pack(p, &c, &env);
 	spool_commit(p, BPF_REC_CALL, n);
-	p = spool_begin(&s, 8);
+	p = spool_begin(&s, 8, 0);
 	memset(p, 1, 8);
 	spool_commit(p, BPF_REC_CALL, 8);       /* too short to be a record */
-	p = spool_begin(&s, 7);
+	p = spool_begin(&s, 7, 0);
 	memcpy(p, "{\"b\":2}", 7);
 	spool_commit(p, SPOOL_JSON, 7);
 
@@ -435,6 +436,100 @@ static void test_spool_framing(void)
 	rmdir(dir);
 }
 
+static int count_lines(const char *text, size_t n, const char *needle)
+{
+	int k = 0;
+	const char *p = text, *end = text + n;
+
+	while (p < end && (p = memmem(p, (size_t)(end - p), needle, strlen(needle)))) {
+		k++;
+		p++;
+	}
+	return k;
+}
+
+/* The ring: a full one counts what does not fit (with the seqs), never
+ * waits; consumed space is reused across the wrap; a live reader stops at
+ * a record being written; positions outlive the reader that made them. */
+static void test_ring(void)
+{
+	char dir[] = "/tmp/bpfspy-ring-XXXXXX", out[64], line[64], *text;
+	struct drain_stats st = { 0 };
+	struct spool_out so = { .fd = -1 };
+	struct spool_reader *rd, *rd2;
+	struct spool s;
+	unsigned i, kept = 0, lost = 0, round;
+	size_t n;
+	void *p, *held;
+	int fd, dfd;
+
+	tap_ok(mkdtemp(dir) != NULL, "temp dir");
+	dfd = spool_dir_open(dir, false, 0);
+	tap_ok(spool_create(&s, dfd, 0, 64 << 10) == 0, "a 64 KiB ring");
+	snprintf(out, sizeof(out), "%s/out", dir);
+	fd = open(out, O_WRONLY | O_CREAT | O_APPEND, 0600);
+	so.fd = fd;
+	tap_ok(spool_reader_open(dfd, s.name, NULL, &st, &rd) == 0, "a reader takes it");
+	tap_ok(spool_reader_open(dfd, s.name, NULL, &st, &rd2) == -EBUSY,
+	       "a second reader is refused while the first has it");
+	/* 3 rounds of 4000 events of 40 bytes (56 in the ring): each round
+	 * overflows the ring, the reader empties it between rounds */
+	for (round = 0; round < 3; round++) {
+		for (i = 0; i < 4000; i++) {
+			uint64_t seq = round * 4000 + i + 1;
+
+			n = (size_t)snprintf(line, sizeof(line), "{\"seq\":%08llu,\"pad\":\"xxxxxxxx\"}",
+					     (unsigned long long)seq);
+			p = spool_begin(&s, n, seq);
+			if (!p) {
+				lost++;
+				continue;
+			}
+			memcpy(p, line, n);
+			spool_commit(p, SPOOL_JSON, n);
+			kept++;
+		}
+		tap_ok(spool_reader_pump(rd, &so, false, &st) == 0, "round %u pumped", round);
+	}
+	tap_ok(lost > 0 && kept >= 1170 * 3, "a full ring drops: %u kept, %u lost", kept, lost);
+	tap_ok(spool_lost_count(&s) == lost, "every drop counted (%llu)",
+	       (unsigned long long)spool_lost_count(&s));
+	held = spool_begin(&s, 7, 99999);   /* being written */
+	p = spool_begin(&s, 7, 100000);
+	memcpy(p, "{\"z\":1}", 7);
+	spool_commit(p, SPOOL_JSON, 7);
+	spool_reader_pump(rd, &so, false, &st);
+	spool_reader_close(rd);
+	text = slurp(out, &n);
+	tap_ok(count_lines(text, n, "{\"seq\":") == (int)kept, "each kept event written once");
+	tap_ok(count_lines(text, n, "{\"z\":1}") == 0, "nothing past a record being written");
+	tap_ok(count_lines(text, n, "\"event\":\"lost\"") == 3, "a lost line per round");
+	tap_ok(strstr(text, "\"seq_first\":") && strstr(text, "\"seq_last\":12000"),
+	       "lost lines name the seqs");
+
+	memcpy(held, "{\"h\":1}", 7);
+	spool_commit(held, SPOOL_JSON, 7);
+	tap_ok(spool_reader_open(dfd, s.name, NULL, &st, &rd2) == 0, "a new reader takes over");
+	tap_ok(spool_state_wanted(&s) == 1, "and asks the writer for its state again");
+	spool_reader_pump(rd2, &so, false, &st);
+	spool_reader_close(rd2);
+	text = slurp(out, &n);
+	tap_ok(count_lines(text, n, "{\"seq\":") == (int)kept &&
+	       count_lines(text, n, "{\"h\":1}") == 1 && count_lines(text, n, "{\"z\":1}") == 1,
+	       "it continues where the first stopped: nothing twice, nothing missed");
+
+	snprintf(line, sizeof(line), "%s", s.name);
+	tap_ok(spool_drain_file(dfd, line, fd, NULL, &st) == -EBUSY,
+	       "its writer alive, a spool is not finished");
+	spool_forget(&s);
+	tap_ok(spool_drain_file(dfd, line, fd, NULL, &st) == 0 && faccessat(dfd, line, F_OK, 0) != 0,
+	       "its writer gone, it is finished and removed");
+	close(fd);
+	unlink(out);
+	close(dfd);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	test_round_trip();
@@ -445,5 +540,6 @@ int main(void)
 	test_stack_malformed();
 	test_libbpf_stack();
 	test_spool_framing();
+	test_ring();
 	return tap_done();
 }
