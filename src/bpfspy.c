@@ -20,6 +20,9 @@ static const char usage[] =
 	"  run --kernel [-o FILE] [--no-follow] -- PROGRAM [ARGS...]\n"
 	"                 the same, traced from the kernel: no shim in PROGRAM\n"
 	"                 (statically linked and Go programs too)\n"
+	"  collect --spool-dir DIR [-o FILE|-] [--format json|text] [--once]\n"
+	"                 render the spools of processes traced in bare mode,\n"
+	"                 live, until stopped; reopens FILE on SIGHUP\n"
 	"  attach [-o FILE] [--follow] -p PID[,PID...] | --comm NAME | --all\n"
 	"                 trace running processes from the kernel until they\n"
 	"                 exit or bpfspy is interrupted (CAP_BPF, CAP_PERFMON)\n"
@@ -54,6 +57,7 @@ static const struct {
 	{ "report", cmd_report },
 	{ "diff", cmd_diff },
 	{ "attach", cmd_attach },
+	{ "collect", cmd_collect },
 	{ "export", cmd_export },
 	{ "shim-path", cmd_shim_path },
 	{ "env", cmd_env },
@@ -66,7 +70,7 @@ int main(int argc, char **argv)
 
 	opterr = 0;   /* bad_option() says it, in our format */
 	if (!cmd)
-		return usage_error("no COMMAND given (run, check, report, diff, export, rules, shim-path, env)");
+		return usage_error("no COMMAND given (run, collect, check, report, diff, export, rules, shim-path, env)");
 	if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
 		fputs(usage, stdout);
 		return 0;

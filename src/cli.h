@@ -11,6 +11,7 @@
 #define EXIT_USAGE 2   /* bad arguments, unreadable input, bad output path */
 
 int cmd_run(int argc, char **argv);
+int cmd_collect(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_report(int argc, char **argv);

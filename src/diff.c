@@ -54,6 +54,7 @@ struct dproc {
 	char name[64];
 	int64_t pid;
 	unsigned nth;
+	uint64_t start_ns;           /* its header's ts: when it was first seen */
 	char *libbpf, *kernel;
 	unsigned long lost;
 	struct dev *v;
@@ -322,6 +323,8 @@ static void on_header(struct side *sd, struct json_object *o)
 
 	if (!p)
 		return;
+	if ((s = trace_get_str(o, "ts")))
+		p->start_ns = (uint64_t)(strtold(s, NULL) * 1e9L);
 	if ((s = trace_get_str(o, "libbpf")))
 		p->libbpf = strdup(s);
 	if ((s = trace_get_str(o, "kernel")))
@@ -429,6 +432,48 @@ static int add_event(struct diff *d, struct side *sd, struct json_object *ev, ui
 	return learn_fds(sd, p, ev);
 }
 
+static int by_name_start(const void *a, const void *b)
+{
+	const struct dproc *p = *(struct dproc *const *)a, *q = *(struct dproc *const *)b;
+	int c = strcmp(p->name, q->name);
+
+	if (c)
+		return c;
+	if (p->start_ns != q->start_ns)
+		return p->start_ns < q->start_ns ? -1 : 1;
+	return p->nth < q->nth ? -1 : p->nth > q->nth;
+}
+
+/*
+ * Ranks by start, not by where a process's lines are: a collector writes
+ * each process's events as they come, a post-mortem tracer at its exit,
+ * and the same run must pair the same way from either.
+ */
+static int rerank(struct side *sd)
+{
+	struct dproc **v = malloc(sd->n * sizeof(*v) + 1);
+	size_t i;
+
+	if (!v)
+		return -1;
+	memcpy(v, sd->procs, sd->n * sizeof(*v));
+	qsort(v, sd->n, sizeof(*v), by_name_start);
+	for (i = 0; i < sd->n; i++)
+		v[i]->nth = i && !strcmp(v[i - 1]->name, v[i]->name) ? v[i - 1]->nth + 1 : 0;
+	free(v);
+	if (sd->by_rank.cap)
+		memset(sd->by_rank.v, 0, sd->by_rank.cap * sizeof(*sd->by_rank.v));
+	sd->by_rank.n = 0;
+	for (i = 0; i < sd->n; i++) {
+		struct pslot *slot = ptab_slot(&sd->by_rank, rank_key(sd->procs[i]), same_rank,
+					       sd->procs[i]);
+
+		sd->by_rank.n++;
+		*slot = (struct pslot){ rank_key(sd->procs[i]), sd->procs[i] };
+	}
+	return 0;
+}
+
 static int read_side(struct diff *d, struct side *sd, bool lenient)
 {
 	char *paths[1] = { (char *)sd->path };
@@ -472,6 +517,10 @@ static int read_side(struct diff *d, struct side *sd, bool lenient)
 		}
 	}
 	trace_close(s);
+	if (r >= 0 && rerank(sd)) {
+		die_msg("out of memory");
+		r = -1;
+	}
 	return r < 0 ? -1 : 0;
 }
 

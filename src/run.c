@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/vfs.h>
@@ -30,6 +31,7 @@
 #include "sink.h"
 #include "summary.h"
 #include "base/spool.h"
+#include "collect.h"
 #include "policy/bpf_filter.h"
 
 static const char run_usage[] =
@@ -37,7 +39,12 @@ static const char run_usage[] =
 	"\n"
 	"Run PROGRAM with every bpf(2) call it makes recorded as JSON Lines.\n"
 	"\n"
-	"  -o, --output FILE   write the trace to FILE (default: standard error)\n"
+	"  -o, --output FILE   write the trace to FILE as the program runs (- :\n"
+	"                      standard output; default: standard error)\n"
+	"      --format FMT    json (the default in a file) or text: one line per\n"
+	"                      call in strace's shape (the default on a terminal)\n"
+	"      --spool-size N  bytes of each process's spool ring (default 32 MiB):\n"
+	"                      events that find it full are counted as lost\n"
 	"      --journal       send each event to the systemd journal, one entry\n"
 	"                      each (MESSAGE, PRIORITY, BPFSPY_* fields); with -o\n"
 	"                      FILE too, the trace is also in FILE\n"
@@ -113,6 +120,8 @@ struct run_opts {
 	bool journal;            /* --journal: the events go to journald */
 	unsigned stack;          /* --stack frames; 0: none */
 	const char *spool_base;  /* NULL: choose */
+	const char *spool_size;  /* --spool-size, checked */
+	int format;              /* 0: default, 1: json, 2: text */
 	const char *trace_set;   /* -e trace=SET, checked; NULL: all */
 	bool failed_only;        /* -Z */
 	int summary;             /* -c: 1 text, 2 json */
@@ -270,6 +279,8 @@ static int parse(int argc, char **argv, struct run_opts *o)
 		{ "mode", required_argument, NULL, 'M' },
 		{ "failed-only", no_argument, NULL, 'Z' },
 		{ "summary", optional_argument, NULL, 'c' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "spool-size", required_argument, NULL, 'z' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -283,6 +294,22 @@ static int parse(int argc, char **argv, struct run_opts *o)
 	while ((c = getopt_long(argc, argv, "+:o:e:Zch", longs, NULL)) != -1) {
 		switch (c) {
 		case 'Z': o->failed_only = true; break;
+		case 'f':
+			if (strcmp(optarg, "json") && strcmp(optarg, "text")) {
+				usage_error("--format takes json or text, not '%s'", optarg);
+				return -1;
+			}
+			o->format = strcmp(optarg, "json") ? 2 : 1;
+			break;
+		case 'z':
+			if (!valid_count(optarg) || strtoull(optarg, NULL, 0) < (64u << 10) ||
+			    strtoull(optarg, NULL, 0) > (1u << 30)) {
+				usage_error("--spool-size takes a number of bytes from 65536 "
+					    "to 1073741824, not '%s'", optarg);
+				return -1;
+			}
+			o->spool_size = optarg;
+			break;
 		case 'c':
 			if (optarg && strcmp(optarg, "json") && strcmp(optarg, "text")) {
 				usage_error("--summary takes text or json, not '%s'", optarg);
@@ -383,7 +410,7 @@ static int parse(int argc, char **argv, struct run_opts *o)
 }
 
 static void child_exec(char **prog, const char *shim, const char *trace,
-		       const char *spool_dir, const struct run_opts *o)
+		       const char *spool_dir, const char *dir_id, const struct run_opts *o)
 {
 	const char *old = getenv("LD_PRELOAD");
 	char *pl;
@@ -397,8 +424,21 @@ static void child_exec(char **prog, const char *shim, const char *trace,
 		pl = (char *)shim;
 	}
 	setenv("LD_PRELOAD", pl, 1);
-	setenv("BPFSPY_OUTPUT", trace, 1);
+	/* The trace file, for the processes to finish themselves should
+	 * we be killed; else we are their only collector. */
+	if (trace)
+		setenv("BPFSPY_OUTPUT", trace, 1);
+	else
+		unsetenv("BPFSPY_OUTPUT");
 	setenv("BPFSPY_SPOOL_DIR", spool_dir, 1);
+	if (dir_id[0])
+		setenv("BPFSPY_SPOOL_FD", dir_id, 1);
+	else
+		unsetenv("BPFSPY_SPOOL_FD");
+	if (o->spool_size)
+		setenv("BPFSPY_SPOOL_SIZE", o->spool_size, 1);
+	else
+		unsetenv("BPFSPY_SPOOL_SIZE");
 	setenv("BPFSPY_FOLLOW", o->follow ? "1" : "0", 1);
 	if (o->trace_set)
 		setenv("BPFSPY_TRACE", o->trace_set, 1);
@@ -470,7 +510,7 @@ static int findings_to_stderr(const char *trace)
  * call off.  Only bpfspy run knows it; a trace made without it (bare
  * mode) has no such line, and neither has a run that exited 0.
  */
-static void write_exit(int fd, pid_t pid, int status)
+static void write_exit(struct collector *c, pid_t pid, int status)
 {
 	struct timespec ts;
 	char line[160];
@@ -480,56 +520,56 @@ static void write_exit(int fd, pid_t pid, int status)
 		return;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	n = snprintf(line, sizeof(line), "{\"event\":\"exit\",\"ts\":\"%llu.%09ld\",\"pid\":%d,"
-		     "\"%s\":%d}\n", (unsigned long long)ts.tv_sec, (long)ts.tv_nsec, (int)pid,
+		     "\"%s\":%d}", (unsigned long long)ts.tv_sec, (long)ts.tv_nsec, (int)pid,
 		     WIFSIGNALED(status) ? "signal" : "status",
 		     WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
-	if (n > 0 && write(fd, line, (size_t)n) != n)
-		die_msg("the trace's exit line could not be written: %s", strerror(errno));
+	if (n > 0)
+		collector_line(c, line, (size_t)n);
 }
 
-/* Wait for every descendant; return the main child's wait status. */
-static int wait_all(void)
+/* Reap what has ended; true while any descendant lives. */
+static bool reap(int *status)
 {
-	int status = 0, st;
+	int st;
 	pid_t p;
 
 	for (;;) {
-		p = waitpid(-1, &st, 0);
-		if (p < 0) {
-			if (errno == EINTR)
-				continue;
-			break;  /* ECHILD: everyone is gone */
+		p = waitpid(-1, &st, WNOHANG);
+		if (p > 0) {
+			if (p == main_child)
+				*status = st;
+			continue;
 		}
-		if (p == main_child)
-			status = st;
+		if (p < 0 && errno == EINTR)
+			continue;
+		return p == 0;   /* -1: ECHILD, everyone is gone */
 	}
-	return status;
 }
 
-/* The gathered trace to where it was asked for beyond -o FILE: the
- * journal (--journal), or standard error when there is no -o. */
-/* Without -o, the trace (in the spool directory, reached by @out_fd) goes
- * to standard error; with --journal, to the journal.  Through one sink. */
-static void deliver(int out_fd, const struct run_opts *o)
+static void msleep(long ms)
 {
-	struct sink *s;
-	int err;
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
 
-	if (o->output && !o->journal)
-		return;
-	s = o->journal ? sink_journal_open() : sink_file_open(2);
-	if (!s || lseek(out_fd, 0, SEEK_SET) < 0) {
-		die_msg("cannot deliver the trace: %s", strerror(errno));
-		goto out;
+	nanosleep(&ts, NULL);
+}
+
+/* The collector for our children, live, until the last one is gone.  An
+ * idle round sleeps 10 ms: the writers make no syscall to wake us. */
+static int collect_children(struct collector *c)
+{
+	int status = 0;
+	long moved;
+
+	for (;;) {
+		bool alive = reap(&status);
+
+		moved = collector_poll(c, !alive);
+		if (!alive)
+			break;
+		if (moved <= 0)
+			msleep(10);
 	}
-	err = sink_feed_fd(s, out_fd);
-	if (err)
-		die_msg("cannot read the trace back: %s", strerror(-err));
-	if (s->failed)
-		die_msg("%llu of %llu event(s) could not be %s: %s", s->failed, s->lines,
-			o->journal ? "sent to the journal" : "written", strerror(s->last_err));
-out:
-	sink_close(s);
+	return status;
 }
 
 /*
@@ -600,16 +640,116 @@ static int open_trace(const char *path, mode_t mode, bool read_back)
 	return fd;
 }
 
+/*
+ * The spool directory, handed down to the processes as an inherited fd
+ * (BPFSPY_SPOOL_FD): they reach it through a chroot, a mount namespace
+ * or a private /tmp.  It goes just above the soft RLIMIT_NOFILE (raised
+ * for the moment of the dup, within the hard one), where the program's
+ * open() and dup() never reach, so its own fds keep their numbers.  With
+ * no room above the soft limit, or a huge one, none is handed down: the
+ * path serves.  Returns the fd, or -1 with @id empty.
+ */
+static int hand_down_dir(int dir_fd, char *id, size_t cap)
+{
+	struct rlimit rl, up;
+	struct stat st;
+	int fd = -1;
+
+	id[0] = 0;
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY ||
+	    rl.rlim_cur > 65536 || (rl.rlim_max != RLIM_INFINITY && rl.rlim_max <= rl.rlim_cur))
+		return -1;
+	up = rl;
+	up.rlim_cur = rl.rlim_cur + 1;
+	if (setrlimit(RLIMIT_NOFILE, &up) == 0) {
+		fd = fcntl(dir_fd, F_DUPFD, (int)rl.rlim_cur);   /* inherited: no CLOEXEC */
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (fd < 0 || fstat(fd, &st) != 0)
+		return -1;
+	snprintf(id, cap, "%d:%llu:%llu", fd, (unsigned long long)st.st_dev,
+		 (unsigned long long)st.st_ino);
+	return fd;
+}
+
+/* Remove the spool directory, by the name it has now (someone may have
+ * renamed it, and put something else in its old place). */
+static void remove_spool_dir(int dir_fd, const char *path)
+{
+	char proc[64], now[PATH_MAX];
+	struct stat a, b;
+	ssize_t n;
+
+	if (lstat(path, &a) == 0 && fstat(dir_fd, &b) == 0 && a.st_dev == b.st_dev &&
+	    a.st_ino == b.st_ino) {
+		if (rmdir(path) != 0 && errno != ENOENT)
+			die_msg("left undrained spools in %s", path);
+		return;
+	}
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", dir_fd);
+	n = readlink(proc, now, sizeof(now) - 1);
+	if (n <= 0 || now[0] != '/')
+		return;
+	now[n] = 0;
+	die_msg("the spool directory %s was moved to %s (and something else put in its "
+		"place); the trace was kept through it", path, now);
+	if (lstat(now, &a) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+		rmdir(now);
+}
+
+/* Where the trace goes.  A JSON -o FILE is the trace file (the processes'
+ * fallback too: *@shim_trace); text, -o - and standard error get live
+ * lines; --summary and --check read a JSON copy in the spool directory
+ * when there is no JSON file. */
+static int run_outputs(const struct run_opts *o, int dir_fd, char *trace, size_t cap,
+		       bool *json_file, int *trace_fd, struct live_out *live)
+{
+	bool to_file = o->output && strcmp(o->output, "-");
+	int fd = -1;
+
+	live->fd = -1;
+	*trace_fd = -1;
+	*json_file = false;
+	if (to_file) {
+		fd = -ENOENT;
+		if (absolute_path(o->output, trace, cap) == 0)
+			fd = open_trace(trace, o->mode, false);
+		if (fd < 0) {
+			die_msg("cannot write the trace to '%s': %s", o->output, spool_strerror(fd));
+			return -1;
+		}
+	}
+	live->text = o->format ? o->format == 2 : !to_file && !o->output && isatty(2);
+	if (to_file && !live->text) {
+		*trace_fd = fd;
+		*json_file = true;
+	} else if (to_file) {
+		live->fd = fd;
+	} else if (!o->summary && !o->journal) {
+		live->fd = o->output ? 1 : 2;
+	}
+	if (!*json_file && (o->summary || o->check)) {
+		snprintf(trace, cap, "/proc/self/fd/");
+		*trace_fd = openat(dir_fd, "trace.jsonl",
+				   O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_APPEND | O_CLOEXEC, 0600);
+		if (*trace_fd < 0) {
+			die_msg("cannot keep the trace in the spool directory: %s", strerror(errno));
+			return -1;
+		}
+		snprintf(trace, cap, "/proc/self/fd/%d", *trace_fd);
+	}
+	return 0;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct run_opts o = { 0 };
-	char shim[PATH_MAX], trace[PATH_MAX], spool_dir[PATH_MAX - 64], fd_path[64];
-	struct drain_stats st = { 0 };
-	struct spool_renderer renderer;
-	struct bpf_render_hooks hooks;
-	struct btf_values *typed;
+	char shim[PATH_MAX], trace[PATH_MAX], spool_dir[PATH_MAX - 64], dir_id[80];
+	struct live_out live = { .fd = -1 };
+	struct collector coll;
 	const char *base;
-	int first, out_fd, dir_fd, status, err, check_rc = 0;
+	int first, trace_fd, dir_fd, claim, down_fd, status, check_rc = 0;
+	bool json_file;
 
 	first = parse(argc, argv, &o);
 	if (first < 0)
@@ -634,23 +774,23 @@ int cmd_run(int argc, char **argv)
 		rmdir(spool_dir);
 		return EXIT_USAGE;
 	}
-	if (o.output) {
-		out_fd = -ENOENT;
-		if (absolute_path(o.output, trace, sizeof(trace)) == 0)
-			out_fd = open_trace(trace, o.mode, o.journal);
-	} else {
-		snprintf(trace, sizeof(trace), "%s/trace.jsonl", spool_dir);
-		out_fd = openat(dir_fd, "trace.jsonl",
-				O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_APPEND | O_CLOEXEC, 0600);
-		if (out_fd < 0)
-			out_fd = -errno;
-	}
-	if (out_fd < 0) {
-		die_msg("cannot write the trace to '%s': %s",
-			o.output ? o.output : trace, spool_strerror(out_fd));
+	/* Ours while we live: the processes leave their spools to us. */
+	claim = spool_claim(dir_fd);
+	down_fd = hand_down_dir(dir_fd, dir_id, sizeof(dir_id));
+	if (claim < 0 ||
+	    run_outputs(&o, dir_fd, trace, sizeof(trace), &json_file, &trace_fd, &live)) {
+		if (claim < 0)
+			die_msg("cannot use the spool directory %s: %s", spool_dir, strerror(-claim));
 		close(dir_fd);
 		rmdir(spool_dir);
 		return EXIT_USAGE;
+	}
+	if (o.journal) {
+		live.journal = sink_journal_open();
+		if (!live.journal) {
+			die_msg("--journal: %s", strerror(errno));
+			return EXIT_USAGE;
+		}
 	}
 
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
@@ -660,7 +800,9 @@ int cmd_run(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (main_child == 0)
-		child_exec(argv + first, shim, trace, spool_dir, &o);
+		child_exec(argv + first, shim, json_file ? trace : NULL, spool_dir, dir_id, &o);
+	if (down_fd >= 0)
+		close(down_fd);
 
 	/* The terminal's ^C reaches PROGRAM directly; we outlive it to
 	 * collect the trace.  Other termination requests are passed on. */
@@ -668,54 +810,30 @@ int cmd_run(int argc, char **argv)
 	signal(SIGQUIT, SIG_IGN);
 	signal(SIGTERM, forward_signal);
 	signal(SIGHUP, forward_signal);
-	status = wait_all();
-
-	/* Spools of processes that could not drain themselves: _exit,
-	 * fatal signals, exec'd images without the shim. */
-	renderer.ctx = bpf_render_ctx_new();
-	renderer.begin_file = bpf_render_ctx_reset;
-	renderer.render = bpf_render_ctx_record;
-	typed = btf_values_new();
-	if (renderer.ctx && typed) {
-		/* drained here, outside the traced process: payloads typed by BTF */
-		btf_values_hooks(typed, &hooks);
-		bpf_render_ctx_set_hooks(renderer.ctx, &hooks);
+	collector_init(&coll, dir_fd, trace_fd, &live);
+	status = collect_children(&coll);
+	write_exit(&coll, main_child, status);
+	collector_report(&coll, spool_dir);
+	collector_fini(&coll);
+	if (live.journal) {
+		if (live.journal->failed)
+			die_msg("%llu of %llu event(s) could not be sent to the journal: %s",
+				live.journal->failed, live.journal->lines,
+				strerror(live.journal->last_err));
+		sink_close(live.journal);
 	}
-	err = renderer.ctx ? spool_drain_dir(dir_fd, out_fd, NULL, &renderer, &st) : -ENOMEM;
-	bpf_render_ctx_free(renderer.ctx);
-	btf_values_free(typed);
-	if (err && err != -ENOENT)
-		die_msg("some spooled events could not be gathered from %s: %s",
-			spool_dir, strerror(-err));
-	if (st.torn)
-		die_msg("%llu event(s) were cut short by a killed process and dropped",
-			(unsigned long long)st.torn);
-	if (st.bad)
-		die_msg("%llu spooled record(s) could not be decoded and were dropped",
-			(unsigned long long)st.bad);
-	if (st.foreign)
-		die_msg("%llu spool(s) in %s not written by us were ignored",
-			(unsigned long long)st.foreign, spool_dir);
-	write_exit(out_fd, main_child, status);
-	/* The trace in the spool directory is read through our fd too. */
-	snprintf(fd_path, sizeof(fd_path), "/proc/self/fd/%d", out_fd);
-	if (o.summary) {
-		/* the table on stderr; the summary lines stay in -o FILE */
-		if (summary_print(o.output ? trace : fd_path, o.summary == 2, stderr))
-			die_msg("cannot read the summary back from the trace");
-		if (o.journal)
-			deliver(out_fd, &o);
-	} else {
-		deliver(out_fd, &o);
-	}
+	if (o.summary && summary_print(trace, o.summary == 2, stderr))
+		die_msg("cannot read the summary back from the trace");
 	if (o.check)
-		check_rc = findings_to_stderr(o.output ? trace : fd_path);
-	if (!o.output)
-		unlinkat(dir_fd, "trace.jsonl", 0);
-	close(out_fd);
+		check_rc = findings_to_stderr(trace);
+	if (trace_fd >= 0)
+		close(trace_fd);
+	if (live.fd > 2)
+		close(live.fd);
+	unlinkat(dir_fd, "trace.jsonl", 0);
+	close(claim);
+	remove_spool_dir(dir_fd, spool_dir);
 	close(dir_fd);
-	if (rmdir(spool_dir) != 0 && errno != ENOENT)
-		die_msg("left undrained spools in %s", spool_dir);
 
 	if (WIFSIGNALED(status))
 		return 128 + WTERMSIG(status);

@@ -182,6 +182,18 @@ strace_calls() {
 	' "$1"
 }
 
+# strace_spy LOG ARGS...: `strace -f -e trace=bpf -o LOG bpfspy ARGS...`,
+# LOG without bpfspy's own calls: its collector types map values by
+# looking maps up (BPF_MAP_GET_FD_BY_ID) while the program runs.
+strace_spy() {
+	local log=$1 rc=0
+	shift
+	strace -f -qq -e trace=bpf -o "$log.all" \
+		sh -c 'echo $$ >"$0.pid"; exec "$@"' "$log" "$BPFSPY" "$@" || rc=$?
+	awk -v p="$(cat "$log.pid")" '$1 != p' "$log.all" >"$log"
+	return $rc
+}
+
 # ---- assertions -----------------------------------------------------------
 
 # expect_eq ACTUAL EXPECTED [WHAT]: fail with both values shown.

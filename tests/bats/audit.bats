@@ -83,8 +83,8 @@ nth_create() {
 	require_bpf
 	require_cmd strace
 	OUT=$T/out
-	strace -f -qq -e trace=bpf -o "$T/strace.log" \
-		"$BPFSPY" run -o "$TRACE" --inject BPF_MAP_LOOKUP_ELEM:ENOENT:2+ \
+	strace_spy "$T/strace.log" \
+		run -o "$TRACE" --inject BPF_MAP_LOOKUP_ELEM:ENOENT:2+ \
 		--inject 0:EPERM:2 -- "$EXERCISER" threads 1 4 >"$OUT" || true
 	expect_eq "$(cat "$OUT")" "threads=1 calls=4 total=1" "exerciser"
 	fd=$(tc get "$TRACE" ret cmd=BPF_MAP_CREATE)

@@ -296,7 +296,7 @@ expect_chain() {
 # strace saw (the shim adds none) must be the ones in the trace, in order,
 # with the same results.
 strace_check() {
-	strace -f -qq -e trace=bpf -o "$T/strace.log" "$BPFSPY" run -o "$TRACE" -- "$@" >"$T/stdout" 2>"$T/stderr" ||
+	strace_spy "$T/strace.log" run -o "$TRACE" -- "$@" >"$T/stdout" 2>"$T/stderr" ||
 		{ echo "exit $?: $(tail -5 "$T/stderr")" >&2; return 1; }
 	expect_valid "$TRACE" || return 1
 	strace_calls "$T/strace.log" >"$T/strace.calls"
@@ -339,7 +339,7 @@ strace_check() {
 @test "strace cross-check: 4 threads, same calls and results (order aside)" {
 	require_bpf
 	require_cmd strace
-	strace -f -qq -e trace=bpf -o "$T/strace.log" "$BPFSPY" run -o "$TRACE" -- "$EXERCISER" threads 4 500 >/dev/null
+	strace_spy "$T/strace.log" run -o "$TRACE" -- "$EXERCISER" threads 4 500 >/dev/null
 	expect_eq "$(strace_calls "$T/strace.log" | sort | uniq -c)" "$(trace_calls "$TRACE" | sort | uniq -c)" "calls"
 	expect_eq "$(trace_calls "$TRACE" | wc -l)" 2001 "calls"
 }

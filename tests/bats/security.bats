@@ -60,7 +60,7 @@ forged_record() {
 
 # ---- 1. files and directories created safely -----------------------------
 
-@test "spool-dir swap: a symlink put in place of bpfspy.XXXXXX is not followed" {
+@test "spool-dir swap: a symlink put in place of bpfspy.XXXXXX is never used" {
 	require_bpf
 	chmod 0777 "$SHARED"    # others may rename what is in it
 	# Between bpfspy's mkdtemp and the exerciser's first event, the other
@@ -73,12 +73,15 @@ forged_record() {
 		exec "$5" lookup 2' sh "$EVIL" "$swap" "$SHARED" "$VICTIM" "$EXERCISER"
 	expect_eq "$status" 0 "the exerciser runs untouched"
 	expect_match "$output" '^map_fd=' "exerciser stdout"
-	expect_match "$stderr" "not tracing: spool directory '$SHARED/bpfspy\.[A-Za-z0-9]+': it is a symbolic link" stderr
+	# the processes reach the directory through the fd bpfspy run hands
+	# them, never by its name: traced as if nothing had happened
+	expect_eq "$(grep -c '"event":"bpf"' <<<"$stderr")" 3 "events recorded"
+	expect_match "$stderr" "the spool directory $SHARED/bpfspy\.[A-Za-z0-9]+ was moved to" stderr
 	expect_untouched "$VICTIM/trace.jsonl"
 	expect_eq "$(ls "$VICTIM" | sort | tr '\n' ' ')" "file trace.jsonl " "no spool created in the victim directory"
 }
 
-@test "spool-dir swap: a directory of the other user put in place is refused" {
+@test "spool-dir swap: a directory of the other user put in place is never used" {
 	require_bpf
 	chmod 0777 "$SHARED"
 	local swap='for d in "$1"/bpfspy.*; do mv "$d" "$d.moved" && mkdir -m 0700 "$d"; done'
@@ -87,7 +90,14 @@ forged_record() {
 			sh -c "$2" sh "$3" || exit 99
 		exec "$4" lookup 2' sh "$EVIL" "$swap" "$SHARED" "$EXERCISER"
 	expect_eq "$status" 0
-	expect_match "$stderr" "spool directory '$SHARED/bpfspy\.[A-Za-z0-9]+': it belongs to another user" stderr
+	expect_eq "$(grep -c '"event":"bpf"' <<<"$stderr")" 3 "events recorded"
+	expect_eq "$(find "$SHARED" -name '*.spool' | wc -l)" 0 "spools left anywhere"
+	# bare mode, which has only the name, refuses it
+	local d
+	d=$(as_evil mktemp -d "$SHARED/evil.XXXXXX")
+	run --separate-stderr env LD_PRELOAD="$SHIM" BPFSPY_OUTPUT="$T/bare.jsonl" \
+		BPFSPY_SPOOL_DIR="$d" "$EXERCISER" lookup 2
+	expect_match "$stderr" "spool directory '$d': it belongs to another user" stderr
 }
 
 @test "bare mode: a spool directory pre-created 0777 by another user is refused, its spools not read" {

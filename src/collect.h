@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The collector: renders the spools of live processes into the trace while
+ * they run.  bpfspy run is one for its own children; bpfspy collect is the
+ * same, standalone, for processes a service manager started with the shim.
+ */
+#ifndef BPFSPY_COLLECT_H
+#define BPFSPY_COLLECT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base/spool.h"
+
+struct sink;
+
+/* Where rendered lines go besides the JSON trace file: each line to a
+ * descriptor (as JSON, or as text in strace's shape) and/or the journal. */
+struct live_out {
+	int fd;               /* -1: none */
+	bool text;
+	struct sink *journal; /* NULL: none */
+	uint64_t failed;      /* lines that could not be written */
+	int last_err;
+};
+
+struct collect_slot;
+
+struct collector {
+	int dirfd;
+	int trace_fd;         /* the JSON trace (exactly once when a file), or -1 */
+	struct live_out *live;
+	struct collect_slot *slot;
+	size_t n, cap;
+	struct drain_stats st;
+	int err;              /* the first output error, -errno */
+};
+
+void collector_init(struct collector *c, int dirfd, int trace_fd, struct live_out *live);
+/* One round: new spools taken up, every spool's published records
+ * rendered; spools whose writers are gone finished and removed; with
+ * @final, the rest too.  Returns the bytes moved, or -errno. */
+long collector_poll(struct collector *c, bool final);
+/* Let go of every spool (a stopping collector leaves live ones to the
+ * next: their positions are in the spools). */
+void collector_fini(struct collector *c);
+/* A line of ours (an exit line) where the trace goes. */
+void collector_line(struct collector *c, const char *line, size_t len);
+/* Messages on stderr for what the stats say was dropped or ignored. */
+void collector_report(const struct collector *c, const char *dir);
+
+#endif
