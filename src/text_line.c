@@ -665,14 +665,15 @@ static void put_args(struct text *t, struct json_object *ev)
 	}
 }
 
-/* The return: a pointer or NULL, a number, or <void>; then the errno. */
+/* The return: a pointer or NULL, a number, or <void> (no ret and no
+ * errno; "?" when there is an errno but no ret); then the errno. */
 static void put_libbpf_ret(struct text *t, struct json_object *ev)
 {
 	struct json_object *ptr = get(ev, "ret_ptr");
 
 	if (ptr)
 		put_value(t, ev, "ret_ptr", ptr, Q_NO);
-	else if (get(ev, "ret"))
+	else if (get(ev, "ret") || get_str(ev, "errno"))
 		put_num(t, ev, "ret");
 	else
 		puts_(t, "<void>");
