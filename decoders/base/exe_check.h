@@ -17,7 +17,7 @@
  * running a set-user-ID-root program is traced, and so is ping.
  *
  * Async-signal-safe: system calls and fixed buffers on the stack (under
- * 5 KiB), no allocation, no stdio.  The shim calls it in exec wrappers,
+ * 6 KiB), no allocation, no stdio.  The shim calls it in exec wrappers,
  * which may run after fork().  Preserves errno.
  */
 #ifndef BPFSPY_EXE_CHECK_H
