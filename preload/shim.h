@@ -100,6 +100,35 @@ const char *bpfspy_trap_shim_path(void);
  * failure).  Preserves errno. */
 long bpfspy_bpf_trapped(long cmd, long attr, long size, long a4, long a5);
 
+/* ---- exec'ing an image the shim cannot enter (untraced.c) ---------------- */
+#include <limits.h>
+#include <sys/types.h>
+
+/* Render one JSON line with @fn and spool it, this process's spool (and
+ * header) created first when it has none yet (it made no bpf call);
+ * nothing when this process records nothing (a vfork child, untraced).
+ * untraced.c has a weak one: bpfspy_active(), then bpfspy_emit_json(). */
+void bpfspy_emit_json_ready(void (*fn)(struct jsonw *w, const void *ctx), const void *ctx);
+
+/* An image about to be exec'd without the shim, and why. */
+struct bpfspy_untraced {
+	char exe[PATH_MAX];   /* absolute when it could be made so */
+	char why[256];        /* exe_untraceable()'s reason */
+};
+/* Before an exec of @path (relative to @dirfd as execveat(2); "": @dirfd
+ * itself; @search: through $PATH, as execvp) that passes on @envp: true
+ * when @envp would have the image record (the shim in LD_PRELOAD,
+ * BPFSPY_OUTPUT set, no trap passthrough) but exe_untraceable() says the
+ * shim cannot get in; @u then says which image and why.  Never in a vfork
+ * child.  Preserves errno. */
+bool bpfspy_untraced_probe(struct bpfspy_untraced *u, int dirfd, const char *path, bool search,
+			   char *const envp[]);
+/* Record @u as an "untraced" event of this process, with @child the pid
+ * posix_spawn gave it (0: this process execs it).  Preserves errno. */
+void bpfspy_untraced_record(const struct bpfspy_untraced *u, pid_t child);
+/* Both, for an exec: the note kept on the work stack. */
+void bpfspy_untraced_exec(int dirfd, const char *path, bool search, char *const envp[]);
+
 /* ---- call-site stacks (stack.c) ------------------------------------------ */
 struct bpf_stack;
 /* Frames kept per event (BPFSPY_STACK); 0: --stack is off. */

@@ -10,8 +10,16 @@
  * and BPFSPY_PASSTHROUGH=1: it answers the traps and records nothing, as
  * whoever took the shim out meant it to run untraced.  An environment that
  * kept the shim and BPFSPY_SECCOMP_TRAP is passed on untouched (it costs
- * one scan of the environment per exec).  Without the filter every wrapper
- * goes straight to libc.
+ * one scan of the environment per exec).  Without the filter the
+ * environment goes to libc as it is.
+ *
+ * In every mode, trap or not, each wrapper also asks untraced.c whether
+ * the image it is about to start would run without the shim (statically
+ * linked, set-user-ID...) although the environment it passes on would
+ * have it traced; that is recorded as an "untraced" event, before the
+ * exec (after posix_spawn, when it started the child).  The exec itself
+ * gets what it got before: same arguments, environment, return value and
+ * errno.
  *
  * Interposed: execve, execv, execvp, execvpe, execl, execlp, execle,
  * fexecve, execveat, posix_spawn, posix_spawnp.  Not covered: libc's own
@@ -27,6 +35,7 @@
 #include <alloca.h>
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <spawn.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -177,6 +186,7 @@ static int call_execve(const char *path, char *const argv[], char *const envp[])
 	int rc;
 
 	FIX_ENV(envp, env, map, plan);
+	bpfspy_untraced_exec(AT_FDCWD, path, false, env);
 	rc = f(path, argv, env);
 	unmap(map, plan.bytes);
 	return rc;
@@ -191,6 +201,7 @@ static int call_execvpe(const char *file, char *const argv[], char *const envp[]
 	int rc;
 
 	FIX_ENV(envp, env, map, plan);
+	bpfspy_untraced_exec(AT_FDCWD, file, true, env);
 	rc = f(file, argv, env);
 	unmap(map, plan.bytes);
 	return rc;
@@ -303,6 +314,7 @@ EXPORT int fexecve(int fd, char *const argv[], char *const envp[])
 	int rc;
 
 	FIX_ENV(envp, env, map, plan);
+	bpfspy_untraced_exec(fd, "", false, env);
 	rc = f(fd, argv, env);
 	unmap(map, plan.bytes);
 	return rc;
@@ -321,25 +333,35 @@ EXPORT int execveat(int dirfd, const char *path, char *const argv[], char *const
 		return -1;
 	}
 	FIX_ENV(envp, env, map, plan);
+	/* "" without AT_EMPTY_PATH fails with ENOENT: nothing starts */
+	if (*path || (flags & AT_EMPTY_PATH))
+		bpfspy_untraced_exec(dirfd, path, false, env);
 	rc = f(dirfd, path, argv, env, flags);
 	unmap(map, plan.bytes);
 	return rc;
 }
 
-static int spawn(void **slot, const char *name, pid_t *pid, const char *path,
+/* @search: posix_spawnp, which looks @path up in $PATH. */
+static int spawn(void **slot, const char *name, bool search, pid_t *pid, const char *path,
 		 const posix_spawn_file_actions_t *fa, const posix_spawnattr_t *attr,
 		 char *const argv[], char *const envp[])
 {
 	spawn_fn f = (spawn_fn)bpfspy_next_fn(slot, name);
+	struct bpfspy_untraced u;
 	struct env_plan plan;
 	char *const *env;
+	bool untraced;
 	void *map;
 	int rc;
 
 	if (!f)
 		return ENOSYS;
 	FIX_ENV(envp, env, map, plan);
+	untraced = bpfspy_untraced_probe(&u, AT_FDCWD, path, search, env);
 	rc = f(pid, path, fa, attr, argv, env);
+	/* 0: the child exec'd the image (glibc waits for that) */
+	if (untraced && rc == 0)
+		bpfspy_untraced_record(&u, pid ? *pid : 0);
 	unmap(map, plan.bytes);
 	return rc;
 }
@@ -347,11 +369,11 @@ static int spawn(void **slot, const char *name, pid_t *pid, const char *path,
 EXPORT int posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *fa,
 		       const posix_spawnattr_t *attr, char *const argv[], char *const envp[])
 {
-	return spawn(&real.posix_spawn, "posix_spawn", pid, path, fa, attr, argv, envp);
+	return spawn(&real.posix_spawn, "posix_spawn", false, pid, path, fa, attr, argv, envp);
 }
 
 EXPORT int posix_spawnp(pid_t *pid, const char *file, const posix_spawn_file_actions_t *fa,
 			const posix_spawnattr_t *attr, char *const argv[], char *const envp[])
 {
-	return spawn(&real.posix_spawnp, "posix_spawnp", pid, file, fa, attr, argv, envp);
+	return spawn(&real.posix_spawnp, "posix_spawnp", true, pid, file, fa, attr, argv, envp);
 }
