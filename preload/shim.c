@@ -799,7 +799,8 @@ static uint16_t libbpf_ver(void)
 }
 
 /* Refuse, once and with a message, a spool directory or trace another
- * user could have planted or could swap; returns the trace open, or -1. */
+ * user could have planted or could swap; returns the trace open, -EAGAIN
+ * when there is none to open now (a collector's), or -1. */
 static int paths_trusted(void)
 {
 	int fd = -1;
@@ -808,8 +809,12 @@ static int paths_trusted(void)
 	if ((access(g.spool_dir, F_OK) == 0 || errno != ENOENT || g.inh_dirfd >= 0) &&
 	    !open_spool_dir(false))
 		return -1;
-	if (!g.output[0])
-		return -ENOENT;
+	/* No trace of our own, or a collector has the directory: the trace
+	 * is the collector's (BPFSPY_OUTPUT is its fallback, for our exit
+	 * should it be gone by then, and may be out of our reach: a
+	 * private /tmp). */
+	if (!g.output[0] || (g.spool_dirfd >= 0 && spool_claimed(g.spool_dirfd)))
+		return -EAGAIN;
 	fd = open_output();
 	if (fd >= 0)
 		return fd;
@@ -915,13 +920,11 @@ __attribute__((constructor)) static void bpfspy_init(void)
 	e = errno;
 	out_fd = paths_trusted();
 	if (out_fd >= 0) {
-		/* leftovers are a collector's, when one has the directory */
-		if (g.spool_dirfd >= 0 && !spool_claimed(g.spool_dirfd))
-			drain_leftovers(out_fd);
+		drain_leftovers(out_fd);
 		close(out_fd);
 		g.enabled = true;
-	} else if (out_fd == -ENOENT && !g.output[0]) {
-		g.enabled = true;   /* spooling for bpfspy collect */
+	} else if (out_fd == -EAGAIN) {
+		g.enabled = true;   /* spooling for a collector */
 	}
 	spool_dir_release();
 	errno = e;
@@ -1605,10 +1608,6 @@ static void *work_stack_top(struct area *a, unsigned level)
  * as a lost line of its own in the parent's, or at exit. */
 static void count_untraced(void)
 {
-	char line[128];
-	size_t n;
-	char *p;
-
 	if (!g.enabled)
 		return;
 	if (__atomic_load_n(&g.state, __ATOMIC_ACQUIRE) == SP_READY) {
@@ -1619,14 +1618,7 @@ static void count_untraced(void)
 		__atomic_add_fetch(&untraced, 1, __ATOMIC_RELAXED);
 		return;
 	}
-	n = lost_line(line, sizeof(line), g.pid, 1);
-	p = spool_reserve(&g.inherited, n);
-	if (!p) {
-		spool_lost_n(&g.inherited, 1);
-		return;
-	}
-	memcpy(p, line, n);
-	spool_commit(p, SPOOL_JSON, n);
+	spool_lost_of(&g.inherited, (uint32_t)g.pid, 0);
 }
 
 static void new_process(void);

@@ -80,10 +80,12 @@ static bool preload_entry(const char *pl, char *shim, size_t cap)
 static bool env_traces(char *const envp[], char *shim, size_t cap)
 {
 	const char *pl = env_get(envp, "LD_PRELOAD="), *out = env_get(envp, "BPFSPY_OUTPUT=");
+	const char *dir = env_get(envp, "BPFSPY_SPOOL_DIR=");
 	const char *pass = env_get(envp, "BPFSPY_PASSTHROUGH=");
 	const char *trap = env_get(envp, "BPFSPY_SECCOMP_TRAP=");
 
-	if (!pl || !out || !*out)
+	/* a trace file, or a spool directory for a collector */
+	if (!pl || ((!out || !*out) && (!dir || !*dir)))
 		return false;
 	if (pass && !strcmp(pass, "1") && trap && *trap && strcmp(trap, "0"))
 		return false;

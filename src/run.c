@@ -32,6 +32,7 @@
 #include "summary.h"
 #include "base/spool.h"
 #include "collect.h"
+#include "untraced.h"
 #include "policy/bpf_filter.h"
 
 static const char run_usage[] =
@@ -480,6 +481,7 @@ static void child_exec(char **prog, const char *shim, const char *trace,
 	}
 	if (sandbox_apply(&o->sb) != 0)
 		_exit(127);
+	run_warn_untraceable(prog[0], shim);
 	/* Forked before the parent ignored SIGINT/SIGQUIT: PROGRAM keeps
 	 * the dispositions bpfspy was started with. */
 	execvp(prog[0], prog);
@@ -646,8 +648,10 @@ static int open_trace(const char *path, mode_t mode, bool read_back)
  * or a private /tmp.  It goes just above the soft RLIMIT_NOFILE (raised
  * for the moment of the dup, within the hard one), where the program's
  * open() and dup() never reach, so its own fds keep their numbers.  With
- * no room above the soft limit, or a huge one, none is handed down: the
- * path serves.  Returns the fd, or -1 with @id empty.
+ * no room above (soft = hard, as containers often have it) it takes the
+ * topmost fd below a limit of 1024 or more, which only a program that
+ * opens that many fds could miss; under a smaller or a huge limit, none
+ * is handed down and the path serves.  Returns the fd, or -1, @id empty.
  */
 static int hand_down_dir(int dir_fd, char *id, size_t cap)
 {
@@ -657,11 +661,14 @@ static int hand_down_dir(int dir_fd, char *id, size_t cap)
 
 	id[0] = 0;
 	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY ||
-	    rl.rlim_cur > 65536 || (rl.rlim_max != RLIM_INFINITY && rl.rlim_max <= rl.rlim_cur))
+	    rl.rlim_cur > 65536)
 		return -1;
 	up = rl;
 	up.rlim_cur = rl.rlim_cur + 1;
-	if (setrlimit(RLIMIT_NOFILE, &up) == 0) {
+	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max <= rl.rlim_cur) {
+		if (rl.rlim_cur >= 1024)
+			fd = fcntl(dir_fd, F_DUPFD, (int)rl.rlim_cur - 1);
+	} else if (setrlimit(RLIMIT_NOFILE, &up) == 0) {
 		fd = fcntl(dir_fd, F_DUPFD, (int)rl.rlim_cur);   /* inherited: no CLOEXEC */
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
@@ -814,6 +821,10 @@ int cmd_run(int argc, char **argv)
 	status = collect_children(&coll);
 	write_exit(&coll, main_child, status);
 	collector_report(&coll, spool_dir);
+	if (coll.st.untraced)
+		die_msg("%llu process image(s) could not be traced (see the \"untraced\" events): "
+			"their bpf calls are not in the trace; %llu were traced",
+			(unsigned long long)coll.st.untraced, (unsigned long long)coll.st.headers);
 	collector_fini(&coll);
 	if (live.journal) {
 		if (live.journal->failed)

@@ -543,6 +543,20 @@ void spool_lost_n(struct spool *s, uint64_t n)
 		__atomic_add_fetch(&s->shm->lost, n, __ATOMIC_RELEASE);
 }
 
+void spool_lost_of(struct spool *s, uint32_t pid, uint64_t seq)
+{
+	struct spool_lost_rec *r = spool_reserve(s, sizeof(*r));
+
+	if (!r) {
+		spool_lost_n(s, 1);   /* the ring's owner's count, at least counted */
+		return;
+	}
+	r->pid = pid;
+	r->pad = 0;
+	r->seq = seq;
+	spool_commit(r, SPOOL_LOST, sizeof(*r));
+}
+
 uint64_t spool_lost_count(const struct spool *s)
 {
 	return s->shm ? __atomic_load_n(&s->shm->lost, __ATOMIC_ACQUIRE) : 0;
@@ -857,7 +871,53 @@ struct batch {
 	struct outbuf o;
 	uint64_t end;
 	uint64_t lost;           /* h->lost as this batch reports it */
+	/* a run of SPOOL_LOST records of one process, merged into a line */
+	uint32_t other_pid;
+	uint64_t other_n, other_lo, other_hi;
 };
+
+static void lost_json(struct outbuf *o, uint64_t pid, uint64_t n, uint64_t lo, uint64_t hi)
+{
+	char line[256];
+	struct jsonw w;
+
+	jw_init(&w, line, sizeof(line));
+	jw_obj_open(&w, NULL);
+	jw_str(&w, "event", "lost");
+	jw_u64(&w, "pid", pid);
+	jw_u64(&w, "count", n);
+	if (lo <= hi) {
+		jw_u64(&w, "seq_first", lo);
+		jw_u64(&w, "seq_last", hi);
+	}
+	jw_obj_close(&w);
+	emit_json(o, line, w.len);
+}
+
+static void other_flush(struct batch *b, struct drain_stats *st)
+{
+	if (!b->other_n)
+		return;
+	lost_json(&b->o, b->other_pid, b->other_n, b->other_lo, b->other_hi);
+	st->lost += b->other_n;
+	b->other_n = 0;
+}
+
+static void other_add(struct batch *b, const struct spool_lost_rec *r, struct drain_stats *st)
+{
+	if (b->other_n && b->other_pid != r->pid)
+		other_flush(b, st);
+	if (!b->other_n) {
+		b->other_pid = r->pid;
+		b->other_lo = UINT64_MAX;
+		b->other_hi = 0;
+	}
+	b->other_n++;
+	if (r->seq && r->seq < b->other_lo)
+		b->other_lo = r->seq;
+	if (r->seq > b->other_hi)
+		b->other_hi = r->seq;
+}
 
 static void count_kind(const char *line, size_t n, struct drain_stats *st)
 {
@@ -875,6 +935,11 @@ static void render_one(struct spool_reader *rd, struct batch *b,
 	const char *pay = (const char *)(rh + 1);
 	size_t before = b->o.len;
 
+	if (rh->type == SPOOL_LOST && rh->len == sizeof(struct spool_lost_rec)) {
+		other_add(b, (const void *)pay, st);
+		return;
+	}
+	other_flush(b, st);
 	if (rh->type == SPOOL_JSON) {
 		emit_json(&b->o, pay, rh->len);
 		count_kind(pay, rh->len, st);
@@ -893,8 +958,6 @@ static void lost_line(struct spool_reader *rd, struct batch *b, uint64_t *lo, ui
 {
 	struct spool_shm *h = rd->h;
 	uint64_t lost, n;
-	char line[256];
-	struct jsonw w;
 	bool locked;
 
 	/* a writer killed inside its update leaves the lock: take it anyway
@@ -913,19 +976,8 @@ static void lost_line(struct spool_reader *rd, struct batch *b, uint64_t *lo, ui
 	if (locked)
 		loss_unlock(h);
 	b->lost = lost;
-	if (!n)
-		return;
-	jw_init(&w, line, sizeof(line));
-	jw_obj_open(&w, NULL);
-	jw_str(&w, "event", "lost");
-	jw_u64(&w, "pid", (uint64_t)h->pid);
-	jw_u64(&w, "count", n);
-	if (*lo <= *hi) {
-		jw_u64(&w, "seq_first", *lo);
-		jw_u64(&w, "seq_last", *hi);
-	}
-	jw_obj_close(&w);
-	emit_json(&b->o, line, w.len);
+	if (n)
+		lost_json(&b->o, h->pid, n, *lo, *hi);
 }
 
 static void span_restore(struct spool_reader *rd, uint64_t lo, uint64_t hi)
@@ -970,6 +1022,7 @@ static void fill(struct spool_reader *rd, struct batch *b, bool final, struct dr
 			garbage = true;
 		pos += 8;
 	}
+	other_flush(b, st);
 	if (final && pos + hsz > head) {
 		if (garbage || (pos < head && !all_zero(rd->data + (pos & (rd->size - 1)),
 							(size_t)(head - pos))))

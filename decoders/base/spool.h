@@ -96,7 +96,15 @@ int spool_create(struct spool *s, int dfd, int fd_floor, uint64_t size);
 /* Record types: SPOOL_JSON lines are copied as they are; every other
  * type belongs to the renderer (struct spool_renderer). */
 enum spool_rec_type {
-	SPOOL_JSON = 1,  /* payload: one JSON line, no newline */
+	SPOOL_JSON = 1,       /* payload: one JSON line, no newline */
+	SPOOL_LOST = 0xff01,  /* payload: struct spool_lost_rec */
+};
+
+/* An event of another process (a child without a spool of its own) that
+ * could not be recorded: consumers merge a run of them into one line. */
+struct spool_lost_rec {
+	uint32_t pid, pad;
+	uint64_t seq;    /* 0: not known */
 };
 
 /* Reserve room for an event's record with @payload bytes and return where
@@ -111,6 +119,8 @@ void *spool_reserve(struct spool *s, size_t payload);
  * whose seqs are not known. */
 void spool_lost(struct spool *s, uint64_t seq);
 void spool_lost_n(struct spool *s, uint64_t n);
+/* Count an event of process @pid lost, in @s (which is not its own). */
+void spool_lost_of(struct spool *s, uint32_t pid, uint64_t seq);
 /* Events counted lost so far in this spool. */
 uint64_t spool_lost_count(const struct spool *s);
 

@@ -11,6 +11,7 @@
  * Calls per process go to $HS_CALLS (hs.h).
  */
 #include <pthread.h>
+#include <stdint.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <time.h>
