@@ -305,3 +305,29 @@ bare() {
 	run tc seq "$TRACE"
 	expect_eq "$status" 0 "seqs: none missing, none twice ($output)"
 }
+
+@test "bare mode: a process SIGKILLed while it drains its own spool: nothing twice, no torn line" {
+	require_bpf
+	local delay prog
+	for delay in 0.02 0.1 0.25; do
+		rm -f "$TRACE" "$T/calls" "$T/out"
+		HS_CALLS=$T/calls BPFSPY_SPOOL_SIZE=67108864 env LD_PRELOAD="$SHIM" \
+			BPFSPY_OUTPUT="$TRACE" BPFSPY_SPOOL_DIR="$SP" "$LIVE" flood 200000 >"$T/out" &
+		prog=$!
+		# main has returned: the shim's destructor is draining
+		wait_for grep -q lookups= "$T/out"
+		sleep "$delay"
+		kill -9 "$prog" 2>/dev/null || true
+		wait "$prog" 2>/dev/null || true
+		# whoever comes next finishes it, where the killed drain stopped
+		run --separate-stderr "$BPFSPY" collect --spool-dir "$SP" -o "$TRACE" --once
+		expect_eq "$status" 0 "collect --once after a kill at $delay s: $stderr"
+		expect_valid "$TRACE"
+		# killed before it could count its calls: flood's 200000 + the map
+		expect_eq "$(events)" 200001 "events after a kill at $delay s"
+		run tc seq "$TRACE"
+		expect_eq "$status" 0 "seqs after a kill at $delay s: $output"
+		expect_eq "$(tc count "$TRACE" event=header)" 1 "headers"
+		no_spools || { echo "spools left" >&2; false; }
+	done
+}
