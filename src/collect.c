@@ -434,8 +434,8 @@ static int collect_outputs(const struct collect_opts *o, int *trace_fd, struct l
 	live->text = text;
 	if (to_file && !text)
 		*trace_fd = fd;
-	else
-		live->fd = fd;
+	else if (o->output || !o->journal)
+		live->fd = fd;   /* --journal alone: the journal only */
 	return 0;
 }
 
