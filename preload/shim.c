@@ -581,7 +581,7 @@ static bool renderer_open(struct spool_renderer *r)
 static void drain_leftovers(int out)
 {
 	struct drain_stats st = { 0 };
-	struct spool_renderer r;
+	struct spool_renderer r = { 0 };
 
 	if (g.spool_dirfd < 0 || !renderer_open(&r))
 		return;
@@ -664,7 +664,7 @@ static void spool_summary(void)
 __attribute__((destructor)) static void bpfspy_fini(void)
 {
 	struct drain_stats st = { 0 };
-	struct spool_renderer r;
+	struct spool_renderer r = { 0 };
 	int out;
 
 	if (!g.enabled)

@@ -171,7 +171,7 @@ static void slot_release(struct collect_slot *s)
 static void slot_open(struct collector *c, struct collect_slot *s)
 {
 	struct bpf_render_hooks hooks;
-	struct spool_renderer r;
+	struct spool_renderer r = { 0 };
 	int rc;
 
 	s->ctx = bpf_render_ctx_new();

@@ -688,6 +688,27 @@ static bool emit_rendered(struct outbuf *o, uint32_t type, const void *p, size_t
 	return true;
 }
 
+/* A JSON line as the renderer's json hook rewrites it; false: as it is. */
+static bool emit_rewritten(struct outbuf *o, const char *p, size_t n,
+			   const struct spool_renderer *r)
+{
+	size_t want = n + 4096, got;
+
+	for (;;) {
+		if (!out_room(o, want + 1))
+			return false;
+		got = r->json(r->json_ctx, p, n, o->buf + o->len, o->cap - o->len - 1);
+		if (!got)
+			return false;
+		if (got <= o->cap - o->len - 1)
+			break;
+		want = got;
+	}
+	o->buf[o->len + got] = '\n';
+	o->len += got + 1;
+	return true;
+}
+
 static bool all_zero(const char *p, size_t n)
 {
 	while (n--)
@@ -941,7 +962,8 @@ static void render_one(struct spool_reader *rd, struct batch *b,
 	}
 	other_flush(b, st);
 	if (rh->type == SPOOL_JSON) {
-		emit_json(&b->o, pay, rh->len);
+		if (!rd->r.json || !emit_rewritten(&b->o, pay, rh->len, &rd->r))
+			emit_json(&b->o, pay, rh->len);
 		count_kind(pay, rh->len, st);
 	} else if (!rd->r.render || !emit_rendered(&b->o, rh->type, pay, rh->len, &rd->r)) {
 		st->bad++;

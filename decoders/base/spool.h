@@ -156,6 +156,12 @@ struct spool_renderer {
 	size_t (*render)(void *ctx, uint32_t type, const void *payload, size_t len,
 			 char *out, size_t cap);
 	void *ctx;
+	/* Optional: a SPOOL_JSON line (rendered at call time) rewritten with
+	 * what only the consumer knows, into @out; returns the length it
+	 * needs (over @cap: called again with more room), 0 to keep it as
+	 * it is. */
+	size_t (*json)(void *json_ctx, const char *line, size_t len, char *out, size_t cap);
+	void *json_ctx;
 };
 
 /* Where a consumer's lines go: the trace file @fd (a regular file gets

@@ -387,7 +387,7 @@ static void test_spool_framing(void)
 	char dir[] = "/tmp/bpfspy-rec-XXXXXX", out[64], *text;
 	struct bpf_event_env env = { 1, 2, 3, 4, 5, "t", 0, NULL };
 	struct drain_stats st = { 0 };
-	struct spool_renderer r;
+	struct spool_renderer r = { 0 };
 	struct spool s;
 	struct bpf_call c;
 	size_t n;
