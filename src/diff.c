@@ -451,9 +451,12 @@ static int by_name_start(const void *a, const void *b)
  */
 static int rerank(struct side *sd)
 {
-	struct dproc **v = malloc(sd->n * sizeof(*v) + 1);
+	struct dproc **v;
 	size_t i;
 
+	if (!sd->n)
+		return 0;
+	v = malloc(sd->n * sizeof(*v));
 	if (!v)
 		return -1;
 	memcpy(v, sd->procs, sd->n * sizeof(*v));

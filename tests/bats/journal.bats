@@ -235,3 +235,25 @@ start_remote() {
 	diff "$T/from-file" "$T/from-journal" | head -6 >&2
 	cmp "$T/from-file" "$T/from-journal"
 }
+
+@test "journal: bpfspy collect --journal renders a bare-mode program's events into the journal, each once" {
+	with_journald bash -c '
+		spy=$1 t=$2 shim=$3 ex=$4
+		"$spy" collect --journal -o "$t/c.jsonl" --spool-dir "$t/sp" 2>"$t/collect.err" &
+		c=$!
+		for _ in $(seq 100); do [ -d "$t/sp" ] && break; sleep 0.05; done
+		LD_PRELOAD=$shim BPFSPY_SPOOL_DIR=$t/sp "$ex" every >/dev/null || exit 1
+		LD_PRELOAD=$shim BPFSPY_SPOOL_DIR=$t/sp "$ex" lookup 3 >/dev/null || exit 1
+		for _ in $(seq 100); do [ -z "$(ls -A "$t/sp")" ] && break; sleep 0.05; done
+		kill -TERM "$c" && wait "$c"' sh "$BPFSPY" "$T" "$SHIM" "$EXERCISER"
+	expect_eq "$(cat "$T/collect.err")" "" "collect's stderr"
+	local n
+	n=$(wc -l <"$T/c.jsonl")
+	[ "$n" -ge 15 ] || { echo "only $n events" >&2; false; }
+	expect_eq "$(tc count "$T/c.jsonl" event=header)" 2 "two processes"
+	expect_eq "$(jq -s length "$T/journal.json")" "$n" "journal entries"
+	jq -r .BPFSPY_EVENT "$T/journal.json" | sort >"$T/from-journal"
+	sort "$T/c.jsonl" >"$T/from-file"
+	cmp "$T/from-file" "$T/from-journal"
+	expect_eq "$(field_mismatches "$T/journal.json")" "" "entries whose fields disagree with the event"
+}
