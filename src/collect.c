@@ -22,6 +22,7 @@
 #include "btf_values.h"
 #include "cli.h"
 #include "event/bpf_record.h"
+#include "kfunc_names.h"
 #include "sink.h"
 #include "text_line.h"
 
@@ -40,6 +41,7 @@ void collector_init(struct collector *c, int dirfd, int trace_fd, struct live_ou
 	c->dirfd = dirfd;
 	c->trace_fd = trace_fd;
 	c->live = live;
+	c->kfuncs = kfunc_names_new();
 }
 
 static int write_all(int fd, const char *p, size_t n)
@@ -185,6 +187,8 @@ static void slot_open(struct collector *c, struct collect_slot *s)
 	r.ctx = s->ctx;
 	r.begin_file = bpf_render_ctx_reset;
 	r.render = bpf_render_ctx_record;
+	r.json = kfunc_names_json;
+	r.json_ctx = c->kfuncs;
 	rc = spool_reader_open(c->dirfd, s->name, &r, &c->st, &s->rd);
 	if (rc == -EPERM || rc == -EPROTO)
 		s->ignored = true;
@@ -262,6 +266,8 @@ void collector_fini(struct collector *c)
 	free(c->slot);
 	c->slot = NULL;
 	c->n = c->cap = 0;
+	kfunc_names_free(c->kfuncs);
+	c->kfuncs = NULL;
 }
 
 void collector_report(const struct collector *c, const char *dir)

@@ -13,6 +13,7 @@
 #include "base/spool.h"
 
 struct sink;
+struct kfunc_names;
 
 /* Where rendered lines go besides the JSON trace file: each line to a
  * descriptor (as JSON, or as text in strace's shape) and/or the journal. */
@@ -33,6 +34,7 @@ struct collector {
 	struct collect_slot *slot;
 	size_t n, cap;
 	struct drain_stats st;
+	struct kfunc_names *kfuncs;   /* names kfunc calls, for every spool */
 	int err;              /* the first output error, -errno */
 };
 
