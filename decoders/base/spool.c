@@ -729,6 +729,8 @@ struct spool_reader {
 	size_t map_len;
 	struct spool_renderer r;
 	bool begun;              /* r.begin_file called */
+	char *buf;               /* the batch buffer, kept between pumps */
+	size_t cap;
 	char name[64];
 };
 
@@ -861,6 +863,7 @@ void spool_reader_close(struct spool_reader *rd)
 		munmap(rd->h, rd->map_len);
 	if (rd->fd >= 0)
 		close(rd->fd);   /* and with it our OFD lock */
+	free(rd->buf);
 	free(rd);
 }
 
@@ -1139,14 +1142,23 @@ static bool writer_gone(struct spool_reader *rd)
 int spool_reader_pump(struct spool_reader *rd, const struct spool_out *out, bool final,
 		      struct drain_stats *st)
 {
-	struct batch b = { .o = { .fd = -1, .cap = 1 << 20 } };
+	struct batch b = { .o = { .fd = -1 } };
 	uint64_t lost0 = rd->h->lost_reported;
 	int rc = 0;
 
 	final = writer_gone(rd) || final;
-	b.o.buf = malloc(b.o.cap + 4096);
-	if (!b.o.buf)
-		return -ENOMEM;
+	/* the common case of a poll: nothing new, no system call */
+	if (!final && __atomic_load_n(&rd->h->head, __ATOMIC_ACQUIRE) == rd->h->consumed &&
+	    __atomic_load_n(&rd->h->lost, __ATOMIC_ACQUIRE) == lost0 && !rd->h->pend_end)
+		return 0;
+	if (!rd->buf) {
+		rd->cap = 64 << 10;
+		rd->buf = malloc(rd->cap);
+		if (!rd->buf)
+			return -ENOMEM;
+	}
+	b.o.buf = rd->buf;
+	b.o.cap = rd->cap;
 	if (out->fd >= 0)
 		flock(out->fd, LOCK_EX);   /* processes never interleave lines */
 	recover(rd, out);
@@ -1168,7 +1180,8 @@ int spool_reader_pump(struct spool_reader *rd, const struct spool_out *out, bool
 	}
 	if (out->fd >= 0)
 		flock(out->fd, LOCK_UN);
-	free(b.o.buf);
+	rd->buf = b.o.buf;   /* grown, maybe */
+	rd->cap = b.o.cap;
 	if (rc || !final)
 		return rc;
 	if (!rd->own || rd->dfd != AT_FDCWD)
