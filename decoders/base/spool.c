@@ -519,13 +519,27 @@ static void loss_unlock(struct spool_shm *h)
 	__atomic_store_n(&h->loss_lock, 0, __ATOMIC_RELEASE);
 }
 
+/* This thread's id, for the loss lock: asked of the kernel once, not for
+ * every event that finds the ring full (a full ring must not cost the
+ * program a system call per event).  A forked child's first thread keeps
+ * its parent's: still an id no other thread of the child's has while the
+ * parent lives, and at worst a span not widened (the count is exact). */
+static int32_t my_tid(void)
+{
+	static __thread int32_t tid;
+
+	if (!tid)
+		tid = (int32_t)syscall(SYS_gettid);
+	return tid;
+}
+
 void spool_lost(struct spool *s, uint64_t seq)
 {
 	struct spool_shm *h = s->shm;
 
 	if (!h)
 		return;
-	if (seq && loss_lock(h, (int32_t)syscall(SYS_gettid), 1000)) {
+	if (seq && loss_lock(h, my_tid(), 1000)) {
 		if (seq < h->lost_lo)
 			h->lost_lo = seq;
 		if (seq > h->lost_hi)
