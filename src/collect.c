@@ -417,7 +417,7 @@ static int open_collect_output(const struct collect_opts *o)
 	return spool_open_output(o->output, O_WRONLY | O_APPEND, 0600);
 }
 
-static void msleep(long ms)
+void collector_idle(long ms)
 {
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
 
@@ -507,7 +507,7 @@ int cmd_collect(int argc, char **argv)
 		if (o.once)
 			break;
 		if (moved <= 0)
-			msleep(o.interval_ms);
+			collector_idle(o.interval_ms);
 	}
 	collector_poll(&c, false);
 	collector_report(&c, o.dir);

@@ -48,6 +48,8 @@ long collector_poll(struct collector *c, bool final);
 void collector_fini(struct collector *c);
 /* A line of ours (an exit line) where the trace goes. */
 void collector_line(struct collector *c, const char *line, size_t len);
+/* Sleep @ms milliseconds: an idle round. */
+void collector_idle(long ms);
 /* Messages on stderr for what the stats say was dropped or ignored. */
 void collector_report(const struct collector *c, const char *dir);
 

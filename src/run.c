@@ -548,13 +548,6 @@ static bool reap(int *status)
 	}
 }
 
-static void msleep(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
 /* The collector for our children, live, until the last one is gone.  An
  * idle round sleeps 10 ms: the writers make no syscall to wake us. */
 static int collect_children(struct collector *c)
@@ -569,7 +562,7 @@ static int collect_children(struct collector *c)
 		if (!alive)
 			break;
 		if (moved <= 0)
-			msleep(10);
+			collector_idle(10);
 	}
 	return status;
 }

@@ -680,47 +680,66 @@ static void emit_json(struct outbuf *o, const char *p, size_t n)
 	o->len += n + 1;
 }
 
-static bool emit_rendered(struct outbuf *o, uint32_t type, const void *p, size_t n,
-			  const struct spool_renderer *r)
+/* What @fill writes into the room it is given, which grows until it fits;
+ * with its newline.  The length, 0 (no line) or SPOOL_RENDER_BAD. */
+static size_t emit_filled(struct outbuf *o, size_t want,
+			  size_t (*fill)(const void *arg, char *out, size_t cap), const void *arg)
 {
-	size_t want = 4096, got;
+	size_t got;
 
 	for (;;) {
 		if (!out_room(o, want + 1))
-			return false;
-		got = r->render(r->ctx, type, p, n, o->buf + o->len, o->cap - o->len - 1);
-		if (got == SPOOL_RENDER_BAD)
-			return false;
-		if (!got)
-			return true;   /* state only: no line */
+			return SPOOL_RENDER_BAD;
+		got = fill(arg, o->buf + o->len, o->cap - o->len - 1);
+		if (!got || got == SPOOL_RENDER_BAD)
+			return got;
 		if (got <= o->cap - o->len - 1)
 			break;
 		want = got;
 	}
 	o->buf[o->len + got] = '\n';
 	o->len += got + 1;
-	return true;
+	return got;
+}
+
+struct fill_arg {
+	const struct spool_renderer *r;
+	uint32_t type;
+	const void *p;
+	size_t n;
+};
+
+static size_t fill_render(const void *arg, char *out, size_t cap)
+{
+	const struct fill_arg *a = arg;
+
+	return a->r->render(a->r->ctx, a->type, a->p, a->n, out, cap);
+}
+
+static size_t fill_json(const void *arg, char *out, size_t cap)
+{
+	const struct fill_arg *a = arg;
+
+	return a->r->json(a->r->json_ctx, a->p, a->n, out, cap);
+}
+
+/* A record the renderer turns into a line (or absorbs as state). */
+static bool emit_rendered(struct outbuf *o, uint32_t type, const void *p, size_t n,
+			  const struct spool_renderer *r)
+{
+	struct fill_arg a = { r, type, p, n };
+
+	return emit_filled(o, 4096, fill_render, &a) != SPOOL_RENDER_BAD;
 }
 
 /* A JSON line as the renderer's json hook rewrites it; false: as it is. */
 static bool emit_rewritten(struct outbuf *o, const char *p, size_t n,
 			   const struct spool_renderer *r)
 {
-	size_t want = n + 4096, got;
+	struct fill_arg a = { r, 0, p, n };
+	size_t got = emit_filled(o, n + 4096, fill_json, &a);
 
-	for (;;) {
-		if (!out_room(o, want + 1))
-			return false;
-		got = r->json(r->json_ctx, p, n, o->buf + o->len, o->cap - o->len - 1);
-		if (!got)
-			return false;
-		if (got <= o->cap - o->len - 1)
-			break;
-		want = got;
-	}
-	o->buf[o->len + got] = '\n';
-	o->len += got + 1;
-	return true;
+	return got && got != SPOOL_RENDER_BAD;
 }
 
 static bool all_zero(const char *p, size_t n)
