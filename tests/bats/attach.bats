@@ -220,13 +220,18 @@ attach_bg() {
 }
 
 # ids_of FILE [NAMES...]: the ids of `bpftool -j prog show` output FILE,
-# only programs so named when NAMES are given; with MAPS=1 their map ids.
+# only programs so named when NAMES are given, only those whose ids file
+# $IDS lists when set; with MAPS=1 their map ids.
 ids_of() {
 	python3 -c 'import json, os, sys
 progs = json.load(open(sys.argv[1]))
 names = sys.argv[2:]
+ids = os.environ.get("IDS")
+ids = set(int(l) for l in open(ids)) if ids else None
 for p in progs:
     if names and p.get("name") not in names:
+        continue
+    if ids is not None and p["id"] not in ids:
         continue
     for i in (p.get("map_ids", []) if os.environ.get("MAPS") else [p["id"]]):
         print(i)' "$@" | sort -n
@@ -260,7 +265,9 @@ for p in progs:
 	comm -13 <(ids_of "$T/before") <(ids_of "$T/during" on_enter on_exit on_fentry on_fexit \
 		on_fork on_exec on_task_exit) >"$T/ours"
 	expect_eq "$(wc -l <"$T/ours")" 5 "programs while attached"
-	MAPS=1 ids_of "$T/during" on_enter on_exit on_fentry on_fexit >"$T/maps"
+	# the maps of our programs: another tracer's (a bpfspy attach of
+	# someone else's) have the same names
+	MAPS=1 IDS=$T/ours ids_of "$T/during" on_enter on_exit on_fentry on_fexit >"$T/maps"
 	[ -s "$T/maps" ] || { echo "no maps" >&2; return 1; }
 	echo go >"$GO"
 	wait "$LPID" || true
