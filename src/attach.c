@@ -908,7 +908,10 @@ static int load_plans(struct tracer *t)
 			p.r[i].phase = r[i].phase;
 			p.r[i].need_ok = r[i].need_ok;
 			p.r[i].mult = r[i].mult;
-			p.r[i].cap = r[i].cap;
+			/* one copy spans at most KMEM_CHUNKS records: a digest
+			 * of a bigger buffer reads as unreadable */
+			p.r[i].cap = r[i].cap < KMEM_CHUNK * KMEM_CHUNKS ? r[i].cap :
+				     KMEM_CHUNK * KMEM_CHUNKS;
 		}
 		if (bpf_map_update_elem(fd, &cmd, &p, BPF_ANY))
 			return -errno;
