@@ -364,6 +364,35 @@ for m in json.load(open(sys.argv[1])): print(m["id"])' "$T/maps_after" | sort -n
 	expect_eq "$(trace_count "$TRACE")" 2 "the trace was finished"
 }
 
+@test "attach: by fentry where the kernel loads it, else by the syscall tracepoints, saying which and why" {
+	require_attach
+	local pid forced
+	sleep 3 &
+	pid=$!
+	KILL_PIDS="$KILL_PIDS $pid"
+	BPFSPY_ATTACH_HOOK=fentry run timeout 20 "$BPFSPY" attach -p "$pid" -o "$T/fentry.jsonl"
+	forced=$output
+	echo "# BPFSPY_ATTACH_HOOK=fentry: status $status: $forced" >&3
+	attach_bg -p "$pid"
+	if [ "$status" -eq 0 ]; then
+		expect_match "$forced" '^bpfspy: attached to 1 process \(fentry\)$' "fentry forced"
+		expect_match "$(cat "$T/attach.err")" '^bpfspy: attached to 1 process \(fentry\)$' \
+			"fentry chosen where it loads"
+	else
+		# the kernel's refusal, as errno and as the reason for the fallback
+		expect_eq "$status" 2 "fentry refused: usage status"
+		expect_match "$forced" 'cannot load the kernel program by fentry/fexit on __x64_sys_bpf: ' \
+			"what was refused"
+		local why=${forced#*__x64_sys_bpf: }
+		why=${why%% (BPFSPY_ATTACH_HOOK*}
+		expect_eq "$(cat "$T/attach.err")" \
+			"bpfspy: attached to 1 process (syscall tracepoints; fentry refused: $why)" \
+			"the tracepoints, and why"
+	fi
+	kill "$pid"
+	wait "$APID"
+}
+
 @test "attach: bad arguments" {
 	run "$BPFSPY" attach
 	expect_eq "$status" 2 "no target"
