@@ -876,8 +876,7 @@ const struct bpf_cmd_desc bpf_cmd_table[BPF_CMD_COUNT] = {
 	/* last_end 168: the newest kernels check up to keyring_id, the end
 	 * of the union; 6.4-6.8 stopped at 144, 6.9 at 148, 6.14 at 152. */
 	CMD(PROG_LOAD, prog_load_fields, 168, RET_FD,
-	    .in_extra = prog_load_in_extra, .out_extra = prog_load_out_extra,
-	    .reads_memory = true),
+	    .in_extra = prog_load_in_extra, .out_extra = prog_load_out_extra),
 	CMD(OBJ_PIN, obj_fields, 20, RET_ZERO),
 	CMD(OBJ_GET, obj_fields, 20, RET_FD),
 	CMD(PROG_ATTACH, prog_attach_fields, 32, RET_ZERO),
@@ -885,7 +884,7 @@ const struct bpf_cmd_desc bpf_cmd_table[BPF_CMD_COUNT] = {
 	/* last field test.batch_size ends at 76; the struct is 80 long, and
 	 * its 4 padding bytes must be zero too. */
 	CMD(PROG_TEST_RUN, prog_test_run_fields, 76, RET_ZERO,
-	    .out_extra = prog_test_run_out_extra, .reads_memory = true),
+	    .out_extra = prog_test_run_out_extra),
 	CMD(PROG_GET_NEXT_ID, get_next_id_fields, 8, RET_ZERO),
 	CMD(MAP_GET_NEXT_ID, get_next_id_fields, 8, RET_ZERO),
 	/* PROG and LINK GET_FD_BY_ID end at the id: nonzero open_flags is
@@ -893,17 +892,16 @@ const struct bpf_cmd_desc bpf_cmd_table[BPF_CMD_COUNT] = {
 	CMD(PROG_GET_FD_BY_ID, prog_get_fd_by_id_fields, 4, RET_FD),
 	CMD(MAP_GET_FD_BY_ID, map_get_fd_by_id_fields, 12, RET_FD),
 	CMD(OBJ_GET_INFO_BY_FD, obj_get_info_by_fd_fields, 16,
-	    RET_ZERO, .out_extra = obj_get_info_out_extra, .reads_memory = true),
+	    RET_ZERO, .out_extra = obj_get_info_out_extra),
 	CMD(PROG_QUERY, prog_query_fields, 64, RET_ZERO,
-	    .out_extra = prog_query_out_extra, .reads_memory = true),
+	    .out_extra = prog_query_out_extra),
 	CMD(RAW_TRACEPOINT_OPEN, raw_tracepoint_open_fields, 24,
 	    RET_FD),
 	CMD(BTF_LOAD, btf_load_fields, 40, RET_FD,
-	    .in_extra = btf_load_in_extra, .out_extra = btf_load_out_extra,
-	    .reads_memory = true),
+	    .in_extra = btf_load_in_extra, .out_extra = btf_load_out_extra),
 	CMD(BTF_GET_FD_BY_ID, btf_get_fd_by_id_fields, 16, RET_FD),
 	CMD(TASK_FD_QUERY, task_fd_query_fields, 48, RET_ZERO,
-	    .out_extra = task_fd_query_out_extra, .reads_memory = true),
+	    .out_extra = task_fd_query_out_extra),
 	CMD(MAP_LOOKUP_AND_DELETE_ELEM, map_lookup_elem_fields, 32,
 	    RET_ZERO, .in_extra = lookup_in_extra, .out_extra = elem_value_out_extra),
 	CMD(MAP_FREEZE, map_freeze_fields, 4, RET_ZERO),
@@ -935,7 +933,7 @@ const struct bpf_cmd_desc bpf_cmd_table[BPF_CMD_COUNT] = {
 	CMD(TOKEN_CREATE, token_create_fields, 8, RET_FD),
 	/* Returns the number of bytes read, not an fd. */
 	CMD(PROG_STREAM_READ_BY_FD, prog_stream_read_fields, 20,
-	    RET_COUNT, .out_extra = prog_stream_read_out_extra, .reads_memory = true),
+	    RET_COUNT, .out_extra = prog_stream_read_out_extra),
 	/* 7.0 is inferred (merged after 6.19-rc1).  flags at 8 is past the
 	 * last field: any nonzero flags is EINVAL already. */
 	CMD(PROG_ASSOC_STRUCT_OPS, prog_assoc_struct_ops_fields, 8,

@@ -323,9 +323,6 @@ struct bpf_cmd_desc {
 	 * the end of the kernel's union make the kernel return EINVAL. */
 	uint16_t last_end;
 	uint8_t ret;             /* enum bpf_ret_kind */
-	/* Decoding reads the caller's memory beyond attr (a log buffer...)
-	 * in an extra; FK_STR_PTR fields are found by themselves. */
-	bool reads_memory;
 	/* Extra rendering after the table's fields: inside "attr" (pointees
 	 * such as a log buffer's address context) and inside "out" (buffers
 	 * the kernel filled: the verifier log...).  May be NULL. */
