@@ -10,7 +10,6 @@
  * against hand-checked commands and renders synthetic calls to fail when a
  * decoder reads a buffer this plan would not have copied.
  */
-#include "syscall/bpf_attr.h"
 #include "syscall/bpf_decode.h"
 
 #include <string.h>
