@@ -941,6 +941,10 @@ out:
  * run for bpf calls only; where the kernel refuses them, the BTF-typed
  * syscall tracepoints, whose programs every other syscall of the machine
  * runs up to a compare (registers read directly, not by probe reads).
+ * __x64_sys_bpf, not __sys_bpf: its one argument is the caller's
+ * registers, as sys_enter's ctx[0], so one call_enter() serves both.  A
+ * kernel that refuses trampolines refuses any fentry program, whatever
+ * its target (load_skel() in src/attach.c: what was measured).
  */
 SEC("tp_btf/sys_enter")
 int on_enter(__u64 *ctx)

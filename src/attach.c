@@ -110,7 +110,7 @@ struct tracer {
 	bool sys_read;
 	struct bpf_priv sys;  /* the system part of the privilege context */
 	bool blocks;          /* each image's lines in one block, as bpfspy run */
-	const char *hook;     /* how the kernel program is attached */
+	char hook[96];        /* how the kernel program is attached */
 	/* the call being rendered: mem_read answers from its regions */
 	const struct pending *cur;
 	uint8_t prefer;
@@ -908,7 +908,10 @@ static int load_plans(struct tracer *t)
 			p.r[i].phase = r[i].phase;
 			p.r[i].need_ok = r[i].need_ok;
 			p.r[i].mult = r[i].mult;
-			p.r[i].cap = r[i].cap;
+			/* one copy spans at most KMEM_CHUNKS records: a digest
+			 * of a bigger buffer reads as unreadable */
+			p.r[i].cap = r[i].cap < KMEM_CHUNK * KMEM_CHUNKS ? r[i].cap :
+				     KMEM_CHUNK * KMEM_CHUNKS;
 		}
 		if (bpf_map_update_elem(fd, &cmd, &p, BPF_ANY))
 			return -errno;
@@ -938,8 +941,26 @@ static int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list 
 	return 0;
 }
 
-/* Open, configure, load and attach the kernel program by fentry/fexit on
- * __x64_sys_bpf (@fentry) or by the syscall tracepoints. */
+/*
+ * Open, configure, load and attach the kernel program by fentry/fexit on
+ * __x64_sys_bpf (@fentry) or by the syscall tracepoints.
+ *
+ * Some kernels refuse the first.  Measured on Linux 6.18 (6.18.44-fc,
+ * x86_64, lockdown "integrity" from its configuration; LSMs lockdown,
+ * capability, landlock, bpf), as root with CAP_SYS_ADMIN, CAP_BPF and
+ * CAP_PERFMON in the initial user namespace: BPF_PROG_LOAD of any program
+ * that needs a BPF trampoline (BPF_PROG_TYPE_TRACING with
+ * BPF_TRACE_FENTRY, BPF_TRACE_FEXIT or BPF_MODIFY_RETURN, on
+ * __x64_sys_bpf, __sys_bpf, do_nanosleep or another BPF program;
+ * BPF_PROG_TYPE_EXT; BPF_PROG_TYPE_LSM) fails with EPERM and an empty
+ * verifier log at log_level 1 and 2, also a two-instruction program and
+ * one with attach_btf_id 0, which a verifier would refuse with EINVAL:
+ * the kernel refuses before verifying anything, and lockdown logs no
+ * denial.  libbpf says "prog 'on_fentry': BPF program load failed:
+ * Operation not permitted" and, wrongly here, to raise 'ulimit -l'.  The
+ * same program type loads as tp_btf (BPF_TRACE_RAW_TP) or an iterator, so
+ * the tracepoints are used; the "attached" line names the hook and why.
+ */
 static int load_skel(struct tracer *t, bool fentry)
 {
 	struct attach_bpf *s = attach_bpf__open();
@@ -967,7 +988,7 @@ static int load_skel(struct tracer *t, bool fentry)
 		t->skel = NULL;
 		return err;
 	}
-	t->hook = fentry ? "fentry" : "syscall tracepoints";
+	snprintf(t->hook, sizeof(t->hook), "%s", fentry ? "fentry" : "syscall tracepoints");
 	return 0;
 }
 
@@ -975,7 +996,7 @@ static int tracer_open(struct tracer *t)
 {
 	struct timespec rt, mono;
 	const char *hook;
-	int err;
+	int err, fentry_err = 0;
 
 	if (!has_caps()) {
 		die_msg("needs CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN, or root) "
@@ -993,16 +1014,24 @@ static int tracer_open(struct tracer *t)
 	hook = getenv("BPFSPY_ATTACH_HOOK");
 	err = -EPERM;
 	if (!hook || strcmp(hook, "tracepoint"))
-		err = load_skel(t, true);
-	if (err && (!hook || strcmp(hook, "fentry")))
+		err = fentry_err = load_skel(t, true);
+	if (err && hook && !strcmp(hook, "fentry")) {
+		die_msg("cannot load the kernel program by fentry/fexit on __x64_sys_bpf: %s "
+			"(BPFSPY_ATTACH_HOOK=fentry; some kernels refuse every program attached "
+			"by a trampoline: bpfspy(1), ATTACH)", strerror(-err));
+		return err;
+	}
+	if (err)
 		err = load_skel(t, false);
 	if (err) {
 		/* the capabilities were checked: the kernel itself refuses */
 		die_msg("cannot load the kernel program: %s%s", strerror(-err),
-			err == -EPERM ? " (refused by the kernel: lockdown, an LSM, or no "
-					"fentry with BPFSPY_ATTACH_HOOK=fentry)" : "");
+			err == -EPERM ? " (refused by the kernel: lockdown or an LSM)" : "");
 		return err;
 	}
+	if (fentry_err)
+		snprintf(t->hook, sizeof(t->hook), "syscall tracepoints; fentry refused: %s",
+			 strerror(-fentry_err));
 	t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.rb), on_record, t, NULL);
 	if (!t->rb) {
 		die_msg("cannot read the ring buffer: %s", strerror(errno));

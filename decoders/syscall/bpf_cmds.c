@@ -50,6 +50,29 @@
 #define NOFLAGS32(n, o, fl, sn, ...) FLD(FK_FLAGS32, n, o, 4, fl, sn, .x = NULL, __VA_ARGS__)
 #define NOFLAGS64(n, o, fl, sn, ...) FLD(FK_FLAGS64, n, o, 8, fl, sn, .x = NULL, __VA_ARGS__)
 
+/*
+ * What a pointer field points to (struct bpf_pointee), as an argument of
+ * PTR(): the only place that says which buffers a command hands in or gets
+ * back, how long they are and when they hold what the decoders show.  The
+ * shim captures what has a blob tag, the renderer reads the rest, bpfspy
+ * attach copies all of it (bpf_kread_plan()).  @wh is IN, IN_EARLY, INOUT,
+ * OUT, OUT_ENOENT or OUT_ANY; @cnt the attr offset of the u32 count.
+ */
+#define TO(ln, cnt, m, wh, cp, tg) \
+	.to = { .len = PT_##ln, .cnt_off = (cnt), .mult = (m), .when = PT_##wh, \
+		.cap = PT_CAP_##cp, .tag = (tg) }
+/* count × @sz bytes, at most as @cp says (DATA, STR, LOG, ARRAY, INFO, DIGEST) */
+#define TO_BYTES(cnt, sz, wh, cp)  TO(COUNT, cnt, sz, wh, cp, 0)
+/* the map's key, value or batch cursor, captured as blob @tg */
+#define TO_KEY(wh, tg)             TO(KEY, PT_NO_COUNT, 1, wh, DATA, tg)
+#define TO_VALUE(wh, tg)           TO(VALUE, PT_NO_COUNT, 1, wh, DATA, tg)
+#define TO_CURSOR(wh, tg)          TO(CURSOR, PT_NO_COUNT, 1, wh, DATA, tg)
+/* count keys or values, one after the other */
+#define TO_KEYS(cnt, wh, tg)       TO(KEY, cnt, 1, wh, DATA, tg)
+#define TO_VALUES(cnt, wh, tg)     TO(VALUE, cnt, 1, wh, DATA, tg)
+/* count pointers to C strings */
+#define TO_STRS(cnt)               TO(STR_ARRAY, cnt, 8, IN, STR, 0)
+
 /* Attach types whose programs attach to a cgroup (the kernel's
  * attach_type_to_prog_type() cases that lead to cgroup_bpf_link_attach). */
 bool bpf_attach_type_is_cgroup(uint32_t t)
@@ -461,30 +484,42 @@ static const struct bpf_field map_create_fields[] = {
 
 /*
  * The element commands share one struct: map_fd 0, key 8, value/next_key
- * 16 (a union), flags 24.  flags goes through render_elem_flags().
+ * 16 (a union), flags 24.  flags goes through render_elem_flags().  What
+ * key and value point to is the command's: a key a call may overwrite is
+ * read before it (the caller may pass one buffer for key and value, as
+ * bpftool's map dump does for key and next_key).
  */
+#define ELEM_MAP_FD FD("map_fd", ATTR_MAP_ELEM_map_fd, FF_IN, "3.18")
 #define ELEM_FLAGS FLAGS64("flags", ATTR_MAP_ELEM_flags, FF_IN, bpf_elem_flags, "3.18", \
 			   .when = rendered_by_extra)
 
-static const struct bpf_field map_elem_fields[] = {
-	FD("map_fd", ATTR_MAP_ELEM_map_fd, FF_IN, "3.18"),
-	PTR("key", ATTR_MAP_ELEM_key, FF_IN, "3.18"),
-	PTR("value", ATTR_MAP_ELEM_value, FF_IN, "3.18"),
+/* LOOKUP, LOOKUP_AND_DELETE: a key in, the value the kernel wrote out. */
+static const struct bpf_field map_lookup_elem_fields[] = {
+	ELEM_MAP_FD,
+	PTR("key", ATTR_MAP_ELEM_key, FF_IN, "3.18", TO_KEY(IN_EARLY, BLOB_KEY)),
+	PTR("value", ATTR_MAP_ELEM_value, FF_IN, "3.18", TO_VALUE(OUT, BLOB_VALUE)),
+	ELEM_FLAGS,
+};
+
+static const struct bpf_field map_update_elem_fields[] = {
+	ELEM_MAP_FD,
+	PTR("key", ATTR_MAP_ELEM_key, FF_IN, "3.18", TO_KEY(IN, BLOB_KEY)),
+	PTR("value", ATTR_MAP_ELEM_value, FF_IN, "3.18", TO_VALUE(IN, BLOB_VALUE)),
 	ELEM_FLAGS,
 };
 
 /* The kernel ignores value and rejects flags (last field: key); flags is
  * still shown when the size covers it. */
 static const struct bpf_field map_delete_elem_fields[] = {
-	FD("map_fd", ATTR_MAP_ELEM_map_fd, FF_IN, "3.18"),
-	PTR("key", ATTR_MAP_ELEM_key, FF_IN, "3.18"),
+	ELEM_MAP_FD,
+	PTR("key", ATTR_MAP_ELEM_key, FF_IN, "3.18", TO_KEY(IN, BLOB_KEY)),
 	ELEM_FLAGS,
 };
 
 static const struct bpf_field map_get_next_key_fields[] = {
-	FD("map_fd", ATTR_MAP_ELEM_map_fd, FF_IN, "3.18"),
-	PTR("key", ATTR_MAP_ELEM_key, FF_IN, "3.18"),
-	PTR("next_key", ATTR_MAP_ELEM_next_key, FF_IN, "3.18"),
+	ELEM_MAP_FD,
+	PTR("key", ATTR_MAP_ELEM_key, FF_IN, "3.18", TO_KEY(IN_EARLY, BLOB_KEY)),
+	PTR("next_key", ATTR_MAP_ELEM_next_key, FF_IN, "3.18", TO_KEY(OUT, BLOB_NEXT_KEY)),
 	ELEM_FLAGS,
 };
 
@@ -495,11 +530,13 @@ static const struct bpf_field map_freeze_fields[] = {
 static const struct bpf_field prog_load_fields[] = {
 	ENUM("prog_type", ATTR_PROG_LOAD_prog_type, FF_IN, bpf_prog_type, "3.18"),
 	U32("insn_cnt", ATTR_PROG_LOAD_insn_cnt, FF_IN, "3.18"),
-	PTR("insns", ATTR_PROG_LOAD_insns, FF_IN, "3.18"),
+	/* digested whole (insns_digest), decoded with --insns */
+	PTR("insns", ATTR_PROG_LOAD_insns, FF_IN, "3.18", TO_BYTES(ATTR_PROG_LOAD_insn_cnt, 8, IN, DIGEST)),
 	STR("license", ATTR_PROG_LOAD_license, FF_IN, "3.18"),
 	FLAGS32("log_level", ATTR_PROG_LOAD_log_level, FF_IN, bpf_log_level, "3.18"),
 	U32("log_size", ATTR_PROG_LOAD_log_size, FF_IN, "3.18"),
-	PTR("log_buf", ATTR_PROG_LOAD_log_buf, FF_IN, "3.18"),
+	PTR("log_buf", ATTR_PROG_LOAD_log_buf, FF_IN, "3.18",
+	    TO_BYTES(ATTR_PROG_LOAD_log_size, 1, OUT_ANY, LOG)),
 	KVER("kern_version", ATTR_PROG_LOAD_kern_version, FF_IN, "4.1"),
 	FLAGS32("prog_flags", ATTR_PROG_LOAD_prog_flags, FF_IN, bpf_prog_flags, "4.12"),
 	CHARS("prog_name", ATTR_PROG_LOAD_prog_name, 16, FF_IN, "4.15"),
@@ -519,7 +556,9 @@ static const struct bpf_field prog_load_fields[] = {
 	 * which from the kind of fd, so the older name is used. */
 	FD("attach_prog_fd", ATTR_PROG_LOAD_attach_prog_fd, FF_IN, "5.5"),
 	U32("core_relo_cnt", ATTR_PROG_LOAD_core_relo_cnt, FF_IN, "5.17"),
-	PTR("fd_array", ATTR_PROG_LOAD_fd_array, FF_IN, "5.14"),
+	/* read when fd_array_cnt (6.14) says how long it is */
+	PTR("fd_array", ATTR_PROG_LOAD_fd_array, FF_IN, "5.14",
+	    TO_BYTES(ATTR_PROG_LOAD_fd_array_cnt, 4, IN, ARRAY)),
 	PTR("core_relos", ATTR_PROG_LOAD_core_relos, FF_IN, "5.17"),
 	U32("core_relo_rec_size", ATTR_PROG_LOAD_core_relo_rec_size, FF_IN, "5.17"),
 	U32("log_true_size", ATTR_PROG_LOAD_log_true_size, FF_OUT, "6.4"),
@@ -557,13 +596,15 @@ static const struct bpf_field prog_test_run_fields[] = {
 	U32("data_size_in", ATTR_TEST_data_size_in, FF_IN, "4.12"),
 	U32("data_size_out", ATTR_TEST_data_size_out, FF_INOUT, "4.12"),
 	PTR("data_in", ATTR_TEST_data_in, FF_IN, "4.12"),
-	PTR("data_out", ATTR_TEST_data_out, FF_IN, "4.12"),
+	PTR("data_out", ATTR_TEST_data_out, FF_IN, "4.12",
+	    TO_BYTES(ATTR_TEST_data_size_out, 1, OUT_ANY, DATA)),
 	U32("repeat", ATTR_TEST_repeat, FF_IN, "4.12"),
 	U32("duration", ATTR_TEST_duration, FF_OUT, "4.12"),
 	U32("ctx_size_in", ATTR_TEST_ctx_size_in, FF_IN, "5.2"),
 	U32("ctx_size_out", ATTR_TEST_ctx_size_out, FF_INOUT, "5.2"),
 	PTR("ctx_in", ATTR_TEST_ctx_in, FF_IN, "5.2"),
-	PTR("ctx_out", ATTR_TEST_ctx_out, FF_IN, "5.2"),
+	PTR("ctx_out", ATTR_TEST_ctx_out, FF_IN, "5.2",
+	    TO_BYTES(ATTR_TEST_ctx_size_out, 1, OUT_ANY, DATA)),
 	FLAGS32("flags", ATTR_TEST_flags, FF_IN, bpf_test_run_flags, "5.10"),
 	U32("cpu", ATTR_TEST_cpu, FF_IN, "5.10"),
 	U32("batch_size", ATTR_TEST_batch_size, FF_IN, "5.18"),
@@ -600,7 +641,9 @@ static const struct bpf_field link_get_fd_by_id_fields[] = {
 static const struct bpf_field obj_get_info_by_fd_fields[] = {
 	FD("bpf_fd", ATTR_INFO_bpf_fd, FF_IN, "4.13"),
 	U32("info_len", ATTR_INFO_info_len, FF_INOUT, "4.13"),
-	PTR("info", ATTR_INFO_info, FF_IN, "4.13"),
+	/* before the call: the array capacities the kernel overwrites */
+	PTR("info", ATTR_INFO_info, FF_IN, "4.13",
+	    TO(COUNT, ATTR_INFO_info_len, 1, INOUT, INFO, BLOB_INFO_IN)),
 };
 
 static const struct bpf_field prog_query_fields[] = {
@@ -609,12 +652,14 @@ static const struct bpf_field prog_query_fields[] = {
 	ENUM("attach_type", ATTR_QUERY_attach_type, FF_IN, bpf_attach_type, "4.15"),
 	FLAGS32("query_flags", ATTR_QUERY_query_flags, FF_IN, bpf_query_flags, "4.15"),
 	FLAGS32("attach_flags", ATTR_QUERY_attach_flags, FF_OUT, bpf_attach_flags, "4.15"),
-	PTR("prog_ids", ATTR_QUERY_prog_ids, FF_IN, "4.15"),
+	PTR("prog_ids", ATTR_QUERY_prog_ids, FF_IN, "4.15", TO_BYTES(ATTR_QUERY_prog_cnt, 4, OUT, ARRAY)),
 	/* A union with "count" (6.6), the same capacity-in/total-out. */
 	U32("prog_cnt", ATTR_QUERY_prog_cnt, FF_INOUT, "4.15"),
-	PTR("prog_attach_flags", ATTR_QUERY_prog_attach_flags, FF_IN, "6.0"),
-	PTR("link_ids", ATTR_QUERY_link_ids, FF_IN, "6.6"),
-	PTR("link_attach_flags", ATTR_QUERY_link_attach_flags, FF_IN, "6.6"),
+	PTR("prog_attach_flags", ATTR_QUERY_prog_attach_flags, FF_IN, "6.0",
+	    TO_BYTES(ATTR_QUERY_prog_cnt, 4, OUT, ARRAY)),
+	PTR("link_ids", ATTR_QUERY_link_ids, FF_IN, "6.6", TO_BYTES(ATTR_QUERY_prog_cnt, 4, OUT, ARRAY)),
+	PTR("link_attach_flags", ATTR_QUERY_link_attach_flags, FF_IN, "6.6",
+	    TO_BYTES(ATTR_QUERY_prog_cnt, 4, OUT, ARRAY)),
 	U64("revision", ATTR_QUERY_revision, FF_OUT, "6.6"),
 };
 
@@ -625,8 +670,9 @@ static const struct bpf_field raw_tracepoint_open_fields[] = {
 };
 
 static const struct bpf_field btf_load_fields[] = {
-	PTR("btf", ATTR_BTF_LOAD_btf, FF_IN, "4.18"),
-	PTR("btf_log_buf", ATTR_BTF_LOAD_btf_log_buf, FF_IN, "4.18"),
+	PTR("btf", ATTR_BTF_LOAD_btf, FF_IN, "4.18", TO_BYTES(ATTR_BTF_LOAD_btf_size, 1, IN, DIGEST)),
+	PTR("btf_log_buf", ATTR_BTF_LOAD_btf_log_buf, FF_IN, "4.18",
+	    TO_BYTES(ATTR_BTF_LOAD_btf_log_size, 1, OUT_ANY, LOG)),
 	U32("btf_size", ATTR_BTF_LOAD_btf_size, FF_IN, "4.18"),
 	U32("btf_log_size", ATTR_BTF_LOAD_btf_log_size, FF_IN, "4.18"),
 	FLAGS32("btf_log_level", ATTR_BTF_LOAD_btf_log_level, FF_IN, bpf_log_level, "4.18"),
@@ -640,25 +686,48 @@ static const struct bpf_field task_fd_query_fields[] = {
 	FD("fd", ATTR_TASK_FD_QUERY_fd, FF_IN, "4.18"),
 	NOFLAGS32("flags", ATTR_TASK_FD_QUERY_flags, FF_IN, "4.18"),
 	U32("buf_len", ATTR_TASK_FD_QUERY_buf_len, FF_INOUT, "4.18"),
-	PTR("buf", ATTR_TASK_FD_QUERY_buf, FF_IN, "4.18"),
+	PTR("buf", ATTR_TASK_FD_QUERY_buf, FF_IN, "4.18",
+	    TO_BYTES(ATTR_TASK_FD_QUERY_buf_len, 1, OUT_ANY, STR)),
 	ID("prog_id", ATTR_TASK_FD_QUERY_prog_id, FF_OUT, "4.18"),
 	ENUM("fd_type", ATTR_TASK_FD_QUERY_fd_type, FF_OUT, bpf_task_fd_type, "4.18"),
 	HEX64("probe_offset", ATTR_TASK_FD_QUERY_probe_offset, FF_OUT, "4.18"),
 	HEX64("probe_addr", ATTR_TASK_FD_QUERY_probe_addr, FF_OUT, "4.18"),
 };
 
-/* The four MAP_*_BATCH commands; elem_flags goes through
- * render_elem_flags(). */
-static const struct bpf_field map_batch_fields[] = {
-	PTR("in_batch", ATTR_BATCH_in_batch, FF_IN, "5.6"),
-	PTR("out_batch", ATTR_BATCH_out_batch, FF_IN, "5.6"),
-	PTR("keys", ATTR_BATCH_keys, FF_IN, "5.6"),
-	PTR("values", ATTR_BATCH_values, FF_IN, "5.6"),
-	U32("count", ATTR_BATCH_count, FF_INOUT, "5.6"),
-	FD("map_fd", ATTR_BATCH_map_fd, FF_IN, "5.6"),
-	FLAGS64("elem_flags", ATTR_BATCH_elem_flags, FF_IN, bpf_elem_flags, "5.6",
-		.when = rendered_by_extra),
-	NOFLAGS64("flags", ATTR_BATCH_flags, FF_IN, "5.6"),
+/*
+ * The four MAP_*_BATCH commands share one struct; elem_flags goes through
+ * render_elem_flags().  What its pointers point to is the command's:
+ * count keys and values (count: the capacity in, how many out), a cursor
+ * in (in_batch) and, for lookups, the next one out (out_batch).
+ */
+#define BATCH_FIELDS(in_to, out_to, keys_to, values_to) \
+	PTR("in_batch", ATTR_BATCH_in_batch, FF_IN, "5.6", in_to), \
+	PTR("out_batch", ATTR_BATCH_out_batch, FF_IN, "5.6", out_to), \
+	PTR("keys", ATTR_BATCH_keys, FF_IN, "5.6", keys_to), \
+	PTR("values", ATTR_BATCH_values, FF_IN, "5.6", values_to), \
+	U32("count", ATTR_BATCH_count, FF_INOUT, "5.6"), \
+	FD("map_fd", ATTR_BATCH_map_fd, FF_IN, "5.6"), \
+	FLAGS64("elem_flags", ATTR_BATCH_elem_flags, FF_IN, bpf_elem_flags, "5.6", \
+		.when = rendered_by_extra), \
+	NOFLAGS64("flags", ATTR_BATCH_flags, FF_IN, "5.6")
+
+/* LOOKUP, LOOKUP_AND_DELETE: the elements the kernel copied out, also
+ * with the ENOENT that ends the walk; in_batch may be out_batch. */
+static const struct bpf_field map_lookup_batch_fields[] = {
+	BATCH_FIELDS(TO_CURSOR(IN_EARLY, BLOB_IN_BATCH), TO_CURSOR(OUT_ENOENT, BLOB_OUT_BATCH),
+		     TO_KEYS(ATTR_BATCH_count, OUT_ENOENT, BLOB_KEYS),
+		     TO_VALUES(ATTR_BATCH_count, OUT_ENOENT, BLOB_VALUES)),
+};
+
+static const struct bpf_field map_update_batch_fields[] = {
+	BATCH_FIELDS(TO_CURSOR(IN, BLOB_IN_BATCH), /* unused */,
+		     TO_KEYS(ATTR_BATCH_count, IN, BLOB_KEYS),
+		     TO_VALUES(ATTR_BATCH_count, IN, BLOB_VALUES)),
+};
+
+static const struct bpf_field map_delete_batch_fields[] = {
+	BATCH_FIELDS(TO_CURSOR(IN, BLOB_IN_BATCH), /* unused */,
+		     TO_KEYS(ATTR_BATCH_count, IN, BLOB_KEYS), /* unused */),
 };
 
 /*
@@ -688,10 +757,12 @@ static const struct bpf_field link_create_fields[] = {
 	FLAGS32("kprobe_multi.flags", ATTR_LINK_CREATE_kprobe_multi_flags, FF_IN, bpf_kprobe_multi_flags,
 		"5.18", .when = lc_kprobe_multi),
 	U32("kprobe_multi.cnt", ATTR_LINK_CREATE_kprobe_multi_cnt, FF_IN, "5.18", .when = lc_kprobe_multi),
-	PTR("kprobe_multi.syms", ATTR_LINK_CREATE_kprobe_multi_syms, FF_IN, "5.18", .when = lc_kprobe_multi),
-	PTR("kprobe_multi.addrs", ATTR_LINK_CREATE_kprobe_multi_addrs, FF_IN, "5.18", .when = lc_kprobe_multi),
+	PTR("kprobe_multi.syms", ATTR_LINK_CREATE_kprobe_multi_syms, FF_IN, "5.18", .when = lc_kprobe_multi,
+	    TO_STRS(ATTR_LINK_CREATE_kprobe_multi_cnt)),
+	PTR("kprobe_multi.addrs", ATTR_LINK_CREATE_kprobe_multi_addrs, FF_IN, "5.18", .when = lc_kprobe_multi,
+	    TO_BYTES(ATTR_LINK_CREATE_kprobe_multi_cnt, 8, IN, ARRAY)),
 	PTR("kprobe_multi.cookies", ATTR_LINK_CREATE_kprobe_multi_cookies, FF_IN, "5.18",
-	    .when = lc_kprobe_multi),
+	    .when = lc_kprobe_multi, TO_BYTES(ATTR_LINK_CREATE_kprobe_multi_cnt, 8, IN, ARRAY)),
 
 	U32("tracing.target_btf_id", ATTR_LINK_CREATE_tracing_target_btf_id, FF_IN, "5.19", .when = lc_tracing),
 	HEX64("tracing.cookie", ATTR_LINK_CREATE_tracing_cookie, FF_IN, "5.19", .when = lc_tracing),
@@ -707,10 +778,12 @@ static const struct bpf_field link_create_fields[] = {
 	U64("tcx.expected_revision", ATTR_LINK_CREATE_tcx_expected_revision, FF_IN, "6.6", .when = lc_tcx),
 
 	STR("uprobe_multi.path", ATTR_LINK_CREATE_uprobe_multi_path, FF_IN, "6.6", .when = lc_uprobe_multi),
-	PTR("uprobe_multi.offsets", ATTR_LINK_CREATE_uprobe_multi_offsets, FF_IN, "6.6", .when = lc_uprobe_multi),
+	PTR("uprobe_multi.offsets", ATTR_LINK_CREATE_uprobe_multi_offsets, FF_IN, "6.6", .when = lc_uprobe_multi,
+	    TO_BYTES(ATTR_LINK_CREATE_uprobe_multi_cnt, 8, IN, ARRAY)),
 	PTR("uprobe_multi.ref_ctr_offsets", ATTR_LINK_CREATE_uprobe_multi_ref_ctr_offsets, FF_IN, "6.6",
-	    .when = lc_uprobe_multi),
-	PTR("uprobe_multi.cookies", ATTR_LINK_CREATE_uprobe_multi_cookies, FF_IN, "6.6", .when = lc_uprobe_multi),
+	    .when = lc_uprobe_multi, TO_BYTES(ATTR_LINK_CREATE_uprobe_multi_cnt, 8, IN, ARRAY)),
+	PTR("uprobe_multi.cookies", ATTR_LINK_CREATE_uprobe_multi_cookies, FF_IN, "6.6", .when = lc_uprobe_multi,
+	    TO_BYTES(ATTR_LINK_CREATE_uprobe_multi_cnt, 8, IN, ARRAY)),
 	U32("uprobe_multi.cnt", ATTR_LINK_CREATE_uprobe_multi_cnt, FF_IN, "6.6", .when = lc_uprobe_multi),
 	FLAGS32("uprobe_multi.flags", ATTR_LINK_CREATE_uprobe_multi_flags, FF_IN, bpf_uprobe_multi_flags, "6.6",
 		.when = lc_uprobe_multi),
@@ -725,8 +798,10 @@ static const struct bpf_field link_create_fields[] = {
 	ID("cgroup.relative_id", ATTR_LINK_CREATE_cgroup_relative_id, FF_IN, "", .when = lc_cgroup_rel_id),
 	U64("cgroup.expected_revision", ATTR_LINK_CREATE_cgroup_expected_revision, FF_IN, "", .when = lc_cgroup),
 
-	PTR("tracing_multi.ids", ATTR_LINK_CREATE_tracing_multi_ids, FF_IN, "", .when = lc_tracing_multi),
-	PTR("tracing_multi.cookies", ATTR_LINK_CREATE_tracing_multi_cookies, FF_IN, "", .when = lc_tracing_multi),
+	PTR("tracing_multi.ids", ATTR_LINK_CREATE_tracing_multi_ids, FF_IN, "", .when = lc_tracing_multi,
+	    TO_BYTES(ATTR_LINK_CREATE_tracing_multi_cnt, 4, IN, ARRAY)),
+	PTR("tracing_multi.cookies", ATTR_LINK_CREATE_tracing_multi_cookies, FF_IN, "", .when = lc_tracing_multi,
+	    TO_BYTES(ATTR_LINK_CREATE_tracing_multi_cnt, 8, IN, ARRAY)),
 	U32("tracing_multi.cnt", ATTR_LINK_CREATE_tracing_multi_cnt, FF_IN, "", .when = lc_tracing_multi),
 };
 
@@ -765,7 +840,9 @@ static const struct bpf_field token_create_fields[] = {
 };
 
 static const struct bpf_field prog_stream_read_fields[] = {
-	PTR("stream_buf", ATTR_PROG_STREAM_READ_stream_buf, FF_IN, "6.17"),
+	/* the return value's bytes, at most stream_buf_len */
+	PTR("stream_buf", ATTR_PROG_STREAM_READ_stream_buf, FF_IN, "6.17",
+	    TO_BYTES(ATTR_PROG_STREAM_READ_stream_buf_len, 1, OUT, LOG)),
 	U32("stream_buf_len", ATTR_PROG_STREAM_READ_stream_buf_len, FF_IN, "6.17"),
 	ENUM("stream_id", ATTR_PROG_STREAM_READ_stream_id, FF_IN, bpf_stream_id, "6.17"),
 	FD("prog_fd", ATTR_PROG_STREAM_READ_prog_fd, FF_IN, "6.17"),
@@ -788,9 +865,9 @@ static const struct bpf_field prog_assoc_struct_ops_fields[] = {
 
 const struct bpf_cmd_desc bpf_cmd_table[BPF_CMD_COUNT] = {
 	CMD(MAP_CREATE, map_create_fields, 92, RET_FD),
-	CMD(MAP_LOOKUP_ELEM, map_elem_fields, 32, RET_ZERO,
+	CMD(MAP_LOOKUP_ELEM, map_lookup_elem_fields, 32, RET_ZERO,
 	    .in_extra = lookup_in_extra, .out_extra = elem_value_out_extra),
-	CMD(MAP_UPDATE_ELEM, map_elem_fields, 32, RET_ZERO,
+	CMD(MAP_UPDATE_ELEM, map_update_elem_fields, 32, RET_ZERO,
 	    .in_extra = elem_in_extra),
 	CMD(MAP_DELETE_ELEM, map_delete_elem_fields, 16, RET_ZERO,
 	    .in_extra = elem_in_extra),
@@ -799,8 +876,7 @@ const struct bpf_cmd_desc bpf_cmd_table[BPF_CMD_COUNT] = {
 	/* last_end 168: the newest kernels check up to keyring_id, the end
 	 * of the union; 6.4-6.8 stopped at 144, 6.9 at 148, 6.14 at 152. */
 	CMD(PROG_LOAD, prog_load_fields, 168, RET_FD,
-	    .in_extra = prog_load_in_extra, .out_extra = prog_load_out_extra,
-	    .reads_memory = true),
+	    .in_extra = prog_load_in_extra, .out_extra = prog_load_out_extra),
 	CMD(OBJ_PIN, obj_fields, 20, RET_ZERO),
 	CMD(OBJ_GET, obj_fields, 20, RET_FD),
 	CMD(PROG_ATTACH, prog_attach_fields, 32, RET_ZERO),
@@ -808,7 +884,7 @@ const struct bpf_cmd_desc bpf_cmd_table[BPF_CMD_COUNT] = {
 	/* last field test.batch_size ends at 76; the struct is 80 long, and
 	 * its 4 padding bytes must be zero too. */
 	CMD(PROG_TEST_RUN, prog_test_run_fields, 76, RET_ZERO,
-	    .out_extra = prog_test_run_out_extra, .reads_memory = true),
+	    .out_extra = prog_test_run_out_extra),
 	CMD(PROG_GET_NEXT_ID, get_next_id_fields, 8, RET_ZERO),
 	CMD(MAP_GET_NEXT_ID, get_next_id_fields, 8, RET_ZERO),
 	/* PROG and LINK GET_FD_BY_ID end at the id: nonzero open_flags is
@@ -816,28 +892,27 @@ const struct bpf_cmd_desc bpf_cmd_table[BPF_CMD_COUNT] = {
 	CMD(PROG_GET_FD_BY_ID, prog_get_fd_by_id_fields, 4, RET_FD),
 	CMD(MAP_GET_FD_BY_ID, map_get_fd_by_id_fields, 12, RET_FD),
 	CMD(OBJ_GET_INFO_BY_FD, obj_get_info_by_fd_fields, 16,
-	    RET_ZERO, .out_extra = obj_get_info_out_extra, .reads_memory = true),
+	    RET_ZERO, .out_extra = obj_get_info_out_extra),
 	CMD(PROG_QUERY, prog_query_fields, 64, RET_ZERO,
-	    .out_extra = prog_query_out_extra, .reads_memory = true),
+	    .out_extra = prog_query_out_extra),
 	CMD(RAW_TRACEPOINT_OPEN, raw_tracepoint_open_fields, 24,
 	    RET_FD),
 	CMD(BTF_LOAD, btf_load_fields, 40, RET_FD,
-	    .in_extra = btf_load_in_extra, .out_extra = btf_load_out_extra,
-	    .reads_memory = true),
+	    .in_extra = btf_load_in_extra, .out_extra = btf_load_out_extra),
 	CMD(BTF_GET_FD_BY_ID, btf_get_fd_by_id_fields, 16, RET_FD),
 	CMD(TASK_FD_QUERY, task_fd_query_fields, 48, RET_ZERO,
-	    .out_extra = task_fd_query_out_extra, .reads_memory = true),
-	CMD(MAP_LOOKUP_AND_DELETE_ELEM, map_elem_fields, 32,
+	    .out_extra = task_fd_query_out_extra),
+	CMD(MAP_LOOKUP_AND_DELETE_ELEM, map_lookup_elem_fields, 32,
 	    RET_ZERO, .in_extra = lookup_in_extra, .out_extra = elem_value_out_extra),
 	CMD(MAP_FREEZE, map_freeze_fields, 4, RET_ZERO),
 	CMD(BTF_GET_NEXT_ID, get_next_id_fields, 8, RET_ZERO),
-	CMD(MAP_LOOKUP_BATCH, map_batch_fields, 56, RET_ZERO,
+	CMD(MAP_LOOKUP_BATCH, map_lookup_batch_fields, 56, RET_ZERO,
 	    .in_extra = batch_in_extra, .out_extra = batch_out_extra),
-	CMD(MAP_LOOKUP_AND_DELETE_BATCH, map_batch_fields, 56,
+	CMD(MAP_LOOKUP_AND_DELETE_BATCH, map_lookup_batch_fields, 56,
 	    RET_ZERO, .in_extra = batch_in_extra, .out_extra = batch_out_extra),
-	CMD(MAP_UPDATE_BATCH, map_batch_fields, 56, RET_ZERO,
+	CMD(MAP_UPDATE_BATCH, map_update_batch_fields, 56, RET_ZERO,
 	    .in_extra = batch_in_extra, .out_extra = batch_out_extra),
-	CMD(MAP_DELETE_BATCH, map_batch_fields, 56, RET_ZERO,
+	CMD(MAP_DELETE_BATCH, map_delete_batch_fields, 56, RET_ZERO,
 	    .in_extra = batch_in_extra, .out_extra = batch_out_extra),
 	/*
 	 * The kernels whose source we have (up to ~7.0, and 6.18 here, tested)
@@ -858,7 +933,7 @@ const struct bpf_cmd_desc bpf_cmd_table[BPF_CMD_COUNT] = {
 	CMD(TOKEN_CREATE, token_create_fields, 8, RET_FD),
 	/* Returns the number of bytes read, not an fd. */
 	CMD(PROG_STREAM_READ_BY_FD, prog_stream_read_fields, 20,
-	    RET_COUNT, .out_extra = prog_stream_read_out_extra, .reads_memory = true),
+	    RET_COUNT, .out_extra = prog_stream_read_out_extra),
 	/* 7.0 is inferred (merged after 6.19-rc1).  flags at 8 is past the
 	 * last field: any nonzero flags is EINVAL already. */
 	CMD(PROG_ASSOC_STRUCT_OPS, prog_assoc_struct_ops_fields, 8,

@@ -3,10 +3,14 @@
  * Map payload: which key and value buffers a call carries, and how they
  * read.  The shim captures what bpf_capture_plan() asks for (it alone reads
  * caller memory on the event path); these functions only decide and render.
+ * What a command's buffers are is said once, by the pointer fields of its
+ * table in bpf_cmds.c (bpf_field.to): the plan takes those with a blob tag,
+ * as bpf_kread_plan() takes them all.
  */
 #include "syscall/bpf_attr.h"
 #include "base/memread.h"
 #include "syscall/bpf_decode.h"
+#include "syscall/bpf_info.h"
 
 #include <errno.h>
 #include <string.h>
@@ -78,19 +82,6 @@ static uint32_t value_len(const struct bpf_call *c, const struct bpf_map_meta *m
 
 static const struct bpf_blob *find_blob(const struct bpf_call *c, uint8_t tag);
 
-static unsigned add(struct bpf_blob_req *req, unsigned n, uint8_t tag, uint64_t addr,
-		    uint32_t full, uint32_t stride, const struct decode_opts *o)
-{
-	if (!addr || !full || n >= BPF_BLOB_MAX)
-		return n;
-	req[n].tag = tag;
-	req[n].addr = addr;
-	req[n].full_len = full;
-	req[n].stride = stride;
-	req[n].len = full < o->data_cap ? full : o->data_cap;
-	return n + 1;
-}
-
 /* The batch cursor (in_batch, out_batch): hash maps walk buckets and
  * keep a u32 bucket index; the generic batch ops keep the last key. */
 static uint32_t cursor_len(const struct bpf_map_meta *m)
@@ -106,65 +97,92 @@ static uint32_t cursor_len(const struct bpf_map_meta *m)
 	return m->key_size;
 }
 
-/* Batches: count keys and values in one array each, one entry per
- * element (a per-CPU value counts as one element: all its CPUs), and the
- * cursor in (before) and out (after, for lookups). */
-static unsigned batch_plan(const struct bpf_call *c, const struct bpf_map_meta *m,
-			   enum bpf_capture_phase phase, const struct decode_opts *o,
-			   struct bpf_blob_req *req)
+uint32_t bpf_pointee_cap(const struct bpf_pointee *p, const struct decode_opts *o)
 {
-	uint64_t keys = bpf_attr_get(c, ATTR_BATCH_keys, 8), vals = bpf_attr_get(c, ATTR_BATCH_values, 8);
-	uint32_t stride, vlen = value_len(c, m, &stride), count;
-	unsigned n = 0;
-
-	if (phase == CAPTURE_BEFORE)
-		return add(req, n, BLOB_IN_BATCH, bpf_attr_get(c, ATTR_BATCH_in_batch, 8),
-			   cursor_len(m), 0, o);
-	if (phase == CAPTURE_PRE) {
-		count = (uint32_t)bpf_attr_get(c, ATTR_BATCH_count, 4);
-		if (!find_blob(c, BLOB_IN_BATCH))
-			n = add(req, n, BLOB_IN_BATCH, bpf_attr_get(c, ATTR_BATCH_in_batch, 8),
-				cursor_len(m), 0, o);
-		if (c->cmd == XV_BPF_MAP_UPDATE_BATCH || c->cmd == XV_BPF_MAP_DELETE_BATCH)
-			n = add(req, n, BLOB_KEYS, keys, count * m->key_size, m->key_size, o);
-		if (c->cmd == XV_BPF_MAP_UPDATE_BATCH)
-			n = add(req, n, BLOB_VALUES, vals, count * vlen, vlen, o);
-		return n;
+	switch (p->cap) {
+	case PT_CAP_DATA:
+		return o->no_data ? 0 : o->data_cap;
+	case PT_CAP_STR:
+		return o->str_cap;
+	case PT_CAP_LOG:
+		return o->log_cap;
+	case PT_CAP_ARRAY:
+		return 64u * p->mult;      /* render_*_array: the first 64 */
+	case PT_CAP_INFO:
+		return BPF_INFO_MAX;       /* covers every array count too */
+	case PT_CAP_DIGEST:
+		return BPF_DIGEST_MAX;
 	}
-	/* Lookups report how many they copied in count, also with the final
-	 * ENOENT ("no more elements"). */
-	if (c->cmd != XV_BPF_MAP_LOOKUP_BATCH && c->cmd != XV_BPF_MAP_LOOKUP_AND_DELETE_BATCH)
-		return 0;
-	if (c->ret != 0 && c->err != ENOENT)
-		return 0;
-	count = (uint32_t)bpf_attr_get_post(c, ATTR_BATCH_count, 4);
-	n = add(req, n, BLOB_KEYS, keys, count * m->key_size, m->key_size, o);
-	n = add(req, n, BLOB_VALUES, vals, count * vlen, vlen, o);
-	return add(req, n, BLOB_OUT_BATCH, bpf_attr_get(c, ATTR_BATCH_out_batch, 8), cursor_len(m), 0, o);
+	return 0;
 }
 
-#define INFO_BEFORE_MAX 256   /* covers every array count of the info structs */
-
-/* OBJ_GET_INFO_BY_FD: info.info_len at 4, info.info at 8.  The kernel
- * overwrites each array's count with the total; the caller's capacity
- * survives only in this copy taken before the call. */
-static unsigned before_plan(const struct bpf_call *c, struct bpf_blob_req *req)
+/* Whether @phase captures pointee @p of @c: inputs after the call, unless
+ * the call may overwrite them (then before it, and after only what could
+ * not be read before), outputs after the calls that wrote them. */
+static bool captured_in(const struct bpf_call *c, const struct bpf_pointee *p,
+			enum bpf_capture_phase phase)
 {
-	uint64_t addr;
-	uint32_t len;
+	switch (p->when) {
+	case PT_IN_EARLY:
+		if (phase == CAPTURE_BEFORE)
+			return true;
+		/* fall through */
+	case PT_IN:
+		return phase == CAPTURE_PRE && !find_blob(c, p->tag);
+	case PT_INOUT:
+		return phase == CAPTURE_BEFORE;   /* the renderer reads the rest */
+	case PT_OUT:
+		return phase == CAPTURE_POST && c->ret >= 0;
+	case PT_OUT_ENOENT:
+		return phase == CAPTURE_POST && (c->ret >= 0 || c->err == ENOENT);
+	case PT_OUT_ANY:
+		return phase == CAPTURE_POST;
+	}
+	return false;
+}
 
-	if (c->cmd != XV_BPF_OBJ_GET_INFO_BY_FD || !bpf_attr_has(c, ATTR_INFO_info, 8))   /* every call asks: be quick */
-		return 0;
-	addr = bpf_attr_get(c, ATTR_INFO_info, 8);
-	len = (uint32_t)bpf_attr_get(c, ATTR_INFO_info_len, 4);
-	if (!addr || !len)
-		return 0;
-	req[0].tag = BLOB_INFO_IN;
-	req[0].addr = addr;
-	req[0].full_len = len;
-	req[0].stride = 0;
-	req[0].len = len < INFO_BEFORE_MAX ? len : INFO_BEFORE_MAX;
-	return 1;
+/* The request for pointee @p of field @f: its size as the map @m and the
+ * count attr holds in @phase say, cut at the pointee's cap.  False when
+ * there is nothing to read. */
+static bool pointee_req(const struct bpf_call *c, const struct bpf_field *f,
+			const struct bpf_map_meta *m, enum bpf_capture_phase phase,
+			const struct decode_opts *o, struct bpf_blob_req *r)
+{
+	const struct bpf_pointee *p = &f->to;
+	uint32_t cap = bpf_pointee_cap(p, o), unit, stride = 0;
+	uint64_t cnt = 1, full;
+
+	if (!cap || !bpf_attr_has(c, f->off, 8))
+		return false;
+	if (p->cnt_off != PT_NO_COUNT)
+		cnt = phase == CAPTURE_POST ? bpf_attr_get_post(c, p->cnt_off, 4) :
+					      bpf_attr_get(c, p->cnt_off, 4);
+	switch (p->len) {
+	case PT_COUNT:
+		unit = p->mult;
+		break;
+	case PT_KEY:
+	case PT_VALUE:
+	case PT_CURSOR:
+		if (!m)
+			return false;
+		unit = p->len == PT_KEY ? m->key_size :
+		       p->len == PT_VALUE ? value_len(c, m, &stride) : cursor_len(m);
+		break;
+	default:
+		return false;
+	}
+	if (p->cnt_off != PT_NO_COUNT && p->len != PT_COUNT)
+		stride = unit;     /* one entry per element: a per-CPU value is one */
+	full = cnt * unit;
+	if (stride > UINT16_MAX || full > UINT32_MAX)
+		return false;
+	r->tag = p->tag;
+	r->addr = bpf_attr_get(c, f->off, 8);
+	r->full_len = (uint32_t)full;
+	r->stride = stride;
+	r->len = r->full_len < cap ? r->full_len : cap;
+	return r->addr && r->full_len;
 }
 
 const uint8_t *bpf_call_blob(const struct bpf_call *c, uint8_t tag, uint32_t *len)
@@ -177,64 +195,24 @@ const uint8_t *bpf_call_blob(const struct bpf_call *c, uint8_t tag, uint32_t *le
 	return c->blob_data + b->off;
 }
 
+/* The command's pointees that have a blob tag (bpf_cmds.c), in the order
+ * of its fields. */
 unsigned bpf_capture_plan(const struct bpf_call *c, const struct bpf_map_meta *m,
 			  enum bpf_capture_phase phase, const struct decode_opts *o,
 			  struct bpf_blob_req *req)
 {
-	uint64_t key = bpf_attr_get(c, ATTR_MAP_ELEM_key, 8), val = bpf_attr_get(c, ATTR_MAP_ELEM_value, 8);
-	uint32_t stride, vlen;
-	unsigned n = 0;
+	const struct bpf_cmd_desc *d = bpf_cmd_desc(c->cmd);
+	unsigned i, n = 0;
 
-	if (phase == CAPTURE_BEFORE && c->cmd == XV_BPF_OBJ_GET_INFO_BY_FD)
-		return before_plan(c, req);
-	if (!m || o->no_data || !o->data_cap)
-		return 0;
-	if (is_batch(c->cmd)) {
-		if (phase == CAPTURE_BEFORE && c->cmd != XV_BPF_MAP_LOOKUP_BATCH &&
-		    c->cmd != XV_BPF_MAP_LOOKUP_AND_DELETE_BATCH)
-			return 0;
-		return bpf_attr_has(c, ATTR_BATCH_elem_flags, 8) && m->key_size <= UINT16_MAX &&
-		       m->value_size <= UINT16_MAX ? batch_plan(c, m, phase, o, req) : 0;
+	for (i = 0; d && i < d->nfields && n < BPF_BLOB_MAX; i++) {
+		const struct bpf_field *f = &d->fields[i];
+
+		if (!f->to.tag || !captured_in(c, &f->to, phase) || (f->when && !f->when(c)))
+			continue;
+		if (pointee_req(c, f, m, phase, o, &req[n]))
+			n++;
 	}
-	if (!bpf_attr_has(c, ATTR_MAP_ELEM_value, 8))
-		return 0;
-	vlen = value_len(c, m, &stride);
-	/* A key the kernel may overwrite, read before the call: bpftool's
-	 * map dump passes one buffer as key and next_key. */
-	if (phase == CAPTURE_BEFORE) {
-		switch (c->cmd) {
-		case XV_BPF_MAP_LOOKUP_ELEM:
-		case XV_BPF_MAP_GET_NEXT_KEY:
-		case XV_BPF_MAP_LOOKUP_AND_DELETE_ELEM:
-			return add(req, n, BLOB_KEY, key, m->key_size, 0, o);
-		}
-		return 0;
-	}
-	if (phase == CAPTURE_PRE) {
-		if (find_blob(c, BLOB_KEY))
-			return 0;   /* read before the call */
-		switch (c->cmd) {
-		case XV_BPF_MAP_UPDATE_ELEM:
-			n = add(req, n, BLOB_KEY, key, m->key_size, 0, o);
-			return add(req, n, BLOB_VALUE, val, vlen, stride, o);
-		case XV_BPF_MAP_LOOKUP_ELEM:
-		case XV_BPF_MAP_DELETE_ELEM:
-		case XV_BPF_MAP_GET_NEXT_KEY:
-		case XV_BPF_MAP_LOOKUP_AND_DELETE_ELEM:
-			return add(req, n, BLOB_KEY, key, m->key_size, 0, o);
-		}
-		return 0;
-	}
-	if (c->ret != 0)
-		return 0;   /* the kernel wrote nothing back */
-	switch (c->cmd) {
-	case XV_BPF_MAP_LOOKUP_ELEM:
-	case XV_BPF_MAP_LOOKUP_AND_DELETE_ELEM:
-		return add(req, n, BLOB_VALUE, val, vlen, stride, o);
-	case XV_BPF_MAP_GET_NEXT_KEY:
-		return add(req, n, BLOB_NEXT_KEY, val, m->key_size, 0, o);
-	}
-	return 0;
+	return n;
 }
 
 static const struct bpf_blob *find_blob(const struct bpf_call *c, uint8_t tag)

@@ -52,11 +52,16 @@ static uint8_t cmd_props(uint32_t cmd)
 	v = __atomic_load_n(&cache[cmd], __ATOMIC_RELAXED);
 	if (v)
 		return v;
-	v = PROP_VALID | (d->reads_memory ? 0 : PROP_OFFLINE_OK);
+	v = PROP_VALID | PROP_OFFLINE_OK;
 	for (i = 0; i < d->nfields; i++) {
-		if (d->fields[i].flags & FF_OUT)
+		const struct bpf_field *f = &d->fields[i];
+
+		if (f->flags & FF_OUT)
 			v |= PROP_WRITES_ATTR;
-		if (d->fields[i].kind == FK_STR_PTR)
+		/* the renderer reads a string, or a buffer the shim does not
+		 * capture (an INOUT's is captured only as it was before) */
+		if (f->kind == FK_STR_PTR ||
+		    (f->to.len && (!f->to.tag || f->to.when == PT_INOUT)))
 			v &= (uint8_t)~PROP_OFFLINE_OK;
 	}
 	__atomic_store_n(&cache[cmd], v, __ATOMIC_RELAXED);

@@ -236,6 +236,59 @@ enum bpf_field_kind {
  * read after the call reached it, even past size. */
 #define FF_PAST_SIZE 0x4
 
+/*
+ * What a pointer field points to (bpf_field.to): the buffer behind it in
+ * the caller's memory that the decoders read, how long it is and when it
+ * holds what they show.  The one description of a command's buffers: the
+ * shim captures those with a blob tag (bpf_capture_plan()), the renderer
+ * reads the others itself, and bpfspy attach copies them all from the
+ * kernel (bpf_kread_plan()).  FK_STR_PTR fields point to C strings and
+ * need none.
+ */
+enum bpf_pointee_len {
+	PT_NONE,        /* nothing is read behind it */
+	PT_COUNT,       /* the u32 at cnt_off times mult bytes */
+	PT_KEY,         /* the map's key (times the u32 at cnt_off, if any) */
+	PT_VALUE,       /* the map's value as the kernel copies it (a slot per
+			 * possible CPU of a per-CPU map), likewise */
+	PT_CURSOR,      /* a batch cursor: a u32 bucket index for the hash
+			 * maps, the last key for the others */
+	PT_STR_ARRAY,   /* the u32 at cnt_off pointers to C strings */
+};
+enum bpf_pointee_when {
+	PT_IN = 1,      /* handed in; the kernel only reads it */
+	PT_IN_EARLY,    /* handed in, and the call may overwrite it (one
+			 * buffer passed as input and output): read before */
+	PT_INOUT,       /* the caller's struct before the call (capacities
+			 * the kernel overwrites), the kernel's after a call
+			 * that succeeded */
+	PT_OUT,         /* written by a call that succeeded */
+	PT_OUT_ENOENT,  /* ... or that ended a walk with ENOENT (batches) */
+	PT_OUT_ANY,     /* written whatever the call returned (a log; a copy
+			 * cut short with ENOSPC) */
+};
+enum bpf_pointee_cap {
+	PT_CAP_DATA = 1,  /* payload: data_cap bytes, none with no_data */
+	PT_CAP_STR,       /* str_cap bytes */
+	PT_CAP_LOG,       /* log_cap bytes */
+	PT_CAP_ARRAY,     /* the first 64 entries (of mult bytes) */
+	PT_CAP_INFO,      /* BPF_INFO_MAX bytes: the info structs' known part */
+	PT_CAP_DIGEST,    /* all of it, as far as BPF_DIGEST_MAX: a digest */
+};
+#define PT_NO_COUNT    0xffffu
+#define BPF_DIGEST_MAX (64u << 20)   /* bytes a digest covers at most */
+struct bpf_pointee {
+	uint16_t cnt_off;   /* attr offset of the u32 count, or PT_NO_COUNT */
+	uint8_t len;        /* enum bpf_pointee_len; PT_NONE: not described */
+	uint8_t when;       /* enum bpf_pointee_when */
+	uint8_t cap;        /* enum bpf_pointee_cap */
+	uint8_t mult;       /* PT_COUNT, PT_STR_ARRAY: bytes per counted entry */
+	uint8_t tag;        /* the blob the shim captures it into (enum
+			     * bpf_blob_tag); 0: the renderer reads it */
+};
+/* The most bytes the decoders read of @p under @o; 0: none (no_data). */
+uint32_t bpf_pointee_cap(const struct bpf_pointee *p, const struct decode_opts *o);
+
 struct bpf_call;
 struct bpf_stack;
 struct bpf_field {
@@ -247,6 +300,7 @@ struct bpf_field {
 	uint8_t kind;
 	uint8_t flags;
 	const struct xlat *x;    /* FK_ENUM, FK_FLAGS* */
+	struct bpf_pointee to;   /* FK_PTR: what it points to, if read */
 	const char *since;       /* kernel release that added it, "" unknown */
 	/* Union arm selector; NULL means always.  Receives the call so it
 	 * can look at e.g. attach_type. */
@@ -269,9 +323,6 @@ struct bpf_cmd_desc {
 	 * the end of the kernel's union make the kernel return EINVAL. */
 	uint16_t last_end;
 	uint8_t ret;             /* enum bpf_ret_kind */
-	/* Decoding reads the caller's memory beyond attr (a log buffer...)
-	 * in an extra; FK_STR_PTR fields are found by themselves. */
-	bool reads_memory;
 	/* Extra rendering after the table's fields: inside "attr" (pointees
 	 * such as a log buffer's address context) and inside "out" (buffers
 	 * the kernel filled: the verifier log...).  May be NULL. */
@@ -315,8 +366,9 @@ struct bpf_blob_req {
 enum bpf_capture_phase { CAPTURE_BEFORE, CAPTURE_PRE, CAPTURE_POST };
 
 /* Which buffers of @c to capture in @phase (CAPTURE_POST: c->ret is set),
- * given what is known of the map (@m, NULL when unknown).  Returns the
- * number of requests written to @req (at most BPF_BLOB_MAX). */
+ * given what is known of the map (@m, NULL when unknown): those its
+ * command's pointer fields point to with a blob tag (bpf_field.to).
+ * Returns the number of requests written to @req (at most BPF_BLOB_MAX). */
 unsigned bpf_capture_plan(const struct bpf_call *c, const struct bpf_map_meta *m,
 			  enum bpf_capture_phase phase, const struct decode_opts *o,
 			  struct bpf_blob_req *req);
@@ -333,7 +385,8 @@ const uint8_t *bpf_call_blob(const struct bpf_call *c, uint8_t tag, uint32_t *le
  * What a tracer outside the calling process (bpfspy attach) must copy of
  * a call of @cmd so the decoders can render it from the copies
  * (bpf_kread.c): the buffers behind attr's pointers, each bounded as the
- * decoder bounds it.
+ * decoder bounds it, as the command's field table describes them (its C
+ * strings, and what its pointer fields' .to say).
  */
 enum bpf_kread_len {
 	KR_COUNT = 1,   /* the u32 at cnt_off times mult */

@@ -16,7 +16,6 @@
 #include "base/memread.h"
 
 #define DIGEST_CHUNK 4096
-#define DIGEST_MAX   (64u << 20)   /* past 64 MiB: the first 64 MiB */
 
 void render_digest(struct jsonw *w, const char *key, uint64_t addr, uint64_t len,
 		   const struct decode_opts *o)
@@ -24,7 +23,7 @@ void render_digest(struct jsonw *w, const char *key, uint64_t addr, uint64_t len
 	uint8_t chunk[DIGEST_CHUNK];
 	char hex[32] = "xxh3:";
 	XXH3_state_t st;
-	uint64_t done = 0, want = len < DIGEST_MAX ? len : DIGEST_MAX;
+	uint64_t done = 0, want = len < BPF_DIGEST_MAX ? len : BPF_DIGEST_MAX;
 	size_t i;
 
 	if (!addr || !len || o->offline)

@@ -9,7 +9,8 @@
  * Everything reads caller memory through memread.h only, and runs inside
  * traced programs: no allocation, no stdio, no locks.  With o->offline the
  * caller's memory is gone, so these render nothing; the commands that use
- * them are marked reads_memory and are never rendered offline.
+ * them point to buffers the shim does not capture (bpf_field.to) and are
+ * never rendered offline.
  */
 #ifndef BPFSPY_BPF_INFO_H
 #define BPFSPY_BPF_INFO_H

@@ -220,13 +220,18 @@ attach_bg() {
 }
 
 # ids_of FILE [NAMES...]: the ids of `bpftool -j prog show` output FILE,
-# only programs so named when NAMES are given; with MAPS=1 their map ids.
+# only programs so named when NAMES are given, only those whose ids file
+# $IDS lists when set; with MAPS=1 their map ids.
 ids_of() {
 	python3 -c 'import json, os, sys
 progs = json.load(open(sys.argv[1]))
 names = sys.argv[2:]
+ids = os.environ.get("IDS")
+ids = set(int(l) for l in open(ids)) if ids else None
 for p in progs:
     if names and p.get("name") not in names:
+        continue
+    if ids is not None and p["id"] not in ids:
         continue
     for i in (p.get("map_ids", []) if os.environ.get("MAPS") else [p["id"]]):
         print(i)' "$@" | sort -n
@@ -260,7 +265,9 @@ for p in progs:
 	comm -13 <(ids_of "$T/before") <(ids_of "$T/during" on_enter on_exit on_fentry on_fexit \
 		on_fork on_exec on_task_exit) >"$T/ours"
 	expect_eq "$(wc -l <"$T/ours")" 5 "programs while attached"
-	MAPS=1 ids_of "$T/during" on_enter on_exit on_fentry on_fexit >"$T/maps"
+	# the maps of our programs: another tracer's (a bpfspy attach of
+	# someone else's) have the same names
+	MAPS=1 IDS=$T/ours ids_of "$T/during" on_enter on_exit on_fentry on_fexit >"$T/maps"
 	[ -s "$T/maps" ] || { echo "no maps" >&2; return 1; }
 	echo go >"$GO"
 	wait "$LPID" || true
@@ -355,6 +362,35 @@ for m in json.load(open(sys.argv[1])): print(m["id"])' "$T/maps_after" | sort -n
 	wait "$pid" || st=$?
 	expect_eq "$st" 143 "SIGTERM killed the program, not the trace"
 	expect_eq "$(trace_count "$TRACE")" 2 "the trace was finished"
+}
+
+@test "attach: by fentry where the kernel loads it, else by the syscall tracepoints, saying which and why" {
+	require_attach
+	local pid forced
+	sleep 3 &
+	pid=$!
+	KILL_PIDS="$KILL_PIDS $pid"
+	BPFSPY_ATTACH_HOOK=fentry run timeout 20 "$BPFSPY" attach -p "$pid" -o "$T/fentry.jsonl"
+	forced=$output
+	echo "# BPFSPY_ATTACH_HOOK=fentry: status $status: $forced" >&3
+	attach_bg -p "$pid"
+	if [ "$status" -eq 0 ]; then
+		expect_match "$forced" '^bpfspy: attached to 1 process \(fentry\)$' "fentry forced"
+		expect_match "$(cat "$T/attach.err")" '^bpfspy: attached to 1 process \(fentry\)$' \
+			"fentry chosen where it loads"
+	else
+		# the kernel's refusal, as errno and as the reason for the fallback
+		expect_eq "$status" 2 "fentry refused: usage status"
+		expect_match "$forced" 'cannot load the kernel program by fentry/fexit on __x64_sys_bpf: ' \
+			"what was refused"
+		local why=${forced#*__x64_sys_bpf: }
+		why=${why%% (BPFSPY_ATTACH_HOOK*}
+		expect_eq "$(cat "$T/attach.err")" \
+			"bpfspy: attached to 1 process (syscall tracepoints; fentry refused: $why)" \
+			"the tracepoints, and why"
+	fi
+	kill "$pid"
+	wait "$APID"
 }
 
 @test "attach: bad arguments" {
