@@ -36,6 +36,7 @@
 #include "attach.h"
 #include "attach.skel.h"
 #include "attach_cli.h"
+#include "kfunc_names.h"
 #include "base/jsonw.h"
 #include "base/memread.h"
 #include "check/bpf_check.h"
@@ -107,6 +108,9 @@ struct tracer {
 	uint64_t realtime_off;
 	uint32_t possible_cpus;
 	char *line;
+	struct kfunc_names *kfunc;   /* --insns: kfunc calls named */
+	char *named;                 /* a line with them named */
+	size_t named_cap;
 	bool sys_read;
 	struct bpf_priv sys;  /* the system part of the privilege context */
 	bool blocks;          /* each image's lines in one block, as bpfspy run */
@@ -419,6 +423,33 @@ static void put_line(struct tracer *t, struct proc *p, struct jsonw *w)
 	put_bytes(t, p, t->line, w->len + 1);
 }
 
+/* With --insns, a PROG_LOAD line whose kfunc calls get their names from
+ * the kernel's BTF, as the collector names them in the shim's traces. */
+static bool put_named(struct tracer *t, struct proc *p, struct jsonw *w)
+{
+	size_t n;
+
+	if (!t->kfunc || jw_overflowed(w))
+		return false;
+	for (;;) {
+		n = kfunc_names_json(t->kfunc, t->line, w->len, t->named, t->named_cap);
+		if (!n)
+			return false;
+		if (n < t->named_cap)
+			break;
+		free(t->named);
+		t->named_cap = n + 1;
+		t->named = malloc(t->named_cap);
+		if (!t->named) {
+			t->named_cap = 0;
+			return false;
+		}
+	}
+	t->named[n] = '\n';
+	put_bytes(t, p, t->named, n + 1);
+	return true;
+}
+
 /* The process's header, as the shim writes it, read from /proc when its
  * first record arrives (the process may be gone by the time its call is
  * rendered); keys /proc no longer had are left out. */
@@ -518,7 +549,8 @@ static void render(struct tracer *t, const struct pending *pd, const struct krec
 	t->prefer = KREQ_EXIT;
 	jw_init(&w, t->line, LINE_MAX_BYTES - 1);
 	bpf_render_event(&w, &env, &c, &t->o);
-	put_line(t, p, &w);
+	if (!put_named(t, p, &w))
+		put_line(t, p, &w);
 	t->cur = NULL;
 }
 
@@ -1006,6 +1038,8 @@ static int tracer_open(struct tracer *t)
 	libbpf_set_print(libbpf_quiet);
 	t->possible_cpus = (uint32_t)libbpf_num_possible_cpus();
 	t->line = malloc(LINE_MAX_BYTES);
+	if (t->o.insns)
+		t->kfunc = kfunc_names_new();
 	if (!t->line) {
 		die_msg("%s", strerror(ENOMEM));
 		return -ENOMEM;
@@ -1075,6 +1109,8 @@ static void tracer_close(struct tracer *t)
 		proc_free(p);
 	}
 	free(t->line);
+	free(t->named);
+	kfunc_names_free(t->kfunc);
 }
 
 /* ---- the loop ------------------------------------------------------------------- */

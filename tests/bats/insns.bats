@@ -2,7 +2,7 @@
 # --insns against the real kernel: kfunc calls, which the shim can only
 # number (call kernel-function#ID), are named by the collector from the
 # kernel's BTF as the verifier's log names them (src/kfunc_names.c), under
-# bpfspy run and under bare mode + bpfspy collect.
+# bpfspy run, under bare mode + bpfspy collect and from the kernel.
 
 load "${SRCDIR:-$BATS_TEST_DIRNAME/../..}/tests/lib.bash"
 
@@ -107,4 +107,14 @@ expect_named() {
 	expect_valid "$TRACE"
 	expect_named kf_preempt bpf_preempt_disable bpf_preempt_enable
 	expect_eq "$(cat "$T/collect.err")" "" "collect's stderr"
+}
+
+@test "--insns: run --kernel (bpfspy attach's tracer) names kfunc calls too" {
+	need_kfuncs bpf_rcu_read_lock bpf_rcu_read_unlock
+	require_root
+	run --separate-stderr timeout 60 "$BPFSPY" run --kernel --insns -o "$TRACE" -- "$KLOADER" "$KOBJ"
+	[ "$status" -ne 2 ] || skip "cannot trace from the kernel here: $stderr"
+	expect_eq "$status" 0 "kfunc_loader: $stderr"
+	expect_valid "$TRACE"
+	expect_named kf_rcu bpf_rcu_read_lock bpf_rcu_read_unlock
 }
