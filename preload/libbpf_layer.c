@@ -97,6 +97,7 @@ struct frame {
 	uint64_t seq;
 	uint64_t nsys, nfail;
 	uint64_t cmds;        /* bit n: command n was made inside */
+	uint64_t shim_ns;     /* the shim's own time inside it */
 	bool keep;         /* --failed-only: a call inside it was recorded */
 };
 
@@ -111,6 +112,12 @@ uint64_t bpfspy_libbpf_parent(void)
 unsigned bpfspy_libbpf_depth(void)
 {
 	return t_depth;
+}
+
+void bpfspy_libbpf_overhead(uint64_t ns)
+{
+	if (t_depth)
+		t_frames[t_depth - 1].shim_ns += ns;
 }
 
 void bpfspy_libbpf_count(uint32_t cmd, long ret)
@@ -277,7 +284,7 @@ static long libbpf_call(unsigned id, unsigned n, const long *a, uintptr_t ra)
 	struct bpf_stack stack;
 	uint64_t ips[BPF_STACK_MAX];
 	bool have_stack = false;
-	uint64_t start, parent;
+	uint64_t entry = bpfspy_now_ns(), start, end, parent;
 	struct frame *fr;
 	struct emit_args ea;
 	long ret;
@@ -319,15 +326,20 @@ static long libbpf_call(unsigned id, unsigned n, const long *a, uintptr_t ra)
 	fr->seq = bpfspy_next_seq();
 	fr->nsys = fr->nfail = 0;
 	fr->cmds = 0;
+	fr->shim_ns = 0;
 	fr->keep = false;
 	start = bpfspy_now_ns();
 	errno = entry_errno;
 	ret = inj ? injected(f, inj) : invoke(id, fn, n, a);
 	saved = errno;
+	end = bpfspy_now_ns();
 	c.nsys = fr->nsys;
 	c.nfail = fr->nfail;
 	c.cmds = fr->cmds;
-	bpfspy_env(&env, fr->seq, start, bpfspy_now_ns() - start);
+	/* libbpf's time: what the shim spent recording its syscalls (and
+	 * the libbpf calls inside it) is left out */
+	bpfspy_env(&env, fr->seq, start,
+		   end - start > fr->shim_ns ? end - start - fr->shim_ns : 0);
 	t_depth--;
 	env.parent = parent;
 	env.stack = have_stack ? &stack : NULL;
@@ -340,6 +352,10 @@ static long libbpf_call(unsigned id, unsigned n, const long *a, uintptr_t ra)
 		if (t_depth)
 			t_frames[t_depth - 1].keep = true;
 	}
+	/* all of this call's wrapping is the shim's, to an enclosing call */
+	if (t_depth)
+		t_frames[t_depth - 1].shim_ns += bpfspy_now_ns() - entry - (end - start) +
+						 fr->shim_ns;
 	errno = saved;
 	return ret;
 }

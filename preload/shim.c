@@ -1526,6 +1526,7 @@ struct work {
 	long nr, cmd, attr, size, a4, a5;
 	long ret;
 	uint64_t start, end;
+	uint64_t entry;      /* inside a libbpf call: when the shim took over */
 	uint32_t via;
 	int inj;
 	int saved;           /* errno on entry */
@@ -1648,6 +1649,8 @@ static void bpf_before(void *arg)
 
 	if (fork_token && !*fork_token)
 		new_process();
+	/* the shim's own time inside a libbpf call is not the call's */
+	w->entry = bpfspy_libbpf_depth() ? mono_ns() : 0;
 	w->inj = bpfspy_inject_errno((uint32_t)w->cmd & ~BPF_COMMON_ATTRS_BIT);
 	w->mode = W_PASS;
 	if (g.enabled && !bpf_filter_cmd(&g.filter, (uint32_t)w->cmd & ~BPF_COMMON_ATTRS_BIT)) {
@@ -1731,6 +1734,8 @@ static void bpf_after(void *arg)
 	/* --failed-only (BPFSPY_FAILED_ONLY): successes are left out */
 	if (!g.failed_only || w->ret < 0)
 		record(c, w->start, w->end - w->start, w->have_stack ? &w->stack : NULL);
+	if (w->entry)
+		bpfspy_libbpf_overhead(mono_ns() - w->entry - (w->end - w->start));
 }
 
 /* Run @fn(@arg) on this thread's work stack (the next free level). */

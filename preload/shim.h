@@ -157,6 +157,9 @@ uint64_t bpfspy_libbpf_parent(void);
 unsigned bpfspy_libbpf_depth(void);
 /* A bpf syscall returned @ret inside the libbpf calls this thread is in. */
 void bpfspy_libbpf_count(uint32_t cmd, long ret);
+/* The shim spent @ns recording a call inside the innermost libbpf call:
+ * time that is not the libbpf call's own (its dur_ns leaves it out). */
+void bpfspy_libbpf_overhead(uint64_t ns);
 /* --summary (summary.c): counts per command and function, no events. */
 bool bpfspy_summary_on(void);
 void bpfspy_summary_cmd(uint32_t cmd, uint64_t dur, bool failed);

@@ -100,3 +100,23 @@ setup() {
 	expect_eq "$(tc get "$TRACE" layers event=header)" '["syscall"]' "layers"
 	expect_eq "$(tc count "$TRACE" event=libbpf)" 0 "libbpf events"
 }
+
+@test "libbpf dur_ns: a thin wrapper's is its syscall's and libbpf's own work, not the shim's" {
+	run --separate-stderr "$BPFSPY" run -o "$TRACE" -- "$LIBBPF_CALLS" loop 2000
+	expect_eq "$status" 0
+	# per bpf_map_lookup_elem: its dur_ns over its one syscall's
+	jq -rs '(map(select(.event == "libbpf" and .func == "bpf_map_lookup_elem")) |
+			map({key: (.seq | tostring), value: .dur_ns}) | from_entries) as $lib
+		| .[] | select(.event == "bpf" and .parent != null and $lib[.parent | tostring])
+		| "\($lib[.parent | tostring]) \(.dur_ns)"' "$TRACE" >"$T/durs"
+	expect_eq "$(wc -l <"$T/durs")" 2000 "lookups paired with their syscall"
+	# the syscall is inside the libbpf call, every time
+	expect_eq "$(awk '$1 < $2' "$T/durs" | wc -l)" 0 "libbpf calls shorter than their syscall"
+	# what the shim spent recording the syscall (~1/5 of it here) is left
+	# out: the median ratio is libbpf's own few tens of ns
+	local median
+	median=$(awk '{ print $1 / $2 }' "$T/durs" | sort -g | awk '{ v[NR] = $1 } END { print v[int(NR / 2)] }')
+	echo "# median libbpf dur_ns / syscall dur_ns: $median" >&3
+	awk -v m="$median" 'BEGIN { exit !(m <= 1.15) }' ||
+		{ echo "median ratio $median: the shim's time is in libbpf's dur_ns" >&2; false; }
+}

@@ -9,6 +9,7 @@
 #include <bpf/bpf.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The same function, bound to its version node by name. */
@@ -21,12 +22,31 @@ static void show(const char *func, long ret)
 	printf("%s ret=%ld errno=%d\n", func, ret, ret < 0 ? errno : 0);
 }
 
-int main(void)
+/* libbpf_calls loop N: N lookups through libbpf, as a daemon polls a map */
+static int loop(long n)
+{
+	__u32 key = 1;
+	__u64 value;
+	int fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "lbc_loop", 4, 8, 4, NULL);
+	long i;
+
+	if (fd < 0)
+		return 1;
+	for (i = 0; i < n; i++)
+		bpf_map_lookup_elem(fd, &key, &value);
+	printf("lookups=%ld\n", n);
+	return 0;
+}
+
+int main(int argc, char **argv)
 {
 	__u32 key = 1, missing = 7;
 	__u64 value = 42;
 	int fd, hash;
 	long r;
+
+	if (argc == 3 && !strcmp(argv[1], "loop"))
+		return loop(atol(argv[2]));
 
 	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "lbc_array", 4, 8, 4, NULL);
 	show("bpf_map_create", fd);
