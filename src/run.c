@@ -549,12 +549,18 @@ static bool reap(int *status)
 }
 
 /* The collector for our children, live, until the last one is gone.  An
- * idle round sleeps 10 ms: the writers make no syscall to wake us. */
+ * idle round waits 10 ms (the writers make no syscall to wake us), or
+ * until a child ends: a millisecond-long PROGRAM is not kept waiting. */
 static int collect_children(struct collector *c)
 {
+	const struct timespec idle = { 0, 10 * 1000000L };
 	int status = 0;
+	sigset_t chld;
 	long moved;
 
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &chld, NULL);
 	for (;;) {
 		bool alive = reap(&status);
 
@@ -562,8 +568,9 @@ static int collect_children(struct collector *c)
 		if (!alive)
 			break;
 		if (moved <= 0)
-			collector_idle(10);
+			sigtimedwait(&chld, NULL, &idle);
 	}
+	sigprocmask(SIG_UNBLOCK, &chld, NULL);
 	return status;
 }
 
