@@ -291,9 +291,9 @@ bare() {
 
 @test "run SIGKILLed: the program runs on, finishes its spool into -o FILE, leaves nothing" {
 	require_bpf
+	mkdir -p "$T/base"
 	HS_CALLS=$T/calls "$BPFSPY" run --spool-dir "$T/base" -o "$TRACE" -- "$LIVE" steady 2 200 >"$T/out" &
 	local run=$!
-	mkdir -p "$T/base"
 	sleep 0.7
 	kill -9 "$run"
 	wait "$run" 2>/dev/null || true
