@@ -189,14 +189,19 @@ live_dir_new() {
 	rm -rf "$live_dir/spool"
 }
 
-# wait_claim DIR: until a collector holds DIR (its flock on the directory).
+# wait_claim DIR: until a collector holds DIR, its flock(LOCK_EX) on the
+# directory as /proc/locks lists it.  Not by probing with flock(1): a
+# shared lock held at the moment the collector claims makes it give up
+# ("another collector has it").
 wait_claim() {
-	local i
+	local i ino
 
 	for ((i = 0; i < 500; i++)); do
-		if [ -d "$1" ]; then
-			command -v flock >/dev/null || { sleep 0.5; return 0; }
-			flock -n -s "$1" true 2>/dev/null || return 0
+		if ino=$(stat -c %i "$1" 2>/dev/null) &&
+			awk -v ino="$ino" '$2 == "FLOCK" && $4 == "WRITE" {
+				n = split($6, f, ":"); if (f[n] == ino) found = 1 }
+				END { exit !found }' /proc/locks; then
+			return 0
 		fi
 		sleep 0.01
 	done
