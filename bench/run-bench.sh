@@ -7,6 +7,8 @@
 # shim, strace or bpftool only skips that column.  Knobs (env):
 #   LOOKUPS=1000000 STRACE_LOOKUPS=20000 GETPPIDS=5000000
 #   REPEAT=5 (runs per ns/op figure, fastest)  RUNS=20 (start-up runs, median)
+#   LIVE_SECONDS=5 LIVE_RATE=100000 (live collection: seconds per run, calls/s)
+#   LIVE_INTERVAL=MS (bpfspy collect --interval for the bare-mode lines)
 # shellcheck disable=SC2317  # the bench_* helpers are called through pair()
 set -u -o pipefail
 export LC_ALL=C		# a '.' decimal point in EPOCHREALTIME and awk
@@ -16,6 +18,9 @@ STRACE_LOOKUPS=${STRACE_LOOKUPS:-20000}
 GETPPIDS=${GETPPIDS:-5000000}
 REPEAT=${REPEAT:-5}
 RUNS=${RUNS:-20}
+LIVE_SECONDS=${LIVE_SECONDS:-5}
+LIVE_RATE=${LIVE_RATE:-100000}
+LIVE_INTERVAL=${LIVE_INTERVAL:-}
 
 here=$(cd "$(dirname "$0")" && pwd)
 if [ -z "${BUILDDIR:-}" ]; then
@@ -34,6 +39,7 @@ if [ -z "${BUILDDIR:-}" ] || [ ! -x "$BUILDDIR/bench/lookup_bench" ]; then
 fi
 
 BENCH=$BUILDDIR/bench/lookup_bench
+LIVE=$BUILDDIR/bench/live_bench
 BPFSPY=$BUILDDIR/src/bpfspy
 PRELOAD=$BUILDDIR/preload/.libs/libbpfspy.so
 LOADER=$BUILDDIR/examples/minimal_loader
@@ -43,8 +49,18 @@ HYPERFINE=$(command -v hyperfine || true)
 
 tmp=$(mktemp -d /tmp/bpfspy-bench.XXXXXX) || exit 1
 pin_dir=
+live_dir=
+watch_pid=		# the background processes of a live run, while they run
+collect_pid=
 cleanup() {
+	local p
+
+	for p in $watch_pid $collect_pid; do
+		kill -CONT "$p" 2>/dev/null
+		kill -TERM "$p" 2>/dev/null
+	done
 	[ -n "$pin_dir" ] && rm -rf "$pin_dir"
+	[ -n "$live_dir" ] && rm -rf "$live_dir"
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -129,12 +145,233 @@ bench_lookup() {
 		return
 	}
 	read -r native spy <<<"$res"
+	lookup_native_ns=$native lookup_spy_ns=$spy	# for the live collector line
 	st=n/a
 	if [ -n "$STRACE" ]; then
 		st=$(ns_once lookup_strace) || st=failed
 	fi
 	echo "lookup: native $(fmt "$native" 0) ns/op$(column bpfspy "$native" \
 		"$spy" 0 ns/op)$(column strace "$native" "$st" 0 ns/op)"
+}
+
+# ---- (a1) live collection: call-to-line latency, the collector's CPU ------
+# live_bench load makes lookups (LIVE_RATE a second, or back to back) for
+# LIVE_SECONDS under a collector: bpfspy run, or the bare shim with
+# bpfspy collect.  live_bench watch follows the trace file and times each
+# event line from the call's return (ts + dur_ns) to the read that saw it;
+# live_bench cpu gives the collector's CPU time (bpfspy run's tree minus
+# the program's own).  One run per line: percentiles over LIVE_RATE *
+# LIVE_SECONDS events are stable, and the runs take long enough as it is.
+lookup_native_ns=''
+lookup_spy_ns=''
+
+# Where bare-mode spools go: where bpfspy run puts its own (a tmpfs
+# /dev/shm with 1 GiB free), else the bench's temporary directory.
+live_spool_base() {
+	local kib
+
+	kib=$(df -P -k /dev/shm 2>/dev/null | awk 'NR == 2 { print $4 }')
+	if [ "$(stat -f -c %T /dev/shm 2>/dev/null)" = tmpfs ] && [ -w /dev/shm ] &&
+		[ "${kib:-0}" -ge 1048576 ]; then
+		echo /dev/shm
+	else
+		echo "$tmp"
+	fi
+}
+
+# A fresh spool directory for a bare-mode run, $live_dir/spool (the
+# collector creates it).  Called in the script's own shell, not in $(),
+# so that cleanup() knows the directory.
+live_dir_new() {
+	if [ -z "$live_dir" ]; then
+		live_dir=$(mktemp -d "$(live_spool_base)/bpfspy-bench.XXXXXX") || return 1
+	fi
+	rm -rf "$live_dir/spool"
+}
+
+# wait_claim DIR: until a collector holds DIR, its flock(LOCK_EX) on the
+# directory as /proc/locks lists it.  Not by probing with flock(1): a
+# shared lock held at the moment the collector claims makes it give up
+# ("another collector has it").
+wait_claim() {
+	local i ino
+
+	for ((i = 0; i < 500; i++)); do
+		if ino=$(stat -c %i "$1" 2>/dev/null) &&
+			awk -v ino="$ino" '$2 == "FLOCK" && $4 == "WRITE" {
+				n = split($6, f, ":"); if (f[n] == ino) found = 1 }
+				END { exit !found }' /proc/locks; then
+			return 0
+		fi
+		sleep 0.01
+	done
+	return 1
+}
+
+# collect_start [CMD-PREFIX...]: bpfspy collect on $live_dir/spool into
+# $live_out, in the background ($collect_pid), until stopped.
+collect_start() {
+	"$@" "$BPFSPY" collect --spool-dir "$live_dir/spool" -o "$live_out" \
+		${LIVE_INTERVAL:+--interval "$LIVE_INTERVAL"} >"$tmp/collect.out" 2>>"$tmp/stderr" &
+	collect_pid=$!
+	wait_claim "$live_dir/spool" && return 0
+	collect_stop
+	return 1
+}
+collect_stop() {
+	kill -CONT "$collect_pid" 2>/dev/null
+	kill -TERM "$collect_pid" 2>/dev/null
+	wait "$collect_pid"
+	collect_pid=
+}
+
+# kv FILE KEY: the value of KEY=VALUE among FILE's words.
+kv() {
+	awk -v k="$2=" '{ for (i = 1; i <= NF; i++) if (index($i, k) == 1) {
+		print substr($i, length(k) + 1); found = 1; exit } }
+		END { exit !found }' "$1"
+}
+
+watch_stop() {
+	kill -TERM "$watch_pid"
+	wait "$watch_pid"
+	watch_pid=
+}
+
+bare_env() {
+	LD_PRELOAD="$PRELOAD${LD_PRELOAD:+:$LD_PRELOAD}" BPFSPY_SPOOL_DIR="$live_dir/spool" "$@"
+}
+
+# live_once run|bare RATE: one loaded run watched; writes "events lost p50
+# p99 max collector_cpu_ns load_ns_per_op" (latencies in us) to live.res.
+# Runs in the script's shell (cleanup() stops what it started).
+live_once() {
+	local mode=$1 rate=$2 i tree self=0 events rc
+
+	live_out=$tmp/live.jsonl
+	rm -f "$live_out"
+	"$LIVE" watch "$live_out" >"$tmp/watch.out" 2>>"$tmp/stderr" &
+	watch_pid=$!
+	for ((i = 0; i < 500; i++)); do
+		grep -q '^watching' "$tmp/watch.out" && break
+		sleep 0.01
+	done
+	if [ "$mode" = run ]; then
+		"$LIVE" cpu "$BPFSPY" run -o "$live_out" -- "$LIVE" load --rate "$rate" \
+			"$LIVE_SECONDS" >"$tmp/load.out" 2>>"$tmp/stderr"
+		rc=$?
+		tree=$(kv "$tmp/load.out" tree_cpu_ns)
+		self=$(kv "$tmp/load.out" cpu_ns)
+	else
+		if ! live_dir_new || ! collect_start "$LIVE" cpu; then
+			watch_stop
+			return 1
+		fi
+		bare_env "$LIVE" load --rate "$rate" "$LIVE_SECONDS" >"$tmp/load.out" 2>>"$tmp/stderr"
+		rc=$?
+		# it finishes the spool of a process that is gone, then exits
+		collect_stop
+		tree=$(kv "$tmp/collect.out" tree_cpu_ns)
+	fi
+	watch_stop
+	rm -f "$live_out"
+	[ "$rc" = 0 ] && [ -n "$tree" ] && [ -n "$self" ] || return 1
+	events=$(kv "$tmp/watch.out" events) || return 1
+	echo >"$tmp/live.res" "$events $(kv "$tmp/watch.out" lost) $(kv "$tmp/watch.out" p50_us)" \
+		"$(kv "$tmp/watch.out" p99_us) $(kv "$tmp/watch.out" max_us)" \
+		"$((tree - self)) $(kv "$tmp/load.out" ns_per_op)"
+}
+
+bench_live() {
+	local mode rate name how events lost p50 p99 max cpu nsop cpus=()
+
+	have_bpfspy && [ -f "$PRELOAD" ] || return 0
+	if [ ! -x "$LIVE" ]; then
+		note "bench/live_bench not built (make bench/live_bench): no live lines"
+		return 0
+	fi
+	note "live: $LIVE_SECONDS s a run, $LIVE_RATE calls/s or back to back; trace in $tmp," \
+		"bare-mode spools in $(live_spool_base)"
+	for mode in run bare; do
+		for rate in "$LIVE_RATE" 0; do
+			case $mode in
+			run) name="bpfspy run" ;;
+			*) name="bare + bpfspy collect${LIVE_INTERVAL:+ --interval $LIVE_INTERVAL}" ;;
+			esac
+			how="$rate/s"
+			[ "$rate" = 0 ] && how="back to back"
+			if ! live_once "$mode" "$rate"; then
+				echo "live ($name, $how): failed: $(tail -n1 "$tmp/stderr")"
+				cpus+=(failed)
+				continue
+			fi
+			read -r events lost p50 p99 max cpu nsop <"$tmp/live.res"
+			printf 'live (%s, %s): call to line p50 %.0f us, p99 %.0f us, max %.0f us; %s events, %s lost' \
+				"$name" "$how" "$p50" "$p99" "$max" "$events" "$lost"
+			[ "$rate" = 0 ] && printf ' (%.0f ns/op)' "$nsop"
+			echo
+			cpus+=("$(awk -v c="$cpu" -v n="$events" 'BEGIN { printf "%.0f ns", c / n }')")
+		done
+	done
+	printf 'collector CPU per event: bpfspy run %s at %s/s, %s back to back; bpfspy collect %s, %s' \
+		"${cpus[0]}" "$LIVE_RATE" "${cpus[1]}" "${cpus[2]}" "${cpus[3]}"
+	case $lookup_native_ns$lookup_spy_ns in
+	'' | *n/a* | *failed*) echo ;;
+	*) awk -v a="$lookup_native_ns" -v b="$lookup_spy_ns" \
+		'BEGIN { printf "; in the program: %+.0f ns (lookup line)\n", b - a }' ;;
+	esac
+}
+
+# The program's own timing with the collector stopped: lookup_bench in
+# bare mode while bpfspy collect is SIGSTOPped (its ring fills, then the
+# rest is dropped and counted), against native and a running collector,
+# alternating.  stopped_once running|stopped: ns/op in stopped.v, events
+# kept and lost in stopped.NAME; in the script's shell, like live_once.
+stopped_once() {
+	local v
+
+	live_dir_new && collect_start || return 1
+	[ "$1" = stopped ] && kill -STOP "$collect_pid"
+	v=$(ns_once bare_env "$BENCH" "$LOOKUPS")
+	collect_stop
+	echo "$(grep -c '^{"event":"bpf"' "$live_out")" \
+		"$(grep '^{"event":"lost"' "$live_out" | sed 's/.*"count":\([0-9]*\).*/\1/' |
+			awk '{ n += $1 } END { print n + 0 }')" >"$tmp/stopped.$1"
+	rm -f "$live_out"
+	[ -n "$v" ] && echo "$v" >"$tmp/stopped.v"
+}
+
+# ", NAME X ns/op (Rx native, L of N events lost)" from stopped.NAME.
+stopped_column() {
+	local kept lost
+
+	read -r kept lost <"$tmp/stopped.$2" 2>/dev/null || { kept=0 lost=0; }
+	case $3 in
+	n/a | failed) printf ', %s %s' "$1" "$3" ;;
+	*) printf ', %s %s ns/op (%s native, %s of %s events lost)' "$1" "$(fmt "$3" 0)" \
+		"$(ratio "$4" "$3")" "$lost" "$((kept + lost))" ;;
+	esac
+}
+
+bench_live_stopped() {
+	local i v native=() run=() stop=() n r s
+
+	have_bpfspy && [ -f "$PRELOAD" ] || return 0
+	live_out=$tmp/stopped.jsonl
+	for ((i = 0; i < REPEAT; i++)); do
+		v=$(ns_once lookup_native) || {
+			echo "lookup, bare mode: lookup_bench failed (needs root and bpf())"
+			return
+		}
+		native+=("$v")
+		stopped_once running && run+=("$(cat "$tmp/stopped.v")")
+		stopped_once stopped && stop+=("$(cat "$tmp/stopped.v")")
+	done
+	n=$(printf '%s\n' "${native[@]}" | minimum)
+	r=$(printf '%s\n' "${run[@]}" | minimum) || r=failed
+	s=$(printf '%s\n' "${stop[@]}" | minimum) || s=failed
+	echo "lookup, bare mode: native $(fmt "$n" 0) ns/op$(stopped_column \
+		"collector running" running "$r" "$n")$(stopped_column "collector stopped" stopped "$s" "$n")"
 }
 
 # ---- (a2) the same lookups with call-site stacks (--stack) -----------------
@@ -392,6 +629,8 @@ have_bpfspy || note "bpfspy not built ($BPFSPY missing): bpfspy columns skipped"
 [ -n "$STRACE" ] || note "strace not installed: strace column skipped"
 
 bench_lookup
+bench_live
+bench_live_stopped
 bench_stack
 bench_attach
 bench_attach_others
