@@ -1349,15 +1349,21 @@ int spool_drain_dir(int dfd, int out_fd, const char *own_name,
  * behind, and released by the kernel however the collector ends. */
 int spool_claim(int dfd)
 {
-	int fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	const struct timespec pause = { 0, 5 * 1000000L };
+	int fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), tries;
 
 	if (fd < 0)
 		return -errno;
-	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+	/* A process asking spool_claimed() holds a shared lock for a moment:
+	 * only a lock held for 200 ms is another collector's. */
+	for (tries = 0; flock(fd, LOCK_EX | LOCK_NB) != 0; tries++) {
 		int e = errno == EWOULDBLOCK ? -EBUSY : -errno;
 
-		close(fd);
-		return e;
+		if (e != -EBUSY || tries == 40) {
+			close(fd);
+			return e;
+		}
+		nanosleep(&pause, NULL);
 	}
 	return fd;
 }
