@@ -340,6 +340,8 @@ static long libbpf_call(unsigned id, unsigned n, const long *a, uintptr_t ra)
 	 * the libbpf calls inside it) is left out */
 	bpfspy_env(&env, fr->seq, start,
 		   end - start > fr->shim_ns ? end - start - fr->shim_ns : 0);
+	if (fr->shim_ns)
+		env.wall_ns = end - start;   /* where timelines draw it */
 	t_depth--;
 	env.parent = parent;
 	env.stack = have_stack ? &stack : NULL;

@@ -1472,6 +1472,7 @@ void bpfspy_env(struct bpf_event_env *env, uint64_t seq, uint64_t start, uint64_
 	env->comm = t_comm;
 	env->parent = 0;
 	env->stack = NULL;
+	env->wall_ns = 0;
 }
 
 const struct decode_opts *bpfspy_opts(void)

@@ -115,7 +115,9 @@ static void on_call(struct exporter *x, struct trace_line *l, bool libbpf)
 {
 	struct json_object *ev = l->obj;
 	int64_t pid = trace_get_int(ev, "pid", 0), tid = trace_get_int(ev, "tid", pid);
-	uint64_t dur = (uint64_t)trace_get_int(ev, "dur_ns", 0);
+	/* a libbpf call's span is its wall time: the syscalls inside it,
+	 * with the shim's recording of them, fit in it */
+	uint64_t dur = (uint64_t)trace_get_int(ev, "wall_ns", trace_get_int(ev, "dur_ns", 0));
 	bool failed = trace_get_str(ev, "errno") != NULL;
 	char name[160];
 

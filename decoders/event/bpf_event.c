@@ -29,6 +29,8 @@ void bpf_render_envelope(struct jsonw *w, const char *event,
 	jw_u64(w, "seq", env->seq);
 	bpf_render_ts(w, "ts", env->ts);
 	jw_u64(w, "dur_ns", env->dur_ns);
+	if (env->wall_ns)
+		jw_u64(w, "wall_ns", env->wall_ns);
 	jw_u64(w, "pid", env->pid);
 	jw_u64(w, "tid", env->tid);
 	jw_strn(w, "comm", env->comm, 16);

@@ -37,6 +37,9 @@ struct bpf_event_env {
 	/* Where it was called from (bpfspy run --stack), or NULL: rendered
 	 * as the event's last keys (bpf_stack.h). */
 	const struct bpf_stack *stack;
+	/* A libbpf call's time from start to end, the shim's recording of
+	 * the calls inside it included (dur_ns leaves that out); 0: none. */
+	uint64_t wall_ns;
 };
 
 /* The keys every event starts with: "event":@event, seq, ts, dur_ns, pid,

@@ -224,6 +224,7 @@ static bool unpack(struct bpf_render_ctx *x, const void *rec, size_t len, struct
 	env->seq = r->seq;
 	env->ts = r->ts;
 	env->dur_ns = r->dur_ns;
+	env->wall_ns = 0;
 	env->pid = r->pid;
 	env->tid = r->tid;
 	env->comm = "";
@@ -347,6 +348,7 @@ void libbpf_record_pack(struct libbpf_record *r, const struct bpf_event_env *env
 	r->ts = env->ts;
 	r->dur_ns = env->dur_ns;
 	r->parent = env->parent;
+	r->wall_ns = env->wall_ns;
 	memcpy(r->args, c->args, sizeof(r->args));   /* the first six */
 	r->ret = c->ret;
 	r->nsys = c->nsys;
@@ -369,6 +371,7 @@ bool libbpf_record_unpack(const void *rec, size_t len, struct bpf_event_env *env
 	env->ts = r->ts;
 	env->dur_ns = r->dur_ns;
 	env->parent = r->parent;
+	env->wall_ns = r->wall_ns;
 	env->pid = r->pid;
 	env->tid = r->tid;
 	env->comm = "";

@@ -121,7 +121,7 @@ size_t bpf_render_ctx_record(void *x, uint32_t type, const void *rec, size_t len
 /* A packed libbpf call (spool record BPF_REC_LIBBPF, bpf_record.h),
  * followed by a stack tail (bpf_stack.h) when the record is longer. */
 struct libbpf_record {
-	uint64_t seq, ts, dur_ns, parent;
+	uint64_t seq, ts, dur_ns, parent, wall_ns;
 	uint64_t args[6];
 	int64_t ret;
 	uint64_t nsys, nfail;

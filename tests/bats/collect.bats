@@ -237,9 +237,11 @@ bare() {
 	require_bpf
 	require_root
 	require_cmd unshare
-	# the spool directory under /tmp, which the child's own tmpfs hides
-	run --separate-stderr "$BPFSPY" run --spool-dir /tmp -o "$TRACE" -- unshare -m sh -c \
-		'mount -t tmpfs none /tmp || exit 125; exec "$1" lookup 3' sh "$EXERCISER"
+	# a tmpfs of the child's own over the spool directory's parent, as a
+	# private /tmp hides /tmp (not /tmp itself: the build tree may be in it)
+	mkdir -p "$T/tmp"
+	run --separate-stderr "$BPFSPY" run --spool-dir "$T/tmp" -o "$TRACE" -- unshare -m sh -c \
+		'mount -t tmpfs none "$1" || exit 125; exec "$2" lookup 3' sh "$T/tmp" "$EXERCISER"
 	[ "$status" -ne 125 ] || skip "cannot mount a tmpfs in a private mount namespace"
 	expect_eq "$status" 0 "private /tmp: $stderr"
 	expect_eq "$(events)" 4 "private /tmp: events"

@@ -77,7 +77,7 @@ static void test_round_trip(void)
 	static char live[65536], packed[65536], rendered[65536];
 	struct bpf_render_ctx *x = bpf_render_ctx_new();
 	static const uint32_t sizes[] = { 0, 8, 32, 168, 4096 };
-	struct bpf_event_env env = { 7, 1795316856787205678ull, 1234, 42, 43, "comm-of-sixteen!", 0, NULL };
+	struct bpf_event_env env = { 7, 1795316856787205678ull, 1234, 42, 43, "comm-of-sixteen!", 0, NULL, 0 };
 	unsigned offline_ok = 0, mismatches = 0, offline_diff = 0, cmd, si, seed;
 	struct bpf_call c;
 
@@ -118,7 +118,7 @@ static void test_round_trip(void)
 static void test_blob_round_trip(void)
 {
 	static char live[8192], rendered[8192];
-	struct bpf_event_env env = { 9, 10, 11, 12, 13, "blobs", 0, NULL };
+	struct bpf_event_env env = { 9, 10, 11, 12, 13, "blobs", 0, NULL, 0 };
 	struct bpf_call c;
 	size_t a, b;
 
@@ -153,7 +153,7 @@ static void test_blob_round_trip(void)
 static void test_fd_notes_from_state(void)
 {
 	static char live[8192], rendered[8192], packed[8192];
-	struct bpf_event_env env = { 1, 2, 3, 4, 5, "notes", 0, NULL };
+	struct bpf_event_env env = { 1, 2, 3, 4, 5, "notes", 0, NULL, 0 };
 	struct bpf_fd_note note = { .fd = 7, .id = 12, .type = 2, .kind = OBJ_MAP,
 				    .has_type = 1, .name = "counts" };
 	struct bpf_render_ctx *x = bpf_render_ctx_new();
@@ -195,7 +195,7 @@ static void test_fd_notes_from_state(void)
 static void test_libbpf_record(void)
 {
 	static char live[4096], rendered[4096];
-	struct bpf_event_env env = { 11, 12, 13, 14, 15, "lb", 10, NULL };
+	struct bpf_event_env env = { 11, 12, 13, 14, 15, "lb", 10, NULL, 0 };
 	struct bpf_rec_thread t = { .tid = 15, .comm = "lb" };
 	struct bpf_render_ctx *x = bpf_render_ctx_new();
 	struct libbpf_call c = { .id = LF_bpf_map_lookup_elem, .args = { 3, 0x1000, 0x2000 },
@@ -269,7 +269,7 @@ static void test_stack_record(void)
 	static char live[65536], rendered[65536], packed[65536];
 	uint64_t ips[3] = { 0x55550000123aull, 0x7f0000001000ull, 0x1234 };
 	struct bpf_stack s = { ips, 3, true, test_sym, NULL };
-	struct bpf_event_env env = { 21, 22, 23, 24, 25, "", 0, &s };
+	struct bpf_event_env env = { 21, 22, 23, 24, 25, "", 0, &s, 0 };
 	struct bpf_render_ctx *x = bpf_render_ctx_new();
 	struct bpf_call c;
 	size_t n, b, l;
@@ -343,7 +343,7 @@ static void test_libbpf_stack(void)
 	static char live[8192], rendered[8192];
 	uint64_t ips[2] = { 0x55550000123aull, 0x99 };
 	struct bpf_stack s = { ips, 2, false, test_sym, NULL };
-	struct bpf_event_env env = { 31, 32, 33, 34, 35, "", 0, &s };
+	struct bpf_event_env env = { 31, 32, 33, 34, 35, "", 0, &s, 0 };
 	struct bpf_render_ctx *x = bpf_render_ctx_new();
 	struct libbpf_call c = { .id = LF_bpf_map_lookup_elem, .args = { 3, 0x1000, 0x2000 } };
 	uint8_t r[sizeof(struct libbpf_record) + 3 + 16] __attribute__((aligned(8)));
@@ -385,7 +385,7 @@ static char *slurp(const char *path, size_t *n)
 static void test_spool_framing(void)
 {
 	char dir[] = "/tmp/bpfspy-rec-XXXXXX", out[64], *text;
-	struct bpf_event_env env = { 1, 2, 3, 4, 5, "t", 0, NULL };
+	struct bpf_event_env env = { 1, 2, 3, 4, 5, "t", 0, NULL, 0 };
 	struct drain_stats st = { 0 };
 	struct spool_renderer r = { 0 };
 	struct spool s;
