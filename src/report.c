@@ -21,6 +21,7 @@
 
 #include "cause.h"
 #include "cli.h"
+#include "summary.h"
 #include "normalize.h"
 #include "report_html.h"
 #include "trace_read.h"
@@ -86,6 +87,7 @@ struct proc {
 	char *container, *runtime;        /* the header's container_id... */
 	unsigned long events, failed, probes, failed_probes, lost, libbpf_events;
 	unsigned long injected, denied;   /* failures bpfspy run made */
+	bool summary;                     /* --summary: counts, no events */
 	unsigned long consequent;         /* libbpf failures they caused */
 	int64_t *causes;                  /* a ring of MAX_CAUSES: their parents */
 	unsigned ncauses;
@@ -120,6 +122,9 @@ struct report {
 	size_t nprocs, cap;
 	struct pid_table pids;
 	unsigned long events, skipped;
+	unsigned long summaries;     /* processes with a summary line */
+	char *const *paths;          /* the traces, for the summary table */
+	int npaths;
 };
 
 static char *dup_or_null(const char *s)
@@ -835,6 +840,10 @@ static int one_line(struct report *r, const struct trace_line *l)
 		on_libbpf(r, p, l);
 	else if (!strcmp(l->event, "lost"))
 		p->lost += (unsigned long)trace_get_int(l->obj, "count", 0);
+	else if (!strcmp(l->event, "summary") && !p->summary) {
+		p->summary = true;
+		r->summaries++;
+	}
 
 	return 0;
 }
@@ -1363,6 +1372,10 @@ static void proc_text(const struct report *r, const struct proc *p)
 			       p->runtime ? p->runtime : "", p->runtime ? ")" : "");
 		putchar('\n');
 	}
+	if (p->summary && !p->events && !p->libbpf_events) {
+		puts("calls   counted, not recorded (bpfspy run --summary): see the table below");
+		return;
+	}
 	printf("calls   %lu bpf: %s%lu failed%s, %lu feature probes (%lu failed)",
 	       p->events, real ? RED(r) : "", real, real ? OFF(r) : "", p->probes,
 	       p->failed_probes);
@@ -1394,6 +1407,22 @@ static void loaders_text(const struct report *r)
 		putchar('\n');
 }
 
+/* The processes traced with --summary: their counts as one table, as
+ * bpfspy run printed it (the traces are read again: files only). */
+static void summary_text(struct report *r)
+{
+	int i;
+
+	putchar('\n');
+	for (i = 0; i < r->npaths; i++)
+		if (!strcmp(r->paths[i], "-")) {
+			puts("(the --summary table needs the trace as a file, not standard input)");
+			return;
+		}
+	fflush(stdout);
+	summary_print(r->paths, r->npaths, false, stdout);
+}
+
 static void print_text(struct report *r)
 {
 	size_t i;
@@ -1414,6 +1443,8 @@ static void print_text(struct report *r)
 		probes_text(r, p);
 		ends_text(r, p);
 	}
+	if (r->summaries)
+		summary_text(r);
 	if (r->skipped)
 		printf("\n%lu bad lines skipped\n", r->skipped);
 }
@@ -1525,6 +1556,8 @@ int cmd_report(int argc, char **argv)
 	r.color = isatty(STDOUT_FILENO) && !(nc && *nc);
 	term_safe_stdout(r.json);
 	r.expl = causes_new();
+	r.paths = argv + optind;
+	r.npaths = argc - optind;
 	s = r.expl ? trace_open(argv + optind, argc - optind, lenient) : NULL;
 	if (!s) {
 		causes_free(r.expl);

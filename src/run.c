@@ -833,7 +833,7 @@ int cmd_run(int argc, char **argv)
 				strerror(live.journal->last_err));
 		sink_close(live.journal);
 	}
-	if (o.summary && summary_print(trace, o.summary == 2, stderr))
+	if (o.summary && summary_print((char *[]){ trace }, 1, o.summary == 2, stderr))
 		die_msg("cannot read the summary back from the trace");
 	if (o.check)
 		check_rc = findings_to_stderr(trace);

@@ -138,9 +138,8 @@ static void print_json(const struct sum *s, FILE *out)
 	json_object_put(o);
 }
 
-int summary_print(const char *trace, bool json, FILE *out)
+int summary_print(char *const *paths, int n, bool json, FILE *out)
 {
-	char *paths[1] = { (char *)trace };
 	struct sum *s = calloc(1, sizeof(*s));
 	struct trace_set *t;
 	struct trace_line l;
@@ -148,7 +147,7 @@ int summary_print(const char *trace, bool json, FILE *out)
 
 	if (!s)
 		return -1;
-	t = trace_open(paths, 1, true);
+	t = trace_open((char **)paths, n, true);
 	if (!t) {
 		free(s);
 		return -1;

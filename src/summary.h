@@ -6,8 +6,9 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-/* Add up the "summary" lines of @trace and print them to @out, as a table
- * or (@json) one JSON object.  0, or -1 when the trace can't be read. */
-int summary_print(const char *trace, bool json, FILE *out);
+/* Add up the "summary" lines of the @n traces @paths and print them to
+ * @out, as a table or (@json) one JSON object.  0, or -1 when a trace
+ * can't be read. */
+int summary_print(char *const *paths, int n, bool json, FILE *out);
 
 #endif

@@ -120,3 +120,17 @@ kinds() {
 	expect_eq "$(jq -r '.commands.BPF_MAP_LOOKUP_ELEM.calls' <<<"$stderr")" 7 "lookups in JSON"
 	expect_eq "$(jq -r '.processes' <<<"$stderr")" 1 processes
 }
+
+@test "--summary: bpfspy report of the trace shows the table, not zero calls" {
+	run --separate-stderr "$BPFSPY" run --summary -o "$TRACE" -- "$EXERCISER" lookup 20
+	expect_eq "$status" 0
+	run --separate-stderr "$BPFSPY" report "$TRACE"
+	expect_eq "$status" 0 "report: $stderr"
+	expect_match "$output" "calls   counted, not recorded \\(bpfspy run --summary\\)" "the process's line"
+	[[ $output != *"calls   0 bpf"* ]] || { echo "report says 0 calls: $output" >&2; false; }
+	expect_match "$output" "% time +total ms" "the table"
+	expect_match "$output" " 20 +0  BPF_MAP_LOOKUP_ELEM" "the lookups' row"
+	# from standard input the trace cannot be read twice: said so
+	run --separate-stderr sh -c '"$1" report - <"$2"' sh "$BPFSPY" "$TRACE"
+	expect_match "$output" "needs the trace as a file" "report -"
+}
