@@ -154,6 +154,36 @@ bench_lookup() {
 		"$spy" 0 ns/op)$(column strace "$native" "$st" 0 ns/op)"
 }
 
+# ---- (a0) the filters: calls -e trace=SET leaves out, and --summary ------
+# Neither records the lookups: what they cost is the shim's test and, for
+# --summary, the clock and the counters (bpfspy(1): targets 3% and 5%).
+lookup_excluded() {
+	"$BPFSPY" run -e 'trace=!BPF_MAP_LOOKUP_ELEM' -o "$tmp/filter.jsonl" -- "$BENCH" "$LOOKUPS"
+}
+lookup_summary() {
+	"$BPFSPY" run --summary -o "$tmp/filter.jsonl" -- "$BENCH" "$LOOKUPS"
+}
+
+bench_filters() {
+	local i v native=() ex=() sm=() n e s
+	have_bpfspy || return 0
+	for ((i = 0; i < REPEAT; i++)); do
+		v=$(ns_once lookup_native) || {
+			echo "lookup, filtered: lookup_bench failed (needs root and bpf())"
+			return
+		}
+		native+=("$v")
+		v=$(ns_once lookup_excluded) && ex+=("$v")
+		v=$(ns_once lookup_summary) && sm+=("$v")
+	done
+	rm -f "$tmp/filter.jsonl"
+	n=$(printf '%s\n' "${native[@]}" | minimum)
+	e=$(printf '%s\n' "${ex[@]}" | minimum) || e=failed
+	s=$(printf '%s\n' "${sm[@]}" | minimum) || s=failed
+	echo "lookup, not recorded: native $(fmt "$n" 0) ns/op$(column "excluded (-e trace=!BPF_MAP_LOOKUP_ELEM)" \
+		"$n" "$e" 0 ns/op)$(column "--summary" "$n" "$s" 0 ns/op)"
+}
+
 # ---- (a1) live collection: call-to-line latency, the collector's CPU ------
 # live_bench load makes lookups (LIVE_RATE a second, or back to back) for
 # LIVE_SECONDS under a collector: bpfspy run, or the bare shim with
@@ -629,6 +659,7 @@ have_bpfspy || note "bpfspy not built ($BPFSPY missing): bpfspy columns skipped"
 [ -n "$STRACE" ] || note "strace not installed: strace column skipped"
 
 bench_lookup
+bench_filters
 bench_live
 bench_live_stopped
 bench_stack
