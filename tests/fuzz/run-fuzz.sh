@@ -71,7 +71,7 @@ incs="-I$work/gen -I$SRCDIR/decoders -I$SRCDIR/tests/fuzz -DBPFSPY_VERSION=\"fuz
 harness=$SRCDIR/tests/fuzz/$name.c
 if [ "$target" = read ]; then
 	incs="$incs -I$SRCDIR/src"
-	for f in cli.c check.c cause.c trace_read.c normalize.c report.c report_html.c diff.c export.c; do
+	for f in cli.c check.c cause.c trace_read.c normalize.c report.c report_html.c summary.c diff.c export.c; do
 		harness="$harness $SRCDIR/src/$f"
 	done
 	xxh=$(pkg-config --libs libxxhash 2>/dev/null) || xxh=-lxxhash
