@@ -880,10 +880,14 @@ __attribute__((constructor)) static void bpfspy_init(void)
 	}
 	if (out && *out)
 		strcpy(g.output, out);
-	if (dir && *dir && strlen(dir) < sizeof(g.spool_dir))
+	if (dir && *dir && strlen(dir) < sizeof(g.spool_dir)) {
 		strcpy(g.spool_dir, dir);
-	else
+	} else if (!g.output[0]) {
+		say("spool directory", dir, "its name is too long");   /* no default */
+		return;
+	} else {
 		default_spool_dir(out);
+	}
 	inherit_spool_fd(getenv("BPFSPY_SPOOL_FD"));
 	g.spool_size = env_u32("BPFSPY_SPOOL_SIZE", 0);
 	g.mode = env_mode("BPFSPY_MODE", 0600);
