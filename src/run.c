@@ -732,11 +732,12 @@ static int run_outputs(const struct run_opts *o, int dir_fd, char *trace, size_t
 		*json_file = true;
 	} else if (to_file) {
 		live->fd = fd;
+	} else if (o->output) {
+		live->fd = 1;   /* -o -: what was asked for, journal or not */
 	} else if (!o->summary && !o->journal) {
-		live->fd = o->output ? 1 : 2;
+		live->fd = 2;
 	}
 	if (!*json_file && (o->summary || o->check)) {
-		snprintf(trace, cap, "/proc/self/fd/");
 		*trace_fd = openat(dir_fd, "trace.jsonl",
 				   O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_APPEND | O_CLOEXEC, 0600);
 		if (*trace_fd < 0) {

@@ -333,3 +333,11 @@ bare() {
 		no_spools || { echo "spools left" >&2; false; }
 	done
 }
+
+@test "output: -o - with --summary puts the summary line on standard output, the table on stderr" {
+	require_bpf
+	run --separate-stderr "$BPFSPY" run -o - --summary -- "$EXERCISER" lookup 2
+	expect_eq "$status" 0
+	expect_eq "$(grep -c '^{"event":"summary"' <<<"$output")" 1 "summary lines on stdout"
+	expect_match "$stderr" "% time +total ms" "the table"
+}
