@@ -1341,15 +1341,6 @@ static const char attach_usage[] =
 	"Exit status: 0, 2 when bpfspy could not attach (bad option, no such\n"
 	"process, missing privileges).\n";
 
-static bool valid_bytes(const char *s)
-{
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	return *s && !*end && !errno && v <= 0xffffffffull && s[0] != '-';
-}
 
 /* The process a pid or thread id belongs to, from /proc/PID/status. */
 static pid_t tgid_of(pid_t pid)
@@ -1400,7 +1391,7 @@ static int parse_pids(const char *arg, struct attach_opts *ao)
 
 static int parse_bytes(int c, const char *arg, struct attach_opts *ao)
 {
-	if (!valid_bytes(arg)) {
+	if (!cli_byte_count(arg)) {
 		die_msg("--%s takes a number of bytes, not '%s'",
 			c == 'L' ? "log-bytes" : c == 'S' ? "str-bytes" : "data-bytes", arg);
 		return -1;

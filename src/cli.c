@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -207,4 +208,29 @@ FILE *open_output_file(const char *path, const char **why)
 		close(fd);
 	}
 	return f;
+}
+
+bool cli_byte_count(const char *s)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	return *s && !*end && !errno && v <= 0xffffffffull && s[0] != '-';
+}
+
+int cli_file_mode(const char *arg, mode_t *mode)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(arg, &end, 8);
+	if (!*arg || *end || errno || v > 0777 || arg[0] == '-') {
+		usage_error("--mode takes an octal file mode such as 0640, not '%s'", arg);
+		return -1;
+	}
+	*mode = (mode_t)v;
+	return 0;
 }

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 /* Exit codes of every subcommand. */
 #define EXIT_USAGE 2   /* bad arguments, unreadable input, bad output path */
@@ -48,6 +49,12 @@ void term_safe_stdout(bool json);
  * world-writable directory, no file of another user), created 0600 and
  * emptied.  NULL with *why set when refused. */
 FILE *open_output_file(const char *path, const char **why);
+
+/* A byte count the shim accepts: decimal or 0x hex, below 4 GiB. */
+bool cli_byte_count(const char *s);
+/* --mode's octal file mode, 0 to 0777, into *@mode; a usage error (said,
+ * and -1) otherwise. */
+int cli_file_mode(const char *arg, mode_t *mode);
 
 /* The subcommand running ("run"), named by every message; NULL: none. */
 extern const char *cli_cmd;

@@ -375,11 +375,8 @@ static int collect_parse(int argc, char **argv, struct collect_opts *o)
 				return usage_error("--format takes json or text, not '%s'", optarg);
 			break;
 		case 'M':
-			errno = 0;
-			o->mode = (mode_t)strtoul(optarg, &end, 8);
-			if (!*optarg || *end || errno || o->mode > 0777 || optarg[0] == '-')
-				return usage_error("--mode takes an octal file mode such as "
-						   "0640, not '%s'", optarg);
+			if (cli_file_mode(optarg, &o->mode))
+				return EXIT_USAGE;
 			break;
 		case 'i':
 			errno = 0;

@@ -207,17 +207,6 @@ int absolute_path(const char *path, char *out, size_t cap)
 	return snprintf(out, cap, "%s%s", real, base) >= (int)cap ? -1 : 0;
 }
 
-/* A byte count the shim accepts: decimal or 0x hex, below 4 GiB. */
-static bool valid_count(const char *s)
-{
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	return *s && !*end && !errno && v <= 0xffffffffull && s[0] != '-';
-}
-
 /* --stack or --stack=DEPTH. */
 static int parse_stack(const char *arg, unsigned *depth)
 {
@@ -236,22 +225,6 @@ static int parse_stack(const char *arg, unsigned *depth)
 		return -1;
 	}
 	*depth = (unsigned)v;
-	return 0;
-}
-
-/* --mode: an octal file mode, 0 to 0777. */
-static int parse_mode(const char *arg, mode_t *mode)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(arg, &end, 8);
-	if (!*arg || *end || errno || v > 0777 || arg[0] == '-') {
-		usage_error("--mode takes an octal file mode such as 0640, not '%s'", arg);
-		return -1;
-	}
-	*mode = (mode_t)v;
 	return 0;
 }
 
@@ -303,7 +276,7 @@ static int parse(int argc, char **argv, struct run_opts *o)
 			o->format = strcmp(optarg, "json") ? 2 : 1;
 			break;
 		case 'z':
-			if (!valid_count(optarg) || strtoull(optarg, NULL, 0) < (64u << 10) ||
+			if (!cli_byte_count(optarg) || strtoull(optarg, NULL, 0) < (64u << 10) ||
 			    strtoull(optarg, NULL, 0) > (1u << 30)) {
 				usage_error("--spool-size takes a number of bytes from 65536 "
 					    "to 1073741824, not '%s'", optarg);
@@ -339,7 +312,7 @@ static int parse(int argc, char **argv, struct run_opts *o)
 		case 'L':
 		case 'S':
 		case 'B':
-			if (!valid_count(optarg)) {
+			if (!cli_byte_count(optarg)) {
 				usage_error("--%s takes a number of bytes, not '%s'",
 					c == 'L' ? "log-bytes" : c == 'S' ? "str-bytes" : "data-bytes",
 					optarg);
@@ -379,7 +352,7 @@ static int parse(int argc, char **argv, struct run_opts *o)
 				return -1;
 			break;
 		case 'M':
-			if (parse_mode(optarg, &o->mode))
+			if (cli_file_mode(optarg, &o->mode))
 				return -1;
 			break;
 		case 'h': fputs(run_usage, stdout); exit(0);
