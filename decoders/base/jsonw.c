@@ -191,6 +191,24 @@ static size_t finish_pending(struct jsonw *w, const unsigned char *p, size_t n)
 	return take;
 }
 
+/* Eight bytes at once: all plain (as plain[] says) or not.  Each test is
+ * the exact "some byte is below N" / "some byte is zero" word trick.  The
+ * byte loop alone cost ~6 instructions a byte, and strings are most of
+ * what the collector writes (callgrind: str_body was 23% of rendering a
+ * lookup); this is ~2.5. */
+static inline bool plain8(const unsigned char *p)
+{
+	const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+	uint64_t x, q, b, d;
+
+	memcpy(&x, p, 8);
+	q = x ^ (ones * 0x22);   /* '"' */
+	b = x ^ (ones * 0x5c);   /* '\\' */
+	d = x ^ (ones * 0x7f);   /* DEL */
+	return !((x & high) | ((x - ones * 0x20) & ~x & high) | ((q - ones) & ~q & high) |
+		 ((b - ones) & ~b & high) | ((d - ones) & ~d & high));
+}
+
 /* @more: another part follows, so a sequence cut at the end may go on. */
 static void str_body(struct jsonw *w, const char *s, size_t n, bool more)
 {
@@ -203,6 +221,11 @@ static void str_body(struct jsonw *w, const char *s, size_t n, bool more)
 		unsigned char c = p[i];
 		int u;
 
+		if (n - i >= 8 && plain8(p + i)) {
+			run += 8;
+			i += 8;
+			continue;
+		}
 		if (plain[c]) {
 			run++;
 			i++;

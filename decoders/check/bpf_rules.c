@@ -13,6 +13,8 @@
  */
 #include "check/bpf_check.h"
 
+#include "base/jsonw.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -32,6 +34,61 @@
 static void say(struct bpf_judgement *j, enum bpf_verdict v, int predicts,
 		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+/* Append @n bytes of @p to the line being made at *@at (cut at the end). */
+static void why_put(struct bpf_judgement *j, size_t *at, const char *p, size_t n)
+{
+	size_t room = sizeof(j->why) - 1 - *at;
+
+	n = n < room ? n : room;
+	memcpy(j->why + *at, p, n);
+	*at += n;
+}
+
+/*
+ * @fmt made of text, %s, %u and %d only, formatted here: false (nothing
+ * consumed of @ap) when it has another conversion.  Why not vsnprintf():
+ * it costs ~660 instructions a call here, and the three rules every map
+ * lookup meets ("zero on success", "no flags", the zero tail) were 40% of
+ * what the collector spent rendering one (callgrind); this is ~90.
+ */
+static bool say_lite(struct bpf_judgement *j, const char *fmt, va_list ap)
+{
+	const char *p;
+	size_t at = 0;
+	char num[24];
+
+	for (p = fmt; (p = strchr(p, '%')); p += 2)
+		if (p[1] != 's' && p[1] != 'u' && p[1] != 'd')
+			return false;
+	for (p = fmt; *p;) {
+		const char *q = strchr(p, '%');
+		size_t n = q ? (size_t)(q - p) : strlen(p);
+		const char *str;
+		int d;
+
+		why_put(j, &at, p, n);
+		if (!q)
+			break;
+		switch (q[1]) {
+		case 's':
+			str = va_arg(ap, const char *);
+			why_put(j, &at, str ? str : "(null)", str ? strlen(str) : 6);
+			break;
+		case 'u':
+			why_put(j, &at, num, fmt_u64(num, va_arg(ap, unsigned int)));
+			break;
+		default:
+			d = va_arg(ap, int);
+			if (d < 0)
+				why_put(j, &at, "-", 1);
+			why_put(j, &at, num, fmt_u64(num, d < 0 ? 0u - (unsigned)d : (unsigned)d));
+		}
+		p = q + 2;
+	}
+	j->why[at] = 0;
+	return true;
+}
+
 static void say(struct bpf_judgement *j, enum bpf_verdict v, int predicts,
 		const char *fmt, ...)
 {
@@ -40,7 +97,11 @@ static void say(struct bpf_judgement *j, enum bpf_verdict v, int predicts,
 	j->v = v;
 	j->predicts = predicts;
 	va_start(ap, fmt);
-	vsnprintf(j->why, sizeof(j->why), fmt, ap);
+	if (!say_lite(j, fmt, ap)) {
+		va_end(ap);
+		va_start(ap, fmt);
+		vsnprintf(j->why, sizeof(j->why), fmt, ap);
+	}
 	va_end(ap);
 }
 

@@ -243,10 +243,47 @@ static void test_strict_utf8(void)
 	}
 }
 
+/* Each byte that must be escaped, at each place of a 20-byte string (the
+ * writer skips plain runs eight bytes at a time): escaped exactly there. */
+static void test_escape_positions(void)
+{
+	static const struct { unsigned char c; const char *esc; } sp[] = {
+		{ '"', "\\\"" }, { '\\', "\\\\" }, { '\n', "\\n" }, { 0x01, "\\u0001" },
+		{ 0x1f, "\\u001f" }, { 0x7f, "\\u007f" }, { 0xff, "\\ufffd" },
+	};
+	char s[21], out[256], want[256], buf[64];
+	unsigned i, k, bad = 0;
+
+	for (i = 0; i < sizeof(sp) / sizeof(sp[0]); i++) {
+		for (k = 0; k < 20; k++) {
+			struct jsonw w;
+
+			memset(s, 'a' + (char)(k % 26), 20);
+			s[20] = 0;
+			s[k] = (char)sp[i].c;
+			jw_init(&w, out, sizeof(out));
+			jw_strn(&w, NULL, s, 20);
+			snprintf(want, sizeof(want), "\"%.*s%s%s\"", (int)k, s, sp[i].esc, s + k + 1);
+			if (w.len != strlen(want) || memcmp(out, want, w.len))
+				bad++;
+		}
+	}
+	tap_ok(bad == 0, "escapes land at every position of a long string (%u wrong)", bad);
+	{
+		struct jsonw w;
+
+		jw_init(&w, buf, sizeof(buf));
+		jw_strn(&w, NULL, "abcdefgh\0ijklmnop", 17);
+		tap_ok(w.len == 10 && !memcmp(buf, "\"abcdefgh\"", 10),
+		       "a NUL after eight plain bytes ends the string");
+	}
+}
+
 int main(void)
 {
 	test_scalars();
 	test_escaping();
+	test_escape_positions();
 	test_overflow();
 	test_strict_utf8();
 	return tap_done();
