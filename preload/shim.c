@@ -80,6 +80,7 @@ static struct {
 	struct decode_opts opts;
 	bool audit_all;          /* privilege context for every failure */
 	struct spool spool;
+	uint32_t spool_gen;      /* bumped with each spool made: templates' */
 	uint64_t spool_size;     /* BPFSPY_SPOOL_SIZE; 0: the default */
 	uint64_t state_seen;     /* the consumer's last request for state */
 	uint32_t thread_epoch;   /* bumped when the state is wanted again */
@@ -501,6 +502,8 @@ static bool spool_ready(void)
 	}
 	/* for growing when neither the file's nor the directory's fd is kept */
 	g.spool.dir = g.spool_dir;
+	bpf_dict_init(spool_dict(&g.spool), SPOOL_DICT_SIZE, (uint32_t)g.pid);
+	__atomic_add_fetch(&g.spool_gen, 1, __ATOMIC_RELEASE);
 	spool_dir_release();
 	build_header();
 	p = spool_reserve(&g.spool, g.header_len);
@@ -574,7 +577,7 @@ static int open_output(void)
 static bool renderer_open(struct spool_renderer *r)
 {
 	r->ctx = bpf_render_ctx_new();
-	r->begin_file = bpf_render_ctx_reset;
+	r->begin_file = bpf_render_ctx_begin;
 	r->render = bpf_render_ctx_record;
 	return r->ctx != NULL;
 }
@@ -1176,16 +1179,124 @@ static uint32_t count_possible_cpus(void)
 	return total;
 }
 
+/*
+ * Capture plans of hot calls (bpf_cmd_hot()), kept per call site.
+ * bpf_capture_plan() walks the command's fields once per phase, three
+ * times a call: 590 of the ~2,200 instructions the shim spent on a
+ * lookup (callgrind, bench/lookup_bench).  The plan depends on the
+ * command, attr's bytes, the map's sizes, the options and the outcome
+ * (a hit, ENOENT, another error), and a call site passes the same attr
+ * every time: each level of a thread's work area keeps the plans of its
+ * last calls, PLAN_WAYS of them, each phase computed on first use.
+ */
+enum plan_class { PL_BEFORE, PL_PRE, PL_POST_OK, PL_POST_ENOENT, PL_POST_ERR, PL_CLASSES };
+#define PLAN_WAYS 4u
+#define PLAN_ATTR BPF_TMPL_ATTR   /* attr bytes a plan is keyed by */
+
+struct plan_way {
+	bool valid, have_meta;
+	uint8_t known;                 /* bit per enum plan_class computed */
+	uint8_t n[PL_CLASSES];
+	uint32_t cmd_raw, size;
+	uint64_t attr_addr;
+	uint32_t post_len;             /* bpf_cmd_post_len(), success first */
+	struct bpf_map_meta m;
+	uint8_t pre[PLAN_ATTR];
+	/* the template of each outcome (a hit, ENOENT, another error) in
+	 * the spool of generation tmpl_gen, slot tmpl_id (commit_hot()) */
+	uint32_t tmpl_gen[3];
+	int tmpl_id[3];
+	struct bpf_tmpl tmpl[3];
+	struct bpf_blob_req req[PL_CLASSES][BPF_BLOB_MAX];
+};
+
+struct plan_cache {
+	struct plan_way way[PLAN_WAYS];
+	struct plan_way *cur;          /* this call's, found before it */
+};
+
+/* The way that holds @c's plans (made afresh when it held another
+ * call's), or NULL when @c's plans are not kept. */
+static struct plan_way *plan_way(struct plan_cache *pc, const struct bpf_call *c,
+				 const struct bpf_map_meta *m)
+{
+	struct plan_way *p;
+	uint32_t i;
+
+	if (!pc || !bpf_cmd_hot(c->cmd) || c->pre_len < c->size || c->pre_len > BPF_ATTR_SNAP)
+		return NULL;
+	for (i = PLAN_ATTR; i < c->pre_len; i++)
+		if (c->pre[i])
+			return NULL;
+	p = &pc->way[(c->pre[0] ^ c->cmd) & (PLAN_WAYS - 1)];
+	if (p->valid && p->cmd_raw == c->cmd_raw && p->size == c->size &&
+	    p->attr_addr == c->attr_addr &&
+	    p->have_meta == (m != NULL) && (!m || !memcmp(&p->m, m, sizeof(*m))) &&
+	    !memcmp(p->pre, c->pre, c->pre_len < PLAN_ATTR ? c->pre_len : PLAN_ATTR))
+		return p;
+	memset(p, 0, offsetof(struct plan_way, req));
+	p->cmd_raw = c->cmd_raw;
+	p->size = c->size;
+	p->attr_addr = c->attr_addr;
+	p->post_len = bpf_cmd_post_len(c->cmd, c->size, true) |
+		      bpf_cmd_post_len(c->cmd, c->size, false);
+	p->have_meta = m != NULL;
+	if (m)
+		p->m = *m;
+	memcpy(p->pre, c->pre, c->pre_len < PLAN_ATTR ? c->pre_len : PLAN_ATTR);
+	p->valid = true;
+	return p;
+}
+
+/* bpf_capture_plan() of @c in @phase, from @p when not NULL. */
+static unsigned plan(struct plan_way *p, const struct bpf_call *c,
+		     const struct bpf_map_meta *m, enum bpf_capture_phase phase,
+		     struct bpf_blob_req *req)
+{
+	unsigned cls = phase == CAPTURE_BEFORE ? PL_BEFORE : phase == CAPTURE_PRE ? PL_PRE :
+		       c->ret >= 0 ? PL_POST_OK : c->err == ENOENT ? PL_POST_ENOENT : PL_POST_ERR;
+
+	if (!p)
+		return bpf_capture_plan(c, m, phase, &g.opts, req);
+	if (!(p->known & (1u << cls))) {
+		p->n[cls] = (uint8_t)bpf_capture_plan(c, m, phase, &g.opts, p->req[cls]);
+		p->known |= (uint8_t)(1u << cls);
+	}
+	memcpy(req, p->req[cls], p->n[cls] * sizeof(*req));
+	return p->n[cls];
+}
+
 /* Keys and values of map element commands, as bpf_capture_plan() asks.
  * Done after the call: then an fd the kernel refused (EBADF, EINVAL) is
  * not queried, and output buffers hold what the kernel wrote. */
-static void capture_payload(struct bpf_call *c)
+static void capture_payload(struct bpf_call *c, struct plan_cache *pc)
 {
 	struct bpf_blob_req req[BPF_BLOB_MAX];
+	struct plan_way *p;
 	struct bpf_map_meta m;
-	unsigned n;
+	unsigned n, n1, i;
 	int fd;
 
+	p = pc->cur && pc->cur->have_meta ? pc->cur : NULL;
+	if (p) {
+		/* the map's fd and sizes as they were found before the call */
+		if (c->ret < 0 && (c->err == EBADF || c->err == EINVAL)) {
+			c->nblobs = 0;
+			c->blob_used = 0;
+			return;
+		}
+		n1 = plan(p, c, &p->m, CAPTURE_PRE, req);
+		n = n1 + plan(p, c, &p->m, CAPTURE_POST, req + n1);
+		/* What the kernel copied in full: every buffer of a call
+		 * that succeeded, the inputs of one that missed (ENOENT
+		 * comes after the key is read: kernel/bpf/syscall.c).  A
+		 * heap or TLS buffer then costs a copy, not two
+		 * process_vm_readv() (~1.1 us each here). */
+		for (i = 0; i < n; i++)
+			req[i].proven = c->ret >= 0 || (i < n1 && c->err == ENOENT);
+		bpf_call_capture(c, req, n);
+		return;
+	}
 	fd = bpf_call_map_fd(c);
 	if (fd >= 0 && c->ret < 0 && (c->err == EBADF || c->err == EINVAL)) {
 		/* a key read before the call of an fd the kernel refused */
@@ -1203,7 +1314,7 @@ static void capture_payload(struct bpf_call *c)
 
 /* What the kernel will overwrite, read before the call (a map's key and
  * value sizes come from the fd table, no syscall). */
-static void capture_before(struct bpf_call *c)
+static void capture_before(struct bpf_call *c, struct plan_cache *pc)
 {
 	struct bpf_blob_req req[BPF_BLOB_MAX];
 	struct bpf_map_meta m;
@@ -1212,7 +1323,8 @@ static void capture_before(struct bpf_call *c)
 
 	c->nblobs = 0;
 	c->blob_used = 0;
-	bpf_call_capture(c, req, bpf_capture_plan(c, known ? &m : NULL, CAPTURE_BEFORE, &g.opts, req));
+	pc->cur = plan_way(pc, c, known ? &m : NULL);
+	bpf_call_capture(c, req, plan(pc->cur, c, known ? &m : NULL, CAPTURE_BEFORE, req));
 }
 
 
@@ -1333,6 +1445,57 @@ static void commit_packed(const struct bpf_call *c, const struct bpf_event_env *
 	spool_commit(p, BPF_REC_CALL, n);
 }
 
+/*
+ * A hot call as a BPF_REC_HOT after its template (bpf_record.h).  The
+ * call site's plan way (@p, NULL: none) keeps the template of each
+ * outcome: a call that captured what the last one did (the same blobs,
+ * no fault) reuses it without making it again; else it is made and
+ * looked up in the spool's dictionary.  False: the call cannot be one
+ * (the caller packs it whole).
+ */
+static bool tmpl_still(const struct bpf_tmpl *t, const struct bpf_call *c,
+		       const struct bpf_event_env *env)
+{
+	return c->nblobs == t->nblobs && c->blob_used == t->blob_used &&
+	       c->facts.flags == t->facts_flags && !c->have_post && !t->flags &&
+	       !memcmp(c->blobs, t->blobs, c->nblobs * sizeof(c->blobs[0])) &&
+	       env->dur_ns <= UINT32_MAX && c->ret >= INT32_MIN && c->ret <= INT32_MAX &&
+	       c->err >= 0 && c->err <= UINT16_MAX && !env->stack &&
+	       (!c->parent || (c->parent <= env->seq && env->seq - c->parent <= UINT32_MAX));
+}
+
+static bool commit_hot(const struct bpf_call *c, const struct bpf_event_env *env,
+		       struct plan_way *p)
+{
+	uint32_t gen = __atomic_load_n(&g.spool_gen, __ATOMIC_ACQUIRE);
+	unsigned k = c->ret >= 0 ? 0 : c->err == ENOENT ? 1 : 2;
+	size_t n;
+	void *r;
+
+	if (!p)
+		return false;
+	if (p->tmpl_gen[k] != gen || !tmpl_still(&p->tmpl[k], c, env)) {
+		int id;
+
+		if (!bpf_tmpl_make(&p->tmpl[k], c, env)) {
+			p->tmpl_gen[k] = 0;
+			return false;
+		}
+		id = bpf_dict_intern(spool_dict(&g.spool), &p->tmpl[k]);
+		p->tmpl_gen[k] = id < 0 ? 0 : gen;
+		if (id < 0)
+			return false;
+		p->tmpl_id[k] = id;
+	}
+	n = bpf_hot_size(&p->tmpl[k]);
+	r = spool_begin(&g.spool, n, env->seq);
+	if (!r)
+		return true;   /* counted lost */
+	bpf_hot_pack(r, c, env, &p->tmpl[k], p->tmpl_id[k]);
+	spool_commit(r, BPF_REC_HOT, n);
+	return true;
+}
+
 static void commit_json(const char *line, size_t n)
 {
 	char *p = spool_begin(&g.spool, n, t_seq);
@@ -1399,7 +1562,7 @@ static void render_live(struct jsonw *w, const void *ctx)
 }
 
 static void record(struct bpf_call *c, uint64_t start, uint64_t dur,
-		   const struct bpf_stack *stack)
+		   const struct bpf_stack *stack, struct plan_way *hot)
 {
 	struct bpf_event_env env;
 	struct live_event e = { &env, c };
@@ -1411,6 +1574,8 @@ static void record(struct bpf_call *c, uint64_t start, uint64_t dur,
 		/* fd notes come from BPF_REC_FDOBJ, names from BPF_REC_SYM */
 		if (stack)
 			bpfspy_stack_spool_syms(stack);
+		else if (commit_hot(c, &env, hot))
+			return;
 		commit_packed(c, &env);
 		return;
 	}
@@ -1541,6 +1706,7 @@ struct work {
 	uintptr_t caller_sp; /* memread's, before this call */
 	int mode;            /* enum work_mode */
 	bool have_stack;
+	struct plan_cache plans;
 };
 
 /* [guard][stack 0][guard][stack 1][struct area], one mapping per thread */
@@ -1695,7 +1861,7 @@ static void bpf_before(void *arg)
 	want = c->size < BPF_ATTR_SNAP ? c->size : BPF_ATTR_SNAP;
 	c->pre_len = (uint32_t)mem_read(c->pre, c->attr_addr, want, &c->pre_err);
 	scan_tail(c);
-	capture_before(c);
+	capture_before(c, &w->plans);
 	w->start = mono_ns();
 }
 
@@ -1704,6 +1870,7 @@ static void bpf_after(void *arg)
 {
 	struct work *w = arg;
 	struct bpf_call *c = &w->c;
+	struct plan_way *hot = w->plans.cur;   /* a hot call's, or NULL */
 	uint32_t post;
 
 	if (w->mode == W_FILTERED) {
@@ -1725,22 +1892,24 @@ static void bpf_after(void *arg)
 	c->parent = bpfspy_libbpf_parent();
 	c->facts.flags |= policy_flags(c, w->inj);
 	bpfspy_libbpf_count((uint32_t)w->cmd & ~BPF_COMMON_ATTRS_BIT, w->ret);
-	post = w->inj || (!c->pre_len && !c->attr_addr) ? 0 :
+	post = w->inj || (!c->pre_len && !c->attr_addr) || (hot && !hot->post_len) ? 0 :
 	       bpf_cmd_post_len(c->cmd, c->size, w->ret >= 0);
 	if (post) {
 		c->post_len = (uint32_t)mem_read(c->post, c->attr_addr, post, NULL);
 		c->have_post = true;
 	}
-	fdobj_note_result(c);
-	fdobj_note_freeze(c);
+	if (!hot) {   /* element commands return no fd and freeze nothing */
+		fdobj_note_result(c);
+		fdobj_note_freeze(c);
+	}
 	if (c->cmd == XV_BPF_BTF_LOAD && w->ret >= 0 && !g.opts.no_data)
 		spool_btf(c);
-	capture_payload(c);
+	capture_payload(c, &w->plans);
 	if (!g.opts.no_check && !(c->facts.flags & (BPF_FACT_INJECTED | BPF_FACT_DENIED)))
 		bpfspy_gather_facts(c, g.audit_all);
 	/* --failed-only (BPFSPY_FAILED_ONLY): successes are left out */
 	if (!g.failed_only || w->ret < 0)
-		record(c, w->start, w->end - w->start, w->have_stack ? &w->stack : NULL);
+		record(c, w->start, w->end - w->start, w->have_stack ? &w->stack : NULL, hot);
 	if (w->entry)
 		bpfspy_libbpf_overhead(mono_ns() - w->entry - (w->end - w->start));
 }

@@ -185,7 +185,7 @@ static void slot_open(struct collector *c, struct collect_slot *s)
 		bpf_render_ctx_set_hooks(s->ctx, &hooks);
 	}
 	r.ctx = s->ctx;
-	r.begin_file = bpf_render_ctx_reset;
+	r.begin_file = bpf_render_ctx_begin;
 	r.render = bpf_render_ctx_record;
 	r.json = kfunc_names_json;
 	r.json_ctx = c->kfuncs;

@@ -9,10 +9,13 @@
  *  - fast path: the range lies in [sp, top of this thread's stack), which
  *    is always mapped.  libbpf and most loaders keep union bpf_attr, keys
  *    and values on the stack, so the hot path needs no syscall;
+ *  - the range the kernel has just read or written in full for this
+ *    thread's call, as it returned success (mem_read_proven()): the
+ *    program cannot have unmapped it since without racing its own call;
  *  - otherwise process_vm_readv() on our own pid, which fails cleanly on
  *    unmapped pages.  It costs ~1.1 us per call here (measured: more than
- *    a whole BPF_MAP_LOOKUP_ELEM, 0.86 us), which is why the fast path
- *    exists.
+ *    a whole BPF_MAP_LOOKUP_ELEM, 0.86 us), which is why the fast paths
+ *    exist.
  */
 #ifndef BPFSPY_MEMREAD_H
 #define BPFSPY_MEMREAD_H
@@ -24,6 +27,12 @@
  * copied: @len, or fewer when the range runs into an unmapped page (the
  * bytes copied are the readable prefix).  @err receives 0 or EFAULT. */
 size_t mem_read(void *dst, uint64_t addr, size_t len, int *err);
+
+/* The same for a range the kernel has just copied in full from or to
+ * (a map element call that succeeded: its key, its value): a plain copy,
+ * counted with the fast reads.  With a source set (bpfspy attach), read
+ * from it as mem_read() does. */
+size_t mem_read_proven(void *dst, uint64_t addr, size_t len);
 
 /* Copy a NUL-terminated string of at most @cap-1 bytes; @dst is always
  * terminated.  Returns the string length, or -1 when nothing at @addr is

@@ -250,8 +250,7 @@ static int write_zeros(int fd, uint64_t to)
 #define SPOOL_MAGIC   0x59505342u   /* "BSPY": a record, stored last */
 #define SPOOL_CHECK   0x5a17c0deu
 #define SPOOL_FMAGIC  0x4c4f4f50535942ull   /* "BSPOOL": a ring spool file */
-#define SPOOL_VERSION 1
-#define SPOOL_PAGE    4096u
+#define SPOOL_VERSION 2   /* 2: the head has a dictionary */
 
 struct spool_shm {
 	uint64_t magic;          /* SPOOL_FMAGIC, stored last at creation */
@@ -274,7 +273,7 @@ struct spool_shm {
 	int32_t loss_lock;       /* tid (or consumer pid) updating the span */
 };
 
-_Static_assert(sizeof(struct spool_shm) <= SPOOL_PAGE, "header page");
+_Static_assert(sizeof(struct spool_shm) <= SPOOL_DICT_OFF, "header page");
 
 struct spool_rec_hdr {
 	uint32_t magic;   /* stored last: the record is complete */
@@ -312,22 +311,22 @@ static uint64_t ring_size(uint64_t want)
 	return n;
 }
 
-/* Map the header page and the ring twice, back to back, from @fd. */
+/* Map the head (header page, dictionary) and the ring twice, back to back, from @fd. */
 static void *map_ring(int fd, uint64_t size, bool writable, size_t *len)
 {
 	int prot = PROT_READ | (writable ? PROT_WRITE : 0);
-	size_t total = SPOOL_PAGE + 2 * (size_t)size;
+	size_t total = SPOOL_HEAD + 2 * (size_t)size;
 	char *base, *p;
 
 	base = mmap(NULL, total, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (base == MAP_FAILED)
 		return NULL;
-	p = mmap(base, SPOOL_PAGE + (size_t)size, prot, MAP_SHARED | MAP_FIXED | MAP_NORESERVE,
+	p = mmap(base, SPOOL_HEAD + (size_t)size, prot, MAP_SHARED | MAP_FIXED | MAP_NORESERVE,
 		 fd, 0);
 	if (p == MAP_FAILED)
 		goto fail;
-	p = mmap(base + SPOOL_PAGE + size, (size_t)size, prot,
-		 MAP_SHARED | MAP_FIXED | MAP_NORESERVE, fd, SPOOL_PAGE);
+	p = mmap(base + SPOOL_HEAD + size, (size_t)size, prot,
+		 MAP_SHARED | MAP_FIXED | MAP_NORESERVE, fd, SPOOL_HEAD);
 	if (p == MAP_FAILED)
 		goto fail;
 	*len = total;
@@ -384,7 +383,7 @@ int spool_create(struct spool *s, int dfd, int fd_floor, uint64_t size)
 		return -errno;
 	s->size = ring_size(size);
 	if (fstat(fd, &st) != 0 || flock(fd, LOCK_SH) != 0 ||
-	    back_file(fd, SPOOL_PAGE + SPOOL_GROW_MIN) != 0)
+	    back_file(fd, SPOOL_HEAD + SPOOL_GROW_MIN) != 0)
 		goto fail;
 	s->dev = (uint64_t)st.st_dev;
 	s->ino = (uint64_t)st.st_ino;
@@ -395,7 +394,7 @@ int spool_create(struct spool *s, int dfd, int fd_floor, uint64_t size)
 	}
 	if (!s->shm)
 		goto fail;
-	s->data = (char *)s->shm + SPOOL_PAGE;
+	s->data = (char *)s->shm + SPOOL_HEAD;
 	s->shm->version = SPOOL_VERSION;
 	s->shm->pid = (uint32_t)getpid();
 	s->shm->size = s->size;
@@ -411,7 +410,7 @@ int spool_create(struct spool *s, int dfd, int fd_floor, uint64_t size)
 		 * leaves no room for, so take the first stretch now. */
 		uint64_t pre = s->size < SPOOL_NOFD_PRE ? s->size : SPOOL_NOFD_PRE;
 
-		if (back_file(fd, SPOOL_PAGE + pre) == 0)
+		if (back_file(fd, SPOOL_HEAD + pre) == 0)
 			s->shm->backed = pre;
 		close(fd);
 	}
@@ -445,7 +444,7 @@ static int grow_locked(struct spool *s, uint64_t need)
 	target = (need + step - 1) / step * step;
 	if (target > s->size)
 		target = s->size;
-	if (back_file(fd, SPOOL_PAGE + target) != 0) {
+	if (back_file(fd, SPOOL_HEAD + target) != 0) {
 		rc = -1;
 		goto out;
 	}
@@ -598,6 +597,11 @@ void spool_commit(void *payload, uint32_t type, size_t payload_len)
 uint64_t spool_state_wanted(const struct spool *s)
 {
 	return s->shm ? __atomic_load_n(&s->shm->state_req, __ATOMIC_RELAXED) : 0;
+}
+
+void *spool_dict(struct spool *s)
+{
+	return s->shm ? (char *)s->shm + SPOOL_DICT_OFF : NULL;
 }
 
 void spool_forget(struct spool *s)
@@ -790,7 +794,7 @@ static int reader_map(struct spool_reader *rd, struct stat *sb)
 {
 	struct spool_shm probe;
 
-	if ((uint64_t)sb->st_size < SPOOL_PAGE)
+	if ((uint64_t)sb->st_size < SPOOL_HEAD)
 		return -EAGAIN;   /* not made yet (never, under its final name) */
 	if (pread(rd->fd, &probe, sizeof(probe), 0) != (ssize_t)sizeof(probe))
 		return -EIO;
@@ -802,7 +806,7 @@ static int reader_map(struct spool_reader *rd, struct stat *sb)
 	rd->h = map_ring(rd->fd, rd->size, true, &rd->map_len);
 	if (!rd->h)
 		return -errno;
-	rd->data = (char *)rd->h + SPOOL_PAGE;
+	rd->data = (char *)rd->h + SPOOL_HEAD;
 	return 0;
 }
 
@@ -1061,7 +1065,7 @@ static void fill(struct spool_reader *rd, struct batch *b, bool final, struct dr
 	bool garbage = false;
 
 	if (!rd->begun && rd->r.begin_file)
-		rd->r.begin_file(rd->r.ctx);
+		rd->r.begin_file(rd->r.ctx, (const char *)rd->h + SPOOL_DICT_OFF, SPOOL_DICT_SIZE);
 	rd->begun = true;
 	while (pos + hsz <= head && b->o.len < (1u << 20)) {
 		const struct spool_rec_hdr *rh = (const void *)(rd->data + (pos & (rd->size - 1)));

@@ -47,6 +47,15 @@
 
 struct spool_shm;   /* the header page, shared with consumers */
 
+/* A spool's head: the header page, then the writer's dictionary, bytes
+ * the layer above keeps for its records to refer to: state a consumer
+ * must find even when it starts part-way, when the records that would
+ * have carried it are gone (bpf_record.h's templates).  Zero at
+ * creation; the spool itself never reads it.  The ring follows. */
+#define SPOOL_HEAD      (32u << 10)
+#define SPOOL_DICT_OFF  4096u
+#define SPOOL_DICT_SIZE (SPOOL_HEAD - SPOOL_DICT_OFF)
+
 struct spool {
 	int fd;              /* close-on-exec, LOCK_SH held, out of the program's
 			      * reach (above its soft RLIMIT_NOFILE), or -1:
@@ -124,6 +133,9 @@ void spool_lost_of(struct spool *s, uint32_t pid, uint64_t seq);
 /* Events counted lost so far in this spool. */
 uint64_t spool_lost_count(const struct spool *s);
 
+/* The writer's dictionary (SPOOL_DICT_SIZE bytes), or NULL without a spool. */
+void *spool_dict(struct spool *s);
+
 /* Publish the record whose payload spool_begin() returned. */
 void spool_commit(void *payload, uint32_t type, size_t payload_len);
 
@@ -149,7 +161,8 @@ struct drain_stats {
  * process's: records may carry state (a thread's name, what an fd is) for
  * the records after them, so a renderer context serves one spool. */
 struct spool_renderer {
-	void (*begin_file)(void *ctx);
+	/* A spool begins: its dictionary is @dict (@len bytes, read-only). */
+	void (*begin_file)(void *ctx, const void *dict, size_t len);
 	/* One JSON line without the newline into @out; returns the length it
 	 * needs (over @cap: called again with more room), 0 for a record
 	 * that only updates state, SPOOL_RENDER_BAD for a malformed one. */

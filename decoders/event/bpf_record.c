@@ -2,8 +2,11 @@
 /* Packed bpf calls and the state records around them: see bpf_record.h. */
 #include "event/bpf_record.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#define XXH_INLINE_ALL
+#include <xxhash.h>
 
 #include "event/bpf_stack.h"
 #include "libbpf/libbpf_funcs.h"
@@ -20,6 +23,8 @@
  * untouched (a page fault costs microseconds here; clearing it all cost
  * 48 of them per drained spool). */
 struct bpf_render_ctx {
+	const void *dict;       /* this spool's dictionary (BPF_REC_HOT), or NULL */
+	size_t dict_len;
 	uint32_t fd_end;        /* fd[] is zero from here on */
 	uint32_t tids;          /* tid[] entries in use */
 	struct bpf_sym_table *syms;   /* BPF_REC_SYM; NULL until the first */
@@ -94,6 +99,232 @@ void bpf_record_pack(void *dst, const struct bpf_call *c,
 		bpf_stack_tail_pack(p, env->stack);
 }
 
+/* ---- the template dictionary ---------------------------------------------- */
+
+#define DICT_MAGIC 0x54434944u   /* "DICT", stored last by bpf_dict_init() */
+#define DICT_INDEX 512u          /* a power of two, over the slots */
+
+struct bpf_dict {
+	uint32_t magic;
+	uint32_t pid;
+	uint32_t used;               /* slots handed out (may pass nslots) */
+	uint32_t nslots;
+	/* open addressing: (hash tag << 16) | (slot + 1); 0: empty */
+	uint32_t index[DICT_INDEX];
+	struct bpf_tmpl slot[];
+};
+
+static uint32_t dict_slots(size_t len)
+{
+	size_t n;
+
+	if (len < sizeof(struct bpf_dict))
+		return 0;
+	n = (len - sizeof(struct bpf_dict)) / sizeof(struct bpf_tmpl);
+	return n < DICT_INDEX / 2 * 3 / 2 ? (uint32_t)n : DICT_INDEX / 2 * 3 / 2;
+}
+
+void bpf_dict_init(void *area, size_t len, uint32_t pid)
+{
+	struct bpf_dict *d = area;
+
+	if (!d || !dict_slots(len))
+		return;
+	d->pid = pid;
+	d->used = 0;
+	d->nslots = dict_slots(len);
+	__atomic_store_n(&d->magic, DICT_MAGIC, __ATOMIC_RELEASE);
+}
+
+/* Facts that are flags alone: the rest carry measured values. */
+#define TMPL_FACTS (BPF_FACT_CLOEXEC_KNOWN | BPF_FACT_CLOEXEC_SET | BPF_FACT_NO_CHECK | \
+		    BPF_FACT_INJECTED | BPF_FACT_DENIED | BPF_FACT_VIA_SECCOMP)
+
+static bool all_zero(const uint8_t *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
+bool bpf_tmpl_make(struct bpf_tmpl *t, const struct bpf_call *c,
+		   const struct bpf_event_env *env)
+{
+	const struct bpf_facts *f = &c->facts;
+	uint32_t keep = c->pre_len < BPF_TMPL_ATTR ? c->pre_len : BPF_TMPL_ATTR;
+
+	if (!bpf_cmd_hot(c->cmd) || (c->cmd_raw & BPF_COMMON_ATTRS_BIT) || env->stack ||
+	    c->pre_err || c->tail_nonzero_off || c->tail_unreadable ||
+	    c->pre_len > BPF_ATTR_SNAP || c->nblobs > BPF_TMPL_BLOBS ||
+	    c->blob_used > BPF_BLOB_BYTES || (f->flags & ~TMPL_FACTS) || f->pin_statfs_err ||
+	    f->link_prog_id || c->ret < INT32_MIN || c->ret > INT32_MAX || c->err < 0 ||
+	    c->err > UINT16_MAX || env->dur_ns > UINT32_MAX ||
+	    (c->parent && (c->parent > env->seq || env->seq - c->parent > UINT32_MAX)))
+		return false;
+	if (!all_zero(c->pre + keep, c->pre_len - keep))
+		return false;
+	if (c->have_post && (c->post_len != c->pre_len || memcmp(c->post, c->pre, c->pre_len)))
+		return false;
+	memset(t, 0, sizeof(*t));
+	t->cmd_raw = c->cmd_raw;
+	t->attr_addr = c->attr_addr;
+	t->size = c->size;
+	t->facts_flags = f->flags;
+	t->pre_len = (uint16_t)c->pre_len;
+	t->blob_used = c->blob_used;
+	t->nblobs = c->nblobs;
+	t->flags = c->have_post ? BPF_REC_HAVE_POST : 0;
+	memcpy(t->blobs, c->blobs, c->nblobs * sizeof(t->blobs[0]));
+	memcpy(t->pre, c->pre, keep);
+	return true;
+}
+
+/* Where a hot record's payload starts (sizeof() would add padding). */
+#define HOT_HEAD offsetof(struct bpf_rec_hot, data)
+
+/* Templates compare past their ready word. */
+#define TMPL_BODY offsetof(struct bpf_tmpl, cmd_raw)
+
+static bool tmpl_equal(const struct bpf_tmpl *a, const struct bpf_tmpl *b)
+{
+	return !memcmp((const char *)a + TMPL_BODY, (const char *)b + TMPL_BODY,
+		       sizeof(*a) - TMPL_BODY);
+}
+
+/* A slot for @t, published (ready) before any index entry names it. */
+static int dict_add(struct bpf_dict *d, const struct bpf_tmpl *t)
+{
+	uint32_t id;
+	struct bpf_tmpl *s;
+
+	/* full: no more counting (used must not wrap round to slot 0) */
+	if (__atomic_load_n(&d->used, __ATOMIC_RELAXED) >= d->nslots)
+		return -1;
+	id = __atomic_fetch_add(&d->used, 1, __ATOMIC_RELAXED);
+	if (id >= d->nslots)
+		return -1;
+	s = &d->slot[id];
+	memcpy((char *)s + TMPL_BODY, (const char *)t + TMPL_BODY, sizeof(*t) - TMPL_BODY);
+	__atomic_store_n(&s->ready, BPF_TMPL_READY, __ATOMIC_RELEASE);
+	return (int)id;
+}
+
+int bpf_dict_intern(void *area, const struct bpf_tmpl *t)
+{
+	struct bpf_dict *d = area;
+	uint64_t h;
+	uint32_t tag, i = 0;
+	int mine = -1;
+
+	if (!d || __atomic_load_n(&d->magic, __ATOMIC_ACQUIRE) != DICT_MAGIC)
+		return -1;
+	h = XXH3_64bits((const char *)t + TMPL_BODY, sizeof(*t) - TMPL_BODY);
+	tag = (uint32_t)(h >> 48);
+	while (i < DICT_INDEX) {
+		uint32_t *e = &d->index[(h + i) & (DICT_INDEX - 1)];
+		uint32_t v = __atomic_load_n(e, __ATOMIC_ACQUIRE), id;
+
+		if (v && (v >> 16) == tag) {
+			id = (v & 0xffff) - 1;
+			if (id < d->nslots && tmpl_equal(&d->slot[id], t))
+				return (int)id;   /* (a slot of ours, if any, goes unused) */
+		}
+		if (v) {
+			i++;
+			continue;
+		}
+		if (mine < 0 && (mine = dict_add(d, t)) < 0)
+			return -1;
+		if (__atomic_compare_exchange_n(e, &v, tag << 16 | (uint32_t)(mine + 1), false,
+						__ATOMIC_RELEASE, __ATOMIC_RELAXED))
+			return mine;
+		/* another thread took the entry: look at what it put there */
+	}
+	return -1;
+}
+
+size_t bpf_hot_size(const struct bpf_tmpl *t)
+{
+	return HOT_HEAD + t->blob_used;
+}
+
+void bpf_hot_pack(void *dst, const struct bpf_call *c, const struct bpf_event_env *env,
+		  const struct bpf_tmpl *t, int id)
+{
+	struct bpf_rec_hot *r = dst;
+
+	r->seq = env->seq;
+	r->ts = env->ts;
+	r->dur_ns = (uint32_t)env->dur_ns;
+	r->tid = env->tid;
+	r->ret = (int32_t)c->ret;
+	r->tmpl = (uint16_t)id;
+	r->err = (uint16_t)c->err;
+	r->parent_back = c->parent ? (uint32_t)(env->seq - c->parent) : 0;
+	memcpy(r->data, c->blob_data, t->blob_used);
+}
+
+/* A BPF_REC_HOT into @c and @env, from its template in the dictionary;
+ * false when either is malformed (or the template is not there). */
+static bool unpack_hot(struct bpf_render_ctx *x, const void *rec, size_t len,
+		       struct bpf_call *c, struct bpf_event_env *env)
+{
+	const struct bpf_rec_hot *r = rec;
+	const struct bpf_dict *d = x->dict;
+	struct bpf_tmpl t;
+	uint32_t nslots, i;
+
+	if (!d || len < HOT_HEAD || __atomic_load_n(&d->magic, __ATOMIC_ACQUIRE) != DICT_MAGIC)
+		return false;
+	nslots = dict_slots(x->dict_len);
+	if (r->tmpl >= nslots || r->tmpl >= d->nslots ||
+	    __atomic_load_n(&d->slot[r->tmpl].ready, __ATOMIC_ACQUIRE) != BPF_TMPL_READY)
+		return false;
+	t = d->slot[r->tmpl];   /* a copy: the file is shared memory */
+	if (t.pre_len > BPF_ATTR_SNAP || t.nblobs > BPF_TMPL_BLOBS ||
+	    t.blob_used > BPF_BLOB_BYTES || len < HOT_HEAD + t.blob_used)
+		return false;
+	for (i = 0; i < t.nblobs; i++)
+		if ((uint32_t)t.blobs[i].off + t.blobs[i].len > t.blob_used)
+			return false;
+	memset(c, 0, offsetof(struct bpf_call, pre));
+	c->cmd_raw = t.cmd_raw;
+	c->cmd = t.cmd_raw & ~BPF_COMMON_ATTRS_BIT;
+	c->attr_addr = t.attr_addr;
+	c->size = t.size;
+	c->pre_len = t.pre_len;
+	c->pre_err = 0;
+	c->tail_nonzero_off = 0;
+	c->tail_unreadable = false;
+	memset(c->pre, 0, t.pre_len);
+	memcpy(c->pre, t.pre, t.pre_len < BPF_TMPL_ATTR ? t.pre_len : BPF_TMPL_ATTR);
+	c->have_post = t.flags & BPF_REC_HAVE_POST;
+	c->post_len = c->have_post ? t.pre_len : 0;
+	memcpy(c->post, c->pre, c->post_len);
+	c->ret = r->ret;
+	c->err = r->err;
+	c->nblobs = t.nblobs;
+	c->blob_used = t.blob_used;
+	memcpy(c->blobs, t.blobs, t.nblobs * sizeof(t.blobs[0]));
+	memcpy(c->blob_data, r->data, t.blob_used);
+	memset(&c->facts, 0, sizeof(c->facts));
+	c->facts.flags = t.facts_flags;
+	c->nnotes = 0;
+	env->seq = r->seq;
+	env->ts = r->ts;
+	env->dur_ns = r->dur_ns;
+	env->wall_ns = 0;
+	env->parent = r->parent_back ? r->seq - r->parent_back : 0;
+	env->pid = d->pid;
+	env->tid = r->tid;
+	env->comm = "";
+	env->stack = NULL;
+	return true;
+}
+
 struct bpf_render_ctx *bpf_render_ctx_new(void)
 {
 	return calloc(1, sizeof(struct bpf_render_ctx));
@@ -119,6 +350,15 @@ void bpf_render_ctx_reset(void *vx)
 		bpf_sym_table_reset(x->syms);
 	if (x->hooks.reset)
 		x->hooks.reset(x->hooks.u);
+}
+
+void bpf_render_ctx_begin(void *vx, const void *dict, size_t len)
+{
+	struct bpf_render_ctx *x = vx;
+
+	bpf_render_ctx_reset(x);
+	x->dict = dict;
+	x->dict_len = dict ? len : 0;
 }
 
 void bpf_render_ctx_set_hooks(struct bpf_render_ctx *x, const struct bpf_render_hooks *h)
@@ -320,8 +560,12 @@ size_t bpf_render_ctx_record(void *vx, uint32_t type, const void *rec, size_t le
 	}
 	if (type == BPF_REC_LIBBPF)
 		return render_libbpf(x, rec, len, out, cap);
-	if (type != BPF_REC_CALL || !unpack(x, rec, len, &c, &env, &u))
+	if (type == BPF_REC_HOT) {
+		if (!unpack_hot(x, rec, len, &c, &env))
+			return REC_BAD;
+	} else if (type != BPF_REC_CALL || !unpack(x, rec, len, &c, &env, &u)) {
 		return REC_BAD;
+	}
 	{
 		struct bpf_rec_thread *t = tid_slot(x, env.tid, false);
 

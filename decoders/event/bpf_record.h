@@ -34,6 +34,7 @@ enum bpf_rec_type {
 			      * with --stack a stack tail (bpf_stack.h) */
 	BPF_REC_SYM = 6,     /* struct bpf_rec_sym: what an address is */
 	BPF_REC_BTF = 7,     /* struct bpf_rec_btf: what a BTF fd holds */
+	BPF_REC_HOT = 8,     /* struct bpf_rec_hot: a call after a template */
 };
 
 struct bpf_rec_thread {
@@ -80,6 +81,69 @@ size_t bpf_record_size(const struct bpf_call *c, const struct bpf_event_env *env
 void bpf_record_pack(void *dst, const struct bpf_call *c,
 		     const struct bpf_event_env *env);
 
+/*
+ * Hot calls: the map element commands a daemon makes by the hundred
+ * thousand a second, each call site with the same attr every time.  What
+ * does not change from call to call (the command, attr's bytes, the
+ * buffers' sizes, what was captured of them) is a template, written once
+ * into the spool's dictionary (spool_dict()); each call is then a
+ * BPF_REC_HOT: the template's number, the envelope, the outcome and the
+ * bytes of its buffers.  An ARRAY lookup with a 4-byte key and an 8-byte
+ * value is 48 bytes (64 in the ring with the spool's record header),
+ * against 152 (168) as a BPF_REC_CALL.
+ *
+ * The dictionary lives in the spool's head, not in the ring: templates are
+ * written once and never change, so a consumer that starts part-way (a
+ * collector restarted) finds every template its records name, which
+ * state records in the ring could not promise.  A call that does not fit
+ * a template (a stack, facts beyond flags, attr bytes past
+ * BPF_TMPL_ATTR, a full dictionary...) is a BPF_REC_CALL as before.
+ */
+#define BPF_TMPL_ATTR  40u    /* attr bytes a template keeps (elements: 32) */
+#define BPF_TMPL_BLOBS 2u
+#define BPF_TMPL_READY 0x504d4554u   /* "TEMP" */
+
+struct bpf_tmpl {
+	uint32_t ready;        /* BPF_TMPL_READY, stored last; not compared */
+	uint32_t cmd_raw;
+	uint64_t attr_addr;
+	uint32_t size;
+	uint32_t facts_flags;  /* the call's facts are these flags alone */
+	uint16_t pre_len;      /* attr bytes past BPF_TMPL_ATTR are zero */
+	uint16_t blob_used;    /* payload bytes each record carries */
+	uint8_t nblobs;
+	uint8_t flags;         /* BPF_REC_HAVE_POST: post holds pre's bytes */
+	uint16_t pad;
+	struct bpf_blob blobs[BPF_TMPL_BLOBS];
+	uint8_t pre[BPF_TMPL_ATTR];
+};
+
+struct bpf_rec_hot {
+	uint64_t seq, ts;
+	uint32_t dur_ns, tid;
+	int32_t ret;
+	uint16_t tmpl;         /* the template's slot in the dictionary */
+	uint16_t err;
+	uint32_t parent_back;  /* seq minus the libbpf call's seq; 0: none */
+	uint8_t data[];        /* the template's blob_used bytes */
+};
+
+/* Set up the dictionary in @area (@len bytes, zero) of process @pid. */
+void bpf_dict_init(void *area, size_t len, uint32_t pid);
+/* The template of @c with envelope @env into @t; false when the call
+ * cannot be a BPF_REC_HOT. */
+bool bpf_tmpl_make(struct bpf_tmpl *t, const struct bpf_call *c,
+		   const struct bpf_event_env *env);
+/* The slot of a template equal to @t in the dictionary @area, added when
+ * there is none; -1 when it is full.  Lock-free, thread- and
+ * async-signal-safe. */
+int bpf_dict_intern(void *area, const struct bpf_tmpl *t);
+/* The BPF_REC_HOT of @c (template @t in slot @id): bpf_hot_size(@t)
+ * bytes at @dst. */
+size_t bpf_hot_size(const struct bpf_tmpl *t);
+void bpf_hot_pack(void *dst, const struct bpf_call *c, const struct bpf_event_env *env,
+		  const struct bpf_tmpl *t, int id);
+
 /* The BTF blob a successful BPF_BTF_LOAD loaded, spooled once by the shim
  * so that the drain can type the payloads of maps created with it: the
  * first len of full_len bytes (0 when over BPF_REC_BTF_MAX). */
@@ -111,6 +175,9 @@ void bpf_render_ctx_free(struct bpf_render_ctx *x);
 void bpf_render_ctx_set_hooks(struct bpf_render_ctx *x, const struct bpf_render_hooks *h);
 /* Forget all state: a new spool (another process) begins. */
 void bpf_render_ctx_reset(void *x);
+/* The same, for a spool whose dictionary is @dict (@len bytes): the
+ * signature of struct spool_renderer's begin_file. */
+void bpf_render_ctx_begin(void *x, const void *dict, size_t len);
 
 /* Render or absorb one record of @type: the line's length (over @cap: call
  * again with more room), 0 for a state record, (size_t)-1 if malformed.

@@ -178,6 +178,7 @@ static bool pointee_req(const struct bpf_call *c, const struct bpf_field *f,
 	if (stride > UINT16_MAX || full > UINT32_MAX)
 		return false;
 	r->tag = p->tag;
+	r->proven = false;
 	r->addr = bpf_attr_get(c, f->off, 8);
 	r->full_len = (uint32_t)full;
 	r->stride = stride;
@@ -195,8 +196,39 @@ const uint8_t *bpf_call_blob(const struct bpf_call *c, uint8_t tag, uint32_t *le
 	return c->blob_data + b->off;
 }
 
+static bool is_output(uint8_t when)
+{
+	return when == PT_OUT || when == PT_OUT_ENOENT || when == PT_OUT_ANY || when == PT_INOUT;
+}
+
+/* Whether the buffer @r asks for may be written by the call: it meets a
+ * buffer the command's fields say the kernel writes (with the counts as
+ * they are before the call, the most it may write). */
+static bool meets_output(const struct bpf_call *c, const struct bpf_cmd_desc *d,
+			 const struct bpf_map_meta *m, const struct bpf_blob_req *r)
+{
+	unsigned i;
+
+	for (i = 0; i < d->nfields; i++) {
+		const struct bpf_field *f = &d->fields[i];
+		struct bpf_blob_req out;
+		struct decode_opts all = { .data_cap = UINT32_MAX };
+
+		if (!f->to.len || !is_output(f->to.when) || (f->when && !f->when(c)))
+			continue;
+		/* of unknown size, or sized by what is not known: it may */
+		if (!pointee_req(c, f, m, CAPTURE_PRE, &all, &out))
+			return bpf_attr_get(c, f->off, 8) != 0;
+		if (out.addr < r->addr + r->full_len && r->addr < out.addr + out.full_len)
+			return true;
+	}
+	return false;
+}
+
 /* The command's pointees that have a blob tag (bpf_cmds.c), in the order
- * of its fields. */
+ * of its fields.  A key read before the call in case the call overwrites
+ * it (PT_IN_EARLY) is read after it instead when no output meets it:
+ * then the bytes are the same, and they are the ones the kernel read. */
 unsigned bpf_capture_plan(const struct bpf_call *c, const struct bpf_map_meta *m,
 			  enum bpf_capture_phase phase, const struct decode_opts *o,
 			  struct bpf_blob_req *req)
@@ -209,8 +241,12 @@ unsigned bpf_capture_plan(const struct bpf_call *c, const struct bpf_map_meta *m
 
 		if (!f->to.tag || !captured_in(c, &f->to, phase) || (f->when && !f->when(c)))
 			continue;
-		if (pointee_req(c, f, m, phase, o, &req[n]))
-			n++;
+		if (!pointee_req(c, f, m, phase, o, &req[n]))
+			continue;
+		if (phase == CAPTURE_BEFORE && f->to.when == PT_IN_EARLY &&
+		    !meets_output(c, d, m, &req[n]))
+			continue;
+		n++;
 	}
 	return n;
 }
@@ -290,7 +326,9 @@ void bpf_call_capture(struct bpf_call *c, const struct bpf_blob_req *req, unsign
 		struct bpf_blob *b = &c->blobs[c->nblobs++];
 		uint32_t room = BPF_BLOB_BYTES - c->blob_used;
 		uint32_t want = req[i].len < room ? req[i].len : room;
-		size_t got = mem_read(c->blob_data + c->blob_used, req[i].addr, want, NULL);
+		size_t got = req[i].proven && want <= req[i].full_len ?
+			     mem_read_proven(c->blob_data + c->blob_used, req[i].addr, want) :
+			     mem_read(c->blob_data + c->blob_used, req[i].addr, want, NULL);
 
 		b->full_len = req[i].full_len;
 		b->stride = (uint16_t)req[i].stride;

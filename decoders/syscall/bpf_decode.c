@@ -75,6 +75,19 @@ bool bpf_cmd_offline_ok(uint32_t cmd)
 	return cmd_props(cmd) & PROP_OFFLINE_OK;
 }
 
+bool bpf_cmd_hot(uint32_t cmd)
+{
+	switch (cmd) {
+	case XV_BPF_MAP_LOOKUP_ELEM:
+	case XV_BPF_MAP_UPDATE_ELEM:
+	case XV_BPF_MAP_DELETE_ELEM:
+	case XV_BPF_MAP_GET_NEXT_KEY:
+	case XV_BPF_MAP_LOOKUP_AND_DELETE_ELEM:
+		return true;
+	}
+	return false;
+}
+
 bool bpf_call_offline_ok(const struct bpf_call *c)
 {
 	return bpf_cmd_offline_ok(c->cmd) && !(c->cmd_raw & BPF_COMMON_ATTRS_BIT);

@@ -356,6 +356,7 @@ struct bpf_blob_req {
 	uint64_t addr;
 	uint32_t len, full_len, stride;
 	uint8_t tag;
+	bool proven;   /* the kernel just copied all of it: mem_read_proven() */
 };
 
 /* CAPTURE_BEFORE runs before the call (what the kernel will overwrite:
@@ -457,6 +458,12 @@ bool bpf_attach_type_is_cgroup(uint32_t attach_type);
 /* True when @cmd renders from the attr snapshots alone, so the shim may
  * spool the raw call and render it later (bpf_record.h). */
 bool bpf_cmd_offline_ok(uint32_t cmd);
+
+/* Map element commands: a call site passes the same attr every time (the
+ * same map, the same key and value buffers), so the shim keeps their
+ * capture plans per call site and spools them after a template
+ * (bpf_record.h).  Not the id walks: each next_id differs. */
+bool bpf_cmd_hot(uint32_t cmd);
 
 /* True when this call may be spooled packed and rendered later: its
  * command renders offline and it has no BPF_COMMON_ATTRS struct (whose

@@ -254,12 +254,21 @@ static void test_capture(void)
 	call_init(&c, XV_BPF_MAP_LOOKUP_ELEM, 32);
 	attr_put(&c, 8, 0x1000, 8);
 	attr_put(&c, 16, 0x2000, 8);
+	tap_ok(bpf_capture_plan(&c, &array, CAPTURE_BEFORE, &o, r) == 0,
+	       "capture: a lookup's key apart from its value: not before the call");
+	n = bpf_capture_plan(&c, &array, CAPTURE_PRE, &o, r);
+	tap_ok(n == 1 && req_is(&r[0], BLOB_KEY, 0x1000, 4, 4, 0),
+	       "capture: ... but after it (the kernel wrote only the value)");
+	attr_put(&c, 16, 0x1002, 8);   /* a value that overlaps the key */
 	n = bpf_capture_plan(&c, &array, CAPTURE_BEFORE, &o, r);
 	tap_ok(n == 1 && req_is(&r[0], BLOB_KEY, 0x1000, 4, 4, 0),
-	       "capture: a lookup's key before the call");
+	       "capture: a key the value overlaps is read before the call");
 	pretend_captured(&c, r, n);
 	tap_ok(bpf_capture_plan(&c, &array, CAPTURE_PRE, &o, r) == 0,
 	       "capture: ... and not again after it");
+	attr_put(&c, 16, 0x2000, 8);
+	tap_ok(bpf_capture_plan(&c, NULL, CAPTURE_BEFORE, &o, r) == 0,
+	       "capture: nothing before the call of a map not known");
 	n = bpf_capture_plan(&c, &array, CAPTURE_POST, &o, r);
 	tap_ok(n == 1 && req_is(&r[0], BLOB_VALUE, 0x2000, 12, 12, 0),
 	       "capture: the value after a lookup that succeeded");

@@ -148,6 +148,141 @@ static void test_blob_round_trip(void)
 	tap_ok(strstr(live, "value_data") == NULL, "a blob past the captured bytes is not rendered");
 }
 
+
+/* A hot call (an element command) as a template in the dictionary and a
+ * BPF_REC_HOT: renders exactly as the same call packed whole, is 48 bytes
+ * for a 4-byte key and an 8-byte value, and a dictionary keeps one slot
+ * per distinct template until it is full. */
+static char dict_area[SPOOL_DICT_SIZE];
+
+static size_t render_hot(const struct bpf_call *c, const struct bpf_event_env *env,
+			 char *out, size_t cap, size_t *rec_len)
+{
+	static char rec[65536];
+	static struct bpf_render_ctx *x;
+	struct bpf_rec_thread t = { .tid = env->tid };
+	struct bpf_tmpl tm;
+	int id;
+
+	if (!x)
+		x = bpf_render_ctx_new();
+	bpf_render_ctx_begin(x, dict_area, sizeof(dict_area));
+	memcpy(t.comm, env->comm, sizeof(t.comm));
+	bpf_render_ctx_record(x, BPF_REC_THREAD, &t, sizeof(t), out, cap);
+	if (!bpf_tmpl_make(&tm, c, env) || (id = bpf_dict_intern(dict_area, &tm)) < 0)
+		return 0;
+	bpf_hot_pack(rec, c, env, &tm, id);
+	*rec_len = bpf_hot_size(&tm);
+	return bpf_render_ctx_record(x, BPF_REC_HOT, rec, *rec_len, out, cap);
+}
+
+static void lookup_call(struct bpf_call *c, uint32_t key, uint64_t value)
+{
+	memset(c, 0, sizeof(*c));
+	c->cmd = c->cmd_raw = 1;   /* MAP_LOOKUP_ELEM */
+	c->size = 32;
+	c->attr_addr = 0x7ffd00001000ull;
+	c->pre_len = 32;
+	c->pre[0] = 3;             /* map_fd */
+	memcpy(c->pre + 8, "\x88\x11\x00\xfd\x7f\x00\x00\x00", 8);
+	memcpy(c->pre + 16, "\x90\x11\x00\xfd\x7f\x00\x00\x00", 8);
+	memcpy(c->blob_data, &key, 4);
+	memcpy(c->blob_data + 4, &value, 8);
+	c->blobs[0] = (struct bpf_blob){ .full_len = 4, .off = 0, .len = 4, .tag = BLOB_KEY };
+	c->blobs[1] = (struct bpf_blob){ .full_len = 8, .off = 4, .len = 8, .tag = BLOB_VALUE };
+	c->nblobs = 2;
+	c->blob_used = 12;
+}
+
+static void test_hot_record(void)
+{
+	static char whole[8192], hot[8192], rec[256];
+	struct bpf_event_env env = { 1000, 1795316856787205678ull, 1234, 42, 43, "hot", 0, NULL, 0 };
+	unsigned differ = 0, i;
+	struct bpf_tmpl tm, tm2;
+	struct bpf_call c;
+	size_t a, b, n = 0;
+	int id0, id1, full = 0, ids = 0;
+
+	memset(dict_area, 0, sizeof(dict_area));
+	bpf_dict_init(dict_area, sizeof(dict_area), 42);
+	for (i = 0; i < 50; i++) {
+		lookup_call(&c, i, 0x1111111111111111ull * (i % 7));
+		c.parent = i % 2 ? env.seq - 1 : 0;
+		c.ret = i % 3 ? 0 : -1;
+		c.err = c.ret < 0 ? ENOENT : 0;
+		if (c.ret < 0) {   /* a miss captures the key alone */
+			c.nblobs = 1;
+			c.blob_used = 4;
+		}
+		env.seq++;
+		a = render_packed(&c, &env, whole, sizeof(whole));
+		b = render_hot(&c, &env, hot, sizeof(hot), &n);
+		if (!b || a != b || memcmp(whole, hot, a)) {
+			if (!differ++ && getenv("RECORD_DEBUG"))
+				fprintf(stderr, "%.*s\n%.*s\n", (int)a, whole, (int)b, hot);
+		}
+	}
+	tap_ok(differ == 0, "hot record then rendered == packed whole (%u of 50 differ)", differ);
+	lookup_call(&c, 1, 2);
+	n = bpf_tmpl_make(&tm, &c, &env) ? bpf_hot_size(&tm) : 0;
+	tap_ok(n == 48, "an ARRAY lookup is 48 bytes (%zu), 64 in the ring", n);
+	tap_ok(bpf_record_size(&c, &env) > 140, "... against %zu packed whole",
+	       bpf_record_size(&c, &env));
+	id0 = bpf_dict_intern(dict_area, &tm);
+	lookup_call(&c, 99, 98);   /* other bytes, same template */
+	bpf_tmpl_make(&tm2, &c, &env);
+	id1 = bpf_dict_intern(dict_area, &tm2);
+	tap_ok(id0 >= 0 && id0 == id1, "the same call site is one template (%d, %d)", id0, id1);
+	tap_ok(((struct { uint32_t magic, pid, used; } *)dict_area)->used == 2,
+	       "hits and misses of 50 lookups made 2 templates");
+	for (i = 0; i < 2000; i++) {
+		lookup_call(&c, 1, 2);
+		memcpy(c.pre + 8, &i, 4);   /* another key buffer each time */
+		bpf_tmpl_make(&tm, &c, &env);
+		id0 = bpf_dict_intern(dict_area, &tm);
+		if (id0 < 0)
+			full++;
+		else
+			ids = id0 > ids ? id0 : ids;
+	}
+	tap_ok(full > 1000 && ids > 200 && ids < 400,
+	       "a full dictionary refuses new templates (%d refused, last slot %d)", full, ids);
+	lookup_call(&c, 1, 2);
+	c.pre[BPF_TMPL_ATTR - 1] = 0;
+	c.size = c.pre_len = 168;
+	c.pre[100] = 1;
+	tap_ok(!bpf_tmpl_make(&tm, &c, &env), "attr bytes past the template's are refused");
+	lookup_call(&c, 1, 2);
+	c.cmd = c.cmd_raw = 11;   /* PROG_GET_NEXT_ID */
+	tap_ok(!bpf_tmpl_make(&tm, &c, &env), "id walks are not templated");
+	lookup_call(&c, 1, 2);
+	c.facts.flags = BPF_FACT_PRIV;
+	tap_ok(!bpf_tmpl_make(&tm, &c, &env), "a call with measured facts is packed whole");
+	/* a record naming a slot that is not there, or too short */
+	lookup_call(&c, 1, 2);
+	bpf_tmpl_make(&tm, &c, &env);
+	id0 = bpf_dict_intern(dict_area, &tm);
+	bpf_hot_pack(rec, &c, &env, &tm, id0);
+	((struct bpf_rec_hot *)rec)->tmpl = 9999;
+	{
+		struct bpf_render_ctx *x = bpf_render_ctx_new();
+
+		bpf_render_ctx_begin(x, dict_area, sizeof(dict_area));
+		tap_ok(bpf_render_ctx_record(x, BPF_REC_HOT, rec, 48, hot, sizeof(hot)) ==
+		       (size_t)-1, "a record naming a missing template is refused");
+		((struct bpf_rec_hot *)rec)->tmpl = (uint16_t)id0;
+		tap_ok(bpf_render_ctx_record(x, BPF_REC_HOT, rec, 48, hot, sizeof(hot)) > 0,
+		       "... and the same record naming its own renders");
+		tap_ok(bpf_render_ctx_record(x, BPF_REC_HOT, rec, 40, hot, sizeof(hot)) ==
+		       (size_t)-1, "a record shorter than its template's bytes is refused");
+		bpf_render_ctx_begin(x, NULL, 0);
+		tap_ok(bpf_render_ctx_record(x, BPF_REC_HOT, rec, 48, hot, sizeof(hot)) ==
+		       (size_t)-1, "without a dictionary, refused");
+		bpf_render_ctx_free(x);
+	}
+}
+
 /* Packed events name their fds from the BPF_REC_FDOBJ records spooled
  * before them, the way the live path names them from the shim's table. */
 static void test_fd_notes_from_state(void)
@@ -419,7 +554,7 @@ static void test_spool_framing(void)
 	snprintf(out, sizeof(out), "%s/out", dir);
 	fd = open(out, O_WRONLY | O_CREAT | O_APPEND, 0600);
 	r.ctx = bpf_render_ctx_new();
-	r.begin_file = bpf_render_ctx_reset;
+	r.begin_file = bpf_render_ctx_begin;
 	r.render = bpf_render_ctx_record;
 	tap_ok(spool_drain_own(&s, fd, &r, &st) == 0, "drained");
 	bpf_render_ctx_free(r.ctx);
@@ -534,6 +669,7 @@ int main(void)
 {
 	test_round_trip();
 	test_blob_round_trip();
+	test_hot_record();
 	test_fd_notes_from_state();
 	test_libbpf_record();
 	test_stack_record();
