@@ -6,9 +6,13 @@
  *   lookup_bench --getppid N  N getppid() (a syscall the shim passes through)
  *   lookup_bench --raw N      N lookups by the syscall instruction itself,
  *                             past libc (bpfspy run --seccomp-trap traps them)
+ *   lookup_bench --union N    N lookups passing sizeof(union bpf_attr) as
+ *                             the size, as many loaders do
+ *   lookup_bench --libbpf N   N lookups through libbpf's bpf_map_lookup_elem()
+ *                             (a libbpf event and a bpf event each)
  *
- * The first two go through libc's syscall(), the entry point the bpfspy
- * shim hooks.
+ * All but --raw go through libc's syscall(), the entry point the bpfspy
+ * shim hooks (libbpf's wrapper calls it too).
  * Prints "ns_per_op=X" on stdout.
  */
 #ifndef _GNU_SOURCE
@@ -23,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <linux/bpf.h>
+#include <bpf/bpf.h>
 
 #define WARMUP_MAX 10000L
 
@@ -49,6 +54,16 @@ static int op_lookup(struct bench *b)
 {
 	/* 32 = offsetofend(union bpf_attr, flags), the size libbpf passes. */
 	return syscall(__NR_bpf, BPF_MAP_LOOKUP_ELEM, &b->lookup, 32);
+}
+
+static int op_lookup_union(struct bench *b)
+{
+	return syscall(__NR_bpf, BPF_MAP_LOOKUP_ELEM, &b->lookup, sizeof(b->lookup));
+}
+
+static int op_lookup_libbpf(struct bench *b)
+{
+	return bpf_map_lookup_elem(b->map_fd, &b->key, &b->value);
 }
 
 /* x86_64 only; elsewhere the libc path. */
@@ -110,7 +125,7 @@ static long parse_count(const char *s)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: lookup_bench [--getppid|--raw] N\n");
+	fprintf(stderr, "usage: lookup_bench [--getppid|--raw|--union|--libbpf] N\n");
 	return 2;
 }
 
@@ -125,6 +140,10 @@ int main(int argc, char **argv)
 		op = op_getppid;
 	else if (argc == 3 && !strcmp(argv[1], "--raw"))
 		op = op_lookup_raw;
+	else if (argc == 3 && !strcmp(argv[1], "--union"))
+		op = op_lookup_union;
+	else if (argc == 3 && !strcmp(argv[1], "--libbpf"))
+		op = op_lookup_libbpf;
 	else if (argc != 2)
 		return usage();
 	n = parse_count(argv[argc - 1]);

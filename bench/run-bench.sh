@@ -154,6 +154,104 @@ bench_lookup() {
 		"$spy" 0 ns/op)$(column strace "$native" "$st" 0 ns/op)"
 }
 
+# ---- (a') lookups the ways loaders make them, and what one costs in all ---
+# --union passes sizeof(union bpf_attr) as the size; --libbpf calls libbpf's
+# bpf_map_lookup_elem(), which bpfspy records as a libbpf event around the
+# bpf event.  The bpftrace column counts the same calls from the kernel
+# (tracepoint:syscalls:sys_enter_bpf), the cheapest kernel-side tracer.
+lookup_union_native() { "$BENCH" --union "$LOOKUPS"; }
+lookup_union_bpfspy() { "$BPFSPY" run -o "$tmp/lookup.jsonl" -- "$BENCH" --union "$LOOKUPS"; }
+lookup_libbpf_native() { "$BENCH" --libbpf "$LOOKUPS"; }
+lookup_libbpf_bpfspy() { "$BPFSPY" run -o "$tmp/lookup.jsonl" -- "$BENCH" --libbpf "$LOOKUPS"; }
+BPFTRACE=$(command -v bpftrace || true)
+
+# bpftrace_once: lookups while bpftrace counts every bpf() entry.
+bpftrace_once() {
+	local pid i v
+	"$BPFTRACE" -e 'tracepoint:syscalls:sys_enter_bpf { @calls = count(); }' \
+		>"$tmp/bpftrace.out" 2>&1 &
+	pid=$!
+	for ((i = 0; i < 200; i++)); do
+		grep -q '^Attaching' "$tmp/bpftrace.out" 2>/dev/null && break
+		sleep 0.05
+	done
+	sleep 0.2	# "Attaching" comes just before the attach itself
+	v=$(ns_once lookup_native)
+	kill -INT "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	[ -n "$v" ] && grep -q '@calls' "$tmp/bpftrace.out" && echo "$v"
+}
+
+bench_lookup_ways() {
+	local res n s b=n/a
+	have_bpfspy || return 0
+	if res=$(pair ns_once minimum "$REPEAT" lookup_union_native lookup_union_bpfspy); then
+		read -r n s <<<"$res"
+		echo "lookup, size sizeof(union bpf_attr): native $(fmt "$n" 0) ns/op$(column \
+			bpfspy "$n" "$s" 0 ns/op)"
+	fi
+	if res=$(pair ns_once minimum "$REPEAT" lookup_libbpf_native lookup_libbpf_bpfspy); then
+		read -r n s <<<"$res"
+		echo "lookup, libbpf bpf_map_lookup_elem(): native $(fmt "$n" 0) ns/op$(column \
+			"bpfspy (libbpf + bpf events)" "$n" "$s" 0 ns/op)"
+	else
+		echo "lookup, libbpf: lookup_bench --libbpf failed: $(tail -n1 "$tmp/stderr")"
+	fi
+	if [ -n "$BPFTRACE" ] &&
+		res=$(pair ns_once minimum 3 lookup_native bpftrace_once); then
+		read -r n b <<<"$res"
+	fi
+	echo "lookup, kernel-side count: native $(fmt "$n" 0) ns/op$(column \
+		"bpftrace (sys_enter_bpf count)" "$n" "$b" 0 ns/op)"
+}
+
+# What one traced lookup costs the machine: the CPU time of bpfspy run's
+# whole tree (the program and the collector rendering into the trace)
+# against the program's alone, natively; and what one event takes in the
+# spool's ring (bare mode, read off the spool's header) and in the trace.
+cpu_once() {
+	"$LIVE" cpu "$@" 2>>"$tmp/stderr" >"$tmp/cpu.out" || return 1
+	sed -n 's/.*tree_cpu_ns=\([0-9]*\).*/\1/p' "$tmp/cpu.out" | grep .
+}
+
+spool_bytes() {	# MODE: ring bytes per event of LOOKUPS lookups
+	local d=$tmp/spool.$1 f head
+	rm -rf "$d"
+	mkdir -m 700 "$d"
+	LD_PRELOAD=$PRELOAD BPFSPY_SPOOL_DIR=$d BPFSPY_SPOOL_SIZE=1073741824 \
+		"$BENCH" "$@" "$LOOKUPS" >/dev/null 2>>"$tmp/stderr" || return 1
+	f=$(ls "$d"/*.spool 2>/dev/null | head -n1)
+	[ -n "$f" ] || return 1
+	# the header's head (bytes reserved, ever) is the u64 at offset 64
+	head=$(od -An -t u8 -j 64 -N 8 "$f" | tr -d ' ')
+	rm -rf "$d"
+	awk -v h="$head" -v n="$(calls)" 'BEGIN { printf "%.0f", h / n }'
+}
+
+# The lookups lookup_bench makes for LOOKUPS: the loop and its warm-up.
+calls() { echo $((LOOKUPS + (LOOKUPS < 10000 ? LOOKUPS : 10000))); }
+
+bench_lookup_cpu() {
+	local i v nat=() spy=() n s bs bl jb
+	have_bpfspy && [ -x "$LIVE" ] || return 0
+	for ((i = 0; i < 3; i++)); do
+		v=$(cpu_once "$BENCH" "$LOOKUPS") && nat+=("$v")
+		v=$(cpu_once "$BPFSPY" run -o "$tmp/cpu.jsonl" -- "$BENCH" "$LOOKUPS") && spy+=("$v")
+	done
+	n=$(printf '%s\n' "${nat[@]}" | minimum) || return 0
+	s=$(printf '%s\n' "${spy[@]}" | minimum) || s=failed
+	jb=$(awk -v b="$(stat -c %s "$tmp/cpu.jsonl" 2>/dev/null || echo 0)" -v n="$(calls)" \
+		'BEGIN { printf "%.0f", b / n }')
+	rm -f "$tmp/cpu.jsonl"
+	[ "$s" = failed ] || s=$(awk -v c="$s" -v n="$(calls)" 'BEGIN { print c / n }')
+	n=$(awk -v c="$n" -v n="$(calls)" 'BEGIN { print c / n }')
+	echo "lookup CPU (program + collector): native $(fmt "$n" 0) ns/op$(column \
+		"bpfspy run" "$n" "$s" 0 ns/op)"
+	bs=$(spool_bytes) || bs=n/a
+	bl=$(spool_bytes --libbpf) || bl=n/a
+	echo "lookup bytes: spool ${bs} B/event (syscall), ${bl} B/lookup (libbpf: two events); trace JSON ${jb} B/event"
+}
+
 # ---- (a0) the filters: calls -e trace=SET leaves out, and --summary ------
 # Neither records the lookups: what they cost is the shim's test and, for
 # --summary, the clock and the counters (bpfspy(1): targets 3% and 5%).
@@ -659,6 +757,8 @@ have_bpfspy || note "bpfspy not built ($BPFSPY missing): bpfspy columns skipped"
 [ -n "$STRACE" ] || note "strace not installed: strace column skipped"
 
 bench_lookup
+bench_lookup_ways
+bench_lookup_cpu
 bench_filters
 bench_live
 bench_live_stopped
