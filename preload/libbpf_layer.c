@@ -227,12 +227,19 @@ static bool named_by_arg(const struct libbpf_func *f)
 
 /* Spool the finished call: packed when it renders from its numbers
  * alone, else rendered now (strings, opts, names are in our memory). */
+/* Calls spooled packed and rendered at drain time (the element calls in
+ * a daemon's loop), not rendered now. */
+static bool packable(unsigned id, const struct libbpf_call *c)
+{
+	return libbpf_func_offline_ok(id) && !c->missing && !c->injected;
+}
+
 static void emit(unsigned id, const struct libbpf_func *f, const long *a, uintptr_t ra,
 		 const struct bpf_event_env *env, struct libbpf_call *c)
 {
 	struct emitted e = { env, c };
 
-	if (libbpf_func_offline_ok(id) && !c->missing && !c->injected) {
+	if (packable(id, c)) {
 		/* element calls in a daemon's loop: pack, render at drain */
 		uint8_t r[sizeof(struct libbpf_record) + 3 + BPF_STACK_MAX * 8]
 			__attribute__((aligned(8)));
@@ -250,6 +257,18 @@ static void emit(unsigned id, const struct libbpf_func *f, const long *a, uintpt
 	if (!c->name[0])
 		object_name(f, a, (long)c->ret, ra, c->name, sizeof(c->name));
 	bpfspy_emit_json(render, &e);
+}
+
+/* A packed call without a stack, straight into the ring: no buffer on
+ * the caller's stack, no switch to ours. */
+static void pack_here(const struct bpf_event_env *env, const struct libbpf_call *c)
+{
+	void *r = bpfspy_spool_begin(sizeof(struct libbpf_record), env->seq);
+
+	if (!r)
+		return;
+	libbpf_record_pack(r, env, c);
+	bpfspy_spool_commit(r, BPF_REC_LIBBPF, sizeof(struct libbpf_record));
 }
 
 struct emit_args {
@@ -284,7 +303,8 @@ static long libbpf_call(unsigned id, unsigned n, const long *a, uintptr_t ra)
 	struct bpf_stack stack;
 	uint64_t ips[BPF_STACK_MAX];
 	bool have_stack = false;
-	uint64_t entry = bpfspy_now_ns(), start, end, parent;
+	/* the wrapping is timed for an enclosing call only (see the end) */
+	uint64_t entry = t_depth ? bpfspy_now_ns() : 0, start, end, parent;
 	struct frame *fr;
 	struct emit_args ea;
 	long ret;
@@ -317,8 +337,10 @@ static long libbpf_call(unsigned id, unsigned n, const long *a, uintptr_t ra)
 	c.injected = inj != 0;
 	for (i = 0; i < LIBBPF_MAX_ARGS; i++)
 		c.args[i] = (uint64_t)a[i];
-	libbpf_opts_probe(&c);           /* sz and tail as OPTS_VALID will see them */
-	libbpf_args_probe(&c);           /* in/out counts before the call */
+	if (libbpf_func_probes(id)) {
+		libbpf_opts_probe(&c);   /* sz and tail as OPTS_VALID will see them */
+		libbpf_args_probe(&c);   /* in/out counts before the call */
+	}
 	if (named_by_arg(f))
 		object_name(f, a, 0, ra, c.name, sizeof(c.name));  /* before close frees it */
 	parent = bpfspy_libbpf_parent();
@@ -350,7 +372,10 @@ static long libbpf_call(unsigned id, unsigned n, const long *a, uintptr_t ra)
 	/* --failed-only: a call that failed, or in which a call failed */
 	if (!bpfspy_failed_only() || c.nfail || fr->keep || libbpf_call_failed(f, &c)) {
 		ea = (struct emit_args){ id, f, a, ra, &env, &c };
-		bpfspy_on_work_stack(emit_there, &ea);
+		if (!have_stack && packable(id, &c))
+			pack_here(&env, &c);
+		else
+			bpfspy_on_work_stack(emit_there, &ea);
 		if (t_depth)
 			t_frames[t_depth - 1].keep = true;
 	}

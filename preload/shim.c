@@ -1599,6 +1599,16 @@ void bpfspy_spool_record(uint32_t type, const void *rec, size_t len)
 	spool_commit(p, type, len);
 }
 
+void *bpfspy_spool_begin(size_t len, uint64_t seq)
+{
+	return spool_begin(&g.spool, len, seq);
+}
+
+void bpfspy_spool_commit(void *rec, uint32_t type, size_t len)
+{
+	spool_commit(rec, type, len);
+}
+
 static void ready_fn(void *arg)
 {
 	*(bool *)arg = spool_ready();

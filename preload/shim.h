@@ -42,6 +42,11 @@ void bpfspy_env(struct bpf_event_env *env, uint64_t seq, uint64_t start, uint64_
 const struct decode_opts *bpfspy_opts(void);
 /* Spool one record of @type (a bpf_rec_type) of @len bytes. */
 void bpfspy_spool_record(uint32_t type, const void *rec, size_t len);
+/* Or in place: room for an event's @len-byte record in the ring (NULL:
+ * none, the event with seq @seq counted lost), filled by the caller and
+ * published with bpfspy_spool_commit(). */
+void *bpfspy_spool_begin(size_t len, uint64_t seq);
+void bpfspy_spool_commit(void *rec, uint32_t type, size_t len);
 /* Render one JSON line with @fn and spool it (any size). */
 void bpfspy_emit_json(void (*fn)(struct jsonw *w, const void *ctx), const void *ctx);
 

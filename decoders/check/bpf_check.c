@@ -218,6 +218,28 @@ static void render_explanation(struct jsonw *w, const struct bpf_call *c,
 	jw_obj_close(w);
 }
 
+bool bpf_checks_see_payload(const struct bpf_call *c, const struct decode_opts *o)
+{
+	struct bpf_check_in in = {
+		.c = c, .d = bpf_cmd_desc(c->cmd), .o = o,
+		.kver = bpf_kernel_version(), .map_type = map_type_of(c),
+	};
+	struct bpf_judgement j;
+	size_t i;
+
+	for (i = 0; i < bpf_rules_count; i++) {
+		if (!bpf_rules[i].payload)
+			continue;
+		j.v = V_NA;
+		j.predicts = 0;
+		j.why[0] = 0;
+		bpf_rules[i].judge(&in, &j);
+		if (j.v != V_NA)
+			return true;
+	}
+	return false;
+}
+
 /*
  * Rendered where the event is, possibly in the traced program on a small
  * signal stack: one judgement at a time and the best explanation so far,

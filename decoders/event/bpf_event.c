@@ -51,14 +51,25 @@ void bpf_render_call_checked(struct jsonw *w, const struct bpf_call *c,
 	bpf_render_checks(w, c, o);
 }
 
-void bpf_render_event(struct jsonw *w, const struct bpf_event_env *env,
-		      const struct bpf_call *c, const struct decode_opts *o)
+void bpf_render_event_with(struct jsonw *w, const struct bpf_event_env *env,
+			   const struct bpf_call *c, const struct decode_opts *o,
+			   bpf_checks_fn checks, void *ctx)
 {
 	jw_obj_open(w, NULL);
 	bpf_render_envelope(w, "bpf", env);
-	bpf_render_call_checked(w, c, o);
+	bpf_render_call(w, c, o);
+	if (checks)
+		checks(ctx, w, c, o);
+	else
+		bpf_render_checks(w, c, o);
 	bpf_render_env_stack(w, env);
 	jw_obj_close(w);
+}
+
+void bpf_render_event(struct jsonw *w, const struct bpf_event_env *env,
+		      const struct bpf_call *c, const struct decode_opts *o)
+{
+	bpf_render_event_with(w, env, c, o, NULL, NULL);
 }
 
 void libbpf_render_event(struct jsonw *w, const struct bpf_event_env *env,

@@ -55,6 +55,15 @@ void bpf_render_env_stack(struct jsonw *w, const struct bpf_event_env *env);
 void bpf_render_event(struct jsonw *w, const struct bpf_event_env *env,
 		      const struct bpf_call *c, const struct decode_opts *o);
 
+/* The same with its "checks" part (probe, checks, explanation, audit)
+ * written by @checks(@ctx, ...) instead of bpf_render_checks(): by a
+ * renderer that has the same bytes already (bpf_record.c). */
+typedef void (*bpf_checks_fn)(void *ctx, struct jsonw *w, const struct bpf_call *c,
+			      const struct decode_opts *o);
+void bpf_render_event_with(struct jsonw *w, const struct bpf_event_env *env,
+			   const struct bpf_call *c, const struct decode_opts *o,
+			   bpf_checks_fn checks, void *ctx);
+
 /* The call and its checks, without envelope or stack (unit tests, the
  * fuzzer). */
 void bpf_render_call_checked(struct jsonw *w, const struct bpf_call *c,

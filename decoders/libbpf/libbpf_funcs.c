@@ -185,26 +185,51 @@ unsigned libbpf_func_nargs(unsigned id)
 	return n;
 }
 
-bool libbpf_func_offline_ok(unsigned id)
+/* What every call of a function needs to know of its table entry, worked
+ * out once (the walk over its arguments was ~100 instructions a call). */
+#define LFP_KNOWN   0x1
+#define LFP_OFFLINE 0x2   /* libbpf_func_offline_ok() */
+#define LFP_PROBES  0x4   /* libbpf_func_probes() */
+
+static uint8_t func_props(unsigned id)
 {
+	static uint8_t cache[LF_COUNT];
+	uint8_t v = id < LF_COUNT ? __atomic_load_n(&cache[id], __ATOMIC_RELAXED) : 0;
 	unsigned i;
 
-	if (id >= LF_COUNT || libbpf_func_nargs(id) > 6)
-		return false;        /* a record holds six arguments */
-	for (i = 0; i < 6; i++)
+	if (id >= LF_COUNT || v)
+		return v;
+	v = LFP_KNOWN | LFP_OFFLINE;
+	if (libbpf_func_nargs(id) > 6 || funcs[id].ret == LR_PTR)
+		v &= (uint8_t)~LFP_OFFLINE;  /* a record holds six arguments */
+	for (i = 0; i < LIBBPF_MAX_ARGS; i++)
 		switch (funcs[id].args[i].kind) {
-		case LA_STR:
 		case LA_OPTS:
+		case LA_IO_U32:
+			v |= LFP_PROBES;
+			/* fall through */
+		case LA_STR:
 		case LA_OBJECT:
 		case LA_PROGRAM:
 		case LA_MAP:
 		case LA_OUT_U32:
 		case LA_OUT_U64:
-		case LA_IO_U32:
 		case LA_OUT_STR:
-			return false;    /* read in the caller's memory */
+			if (i < 6)
+				v &= (uint8_t)~LFP_OFFLINE;  /* read in the caller's memory */
 		}
-	return funcs[id].ret != LR_PTR;
+	__atomic_store_n(&cache[id], v, __ATOMIC_RELAXED);
+	return v;
+}
+
+bool libbpf_func_offline_ok(unsigned id)
+{
+	return func_props(id) & LFP_OFFLINE;
+}
+
+bool libbpf_func_probes(unsigned id)
+{
+	return func_props(id) & LFP_PROBES;
 }
 
 const char *libbpf_func_name(unsigned id)

@@ -123,6 +123,10 @@ void libbpf_render_call(struct jsonw *w, const struct libbpf_call *c,
  * string, opts struct or object name to read): the shim may spool it
  * packed (struct libbpf_record) and render it at drain time. */
 bool libbpf_func_offline_ok(unsigned id);
+/* True when function @id has an opts struct or an in/out count argument:
+ * what libbpf_opts_probe() and libbpf_args_probe() read before the call.
+ * Without one they leave a zeroed struct libbpf_call as it is. */
+bool libbpf_func_probes(unsigned id);
 
 
 #endif

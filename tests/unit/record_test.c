@@ -283,6 +283,82 @@ static void test_hot_record(void)
 	}
 }
 
+/* One context through a stream of hot records, as a collector reads them:
+ * outcomes change, the map behind the fd changes half-way (its checks
+ * and its "fds" with it), a next-key walk's checks read its bytes.  Each
+ * line is what the same call packed whole renders in a context that saw
+ * the same state records. */
+static void test_hot_stream(void)
+{
+	static char whole[8192], hot[8192], rec[256], packed[8192];
+	struct bpf_render_ctx *xh = bpf_render_ctx_new(), *xw = bpf_render_ctx_new();
+	struct bpf_event_env env = { 5000, 1795316856787205678ull, 99, 42, 43, "stream", 0, NULL, 0 };
+	struct bpf_fd_note note = { .fd = 3, .id = 12, .type = 2, .kind = OBJ_MAP, .has_type = 1 };
+	struct bpf_rec_thread th = { .tid = 43, .comm = "stream" };
+	unsigned differ = 0, i, frozen_judged = 0;
+	struct bpf_tmpl tm;
+	struct bpf_call c;
+	size_t a, b;
+	int id;
+
+	memset(dict_area, 0, sizeof(dict_area));
+	bpf_dict_init(dict_area, sizeof(dict_area), 42);
+	bpf_render_ctx_begin(xh, dict_area, sizeof(dict_area));
+	bpf_render_ctx_begin(xw, dict_area, sizeof(dict_area));
+	bpf_render_ctx_record(xh, BPF_REC_THREAD, &th, sizeof(th), hot, sizeof(hot));
+	bpf_render_ctx_record(xw, BPF_REC_THREAD, &th, sizeof(th), whole, sizeof(whole));
+	for (i = 0; i < 80; i++) {
+		if (i == 0 || i == 40) {
+			note.type = i ? 13 : 2;   /* ARRAY, then a frozen DEVMAP */
+			note.frozen = i != 0;
+			bpf_render_ctx_record(xh, BPF_REC_FDOBJ, &note, sizeof(note), hot, sizeof(hot));
+			bpf_render_ctx_record(xw, BPF_REC_FDOBJ, &note, sizeof(note), whole,
+					      sizeof(whole));
+		}
+		lookup_call(&c, i, i * 3);
+		if (i % 5 == 4) {
+			c.cmd = c.cmd_raw = 4;   /* MAP_GET_NEXT_KEY: next key = key half the time */
+			c.blobs[1].tag = BLOB_NEXT_KEY;
+			c.blobs[1].full_len = c.blobs[1].len = 4;
+			c.blob_used = 8;
+			memcpy(c.blob_data + 4, i % 2 ? "\0\0\0\0" : "\1\0\0\0", 4);
+			memcpy(c.blob_data, "\0\0\0\0", 4);
+		}
+		if (i % 5 == 2)
+			c.cmd = c.cmd_raw = 2;   /* MAP_UPDATE_ELEM: a frozen map's is judged */
+		/* updates succeed: the last one before the change and the
+		 * first after it have the same outcome */
+		c.ret = i % 3 == 1 && c.cmd != 2 ? -1 : 0;
+		c.err = c.ret ? (i % 2 ? ENOENT : E2BIG) : 0;
+		if (c.ret && c.cmd != 4 && c.cmd != 2) {
+			c.nblobs = 1;
+			c.blob_used = 4;
+		}
+		env.seq++;
+		if (!bpf_tmpl_make(&tm, &c, &env) || (id = bpf_dict_intern(dict_area, &tm)) < 0) {
+			differ++;
+			continue;
+		}
+		bpf_hot_pack(rec, &c, &env, &tm, id);
+		b = bpf_render_ctx_record(xh, BPF_REC_HOT, rec, bpf_hot_size(&tm), hot, sizeof(hot));
+		bpf_record_pack(packed, &c, &env);
+		a = bpf_render_ctx_record(xw, BPF_REC_CALL, packed, bpf_record_size(&c, &env), whole,
+					  sizeof(whole));
+		if (a != b || memcmp(whole, hot, a)) {
+			if (!differ++ && getenv("RECORD_DEBUG"))
+				fprintf(stderr, "%.*s\n%.*s\n", (int)a, whole, (int)b, hot);
+		}
+		if (c.cmd == 2 && strstr(hot, "\"rule\":\"frozen-map\""))
+			frozen_judged += i >= 40;
+	}
+	tap_ok(differ == 0, "a stream of 80 hot records reads as the same calls packed whole "
+	       "(%u differ)", differ);
+	tap_ok(frozen_judged >= 4, "... the map frozen half-way is judged in the updates after it "
+	       "(%u)", frozen_judged);
+	bpf_render_ctx_free(xh);
+	bpf_render_ctx_free(xw);
+}
+
 /* Packed events name their fds from the BPF_REC_FDOBJ records spooled
  * before them, the way the live path names them from the shim's table. */
 static void test_fd_notes_from_state(void)
@@ -670,6 +746,7 @@ int main(void)
 	test_round_trip();
 	test_blob_round_trip();
 	test_hot_record();
+	test_hot_stream();
 	test_fd_notes_from_state();
 	test_libbpf_record();
 	test_stack_record();
