@@ -443,6 +443,47 @@ static void spool_dir_release(void)
  * a descriptor (/dev/stderr), a device, a pipe or in /dev or /proc: then
  * in $TMPDIR or /tmp, one directory per user (which spool_dir_open()
  * takes only when it is the user's own and closed to others). */
+/*
+ * A trace file's spools: in a tmpfs when there is one with room
+ * (spool_fast_base()), in /dev/shm/bpfspy-UID/, a directory of ours, under
+ * the trace's absolute path with '%' and '/' escaped as %25 and %2F (one
+ * directory per trace: a process drains the leftovers it finds into its
+ * own trace); else beside the trace, as TRACE.spool.  Measured on
+ * bpftool prog show (2.3 ms natively): 4.0 ms with the spools beside a
+ * trace on ext4, 2.3 ms in /dev/shm.
+ */
+static bool fast_spool_dir(const char *out)
+{
+	char abs[PATH_MAX], base[64];
+	size_t n = 0, i;
+	int dfd, rc;
+
+	if (!spool_fast_base("/dev/shm"))
+		return false;
+	if (out[0] != '/' && !getcwd(abs, sizeof(abs) / 2))
+		return false;
+	snprintf(abs + (out[0] == '/' ? 0 : strlen(abs)), sizeof(abs) / 2, "%s%s",
+		 out[0] == '/' ? "" : "/", out);
+	snprintf(base, sizeof(base), "/dev/shm/bpfspy-%u", (unsigned)geteuid());
+	dfd = spool_dir_open(base, true, g.fd_floor);
+	if (dfd < 0)
+		return false;   /* not ours: beside the trace */
+	close(dfd);
+	rc = snprintf(g.spool_dir, sizeof(g.spool_dir), "%s/", base);
+	n = (size_t)rc;
+	for (i = 1; abs[i] && n + 8 < sizeof(g.spool_dir); i++) {
+		if (abs[i] == '/' || abs[i] == '%') {
+			memcpy(g.spool_dir + n, abs[i] == '/' ? "%2F" : "%25", 3);
+			n += 3;
+		} else {
+			g.spool_dir[n++] = abs[i];
+		}
+	}
+	memcpy(g.spool_dir + n, ".spool", 7);
+	/* NAME_MAX for the last component */
+	return !abs[i] && n + 6 - (size_t)rc <= 255;
+}
+
 static void default_spool_dir(const char *out)
 {
 	const char *tmp = getenv("TMPDIR");
@@ -450,7 +491,8 @@ static void default_spool_dir(const char *out)
 
 	if (output_fd_name(out) < 0 && strncmp(out, "/dev/", 5) && strncmp(out, "/proc/", 6) &&
 	    (stat(out, &st) != 0 || S_ISREG(st.st_mode))) {
-		snprintf(g.spool_dir, sizeof(g.spool_dir), "%s.spool", out);
+		if (!fast_spool_dir(out))
+			snprintf(g.spool_dir, sizeof(g.spool_dir), "%s.spool", out);
 		return;
 	}
 	if (!tmp || tmp[0] != '/' || strlen(tmp) > PATH_MAX / 2)

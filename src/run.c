@@ -16,8 +16,6 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
-#include <sys/vfs.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -547,24 +545,15 @@ static int collect_children(struct collector *c)
 	return status;
 }
 
-/*
- * Spools are short-lived and rewritten per event: tmpfs makes their
- * create/grow/unlink cycle ~2.5x cheaper than ext4 (154 vs ~380 us per
- * process, measured).  But a full spool loses events, and containers often
- * mount a 64 MiB /dev/shm: use it only with room to spare.
- */
+/* Spools are short-lived and rewritten per event: on a tmpfs when there is
+ * one with room to spare (spool_fast_base()). */
 static const char *spool_base(const struct run_opts *o)
 {
 	const char *tmp = getenv("TMPDIR");
-	struct statfs fs;
-	struct statvfs vfs;
 
 	if (o->spool_base)
 		return o->spool_base;
-	if (statfs("/dev/shm", &fs) == 0 && fs.f_type == 0x01021994 /* TMPFS_MAGIC */ &&
-	    statvfs("/dev/shm", &vfs) == 0 &&
-	    (unsigned long long)vfs.f_bavail * vfs.f_frsize >= (1ull << 30) &&
-	    access("/dev/shm", W_OK) == 0)
+	if (spool_fast_base("/dev/shm"))
 		return "/dev/shm";
 	return tmp && *tmp ? tmp : "/tmp";
 }

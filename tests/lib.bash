@@ -124,6 +124,31 @@ in_bpffs() {
 	unshare -m sh -c 'mount -t bpf none /sys/fs/bpf && exec "$@"' sh "$@"
 }
 
+# bare_spool_dir TRACE: where the shim keeps the spools of bare-mode
+# processes writing TRACE (an absolute path) by default: in
+# /dev/shm/bpfspy-UID/ when /dev/shm is a tmpfs with 1 GiB free, the path
+# escaped ('%' and '/' as %25 and %2F); else TRACE.spool (bpfspy(1),
+# BPFSPY_SPOOL_DIR).
+bare_spool_dir() {
+	local p=${1#/} free
+	free=$(df -k --output=avail /dev/shm 2>/dev/null | tail -n1 | tr -d ' ')
+	if [ "$(stat -f -c %T /dev/shm 2>/dev/null)" = tmpfs ] && [ -w /dev/shm ] &&
+		[ "${free:-0}" -ge 1048576 ]; then
+		p=${p//%/%25}
+		echo "/dev/shm/bpfspy-$(id -u)/${p//\//%2F}.spool"
+	else
+		echo "$1.spool"
+	fi
+}
+
+# beside_trace CMD [ARGS...]: CMD where bare-mode spools go beside the
+# trace, as TRACE.spool: a private mount namespace with a /dev/shm too
+# small to be used for them.
+beside_trace() {
+	unshare -m sh -c 'mount -t tmpfs -o size=1m none /dev/shm || exit 125
+		exec "$@"' sh "$@"
+}
+
 # in_tracefs CMD [ARGS...]: likewise with tracefs on /sys/kernel/tracing
 # (and debugfs, for tools that still look there).
 in_tracefs() {

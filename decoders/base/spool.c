@@ -14,6 +14,8 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/vfs.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -191,6 +193,19 @@ int spool_dir_open(const char *dir, bool create, int fd_floor)
 		return rc;
 	}
 	return dfd;
+}
+
+const char *spool_fast_base(const char *base)
+{
+	struct statfs fs;
+	struct statvfs vfs;
+
+	if (statfs(base, &fs) == 0 && fs.f_type == 0x01021994 /* TMPFS_MAGIC */ &&
+	    statvfs(base, &vfs) == 0 &&
+	    (unsigned long long)vfs.f_bavail * vfs.f_frsize >= (1ull << 30) &&
+	    access(base, W_OK) == 0)
+		return base;
+	return NULL;
 }
 
 const char *spool_strerror(int rc)

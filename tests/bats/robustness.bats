@@ -217,19 +217,23 @@ crash() {
 	expect_eq "$status" 0 "tracecheck seq"
 	expect_eq "${#lines[@]}" 2 "pids"
 	# Nothing left behind when every process exited normally.
-	[ ! -e "$out.spool" ] || { ls -la "$out.spool" >&2; false; }
+	local spools
+	spools=$(bare_spool_dir "$out")
+	[ ! -e "$spools" ] || { ls -la "$spools" >&2; false; }
+	[ ! -e "$out.spool" ]
 }
 
 @test "bare LD_PRELOAD mode: a killed process's spool is drained by the next traced run" {
 	require_bpf
-	local out=$T/bare.jsonl
+	local out=$T/bare.jsonl spools
+	spools=$(bare_spool_dir "$out")
 	run env LD_PRELOAD="$SHIM" BPFSPY_OUTPUT="$out" "$EXERCISER" sigkill
 	expect_eq "$status" 137
 	# Nothing reached the output; the events wait in the spool.
 	[ ! -s "$out" ]
-	[ "$(find "$out.spool" -type f -name '*.spool' | wc -l)" -eq 1 ]
+	[ "$(find "$spools" -type f -name '*.spool' | wc -l)" -eq 1 ]
 	local killed_pid
-	killed_pid=$(basename "$(find "$out.spool" -type f -name '*.spool')" .spool)
+	killed_pid=$(basename "$(find "$spools" -type f -name '*.spool')" .spool)
 	killed_pid=${killed_pid##*-}
 
 	LD_PRELOAD="$SHIM" BPFSPY_OUTPUT="$out" "$EXERCISER" lookup 1 >/dev/null
@@ -241,7 +245,7 @@ crash() {
 	expect_eq "$(tc get "$out" pid event=header | head -1)" "$killed_pid" "first header"
 	run tc seq "$out"
 	expect_eq "$status" 0 "tracecheck seq"
-	[ ! -e "$out.spool" ] || [ -z "$(ls -A "$out.spool")" ] || { ls -la "$out.spool" >&2; false; }
+	[ ! -e "$spools" ] || [ -z "$(ls -A "$spools")" ] || { ls -la "$spools" >&2; false; }
 }
 
 @test "bare LD_PRELOAD mode without BPFSPY_OUTPUT: one line on stderr, nothing recorded" {
@@ -302,7 +306,7 @@ as_nobody() {
 	expect_eq "$status" 0 "setuid exerciser"
 	[[ $output == *"lookups=2"* ]]
 	[ ! -s "$out" ] || { echo "recorded:" >&2; cat "$out" >&2; false; }
-	[ ! -e "$out.spool" ]
+	[ ! -e "$out.spool" ] && [ ! -e "$(bare_spool_dir "$out")" ]
 	# Control: a plain copy run the same way is traced (its calls fail
 	# with EPERM as nobody, and that is recorded).
 	run as_nobody env LD_PRELOAD="$SHIM" BPFSPY_OUTPUT="$SECURE_DIR/out/c.jsonl" "$SECURE_DIR/plain-exerciser" lookup 2
@@ -337,7 +341,7 @@ as_nobody() {
 	# ...the setuid exerciser ran (as euid root) and recorded nothing...
 	[[ $output == *"lookups=2"*"suid=0"* ]]
 	[ ! -s "$SECURE_DIR/out/s.jsonl" ] || { cat "$SECURE_DIR/out/s.jsonl" >&2; false; }
-	[ ! -e "$SECURE_DIR/out/s.jsonl.spool" ]
+	[ ! -e "$SECURE_DIR/out/s.jsonl.spool" ] && [ ! -e "$(bare_spool_dir "$SECURE_DIR/out/s.jsonl")" ]
 	# ...while the plain copy, same environment, was traced.
 	expect_eq "$(tc count "$SECURE_DIR/out/c.jsonl" cmd=BPF_MAP_CREATE errno=EPERM)" 1 "control: traced"
 }

@@ -107,7 +107,10 @@ forged_record() {
 	as_evil mkdir -m 0777 "$spools"
 	forged_record 'NOT JSON: injected by nobody' |
 		as_evil sh -c 'cat >"$1"' sh "$spools/00000000000000000001-1.spool"
-	run --separate-stderr env LD_PRELOAD="$SHIM" BPFSPY_OUTPUT="$out" "$EXERCISER" lookup 2
+	# spools beside the trace (no /dev/shm to use), where it planted them
+	run --separate-stderr beside_trace env LD_PRELOAD="$SHIM" BPFSPY_OUTPUT="$out" \
+		"$EXERCISER" lookup 2
+	[ "$status" -ne 125 ] || skip "cannot mount a tmpfs in a private mount namespace"
 	expect_eq "$status" 0 "the exerciser runs untouched"
 	expect_match "$stderr" "^bpfspy: not tracing: spool directory '$spools': it belongs to another user" stderr
 	[ ! -e "$out" ] || ! grep -q injected "$out" || {
@@ -116,6 +119,30 @@ forged_record() {
 		return 1
 	}
 	expect_eq "$(ls "$spools")" "00000000000000000001-1.spool" "root created no spool in it"
+}
+
+@test "bare mode: spools go to /dev/shm/bpfspy-UID, unless another user made that directory" {
+	require_bpf
+	local out=$T/shm.jsonl
+	# A /dev/shm of its own (2 GiB may be used: the shim's rule), so the
+	# host's is neither seen nor touched.
+	run --separate-stderr unshare -m sh -c '
+		mount -t tmpfs -o size=2g,mode=1777 none /dev/shm || exit 125
+		env LD_PRELOAD="$1" BPFSPY_OUTPUT="$2" "$3" sigkill >/dev/null
+		ls -A /dev/shm/bpfspy-0
+		rm -rf /dev/shm/bpfspy-0 "$2"
+		mkdir -m 0777 /dev/shm/bpfspy-0 && chown "$4" /dev/shm/bpfspy-0
+		env LD_PRELOAD="$1" BPFSPY_OUTPUT="$2" "$3" sigkill >/dev/null
+		echo "theirs: $(ls -A /dev/shm/bpfspy-0)"
+		ls -A "$2.spool" | wc -l' sh "$SHIM" "$out" "$EXERCISER" "$EVIL"
+	[ "$status" -ne 125 ] || skip "cannot mount a tmpfs in a private mount namespace"
+	# the killed process's spools wait in ours, named after the trace...
+	local p=${out#/}
+	p=${p//%/%25}
+	expect_eq "${lines[0]}" "${p//\//%2F}.spool" "our spool directory in /dev/shm"
+	# ...and with a planted /dev/shm/bpfspy-0, beside the trace instead
+	expect_eq "${lines[1]}" "theirs: " "nothing spooled in theirs"
+	expect_eq "${lines[2]}" 1 "the killed process's spool beside the trace"
 }
 
 @test "bare mode: a root-owned spool directory others can write to is refused" {
@@ -136,7 +163,9 @@ forged_record() {
 	mkdir -m 0700 "$T/out.jsonl.spool"
 	forged_record 'NOT JSON: injected by nobody' >"$T/out.jsonl.spool/00000000000000000001-1.spool"
 	chown "$EVIL" "$T/out.jsonl.spool/00000000000000000001-1.spool"
-	run --separate-stderr env LD_PRELOAD="$SHIM" BPFSPY_OUTPUT="$out" "$EXERCISER" lookup 2
+	run --separate-stderr beside_trace env LD_PRELOAD="$SHIM" BPFSPY_OUTPUT="$out" \
+		"$EXERCISER" lookup 2
+	[ "$status" -ne 125 ] || skip "cannot mount a tmpfs in a private mount namespace"
 	expect_eq "$status" 0
 	expect_eq "$stderr" "bpfspy: ignored 1 spool(s) in '$T/out.jsonl.spool' not written by this user" stderr
 	expect_valid "$out"
@@ -168,7 +197,9 @@ forged_record() {
 	mkdir -m 0700 "$T/out.jsonl.spool"
 	forged_record 'NOT JSON: injected by nobody' >"$T/out.jsonl.spool/00000000000000000001-1.spool"
 	chmod 0666 "$T/out.jsonl.spool/00000000000000000001-1.spool"
-	run --separate-stderr env LD_PRELOAD="$SHIM" BPFSPY_OUTPUT="$out" "$EXERCISER" lookup 1
+	run --separate-stderr beside_trace env LD_PRELOAD="$SHIM" BPFSPY_OUTPUT="$out" \
+		"$EXERCISER" lookup 1
+	[ "$status" -ne 125 ] || skip "cannot mount a tmpfs in a private mount namespace"
 	expect_eq "$status" 0
 	expect_match "$stderr" "ignored 1 spool" stderr
 	! grep -q injected "$out"
