@@ -159,6 +159,15 @@ void jw_str_part(struct jsonw *w, const char *s);
 void jw_str_partn(struct jsonw *w, const char *s, size_t n);
 void jw_str_hex_part(struct jsonw *w, uint64_t v);
 void jw_str_end(struct jsonw *w);
+/* A string of @n bytes the caller made itself and knows needs no escaping
+ * (printable ASCII, no '"' or '\\': digits, a fixed word): no scan. */
+static inline void jw_plain(struct jsonw *w, const char *key, const char *s, size_t n)
+{
+	jw__member(w, key);
+	jw__putc(w, '"');
+	jw__put(w, s, n);
+	jw__putc(w, '"');
+}
 /* Raw bytes appended as they are (caller guarantees valid JSON). */
 void jw_raw(struct jsonw *w, const char *s, size_t n);
 

@@ -278,8 +278,8 @@ void bpf_render_checks(struct jsonw *w, const struct bpf_call *c,
 		if (j.v == V_FAIL && probe)
 			j.v = V_PROBE;
 		jw_obj_open(w, NULL);
-		jw_str(w, "rule", bpf_rules[i].id);
-		jw_str(w, "verdict", bpf_verdict_name(j.v));
+		jw_plain(w, "rule", bpf_rules[i].id, strlen(bpf_rules[i].id));   /* ours */
+		jw_plain(w, "verdict", bpf_verdict_name(j.v), strlen(bpf_verdict_name(j.v)));
 		jw_str(w, "why", j.why);
 		jw_obj_close(w);
 		if (c->ret < 0 && better_explanation(c, &j, have_best ? &best : NULL)) {

@@ -19,13 +19,13 @@ void bpf_render_ts(struct jsonw *w, const char *key, uint64_t ns)
 	b[n++] = '.';
 	memset(b + n, '0', 9 - k);
 	memcpy(b + n + 9 - k, frac, k);
-	jw_strn(w, key, b, n + 9);
+	jw_plain(w, key, b, n + 9);   /* digits and a dot */
 }
 
 void bpf_render_envelope(struct jsonw *w, const char *event,
 			 const struct bpf_event_env *env)
 {
-	jw_str(w, "event", event);
+	jw_plain(w, "event", event, strlen(event));   /* "bpf", "libbpf": ours */
 	jw_u64(w, "seq", env->seq);
 	bpf_render_ts(w, "ts", env->ts);
 	jw_u64(w, "dur_ns", env->dur_ns);

@@ -171,12 +171,13 @@ void render_enum(struct jsonw *w, const char *key, const struct xlat *x, uint64_
 	const char *n = x ? xlat_name(x, v) : NULL;
 	char b[24];
 
+	/* names are C identifiers (gen-xlat.sh refuses others): nothing to escape */
 	if (n) {
-		jw_str(w, key, n);
+		jw_plain(w, key, n, strlen(n));
 		return;
 	}
 	/* unknown: the number, never dropped, as a string like the names */
-	jw_strn(w, key, b, fmt_u64(b, v));
+	jw_plain(w, key, b, fmt_u64(b, v));
 }
 
 void render_flags(struct jsonw *w, const char *key, const struct xlat *x, uint64_t v)
