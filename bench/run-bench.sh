@@ -130,7 +130,24 @@ column() {
 
 # ---- (a) map lookups: native, bpfspy, strace ------------------------------
 lookup_native() { "$BENCH" "$LOOKUPS"; }
-lookup_bpfspy() { "$BPFSPY" run -o "$tmp/lookup.jsonl" -- "$BENCH" "$LOOKUPS"; }
+# spy_run ARGS...: bpfspy run ARGS..., its stderr kept in $tmp/spy.err too
+# (for lost_note).
+spy_run() {
+	"$BPFSPY" run "$@" 2>"$tmp/spy.err"
+	local rc=$?
+	cat "$tmp/spy.err" >&2
+	return $rc
+}
+lookup_bpfspy() { spy_run -o "$tmp/lookup.jsonl" -- "$BENCH" "$LOOKUPS"; }
+# "; N events lost (last run)" when the last spy_run lost events: the
+# collector could not keep up, and a lost event costs the program less.
+lost_note() {
+	local n
+	n=$(sed -n 's/^bpfspy run: \([0-9]*\) event(s) found their spool full.*/\1/p' \
+		"$tmp/spy.err" 2>/dev/null | tail -n1)
+	[ -n "$n" ] && printf '; %s events lost (last run)' "$n"
+	return 0
+}
 # strace is ~200x slower: fewer ops, compared per op.
 lookup_strace() {
 	"$STRACE" -f -e trace=bpf -o "$tmp/strace.txt" "$BENCH" "$STRACE_LOOKUPS"
@@ -151,7 +168,7 @@ bench_lookup() {
 		st=$(ns_once lookup_strace) || st=failed
 	fi
 	echo "lookup: native $(fmt "$native" 0) ns/op$(column bpfspy "$native" \
-		"$spy" 0 ns/op)$(column strace "$native" "$st" 0 ns/op)"
+		"$spy" 0 ns/op)$(lost_note)$(column strace "$native" "$st" 0 ns/op)"
 }
 
 # ---- (a') lookups the ways loaders make them, and what one costs in all ---
@@ -160,9 +177,9 @@ bench_lookup() {
 # bpf event.  The bpftrace column counts the same calls from the kernel
 # (tracepoint:syscalls:sys_enter_bpf), the cheapest kernel-side tracer.
 lookup_union_native() { "$BENCH" --union "$LOOKUPS"; }
-lookup_union_bpfspy() { "$BPFSPY" run -o "$tmp/lookup.jsonl" -- "$BENCH" --union "$LOOKUPS"; }
+lookup_union_bpfspy() { spy_run -o "$tmp/lookup.jsonl" -- "$BENCH" --union "$LOOKUPS"; }
 lookup_libbpf_native() { "$BENCH" --libbpf "$LOOKUPS"; }
-lookup_libbpf_bpfspy() { "$BPFSPY" run -o "$tmp/lookup.jsonl" -- "$BENCH" --libbpf "$LOOKUPS"; }
+lookup_libbpf_bpfspy() { spy_run -o "$tmp/lookup.jsonl" -- "$BENCH" --libbpf "$LOOKUPS"; }
 BPFTRACE=$(command -v bpftrace || true)
 
 # bpftrace_once: lookups while bpftrace counts every bpf() entry.
@@ -192,12 +209,12 @@ bench_lookup_ways() {
 	if res=$(pair ns_once minimum "$REPEAT" lookup_union_native lookup_union_bpfspy); then
 		read -r n s <<<"$res"
 		echo "lookup, size sizeof(union bpf_attr): native $(fmt "$n" 0) ns/op$(column \
-			bpfspy "$n" "$s" 0 ns/op)"
+			bpfspy "$n" "$s" 0 ns/op)$(lost_note)"
 	fi
 	if res=$(pair ns_once minimum "$REPEAT" lookup_libbpf_native lookup_libbpf_bpfspy); then
 		read -r n s <<<"$res"
 		echo "lookup, libbpf bpf_map_lookup_elem(): native $(fmt "$n" 0) ns/op$(column \
-			"bpfspy (libbpf + bpf events)" "$n" "$s" 0 ns/op)"
+			"bpfspy (libbpf + bpf events)" "$n" "$s" 0 ns/op)$(lost_note)"
 	else
 		echo "lookup, libbpf: lookup_bench --libbpf failed: $(tail -n1 "$tmp/stderr")"
 	fi
