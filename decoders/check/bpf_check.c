@@ -218,26 +218,18 @@ static void render_explanation(struct jsonw *w, const struct bpf_call *c,
 	jw_obj_close(w);
 }
 
-bool bpf_checks_see_payload(const struct bpf_call *c, const struct decode_opts *o)
+bool bpf_checks_see_payload(const struct bpf_call *c)
 {
-	struct bpf_check_in in = {
-		.c = c, .d = bpf_cmd_desc(c->cmd), .o = o,
-		.kver = bpf_kernel_version(), .map_type = map_type_of(c),
-	};
-	struct bpf_judgement j;
+	static uint64_t cmds;   /* the rules' payload_cmds together; bit 63: known */
+	uint64_t m = __atomic_load_n(&cmds, __ATOMIC_RELAXED);
 	size_t i;
 
-	for (i = 0; i < bpf_rules_count; i++) {
-		if (!bpf_rules[i].payload)
-			continue;
-		j.v = V_NA;
-		j.predicts = 0;
-		j.why[0] = 0;
-		bpf_rules[i].judge(&in, &j);
-		if (j.v != V_NA)
-			return true;
+	if (!(m >> 63)) {
+		for (m = 1ull << 63, i = 0; i < bpf_rules_count; i++)
+			m |= bpf_rules[i].payload_cmds;
+		__atomic_store_n(&cmds, m, __ATOMIC_RELAXED);
 	}
-	return false;
+	return c->cmd >= 63 || ((m >> c->cmd) & 1);
 }
 
 /*

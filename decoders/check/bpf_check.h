@@ -60,9 +60,10 @@ struct bpf_rule {
 	const char *source;    /* the documented passage it comes from */
 	/* Judge @in into @j; leave j->v V_NA when the rule does not apply. */
 	void (*judge)(const struct bpf_check_in *in, struct bpf_judgement *j);
-	/* It reads the captured key and value bytes, not only attr, the
-	 * outcome, the facts and the fds (bpf_checks_see_payload()). */
-	bool payload;
+	/* Bit N: for calls of command N it reads the captured key and value
+	 * bytes, not only attr, the outcome, the facts and the fds
+	 * (bpf_checks_see_payload()). */
+	uint64_t payload_cmds;
 };
 
 /* The value of @in's attr field @name (as the field tables name it), when
@@ -112,10 +113,10 @@ unsigned bpf_kernel_version(void);
  * supports something, and allowed to fail), or NULL when it is not. */
 const char *bpf_call_probe(const struct bpf_call *c, char *buf, size_t cap);
 
-/* True when a rule that reads the captured payload judges @c: then its
- * checks depend on the key and value bytes too, not only on the rest of
- * the call (what a renderer may keep them by: bpf_record.c). */
-bool bpf_checks_see_payload(const struct bpf_call *c, const struct decode_opts *o);
+/* True when a rule reads @c's captured payload: then its checks depend on
+ * the key and value bytes too, not only on the rest of the call (what a
+ * renderer may keep them by: bpf_record.c). */
+bool bpf_checks_see_payload(const struct bpf_call *c);
 
 /* Render "probe", "checks", "explanation" and "audit" of @c (nothing with
  * o->no_check).  Async-signal-safe, no allocation. */

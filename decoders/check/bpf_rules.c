@@ -1265,12 +1265,12 @@ const struct bpf_rule bpf_rules[] = {
 	  "all", DOC ", each command's Return: \"A new file descriptor (a nonnegative "
 	  "integer), or -1 if an error occurred (in which case, errno is set appropriately)\" "
 	  "/ \"Returns zero on success. On error, -1 is returned and errno is set appropriately\"",
-	  r_return, false },
+	  r_return, 0 },
 	{ "fd-cloexec", "every fd-returning command",
 	  "the returned fd has FD_CLOEXEC set",
 	  "all", DOC ", BPF_MAP_CREATE and BPF_PROG_LOAD: \"The close-on-exec file descriptor "
 	  "flag (see fcntl(2)) is automatically enabled for the new file descriptor.\"",
-	  r_cloexec, false },
+	  r_cloexec, 0 },
 	{ "errno-documented", "MAP_UPDATE_ELEM, MAP_GET_NEXT_KEY, PROG_TEST_RUN, *_GET_NEXT_ID, "
 	  "the batch commands",
 	  "a failure's errno is one the command's text lists; one the kernel is known to return "
@@ -1278,75 +1278,75 @@ const struct bpf_rule bpf_rules[] = {
 	  "all", DOC ", e.g. BPF_MAP_UPDATE_ELEM: \"May set errno to EINVAL, EPERM, ENOMEM, "
 	  "E2BIG, EEXIST, or ENOENT.\"; the answers kernel/bpf/syscall.c gives besides "
 	  "are doc-drift",
-	  r_errno, false },
+	  r_errno, 0 },
 	{ "update-flags", "MAP_UPDATE_ELEM, MAP_UPDATE_BATCH",
 	  "flags (elem_flags) are one of BPF_ANY, BPF_NOEXIST, BPF_EXIST, optionally with "
 	  "BPF_F_LOCK",
 	  "all; BPF_F_CPU/BPF_F_ALL_CPUS are newer than the text",
 	  DOC ", BPF_MAP_UPDATE_ELEM: \"The flags argument should be specified as one of the "
 	  "following: BPF_ANY ... BPF_NOEXIST ... BPF_EXIST ... BPF_F_LOCK\"",
-	  r_update_flags, false },
+	  r_update_flags, 0 },
 	{ "update-errno", "MAP_UPDATE_ELEM, MAP_UPDATE_BATCH",
 	  "EEXIST only follows BPF_NOEXIST and ENOENT only BPF_EXIST",
 	  "all", DOC ", BPF_MAP_UPDATE_ELEM: \"EEXIST If flags specifies BPF_NOEXIST and the "
 	  "element with key already exists in the map. ENOENT If flags specifies BPF_EXIST and "
 	  "the element with key does not exist in the map.\"",
-	  r_update_errno, false },
+	  r_update_errno, 0 },
 	{ "lookup-flags", "MAP_LOOKUP_ELEM, MAP_LOOKUP_AND_DELETE_ELEM, MAP_LOOKUP_BATCH, "
 	  "MAP_LOOKUP_AND_DELETE_BATCH",
 	  "lookup flags are BPF_F_LOCK or nothing",
 	  "all; BPF_F_CPU is newer than the text",
 	  DOC ", BPF_MAP_LOOKUP_ELEM: \"The flags argument may be specified as one of the "
 	  "following: BPF_F_LOCK\"",
-	  r_lookup_flags, false },
+	  r_lookup_flags, 0 },
 	{ "next-id", "PROG/MAP/BTF/LINK_GET_NEXT_ID",
 	  "on success next_id > start_id; ENOENT when no id remains",
 	  "all", DOC ", BPF_PROG_GET_NEXT_ID: \"Looks for the eBPF program with an id greater "
 	  "than start_id and updates next_id on success. If no other eBPF programs remain with "
 	  "ids higher than start_id, returns -1 and sets errno to ENOENT.\"",
-	  r_next_id, false },
+	  r_next_id, 0 },
 	{ "next-key", "MAP_GET_NEXT_KEY",
 	  "next_key is another key than key; ENOENT after the last element; a NULL key is "
 	  "doc-drift",
 	  "all", DOC ", BPF_MAP_GET_NEXT_KEY: \"If key is found, the operation returns zero "
 	  "and sets the next_key pointer to the key of the next element. If key is the last "
 	  "element, returns -1 and errno is set to ENOENT.\"",
-	  r_next_key, true },
+	  r_next_key, 1ull << XV_BPF_MAP_GET_NEXT_KEY },
 	{ "pin-path", "OBJ_PIN",
 	  "the pathname's parent directory is on a BPF filesystem and its name has no dot",
 	  "all", DOC ", BPF_OBJ_PIN: \"The pathname argument must not contain a dot (\".\").\" "
 	  "\"The filesystem type for the parent directory of pathname must be BPF_FS_MAGIC.\"",
-	  r_pin_path, false },
+	  r_pin_path, 0 },
 	{ "pop-key", "MAP_LOOKUP_AND_DELETE_ELEM",
 	  "only QUEUE and STACK maps, with key zeroed; other types succeeding is doc-drift",
 	  "the text: all; hash maps accept it since 5.14",
 	  DOC ", BPF_MAP_LOOKUP_AND_DELETE_ELEM: \"The key and key_len parameters should be "
 	  "zeroed when issuing this operation for these map types.\" \"This command is only "
 	  "valid for the following map types: BPF_MAP_TYPE_QUEUE, BPF_MAP_TYPE_STACK\"",
-	  r_pop_key, false },
+	  r_pop_key, 0 },
 	{ "freeze-struct-ops", "MAP_FREEZE",
 	  "a STRUCT_OPS map is never frozen",
 	  "all", DOC ", BPF_MAP_FREEZE: \"Not supported for maps of type "
 	  "BPF_MAP_TYPE_STRUCT_OPS.\"",
-	  r_freeze, false },
+	  r_freeze, 0 },
 	{ "frozen-map", "the commands that alter a map, on a map known to be frozen",
 	  "a frozen map is not altered by a syscall: such a call fails with EPERM",
 	  "5.2+ (fdinfo says frozen; a freeze bpfspy saw counts too)",
 	  DOC ", BPF_MAP_FREEZE: \"Upon success, no future syscall invocations may alter the "
 	  "map state of map_fd.\"",
-	  r_frozen, false },
+	  r_frozen, 0 },
 	{ "batch-zeroed", "MAP_UPDATE_BATCH, MAP_DELETE_BATCH",
 	  "in_batch and out_batch (and DELETE_BATCH's values) are zeroed",
 	  "all", DOC ", BPF_MAP_UPDATE_BATCH: \"The in_batch and out_batch parameters are "
 	  "ignored and should be zeroed.\"; BPF_MAP_DELETE_BATCH: \"The in_batch, out_batch, "
 	  "and values parameters are ignored and should be zeroed.\"",
-	  r_batch_zeroed, false },
+	  r_batch_zeroed, 0 },
 	{ "batch-count", "the four batch commands",
 	  "count written back is at most the count asked for, also after an error other "
 	  "than EFAULT",
 	  "all", DOC ", BPF_MAP_LOOKUP_BATCH: \"If an error is returned and errno is not "
 	  "EFAULT, count is set to the number of successfully processed elements.\"",
-	  r_batch_count, false },
+	  r_batch_count, 0 },
 	{ "query-fill", "PROG_QUERY",
 	  "prog_ids is filled only when prog_cnt is large enough; the kernel's ENOSPC with "
 	  "a partial fill is doc-drift",
@@ -1354,14 +1354,14 @@ const struct bpf_rule bpf_rules[] = {
 	  DOC ", BPF_PROG_QUERY: \"Additionally, if prog_ids is nonzero and the number of "
 	  "attached programs is less than prog_cnt, populates prog_ids with the eBPF program "
 	  "ids of the programs attached at target_fd.\"",
-	  r_query, false },
+	  r_query, 0 },
 	{ "zero-tail", "every command",
 	  "bytes past the command's last field are zero (EINVAL), the attr ends within the "
 	  "kernel's union (E2BIG) and size is at most a page (E2BIG)",
 	  "all", "kernel/bpf/syscall.c: CHECK_ATTR(CMD), \"memchr_inv((void *) &attr->CMD##_LAST_FIELD "
 	  "+ ..., 0, ...) != NULL\" -> -EINVAL; bpf_check_uarg_tail_zero(): \"if (actual_size > "
 	  "PAGE_SIZE) return -E2BIG;\" and a nonzero tail past the union -> -E2BIG",
-	  r_zero_tail, false },
+	  r_zero_tail, 0 },
 	{ "log-attrs", "PROG_LOAD, BTF_LOAD",
 	  "log_buf and log_size come together, log_buf needs a log_level, the level has only "
 	  "known bits, log_size <= UINT_MAX >> 2",
@@ -1370,14 +1370,14 @@ const struct bpf_rule bpf_rules[] = {
 	  "return false; if (log->ubuf && log->level == 0) return false; if (log->level & "
 	  "~BPF_LOG_MASK) return false; if (log->len_total > UINT_MAX >> 2) return false;\" "
 	  "-> -EINVAL",
-	  r_log_attrs, false },
+	  r_log_attrs, 0 },
 	{ "log-enospc", "PROG_LOAD, BTF_LOAD",
 	  "ENOSPC with a log buffer means the log did not fit; log_true_size says how much "
 	  "was needed",
 	  "6.4+ for log_true_size",
 	  "kernel/bpf/log.c, bpf_vlog_finalize(): \"if (!bpf_vlog_truncated(log)) return 0; "
 	  "return -ENOSPC;\" and the log_true_size it writes back (6.4+)",
-	  r_log_enospc, false },
+	  r_log_enospc, 0 },
 	{ "fd-kind", "MAP_CREATE, PROG_LOAD, BTF_LOAD, LINK_CREATE, RAW_TRACEPOINT_OPEN, "
 	  "*_GET_FD_BY_ID, OBJ_GET",
 	  "the returned fd refers to the kind of object the command makes or opens",
@@ -1386,28 +1386,28 @@ const struct bpf_rule bpf_rules[] = {
 	  "program\"; BPF_LINK_CREATE: \"return a file descriptor handle for managing the link\"; "
 	  "BPF_OBJ_GET: \"Open a file descriptor for the eBPF object pinned to the specified "
 	  "pathname.\"",
-	  r_fd_kind, false },
+	  r_fd_kind, 0 },
 	{ "fd-by-id", "PROG/MAP/BTF/LINK_GET_FD_BY_ID",
 	  "the returned fd refers to the object with the id asked for",
 	  "all", DOC ", BPF_PROG_GET_FD_BY_ID: \"Open a file descriptor for the eBPF program "
 	  "corresponding to prog_id.\" (and likewise for map_id, btf_id, link_id)",
-	  r_fd_by_id, false },
+	  r_fd_by_id, 0 },
 	{ "link-update", "LINK_UPDATE",
 	  "after a successful update the link holds new_prog_fd's program (its fdinfo's "
 	  "prog_id, read after the call)",
 	  "all", DOC ", BPF_LINK_UPDATE: \"Update the eBPF program in the specified link_fd to "
 	  "new_prog_fd.\"",
-	  r_link_update, false },
+	  r_link_update, 0 },
 	{ "iter-link", "ITER_CREATE",
 	  "link_fd refers to a link; a call on another object succeeding fails the rule",
 	  "all", DOC ", BPF_ITER_CREATE: \"Create an iterator on top of the specified link_fd "
 	  "(as previously created using BPF_LINK_CREATE)\"",
-	  r_iter_link, false },
+	  r_iter_link, 0 },
 	{ "bind-map", "PROG_BIND_MAP",
 	  "map_fd refers to a map and prog_fd to a program",
 	  "all", DOC ", BPF_PROG_BIND_MAP: \"The map identified by map_fd is bound to the "
 	  "program identified by prog_fd\"",
-	  r_bind_map, false },
+	  r_bind_map, 0 },
 	{ "attach-prog-type", "PROG_ATTACH",
 	  "attach_bpf_fd is a cgroup, flow dissector, LIRC, sockmap or sock_ops program; "
 	  "another type attached is doc-drift",
@@ -1415,14 +1415,14 @@ const struct bpf_rule bpf_rules[] = {
 	  DOC ", BPF_PROG_ATTACH: \"The attach_bpf_fd must be a valid file descriptor for a "
 	  "loaded eBPF program of a cgroup, flow dissector, LIRC, sockmap or sock_ops type "
 	  "corresponding to the specified attach_type.\"",
-	  r_attach_prog_type, false },
+	  r_attach_prog_type, 0 },
 	{ "raw-tp-prog-type", "RAW_TRACEPOINT_OPEN",
 	  "prog_fd is a BPF_PROG_TYPE_RAW_TRACEPOINT program; another type attached is "
 	  "doc-drift",
 	  "the text: all; TRACING, EXT and LSM programs since 5.5",
 	  DOC ", BPF_RAW_TRACEPOINT_OPEN: \"The prog_fd must be a valid file descriptor "
 	  "associated with a loaded eBPF program of type BPF_PROG_TYPE_RAW_TRACEPOINT.\"",
-	  r_raw_tp_prog_type, false },
+	  r_raw_tp_prog_type, 0 },
 	{ "attach-target", "PROG_ATTACH, PROG_QUERY of cgroup, LIRC and sockmap attach types",
 	  "target_fd is a cgroup v2 directory, a LIRC device or a sockmap/sockhash, as the "
 	  "attach type needs",
@@ -1432,55 +1432,55 @@ const struct bpf_rule bpf_rules[] = {
 	  "with the eBPF controller enabled. ... BPF_PROG_TYPE_LIRC_MODE2 LIRC device path (eg "
 	  "/dev/lircN). ... BPF_PROG_TYPE_SK_SKB, BPF_PROG_TYPE_SK_MSG eBPF map of socket type "
 	  "(eg BPF_MAP_TYPE_SOCKHASH).\"",
-	  r_attach_target, false },
+	  r_attach_target, 0 },
 	{ "attach-type", "PROG_ATTACH, PROG_DETACH, PROG_QUERY, LINK_CREATE",
 	  "attach_type is one of enum bpf_attach_type (EINVAL otherwise)",
 	  "all", DOC ", BPF_PROG_ATTACH: \"The attach_type specifies the eBPF attachment point "
 	  "to attach the program to, and must be one of bpf_attach_type (see below).\"",
-	  r_attach_type, false },
+	  r_attach_type, 0 },
 	{ "query-flags", "PROG_QUERY",
 	  "query_flags is 0 or BPF_F_QUERY_EFFECTIVE (EINVAL otherwise)",
 	  "all", DOC ", BPF_PROG_QUERY: \"The following flags may alter the result: "
 	  "BPF_F_QUERY_EFFECTIVE Only return information regarding programs which are currently "
 	  "effective at the specified target_fd.\"",
-	  r_query_flags, false },
+	  r_query_flags, 0 },
 	{ "delete-flags", "MAP_DELETE_BATCH",
 	  "elem_flags is 0 or BPF_F_LOCK",
 	  "all", DOC ", BPF_MAP_DELETE_BATCH: \"The elem_flags argument may be specified as one "
 	  "of the following: BPF_F_LOCK\"",
-	  r_delete_flags, false },
+	  r_delete_flags, 0 },
 	{ "info-len", "OBJ_GET_INFO_BY_FD",
 	  "the info_len written back is at most the info_len given",
 	  "all", DOC ", BPF_OBJ_GET_INFO_BY_FD: \"Populates up to info_len bytes of info\"",
-	  r_info_len, false },
+	  r_info_len, 0 },
 	{ "test-run-enospc", "PROG_TEST_RUN",
 	  "ENOSPC means data_size_out or ctx_size_out was smaller than the output, as the "
 	  "sizes written back show",
 	  "all", DOC ", BPF_PROG_TEST_RUN: \"ENOSPC Either data_size_out or ctx_size_out is too "
 	  "small.\"",
-	  r_test_run_enospc, false },
+	  r_test_run_enospc, 0 },
 	{ "task-fd-query", "TASK_FD_QUERY",
 	  "on success prog_id is set and fd_type is one of bpf_task_fd_type",
 	  "all", DOC ", BPF_TASK_FD_QUERY: \"the prog_id and fd_type will be populated with "
 	  "the eBPF program id and file descriptor type of type bpf_task_fd_type.\"",
-	  r_task_fd_query, false },
+	  r_task_fd_query, 0 },
 	{ "task-fd-buf", "TASK_FD_QUERY with a buf",
 	  "up to buf_len bytes of buf hold the name: a name that does not fit (with its NUL) "
 	  "is ENOSPC, and buf_len comes back as the name's length",
 	  "all", DOC ", BPF_TASK_FD_QUERY: \"Optionally, if buf is provided, then up to buf_len "
 	  "bytes of buf will be populated with the name of the tracepoint, kprobe or uprobe.\"",
-	  r_task_fd_buf, false },
+	  r_task_fd_buf, 0 },
 	{ "btf-buffer", "BTF_LOAD",
 	  "btf is a buffer and btf_size is not 0",
 	  "all", DOC ", BPF_BTF_LOAD: \"The btf parameter must point to valid memory providing "
 	  "btf_size bytes of BTF binary metadata.\"",
-	  r_btf_buffer, false },
+	  r_btf_buffer, 0 },
 	{ "unknown-command", "command numbers past the last one known",
 	  "an unknown command fails with EINVAL (E2BIG, EFAULT from the attr checks before it; "
 	  "EPERM on kernels before 5.19); succeeding is doc-drift",
 	  "all", "kernel/bpf/syscall.c, __sys_bpf(): \"default: err = -EINVAL;\"; the text's "
 	  "enum bpf_cmd (" KTEXT ") ends at BPF_PROG_BIND_MAP",
-	  r_unknown_cmd, false },
+	  r_unknown_cmd, 0 },
 	{ "capability", "every command, on EPERM/EACCES",
 	  "the capabilities, kernel.unprivileged_bpf_disabled and token at the call explain "
 	  "the EPERM",
@@ -1489,6 +1489,6 @@ const struct bpf_rule bpf_rules[] = {
 	  "disabled && !bpf_token_capable(token, CAP_BPF))\", the per-type bpf_capable(), "
 	  "perfmon_capable(), CAP_NET_ADMIN checks), \"if (!capable(CAP_SYS_ADMIN)) return "
 	  "-EPERM;\" of the *_GET_NEXT_ID and *_GET_FD_BY_ID commands",
-	  r_capability, false },
+	  r_capability, 0 },
 };
 const size_t bpf_rules_count = sizeof(bpf_rules) / sizeof(bpf_rules[0]);

@@ -25,8 +25,8 @@
  * 48 of them per drained spool). */
 /*
  * The checks of hot records, kept by template and outcome.  They depend
- * on the call but for its key and value bytes (unless a rule that reads
- * them judges it: bpf_checks_see_payload()), that is on the template, the
+ * on the call but for its key and value bytes (unless a rule reads them
+ * for its command: bpf_checks_see_payload()), that is on the template, the
  * outcome and what the fds are; a lookup's three checks were ~40% of
  * what rendering it cost (~5,500 of ~13,500 instructions, callgrind).
  */
@@ -661,7 +661,7 @@ size_t bpf_render_ctx_record(void *vx, uint32_t type, const void *rec, size_t le
 		o.typer = &x->hooks.typer;
 	jw_init(&w, out, cap);
 	mc.m = hot && !o.no_check ? memo_way(x, ((const struct bpf_rec_hot *)rec)->tmpl, &c) : NULL;
-	if (mc.m && !bpf_checks_see_payload(&c, &o)) {
+	if (mc.m && !bpf_checks_see_payload(&c)) {
 		mc.tmpl = ((const struct bpf_rec_hot *)rec)->tmpl;
 		mc.epoch = x->fd_epoch;
 		bpf_render_event_with(&w, &env, &c, &o, memo_checks, &mc);
