@@ -259,16 +259,53 @@ static void emit(unsigned id, const struct libbpf_func *f, const long *a, uintpt
 	bpfspy_emit_json(render, &e);
 }
 
-/* A packed call without a stack, straight into the ring: no buffer on
- * the caller's stack, no switch to ours. */
+/*
+ * A packed call without a stack, straight into the ring: no buffer on
+ * the caller's stack, no switch to ours.  After its template (function
+ * and arguments) when it has one: this thread's last few are kept with
+ * their slot in the spool's dictionary (bpf_record.h).
+ */
+#define LB_WAYS 4u
+
+struct lb_way {
+	uint32_t gen;              /* bpfspy_spool_gen() the slot belongs to */
+	int id;
+	struct libbpf_tmpl t;
+};
+static __thread struct lb_way t_lb[LB_WAYS];
+
+static int lb_template(const struct bpf_event_env *env, const struct libbpf_call *c)
+{
+	uint32_t gen = bpfspy_spool_gen();
+	struct libbpf_tmpl t;
+	struct lb_way *w;
+
+	if (!gen || !libbpf_tmpl_make(&t, env, c))
+		return -1;
+	w = &t_lb[(c->id ^ (c->args[1] >> 3)) & (LB_WAYS - 1)];
+	if (w->gen == gen && !memcmp(&w->t, &t, sizeof(t)))
+		return w->id;
+	w->id = libbpf_dict_intern(bpfspy_spool_dict(), &t);
+	w->gen = w->id < 0 ? 0 : gen;
+	w->t = t;
+	return w->id;
+}
+
 static void pack_here(const struct bpf_event_env *env, const struct libbpf_call *c)
 {
-	void *r = bpfspy_spool_begin(sizeof(struct libbpf_record), env->seq);
+	int id = lb_template(env, c);
+	size_t n = id < 0 ? sizeof(struct libbpf_record) : sizeof(struct libbpf_rec_hot);
+	void *r = bpfspy_spool_begin(n, env->seq);
 
 	if (!r)
 		return;
-	libbpf_record_pack(r, env, c);
-	bpfspy_spool_commit(r, BPF_REC_LIBBPF, sizeof(struct libbpf_record));
+	if (id < 0) {
+		libbpf_record_pack(r, env, c);
+		bpfspy_spool_commit(r, BPF_REC_LIBBPF, n);
+		return;
+	}
+	libbpf_hot_pack(r, env, c, id);
+	bpfspy_spool_commit(r, BPF_REC_LIBBPF_HOT, n);
 }
 
 struct emit_args {

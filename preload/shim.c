@@ -1651,6 +1651,16 @@ void bpfspy_spool_commit(void *rec, uint32_t type, size_t len)
 	spool_commit(rec, type, len);
 }
 
+void *bpfspy_spool_dict(void)
+{
+	return spool_dict(&g.spool);
+}
+
+uint32_t bpfspy_spool_gen(void)
+{
+	return __atomic_load_n(&g.spool_gen, __ATOMIC_ACQUIRE);
+}
+
 static void ready_fn(void *arg)
 {
 	*(bool *)arg = spool_ready();

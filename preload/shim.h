@@ -47,6 +47,10 @@ void bpfspy_spool_record(uint32_t type, const void *rec, size_t len);
  * published with bpfspy_spool_commit(). */
 void *bpfspy_spool_begin(size_t len, uint64_t seq);
 void bpfspy_spool_commit(void *rec, uint32_t type, size_t len);
+/* The spool's dictionary (bpf_record.h's templates), and the generation
+ * of the spool it belongs to (bumped by each spool made; 0: none yet). */
+void *bpfspy_spool_dict(void);
+uint32_t bpfspy_spool_gen(void);
 /* Render one JSON line with @fn and spool it (any size). */
 void bpfspy_emit_json(void (*fn)(struct jsonw *w, const void *ctx), const void *ctx);
 

@@ -235,7 +235,7 @@ static int dict_add(struct bpf_dict *d, const struct bpf_tmpl *t)
 	return (int)id;
 }
 
-int bpf_dict_intern(void *area, const struct bpf_tmpl *t)
+static int dict_intern(void *area, const struct bpf_tmpl *t)
 {
 	struct bpf_dict *d = area;
 	uint64_t h;
@@ -269,6 +269,98 @@ int bpf_dict_intern(void *area, const struct bpf_tmpl *t)
 	return -1;
 }
 
+int bpf_dict_intern(void *area, const struct bpf_tmpl *t)
+{
+	return t->cmd_raw & LIBBPF_TMPL_TAG ? -1 : dict_intern(area, t);
+}
+
+_Static_assert(sizeof(struct libbpf_tmpl) == sizeof(struct bpf_tmpl), "one slot size");
+
+int libbpf_dict_intern(void *area, const struct libbpf_tmpl *t)
+{
+	struct bpf_tmpl slot;
+
+	memcpy(&slot, t, sizeof(slot));
+	return dict_intern(area, &slot);
+}
+
+bool libbpf_tmpl_make(struct libbpf_tmpl *t, const struct bpf_event_env *env,
+		      const struct libbpf_call *c)
+{
+	if (env->stack || c->id >= LF_COUNT || !libbpf_func_offline_ok(c->id) || c->missing ||
+	    c->injected || c->ret < INT32_MIN || c->ret > INT32_MAX || c->err < 0 ||
+	    c->err > UINT16_MAX || c->nsys > UINT16_MAX || c->nfail > UINT16_MAX ||
+	    env->dur_ns > UINT32_MAX || env->wall_ns > UINT32_MAX ||
+	    (env->parent && (env->parent > env->seq || env->seq - env->parent > UINT32_MAX)))
+		return false;
+	memset(t, 0, sizeof(*t));
+	t->tag = LIBBPF_TMPL_TAG | c->id;
+	memcpy(t->args, c->args, sizeof(t->args));   /* the first six */
+	return true;
+}
+
+void libbpf_hot_pack(struct libbpf_rec_hot *r, const struct bpf_event_env *env,
+		     const struct libbpf_call *c, int id)
+{
+	r->seq = env->seq;
+	r->ts = env->ts;
+	r->dur_ns = (uint32_t)env->dur_ns;
+	r->wall_ns = (uint32_t)env->wall_ns;
+	r->parent_back = env->parent ? (uint32_t)(env->seq - env->parent) : 0;
+	r->tid = env->tid;
+	r->ret = (int32_t)c->ret;
+	r->tmpl = (uint16_t)id;
+	r->err = (uint16_t)c->err;
+	r->nsys = (uint16_t)c->nsys;
+	r->nfail = (uint16_t)c->nfail;
+}
+
+/* The dictionary slot @id of a hot record, copied out (the file is shared
+ * memory), or false when it is not there. */
+static bool dict_slot(const struct bpf_render_ctx *x, uint32_t id, struct bpf_tmpl *t)
+{
+	const struct bpf_dict *d = x->dict;
+
+	if (!d || __atomic_load_n(&d->magic, __ATOMIC_ACQUIRE) != DICT_MAGIC ||
+	    id >= dict_slots(x->dict_len) || id >= d->nslots ||
+	    __atomic_load_n(&d->slot[id].ready, __ATOMIC_ACQUIRE) != BPF_TMPL_READY)
+		return false;
+	*t = d->slot[id];
+	return true;
+}
+
+/* A BPF_REC_LIBBPF_HOT into @env and @c; false when malformed. */
+static bool unpack_libbpf_hot(struct bpf_render_ctx *x, const void *rec, size_t len,
+			      struct bpf_event_env *env, struct libbpf_call *c)
+{
+	const struct libbpf_rec_hot *r = rec;
+	struct libbpf_tmpl t;
+	struct bpf_tmpl slot;
+
+	if (len < sizeof(*r) || !dict_slot(x, r->tmpl, &slot))
+		return false;
+	memcpy(&t, &slot, sizeof(t));
+	if (!(t.tag & LIBBPF_TMPL_TAG) || (t.tag & ~LIBBPF_TMPL_TAG) >= LF_COUNT)
+		return false;
+	memset(c, 0, sizeof(*c));
+	c->id = t.tag & ~LIBBPF_TMPL_TAG;
+	memcpy(c->args, t.args, sizeof(t.args));
+	c->ret = r->ret;
+	c->err = r->err;
+	c->nsys = r->nsys;
+	c->nfail = r->nfail;
+	env->seq = r->seq;
+	env->ts = r->ts;
+	env->dur_ns = r->dur_ns;
+	env->wall_ns = r->wall_ns;
+	env->parent = r->parent_back ? r->seq - r->parent_back : 0;
+	env->pid = ((const struct bpf_dict *)x->dict)->pid;
+	env->tid = r->tid;
+	env->comm = "";
+	env->stack = NULL;
+	return true;
+}
+
 size_t bpf_hot_size(const struct bpf_tmpl *t)
 {
 	return HOT_HEAD + t->blob_used;
@@ -298,16 +390,11 @@ static bool unpack_hot(struct bpf_render_ctx *x, const void *rec, size_t len,
 	const struct bpf_rec_hot *r = rec;
 	const struct bpf_dict *d = x->dict;
 	struct bpf_tmpl t;
-	uint32_t nslots, i;
+	uint32_t i;
 
-	if (!d || len < HOT_HEAD || __atomic_load_n(&d->magic, __ATOMIC_ACQUIRE) != DICT_MAGIC)
+	if (len < HOT_HEAD || !dict_slot(x, r->tmpl, &t))
 		return false;
-	nslots = dict_slots(x->dict_len);
-	if (r->tmpl >= nslots || r->tmpl >= d->nslots ||
-	    __atomic_load_n(&d->slot[r->tmpl].ready, __ATOMIC_ACQUIRE) != BPF_TMPL_READY)
-		return false;
-	t = d->slot[r->tmpl];   /* a copy: the file is shared memory */
-	if (t.pre_len > BPF_ATTR_SNAP || t.nblobs > BPF_TMPL_BLOBS ||
+	if ((t.cmd_raw & LIBBPF_TMPL_TAG) || t.pre_len > BPF_ATTR_SNAP || t.nblobs > BPF_TMPL_BLOBS ||
 	    t.blob_used > BPF_BLOB_BYTES || len < HOT_HEAD + t.blob_used)
 		return false;
 	for (i = 0; i < t.nblobs; i++)
@@ -511,8 +598,8 @@ static void notes_from_ctx(struct bpf_render_ctx *x, struct bpf_call *c)
 	}
 }
 
-static size_t render_libbpf(struct bpf_render_ctx *x, const void *rec, size_t len,
-			    char *out, size_t cap)
+static size_t render_libbpf(struct bpf_render_ctx *x, uint32_t type, const void *rec,
+			    size_t len, char *out, size_t cap)
 {
 	const size_t fixed = sizeof(struct libbpf_record);
 	struct unpacked_stack u;
@@ -522,11 +609,17 @@ static size_t render_libbpf(struct bpf_render_ctx *x, const void *rec, size_t le
 	struct decode_opts o;
 	struct jsonw w;
 
-	if (!libbpf_record_unpack(rec, len, &env, &c) || !libbpf_func_offline_ok(c.id))
-		return REC_BAD;
-	env.stack = NULL;
-	if (len > fixed && !unpack_stack(x, (const uint8_t *)rec + fixed, len - fixed, &u, &env))
-		return REC_BAD;
+	if (type == BPF_REC_LIBBPF_HOT) {
+		if (!unpack_libbpf_hot(x, rec, len, &env, &c) || !libbpf_func_offline_ok(c.id))
+			return REC_BAD;
+	} else {
+		if (!libbpf_record_unpack(rec, len, &env, &c) || !libbpf_func_offline_ok(c.id))
+			return REC_BAD;
+		env.stack = NULL;
+		if (len > fixed &&
+		    !unpack_stack(x, (const uint8_t *)rec + fixed, len - fixed, &u, &env))
+			return REC_BAD;
+	}
 	t = tid_slot(x, env.tid, false);
 	if (t)
 		env.comm = t->comm;
@@ -636,8 +729,8 @@ size_t bpf_render_ctx_record(void *vx, uint32_t type, const void *rec, size_t le
 			x->hooks.btf(x->hooks.u, b->fd, b->data, b->len, b->full_len);
 		return 0;
 	}
-	if (type == BPF_REC_LIBBPF)
-		return render_libbpf(x, rec, len, out, cap);
+	if (type == BPF_REC_LIBBPF || type == BPF_REC_LIBBPF_HOT)
+		return render_libbpf(x, type, rec, len, out, cap);
 	if (type == BPF_REC_HOT) {
 		if (!unpack_hot(x, rec, len, &c, &env))
 			return REC_BAD;

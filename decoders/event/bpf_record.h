@@ -35,6 +35,7 @@ enum bpf_rec_type {
 	BPF_REC_SYM = 6,     /* struct bpf_rec_sym: what an address is */
 	BPF_REC_BTF = 7,     /* struct bpf_rec_btf: what a BTF fd holds */
 	BPF_REC_HOT = 8,     /* struct bpf_rec_hot: a call after a template */
+	BPF_REC_LIBBPF_HOT = 9,  /* struct libbpf_rec_hot: a libbpf call, likewise */
 };
 
 struct bpf_rec_thread {
@@ -128,6 +129,39 @@ struct bpf_rec_hot {
 	uint8_t data[];        /* the template's blob_used bytes */
 };
 
+/*
+ * The same for packed libbpf calls (libbpf_func_offline_ok()): the
+ * function and its arguments are the template, in a slot of the same
+ * dictionary (its tag has bit 31 set, which no bpf template's cmd_raw
+ * has); the record carries the rest: 48 bytes (64 in the ring) against
+ * the 128 (144) of a struct libbpf_record.
+ */
+#define LIBBPF_TMPL_TAG 0x80000000u
+
+struct libbpf_tmpl {
+	uint32_t ready;        /* as struct bpf_tmpl's */
+	uint32_t tag;          /* LIBBPF_TMPL_TAG | function id */
+	uint64_t args[6];
+	uint8_t pad[sizeof(struct bpf_tmpl) - 56];
+};
+
+struct libbpf_rec_hot {
+	uint64_t seq, ts;
+	uint32_t dur_ns, wall_ns;
+	uint32_t parent_back;  /* seq minus the enclosing libbpf call's; 0: none */
+	uint32_t tid;
+	int32_t ret;
+	uint16_t tmpl, err;
+	uint16_t nsys, nfail;
+};
+
+/* The template of libbpf call @c (envelope @env) into @t; false when the
+ * call cannot be a BPF_REC_LIBBPF_HOT (then a struct libbpf_record). */
+bool libbpf_tmpl_make(struct libbpf_tmpl *t, const struct bpf_event_env *env,
+		      const struct libbpf_call *c);
+void libbpf_hot_pack(struct libbpf_rec_hot *r, const struct bpf_event_env *env,
+		     const struct libbpf_call *c, int id);
+
 /* Set up the dictionary in @area (@len bytes, zero) of process @pid. */
 void bpf_dict_init(void *area, size_t len, uint32_t pid);
 /* The template of @c with envelope @env into @t; false when the call
@@ -138,6 +172,7 @@ bool bpf_tmpl_make(struct bpf_tmpl *t, const struct bpf_call *c,
  * there is none; -1 when it is full.  Lock-free, thread- and
  * async-signal-safe. */
 int bpf_dict_intern(void *area, const struct bpf_tmpl *t);
+int libbpf_dict_intern(void *area, const struct libbpf_tmpl *t);
 /* The BPF_REC_HOT of @c (template @t in slot @id): bpf_hot_size(@t)
  * bytes at @dst. */
 size_t bpf_hot_size(const struct bpf_tmpl *t);

@@ -436,6 +436,70 @@ static void test_libbpf_record(void)
 	bpf_render_ctx_free(x);
 }
 
+/* A packed libbpf call after its template: reads as the whole record
+ * does, is 48 bytes, and a record naming a bpf call's template (or one
+ * naming a libbpf template as a bpf call) is refused. */
+static void test_libbpf_hot(void)
+{
+	static char whole[4096], hot[4096];
+	struct bpf_event_env env = { 100, 12, 13, 42, 15, "lb", 0, NULL, 0 };
+	struct bpf_rec_thread th = { .tid = 15, .comm = "lb" };
+	struct bpf_render_ctx *x = bpf_render_ctx_new();
+	struct libbpf_call c = { .id = LF_bpf_map_lookup_elem, .args = { 3, 0x1000, 0x2000 } };
+	struct libbpf_rec_hot h;
+	struct libbpf_record r;
+	struct libbpf_tmpl lt;
+	struct bpf_tmpl bt;
+	struct bpf_call bc;
+	unsigned i, differ = 0;
+	int id = -1, bid;
+	size_t a, b;
+
+	memset(dict_area, 0, sizeof(dict_area));
+	bpf_dict_init(dict_area, sizeof(dict_area), 42);
+	bpf_render_ctx_begin(x, dict_area, sizeof(dict_area));
+	bpf_render_ctx_record(x, BPF_REC_THREAD, &th, sizeof(th), hot, sizeof(hot));
+	for (i = 0; i < 12; i++) {
+		c.ret = i % 3 ? 0 : -2;
+		c.err = c.ret ? 2 : 0;
+		c.nsys = 1 + i % 2;
+		c.nfail = c.ret != 0;
+		env.seq++;
+		env.parent = i % 2 ? env.seq - 3 : 0;
+		env.wall_ns = i % 4 ? 0 : 5000;
+		if (!libbpf_tmpl_make(&lt, &env, &c) || (id = libbpf_dict_intern(dict_area, &lt)) < 0) {
+			differ++;
+			continue;
+		}
+		libbpf_hot_pack(&h, &env, &c, id);
+		libbpf_record_pack(&r, &env, &c);
+		a = bpf_render_ctx_record(x, BPF_REC_LIBBPF, &r, sizeof(r), whole, sizeof(whole));
+		b = bpf_render_ctx_record(x, BPF_REC_LIBBPF_HOT, &h, sizeof(h), hot, sizeof(hot));
+		if (a != b || memcmp(whole, hot, a))
+			differ++;
+	}
+	tap_ok(differ == 0, "libbpf: hot records read as whole ones (%u of 12 differ)", differ);
+	tap_ok(sizeof(h) == 48 && ((struct { uint32_t m, p, used; } *)dict_area)->used == 1,
+	       "libbpf: 48 bytes a call (%zu), one template for the call site", sizeof(h));
+	lookup_call(&bc, 1, 2);
+	bid = bpf_tmpl_make(&bt, &bc, &env) ? bpf_dict_intern(dict_area, &bt) : -1;
+	h.tmpl = (uint16_t)bid;
+	tap_ok(bid >= 0 && bpf_render_ctx_record(x, BPF_REC_LIBBPF_HOT, &h, sizeof(h), hot,
+						 sizeof(hot)) == (size_t)-1,
+	       "libbpf: a record naming a bpf call's template is refused");
+	{
+		char rec[256];
+
+		bpf_hot_pack(rec, &bc, &env, &bt, id);   /* id: the libbpf template */
+		tap_ok(bpf_render_ctx_record(x, BPF_REC_HOT, rec, bpf_hot_size(&bt), hot,
+					     sizeof(hot)) == (size_t)-1,
+		       "... and a bpf record naming a libbpf template");
+	}
+	c.missing = true;
+	tap_ok(!libbpf_tmpl_make(&lt, &env, &c), "libbpf: a missing function is packed whole");
+	bpf_render_ctx_free(x);
+}
+
 /* ---- call-site stacks --------------------------------------------------- */
 
 /* What the shim would know of three addresses: one named, one in a
@@ -749,6 +813,7 @@ int main(void)
 	test_hot_stream();
 	test_fd_notes_from_state();
 	test_libbpf_record();
+	test_libbpf_hot();
 	test_stack_record();
 	test_stack_malformed();
 	test_libbpf_stack();
