@@ -206,8 +206,15 @@ static void priv_fact(struct bpf_call *c)
 
 void bpfspy_gather_facts(struct bpf_call *c, bool audit_all)
 {
-	const struct bpf_cmd_desc *d = bpf_cmd_desc(c->cmd);
-	int saved = errno;
+	const struct bpf_cmd_desc *d;
+	int saved;
+
+	/* the map element calls' only fact: a refusal's privilege context */
+	if (bpf_cmd_hot(c->cmd) &&
+	    !(c->ret < 0 && (audit_all || c->err == EPERM || c->err == EACCES)))
+		return;
+	d = bpf_cmd_desc(c->cmd);
+	saved = errno;
 
 	if (c->ret >= 0 && d && d->ret == RET_FD)
 		cloexec_fact(c);

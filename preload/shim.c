@@ -1291,12 +1291,13 @@ static struct plan_way *plan_way(struct plan_cache *pc, const struct bpf_call *c
 }
 
 /* bpf_capture_plan() of @c in @phase, from @p when not NULL. */
-static unsigned plan(struct plan_way *p, const struct bpf_call *c,
+static inline unsigned plan(struct plan_way *p, const struct bpf_call *c,
 		     const struct bpf_map_meta *m, enum bpf_capture_phase phase,
 		     struct bpf_blob_req *req)
 {
 	unsigned cls = phase == CAPTURE_BEFORE ? PL_BEFORE : phase == CAPTURE_PRE ? PL_PRE :
 		       c->ret >= 0 ? PL_POST_OK : c->err == ENOENT ? PL_POST_ENOENT : PL_POST_ERR;
+	unsigned i;
 
 	if (!p)
 		return bpf_capture_plan(c, m, phase, &g.opts, req);
@@ -1304,7 +1305,8 @@ static unsigned plan(struct plan_way *p, const struct bpf_call *c,
 		p->n[cls] = (uint8_t)bpf_capture_plan(c, m, phase, &g.opts, p->req[cls]);
 		p->known |= (uint8_t)(1u << cls);
 	}
-	memcpy(req, p->req[cls], p->n[cls] * sizeof(*req));
+	for (i = 0; i < p->n[cls]; i++)   /* one or two: no memcpy() call */
+		req[i] = p->req[cls][i];
 	return p->n[cls];
 }
 
@@ -1612,7 +1614,7 @@ static void record(struct bpf_call *c, uint64_t start, uint64_t dur,
 	bpfspy_env(&env, __atomic_add_fetch(&g.seq, 1, __ATOMIC_RELAXED), start, dur);
 	env.parent = c->parent;
 	env.stack = stack;
-	if (bpf_call_offline_ok(c)) {
+	if (hot || bpf_call_offline_ok(c)) {   /* hot: an element command, offline */
 		/* fd notes come from BPF_REC_FDOBJ, names from BPF_REC_SYM */
 		if (stack)
 			bpfspy_stack_spool_syms(stack);
@@ -1905,8 +1907,7 @@ static void bpf_before(void *arg)
 		return;
 	}
 	w->mode = W_TRACE;
-	thread_identity();
-	w->have_stack = false;
+	w->have_stack = false;   /* (the thread's identity: when recorded, bpfspy_env()) */
 	if (bpfspy_stack_depth)
 		w->have_stack = bpfspy_stack_capture(&w->stack, w->ips, w->via ? 1 : 0);
 	c->cmd_raw = (uint32_t)w->cmd;
