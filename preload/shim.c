@@ -1241,7 +1241,7 @@ struct plan_way {
 	uint8_t n[PL_CLASSES];
 	uint32_t cmd_raw, size;
 	uint64_t attr_addr;
-	uint32_t post_len;             /* bpf_cmd_post_len(), success first */
+	uint32_t post_len;             /* nonzero: the call writes attr back (either outcome) */
 	struct bpf_map_meta m;
 	uint8_t pre[PLAN_ATTR];
 	/* the template of each outcome (a hit, ENOENT, another error) in
