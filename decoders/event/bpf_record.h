@@ -6,7 +6,8 @@
  * Why: rendering a BPF_MAP_LOOKUP_ELEM event as JSON costs ~280 ns and
  * 242 bytes of spool here, against ~860 ns for the call itself, and every
  * fresh page of spool costs several microseconds on a VM.  Packing the
- * same call is a few copies into ~150 bytes.  Only commands that render
+ * same call is a few copies into ~150 bytes (64 after a template: "Hot
+ * calls" below).  Only commands that render
  * from the attr snapshots and the captured payload alone are spooled this
  * way (bpf_cmd_offline_ok()); the rest read the caller's memory (strings,
  * logs) and are rendered while that memory is still there.
