@@ -281,6 +281,11 @@ void render_elem_flags(struct jsonw *w, const char *key, uint64_t v)
 
 	if (v & XV_BPF_F_CPU)
 		rest &= 0xffffffffull;
+	if (mode && !rest && !(v & XV_BPF_F_CPU)) {
+		/* a mode alone (most calls): its name, a C identifier, as is */
+		jw_plain(w, key, mode, strlen(mode));
+		return;
+	}
 
 	jw_str_begin(w, key);
 	if (mode)
