@@ -286,6 +286,11 @@ struct spool_shm {
 	uint64_t lost_reported;
 	uint64_t lost_lo, lost_hi;
 	int32_t loss_lock;       /* tid (or consumer pid) updating the span */
+	int32_t pad;
+	/* the head when the first of those was counted (UINT64_MAX: none
+	 * known): their lost line waits until the records before it are
+	 * rendered, so it follows them in the trace */
+	uint64_t lost_at;
 };
 
 _Static_assert(sizeof(struct spool_shm) <= SPOOL_DICT_OFF, "header page");
@@ -415,6 +420,7 @@ int spool_create(struct spool *s, int dfd, int fd_floor, uint64_t size)
 	s->shm->size = s->size;
 	s->shm->backed = SPOOL_GROW_MIN;
 	s->shm->lost_lo = UINT64_MAX;
+	s->shm->lost_at = UINT64_MAX;
 	__atomic_store_n(&s->shm->magic, SPOOL_FMAGIC, __ATOMIC_RELEASE);
 	if (renameat(dfd, tmp, dfd, s->name) != 0)
 		goto fail;
@@ -558,6 +564,8 @@ void spool_lost(struct spool *s, uint64_t seq)
 			h->lost_lo = seq;
 		if (seq > h->lost_hi)
 			h->lost_hi = seq;
+		if (h->lost_at == UINT64_MAX)
+			h->lost_at = __atomic_load_n(&h->head, __ATOMIC_ACQUIRE);
 		__atomic_add_fetch(&h->lost, 1, __ATOMIC_RELEASE);
 		loss_unlock(h);
 		return;
@@ -1029,9 +1037,12 @@ static void render_one(struct spool_reader *rd, struct batch *b,
 }
 
 /* A lost line for what the writers counted since the last one; the span
- * of seqs it names is taken from the header (*@lo, *@hi: to put back if
- * the line cannot be written). */
-static void lost_line(struct spool_reader *rd, struct batch *b, uint64_t *lo, uint64_t *hi)
+ * of seqs it names is taken from the header (*@lo, *@hi, *@at: to put
+ * back if the line cannot be written).  None yet while records reserved
+ * before the first of those losses are still to be rendered (a batch cut
+ * at its size): the line comes after them. */
+static void lost_line(struct spool_reader *rd, struct batch *b, uint64_t *lo, uint64_t *hi,
+		      uint64_t *at)
 {
 	struct spool_shm *h = rd->h;
 	uint64_t lost, n;
@@ -1044,11 +1055,18 @@ static void lost_line(struct spool_reader *rd, struct batch *b, uint64_t *lo, ui
 	n = lost - h->lost_reported;
 	*lo = UINT64_MAX;
 	*hi = 0;
+	*at = UINT64_MAX;
+	if (n && h->lost_at != UINT64_MAX && b->end < h->lost_at) {
+		lost = h->lost_reported;   /* not yet */
+		n = 0;
+	}
 	if (n) {
 		*lo = h->lost_lo;
 		*hi = h->lost_hi;
+		*at = h->lost_at;
 		h->lost_lo = UINT64_MAX;
 		h->lost_hi = 0;
+		h->lost_at = UINT64_MAX;
 	}
 	if (locked)
 		loss_unlock(h);
@@ -1057,7 +1075,7 @@ static void lost_line(struct spool_reader *rd, struct batch *b, uint64_t *lo, ui
 		lost_json(&b->o, h->pid, n, *lo, *hi);
 }
 
-static void span_restore(struct spool_reader *rd, uint64_t lo, uint64_t hi)
+static void span_restore(struct spool_reader *rd, uint64_t lo, uint64_t hi, uint64_t at)
 {
 	struct spool_shm *h = rd->h;
 	bool locked = loss_lock(h, -(int32_t)getpid(), rd->writer_gone ? 0 : 10000);
@@ -1066,6 +1084,8 @@ static void span_restore(struct spool_reader *rd, uint64_t lo, uint64_t hi)
 		h->lost_lo = lo;
 	if (hi > h->lost_hi)
 		h->lost_hi = hi;
+	if (at < h->lost_at)
+		h->lost_at = at;
 	if (locked)
 		loss_unlock(h);
 }
@@ -1215,16 +1235,16 @@ int spool_reader_pump(struct spool_reader *rd, const struct spool_out *out, bool
 		flock(out->fd, LOCK_EX);   /* processes never interleave lines */
 	recover(rd, out);
 	for (;;) {
-		uint64_t from = rd->h->consumed, lo, hi;
+		uint64_t from = rd->h->consumed, lo, hi, at;
 
 		b.o.len = 0;
 		fill(rd, &b, final, st);
-		lost_line(rd, &b, &lo, &hi);
+		lost_line(rd, &b, &lo, &hi, &at);
 		if (b.end == from && b.lost == rd->h->lost_reported)
 			break;
 		rc = deliver(rd, &b, out);
 		if (rc) {
-			span_restore(rd, lo, hi);
+			span_restore(rd, lo, hi, at);
 			break;
 		}
 		st->lost += b.lost - lost0;
