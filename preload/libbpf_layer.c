@@ -225,8 +225,6 @@ static bool named_by_arg(const struct libbpf_func *f)
 	       f->args[0].kind == LA_MAP;
 }
 
-/* Spool the finished call: packed when it renders from its numbers
- * alone, else rendered now (strings, opts, names are in our memory). */
 /* Calls spooled packed and rendered at drain time (the element calls in
  * a daemon's loop), not rendered now. */
 static bool packable(unsigned id, const struct libbpf_call *c)
@@ -234,6 +232,9 @@ static bool packable(unsigned id, const struct libbpf_call *c)
 	return libbpf_func_offline_ok(id) && !c->missing && !c->injected;
 }
 
+/* Spool the finished call on the work stack: packed with its stack when
+ * it renders from its numbers alone (without a stack: pack_here()), else
+ * rendered now (strings, opts, names are in our memory). */
 static void emit(unsigned id, const struct libbpf_func *f, const long *a, uintptr_t ra,
 		 const struct bpf_event_env *env, struct libbpf_call *c)
 {
