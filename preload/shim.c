@@ -1560,6 +1560,28 @@ static bool commit_hot(const struct bpf_call *c, const struct bpf_event_env *env
 	return true;
 }
 
+/* The other commands with copies of the buffers their rendering reads
+ * (bpf_record.h): false when those cannot be known here (--insns, an
+ * info struct of an fd the notes do not name), then it renders live. */
+static bool commit_copies(const struct bpf_call *c, const struct bpf_event_env *env)
+{
+	struct bpf_region r[BPF_REGIONS_MAX];
+	unsigned n = bpf_call_regions(c, &g.opts, r, BPF_REGIONS_MAX);
+	size_t size;
+	void *p;
+
+	if (n > BPF_REGIONS_MAX)
+		return false;
+	bpf_regions_measure(r, n);
+	size = bpf_copies_size(c, env, r, n);
+	p = spool_begin(&g.spool, size, env->seq);
+	if (!p)
+		return true;   /* counted lost */
+	bpf_copies_pack(p, c, env, &g.opts, r, n);
+	spool_commit(p, BPF_REC_COPIES, size);
+	return true;
+}
+
 static void commit_json(const char *line, size_t n)
 {
 	char *p = spool_begin(&g.spool, n, t_seq);
@@ -1643,7 +1665,11 @@ static void record(struct bpf_call *c, uint64_t start, uint64_t dur,
 		commit_packed(c, &env);
 		return;
 	}
-	capture_fd_notes(c);
+	capture_fd_notes(c);   /* learns the call's fds: BPF_REC_FDOBJ first */
+	if (stack)
+		bpfspy_stack_spool_syms(stack);
+	if (commit_copies(c, &env))
+		return;
 	t_seq = env.seq;
 	bpfspy_emit_json(render_live, &e);
 	t_seq = 0;

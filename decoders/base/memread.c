@@ -174,13 +174,32 @@ static size_t read_prefix(void *dst, uint64_t addr, size_t len)
 	return done;
 }
 
-static mem_read_source src_fn;
-static void *src_ctx;
+/* Per thread: the shim renders its own spool at exit (a copies record
+ * among them) while other threads still make calls from live memory. */
+static __thread mem_read_source src_fn;
+static __thread mem_digest_source src_digest;
+static __thread void *src_ctx;
 
 void mem_read_set_source(mem_read_source fn, void *ctx)
 {
 	src_ctx = ctx;
 	src_fn = fn;
+	src_digest = NULL;
+}
+
+void mem_read_set_digest_source(mem_digest_source fn)
+{
+	src_digest = fn;
+}
+
+bool mem_read_has_source(void)
+{
+	return src_fn != NULL;
+}
+
+bool mem_read_digest(uint64_t addr, uint64_t len, uint64_t *done, uint64_t *hash)
+{
+	return src_fn && src_digest && src_digest(src_ctx, addr, len, done, hash);
 }
 
 size_t mem_read(void *dst, uint64_t addr, size_t len, int *err)

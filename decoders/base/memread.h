@@ -20,6 +20,7 @@
 #ifndef BPFSPY_MEMREAD_H
 #define BPFSPY_MEMREAD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -43,11 +44,26 @@ long mem_read_str(char *dst, uint64_t addr, size_t cap, int *truncated);
 /*
  * Serve every read from @fn instead of our own memory (NULL: our memory
  * again).  bpfspy attach renders calls of other processes from the bytes
- * its kernel program copied: @fn answers from those, like mem_read.  Not
- * for the shim: one process-wide source, set by a single-threaded reader.
+ * its kernel program copied, the collector a copies record the shim
+ * spooled: @fn answers from those, like mem_read.  Per thread.
  */
 typedef size_t (*mem_read_source)(void *ctx, void *dst, uint64_t addr, size_t len);
 void mem_read_set_source(mem_read_source fn, void *ctx);
+/* True while a source is set: the memory read is not ours, nor is
+ * /proc/self (what an fd is must come from the record). */
+bool mem_read_has_source(void);
+
+/*
+ * A source may also answer for digests: the XXH3-64 of the first @len
+ * bytes at @addr as the shim computed them when the call was made (the
+ * bytes themselves were not kept), *@done the bytes it could read.  Set
+ * after mem_read_set_source(), which clears it.  mem_read_digest() asks
+ * the source; false: no source, or it holds no digest of that range.
+ */
+typedef bool (*mem_digest_source)(void *ctx, uint64_t addr, uint64_t len, uint64_t *done,
+				  uint64_t *hash);
+void mem_read_set_digest_source(mem_digest_source fn);
+bool mem_read_digest(uint64_t addr, uint64_t len, uint64_t *done, uint64_t *hash);
 
 /* Forget the cached stack bounds of the calling thread. */
 void mem_read_reset_thread(void);

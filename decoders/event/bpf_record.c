@@ -8,6 +8,7 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
+#include "base/memread.h"
 #include "check/bpf_check.h"
 #include "event/bpf_stack.h"
 #include "libbpf/libbpf_funcs.h"
@@ -52,6 +53,7 @@ struct bpf_render_ctx {
 	uint32_t tids;          /* tid[] entries in use */
 	struct bpf_sym_table *syms;   /* BPF_REC_SYM; NULL until the first */
 	struct bpf_render_hooks hooks;
+	struct copies_src *copies;  /* BPF_REC_COPIES; made on first use */
 	struct bpf_fd_note fd[CTX_FDS];
 	struct bpf_rec_thread tid[CTX_TIDS];
 };
@@ -120,6 +122,187 @@ void bpf_record_pack(void *dst, const struct bpf_call *c,
 	}
 	if (env->stack)
 		bpf_stack_tail_pack(p, env->stack);
+}
+
+/* ---- copies records ------------------------------------------------------- */
+
+#define ALIGN8(n) (((n) + 7) & ~(size_t)7)
+#define TEXT_CHUNK 256u
+
+/* A string's bytes to keep: through its NUL, the readable prefix of one
+ * that runs into unmapped memory, or all @cap (render_cstr() reads no
+ * more). */
+static uint32_t text_len(uint64_t addr, uint32_t cap)
+{
+	char chunk[TEXT_CHUNK];
+	uint32_t done = 0;
+
+	while (done < cap) {
+		uint64_t a = addr + done;
+		size_t n = TEXT_CHUNK - (size_t)(a & (TEXT_CHUNK - 1)), got;
+		char *nul;
+
+		if (n > cap - done)
+			n = cap - done;
+		got = mem_read(chunk, a, n, NULL);
+		nul = memchr(chunk, 0, got);
+		if (nul)
+			return done + (uint32_t)(nul - chunk) + 1;
+		done += (uint32_t)got;
+		if (got < n)
+			break;
+	}
+	return done;
+}
+
+void bpf_regions_measure(struct bpf_region *r, unsigned n)
+{
+	unsigned i;
+
+	for (i = 0; i < n; i++) {
+		if (r[i].kind != BR_TEXT)
+			continue;
+		r[i].len = text_len(r[i].addr, r[i].len);
+		r[i].kind = BR_BYTES;
+	}
+}
+
+static size_t region_size(const struct bpf_region *r)
+{
+	return sizeof(struct bpf_rec_region) + (r->kind == BR_DIGEST ? 8 : ALIGN8(r->len));
+}
+
+size_t bpf_copies_size(const struct bpf_call *c, const struct bpf_event_env *env,
+		       const struct bpf_region *r, unsigned n)
+{
+	size_t total = sizeof(struct bpf_rec_copies) + ALIGN8(bpf_record_size(c, env));
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		total += region_size(&r[i]);
+	return total;
+}
+
+void bpf_copies_pack(void *dst, const struct bpf_call *c, const struct bpf_event_env *env,
+		     const struct decode_opts *o, const struct bpf_region *r, unsigned n)
+{
+	struct bpf_rec_copies *h = dst;
+	size_t call_len = bpf_record_size(c, env);
+	uint8_t *p = h->bytes;
+	unsigned i;
+
+	memset(h, 0, sizeof(*h));
+	h->call_len = (uint32_t)call_len;
+	h->nregions = (uint16_t)n;
+	h->no_data = o->no_data;
+	h->log_cap = o->log_cap;
+	h->str_cap = o->str_cap;
+	h->data_cap = o->data_cap;
+	bpf_record_pack(p, c, env);
+	memset(p + call_len, 0, ALIGN8(call_len) - call_len);
+	p += ALIGN8(call_len);
+	for (i = 0; i < n; i++) {
+		struct bpf_rec_region *g = (struct bpf_rec_region *)p;
+		uint64_t hash = 0;
+
+		memset(g, 0, sizeof(*g));
+		g->addr = r[i].addr;
+		g->len = r[i].len;
+		g->kind = r[i].kind;
+		p += sizeof(*g);
+		if (r[i].kind == BR_DIGEST) {
+			g->got = (uint32_t)bpf_digest_compute(r[i].addr, r[i].len, &hash);
+			memcpy(p, &hash, 8);
+			p += 8;
+			continue;
+		}
+		g->got = (uint32_t)mem_read(p, r[i].addr, r[i].len, NULL);
+		memset(p + g->got, 0, ALIGN8(r[i].len) - g->got);
+		p += ALIGN8(r[i].len);
+	}
+}
+
+/* The regions of a copies record being rendered: the memory source. */
+struct copies_src {
+	const struct bpf_rec_region *r[BPF_REGIONS_MAX];
+	unsigned n;
+};
+
+static const struct bpf_rec_region *region_at(const struct copies_src *s, uint64_t a)
+{
+	unsigned i;
+
+	for (i = 0; i < s->n; i++) {
+		const struct bpf_rec_region *g = s->r[i];
+
+		if (g->kind == BR_BYTES && a >= g->addr && a - g->addr < g->got)
+			return g;
+	}
+	return NULL;
+}
+
+static size_t copies_read(void *ctx, void *dst, uint64_t addr, size_t len)
+{
+	const struct copies_src *s = ctx;
+	size_t done = 0;
+
+	while (done < len) {
+		uint64_t a = addr + done;
+		const struct bpf_rec_region *g = region_at(s, a);
+		size_t n;
+
+		if (!g)
+			break;
+		n = g->got - (size_t)(a - g->addr);
+		if (n > len - done)
+			n = len - done;
+		memcpy((uint8_t *)dst + done, (const uint8_t *)(g + 1) + (a - g->addr), n);
+		done += n;
+	}
+	return done;
+}
+
+static bool copies_digest(void *ctx, uint64_t addr, uint64_t len, uint64_t *done,
+			  uint64_t *hash)
+{
+	const struct copies_src *s = ctx;
+	unsigned i;
+
+	for (i = 0; i < s->n; i++) {
+		const struct bpf_rec_region *g = s->r[i];
+
+		if (g->kind == BR_DIGEST && g->addr == addr && g->len == len) {
+			*done = g->got;
+			memcpy(hash, g + 1, 8);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The regions after the call in @h (@len bytes in all) into @s. */
+static bool copies_regions(const struct bpf_rec_copies *h, size_t len, struct copies_src *s)
+{
+	size_t off = sizeof(*h) + ALIGN8(h->call_len);
+	unsigned i;
+
+	if (h->nregions > BPF_REGIONS_MAX)
+		return false;
+	s->n = 0;
+	for (i = 0; i < h->nregions; i++) {
+		const struct bpf_rec_region *g = (const void *)((const uint8_t *)h + off);
+		size_t body;
+
+		if (off + sizeof(*g) > len)
+			return false;
+		body = g->kind == BR_DIGEST ? 8 : ALIGN8(g->len);
+		if ((g->kind != BR_DIGEST && g->kind != BR_BYTES) || g->got > g->len ||
+		    body > len - off - sizeof(*g))
+			return false;
+		s->r[s->n++] = g;
+		off += sizeof(*g) + body;
+	}
+	return true;
 }
 
 /* ---- the template dictionary ---------------------------------------------- */
@@ -445,6 +628,7 @@ void bpf_render_ctx_free(struct bpf_render_ctx *x)
 	if (x) {
 		bpf_sym_table_free(x->syms);
 		free(x->memo);
+		free(x->copies);
 	}
 	free(x);
 }
@@ -630,6 +814,50 @@ static size_t render_libbpf(struct bpf_render_ctx *x, uint32_t type, const void 
 	return w.len;
 }
 
+/* A call rendered as the shim would have rendered it live, its reads of
+ * the caller's memory answered from the record's copies. */
+static size_t render_copies(struct bpf_render_ctx *x, const void *rec, size_t len, char *out,
+			    size_t cap)
+{
+	const struct bpf_rec_copies *h = rec;
+	struct copies_src *s;
+	struct unpacked_stack u;
+	struct bpf_rec_thread *t;
+	struct bpf_event_env env;
+	struct decode_opts o;
+	struct bpf_call c;
+	struct jsonw w;
+
+	if (len < sizeof(*h) || h->call_len > len - sizeof(*h) ||
+	    !unpack(x, h->bytes, h->call_len, &c, &env, &u))
+		return REC_BAD;
+	s = x->copies;
+	if (!s && !(s = x->copies = malloc(sizeof(*s))))
+		return REC_BAD;
+	if (!copies_regions(h, len, s))
+		return REC_BAD;
+	t = tid_slot(x, env.tid, false);
+	if (t)
+		env.comm = t->comm;
+	notes_from_ctx(x, &c);
+	if (x->hooks.call)
+		x->hooks.call(x->hooks.u, &c);
+	decode_opts_default(&o);
+	o.log_cap = h->log_cap;
+	o.str_cap = h->str_cap;
+	o.data_cap = h->data_cap;
+	o.no_data = h->no_data;
+	o.no_check = c.facts.flags & BPF_FACT_NO_CHECK;
+	if (x->hooks.typer.render)
+		o.typer = &x->hooks.typer;
+	jw_init(&w, out, cap);
+	mem_read_set_source(copies_read, s);
+	mem_read_set_digest_source(copies_digest);
+	bpf_render_event(&w, &env, &c, &o);
+	mem_read_set_source(NULL, NULL);
+	return w.len;
+}
+
 /* A way per template and outcome (a hash map's lookups alternate hits
  * and misses). */
 static struct checks_memo *memo_way(struct bpf_render_ctx *x, uint16_t tmpl,
@@ -731,6 +959,8 @@ size_t bpf_render_ctx_record(void *vx, uint32_t type, const void *rec, size_t le
 	}
 	if (type == BPF_REC_LIBBPF || type == BPF_REC_LIBBPF_HOT)
 		return render_libbpf(x, type, rec, len, out, cap);
+	if (type == BPF_REC_COPIES)
+		return render_copies(x, rec, len, out, cap);
 	if (type == BPF_REC_HOT) {
 		if (!unpack_hot(x, rec, len, &c, &env))
 			return REC_BAD;

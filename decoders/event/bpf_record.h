@@ -7,10 +7,10 @@
  * 242 bytes of spool here, against ~860 ns for the call itself, and every
  * fresh page of spool costs several microseconds on a VM.  Packing the
  * same call is a few copies into ~150 bytes (64 after a template: "Hot
- * calls" below).  Only commands that render
- * from the attr snapshots and the captured payload alone are spooled this
- * way (bpf_cmd_offline_ok()); the rest read the caller's memory (strings,
- * logs) and are rendered while that memory is still there.
+ * calls" below).  Commands that render from the attr snapshots and the
+ * captured payload alone are spooled this way (bpf_cmd_offline_ok()); the
+ * rest read the caller's memory (strings, logs, info structs) and are
+ * spooled with copies of what they read (BPF_REC_COPIES, below).
  *
  * What does not change from call to call is spooled once, as state for
  * the records after it: a thread's name (BPF_REC_THREAD) and the object
@@ -37,6 +37,8 @@ enum bpf_rec_type {
 	BPF_REC_BTF = 7,     /* struct bpf_rec_btf: what a BTF fd holds */
 	BPF_REC_HOT = 8,     /* struct bpf_rec_hot: a call after a template */
 	BPF_REC_LIBBPF_HOT = 9,  /* struct libbpf_rec_hot: a libbpf call, likewise */
+	BPF_REC_COPIES = 10, /* struct bpf_rec_copies: a call and copies of
+			      * the caller's buffers it reads */
 };
 
 struct bpf_rec_thread {
@@ -179,6 +181,45 @@ int libbpf_dict_intern(void *area, const struct libbpf_tmpl *t);
 size_t bpf_hot_size(const struct bpf_tmpl *t);
 void bpf_hot_pack(void *dst, const struct bpf_call *c, const struct bpf_event_env *env,
 		  const struct bpf_tmpl *t, int id);
+
+/*
+ * The other commands (not bpf_call_offline_ok(): a path, a license, a
+ * verifier log, an info struct, arrays of ids or symbols) are rendered
+ * from what they read of the caller's memory: the shim copies those
+ * buffers right after the call (bpf_call_regions(): the read plan the
+ * field tables give, bounded by the decode options), and the collector
+ * renders the call with a memory source that answers from the copies.
+ * No JSON is made in the traced process.  A BPF_REC_COPIES is the header,
+ * the call as a struct bpf_record (call_len bytes, padded to 8), then
+ * nregions struct bpf_rec_region, each followed by what it keeps.
+ */
+struct bpf_rec_copies {
+	uint32_t call_len;
+	uint16_t nregions;
+	uint8_t no_data;          /* the decode options the shim copied by */
+	uint8_t pad;
+	uint32_t log_cap, str_cap, data_cap;
+	uint32_t pad2;
+	uint8_t bytes[];
+};
+struct bpf_rec_region {
+	uint64_t addr;
+	uint32_t len;             /* bytes asked for (BR_DIGEST: digested) */
+	uint32_t got;             /* bytes read: fewer than len, unmapped */
+	uint8_t kind;             /* BR_BYTES or BR_DIGEST */
+	uint8_t pad[7];
+	/* BR_DIGEST: the u64 XXH3-64 of the got bytes; BR_BYTES: the got
+	 * bytes, padded to 8 */
+};
+/* Fix the lengths of @r's BR_TEXT regions (@n of them) by reading the
+ * strings (their NUL included): they become BR_BYTES. */
+void bpf_regions_measure(struct bpf_region *r, unsigned n);
+/* Bytes bpf_copies_pack() writes for @c, @env and measured regions @r. */
+size_t bpf_copies_size(const struct bpf_call *c, const struct bpf_event_env *env,
+		       const struct bpf_region *r, unsigned n);
+/* Pack them into @dst, copying the regions from the caller's memory. */
+void bpf_copies_pack(void *dst, const struct bpf_call *c, const struct bpf_event_env *env,
+		     const struct decode_opts *o, const struct bpf_region *r, unsigned n);
 
 /* The BTF blob a successful BPF_BTF_LOAD loaded, spooled once by the shim
  * so that the drain can type the payloads of maps created with it: the

@@ -709,12 +709,39 @@ static void render_out(struct jsonw *w, const struct bpf_call *c,
  * the 4th argument, its size the 5th.  log_buf @0, log_size @8, log_level
  * @12, log_true_size @16 (written back by the kernel).  Read after the
  * call, so log_true_size and the log text are what the kernel left; calls
- * with the bit are always rendered live (the shim does not pack them).
+ * with the bit are rendered from a copies record (bpf_common_regions()).
  */
 #define COMMON_LOG_BUF   0
 #define COMMON_LOG_SIZE  8
 #define COMMON_LOG_LEVEL 12
 #define COMMON_TRUE_SIZE 16
+
+unsigned bpf_common_regions(const struct bpf_call *c, const struct decode_opts *o,
+			    struct bpf_region *out, unsigned n, unsigned max)
+{
+	uint8_t a[BPF_COMMON_ATTR_SIZE] = { 0 };
+	uint32_t want = c->common_size < sizeof(a) ? c->common_size : sizeof(a), size, level;
+	uint64_t buf;
+
+	if (n > max || !c->common_addr || !want)
+		return n;
+	if (n + 2 > max)
+		return max + 1;
+	out[n].addr = c->common_addr;
+	out[n].len = want;
+	out[n++].kind = BR_BYTES;
+	if (mem_read(a, c->common_addr, want, NULL) < COMMON_LOG_LEVEL + 4)
+		return n;
+	memcpy(&buf, a + COMMON_LOG_BUF, 8);
+	memcpy(&size, a + COMMON_LOG_SIZE, 4);
+	memcpy(&level, a + COMMON_LOG_LEVEL, 4);
+	if (buf && size && level) {
+		out[n].addr = buf;
+		out[n].len = size < o->log_cap ? size : o->log_cap;
+		out[n++].kind = BR_BYTES;
+	}
+	return n;
+}
 
 void render_common_attrs(struct jsonw *w, const struct bpf_call *c,
 			 const struct decode_opts *o)

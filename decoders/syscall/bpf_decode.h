@@ -411,6 +411,40 @@ struct bpf_kread {
 /* The copies a call of @cmd needs; returns how many (at most @max). */
 unsigned bpf_kread_plan(uint32_t cmd, const struct decode_opts *o,
 			struct bpf_kread *out, unsigned max);
+/*
+ * The buffers of the caller's a call's record must carry for the renderer
+ * to show it later, elsewhere, as it shows it now (the commands that are
+ * not bpf_call_offline_ok(): strings, logs, info structs, arrays): the
+ * read plan above, every buffer as the call left it, plus what the info
+ * structure and the common attrs point to.  bpf_call_regions() reads the
+ * caller's memory (a string array's pointers, the info struct) to find
+ * them: call it right after the call, where mem_read() reaches it.
+ */
+enum bpf_region_kind {
+	BR_BYTES,     /* len bytes */
+	BR_TEXT,      /* a C string: up to len bytes, ended by its NUL */
+	BR_DIGEST,    /* len bytes digested (bpf_digest_compute()), not kept */
+};
+struct bpf_region {
+	uint64_t addr;
+	uint32_t len;
+	uint8_t kind;     /* enum bpf_region_kind */
+};
+#define BPF_REGIONS_MAX 160
+/* The regions of @c under @o into @out; returns how many, or @max + 1
+ * when they do not fit or cannot be known here (render the call live). */
+unsigned bpf_call_regions(const struct bpf_call *c, const struct decode_opts *o,
+			  struct bpf_region *out, unsigned max);
+/* The same for the info struct of a BPF_OBJ_GET_INFO_BY_FD and for the
+ * common attrs, from @n on: the new count (@max + 1: too many). */
+unsigned bpf_info_regions(const struct bpf_call *c, const struct decode_opts *o,
+			  struct bpf_region *out, unsigned n, unsigned max);
+unsigned bpf_common_regions(const struct bpf_call *c, const struct decode_opts *o,
+			    struct bpf_region *out, unsigned n, unsigned max);
+/* The XXH3-64 of @len bytes at @addr into *@hash, as far as they can be
+ * read: returns the bytes read (fewer than @len: the rest is unmapped). */
+uint64_t bpf_digest_compute(uint64_t addr, uint64_t len, uint64_t *hash);
+
 /* The attr offset of the map fd of @cmd (bpf_call_map_fd()), or -1. */
 int bpf_cmd_map_fd_off(uint32_t cmd);
 /* The attr offsets of the fds a call of @cmd names (bpf_call_fds()):

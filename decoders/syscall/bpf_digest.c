@@ -17,20 +17,15 @@
 
 #define DIGEST_CHUNK 4096
 
-void render_digest(struct jsonw *w, const char *key, uint64_t addr, uint64_t len,
-		   const struct decode_opts *o)
+uint64_t bpf_digest_compute(uint64_t addr, uint64_t len, uint64_t *hash)
 {
 	uint8_t chunk[DIGEST_CHUNK];
-	char hex[32] = "xxh3:";
 	XXH3_state_t st;
-	uint64_t done = 0, want = len < BPF_DIGEST_MAX ? len : BPF_DIGEST_MAX;
-	size_t i;
+	uint64_t done = 0;
 
-	if (!addr || !len || o->offline)
-		return;
 	XXH3_64bits_reset(&st);
-	while (done < want) {
-		size_t n = want - done < sizeof(chunk) ? (size_t)(want - done) : sizeof(chunk);
+	while (done < len) {
+		size_t n = len - done < sizeof(chunk) ? (size_t)(len - done) : sizeof(chunk);
 		size_t got = mem_read(chunk, addr + done, n, NULL);
 
 		XXH3_64bits_update(&st, chunk, got);
@@ -38,17 +33,29 @@ void render_digest(struct jsonw *w, const char *key, uint64_t addr, uint64_t len
 		if (got < n)
 			break;
 	}
+	*hash = XXH3_64bits_digest(&st);
+	return done;
+}
+
+void render_digest(struct jsonw *w, const char *key, uint64_t addr, uint64_t len,
+		   const struct decode_opts *o)
+{
+	char hex[32] = "xxh3:";
+	uint64_t done, h, want = len < BPF_DIGEST_MAX ? len : BPF_DIGEST_MAX;
+	size_t i;
+
+	if (!addr || !len || o->offline)
+		return;
+	/* a copies record keeps the digest, not the bytes (bpf_copy_regions()) */
+	if (!mem_read_digest(addr, want, &done, &h))
+		done = bpf_digest_compute(addr, want, &h);
 	if (done < want) {      /* the kernel will answer EFAULT */
 		render_fault(w, key, addr + done);
 		return;
 	}
-	{
-		XXH64_hash_t h = XXH3_64bits_digest(&st);
-
-		for (i = 0; i < 16; i++)
-			hex[5 + i] = "0123456789abcdef"[(h >> (60 - 4 * i)) & 0xf];
-		hex[21] = 0;
-	}
+	for (i = 0; i < 16; i++)
+		hex[5 + i] = "0123456789abcdef"[(h >> (60 - 4 * i)) & 0xf];
+	hex[21] = 0;
 	jw_str(w, key, hex);
 	if (want < len)
 		jw_u64(w, "digest_bytes", want);

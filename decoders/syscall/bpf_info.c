@@ -28,6 +28,7 @@
 
 #define INFO_LEN_CAP 4096u  /* info_len beyond this is not believed */
 #define ARRAY_CAP    64u    /* entries shown per id array */
+#define ITER_NAME_MAX 32u   /* bytes of an iterator's target name read */
 #define HASH_CAP     64u    /* bytes shown of a digest */
 #define STR_CHUNK    256u
 #define HEX_CHUNK    64u
@@ -492,7 +493,7 @@ static const struct info_arm *iter_arm(const uint8_t *info, uint32_t avail)
 {
 	uint64_t addr = info_get(info, avail, 16, 8);
 	uint32_t len = (uint32_t)info_get(info, avail, 24, 4);
-	char name[32];
+	char name[ITER_NAME_MAX];
 	size_t got, i;
 
 	if (!addr || !len)
@@ -557,6 +558,16 @@ const char *bpf_obj_kind_name(enum bpf_obj_kind k)
  * min(both).  With the caller's struct from before the call (@b), show
  * that many; without it only the total is known.
  */
+static uint32_t pointee_count(const struct info_field *f, const uint8_t *info,
+			      uint32_t avail, const struct info_before *b)
+{
+	uint32_t n = (uint32_t)info_get(info, avail, f->aux, 4);
+
+	if (b && b->p && f->aux + 4u <= b->len)
+		n = MIN(n, (uint32_t)info_get(b->p, b->len, f->aux, 4));
+	return n;
+}
+
 static void render_pointee(struct jsonw *w, const struct info_field *f, uint64_t v,
 			   const uint8_t *info, uint32_t avail,
 			   const struct info_before *b, const struct decode_opts *o)
@@ -567,9 +578,7 @@ static void render_pointee(struct jsonw *w, const struct info_field *f, uint64_t
 		render_ptr(w, f->name, v);
 		return;
 	}
-	n = (uint32_t)info_get(info, avail, f->aux, 4);
-	if (b && b->p && f->aux + 4u <= b->len)
-		n = MIN(n, (uint32_t)info_get(b->p, b->len, f->aux, 4));
+	n = pointee_count(f, info, avail, b);
 	switch (f->kind) {
 	case IK_STR:
 		if (render_ustr(w, f->name, v, n, o->str_cap))
@@ -675,6 +684,57 @@ void bpf_info_render(struct jsonw *w, const char *key, enum bpf_obj_kind kind,
 			jw_u64(w, "unknown_bytes", len - a->size);
 	}
 	jw_obj_close(w);
+}
+
+/* ---- what rendering an info structure reads ----------------------------- */
+
+/* The buffers render_arm() reads through @a's pointers (render_pointee(),
+ * and the name iter_arm() picks by), as bpf_call_regions() has them. */
+static unsigned arm_regions(const struct info_arm *a, const uint8_t *info, uint32_t avail,
+			    const struct info_before *b, const struct decode_opts *o,
+			    struct bpf_region *out, unsigned n, unsigned max)
+{
+	const struct info_arm *sub;
+	size_t i;
+
+	for (i = 0; i < a->n && n <= max; i++) {
+		const struct info_field *f = &a->f[i];
+		uint64_t v;
+		uint32_t cnt, len;
+
+		if (f->off + f->size > avail ||
+		    (f->kind != IK_STR && f->kind != IK_IDS && f->kind != IK_HASH))
+			continue;
+		v = info_get(info, avail, f->off, f->size);
+		if (!v || f->aux + 4u > avail)
+			continue;
+		cnt = pointee_count(f, info, avail, b);
+		len = f->kind == IK_STR ? MIN(cnt, o->str_cap) :
+		      f->kind == IK_IDS ? MIN(cnt, ARRAY_CAP) * 4 : MIN(cnt, HASH_CAP);
+		if (!len)
+			continue;
+		if (n == max)
+			return max + 1;
+		out[n].addr = v;
+		out[n].len = len;
+		out[n++].kind = BR_BYTES;
+	}
+	if (a->pick == iter_arm && n <= max) {
+		uint64_t addr = info_get(info, avail, 16, 8);
+		uint32_t len = MIN((uint32_t)info_get(info, avail, 24, 4), ITER_NAME_MAX);
+
+		if (addr && len) {
+			if (n == max)
+				return max + 1;
+			out[n].addr = addr;
+			out[n].len = len;
+			out[n++].kind = BR_BYTES;
+		}
+	}
+	sub = a->pick ? a->pick(info, avail) : NULL;
+	if (sub && arm_present(sub, avail) && n <= max)
+		n = arm_regions(sub, info, avail, b, o, out, n, max);
+	return n;
 }
 
 /* ---- which kind of object ---------------------------------------------- */
@@ -805,21 +865,60 @@ static bool wrote_back(const struct bpf_call *c)
 	return c->have_post && (c->ret == 0 || c->err == ENOSPC);
 }
 
-/*
- * Which structure the kernel wrote for @fd, decided in this order:
- *  1. the shim's note on the fd (c->notes), when it names a kind: what
- *     the shim saw the fd made as, or read from fdinfo on first use;
- *  2. else /proc/self/fdinfo/<fd> now (bpf_fd_kind());
- *  3. else OBJ_UNKNOWN: the bytes are shown as hex.
- */
-static enum bpf_obj_kind info_kind_of(const struct bpf_call *c, int fd)
+/* The kind the shim's notes give @fd, else OBJ_UNKNOWN. */
+static enum bpf_obj_kind noted_kind(const struct bpf_call *c, int fd)
 {
 	unsigned i;
 
 	for (i = 0; i < c->nnotes && i < BPF_FD_NOTES; i++)
 		if (c->notes[i].fd == fd && c->notes[i].kind != OBJ_UNKNOWN)
 			return (enum bpf_obj_kind)c->notes[i].kind;
-	return bpf_fd_kind(fd);
+	return OBJ_UNKNOWN;
+}
+
+/*
+ * Which structure the kernel wrote for @fd, decided in this order:
+ *  1. the shim's note on the fd (c->notes), when it names a kind: what
+ *     the shim saw the fd made as, or read from fdinfo on first use;
+ *  2. else /proc/self/fdinfo/<fd> now (bpf_fd_kind()), unless the call is
+ *     rendered from a record (a memory source is set): /proc/self is not
+ *     the caller's then;
+ *  3. else OBJ_UNKNOWN: the bytes are shown as hex.
+ */
+static enum bpf_obj_kind info_kind_of(const struct bpf_call *c, int fd)
+{
+	enum bpf_obj_kind k = noted_kind(c, fd);
+
+	return k != OBJ_UNKNOWN || mem_read_has_source() ? k : bpf_fd_kind(fd);
+}
+
+/* A copies record's regions of the info struct: the struct itself comes
+ * from the read plan.  A kind the notes do not give cannot be rendered
+ * from the record the same way: @max + 1. */
+unsigned bpf_info_regions(const struct bpf_call *c, const struct decode_opts *o,
+			  struct bpf_region *out, unsigned n, unsigned max)
+{
+	uint8_t info[BPF_INFO_MAX];
+	struct info_before before = { NULL, 0 };
+	uint64_t addr = bpf_attr_get(c, ATTR_INFO_info, 8);
+	uint32_t len = (uint32_t)bpf_attr_get_post(c, ATTR_INFO_info_len, 4), want;
+	enum bpf_obj_kind kind;
+
+	if (n > max || !succeeded(c) || !addr || !len)
+		return n;
+	kind = noted_kind(c, (int32_t)bpf_attr_get(c, ATTR_INFO_bpf_fd, 4));
+	if (kind == OBJ_UNKNOWN && bpf_fd_kind((int32_t)bpf_attr_get(c, ATTR_INFO_bpf_fd, 4)) !=
+				   OBJ_UNKNOWN)
+		return max + 1;
+	if ((unsigned)kind >= ARRAY_SIZE(obj_layouts) || !obj_layouts[kind].name)
+		return n;
+	len = MIN(len, INFO_LEN_CAP);
+	want = MIN(len, BPF_INFO_MAX);
+	if (mem_read(info, addr, want, NULL) < want)
+		return n;
+	before.p = bpf_call_blob(c, BLOB_INFO_IN, &before.len);
+	return arm_regions(&obj_layouts[kind], info, MIN(len, BPF_INFO_MAX), &before, o, out,
+			   n, max);
 }
 
 /* OBJ_GET_INFO_BY_FD: bpf_fd 0, info_len 4 (the buffer's size in, the

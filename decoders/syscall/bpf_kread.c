@@ -14,6 +14,8 @@
 
 #include <string.h>
 
+#include "base/memread.h"
+
 static unsigned add(struct bpf_kread *out, unsigned n, unsigned max, uint16_t ptr_off,
 		    uint16_t cnt_off, uint8_t len, uint8_t phase, uint8_t need_ok,
 		    uint32_t mult, uint32_t cap)
@@ -136,4 +138,109 @@ unsigned bpf_cmd_fd_offs(uint32_t cmd, uint16_t *offs, unsigned max)
 		if (fds[i] > 0 && fds[i] <= (int32_t)BPF_ATTR_SNAP)
 			offs[out++] = (uint16_t)(fds[i] - 1);
 	return out;
+}
+
+/* ---- the regions a copies record carries --------------------------------- */
+
+#define STRS_SHOWN 64u   /* render_str_array(): the first 64 strings */
+
+static unsigned region(struct bpf_region *out, unsigned n, unsigned max, uint64_t addr,
+		       uint64_t len, uint8_t kind)
+{
+	if (!addr || !len || n > max)
+		return n;
+	if (n == max)
+		return max + 1;
+	out[n].addr = addr;
+	out[n].len = (uint32_t)(len < UINT32_MAX ? len : UINT32_MAX);
+	out[n].kind = kind;
+	return n + 1;
+}
+
+/* The count at @off as the renderer may take it: before the call or
+ * after (a capacity in, a total out), whichever is larger. */
+static uint64_t either_count(const struct bpf_call *c, uint16_t off)
+{
+	uint64_t a, b;
+
+	if (off == BPF_KREAD_NO_COUNT)
+		return 1;
+	a = bpf_attr_get(c, off, 4);
+	b = c->have_post ? bpf_attr_get_post(c, off, 4) : 0;
+	return a > b ? a : b;
+}
+
+/* A string array: the pointers, then the strings they name. */
+static unsigned str_array(const struct bpf_call *c, const struct bpf_kread *r, uint64_t addr,
+			  const struct decode_opts *o, struct bpf_region *out, unsigned n,
+			  unsigned max)
+{
+	uint64_t ptrs[STRS_SHOWN], cnt = bpf_attr_get(c, r->cnt_off, 4);
+	size_t got, i;
+
+	if (cnt > STRS_SHOWN)
+		cnt = STRS_SHOWN;
+	n = region(out, n, max, addr, cnt * 8, BR_BYTES);
+	got = mem_read(ptrs, addr, (size_t)cnt * 8, NULL) / 8;
+	for (i = 0; i < got; i++)
+		n = region(out, n, max, ptrs[i], o->str_cap, BR_TEXT);
+	return n;
+}
+
+/* One entry of the read plan.  Digests (PT_CAP_DIGEST, the only cap of
+ * BPF_DIGEST_MAX) keep the renderer's own length: the count before. */
+static unsigned plan_regions(const struct bpf_call *c, const struct bpf_kread *r,
+			     const struct decode_opts *o, struct bpf_region *out, unsigned n,
+			     unsigned max)
+{
+	uint64_t addr = bpf_attr_get(c, r->ptr_off, 8), len;
+
+	if (!addr || (r->need_ok && c->ret < 0))
+		return n;
+	switch (r->len) {
+	case KR_STR:
+		return region(out, n, max, addr, r->cap, BR_TEXT);
+	case KR_STR_ARRAY:
+		return str_array(c, r, addr, o, out, n, max);
+	case KR_COUNT:
+		if (r->cap == BPF_DIGEST_MAX) {
+			len = bpf_attr_get(c, r->cnt_off, 4) * (uint64_t)r->mult;
+			return region(out, n, max, addr, len < r->cap ? len : r->cap, BR_DIGEST);
+		}
+		len = either_count(c, r->cnt_off) * r->mult;
+		return region(out, n, max, addr, len < r->cap ? len : r->cap, BR_BYTES);
+	}
+	return max + 1;   /* a key or value: the map's sizes are not known here */
+}
+
+/* An INOUT buffer is read by the renderer as the call left it (the
+ * shim's blob has it as it was): its entry for before is not needed. */
+static bool read_after(const struct bpf_kread *plan, unsigned n, const struct bpf_kread *r)
+{
+	unsigned i;
+
+	if (r->phase != KR_BEFORE)
+		return false;
+	for (i = 0; i < n; i++)
+		if (plan[i].ptr_off == r->ptr_off && plan[i].phase == KR_AFTER)
+			return true;
+	return false;
+}
+
+unsigned bpf_call_regions(const struct bpf_call *c, const struct decode_opts *o,
+			  struct bpf_region *out, unsigned max)
+{
+	struct bpf_kread plan[BPF_REGIONS_MAX];
+	unsigned np = bpf_kread_plan(c->cmd, o, plan, BPF_REGIONS_MAX), n = 0, i;
+
+	if (o->insns && c->cmd == XV_BPF_PROG_LOAD)
+		return max + 1;   /* --insns reads every instruction, and names maps live */
+	for (i = 0; i < np && n <= max; i++)
+		if (!read_after(plan, np, &plan[i]))
+			n = plan_regions(c, &plan[i], o, out, n, max);
+	if (c->cmd == XV_BPF_OBJ_GET_INFO_BY_FD)
+		n = bpf_info_regions(c, o, out, n, max);
+	if (c->cmd_raw & BPF_COMMON_ATTRS_BIT)
+		n = bpf_common_regions(c, o, out, n, max);
+	return n;
 }

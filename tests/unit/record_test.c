@@ -102,7 +102,7 @@ static void test_round_trip(void)
 	}
 	tap_ok(offline_ok >= 20, "%u commands are spooled packed", offline_ok);
 	tap_ok(!bpf_cmd_offline_ok(5) && !bpf_cmd_offline_ok(6) && !bpf_cmd_offline_ok(18),
-	       "PROG_LOAD, OBJ_PIN and BTF_LOAD (strings, logs) are rendered at call time");
+	       "PROG_LOAD, OBJ_PIN and BTF_LOAD (strings, logs) need more than attr (copies_test)");
 	tap_ok(bpf_cmd_offline_ok(1) && bpf_cmd_offline_ok(11),
 	       "MAP_LOOKUP_ELEM and PROG_GET_NEXT_ID are spooled packed");
 	tap_ok(offline_diff == 0, "offline rendering reads no caller memory (%u differ)", offline_diff);
