@@ -232,9 +232,32 @@ static bool packable(unsigned id, const struct libbpf_call *c)
 	return libbpf_func_offline_ok(id) && !c->missing && !c->injected;
 }
 
+/* A call whose rendering reads the caller's memory, with copies of what
+ * it reads (BPF_REC_LIBBPF_COPIES, bpf_record.h); false: too many
+ * buffers, rendered now. */
+static bool commit_copies(const struct bpf_event_env *env, const struct libbpf_call *c)
+{
+	struct bpf_region r[BPF_REGIONS_MAX];
+	unsigned n = libbpf_call_regions(c, bpfspy_opts(), r, BPF_REGIONS_MAX);
+	size_t size;
+	void *p;
+
+	if (n > BPF_REGIONS_MAX)
+		return false;
+	bpf_regions_measure(r, n);
+	size = libbpf_copies_size(env, c, r, n);
+	p = bpfspy_spool_begin(size, env->seq);
+	if (!p)
+		return true;   /* counted lost */
+	libbpf_copies_pack(p, env, c, bpfspy_opts(), r, n);
+	bpfspy_spool_commit(p, BPF_REC_LIBBPF_COPIES, size);
+	return true;
+}
+
 /* Spool the finished call on the work stack: packed with its stack when
  * it renders from its numbers alone (without a stack: pack_here()), else
- * rendered now (strings, opts, names are in our memory). */
+ * with copies of the strings and opts it reads and the name libbpf's
+ * getters give its object now; rendered now only when those overflow. */
 static void emit(unsigned id, const struct libbpf_func *f, const long *a, uintptr_t ra,
 		 const struct bpf_event_env *env, struct libbpf_call *c)
 {
@@ -257,6 +280,10 @@ static void emit(unsigned id, const struct libbpf_func *f, const long *a, uintpt
 	}
 	if (!c->name[0])
 		object_name(f, a, (long)c->ret, ra, c->name, sizeof(c->name));
+	if (env->stack)
+		bpfspy_stack_spool_syms(env->stack);
+	if (commit_copies(env, c))
+		return;
 	bpfspy_emit_json(render, &e);
 }
 

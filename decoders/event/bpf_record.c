@@ -172,10 +172,10 @@ static size_t region_size(const struct bpf_region *r)
 	return sizeof(struct bpf_rec_region) + (r->kind == BR_DIGEST ? 8 : ALIGN8(r->len));
 }
 
-size_t bpf_copies_size(const struct bpf_call *c, const struct bpf_event_env *env,
-		       const struct bpf_region *r, unsigned n)
+
+static size_t regions_size(const struct bpf_region *r, unsigned n)
 {
-	size_t total = sizeof(struct bpf_rec_copies) + ALIGN8(bpf_record_size(c, env));
+	size_t total = 0;
 	unsigned i;
 
 	for (i = 0; i < n; i++)
@@ -183,13 +183,30 @@ size_t bpf_copies_size(const struct bpf_call *c, const struct bpf_event_env *env
 	return total;
 }
 
-void bpf_copies_pack(void *dst, const struct bpf_call *c, const struct bpf_event_env *env,
-		     const struct decode_opts *o, const struct bpf_region *r, unsigned n)
+size_t bpf_copies_size(const struct bpf_call *c, const struct bpf_event_env *env,
+		       const struct bpf_region *r, unsigned n)
+{
+	return sizeof(struct bpf_rec_copies) + ALIGN8(bpf_record_size(c, env)) +
+	       regions_size(r, n);
+}
+
+static size_t libbpf_call_len(const struct bpf_event_env *env)
+{
+	return sizeof(struct libbpf_record) + sizeof(struct libbpf_call) +
+	       (env->stack ? bpf_stack_tail_size(env->stack) : 0);
+}
+
+size_t libbpf_copies_size(const struct bpf_event_env *env, const struct libbpf_call *c,
+			  const struct bpf_region *r, unsigned n)
+{
+	(void)c;
+	return sizeof(struct bpf_rec_copies) + ALIGN8(libbpf_call_len(env)) + regions_size(r, n);
+}
+
+/* The header, for a call of @call_len bytes; where the call goes. */
+static uint8_t *copies_head(void *dst, size_t call_len, unsigned n, const struct decode_opts *o)
 {
 	struct bpf_rec_copies *h = dst;
-	size_t call_len = bpf_record_size(c, env);
-	uint8_t *p = h->bytes;
-	unsigned i;
 
 	memset(h, 0, sizeof(*h));
 	h->call_len = (uint32_t)call_len;
@@ -198,9 +215,16 @@ void bpf_copies_pack(void *dst, const struct bpf_call *c, const struct bpf_event
 	h->log_cap = o->log_cap;
 	h->str_cap = o->str_cap;
 	h->data_cap = o->data_cap;
-	bpf_record_pack(p, c, env);
-	memset(p + call_len, 0, ALIGN8(call_len) - call_len);
-	p += ALIGN8(call_len);
+	h->libbpf_ver = o->libbpf_ver;
+	memset(h->bytes + call_len, 0, ALIGN8(call_len) - call_len);
+	return h->bytes;
+}
+
+/* The regions, copied from the caller's memory, at @p. */
+static void pack_regions(uint8_t *p, const struct bpf_region *r, unsigned n)
+{
+	unsigned i;
+
 	for (i = 0; i < n; i++) {
 		struct bpf_rec_region *g = (struct bpf_rec_region *)p;
 		uint64_t hash = 0;
@@ -220,6 +244,29 @@ void bpf_copies_pack(void *dst, const struct bpf_call *c, const struct bpf_event
 		memset(p + g->got, 0, ALIGN8(r[i].len) - g->got);
 		p += ALIGN8(r[i].len);
 	}
+}
+
+void bpf_copies_pack(void *dst, const struct bpf_call *c, const struct bpf_event_env *env,
+		     const struct decode_opts *o, const struct bpf_region *r, unsigned n)
+{
+	size_t call_len = bpf_record_size(c, env);
+	uint8_t *p = copies_head(dst, call_len, n, o);
+
+	bpf_record_pack(p, c, env);
+	pack_regions(p + ALIGN8(call_len), r, n);
+}
+
+void libbpf_copies_pack(void *dst, const struct bpf_event_env *env, const struct libbpf_call *c,
+			const struct decode_opts *o, const struct bpf_region *r, unsigned n)
+{
+	size_t call_len = libbpf_call_len(env);
+	uint8_t *p = copies_head(dst, call_len, n, o);
+
+	libbpf_record_pack((struct libbpf_record *)p, env, c);
+	memcpy(p + sizeof(struct libbpf_record), c, sizeof(*c));
+	if (env->stack)
+		bpf_stack_tail_pack(p + sizeof(struct libbpf_record) + sizeof(*c), env->stack);
+	pack_regions(p + ALIGN8(call_len), r, n);
 }
 
 /* The regions of a copies record being rendered: the memory source. */
@@ -814,22 +861,58 @@ static size_t render_libbpf(struct bpf_render_ctx *x, uint32_t type, const void 
 	return w.len;
 }
 
-/* A call rendered as the shim would have rendered it live, its reads of
- * the caller's memory answered from the record's copies. */
-static size_t render_copies(struct bpf_render_ctx *x, const void *rec, size_t len, char *out,
-			    size_t cap)
+/* The decode options a copies record was made under. */
+static void copies_opts(const struct bpf_rec_copies *h, struct bpf_render_ctx *x,
+			struct decode_opts *o)
+{
+	decode_opts_default(o);
+	o->log_cap = h->log_cap;
+	o->str_cap = h->str_cap;
+	o->data_cap = h->data_cap;
+	o->no_data = h->no_data;
+	o->libbpf_ver = h->libbpf_ver;
+	if (x->hooks.typer.render)
+		o->typer = &x->hooks.typer;
+}
+
+/* The libbpf call of a BPF_REC_LIBBPF_COPIES (@len bytes at @p). */
+static bool unpack_libbpf_copies(struct bpf_render_ctx *x, const uint8_t *p, size_t len,
+				 struct bpf_event_env *env, struct libbpf_call *c,
+				 struct unpacked_stack *u)
+{
+	const size_t fixed = sizeof(struct libbpf_record) + sizeof(*c);
+
+	if (len < fixed || !libbpf_record_unpack(p, len, env, c))
+		return false;
+	memcpy(c, p + sizeof(struct libbpf_record), sizeof(*c));
+	if (c->id >= LF_COUNT)
+		return false;
+	c->name[sizeof(c->name) - 1] = 0;
+	return len == fixed || unpack_stack(x, p + fixed, len - fixed, u, env);
+}
+
+/*
+ * A call rendered as the shim would have rendered it live, its reads of
+ * the caller's memory answered from the record's copies (@type
+ * BPF_REC_COPIES or BPF_REC_LIBBPF_COPIES).
+ */
+static size_t render_copies(struct bpf_render_ctx *x, uint32_t type, const void *rec,
+			    size_t len, char *out, size_t cap)
 {
 	const struct bpf_rec_copies *h = rec;
 	struct copies_src *s;
 	struct unpacked_stack u;
 	struct bpf_rec_thread *t;
 	struct bpf_event_env env;
+	struct libbpf_call lc;
 	struct decode_opts o;
 	struct bpf_call c;
 	struct jsonw w;
 
-	if (len < sizeof(*h) || h->call_len > len - sizeof(*h) ||
-	    !unpack(x, h->bytes, h->call_len, &c, &env, &u))
+	if (len < sizeof(*h) || h->call_len > len - sizeof(*h))
+		return REC_BAD;
+	if (type == BPF_REC_COPIES ? !unpack(x, h->bytes, h->call_len, &c, &env, &u) :
+				     !unpack_libbpf_copies(x, h->bytes, h->call_len, &env, &lc, &u))
 		return REC_BAD;
 	s = x->copies;
 	if (!s && !(s = x->copies = malloc(sizeof(*s))))
@@ -839,21 +922,19 @@ static size_t render_copies(struct bpf_render_ctx *x, const void *rec, size_t le
 	t = tid_slot(x, env.tid, false);
 	if (t)
 		env.comm = t->comm;
-	notes_from_ctx(x, &c);
-	if (x->hooks.call)
-		x->hooks.call(x->hooks.u, &c);
-	decode_opts_default(&o);
-	o.log_cap = h->log_cap;
-	o.str_cap = h->str_cap;
-	o.data_cap = h->data_cap;
-	o.no_data = h->no_data;
-	o.no_check = c.facts.flags & BPF_FACT_NO_CHECK;
-	if (x->hooks.typer.render)
-		o.typer = &x->hooks.typer;
+	copies_opts(h, x, &o);
 	jw_init(&w, out, cap);
 	mem_read_set_source(copies_read, s);
 	mem_read_set_digest_source(copies_digest);
-	bpf_render_event(&w, &env, &c, &o);
+	if (type == BPF_REC_COPIES) {
+		notes_from_ctx(x, &c);
+		if (x->hooks.call)
+			x->hooks.call(x->hooks.u, &c);
+		o.no_check = c.facts.flags & BPF_FACT_NO_CHECK;
+		bpf_render_event(&w, &env, &c, &o);
+	} else {
+		libbpf_render_event(&w, &env, &lc, &o);
+	}
 	mem_read_set_source(NULL, NULL);
 	return w.len;
 }
@@ -959,8 +1040,8 @@ size_t bpf_render_ctx_record(void *vx, uint32_t type, const void *rec, size_t le
 	}
 	if (type == BPF_REC_LIBBPF || type == BPF_REC_LIBBPF_HOT)
 		return render_libbpf(x, type, rec, len, out, cap);
-	if (type == BPF_REC_COPIES)
-		return render_copies(x, rec, len, out, cap);
+	if (type == BPF_REC_COPIES || type == BPF_REC_LIBBPF_COPIES)
+		return render_copies(x, type, rec, len, out, cap);
 	if (type == BPF_REC_HOT) {
 		if (!unpack_hot(x, rec, len, &c, &env))
 			return REC_BAD;

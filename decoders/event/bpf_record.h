@@ -39,6 +39,7 @@ enum bpf_rec_type {
 	BPF_REC_LIBBPF_HOT = 9,  /* struct libbpf_rec_hot: a libbpf call, likewise */
 	BPF_REC_COPIES = 10, /* struct bpf_rec_copies: a call and copies of
 			      * the caller's buffers it reads */
+	BPF_REC_LIBBPF_COPIES = 11,  /* the same for a libbpf call */
 };
 
 struct bpf_rec_thread {
@@ -192,6 +193,13 @@ void bpf_hot_pack(void *dst, const struct bpf_call *c, const struct bpf_event_en
  * No JSON is made in the traced process.  A BPF_REC_COPIES is the header,
  * the call as a struct bpf_record (call_len bytes, padded to 8), then
  * nregions struct bpf_rec_region, each followed by what it keeps.
+ *
+ * libbpf calls whose rendering reads memory (libbpf_func_offline_ok()
+ * false: strings, opts structs, values behind pointers, more than six
+ * arguments, objects named by libbpf's getters) are BPF_REC_LIBBPF_COPIES:
+ * the same header; the call is a struct libbpf_record, the whole struct
+ * libbpf_call (what the shim learned of it: the object's name, the opts'
+ * sz, values before the call), then a stack tail when it has one.
  */
 struct bpf_rec_copies {
 	uint32_t call_len;
@@ -199,7 +207,8 @@ struct bpf_rec_copies {
 	uint8_t no_data;          /* the decode options the shim copied by */
 	uint8_t pad;
 	uint32_t log_cap, str_cap, data_cap;
-	uint32_t pad2;
+	uint16_t libbpf_ver;
+	uint16_t pad2;
 	uint8_t bytes[];
 };
 struct bpf_rec_region {
@@ -220,6 +229,11 @@ size_t bpf_copies_size(const struct bpf_call *c, const struct bpf_event_env *env
 /* Pack them into @dst, copying the regions from the caller's memory. */
 void bpf_copies_pack(void *dst, const struct bpf_call *c, const struct bpf_event_env *env,
 		     const struct decode_opts *o, const struct bpf_region *r, unsigned n);
+/* The same for libbpf call @c (libbpf_call_regions()). */
+size_t libbpf_copies_size(const struct bpf_event_env *env, const struct libbpf_call *c,
+			  const struct bpf_region *r, unsigned n);
+void libbpf_copies_pack(void *dst, const struct bpf_event_env *env, const struct libbpf_call *c,
+			const struct decode_opts *o, const struct bpf_region *r, unsigned n);
 
 /* The BTF blob a successful BPF_BTF_LOAD loaded, spooled once by the shim
  * so that the drain can type the payloads of maps created with it: the

@@ -290,6 +290,47 @@ void libbpf_args_probe(struct libbpf_call *c)
 	}
 }
 
+unsigned libbpf_call_regions(const struct libbpf_call *c, const struct decode_opts *o,
+			     struct bpf_region *out, unsigned max)
+{
+	const struct libbpf_func *f = libbpf_func(c->id);
+	unsigned i, n = 0;
+
+	for (i = 0; f && i < LIBBPF_MAX_ARGS && f->args[i].name && n <= max; i++) {
+		const struct libbpf_arg *a = &f->args[i];
+		uint64_t v = c->args[i], len = 0;
+		uint8_t kind = BR_BYTES;
+
+		switch (a->kind) {
+		case LA_STR:
+		case LA_OUT_STR:
+			len = o->str_cap;
+			kind = BR_TEXT;
+			break;
+		case LA_OUT_U32:
+		case LA_IO_U32:
+			len = 4;
+			break;
+		case LA_OUT_U64:
+			len = 8;
+			break;
+		case LA_OPTS:
+			n = libbpf_opts_regions(a->opts, v, c, o, out, n, max);
+			continue;
+		default:
+			continue;
+		}
+		if (!v)
+			continue;
+		if (n == max)
+			return max + 1;
+		out[n].addr = v;
+		out[n].len = (uint32_t)len;
+		out[n++].kind = kind;
+	}
+	return n;
+}
+
 static void render_arg(struct jsonw *w, const struct libbpf_arg *a, unsigned i,
 		       const struct libbpf_call *c, const struct decode_opts *o)
 {

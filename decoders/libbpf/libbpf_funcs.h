@@ -107,6 +107,13 @@ struct libbpf_call {
 	bool opts_fault;
 };
 
+/* The caller's buffers libbpf_render_event() reads for @c (its strings,
+ * the values behind pointer arguments, the opts struct and the strings it
+ * points to), as bpf_call_regions() gives them for bpf calls; @max + 1
+ * when they do not fit. */
+unsigned libbpf_call_regions(const struct libbpf_call *c, const struct decode_opts *o,
+			     struct bpf_region *out, unsigned max);
+
 /* Fill @c's opts_* from the caller's opts struct (fault-safe reads):
  * the shim calls it before the real function. */
 void libbpf_opts_probe(struct libbpf_call *c);

@@ -355,6 +355,55 @@ static void render_fields(struct jsonw *w, const struct libbpf_opts_desc *d, uin
 		jw_str(w, "error", "EFAULT");
 }
 
+static unsigned add_region(struct bpf_region *out, unsigned n, unsigned max, uint64_t addr,
+			   uint64_t len, uint8_t kind)
+{
+	if (!addr || !len || n > max)
+		return n;
+	if (n == max)
+		return max + 1;
+	out[n].addr = addr;
+	out[n].len = (uint32_t)len;
+	out[n].kind = kind;
+	return n + 1;
+}
+
+/* sz, the fields render_fields() reads and the strings they point to. */
+unsigned libbpf_opts_regions(const struct libbpf_opts_desc *d, uint64_t addr,
+			     const struct libbpf_call *c, const struct decode_opts *o,
+			     struct bpf_region *out, unsigned n, unsigned max)
+{
+	unsigned char buf[256];
+	uint64_t sz, want;
+	size_t got;
+	unsigned i, arm;
+
+	n = add_region(out, n, max, addr, sizeof(sz), BR_BYTES);
+	if (!addr || !d)
+		return n;
+	if (c->opts_addr == addr && !c->opts_fault)
+		sz = c->opts_sz;
+	else if (mem_read(&sz, addr, sizeof(sz), NULL) != sizeof(sz))
+		return n;
+	if (sz < sizeof(size_t))
+		return n;
+	want = sz < d->size ? sz : d->size;
+	if (want > sizeof(buf))
+		want = sizeof(buf);
+	n = add_region(out, n, max, addr, want, BR_BYTES);
+	memset(buf, 0, sizeof(buf));
+	got = mem_read(buf, addr, (size_t)want, NULL);
+	arm = d->arm ? d->arm(c) : 0;
+	for (i = 0; i < d->nf && n <= max; i++) {
+		const struct libbpf_opts_field *f = &d->f[i];
+
+		if (f->kind != OK_STR || (f->arm && f->arm != arm) || f->off + f->size > got)
+			continue;
+		n = add_region(out, n, max, field_value(buf, f), o->str_cap, BR_TEXT);
+	}
+	return n;
+}
+
 void libbpf_render_opts(struct jsonw *w, const char *key, const struct libbpf_opts_desc *d,
 			uint64_t addr, const struct libbpf_call *c, const struct decode_opts *o)
 {

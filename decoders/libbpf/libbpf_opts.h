@@ -43,6 +43,12 @@ struct libbpf_opts_desc {
 	uint16_t union_off, union_end;
 };
 
+/* What libbpf_render_opts() reads of the opts struct @d at @addr, into
+ * @out from @n on: the new count (@max + 1: too many). */
+unsigned libbpf_opts_regions(const struct libbpf_opts_desc *d, uint64_t addr,
+			     const struct libbpf_call *c, const struct decode_opts *o,
+			     struct bpf_region *out, unsigned n, unsigned max);
+
 extern const struct libbpf_opts_desc libbpf_opts_map_create, libbpf_opts_prog_load,
 	libbpf_opts_btf_load, libbpf_opts_map_batch, libbpf_opts_obj_pin, libbpf_opts_obj_get,
 	libbpf_opts_prog_attach, libbpf_opts_prog_detach, libbpf_opts_link_create,

@@ -20,6 +20,7 @@
 
 #include "base/memread.h"
 #include "event/bpf_record.h"
+#include "libbpf/libbpf_funcs.h"
 #include "syscall/bpf_attr.h"
 #include "tap.h"
 
@@ -344,6 +345,129 @@ static void test_info(void)
 	tap_ok(differ == before && fallbacks == 0, "an fd that is no BPF object renders the same");
 }
 
+/* ---- libbpf calls -------------------------------------------------------------- */
+
+/* A call of libbpf function @id with every pointer argument into the
+ * area (@cut: the near-end ones), the opts' sz @sz (0: as the slot has
+ * it, a pointer's worth). */
+static void synth_libbpf(struct libbpf_call *c, unsigned id, bool cut, uint64_t sz)
+{
+	const struct libbpf_func *f = libbpf_func(id);
+	unsigned i;
+
+	memset(c, 0, sizeof(*c));
+	c->id = id;
+	for (i = 0; f && i < LIBBPF_MAX_ARGS && f->args[i].name; i++) {
+		switch (f->args[i].kind) {
+		case LA_INT:
+		case LA_FD:
+		case LA_U32:
+			c->args[i] = COUNT;
+			break;
+		case LA_OPTS:
+			c->args[i] = slot_addr(120 + i, cut);
+			if (sz && !cut)
+				memcpy(area + (120 + i) * SLOT + 4096, &sz, 8);
+			break;
+		default:
+			c->args[i] = slot_addr(120 + i, cut);
+			break;
+		}
+	}
+	strcpy(c->name, "an_object");
+	libbpf_opts_probe(c);
+	libbpf_args_probe(c);
+}
+
+static size_t render_libbpf_live(const struct libbpf_call *c, const struct decode_opts *o,
+				 char *out, size_t cap)
+{
+	struct jsonw w;
+
+	jw_init(&w, out, cap);
+	libbpf_render_event(&w, &env0, c, o);
+	return w.len;
+}
+
+static size_t render_libbpf_copies(const struct libbpf_call *c, const struct decode_opts *o,
+				   char *out, size_t cap, unsigned *nregions)
+{
+	static uint8_t rec[1u << 20];
+	static struct bpf_render_ctx *x;
+	struct bpf_rec_thread t = { .tid = env0.tid, .comm = "copier" };
+	struct bpf_region r[BPF_REGIONS_MAX];
+	unsigned n = libbpf_call_regions(c, o, r, BPF_REGIONS_MAX);
+	size_t size;
+
+	*nregions = n;
+	if (n > BPF_REGIONS_MAX)
+		return 0;
+	if (!x)
+		x = bpf_render_ctx_new();
+	bpf_render_ctx_reset(x);
+	bpf_render_ctx_record(x, BPF_REC_THREAD, &t, sizeof(t), out, cap);
+	bpf_regions_measure(r, n);
+	size = libbpf_copies_size(&env0, c, r, n);
+	if (size > sizeof(rec))
+		return 0;
+	libbpf_copies_pack(rec, &env0, c, o, r, n);
+	return bpf_render_ctx_record(x, BPF_REC_LIBBPF_COPIES, rec, size, out, cap);
+}
+
+static void compare_libbpf(const struct libbpf_call *c, const struct decode_opts *o,
+			   const char *what)
+{
+	size_t a = render_libbpf_live(c, o, live, sizeof(live)), b;
+	unsigned n;
+
+	b = render_libbpf_copies(c, o, copied, sizeof(copied), &n);
+	calls++;
+	if (n > BPF_REGIONS_MAX) {
+		fallbacks++;
+		return;
+	}
+	if (a == b && !memcmp(live, copied, a))
+		return;
+	if (differ++ < 3)
+		printf("# %s:\n#  live   %.*s\n#  copies %.*s\n", what, (int)a, live, (int)b,
+		       copied);
+}
+
+static void test_libbpf(void)
+{
+	struct decode_opts o;
+	struct libbpf_call c;
+	unsigned id, cut, k, funcs = 0, before = differ;
+	static const uint64_t sizes[] = { 0, 4, 24, 4096 };
+	char what[96];
+
+	decode_opts_default(&o);
+	o.libbpf_ver = 0x0101;
+	calls = fallbacks = 0;
+	for (id = 0; id < LF_COUNT; id++) {
+		if (libbpf_func_offline_ok(id))
+			continue;
+		funcs++;
+		for (cut = 0; cut < 2; cut++) {
+			for (k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+				snprintf(what, sizeof(what), "%s sz %llu%s", libbpf_func_name(id),
+					 (unsigned long long)sizes[k], cut ? " (cut)" : "");
+				synth_libbpf(&c, id, cut, sizes[k]);
+				compare_libbpf(&c, &o, what);
+				c.ret = -22;
+				c.err = EINVAL;
+				compare_libbpf(&c, &o, what);
+				c.injected = true;
+				compare_libbpf(&c, &o, what);
+			}
+		}
+	}
+	tap_ok(funcs >= 20, "%u libbpf functions are spooled with copies", funcs);
+	tap_ok(differ == before && fallbacks == 0,
+	       "%u libbpf calls rendered from their copies as live (%u differ, %u live)", calls,
+	       differ - before, fallbacks);
+}
+
 /* ---- what the record keeps --------------------------------------------------- */
 
 static void test_record(void)
@@ -420,6 +544,7 @@ int main(void)
 	}
 	test_commands();
 	test_info();
+	test_libbpf();
 	test_record();
 	return tap_done();
 }
