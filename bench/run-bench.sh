@@ -684,6 +684,34 @@ bench_trap() {
 		'BEGIN { printf "%+.1f", b - a }') ns/call)"
 }
 
+# ---- (b'') a prober's own CPU: PROG_LOAD with logs, rendered elsewhere ------
+# bpftool feature probe makes ~5,400 PROG_LOADs with a 4 KiB verifier log:
+# the traced process's user + system CPU alone (bash's time, inside the
+# run), which rendering JSON there used to fill; the collector's is not
+# in it.  Prints "native_ms traced_ms", the medians of RUNS each.
+self_cpu_once() {
+	local out
+	out=$("$@" 2>&1 >/dev/null | tail -n1) || return 1
+	awk '$1 ~ /^[0-9.]+$/ && $2 ~ /^[0-9.]+$/ { printf "%.1f\n", ($1 + $2) * 1000; ok = 1 }
+		END { exit !ok }' <<<"$out"
+}
+
+bench_prober_cpu() {
+	local i v nat=() spy=() n s timed='TIMEFORMAT="%3U %3S"; time "$@" >/dev/null 2>&1'
+	have_bpfspy && [ -n "$BPFTOOL" ] || return 0
+	for ((i = 0; i < RUNS && i < 7; i++)); do
+		v=$(self_cpu_once bash -c "$timed" sh "$BPFTOOL" feature probe kernel) && nat+=("$v")
+		v=$(self_cpu_once "$BPFSPY" run -o "$tmp/probe.jsonl" -- bash -c "$timed" sh \
+			"$BPFTOOL" feature probe kernel) && spy+=("$v")
+	done
+	n=$(printf '%s\n' "${nat[@]}" | median) || return 0
+	s=$(printf '%s\n' "${spy[@]}" | median) || s=failed
+	echo "bpftool feature probe CPU (the program alone, $(grep -c '"event":"bpf"' \
+		"$tmp/probe.jsonl" 2>/dev/null || echo '?') calls): native $(fmt "$n" 1) ms$(column \
+		"bpfspy run" "$n" "$s" 1 ms)"
+	rm -f "$tmp/probe.jsonl"
+}
+
 # ---- (c) start-up: a whole short-lived libbpf/bpftool process --------------
 # startup NAME CMD...: wall time of CMD, native and under `bpfspy run`.
 startup_cmd=()
@@ -788,5 +816,6 @@ bench_attach
 bench_attach_others
 bench_getppid
 bench_trap
+bench_prober_cpu
 bench_startup
 exit 0

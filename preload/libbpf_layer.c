@@ -238,18 +238,19 @@ static bool packable(unsigned id, const struct libbpf_call *c)
 static bool commit_copies(const struct bpf_event_env *env, const struct libbpf_call *c)
 {
 	struct bpf_region r[BPF_REGIONS_MAX];
+	uint8_t scratch[BPF_REGIONS_SCRATCH];
 	unsigned n = libbpf_call_regions(c, bpfspy_opts(), r, BPF_REGIONS_MAX);
 	size_t size;
 	void *p;
 
 	if (n > BPF_REGIONS_MAX)
 		return false;
-	bpf_regions_measure(r, n);
+	bpf_regions_measure(r, n, scratch, sizeof(scratch));
 	size = libbpf_copies_size(env, c, r, n);
 	p = bpfspy_spool_begin(size, env->seq);
 	if (!p)
 		return true;   /* counted lost */
-	libbpf_copies_pack(p, env, c, bpfspy_opts(), r, n);
+	libbpf_copies_pack(p, env, c, bpfspy_opts(), r, n, scratch);
 	bpfspy_spool_commit(p, BPF_REC_LIBBPF_COPIES, size);
 	return true;
 }

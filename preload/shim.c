@@ -1566,18 +1566,19 @@ static bool commit_hot(const struct bpf_call *c, const struct bpf_event_env *env
 static bool commit_copies(const struct bpf_call *c, const struct bpf_event_env *env)
 {
 	struct bpf_region r[BPF_REGIONS_MAX];
+	uint8_t scratch[BPF_REGIONS_SCRATCH];
 	unsigned n = bpf_call_regions(c, &g.opts, r, BPF_REGIONS_MAX);
 	size_t size;
 	void *p;
 
 	if (n > BPF_REGIONS_MAX)
 		return false;
-	bpf_regions_measure(r, n);
+	bpf_regions_measure(r, n, scratch, sizeof(scratch));
 	size = bpf_copies_size(c, env, r, n);
 	p = spool_begin(&g.spool, size, env->seq);
 	if (!p)
 		return true;   /* counted lost */
-	bpf_copies_pack(p, c, env, &g.opts, r, n);
+	bpf_copies_pack(p, c, env, &g.opts, r, n, scratch);
 	spool_commit(p, BPF_REC_COPIES, size);
 	return true;
 }

@@ -127,43 +127,64 @@ void bpf_record_pack(void *dst, const struct bpf_call *c,
 /* ---- copies records ------------------------------------------------------- */
 
 #define ALIGN8(n) (((n) + 7) & ~(size_t)7)
-#define TEXT_CHUNK 256u
+#define TEXT_CHUNK 512u
 
-/* A string's bytes to keep: through its NUL, the readable prefix of one
+/*
+ * A string's bytes to keep: through its NUL, the readable prefix of one
  * that runs into unmapped memory, or all @cap (render_cstr() reads no
- * more). */
-static uint32_t text_len(uint64_t addr, uint32_t cap)
+ * more).  Chunks of TEXT_CHUNK never cross a page.  The first goes to
+ * @keep (room for TEXT_CHUNK bytes, or NULL): *@kept says whether it held
+ * the whole string.
+ */
+static uint32_t text_len(uint64_t addr, uint32_t cap, char *keep, bool *kept)
 {
 	char chunk[TEXT_CHUNK];
 	uint32_t done = 0;
+	unsigned reads = 0;
 
 	while (done < cap) {
 		uint64_t a = addr + done;
-		size_t n = TEXT_CHUNK - (size_t)(a & (TEXT_CHUNK - 1)), got;
-		char *nul;
+		size_t n = 4096 - (size_t)(a & 4095), got;
+		char *buf = keep && !reads ? keep : chunk, *nul;
 
+		if (n > TEXT_CHUNK)
+			n = TEXT_CHUNK;
 		if (n > cap - done)
 			n = cap - done;
-		got = mem_read(chunk, a, n, NULL);
-		nul = memchr(chunk, 0, got);
-		if (nul)
-			return done + (uint32_t)(nul - chunk) + 1;
+		got = mem_read(buf, a, n, NULL);
+		reads++;
+		nul = memchr(buf, 0, got);
+		if (nul) {
+			done += (uint32_t)(nul - buf) + 1;
+			break;
+		}
 		done += (uint32_t)got;
 		if (got < n)
 			break;
 	}
+	*kept = keep && reads == 1;
 	return done;
 }
 
-void bpf_regions_measure(struct bpf_region *r, unsigned n)
+void bpf_regions_measure(struct bpf_region *r, unsigned n, uint8_t *scratch, size_t cap)
 {
+	size_t used = 0;
 	unsigned i;
+	bool kept;
 
 	for (i = 0; i < n; i++) {
+		bool room = scratch && used + TEXT_CHUNK <= cap && used + TEXT_CHUNK <= UINT16_MAX;
+
+		r[i].kept = 0;
 		if (r[i].kind != BR_TEXT)
 			continue;
-		r[i].len = text_len(r[i].addr, r[i].len);
+		r[i].len = text_len(r[i].addr, r[i].len, room ? (char *)scratch + used : NULL, &kept);
 		r[i].kind = BR_BYTES;
+		if (!kept)
+			continue;
+		r[i].kept = 1;
+		r[i].kept_off = (uint16_t)used;
+		used += (r[i].len + 7) & ~(size_t)7;
 	}
 }
 
@@ -221,7 +242,8 @@ static uint8_t *copies_head(void *dst, size_t call_len, unsigned n, const struct
 }
 
 /* The regions, copied from the caller's memory, at @p. */
-static void pack_regions(uint8_t *p, const struct bpf_region *r, unsigned n)
+static void pack_regions(uint8_t *p, const struct bpf_region *r, unsigned n,
+			 const uint8_t *scratch)
 {
 	unsigned i;
 
@@ -240,24 +262,31 @@ static void pack_regions(uint8_t *p, const struct bpf_region *r, unsigned n)
 			p += 8;
 			continue;
 		}
-		g->got = (uint32_t)mem_read(p, r[i].addr, r[i].len, NULL);
+		if (r[i].kept && scratch) {
+			memcpy(p, scratch + r[i].kept_off, r[i].len);
+			g->got = r[i].len;
+		} else {
+			g->got = (uint32_t)mem_read(p, r[i].addr, r[i].len, NULL);
+		}
 		memset(p + g->got, 0, ALIGN8(r[i].len) - g->got);
 		p += ALIGN8(r[i].len);
 	}
 }
 
 void bpf_copies_pack(void *dst, const struct bpf_call *c, const struct bpf_event_env *env,
-		     const struct decode_opts *o, const struct bpf_region *r, unsigned n)
+		     const struct decode_opts *o, const struct bpf_region *r, unsigned n,
+		     const uint8_t *scratch)
 {
 	size_t call_len = bpf_record_size(c, env);
 	uint8_t *p = copies_head(dst, call_len, n, o);
 
 	bpf_record_pack(p, c, env);
-	pack_regions(p + ALIGN8(call_len), r, n);
+	pack_regions(p + ALIGN8(call_len), r, n, scratch);
 }
 
 void libbpf_copies_pack(void *dst, const struct bpf_event_env *env, const struct libbpf_call *c,
-			const struct decode_opts *o, const struct bpf_region *r, unsigned n)
+			const struct decode_opts *o, const struct bpf_region *r, unsigned n,
+			const uint8_t *scratch)
 {
 	size_t call_len = libbpf_call_len(env);
 	uint8_t *p = copies_head(dst, call_len, n, o);
@@ -266,7 +295,7 @@ void libbpf_copies_pack(void *dst, const struct bpf_event_env *env, const struct
 	memcpy(p + sizeof(struct libbpf_record), c, sizeof(*c));
 	if (env->stack)
 		bpf_stack_tail_pack(p + sizeof(struct libbpf_record) + sizeof(*c), env->stack);
-	pack_regions(p + ALIGN8(call_len), r, n);
+	pack_regions(p + ALIGN8(call_len), r, n, scratch);
 }
 
 /* The regions of a copies record being rendered: the memory source. */

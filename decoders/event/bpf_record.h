@@ -221,19 +221,25 @@ struct bpf_rec_region {
 	 * bytes, padded to 8 */
 };
 /* Fix the lengths of @r's BR_TEXT regions (@n of them) by reading the
- * strings (their NUL included): they become BR_BYTES. */
-void bpf_regions_measure(struct bpf_region *r, unsigned n);
+ * strings (their NUL included): they become BR_BYTES.  A string that ends
+ * in the first chunk read is kept in @scratch (@cap bytes, up to 64 KiB),
+ * which packing then copies instead of reading it again (a second
+ * process_vm_readv() for a string off the stack: ~1 us). */
+#define BPF_REGIONS_SCRATCH 4096u
+void bpf_regions_measure(struct bpf_region *r, unsigned n, uint8_t *scratch, size_t cap);
 /* Bytes bpf_copies_pack() writes for @c, @env and measured regions @r. */
 size_t bpf_copies_size(const struct bpf_call *c, const struct bpf_event_env *env,
 		       const struct bpf_region *r, unsigned n);
 /* Pack them into @dst, copying the regions from the caller's memory. */
 void bpf_copies_pack(void *dst, const struct bpf_call *c, const struct bpf_event_env *env,
-		     const struct decode_opts *o, const struct bpf_region *r, unsigned n);
+		     const struct decode_opts *o, const struct bpf_region *r, unsigned n,
+		     const uint8_t *scratch);
 /* The same for libbpf call @c (libbpf_call_regions()). */
 size_t libbpf_copies_size(const struct bpf_event_env *env, const struct libbpf_call *c,
 			  const struct bpf_region *r, unsigned n);
 void libbpf_copies_pack(void *dst, const struct bpf_event_env *env, const struct libbpf_call *c,
-			const struct decode_opts *o, const struct bpf_region *r, unsigned n);
+			const struct decode_opts *o, const struct bpf_region *r, unsigned n,
+			const uint8_t *scratch);
 
 /* The BTF blob a successful BPF_BTF_LOAD loaded, spooled once by the shim
  * so that the drain can type the payloads of maps created with it: the

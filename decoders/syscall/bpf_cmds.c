@@ -541,7 +541,7 @@ static const struct bpf_field prog_load_fields[] = {
 	FLAGS32("log_level", ATTR_PROG_LOAD_log_level, FF_IN, bpf_log_level, "3.18"),
 	U32("log_size", ATTR_PROG_LOAD_log_size, FF_IN, "3.18"),
 	PTR("log_buf", ATTR_PROG_LOAD_log_buf, FF_IN, "3.18",
-	    TO_BYTES(ATTR_PROG_LOAD_log_size, 1, OUT_ANY, LOG)),
+	    TO_BYTES(ATTR_PROG_LOAD_log_size, 1, OUT_ANY, LOG_STR)),
 	KVER("kern_version", ATTR_PROG_LOAD_kern_version, FF_IN, "4.1"),
 	FLAGS32("prog_flags", ATTR_PROG_LOAD_prog_flags, FF_IN, bpf_prog_flags, "4.12"),
 	CHARS("prog_name", ATTR_PROG_LOAD_prog_name, 16, FF_IN, "4.15"),
@@ -677,7 +677,7 @@ static const struct bpf_field raw_tracepoint_open_fields[] = {
 static const struct bpf_field btf_load_fields[] = {
 	PTR("btf", ATTR_BTF_LOAD_btf, FF_IN, "4.18", TO_BYTES(ATTR_BTF_LOAD_btf_size, 1, IN, DIGEST)),
 	PTR("btf_log_buf", ATTR_BTF_LOAD_btf_log_buf, FF_IN, "4.18",
-	    TO_BYTES(ATTR_BTF_LOAD_btf_log_size, 1, OUT_ANY, LOG)),
+	    TO_BYTES(ATTR_BTF_LOAD_btf_log_size, 1, OUT_ANY, LOG_STR)),
 	U32("btf_size", ATTR_BTF_LOAD_btf_size, FF_IN, "4.18"),
 	U32("btf_log_size", ATTR_BTF_LOAD_btf_log_size, FF_IN, "4.18"),
 	FLAGS32("btf_log_level", ATTR_BTF_LOAD_btf_log_level, FF_IN, bpf_log_level, "4.18"),

@@ -105,6 +105,7 @@ uint32_t bpf_pointee_cap(const struct bpf_pointee *p, const struct decode_opts *
 	case PT_CAP_STR:
 		return o->str_cap;
 	case PT_CAP_LOG:
+	case PT_CAP_LOG_STR:
 		return o->log_cap;
 	case PT_CAP_ARRAY:
 		return 64u * p->mult;      /* render_*_array: the first 64 */

@@ -738,7 +738,7 @@ unsigned bpf_common_regions(const struct bpf_call *c, const struct decode_opts *
 	if (buf && size && level) {
 		out[n].addr = buf;
 		out[n].len = size < o->log_cap ? size : o->log_cap;
-		out[n++].kind = BR_BYTES;
+		out[n++].kind = BR_TEXT;   /* render_log() stops at the NUL */
 	}
 	return n;
 }

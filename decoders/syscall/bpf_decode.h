@@ -271,6 +271,8 @@ enum bpf_pointee_cap {
 	PT_CAP_DATA = 1,  /* payload: data_cap bytes, none with no_data */
 	PT_CAP_STR,       /* str_cap bytes */
 	PT_CAP_LOG,       /* log_cap bytes */
+	PT_CAP_LOG_STR,   /* the same, a log the kernel ends with a NUL: what
+			   * follows the NUL is never read */
 	PT_CAP_ARRAY,     /* the first 64 entries (of mult bytes) */
 	PT_CAP_INFO,      /* BPF_INFO_MAX bytes: the info structs' known part */
 	PT_CAP_DIGEST,    /* all of it, as far as BPF_DIGEST_MAX: a digest */
@@ -407,6 +409,7 @@ struct bpf_kread {
 	uint8_t need_ok;     /* only when the call succeeded */
 	uint32_t mult;       /* bytes per counted entry */
 	uint32_t cap;        /* at most this many bytes (strings: NUL included) */
+	uint8_t to_nul;      /* a log read to its NUL (PT_CAP_LOG_STR) */
 };
 /* The copies a call of @cmd needs; returns how many (at most @max). */
 unsigned bpf_kread_plan(uint32_t cmd, const struct decode_opts *o,
@@ -429,6 +432,8 @@ struct bpf_region {
 	uint64_t addr;
 	uint32_t len;
 	uint8_t kind;     /* enum bpf_region_kind */
+	uint8_t kept;     /* read whole into a scratch buffer while measured */
+	uint16_t kept_off;
 };
 #define BPF_REGIONS_MAX 160
 /* The regions of @c under @o into @out; returns how many, or @max + 1

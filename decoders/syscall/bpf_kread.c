@@ -22,6 +22,7 @@ static unsigned add(struct bpf_kread *out, unsigned n, unsigned max, uint16_t pt
 {
 	if (n >= max || !cap)
 		return n;
+	out[n].to_nul = 0;
 	out[n].ptr_off = ptr_off;
 	out[n].cnt_off = cnt_off;
 	out[n].len = len;
@@ -39,10 +40,14 @@ static unsigned add_pointee(struct bpf_kread *out, unsigned n, unsigned max,
 {
 	const struct bpf_pointee *p = &f->to;
 	uint32_t cap = bpf_pointee_cap(p, o);
+	unsigned k;
 
 	switch (p->len) {
 	case PT_COUNT:
-		return add(out, n, max, f->off, p->cnt_off, KR_COUNT, phase, need_ok, p->mult, cap);
+		k = add(out, n, max, f->off, p->cnt_off, KR_COUNT, phase, need_ok, p->mult, cap);
+		if (k > n && p->cap == PT_CAP_LOG_STR)
+			out[n].to_nul = 1;
+		return k;
 	case PT_KEY:
 		return add(out, n, max, f->off, p->cnt_off, KR_KEY, phase, need_ok, 1, cap);
 	case PT_VALUE:
@@ -208,7 +213,8 @@ static unsigned plan_regions(const struct bpf_call *c, const struct bpf_kread *r
 			return region(out, n, max, addr, len < r->cap ? len : r->cap, BR_DIGEST);
 		}
 		len = either_count(c, r->cnt_off) * r->mult;
-		return region(out, n, max, addr, len < r->cap ? len : r->cap, BR_BYTES);
+		return region(out, n, max, addr, len < r->cap ? len : r->cap,
+			      r->to_nul ? BR_TEXT : BR_BYTES);
 	}
 	return max + 1;   /* a key or value: the map's sizes are not known here */
 }

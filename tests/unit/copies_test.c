@@ -32,6 +32,8 @@
 #define BPF_FD 7
 
 static uint8_t *area;
+/* as the shim's: short strings read once (bpf_regions_measure()) */
+static uint8_t scratch[BPF_REGIONS_SCRATCH];
 
 static uint64_t slot_addr(unsigned off, bool cut)
 {
@@ -132,12 +134,12 @@ static size_t render_copies(const struct bpf_call *c, const struct decode_opts *
 	bpf_render_ctx_record(x, BPF_REC_THREAD, &t, sizeof(t), out, cap);
 	for (i = 0; i < c->nnotes; i++)
 		bpf_render_ctx_record(x, BPF_REC_FDOBJ, &c->notes[i], sizeof(c->notes[i]), out, cap);
-	bpf_regions_measure(r, n);
+	bpf_regions_measure(r, n, scratch, sizeof(scratch));
 	size = bpf_copies_size(c, &env0, r, n);
 	if (size > sizeof(rec))
 		return 0;
 	memset(rec, 0xee, size);
-	bpf_copies_pack(rec, c, &env0, o, r, n);
+	bpf_copies_pack(rec, c, &env0, o, r, n, scratch);
 	*bytes = size;
 	return bpf_render_ctx_record(x, BPF_REC_COPIES, rec, size, out, cap);
 }
@@ -406,11 +408,11 @@ static size_t render_libbpf_copies(const struct libbpf_call *c, const struct dec
 		x = bpf_render_ctx_new();
 	bpf_render_ctx_reset(x);
 	bpf_render_ctx_record(x, BPF_REC_THREAD, &t, sizeof(t), out, cap);
-	bpf_regions_measure(r, n);
+	bpf_regions_measure(r, n, scratch, sizeof(scratch));
 	size = libbpf_copies_size(&env0, c, r, n);
 	if (size > sizeof(rec))
 		return 0;
-	libbpf_copies_pack(rec, &env0, c, o, r, n);
+	libbpf_copies_pack(rec, &env0, c, o, r, n, scratch);
 	return bpf_render_ctx_record(x, BPF_REC_LIBBPF_COPIES, rec, size, out, cap);
 }
 
@@ -491,6 +493,27 @@ static void test_record(void)
 	       "a PROG_LOAD renders its license and digest from the record");
 	tap_ok(bytes < 1024, "32 KiB of instructions and a license: a %zu-byte record", bytes);
 
+	/* a verifier log is kept to its NUL, not for all of log_size */
+	{
+		char *log = (char *)area + 32 * SLOT + 4096;
+		size_t a;
+
+		memset(log, 'q', 8192);
+		strcpy(log, "0: R1=ctx() R10=fp0\nprocessed 2 insns\n");
+		put32(c.pre, ATTR_PROG_LOAD_log_level, 1);
+		put32(c.pre, ATTR_PROG_LOAD_log_size, 8192);
+		put64(c.pre, ATTR_PROG_LOAD_log_buf, slot_addr(32, false));
+		memcpy(c.post, c.pre, sizeof(c.pre));
+		a = render_live(&c, &o, live, sizeof(live));
+		n = render_copies(&c, &o, copied, sizeof(copied), &bytes, &nr);
+		tap_ok(a == n && !memcmp(live, copied, a) && strstr(copied, "processed 2 insns"),
+		       "a PROG_LOAD's log renders from the record as live");
+		tap_ok(bytes < 1024, "an 8 KiB log buffer holding 38 bytes: a %zu-byte record",
+		       bytes);
+		put64(c.pre, ATTR_PROG_LOAD_log_buf, 0);
+		memcpy(c.post, c.pre, sizeof(c.pre));
+	}
+
 	/* a digest the record does not hold is not made up from nothing */
 	{
 		uint64_t done = 0, h = 0;
@@ -514,9 +537,9 @@ static void test_record(void)
 		size_t size;
 		struct bpf_rec_copies *h = (struct bpf_rec_copies *)rec;
 
-		bpf_regions_measure(r, k);
+		bpf_regions_measure(r, k, NULL, 0);
 		size = bpf_copies_size(&c, &env0, r, k);
-		bpf_copies_pack(rec, &c, &env0, &o, r, k);
+		bpf_copies_pack(rec, &c, &env0, &o, r, k, NULL);
 		tap_ok(bpf_render_ctx_record(x, BPF_REC_COPIES, rec, size, copied, sizeof(copied)) > 0 &&
 		       bpf_render_ctx_record(x, BPF_REC_COPIES, rec, size - 8, copied, sizeof(copied)) ==
 			       (size_t)-1,
