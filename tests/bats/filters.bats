@@ -121,6 +121,24 @@ kinds() {
 	expect_eq "$(jq -r '.processes' <<<"$stderr")" 1 processes
 }
 
+@test "--summary: its latencies agree with the traced run's dur_ns (TSC or not)" {
+	require_bpf
+	"$BPFSPY" run -o "$T/all.jsonl" -- "$EXERCISER" lookup 3000 >/dev/null
+	run --separate-stderr "$BPFSPY" run --summary -o "$TRACE" -- "$EXERCISER" lookup 3000
+	expect_eq "$status" 0
+	local traced summed hist
+	traced=$(jq -s '[.[] | select(.cmd == "BPF_MAP_LOOKUP_ELEM") | .dur_ns] | add / length' \
+		"$T/all.jsonl")
+	summed=$(jq -s '.[] | select(.event == "summary") | .commands.BPF_MAP_LOOKUP_ELEM |
+		.total_ns / .calls' "$TRACE")
+	hist=$(jq -s '.[] | select(.event == "summary") | .commands.BPF_MAP_LOOKUP_ELEM.hist_ns |
+		[.[]] | add' "$TRACE")
+	expect_eq "$hist" 3000 "the histogram's calls"
+	# a factor of 3 either way: runs differ, a wrong clock rate is 1000x off
+	expect_eq "$(awk -v a="$traced" -v b="$summed" 'BEGIN { print (b > a / 3 && b < a * 3) }')" 1 \
+		"mean $summed ns under --summary, $traced ns traced"
+}
+
 @test "--summary: bpfspy report of the trace shows the table, not zero calls" {
 	run --separate-stderr "$BPFSPY" run --summary -o "$TRACE" -- "$EXERCISER" lookup 20
 	expect_eq "$status" 0
