@@ -55,9 +55,19 @@ void bpf_render_event_with(struct jsonw *w, const struct bpf_event_env *env,
 			   const struct bpf_call *c, const struct decode_opts *o,
 			   bpf_checks_fn checks, void *ctx)
 {
+	bpf_render_event_hooks(w, env, c, o, NULL, checks, ctx);
+}
+
+void bpf_render_event_hooks(struct jsonw *w, const struct bpf_event_env *env,
+			    const struct bpf_call *c, const struct decode_opts *o,
+			    bpf_checks_fn call, bpf_checks_fn checks, void *ctx)
+{
 	jw_obj_open(w, NULL);
 	bpf_render_envelope(w, "bpf", env);
-	bpf_render_call(w, c, o);
+	if (call)
+		call(ctx, w, c, o);
+	else
+		bpf_render_call(w, c, o);
 	if (checks)
 		checks(ctx, w, c, o);
 	else

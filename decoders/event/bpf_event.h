@@ -63,6 +63,11 @@ typedef void (*bpf_checks_fn)(void *ctx, struct jsonw *w, const struct bpf_call 
 void bpf_render_event_with(struct jsonw *w, const struct bpf_event_env *env,
 			   const struct bpf_call *c, const struct decode_opts *o,
 			   bpf_checks_fn checks, void *ctx);
+/* The same with the call's part (cmd to fds: bpf_render_call()) written
+ * by @call too; either hook may be NULL. */
+void bpf_render_event_hooks(struct jsonw *w, const struct bpf_event_env *env,
+			    const struct bpf_call *c, const struct decode_opts *o,
+			    bpf_checks_fn call, bpf_checks_fn checks, void *ctx);
 
 /* The call and its checks, without envelope or stack (unit tests, the
  * fuzzer). */

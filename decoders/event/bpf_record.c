@@ -44,10 +44,32 @@ struct checks_memo {
 	char bytes[MEMO_BYTES];
 };
 
+/*
+ * The call part of hot records (cmd to fds), kept the same way: it
+ * depends on the template, the outcome, the fds and the payload bytes,
+ * which only render_blob_typed() reads, so a call of a kept template
+ * copies the bytes and renders those pieces alone (struct bpf_splices):
+ * ~5,300 instructions a lookup line were the call part.
+ */
+#define CALL_MEMO_BYTES 1024u
+
+struct call_memo {
+	bool valid;
+	uint16_t tmpl;
+	int32_t ret, err;
+	uint32_t epoch;
+	int depth;
+	uint32_t first_before, first_after;
+	uint16_t len;
+	struct bpf_splices sp;         /* offsets from the part's start */
+	char bytes[CALL_MEMO_BYTES];
+};
+
 struct bpf_render_ctx {
 	const void *dict;       /* this spool's dictionary (BPF_REC_HOT), or NULL */
 	size_t dict_len;
 	struct checks_memo *memo;   /* MEMO_WAYS, made on first use */
+	struct call_memo *cmemo;    /* likewise */
 	uint32_t fd_epoch;      /* bumped with every change to fd[] */
 	uint32_t fd_end;        /* fd[] is zero from here on */
 	uint32_t tids;          /* tid[] entries in use */
@@ -704,6 +726,7 @@ void bpf_render_ctx_free(struct bpf_render_ctx *x)
 	if (x) {
 		bpf_sym_table_free(x->syms);
 		free(x->memo);
+		free(x->cmemo);
 		free(x->copies);
 	}
 	free(x);
@@ -981,10 +1004,109 @@ static struct checks_memo *memo_way(struct bpf_render_ctx *x, uint16_t tmpl,
 }
 
 struct memo_call {
-	struct checks_memo *m;
+	struct checks_memo *m;      /* NULL: checks rendered afresh */
+	struct call_memo *cm;
 	uint16_t tmpl;
 	uint32_t epoch;
 };
+
+static struct call_memo *call_way(struct bpf_render_ctx *x, uint16_t tmpl,
+				  const struct bpf_call *c)
+{
+	unsigned k = c->ret >= 0 ? 0 : c->err == ENOENT ? 1 : 2;
+
+	if (!x->cmemo)
+		x->cmemo = calloc(MEMO_WAYS, sizeof(*x->cmemo));
+	return x->cmemo ? &x->cmemo[(tmpl * 3u + k) & (MEMO_WAYS - 1)] : NULL;
+}
+
+/* The kept call part with this call's payload pieces; false when one of
+ * them left the writer other than it found it (then rendered afresh). */
+static bool replay_call(const struct call_memo *m, struct jsonw *w, const struct bpf_call *c,
+			const struct decode_opts *o)
+{
+	size_t pos = 0;
+	unsigned i;
+
+	for (i = 0; i < m->sp.n; i++) {
+		const struct bpf_splice *s = &m->sp.s[i];
+
+		jw_raw(w, m->bytes + pos, s->start - pos);
+		w->depth = s->depth;
+		w->first = s->first_before;
+		render_blob_typed(w, s->name, c, s->tag, o);
+		if (w->first != s->first_after || w->depth != s->depth)
+			return false;
+		pos = s->end;
+	}
+	jw_raw(w, m->bytes + pos, m->len - pos);
+	w->depth = m->depth;
+	w->first = m->first_after;
+	return true;
+}
+
+/*
+ * Splices in order, within the part and each of them written: a writer
+ * that took back what it wrote (an object left empty is dropped, struct
+ * jsonw rewound) leaves splices that point past or into other bytes, and
+ * only an empty one can be inside what is dropped.
+ */
+static bool splices_sound(const struct bpf_splices *sp, size_t from, size_t to)
+{
+	size_t at = from;
+	unsigned i;
+
+	for (i = 0; i < sp->n; i++) {
+		const struct bpf_splice *s = &sp->s[i];
+
+		if (s->start < at || s->end <= s->start || s->end > to)
+			return false;
+		at = s->end;
+	}
+	return true;
+}
+
+static void memo_call_part(void *ctx, struct jsonw *w, const struct bpf_call *c,
+			   const struct decode_opts *o)
+{
+	const struct memo_call *mc = ctx;
+	struct call_memo *m = mc->cm;
+	struct jsonw save = *w;
+	struct bpf_splices sp;
+	size_t n;
+	unsigned i;
+
+	if (m->valid && m->tmpl == mc->tmpl && m->ret == c->ret && m->err == c->err &&
+	    m->epoch == mc->epoch && m->first_before == w->first && m->depth == w->depth) {
+		if (replay_call(m, w, c, o))
+			return;
+		*w = save;
+	}
+	sp.n = 0;
+	sp.bad = false;
+	bpf_splices_record(&sp);
+	bpf_render_call(w, c, o);
+	bpf_splices_record(NULL);
+	n = w->len - save.len;
+	m->valid = !sp.bad && !jw_overflowed(w) && n <= CALL_MEMO_BYTES && w->depth == save.depth &&
+		   splices_sound(&sp, save.len, w->len);
+	if (!m->valid)
+		return;
+	memcpy(m->bytes, w->buf + save.len, n);
+	m->len = (uint16_t)n;
+	m->sp = sp;
+	for (i = 0; i < sp.n; i++) {
+		m->sp.s[i].start -= save.len;
+		m->sp.s[i].end -= save.len;
+	}
+	m->tmpl = mc->tmpl;
+	m->ret = (int32_t)c->ret;
+	m->err = c->err;
+	m->epoch = mc->epoch;
+	m->depth = save.depth;
+	m->first_before = save.first;
+	m->first_after = w->first;
+}
 
 /* The checks of a hot call: the bytes kept from its template's last call
  * with the same outcome and fds, else rendered and kept. */
@@ -1093,14 +1215,19 @@ size_t bpf_render_ctx_record(void *vx, uint32_t type, const void *rec, size_t le
 	if (x->hooks.typer.render)
 		o.typer = &x->hooks.typer;
 	jw_init(&w, out, cap);
-	mc.m = hot && !o.no_check ? memo_way(x, ((const struct bpf_rec_hot *)rec)->tmpl, &c) : NULL;
-	if (mc.m && !bpf_checks_see_payload(&c)) {
+	if (hot) {
 		mc.tmpl = ((const struct bpf_rec_hot *)rec)->tmpl;
 		mc.epoch = x->fd_epoch;
-		bpf_render_event_with(&w, &env, &c, &o, memo_checks, &mc);
-	} else {
-		bpf_render_event(&w, &env, &c, &o);
+		mc.m = !o.no_check && !bpf_checks_see_payload(&c) ? memo_way(x, mc.tmpl, &c) : NULL;
+		mc.cm = call_way(x, mc.tmpl, &c);
 	}
+	if (hot && mc.cm)
+		bpf_render_event_hooks(&w, &env, &c, &o, memo_call_part,
+				       mc.m ? memo_checks : NULL, &mc);
+	else if (hot && mc.m)
+		bpf_render_event_with(&w, &env, &c, &o, memo_checks, &mc);
+	else
+		bpf_render_event(&w, &env, &c, &o);
 	return w.len;
 }
 

@@ -263,16 +263,52 @@ static const struct bpf_blob *find_blob(const struct bpf_call *c, uint8_t tag)
 }
 
 
+static __thread struct bpf_splices *t_splices;
+
+void bpf_splices_record(struct bpf_splices *s)
+{
+	t_splices = s;
+}
+
+/* Where a recorded render_blob_typed() starts; NULL: not recorded. */
+static struct bpf_splice *splice_open(struct bpf_splices *sp, const struct jsonw *w,
+				      const char *name, uint8_t tag)
+{
+	struct bpf_splice *p;
+
+	if (!sp)
+		return NULL;
+	if (sp->n >= BPF_SPLICES_MAX) {
+		sp->bad = true;
+		return NULL;
+	}
+	p = &sp->s[sp->n++];
+	p->start = w->len;
+	p->depth = w->depth;
+	p->first_before = w->first;
+	p->name = name;
+	p->tag = tag;
+	return p;
+}
+
 void render_blob_typed(struct jsonw *w, const char *name, const struct bpf_call *c,
 		       uint8_t tag, const struct decode_opts *o)
 {
+	struct bpf_splices *sp = t_splices;
+	struct bpf_splice *p = splice_open(sp, w, name, tag);
 	char k[48];
 
+	t_splices = NULL;
 	key_suffixed(k, sizeof(k), name, "_data");
 	render_blob(w, k, c, tag);
 	if (o->typer && find_blob(c, tag)) {
 		key_suffixed(k, sizeof(k), name, "_typed");
 		o->typer->render(o->typer->ctx, w, k, c, tag);
+	}
+	t_splices = sp;
+	if (p) {
+		p->end = w->len;
+		p->first_after = w->first;
 	}
 }
 
@@ -289,6 +325,8 @@ void render_blob(struct jsonw *w, const char *key, const struct bpf_call *c, uin
 	char k2[64], kp[64];
 	uint32_t at;
 
+	if (t_splices)   /* payload outside render_blob_typed(): not spliced */
+		t_splices->bad = true;
 	if (!b || (uint32_t)b->off + b->len > c->blob_used)
 		return;
 	p = c->blob_data + b->off;

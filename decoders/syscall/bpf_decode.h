@@ -471,6 +471,29 @@ int bpf_call_map_fd(const struct bpf_call *c);
  * Nothing when the blob was not captured. */
 void render_blob(struct jsonw *w, const char *key, const struct bpf_call *c,
 		 uint8_t tag);
+/*
+ * What render_blob_typed() wrote, while recorded: the pieces of a call's
+ * rendering that depend on its payload bytes and nothing else.  The
+ * collector renders a hot call's template once, keeps the bytes, and for
+ * the next call of it renders only these again (bpf_record.c).  A
+ * render_blob() outside render_blob_typed() while recording sets .bad.
+ */
+#define BPF_SPLICES_MAX 4
+struct bpf_splice {
+	size_t start, end;                 /* in the writer's buffer */
+	int depth;
+	uint32_t first_before, first_after;  /* struct jsonw's state */
+	const char *name;
+	uint8_t tag;
+};
+struct bpf_splices {
+	unsigned n;
+	bool bad;
+	struct bpf_splice s[BPF_SPLICES_MAX];
+};
+/* Record this thread's render_blob_typed() calls into @s (NULL: stop). */
+void bpf_splices_record(struct bpf_splices *s);
+
 /* render_blob() as "<name>_data", then the typer's "<name>_typed". */
 void render_blob_typed(struct jsonw *w, const char *name, const struct bpf_call *c,
 		       uint8_t tag, const struct decode_opts *o);
