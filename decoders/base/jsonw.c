@@ -303,9 +303,19 @@ void jw_bytes_hex(struct jsonw *w, const char *key, const void *p, size_t n)
 
 	member(w, key);
 	putc1(w, '"');
-	for (i = 0; i < n; i++) {
-		putc1(w, hexdig[b[i] >> 4]);
-		putc1(w, hexdig[b[i] & 0xf]);
+	if (w->len + 2 * n <= w->cap) {   /* room: no test per digit */
+		char *o = w->buf + w->len;
+
+		for (i = 0; i < n; i++) {
+			o[2 * i] = hexdig[b[i] >> 4];
+			o[2 * i + 1] = hexdig[b[i] & 0xf];
+		}
+		w->len += 2 * n;
+	} else {
+		for (i = 0; i < n; i++) {
+			putc1(w, hexdig[b[i] >> 4]);
+			putc1(w, hexdig[b[i] & 0xf]);
+		}
 	}
 	putc1(w, '"');
 }

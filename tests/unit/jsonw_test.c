@@ -126,6 +126,27 @@ static void test_overflow(void)
 	jw_str(&w, "key", "a value longer than sixteen bytes");
 	jw_obj_close(&w);
 	tap_ok(!jw_overflowed(&w) && w.len == need, "counted length is exact (%zu)", need);
+
+	/* hex bytes at every room: a prefix of the whole, the length exact */
+	{
+		static const unsigned char b[9] = { 0x00, 0x0f, 0xf0, 0xff, 0x12, 0x9a, 0xa9, 0x7e, 0x81 };
+		char whole[64], cut[64];
+		size_t cap, bad = 0;
+
+		jw_init(&w, whole, sizeof(whole));
+		jw_bytes_hex(&w, NULL, b, sizeof(b));
+		need = w.len;
+		for (cap = 0; cap <= need; cap++) {
+			memset(cut, '#', sizeof(cut));
+			jw_init(&w, cut, cap);
+			jw_bytes_hex(&w, NULL, b, sizeof(b));
+			if (w.len != need || memcmp(cut, whole, cap) || cut[cap] != '#')
+				bad++;
+		}
+		tap_ok(need == 20 && !memcmp(whole, "\"000ff0ff129aa97e81\"", 20) && !bad,
+		       "hex bytes: whole, and cut at every room without writing past it (%zu bad)",
+		       bad);
+	}
 }
 
 /* Strict UTF-8 (RFC 3629), written from the table, not from jsonw.c. */
