@@ -253,24 +253,31 @@ spool_bytes() {	# [--libbpf]: ring bytes per event of LOOKUPS lookups
 calls() { echo $((LOOKUPS + (LOOKUPS < 10000 ? LOOKUPS : 10000))); }
 
 bench_lookup_cpu() {
-	local i v nat=() spy=() n s bs bl jb
+	local i v nat=() spy=() pk=() n s p bs bl jb pb
 	have_bpfspy && [ -x "$LIVE" ] || return 0
 	for ((i = 0; i < 3; i++)); do
 		v=$(cpu_once "$BENCH" "$LOOKUPS") && nat+=("$v")
+		rm -f "$tmp/cpu.jsonl" "$tmp/cpu.trace"
 		v=$(cpu_once "$BPFSPY" run -o "$tmp/cpu.jsonl" -- "$BENCH" "$LOOKUPS") && spy+=("$v")
+		v=$(cpu_once "$BPFSPY" run --format packed -o "$tmp/cpu.trace" -- \
+			"$BENCH" "$LOOKUPS") && pk+=("$v")
 	done
 	n=$(printf '%s\n' "${nat[@]}" | minimum) || return 0
 	s=$(printf '%s\n' "${spy[@]}" | minimum) || s=failed
+	p=$(printf '%s\n' "${pk[@]}" | minimum) || p=failed
 	jb=$(awk -v b="$(stat -c %s "$tmp/cpu.jsonl" 2>/dev/null || echo 0)" -v n="$(calls)" \
 		'BEGIN { printf "%.0f", b / n }')
-	rm -f "$tmp/cpu.jsonl"
+	pb=$(awk -v b="$(stat -c %s "$tmp/cpu.trace" 2>/dev/null || echo 0)" -v n="$(calls)" \
+		'BEGIN { printf "%.0f", b / n }')
+	rm -f "$tmp/cpu.jsonl" "$tmp/cpu.trace"
 	[ "$s" = failed ] || s=$(awk -v c="$s" -v n="$(calls)" 'BEGIN { print c / n }')
+	[ "$p" = failed ] || p=$(awk -v c="$p" -v n="$(calls)" 'BEGIN { print c / n }')
 	n=$(awk -v c="$n" -v n="$(calls)" 'BEGIN { print c / n }')
 	echo "lookup CPU (program + collector): native $(fmt "$n" 0) ns/op$(column \
-		"bpfspy run" "$n" "$s" 0 ns/op)"
+		"bpfspy run" "$n" "$s" 0 ns/op)$(column "--format packed" "$n" "$p" 0 ns/op)"
 	bs=$(spool_bytes) || bs=n/a
 	bl=$(spool_bytes --libbpf) || bl=n/a
-	echo "lookup bytes: spool ${bs} B/event (syscall), ${bl} B/lookup (libbpf: two events); trace JSON ${jb} B/event"
+	echo "lookup bytes: spool ${bs} B/event (syscall), ${bl} B/lookup (libbpf: two events); trace JSON ${jb} B/event, packed ${pb} B/event"
 }
 
 # ---- (a0) the filters: calls -e trace=SET leaves out, and --summary ------

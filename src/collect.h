@@ -35,6 +35,7 @@ struct collector {
 	size_t n, cap;
 	struct drain_stats st;
 	struct kfunc_names *kfuncs;   /* names kfunc calls, for every spool */
+	bool packed;          /* --packed: records written as they are (packed.h) */
 	int err;              /* the first output error, -errno */
 };
 
@@ -50,6 +51,13 @@ void collector_fini(struct collector *c);
 void collector_line(struct collector *c, const char *line, size_t len);
 /* Sleep @ms milliseconds: an idle round. */
 void collector_idle(long ms);
+/* How long to wait, in ns, after a round that moved @moved bytes
+ * (collector_poll()) in @round_ns before the next: @idle_ms when nothing
+ * came; else what is left of a millisecond since the round began (0: at
+ * once, for a round that took that long). */
+uint64_t collector_wait_ns(long moved, uint64_t round_ns, long idle_ms);
+/* CLOCK_MONOTONIC in ns. */
+uint64_t collector_now_ns(void);
 /* Messages on stderr for what the stats say was dropped or ignored. */
 void collector_report(const struct collector *c, const char *dir);
 

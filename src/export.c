@@ -23,16 +23,18 @@
 #include <string.h>
 
 #include "cli.h"
+#include "packed.h"
 #include "trace_read.h"
 
 static const char export_usage[] =
-	"Usage: bpfspy export --format=chrome [-o FILE] [--lenient] TRACE...\n"
+	"Usage: bpfspy export --format=chrome|jsonl [-o FILE] [--lenient] TRACE...\n"
 	"\n"
 	"Write TRACE as the Trace Event Format that Perfetto (ui.perfetto.dev) and\n"
 	"chrome://tracing open: libbpf calls as spans with their syscalls nested,\n"
-	"failed calls marked, each event's JSON in its args.\n"
+	"failed calls marked, each event's JSON in its args (chrome); or as JSON\n"
+	"Lines, a packed trace (bpfspy run --format packed) rendered (jsonl).\n"
 	"\n"
-	"  --format=chrome  the only format so far (also: --format chrome)\n"
+	"  --format=FMT     chrome or jsonl (also: --format FMT)\n"
 	"  -o FILE          write to FILE instead of standard output\n"
 	"  --lenient        skip malformed lines (with a warning) instead of stopping\n";
 
@@ -229,6 +231,69 @@ static int export_chrome(char *const *paths, int n, bool lenient, FILE *out)
 	return r < 0 ? EXIT_USAGE : 0;
 }
 
+/* --format=jsonl: every line as JSON, a packed trace's rendered (the
+ * bytes the collector would have written), the others as they are.  A
+ * malformed packed line stops it with its line number, or is skipped with
+ * a warning (--lenient). */
+static int export_jsonl_file(const char *path, bool lenient, FILE *out, struct unpacker *u)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	unsigned long lineno = 0;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int ret = 0;
+
+	if (!f) {
+		die_msg("%s: %s", path, strerror(errno));
+		return EXIT_USAGE;
+	}
+	while ((n = getline(&line, &cap, f)) > 0) {
+		const char *json, *why;
+		size_t jn;
+		int r;
+
+		lineno++;
+		if (line[n - 1] == '\n')
+			line[--n] = 0;
+		if (!packed_line(line, (size_t)n)) {
+			fwrite(line, 1, (size_t)n, out);
+			fputc('\n', out);
+			continue;
+		}
+		r = unpacker_line(u, line, (size_t)n, &json, &jn, &why);
+		if (r > 0) {
+			fwrite(json, 1, jn, out);
+			fputc('\n', out);
+		} else if (r < 0) {
+			die_msg("%s:%lu: %s", path, lineno, why);
+			if (!lenient) {
+				ret = EXIT_USAGE;
+				break;
+			}
+		}
+	}
+	free(line);
+	if (f != stdin)
+		fclose(f);
+	return ret;
+}
+
+static int export_jsonl(char *const *paths, int n, bool lenient, FILE *out)
+{
+	struct unpacker *u = unpacker_new();
+	int i, ret = 0;
+
+	if (!u) {
+		die_msg("%s", strerror(ENOMEM));
+		return EXIT_USAGE;
+	}
+	for (i = 0; i < n && !ret; i++)
+		ret = export_jsonl_file(paths[i], lenient, out, u);
+	unpacker_free(u);
+	return ret;
+}
+
 int cmd_export(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -253,11 +318,11 @@ int cmd_export(int argc, char **argv)
 		default: return bad_option(c, argv);
 		}
 	}
-	if (!format || strcmp(format, "chrome"))
-		return usage_error("%s (the formats: chrome)",
+	if (!format || (strcmp(format, "chrome") && strcmp(format, "jsonl")))
+		return usage_error("%s (the formats: chrome, jsonl)",
 				   format ? "unknown --format" : "--format is required");
 	if (optind >= argc)
-		return usage_error("no TRACE given (bpfspy export --format=chrome TRACE...)");
+		return usage_error("no TRACE given (bpfspy export --format=%s TRACE...)", format);
 	if (path && strcmp(path, "-")) {
 		const char *why;
 
@@ -270,7 +335,10 @@ int cmd_export(int argc, char **argv)
 		term_safe_stdout(true);   /* the program's strings, on a terminal */
 		out = stdout;
 	}
-	ret = export_chrome(argv + optind, argc - optind, lenient, out);
+	if (!strcmp(format, "jsonl"))
+		ret = export_jsonl(argv + optind, argc - optind, lenient, out);
+	else
+		ret = export_chrome(argv + optind, argc - optind, lenient, out);
 	if (fflush(out) || (out != stdout && fclose(out))) {
 		die_msg("%s: %s", path ? path : "standard output", strerror(errno));
 		ret = EXIT_USAGE;

@@ -41,7 +41,9 @@ static const char run_usage[] =
 	"  -o, --output FILE   write the trace to FILE as the program runs (- :\n"
 	"                      standard output; default: standard error)\n"
 	"      --format FMT    json (the default in a file) or text: one line per\n"
-	"                      call in strace's shape (the default on a terminal)\n"
+	"                      call in strace's shape (the default on a terminal);\n"
+	"                      packed: the records as they are, for -o FILE, read\n"
+	"                      by bpfspy export --format=jsonl, report, check, diff\n"
 	"      --spool-size N  bytes of each process's spool ring (default 32 MiB):\n"
 	"                      events that find it full are counted as lost\n"
 	"      --journal       send each event to the systemd journal, one entry\n"
@@ -120,7 +122,7 @@ struct run_opts {
 	unsigned stack;          /* --stack frames; 0: none */
 	const char *spool_base;  /* NULL: choose */
 	const char *spool_size;  /* --spool-size, checked */
-	int format;              /* 0: default, 1: json, 2: text */
+	int format;              /* 0: default, 1: json, 2: text, 3: packed */
 	const char *trace_set;   /* -e trace=SET, checked; NULL: all */
 	bool failed_only;        /* -Z */
 	int summary;             /* -c: 1 text, 2 json */
@@ -267,11 +269,12 @@ static int parse(int argc, char **argv, struct run_opts *o)
 		switch (c) {
 		case 'Z': o->failed_only = true; break;
 		case 'f':
-			if (strcmp(optarg, "json") && strcmp(optarg, "text")) {
-				usage_error("--format takes json or text, not '%s'", optarg);
+			if (strcmp(optarg, "json") && strcmp(optarg, "text") &&
+			    strcmp(optarg, "packed")) {
+				usage_error("--format takes json, text or packed, not '%s'", optarg);
 				return -1;
 			}
-			o->format = strcmp(optarg, "json") ? 2 : 1;
+			o->format = !strcmp(optarg, "json") ? 1 : !strcmp(optarg, "text") ? 2 : 3;
 			break;
 		case 'z':
 			if (!cli_byte_count(optarg) || strtoull(optarg, NULL, 0) < (64u << 10) ||
@@ -359,6 +362,10 @@ static int parse(int argc, char **argv, struct run_opts *o)
 	}
 	if (o->check && o->no_check) {
 		usage_error("--check needs the checks --no-check leaves out");
+		return -1;
+	}
+	if (o->format == 3 && (!o->output || !strcmp(o->output, "-") || o->journal)) {
+		usage_error("--format packed writes a file: give -o FILE, without --journal");
 		return -1;
 	}
 	if (o->journal && !sink_journal_available(why, sizeof(why))) {
@@ -524,9 +531,9 @@ static bool reap(int *status)
  * until a child ends: a millisecond-long PROGRAM is not kept waiting. */
 static int collect_children(struct collector *c)
 {
-	const struct timespec idle = { 0, 10 * 1000000L };
 	int status = 0;
 	sigset_t chld;
+	uint64_t t0, wait_ns;
 	long moved;
 
 	sigemptyset(&chld);
@@ -535,11 +542,17 @@ static int collect_children(struct collector *c)
 	for (;;) {
 		bool alive = reap(&status);
 
+		t0 = collector_now_ns();
 		moved = collector_poll(c, !alive);
 		if (!alive)
 			break;
-		if (moved <= 0)
-			sigtimedwait(&chld, NULL, &idle);
+		wait_ns = collector_wait_ns(moved, collector_now_ns() - t0, 10);
+		if (wait_ns) {   /* a child's exit ends the wait */
+			struct timespec ts = { (time_t)(wait_ns / 1000000000ull),
+					       (long)(wait_ns % 1000000000ull) };
+
+			sigtimedwait(&chld, NULL, &ts);
+		}
 	}
 	sigprocmask(SIG_UNBLOCK, &chld, NULL);
 	return status;
@@ -781,6 +794,7 @@ int cmd_run(int argc, char **argv)
 	signal(SIGTERM, forward_signal);
 	signal(SIGHUP, forward_signal);
 	collector_init(&coll, dir_fd, trace_fd, &live);
+	coll.packed = o.format == 3;
 	status = collect_children(&coll);
 	write_exit(&coll, main_child, status);
 	collector_report(&coll, spool_dir);

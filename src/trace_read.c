@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "packed.h"
 
 struct trace_file {
 	const char *path;
@@ -19,7 +20,10 @@ struct trace_file {
 	uint64_t ahead_off;
 	char *buf;
 	size_t cap;
+	char *jbuf;                  /* a packed line rendered */
+	size_t jcap;
 	struct json_tokener *tok;
+	struct unpacker *unpack;     /* a packed trace's streams (packed.h) */
 	struct json_object *ahead;   /* the next line, parsed */
 	unsigned long ahead_line;
 	bool eof;
@@ -163,11 +167,48 @@ static const char *line_fault(const char *buf, size_t n, size_t end)
 	return NULL;
 }
 
+/* A packed trace's line (@n bytes with its newline) rendered: 1 with the
+ * JSON line and its newline in *@text, *@tn bytes; 0 a state line; -1 bad. */
+static int unpacked(struct trace_file *t, ssize_t n, const char **text, ssize_t *tn,
+		    const char **why)
+{
+	const char *json;
+	size_t jn;
+	int r;
+
+	if (!t->unpack && !(t->unpack = unpacker_new())) {
+		*why = strerror(ENOMEM);
+		return -1;
+	}
+	if (t->buf[n - 1] != '\n') {
+		*why = "truncated last line";
+		return -1;
+	}
+	r = unpacker_line(t->unpack, t->buf, (size_t)n - 1, &json, &jn, why);
+	if (r <= 0)
+		return r;
+	if (t->jcap < jn + 1) {
+		char *nb = realloc(t->jbuf, jn + 1);
+
+		if (!nb) {
+			*why = strerror(ENOMEM);
+			return -1;
+		}
+		t->jbuf = nb;
+		t->jcap = jn + 1;
+	}
+	memcpy(t->jbuf, json, jn);
+	t->jbuf[jn] = '\n';
+	*text = t->jbuf;
+	*tn = (ssize_t)jn + 1;
+	return 1;
+}
+
 /* Parse @t's next line into t->ahead: 1 read, 0 end, -1 bad (strict). */
 static int fill(struct trace_set *s, struct trace_file *t)
 {
 	struct json_object *o;
-	const char *fault;
+	const char *fault, *text;
 	ssize_t n;
 	int r;
 
@@ -181,15 +222,26 @@ static int fill(struct trace_set *s, struct trace_file *t)
 		t->pos += (uint64_t)n;
 		if (n == 1 && t->buf[0] == '\n')
 			continue;
+		text = t->buf;
+		if (packed_line(t->buf, (size_t)n)) {
+			r = unpacked(t, n, &text, &n, &fault);
+			if (r < 0) {
+				if (bad_line(s, t, fault) < 0)
+					return -1;
+				continue;
+			}
+			if (!r)
+				continue;
+		}
 		json_tokener_reset(t->tok);
-		o = json_tokener_parse_ex(t->tok, t->buf, n > INT32_MAX ? INT32_MAX : (int)n);
+		o = json_tokener_parse_ex(t->tok, text, n > INT32_MAX ? INT32_MAX : (int)n);
 		fault = NULL;
 		if (!o || json_tokener_get_error(t->tok) != json_tokener_success ||
 		    !json_object_is_type(o, json_type_object))
-			fault = memchr(t->buf, 0, (size_t)n) ? "a NUL byte in the line" :
-				t->buf[n - 1] != '\n' ? "truncated last line" : "not a JSON object";
+			fault = memchr(text, 0, (size_t)n) ? "a NUL byte in the line" :
+				text[n - 1] != '\n' ? "truncated last line" : "not a JSON object";
 		else
-			fault = line_fault(t->buf, (size_t)n, json_tokener_get_parse_end(t->tok));
+			fault = line_fault(text, (size_t)n, json_tokener_get_parse_end(t->tok));
 		if (fault) {
 			json_object_put(o);
 			if (bad_line(s, t, fault) < 0)
@@ -299,6 +351,8 @@ void trace_close(struct trace_set *s)
 			json_tokener_free(t->tok);
 		json_object_put(t->ahead);
 		free(t->buf);
+		free(t->jbuf);
+		unpacker_free(t->unpack);
 	}
 	json_object_put(s->current);
 	free(s->files);

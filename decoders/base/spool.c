@@ -1092,6 +1092,9 @@ static void span_restore(struct spool_reader *rd, uint64_t lo, uint64_t hi, uint
 
 /* Render published records from h->consumed on; with @final, skip what a
  * killed writer left half written (counted as torn). */
+/* A batch is written once it holds this much output. */
+#define BATCH_CUT (1u << 20)
+
 static void fill(struct spool_reader *rd, struct batch *b, bool final, struct drain_stats *st)
 {
 	const size_t hsz = sizeof(struct spool_rec_hdr);
@@ -1102,7 +1105,7 @@ static void fill(struct spool_reader *rd, struct batch *b, bool final, struct dr
 	if (!rd->begun && rd->r.begin_file)
 		rd->r.begin_file(rd->r.ctx, (const char *)rd->h + SPOOL_DICT_OFF, SPOOL_DICT_SIZE);
 	rd->begun = true;
-	while (pos + hsz <= head && b->o.len < (1u << 20)) {
+	while (pos + hsz <= head && b->o.len < BATCH_CUT) {
 		const struct spool_rec_hdr *rh = (const void *)(rd->data + (pos & (rd->size - 1)));
 
 		if (rec_valid(rh, head - pos)) {
@@ -1188,6 +1191,8 @@ static int deliver(struct spool_reader *rd, struct batch *b, const struct spool_
 		rc = write_all(out->fd, b->o.buf, b->o.len);
 	if (rc) {
 		/* nothing consumed: a later consumer (or pump) tries again */
+		if (rd->r.undo)
+			rd->r.undo(rd->r.ctx);
 		if (exact) {
 			(void)!ftruncate(out->fd, (off_t)h->pend_before);
 			__atomic_store_n(&h->pend_end, 0, __ATOMIC_RELEASE);
@@ -1249,6 +1254,12 @@ int spool_reader_pump(struct spool_reader *rd, const struct spool_out *out, bool
 		}
 		st->lost += b.lost - lost0;
 		lost0 = b.lost;
+		/* caught up (the batch was not cut at its size): what came
+		 * since is the next round's.  Going on made a write() per few
+		 * records under a steady stream: 13,866 a second, and 0.7-0.9
+		 * CPUs, under 1M lookups a second (strace -c, perf stat). */
+		if (!final && b.o.len < BATCH_CUT)
+			break;
 	}
 	if (out->fd >= 0)
 		flock(out->fd, LOCK_UN);

@@ -182,6 +182,9 @@ struct spool_renderer {
 	 * it is. */
 	size_t (*json)(void *json_ctx, const char *line, size_t len, char *out, size_t cap);
 	void *json_ctx;
+	/* Optional: the lines rendered since the last delivery were not
+	 * written (the trace's write failed; they come again). */
+	void (*undo)(void *ctx);
 };
 
 /* Where a consumer's lines go: the trace file @fd (a regular file gets

@@ -440,6 +440,66 @@ void bpf_dict_init(void *area, size_t len, uint32_t pid)
 	__atomic_store_n(&d->magic, DICT_MAGIC, __ATOMIC_RELEASE);
 }
 
+bool bpf_dict_head(const void *dict, size_t len, void *out)
+{
+	const struct bpf_dict *d = dict;
+
+	if (!d || !dict_slots(len) || __atomic_load_n(&d->magic, __ATOMIC_ACQUIRE) != DICT_MAGIC)
+		return false;
+	memcpy(out, d, BPF_DICT_HEAD);
+	return true;
+}
+
+const void *bpf_dict_slot(const void *dict, size_t len, uint32_t id)
+{
+	const struct bpf_dict *d = dict;
+
+	if (!d || id >= dict_slots(len) || id >= d->nslots ||
+	    __atomic_load_n(&d->slot[id].ready, __ATOMIC_ACQUIRE) != BPF_TMPL_READY)
+		return NULL;
+	return &d->slot[id];
+}
+
+bool bpf_dict_load_head(void *area, size_t len, const void *head)
+{
+	struct bpf_dict *d = area;
+	struct bpf_dict h;
+
+	memcpy(&h, head, BPF_DICT_HEAD);
+	if (!dict_slots(len) || h.magic != DICT_MAGIC || h.nslots > dict_slots(len))
+		return false;
+	memcpy(d, &h, BPF_DICT_HEAD);
+	return true;
+}
+
+bool bpf_dict_load_slot(void *area, size_t len, uint32_t id, const void *slot)
+{
+	struct bpf_dict *d = area;
+
+	if (d->magic != DICT_MAGIC || id >= dict_slots(len) || id >= d->nslots)
+		return false;
+	memcpy(&d->slot[id], slot, sizeof(d->slot[id]));
+	return true;
+}
+
+int bpf_record_tmpl(uint32_t type, const void *rec, size_t len)
+{
+	uint16_t id;
+
+	/* a hot record without payload is only its head: 36 bytes, not
+	 * sizeof() with its padding */
+	if (type == BPF_REC_HOT && len >= offsetof(struct bpf_rec_hot, tmpl) + sizeof(id)) {
+		memcpy(&id, (const uint8_t *)rec + offsetof(struct bpf_rec_hot, tmpl), sizeof(id));
+		return id;
+	}
+	if (type == BPF_REC_LIBBPF_HOT &&
+	    len >= offsetof(struct libbpf_rec_hot, tmpl) + sizeof(id)) {
+		memcpy(&id, (const uint8_t *)rec + offsetof(struct libbpf_rec_hot, tmpl), sizeof(id));
+		return id;
+	}
+	return -1;
+}
+
 /* Facts that are flags alone: the rest carry measured values. */
 #define TMPL_FACTS (BPF_FACT_CLOEXEC_KNOWN | BPF_FACT_CLOEXEC_SET | BPF_FACT_NO_CHECK | \
 		    BPF_FACT_INJECTED | BPF_FACT_DENIED | BPF_FACT_VIA_SECCOMP)

@@ -168,6 +168,24 @@ void libbpf_hot_pack(struct libbpf_rec_hot *r, const struct bpf_event_env *env,
 
 /* Set up the dictionary in @area (@len bytes, zero) of process @pid. */
 void bpf_dict_init(void *area, size_t len, uint32_t pid);
+
+/*
+ * The dictionary as a packed trace carries it (src/packed.c): its head
+ * (what a reader needs before any slot: BPF_DICT_HEAD bytes) and the
+ * slots the records name, each once, written into a reader's zeroed area
+ * of the same size as the writer's.
+ */
+#define BPF_DICT_HEAD 16u
+/* The head of @dict into @out; false when it is not a dictionary. */
+bool bpf_dict_head(const void *dict, size_t len, void *out);
+/* Slot @id of @dict when it is filled in, else NULL (sizeof(struct
+ * bpf_tmpl) bytes). */
+const void *bpf_dict_slot(const void *dict, size_t len, uint32_t id);
+bool bpf_dict_load_head(void *area, size_t len, const void *head);
+bool bpf_dict_load_slot(void *area, size_t len, uint32_t id, const void *slot);
+/* The slot a record of @type names (BPF_REC_HOT, BPF_REC_LIBBPF_HOT), or
+ * -1. */
+int bpf_record_tmpl(uint32_t type, const void *rec, size_t len);
 /* The template of @c with envelope @env into @t; false when the call
  * cannot be a BPF_REC_HOT. */
 bool bpf_tmpl_make(struct bpf_tmpl *t, const struct bpf_call *c,
