@@ -71,11 +71,14 @@ incs="-I$work/gen -I$SRCDIR/decoders -I$SRCDIR/tests/fuzz -DBPFSPY_VERSION=\"fuz
 harness=$SRCDIR/tests/fuzz/$name.c
 if [ "$target" = read ]; then
 	incs="$incs -I$SRCDIR/src"
-	for f in cli.c check.c cause.c trace_read.c normalize.c report.c report_html.c summary.c diff.c export.c; do
+	for f in cli.c check.c cause.c trace_read.c normalize.c report.c report_html.c summary.c diff.c \
+		export.c packed.c btf_values.c; do
 		harness="$harness $SRCDIR/src/$f"
 	done
 	xxh=$(pkg-config --libs libxxhash 2>/dev/null) || xxh=-lxxhash
-	jsonc="$jsonc $xxh"
+	# packed traces are rendered with payloads typed by BTF (btf_values.c)
+	bpf=$(pkg-config --cflags --libs libbpf 2>/dev/null) || bpf=-lbpf
+	jsonc="$jsonc $xxh $bpf"
 	# Makefile.am's AM_CPPFLAGS define it; export.c names its producer.
 	defs="$defs -DBPFSPY_VERSION=\"fuzz\""
 fi
