@@ -460,9 +460,16 @@ uint64_t collector_wait_ns(long moved, uint64_t round_ns, long idle_ms)
 	return round_ns < COLLECT_ROUND_NS ? COLLECT_ROUND_NS - round_ns : 0;
 }
 
-void collector_idle(long ms)
+struct timespec collector_ts(uint64_t ns)
 {
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	struct timespec ts = { (time_t)(ns / 1000000000ull), (long)(ns % 1000000000ull) };
+
+	return ts;
+}
+
+void collector_idle(uint64_t ns)
+{
+	struct timespec ts = collector_ts(ns);
 
 	nanosleep(&ts, NULL);
 }
@@ -553,12 +560,8 @@ int cmd_collect(int argc, char **argv)
 		if (o.once)
 			break;
 		wait_ns = collector_wait_ns(moved, collector_now_ns() - t0, o.interval_ms);
-		if (wait_ns) {
-			struct timespec ts = { (time_t)(wait_ns / 1000000000ull),
-					       (long)(wait_ns % 1000000000ull) };
-
-			nanosleep(&ts, NULL);
-		}
+		if (wait_ns)
+			collector_idle(wait_ns);
 	}
 	collector_poll(&c, false);
 	collector_report(&c, o.dir);

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "base/spool.h"
 
@@ -49,8 +50,9 @@ long collector_poll(struct collector *c, bool final);
 void collector_fini(struct collector *c);
 /* A line of ours (an exit line) where the trace goes. */
 void collector_line(struct collector *c, const char *line, size_t len);
-/* Sleep @ms milliseconds: an idle round. */
-void collector_idle(long ms);
+/* @ns nanoseconds as a struct timespec, and a sleep of them. */
+struct timespec collector_ts(uint64_t ns);
+void collector_idle(uint64_t ns);
 /* How long to wait, in ns, after a round that moved @moved bytes
  * (collector_poll()) in @round_ns before the next: @idle_ms when nothing
  * came; else what is left of a millisecond since the round began (0: at

@@ -548,8 +548,7 @@ static int collect_children(struct collector *c)
 			break;
 		wait_ns = collector_wait_ns(moved, collector_now_ns() - t0, 10);
 		if (wait_ns) {   /* a child's exit ends the wait */
-			struct timespec ts = { (time_t)(wait_ns / 1000000000ull),
-					       (long)(wait_ns % 1000000000ull) };
+			struct timespec ts = collector_ts(wait_ns);
 
 			sigtimedwait(&chld, NULL, &ts);
 		}
