@@ -320,13 +320,7 @@ unsigned libbpf_call_regions(const struct libbpf_call *c, const struct decode_op
 		default:
 			continue;
 		}
-		if (!v)
-			continue;
-		if (n == max)
-			return max + 1;
-		out[n].addr = v;
-		out[n].len = (uint32_t)len;
-		out[n++].kind = kind;
+		n = bpf_region_add(out, n, max, v, len, kind);
 	}
 	return n;
 }

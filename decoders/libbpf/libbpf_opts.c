@@ -355,19 +355,6 @@ static void render_fields(struct jsonw *w, const struct libbpf_opts_desc *d, uin
 		jw_str(w, "error", "EFAULT");
 }
 
-static unsigned add_region(struct bpf_region *out, unsigned n, unsigned max, uint64_t addr,
-			   uint64_t len, uint8_t kind)
-{
-	if (!addr || !len || n > max)
-		return n;
-	if (n == max)
-		return max + 1;
-	out[n].addr = addr;
-	out[n].len = (uint32_t)len;
-	out[n].kind = kind;
-	return n + 1;
-}
-
 /* sz, the fields render_fields() reads and the strings they point to. */
 unsigned libbpf_opts_regions(const struct libbpf_opts_desc *d, uint64_t addr,
 			     const struct libbpf_call *c, const struct decode_opts *o,
@@ -378,7 +365,7 @@ unsigned libbpf_opts_regions(const struct libbpf_opts_desc *d, uint64_t addr,
 	size_t got;
 	unsigned i, arm;
 
-	n = add_region(out, n, max, addr, sizeof(sz), BR_BYTES);
+	n = bpf_region_add(out, n, max, addr, sizeof(sz), BR_BYTES);
 	if (!addr || !d)
 		return n;
 	if (c->opts_addr == addr && !c->opts_fault)
@@ -390,7 +377,7 @@ unsigned libbpf_opts_regions(const struct libbpf_opts_desc *d, uint64_t addr,
 	want = sz < d->size ? sz : d->size;
 	if (want > sizeof(buf))
 		want = sizeof(buf);
-	n = add_region(out, n, max, addr, want, BR_BYTES);
+	n = bpf_region_add(out, n, max, addr, want, BR_BYTES);
 	memset(buf, 0, sizeof(buf));
 	got = mem_read(buf, addr, (size_t)want, NULL);
 	arm = d->arm ? d->arm(c) : 0;
@@ -399,7 +386,7 @@ unsigned libbpf_opts_regions(const struct libbpf_opts_desc *d, uint64_t addr,
 
 		if (f->kind != OK_STR || (f->arm && f->arm != arm) || f->off + f->size > got)
 			continue;
-		n = add_region(out, n, max, field_value(buf, f), o->str_cap, BR_TEXT);
+		n = bpf_region_add(out, n, max, field_value(buf, f), o->str_cap, BR_TEXT);
 	}
 	return n;
 }

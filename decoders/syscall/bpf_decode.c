@@ -723,24 +723,17 @@ unsigned bpf_common_regions(const struct bpf_call *c, const struct decode_opts *
 	uint32_t want = c->common_size < sizeof(a) ? c->common_size : sizeof(a), size, level;
 	uint64_t buf;
 
-	if (n > max || !c->common_addr || !want)
-		return n;
-	if (n + 2 > max)
-		return max + 1;
-	out[n].addr = c->common_addr;
-	out[n].len = want;
-	out[n++].kind = BR_BYTES;
-	if (mem_read(a, c->common_addr, want, NULL) < COMMON_LOG_LEVEL + 4)
+	n = bpf_region_add(out, n, max, c->common_addr, want, BR_BYTES);
+	if (n > max || !c->common_addr || !want ||
+	    mem_read(a, c->common_addr, want, NULL) < COMMON_LOG_LEVEL + 4)
 		return n;
 	memcpy(&buf, a + COMMON_LOG_BUF, 8);
 	memcpy(&size, a + COMMON_LOG_SIZE, 4);
 	memcpy(&level, a + COMMON_LOG_LEVEL, 4);
-	if (buf && size && level) {
-		out[n].addr = buf;
-		out[n].len = size < o->log_cap ? size : o->log_cap;
-		out[n++].kind = BR_TEXT;   /* render_log() stops at the NUL */
-	}
-	return n;
+	if (!level)
+		return n;
+	/* render_log() stops at the NUL */
+	return bpf_region_add(out, n, max, buf, size < o->log_cap ? size : o->log_cap, BR_TEXT);
 }
 
 void render_common_attrs(struct jsonw *w, const struct bpf_call *c,

@@ -436,6 +436,11 @@ struct bpf_region {
 	uint16_t kept_off;
 };
 #define BPF_REGIONS_MAX 160
+/* Append region @addr, @len, @kind to @out (holding @n of @max): the new
+ * count; none for a NULL or empty one; @max + 1 once they do not fit (and
+ * from then on). */
+unsigned bpf_region_add(struct bpf_region *out, unsigned n, unsigned max, uint64_t addr,
+			uint64_t len, uint8_t kind);
 /* The regions of @c under @o into @out; returns how many, or @max + 1
  * when they do not fit or cannot be known here (render the call live). */
 unsigned bpf_call_regions(const struct bpf_call *c, const struct decode_opts *o,

@@ -711,26 +711,11 @@ static unsigned arm_regions(const struct info_arm *a, const uint8_t *info, uint3
 		cnt = pointee_count(f, info, avail, b);
 		len = f->kind == IK_STR ? MIN(cnt, o->str_cap) :
 		      f->kind == IK_IDS ? MIN(cnt, ARRAY_CAP) * 4 : MIN(cnt, HASH_CAP);
-		if (!len)
-			continue;
-		if (n == max)
-			return max + 1;
-		out[n].addr = v;
-		out[n].len = len;
-		out[n++].kind = BR_BYTES;
+		n = bpf_region_add(out, n, max, v, len, BR_BYTES);
 	}
-	if (a->pick == iter_arm && n <= max) {
-		uint64_t addr = info_get(info, avail, 16, 8);
-		uint32_t len = MIN((uint32_t)info_get(info, avail, 24, 4), ITER_NAME_MAX);
-
-		if (addr && len) {
-			if (n == max)
-				return max + 1;
-			out[n].addr = addr;
-			out[n].len = len;
-			out[n++].kind = BR_BYTES;
-		}
-	}
+	if (a->pick == iter_arm)
+		n = bpf_region_add(out, n, max, info_get(info, avail, 16, 8),
+				   MIN((uint32_t)info_get(info, avail, 24, 4), ITER_NAME_MAX), BR_BYTES);
 	sub = a->pick ? a->pick(info, avail) : NULL;
 	if (sub && arm_present(sub, avail) && n <= max)
 		n = arm_regions(sub, info, avail, b, o, out, n, max);

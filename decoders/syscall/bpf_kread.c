@@ -149,8 +149,8 @@ unsigned bpf_cmd_fd_offs(uint32_t cmd, uint16_t *offs, unsigned max)
 
 #define STRS_SHOWN 64u   /* render_str_array(): the first 64 strings */
 
-static unsigned region(struct bpf_region *out, unsigned n, unsigned max, uint64_t addr,
-		       uint64_t len, uint8_t kind)
+unsigned bpf_region_add(struct bpf_region *out, unsigned n, unsigned max, uint64_t addr,
+			uint64_t len, uint8_t kind)
 {
 	if (!addr || !len || n > max)
 		return n;
@@ -185,10 +185,10 @@ static unsigned str_array(const struct bpf_call *c, const struct bpf_kread *r, u
 
 	if (cnt > STRS_SHOWN)
 		cnt = STRS_SHOWN;
-	n = region(out, n, max, addr, cnt * 8, BR_BYTES);
+	n = bpf_region_add(out, n, max, addr, cnt * 8, BR_BYTES);
 	got = mem_read(ptrs, addr, (size_t)cnt * 8, NULL) / 8;
 	for (i = 0; i < got; i++)
-		n = region(out, n, max, ptrs[i], o->str_cap, BR_TEXT);
+		n = bpf_region_add(out, n, max, ptrs[i], o->str_cap, BR_TEXT);
 	return n;
 }
 
@@ -204,16 +204,16 @@ static unsigned plan_regions(const struct bpf_call *c, const struct bpf_kread *r
 		return n;
 	switch (r->len) {
 	case KR_STR:
-		return region(out, n, max, addr, r->cap, BR_TEXT);
+		return bpf_region_add(out, n, max, addr, r->cap, BR_TEXT);
 	case KR_STR_ARRAY:
 		return str_array(c, r, addr, o, out, n, max);
 	case KR_COUNT:
 		if (r->cap == BPF_DIGEST_MAX) {
 			len = bpf_attr_get(c, r->cnt_off, 4) * (uint64_t)r->mult;
-			return region(out, n, max, addr, len < r->cap ? len : r->cap, BR_DIGEST);
+			return bpf_region_add(out, n, max, addr, len < r->cap ? len : r->cap, BR_DIGEST);
 		}
 		len = either_count(c, r->cnt_off) * r->mult;
-		return region(out, n, max, addr, len < r->cap ? len : r->cap,
+		return bpf_region_add(out, n, max, addr, len < r->cap ? len : r->cap,
 			      r->to_nul ? BR_TEXT : BR_BYTES);
 	}
 	return max + 1;   /* a key or value: the map's sizes are not known here */
