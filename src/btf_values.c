@@ -402,3 +402,16 @@ void btf_values_hooks(struct btf_values *v, struct bpf_render_hooks *h)
 	h->typer.ctx = v;
 	h->u = v;
 }
+
+struct bpf_render_ctx *btf_values_render_ctx(struct btf_values **typed)
+{
+	struct bpf_render_ctx *x = bpf_render_ctx_new();
+	struct bpf_render_hooks hooks;
+
+	*typed = x ? btf_values_new() : NULL;
+	if (*typed) {
+		btf_values_hooks(*typed, &hooks);
+		bpf_render_ctx_set_hooks(x, &hooks);
+	}
+	return x;
+}

@@ -176,7 +176,6 @@ static void slot_release(struct collect_slot *s)
 /* Take up a spool: a render context of its own, payloads typed by BTF. */
 static void slot_open(struct collector *c, struct collect_slot *s)
 {
-	struct bpf_render_hooks hooks;
 	struct spool_renderer r = { 0 };
 	int rc;
 
@@ -189,14 +188,9 @@ static void slot_open(struct collector *c, struct collect_slot *s)
 		r.render = packer_record;
 		r.undo = packer_undo;
 	} else {
-		s->ctx = bpf_render_ctx_new();
-		s->typed = btf_values_new();
+		s->ctx = btf_values_render_ctx(&s->typed);
 		if (!s->ctx)
 			return;
-		if (s->typed) {
-			btf_values_hooks(s->typed, &hooks);
-			bpf_render_ctx_set_hooks(s->ctx, &hooks);
-		}
 		r.ctx = s->ctx;
 		r.begin_file = bpf_render_ctx_begin;
 		r.render = bpf_render_ctx_record;

@@ -234,7 +234,6 @@ void unpacker_free(struct unpacker *u)
  * (collect.c's slot_open), payloads typed by the BTF it loaded. */
 static const char *stream_open(struct unpacker *u, unsigned long k, const uint8_t *head, long n)
 {
-	struct bpf_render_hooks hooks;
 	struct stream *s;
 
 	if (k >= STREAMS_MAX || n != BPF_DICT_HEAD)
@@ -250,15 +249,10 @@ static const char *stream_open(struct unpacker *u, unsigned long k, const uint8_
 	}
 	s = &u->s[k];
 	stream_free(s);
-	s->ctx = bpf_render_ctx_new();
+	s->ctx = btf_values_render_ctx(&s->typed);
 	s->dict = calloc(1, SPOOL_DICT_SIZE);
-	s->typed = btf_values_new();
 	if (!s->ctx || !s->dict)
 		return strerror(ENOMEM);
-	if (s->typed) {
-		btf_values_hooks(s->typed, &hooks);
-		bpf_render_ctx_set_hooks(s->ctx, &hooks);
-	}
 	/* a spool without a dictionary (all zero head) has no templates */
 	bpf_dict_load_head(s->dict, SPOOL_DICT_SIZE, head);
 	bpf_render_ctx_begin(s->ctx, s->dict, SPOOL_DICT_SIZE);
