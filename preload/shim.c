@@ -1630,9 +1630,16 @@ static bool commit_hot(const struct bpf_call *c, const struct bpf_event_env *env
 	return true;
 }
 
+static void learn_fd(void *ctx __maybe_unused, int32_t fd)
+{
+	fdobj_get(fd);
+}
+
 /* The other commands with copies of the buffers their rendering reads
- * (bpf_record.h): false when those cannot be known here (--insns, an
- * info struct of an fd the notes do not name), then it renders live. */
+ * (bpf_record.h): false when those cannot be known here (an info struct
+ * of an fd the notes do not name), then it renders live.  With --insns
+ * the map fds a program's instructions load are learned first, so that
+ * their BPF_REC_FDOBJ records come before it. */
 static bool commit_copies(const struct bpf_call *c, const struct bpf_event_env *env)
 {
 	struct bpf_region r[BPF_REGIONS_MAX];
@@ -1643,6 +1650,10 @@ static bool commit_copies(const struct bpf_call *c, const struct bpf_event_env *
 
 	if (n > BPF_REGIONS_MAX)
 		return false;
+	if (g.opts.insns && c->cmd == XV_BPF_PROG_LOAD)
+		bpf_insns_map_fds(bpf_attr_get(c, ATTR_PROG_LOAD_insns, 8),
+				  (uint32_t)bpf_attr_get(c, ATTR_PROG_LOAD_insn_cnt, 4), learn_fd,
+				  NULL);
 	bpf_regions_measure(r, n, scratch, sizeof(scratch));
 	size = bpf_copies_size(c, env, r, n);
 	p = spool_begin(&g.spool, size, env->seq);

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "btf_values.h"
+#include "kfunc_names.h"
 #include "syscall/bpf_attr.h"
 
 #define MAX_BTFS   64
@@ -403,15 +404,20 @@ void btf_values_hooks(struct btf_values *v, struct bpf_render_hooks *h)
 	h->u = v;
 }
 
-struct bpf_render_ctx *btf_values_render_ctx(struct btf_values **typed)
+struct bpf_render_ctx *btf_values_render_ctx(struct btf_values **typed, struct kfunc_names *kf)
 {
 	struct bpf_render_ctx *x = bpf_render_ctx_new();
 	struct bpf_render_hooks hooks;
 
+	memset(&hooks, 0, sizeof(hooks));
 	*typed = x ? btf_values_new() : NULL;
-	if (*typed) {
+	if (*typed)
 		btf_values_hooks(*typed, &hooks);
-		bpf_render_ctx_set_hooks(x, &hooks);
+	if (kf) {
+		hooks.line = kfunc_names_inplace;
+		hooks.lu = kf;
 	}
+	if (x)
+		bpf_render_ctx_set_hooks(x, &hooks);
 	return x;
 }

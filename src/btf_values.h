@@ -12,7 +12,9 @@ void btf_values_free(struct btf_values *v);
 /* Fill @h so that a render context types payloads with @v. */
 void btf_values_hooks(struct btf_values *v, struct bpf_render_hooks *h);
 /* A render context for one spool, payloads typed when *@typed could be
- * made (the collector's and a packed trace's reader's); NULL: no memory. */
-struct bpf_render_ctx *btf_values_render_ctx(struct btf_values **typed);
+ * made, kfunc calls named by @kf (may be NULL): the collector's and a
+ * packed trace's reader's.  NULL: no memory. */
+struct kfunc_names;
+struct bpf_render_ctx *btf_values_render_ctx(struct btf_values **typed, struct kfunc_names *kf);
 
 #endif

@@ -188,7 +188,7 @@ static void slot_open(struct collector *c, struct collect_slot *s)
 		r.render = packer_record;
 		r.undo = packer_undo;
 	} else {
-		s->ctx = btf_values_render_ctx(&s->typed);
+		s->ctx = btf_values_render_ctx(&s->typed, c->kfuncs);
 		if (!s->ctx)
 			return;
 		r.ctx = s->ctx;

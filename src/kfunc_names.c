@@ -39,6 +39,8 @@
 struct kfunc_names {
 	struct btf *btf;
 	bool tried;            /* loading was attempted: btf is all there is */
+	char *tmp;             /* kfunc_names_inplace()'s copy */
+	size_t tmp_cap;
 };
 
 struct kfunc_names *kfunc_names_new(void)
@@ -64,6 +66,7 @@ void kfunc_names_free(struct kfunc_names *k)
 	if (!k)
 		return;
 	btf__free(k->btf);
+	free(k->tmp);
 	free(k);
 }
 
@@ -213,4 +216,25 @@ size_t kfunc_names_json(void *ctx, const char *line, size_t len, char *out, size
 	if (need + n <= cap)
 		memcpy(out + need, from, n);
 	return need + n;
+}
+
+size_t kfunc_names_inplace(void *ctx, char *buf, size_t len, size_t cap)
+{
+	struct kfunc_names *k = ctx;
+	size_t n = kfunc_names_json(k, buf, len, k->tmp, k->tmp_cap);
+
+	if (n > k->tmp_cap) {
+		char *t = realloc(k->tmp, n);
+
+		if (!t)
+			return len;   /* left unnamed */
+		k->tmp = t;
+		k->tmp_cap = n;
+		n = kfunc_names_json(k, buf, len, k->tmp, k->tmp_cap);
+	}
+	if (!n)
+		return len;
+	if (n <= cap)
+		memcpy(buf, k->tmp, n);
+	return n;
 }

@@ -19,5 +19,9 @@ void kfunc_names_free(struct kfunc_names *k);
  * "call NAME#ID", as the verifier's log prints them.  Returns the length
  * of the new line (over @cap: the room it needs), 0 to keep the line. */
 size_t kfunc_names_json(void *ctx, const char *line, size_t len, char *out, size_t cap);
+/* The same in place, as struct bpf_render_hooks' line: @buf holds @len
+ * bytes with room for @cap; returns the new length (over @cap: nothing
+ * was changed, call again with more room). */
+size_t kfunc_names_inplace(void *ctx, char *buf, size_t len, size_t cap);
 
 #endif

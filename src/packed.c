@@ -17,6 +17,7 @@
 #include "base/jsonw.h"
 #include "base/spool.h"
 #include "btf_values.h"
+#include "kfunc_names.h"
 #include "event/bpf_record.h"
 
 #define SLOTS_MAX   512u          /* more than any dictionary has */
@@ -197,6 +198,7 @@ struct stream {
 struct unpacker {
 	struct stream *s;
 	size_t n;
+	struct kfunc_names *kfuncs;  /* names kfunc calls, as the collector does */
 	uint8_t *bin;
 	size_t bincap;
 	char *out;
@@ -205,7 +207,11 @@ struct unpacker {
 
 struct unpacker *unpacker_new(void)
 {
-	return calloc(1, sizeof(struct unpacker));
+	struct unpacker *u = calloc(1, sizeof(struct unpacker));
+
+	if (u)
+		u->kfuncs = kfunc_names_new();
+	return u;
 }
 
 static void stream_free(struct stream *s)
@@ -225,6 +231,7 @@ void unpacker_free(struct unpacker *u)
 	for (i = 0; i < u->n; i++)
 		stream_free(&u->s[i]);
 	free(u->s);
+	kfunc_names_free(u->kfuncs);
 	free(u->bin);
 	free(u->out);
 	free(u);
@@ -249,7 +256,7 @@ static const char *stream_open(struct unpacker *u, unsigned long k, const uint8_
 	}
 	s = &u->s[k];
 	stream_free(s);
-	s->ctx = btf_values_render_ctx(&s->typed);
+	s->ctx = btf_values_render_ctx(&s->typed, u->kfuncs);
 	s->dict = calloc(1, SPOOL_DICT_SIZE);
 	if (!s->ctx || !s->dict)
 		return strerror(ENOMEM);

@@ -255,6 +255,7 @@ static uint8_t *copies_head(void *dst, size_t call_len, unsigned n, const struct
 	h->call_len = (uint32_t)call_len;
 	h->nregions = (uint16_t)n;
 	h->no_data = o->no_data;
+	h->insns = o->insns;
 	h->log_cap = o->log_cap;
 	h->str_cap = o->str_cap;
 	h->data_cap = o->data_cap;
@@ -973,11 +974,29 @@ static size_t render_libbpf(struct bpf_render_ctx *x, uint32_t type, const void 
 	return w.len;
 }
 
+/* --insns names maps by what their fds are: as the context knows them
+ * (the shim learned every fd the instructions load before it spooled the
+ * call), for the copies record being rendered on this thread. */
+static __thread const struct bpf_render_ctx *t_notes;
+
+static bool ctx_fd_note(int32_t fd, struct bpf_fd_note *out)
+{
+	const struct bpf_render_ctx *x = t_notes;
+
+	if (!x || fd < 0 || fd >= CTX_FDS || x->fd[fd].kind == OBJ_UNKNOWN)
+		return false;
+	*out = x->fd[fd];
+	out->fd = fd;
+	return true;
+}
+
 /* The decode options a copies record was made under. */
 static void copies_opts(const struct bpf_rec_copies *h, struct bpf_render_ctx *x,
 			struct decode_opts *o)
 {
 	decode_opts_default(o);
+	o->insns = h->insns;
+	o->fd_note = h->insns ? ctx_fd_note : NULL;
 	o->log_cap = h->log_cap;
 	o->str_cap = h->str_cap;
 	o->data_cap = h->data_cap;
@@ -1038,6 +1057,7 @@ static size_t render_copies(struct bpf_render_ctx *x, uint32_t type, const void 
 	jw_init(&w, out, cap);
 	mem_read_set_source(copies_read, s);
 	mem_read_set_digest_source(copies_digest);
+	t_notes = x;
 	if (type == BPF_REC_COPIES) {
 		notes_from_ctx(x, &c);
 		if (x->hooks.call)
@@ -1047,7 +1067,10 @@ static size_t render_copies(struct bpf_render_ctx *x, uint32_t type, const void 
 	} else {
 		libbpf_render_event(&w, &env, &lc, &o);
 	}
+	t_notes = NULL;
 	mem_read_set_source(NULL, NULL);
+	if (type == BPF_REC_COPIES && x->hooks.line && !jw_overflowed(&w))
+		return x->hooks.line(x->hooks.lu, out, w.len, cap);
 	return w.len;
 }
 

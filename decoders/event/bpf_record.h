@@ -223,7 +223,7 @@ struct bpf_rec_copies {
 	uint32_t call_len;
 	uint16_t nregions;
 	uint8_t no_data;          /* the decode options the shim copied by */
-	uint8_t pad;
+	uint8_t insns;            /* --insns */
 	uint32_t log_cap, str_cap, data_cap;
 	uint16_t libbpf_ver;
 	uint16_t pad2;
@@ -281,6 +281,12 @@ struct bpf_render_hooks {
 	void (*call)(void *u, const struct bpf_call *c);
 	struct bpf_typer typer;                  /* given to the decoders */
 	void *u;
+	/* a copies record's line (@len bytes in @buf, room for @cap),
+	 * rewritten in place with what only this side knows (the names of
+	 * kfunc calls in --insns text): the new length (over @cap: called
+	 * again with more room) */
+	size_t (*line)(void *lu, char *buf, size_t len, size_t cap);
+	void *lu;
 };
 
 /* State for rendering one spool's records. */

@@ -451,6 +451,13 @@ unsigned bpf_info_regions(const struct bpf_call *c, const struct decode_opts *o,
 			  struct bpf_region *out, unsigned n, unsigned max);
 unsigned bpf_common_regions(const struct bpf_call *c, const struct decode_opts *o,
 			    struct bpf_region *out, unsigned n, unsigned max);
+/* --insns: the bytes of @cnt instructions render_insns() reads, and the
+ * map fds their ld_imm64s load (BPF_PSEUDO_MAP_FD, _MAP_VALUE), each
+ * handed to @fn (a superset: every slot that looks like one). */
+uint64_t bpf_insns_read_len(uint32_t cnt);
+void bpf_insns_map_fds(uint64_t addr, uint32_t cnt, void (*fn)(void *ctx, int32_t fd),
+		       void *ctx);
+
 /* The XXH3-64 of @len bytes at @addr into *@hash, as far as they can be
  * read: returns the bytes read (fewer than @len: the rest is unmapped). */
 uint64_t bpf_digest_compute(uint64_t addr, uint64_t len, uint64_t *hash);

@@ -477,3 +477,35 @@ void render_fd_array(struct jsonw *w, const char *key, uint64_t addr, uint32_t c
 	if (got < n * sizeof(fds[0]))
 		render_array_fault(w, key, addr + got, (uint32_t)(got / sizeof(fds[0])));
 }
+
+uint64_t bpf_insns_read_len(uint32_t cnt)
+{
+	uint32_t shown = cnt < INSNS_MAX ? cnt : INSNS_MAX;
+
+	/* and the slot after the last shown: an ld_imm64's second half */
+	return (uint64_t)(shown < cnt ? shown + 1 : shown) * INSN_SIZE;
+}
+
+void bpf_insns_map_fds(uint64_t addr, uint32_t cnt, void (*fn)(void *ctx, int32_t fd),
+		       void *ctx)
+{
+	uint8_t buf[INSN_SIZE * 64];
+	uint64_t len = bpf_insns_read_len(cnt), done = 0;
+
+	while (done < len) {
+		size_t n = len - done < sizeof(buf) ? (size_t)(len - done) : sizeof(buf), got, i;
+
+		got = mem_read(buf, addr + done, n, NULL);
+		for (i = 0; i + INSN_SIZE <= got; i += INSN_SIZE) {
+			uint8_t src = buf[i + 1] >> 4;
+
+			if (buf[i] == 0x18 && (src == 1 || src == 2))
+				fn(ctx, (int32_t)((uint32_t)buf[i + 4] | (uint32_t)buf[i + 5] << 8 |
+						  (uint32_t)buf[i + 6] << 16 |
+						  (uint32_t)buf[i + 7] << 24));
+		}
+		done += got;
+		if (got < n)
+			break;
+	}
+}

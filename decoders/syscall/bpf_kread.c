@@ -10,6 +10,7 @@
  * against hand-checked commands and renders synthetic calls to fail when a
  * decoder reads a buffer this plan would not have copied.
  */
+#include "syscall/bpf_attr.h"
 #include "syscall/bpf_decode.h"
 
 #include <string.h>
@@ -239,11 +240,15 @@ unsigned bpf_call_regions(const struct bpf_call *c, const struct decode_opts *o,
 	struct bpf_kread plan[BPF_REGIONS_MAX];
 	unsigned np = bpf_kread_plan(c->cmd, o, plan, BPF_REGIONS_MAX), n = 0, i;
 
-	if (o->insns && c->cmd == XV_BPF_PROG_LOAD)
-		return max + 1;   /* --insns reads every instruction, and names maps live */
 	for (i = 0; i < np && n <= max; i++)
 		if (!read_after(plan, np, &plan[i]))
 			n = plan_regions(c, &plan[i], o, out, n, max);
+	/* --insns decodes the instructions the digest covers: those bytes
+	 * too (the map fds they name the shim learns: bpf_insns_map_fds()) */
+	if (o->insns && c->cmd == XV_BPF_PROG_LOAD)
+		n = bpf_region_add(out, n, max, bpf_attr_get(c, ATTR_PROG_LOAD_insns, 8),
+				   bpf_insns_read_len((uint32_t)bpf_attr_get(c,
+						ATTR_PROG_LOAD_insn_cnt, 4)), BR_BYTES);
 	if (c->cmd == XV_BPF_OBJ_GET_INFO_BY_FD)
 		n = bpf_info_regions(c, o, out, n, max);
 	if (c->cmd_raw & BPF_COMMON_ATTRS_BIT)

@@ -68,6 +68,14 @@ expect_named() {
 	# named whether or not the kernel took the program: the names come
 	# from its BTF, not from the verifier
 	expect_named kf_rcu bpf_rcu_read_lock bpf_rcu_read_unlock
+	# a packed trace's reader names them the same way
+	run --separate-stderr "$BPFSPY" run --insns --format packed -o "$T/p.trace" -- "$KLOADER" "$KOBJ"
+	expect_eq "$status" 0 "kfunc_loader, packed: $stderr"
+	"$BPFSPY" export --format=jsonl "$T/p.trace" >"$T/p.jsonl"
+	expect_eq "$(jq -r 'select(.attr.prog_name == "kf_rcu") | .attr.insns_decoded[].text' \
+		"$T/p.jsonl" | grep -c 'call bpf_rcu_read_\(un\)\?lock#')" \
+		"$(jq -r 'select(.attr.prog_name == "kf_rcu") | .attr.insns_decoded[].text' "$TRACE" |
+			grep -c 'call bpf_rcu_read_\(un\)\?lock#')" "kfuncs named in the packed trace"
 	# the rest of the instruction as the shim decoded it
 	expect_eq "$(jq -c 'select(.attr.prog_name == "kf_rcu") | .attr.insns_decoded[0] |
 		[.op, .src_reg, .off, .imm]' "$TRACE" | head -1)" \

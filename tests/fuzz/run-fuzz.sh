@@ -72,7 +72,7 @@ harness=$SRCDIR/tests/fuzz/$name.c
 if [ "$target" = read ]; then
 	incs="$incs -I$SRCDIR/src"
 	for f in cli.c check.c cause.c trace_read.c normalize.c report.c report_html.c summary.c diff.c \
-		export.c packed.c btf_values.c; do
+		export.c packed.c btf_values.c kfunc_names.c; do
 		harness="$harness $SRCDIR/src/$f"
 	done
 	xxh=$(pkg-config --libs libxxhash 2>/dev/null) || xxh=-lxxhash

@@ -472,6 +472,16 @@ static void test_libbpf(void)
 
 /* ---- what the record keeps --------------------------------------------------- */
 
+/* decode_opts.fd_note as the shim's: fd 7 is the map "counts" */
+static bool test_fd_note(int32_t fd, struct bpf_fd_note *out)
+{
+	if (fd != BPF_FD)
+		return false;
+	*out = (struct bpf_fd_note){ .fd = BPF_FD, .id = 41, .kind = OBJ_MAP, .type = 2,
+				     .has_type = 1, .name = "counts" };
+	return true;
+}
+
 static void test_record(void)
 {
 	struct decode_opts o;
@@ -522,11 +532,37 @@ static void test_record(void)
 		       "no source, no digest");
 	}
 
-	/* --insns decodes every instruction and names maps live */
-	o.insns = true;
-	n = render_copies(&c, &o, copied, sizeof(copied), &bytes, &nr);
-	tap_ok(nr > BPF_REGIONS_MAX, "--insns: PROG_LOAD is rendered live");
-	o.insns = false;
+	/* --insns: the instructions decoded from their copy, maps named by
+	 * the fds the context was told of (the shim learns them first) */
+	{
+		uint8_t *insn = area + 8 * SLOT + 4096;
+		static const uint8_t prog[] = {
+			0x18, 0x11, 0, 0, BPF_FD, 0, 0, 0,   0, 0, 0, 0, 0, 0, 0, 0,  /* r1 = map[fd 7] */
+			0x18, 0x21, 0, 0, 9, 0, 0, 0,        0, 0, 0, 0, 0, 0, 0, 0,  /* r2 = map[fd 9] */
+			0xb7, 0x00, 0, 0, 0, 0, 0, 0,        /* r0 = 0 */
+			0x95, 0x00, 0, 0, 0, 0, 0, 0,        /* exit */
+		};
+		size_t a;
+
+		memcpy(insn, prog, sizeof(prog));
+		put32(c.pre, ATTR_PROG_LOAD_insn_cnt, 6);
+		memcpy(c.post, c.pre, sizeof(c.pre));
+		o.insns = true;
+		o.fd_note = test_fd_note;
+		a = render_live(&c, &o, live, sizeof(live));
+		/* the context is told of fd 7 (a BPF_REC_FDOBJ before the call) */
+		c.nnotes = 1;
+		test_fd_note(BPF_FD, &c.notes[0]);
+		n = render_copies(&c, &o, copied, sizeof(copied), &bytes, &nr);
+		tap_ok(nr <= BPF_REGIONS_MAX && a == n && !memcmp(live, copied, a) &&
+		       strstr(copied, "\"insns_decoded\"") && strstr(copied, "id:41"),
+		       "--insns: decoded from the record as live, a map named by its fd");
+		if (a != n || memcmp(live, copied, a))
+			printf("#  live   %.*s\n#  copies %.*s\n", (int)a, live, (int)n, copied);
+		o.insns = false;
+		o.fd_note = NULL;
+		c.nnotes = 0;
+	}
 
 	/* malformed records are refused, not read past */
 	{
