@@ -22,6 +22,7 @@
 #include "event/bpf_record.h"
 #include "libbpf/libbpf_funcs.h"
 #include "syscall/bpf_attr.h"
+#include "synth.h"
 #include "tap.h"
 
 #define AREA   0x3e0000000000ull  /* where the callers' buffers are mapped */
@@ -70,32 +71,15 @@ static bool map_area(void)
 
 /* attr with pointers into the area (@cut: the near-end ones), counts
  * COUNT, the u32 at @sel_off @sel. */
+static uint64_t slot_of(void *arg, unsigned off)
+{
+	return slot_addr(off, *(const bool *)arg);
+}
+
 static void synth(struct bpf_call *c, uint32_t cmd, bool cut, int sel_off, uint32_t sel)
 {
-	const struct bpf_cmd_desc *d = bpf_cmd_desc(cmd);
-	unsigned i;
-
-	memset(c, 0, sizeof(*c));
-	c->cmd = c->cmd_raw = cmd;
-	c->size = c->pre_len = BPF_ATTR_SNAP;
+	synth_call(c, cmd, slot_of, &cut, COUNT, sel_off, sel);
 	c->attr_addr = 0x7ffd00001000ull;
-	for (i = 0; d && i < d->nfields; i++) {
-		const struct bpf_field *f = &d->fields[i];
-		uint64_t v = 0;
-
-		if (f->kind == FK_PTR || f->kind == FK_STR_PTR)
-			v = slot_addr(f->off, cut);
-		else if (f->kind == FK_U32 && f->size == 4)
-			v = COUNT;
-		if (v && f->off + f->size <= BPF_ATTR_SNAP)
-			memcpy(c->pre + f->off, &v, f->size);
-	}
-	if (sel_off >= 0)
-		memcpy(c->pre + sel_off, &sel, 4);
-	memcpy(c->post, c->pre, sizeof(c->pre));
-	c->post_len = c->pre_len;
-	c->have_post = true;
-	c->ret = d && d->ret == RET_COUNT ? COUNT : 0;
 }
 
 static const struct bpf_event_env env0 = {
@@ -147,6 +131,16 @@ static size_t render_copies(const struct bpf_call *c, const struct decode_opts *
 static char live[1u << 20], copied[1u << 20];
 static unsigned calls, differ, fallbacks;
 
+/* live[@a] against copied[@b]: the first few that differ are shown */
+static void same_or_say(size_t a, size_t b, const char *what)
+{
+	if (a == b && !memcmp(live, copied, a))
+		return;
+	if (differ++ < 3)
+		printf("# %s:\n#  live   %.*s\n#  copies %.*s\n", what, (int)a, live, (int)b,
+		       copied);
+}
+
 static void compare(const struct bpf_call *c, const struct decode_opts *o, const char *what)
 {
 	size_t a = render_live(c, o, live, sizeof(live)), b, bytes = 0;
@@ -158,11 +152,7 @@ static void compare(const struct bpf_call *c, const struct decode_opts *o, const
 		fallbacks++;
 		return;
 	}
-	if (a == b && !memcmp(live, copied, a))
-		return;
-	if (differ++ < 3)
-		printf("# %s:\n#  live   %.*s\n#  copies %.*s\n", what, (int)a, live, (int)b,
-		       copied);
+	same_or_say(a, b, what);
 }
 
 static const struct arm {
@@ -428,11 +418,7 @@ static void compare_libbpf(const struct libbpf_call *c, const struct decode_opts
 		fallbacks++;
 		return;
 	}
-	if (a == b && !memcmp(live, copied, a))
-		return;
-	if (differ++ < 3)
-		printf("# %s:\n#  live   %.*s\n#  copies %.*s\n", what, (int)a, live, (int)b,
-		       copied);
+	same_or_say(a, b, what);
 }
 
 static void test_libbpf(void)

@@ -25,6 +25,7 @@
 #include "base/memread.h"
 #include "event/bpf_event.h"
 #include "syscall/bpf_decode.h"
+#include "synth.h"
 #include "tap.h"
 
 #define BASE    0x100000000000ull
@@ -435,32 +436,14 @@ static uint64_t fake_addr(unsigned off)
 /* attr as a caller might fill it: pointers to their own ranges, counts
  * COUNT, enums and flags zero but the u32 at @sel_off, @sel (a union arm's
  * selector). */
+static uint64_t fake_addr_of(void *arg __maybe_unused, unsigned off)
+{
+	return fake_addr(off);
+}
+
 static void synth(struct bpf_call *c, uint32_t cmd, int sel_off, uint32_t sel)
 {
-	const struct bpf_cmd_desc *d = bpf_cmd_desc(cmd);
-	unsigned i;
-
-	memset(c, 0, sizeof(*c));
-	c->cmd = c->cmd_raw = cmd;
-	c->size = c->pre_len = BPF_ATTR_SNAP;
-	for (i = 0; d && i < d->nfields; i++) {
-		const struct bpf_field *f = &d->fields[i];
-		uint64_t v = 0;
-
-		if (f->kind == FK_PTR || f->kind == FK_STR_PTR)
-			v = fake_addr(f->off);
-		else if (f->kind == FK_U32 && f->size == 4)
-			v = COUNT;
-		if (v && f->off + f->size <= BPF_ATTR_SNAP)
-			memcpy(c->pre + f->off, &v, f->size);
-	}
-	if (sel_off >= 0)
-		memcpy(c->pre + sel_off, &sel, 4);
-	memcpy(c->post, c->pre, sizeof(c->pre));
-	c->post_len = c->pre_len;
-	c->have_post = true;
-	/* a count of bytes returned (PROG_STREAM_READ_BY_FD), else 0 */
-	c->ret = d && d->ret == RET_COUNT ? COUNT : 0;
+	synth_call(c, cmd, fake_addr_of, NULL, COUNT, sel_off, sel);
 }
 
 static uint64_t get(const struct bpf_call *c, unsigned off, unsigned n)
