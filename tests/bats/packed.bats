@@ -109,3 +109,31 @@ require_loader_or_skip() {
 	require_bpf
 	[ -x "$LOADER" ] && [ -f "$BPF_OBJ" ] || skip "examples/minimal_loader or minimal.bpf.o was not built"
 }
+
+@test "packed: a trace write that fails (ENOSPC) is tried again, its %S and %D lines too" {
+	require_bpf
+	require_cmd unshare
+	mkdir -m 700 "$SP"
+	# A 256 KiB tmpfs for the trace, most of it taken by a filler file;
+	# the collector runs live while the filler is there, then it goes.
+	run --separate-stderr unshare -m sh -c '
+		t=$1 sp=$2 bpfspy=$3 shim=$4 ex=$5
+		mkdir -p "$t/fs" && mount -t tmpfs -o size=256k none "$t/fs" || exit 125
+		head -c 254k /dev/zero >"$t/fs/filler"
+		"$bpfspy" collect --format packed -d "$sp" -o "$t/fs/p.trace" --interval 5 2>"$t/collect.err" &
+		c=$!
+		LD_PRELOAD=$shim BPFSPY_SPOOL_DIR=$sp "$ex" lookup 2000 >/dev/null || exit 3
+		sleep 0.5
+		rm -f "$t/fs/filler"
+		sleep 0.5
+		kill -TERM "$c"; wait "$c"
+		cp "$t/fs/p.trace" "$t/p.trace"' sh "$T" "$SP" "$BPFSPY" "$SHIM" "$EXERCISER"
+	[ "$status" -ne 125 ] || skip "cannot mount a tmpfs in a private mount namespace"
+	expect_eq "$status" 0 "the run: $stderr"
+	expect_match "$(cat "$T/collect.err")" "No space left on device" "the collector said the write failed"
+	run --separate-stderr "$BPFSPY" export --format=jsonl -o "$T/r.jsonl" "$T/p.trace"
+	expect_eq "$status" 0 "export: $stderr"
+	# every lookup, once; the templates they name were said again
+	expect_eq "$(tc count "$T/r.jsonl" cmd=BPF_MAP_LOOKUP_ELEM)" 2000 "lookups rendered"
+	expect_eq "$(tc count "$T/r.jsonl" event=lost)" 0 "nothing lost"
+}
