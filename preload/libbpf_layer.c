@@ -379,13 +379,13 @@ static long libbpf_call(unsigned id, unsigned n, const long *a, uintptr_t ra)
 
 	if (on && bpfspy_summary_on()) {
 		/* --summary: counted and timed, no event */
-		start = bpfspy_now_ns();
+		start = bpfspy_summary_start();
 		errno = entry_errno;
 		ret = inj ? injected(f, inj) : invoke(id, fn, n, a);
 		saved = errno;
 		c.id = id;
 		c.ret = ret;
-		bpfspy_summary_func(id, bpfspy_now_ns() - start, libbpf_call_failed(f, &c));
+		bpfspy_summary_func(id, bpfspy_summary_dur(start), libbpf_call_failed(f, &c));
 		errno = saved;
 		return ret;
 	}

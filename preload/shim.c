@@ -245,6 +245,16 @@ static inline uint64_t summary_dur(uint64_t start)
 	return end > start ? (uint64_t)(((unsigned __int128)(end - start) * mult) >> 32) : 0;
 }
 
+uint64_t bpfspy_summary_start(void)
+{
+	return summary_start();
+}
+
+uint64_t bpfspy_summary_dur(uint64_t start)
+{
+	return summary_dur(start);
+}
+
 static uint64_t env_u32(const char *name, uint64_t dflt)
 {
 	const char *v = getenv(name);

@@ -171,6 +171,10 @@ void bpfspy_libbpf_count(uint32_t cmd, long ret);
 void bpfspy_libbpf_overhead(uint64_t ns);
 /* --summary (summary.c): counts per command and function, no events. */
 bool bpfspy_summary_on(void);
+/* --summary's clock (the TSC where it is the clocksource): a start, and
+ * the ns since it. */
+uint64_t bpfspy_summary_start(void);
+uint64_t bpfspy_summary_dur(uint64_t start);
 void bpfspy_summary_cmd(uint32_t cmd, uint64_t dur, bool failed);
 void bpfspy_summary_func(unsigned id, uint64_t dur, bool failed);
 void bpfspy_summary_reset(void);
