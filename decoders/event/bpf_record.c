@@ -1074,16 +1074,21 @@ static size_t render_copies(struct bpf_render_ctx *x, uint32_t type, const void 
 	return w.len;
 }
 
-/* A way per template and outcome (a hash map's lookups alternate hits
- * and misses). */
-static struct checks_memo *memo_way(struct bpf_render_ctx *x, uint16_t tmpl,
-				    const struct bpf_call *c)
+/* The way of the checks and call memos for template @tmpl and @c's
+ * outcome (a hash map's lookups alternate hits and misses). */
+static unsigned memo_index(uint16_t tmpl, const struct bpf_call *c)
 {
 	unsigned k = c->ret >= 0 ? 0 : c->err == ENOENT ? 1 : 2;
 
+	return (tmpl * 3u + k) & (MEMO_WAYS - 1);
+}
+
+static struct checks_memo *memo_way(struct bpf_render_ctx *x, uint16_t tmpl,
+				    const struct bpf_call *c)
+{
 	if (!x->memo)
 		x->memo = calloc(MEMO_WAYS, sizeof(*x->memo));
-	return x->memo ? &x->memo[(tmpl * 3u + k) & (MEMO_WAYS - 1)] : NULL;
+	return x->memo ? &x->memo[memo_index(tmpl, c)] : NULL;
 }
 
 struct memo_call {
@@ -1096,11 +1101,9 @@ struct memo_call {
 static struct call_memo *call_way(struct bpf_render_ctx *x, uint16_t tmpl,
 				  const struct bpf_call *c)
 {
-	unsigned k = c->ret >= 0 ? 0 : c->err == ENOENT ? 1 : 2;
-
 	if (!x->cmemo)
 		x->cmemo = calloc(MEMO_WAYS, sizeof(*x->cmemo));
-	return x->cmemo ? &x->cmemo[(tmpl * 3u + k) & (MEMO_WAYS - 1)] : NULL;
+	return x->cmemo ? &x->cmemo[memo_index(tmpl, c)] : NULL;
 }
 
 /* The kept call part with this call's payload pieces; false when one of

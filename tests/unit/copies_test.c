@@ -97,14 +97,26 @@ static size_t render_live(const struct bpf_call *c, const struct decode_opts *o,
 	return w.len;
 }
 
+/* The collector's context at a spool's start, the thread's name told it. */
+static struct bpf_render_ctx *fresh_ctx(char *out, size_t cap)
+{
+	static struct bpf_render_ctx *x;
+	struct bpf_rec_thread t = { .tid = env0.tid, .comm = "copier" };
+
+	if (!x)
+		x = bpf_render_ctx_new();
+	bpf_render_ctx_reset(x);
+	bpf_render_ctx_record(x, BPF_REC_THREAD, &t, sizeof(t), out, cap);
+	return x;
+}
+
 /* The collector's way: the fd's note and the thread as state, then the
  * copies record.  Returns the line's length; *@bytes the record's. */
 static size_t render_copies(const struct bpf_call *c, const struct decode_opts *o,
 			    char *out, size_t cap, size_t *bytes, unsigned *nregions)
 {
 	static uint8_t rec[1u << 20];
-	static struct bpf_render_ctx *x;
-	struct bpf_rec_thread t = { .tid = env0.tid, .comm = "copier" };
+	struct bpf_render_ctx *x;
 	struct bpf_region r[BPF_REGIONS_MAX];
 	unsigned n = bpf_call_regions(c, o, r, BPF_REGIONS_MAX), i;
 	size_t size;
@@ -112,10 +124,7 @@ static size_t render_copies(const struct bpf_call *c, const struct decode_opts *
 	*nregions = n;
 	if (n > BPF_REGIONS_MAX)
 		return 0;
-	if (!x)
-		x = bpf_render_ctx_new();
-	bpf_render_ctx_reset(x);
-	bpf_render_ctx_record(x, BPF_REC_THREAD, &t, sizeof(t), out, cap);
+	x = fresh_ctx(out, cap);
 	for (i = 0; i < c->nnotes; i++)
 		bpf_render_ctx_record(x, BPF_REC_FDOBJ, &c->notes[i], sizeof(c->notes[i]), out, cap);
 	bpf_regions_measure(r, n, scratch, sizeof(scratch));
@@ -385,8 +394,7 @@ static size_t render_libbpf_copies(const struct libbpf_call *c, const struct dec
 				   char *out, size_t cap, unsigned *nregions)
 {
 	static uint8_t rec[1u << 20];
-	static struct bpf_render_ctx *x;
-	struct bpf_rec_thread t = { .tid = env0.tid, .comm = "copier" };
+	struct bpf_render_ctx *x;
 	struct bpf_region r[BPF_REGIONS_MAX];
 	unsigned n = libbpf_call_regions(c, o, r, BPF_REGIONS_MAX);
 	size_t size;
@@ -394,10 +402,7 @@ static size_t render_libbpf_copies(const struct libbpf_call *c, const struct dec
 	*nregions = n;
 	if (n > BPF_REGIONS_MAX)
 		return 0;
-	if (!x)
-		x = bpf_render_ctx_new();
-	bpf_render_ctx_reset(x);
-	bpf_render_ctx_record(x, BPF_REC_THREAD, &t, sizeof(t), out, cap);
+	x = fresh_ctx(out, cap);
 	bpf_regions_measure(r, n, scratch, sizeof(scratch));
 	size = libbpf_copies_size(&env0, c, r, n);
 	if (size > sizeof(rec))
