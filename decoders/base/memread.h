@@ -74,6 +74,11 @@ uintptr_t mem_read_caller_sp(uintptr_t sp);
 /* In a child after fork: forget the cached pid and this thread's stack. */
 void mem_read_reset_process(void);
 
+/* For tests: the bounds of the readable mapping that holds @addr (0), or
+ * -1.  @ask: as the fast path learns its stack, PROCMAP_QUERY first (a
+ * kernel without it falls back); false: from the text of the maps file. */
+int mem_read_mapping_of(uintptr_t addr, uintptr_t *lo, uintptr_t *hi, bool ask);
+
 /* Statistics of the calling thread, for tests and benchmarks. */
 struct mem_read_stats {
 	uint64_t fast, slow;

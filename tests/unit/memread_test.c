@@ -66,6 +66,22 @@ int main(void)
 	l = mem_read_str(str, (uint64_t)(uintptr_t)two, 8, &trunc);
 	tap_ok(l == 7 && trunc == 1, "long string truncated at the cap");
 
+	{
+		uintptr_t lo1 = 0, hi1 = 0, lo2 = 0, hi2 = 0, at = (uintptr_t)stackbuf;
+		int r1 = mem_read_mapping_of(at, &lo1, &hi1, true);
+		int r2 = mem_read_mapping_of(at, &lo2, &hi2, false);
+
+		tap_ok(r1 == 0 && r2 == 0 && lo1 == lo2 && hi1 == hi2 && lo1 <= at && at < hi1,
+		       "the stack's mapping: PROCMAP_QUERY and the maps text agree");
+		r1 = mem_read_mapping_of((uintptr_t)(two + pg), &lo1, &hi1, true);
+		r2 = mem_read_mapping_of((uintptr_t)(two + pg), &lo2, &hi2, false);
+		tap_ok(r1 == -1 && r2 == -1, "an unmapped page has no mapping either way");
+		mprotect(two, pg, PROT_NONE);
+		r1 = mem_read_mapping_of((uintptr_t)two, &lo1, &hi1, true);
+		r2 = mem_read_mapping_of((uintptr_t)two, &lo2, &hi2, false);
+		tap_ok(r1 == -1 && r2 == -1, "a PROT_NONE page is not readable either way");
+		mprotect(two, pg, PROT_READ | PROT_WRITE);
+	}
 	pthread_create(&th, NULL, thread_fast_path, NULL);
 	pthread_join(th, &res);
 	tap_ok(res == (void *)1, "another thread's stack takes its own fast path");
