@@ -9,6 +9,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -388,83 +390,174 @@ static int parse(int argc, char **argv, struct run_opts *o)
 	return optind;
 }
 
-static void child_exec(char **prog, const char *shim, const char *trace,
-		       const char *spool_dir, const char *dir_id, const struct run_opts *o)
-{
-	const char *old = getenv("LD_PRELOAD");
-	char *pl;
+/* PROGRAM's environment, made before it is started: ours, with entries
+ * replaced, added or removed.  The strings are never freed (the array
+ * lives until bpfspy exits). */
+struct child_env {
+	char **v;
+	size_t n, cap;
+	bool failed;
+};
 
-	if (old && *old) {
-		pl = malloc(strlen(shim) + strlen(old) + 2);
-		if (!pl)
-			_exit(127);
-		sprintf(pl, "%s:%s", shim, old);
-	} else {
-		pl = (char *)shim;
+static void cenv_set(void *u, const char *name, const char *value)
+{
+	struct child_env *e = u;
+	size_t len = strlen(name), i;
+	char *entry = NULL;
+
+	if (value && asprintf(&entry, "%s=%s", name, value) < 0) {
+		e->failed = true;
+		return;
 	}
-	setenv("LD_PRELOAD", pl, 1);
+	for (i = 0; i < e->n; i++)
+		if (!strncmp(e->v[i], name, len) && e->v[i][len] == '=')
+			break;
+	if (i < e->n && entry) {
+		e->v[i] = entry;
+	} else if (i < e->n) {
+		memmove(e->v + i, e->v + i + 1, (e->n - i) * sizeof(e->v[0]));
+		e->n--;
+	} else if (entry) {
+		if (e->n + 2 > e->cap) {
+			size_t cap = e->cap * 2 + 16;
+			char **v = realloc(e->v, cap * sizeof(v[0]));
+
+			if (!v) {
+				e->failed = true;
+				return;
+			}
+			e->v = v;
+			e->cap = cap;
+		}
+		e->v[e->n++] = entry;
+		e->v[e->n] = NULL;
+	}
+}
+
+static void cenv_flag(struct child_env *e, const char *name, bool on)
+{
+	cenv_set(e, name, on ? "1" : NULL);
+}
+
+/* What the shim in PROGRAM reads: where to spool, what to record. */
+static char **child_environ(const char *shim, const char *trace, const char *spool_dir,
+			    const char *dir_id, const struct run_opts *o)
+{
+	struct child_env e = { 0 };
+	const char *old = getenv("LD_PRELOAD");
+	char *pl = NULL, depth[16];
+
+	while (environ[e.n])
+		e.n++;
+	e.cap = e.n + 1;
+	e.v = malloc(e.cap * sizeof(e.v[0]));
+	if (!e.v)
+		return NULL;
+	memcpy(e.v, environ, e.cap * sizeof(e.v[0]));
+	if (old && *old && asprintf(&pl, "%s:%s", shim, old) < 0)
+		return NULL;
+	cenv_set(&e, "LD_PRELOAD", pl ? pl : shim);
 	/* The trace file, for the processes to finish themselves should
 	 * we be killed; else we are their only collector. */
-	if (trace)
-		setenv("BPFSPY_OUTPUT", trace, 1);
-	else
-		unsetenv("BPFSPY_OUTPUT");
-	setenv("BPFSPY_SPOOL_DIR", spool_dir, 1);
-	if (dir_id[0])
-		setenv("BPFSPY_SPOOL_FD", dir_id, 1);
-	else
-		unsetenv("BPFSPY_SPOOL_FD");
-	if (o->spool_size)
-		setenv("BPFSPY_SPOOL_SIZE", o->spool_size, 1);
-	else
-		unsetenv("BPFSPY_SPOOL_SIZE");
-	setenv("BPFSPY_FOLLOW", o->follow ? "1" : "0", 1);
-	if (o->trace_set)
-		setenv("BPFSPY_TRACE", o->trace_set, 1);
-	else
-		unsetenv("BPFSPY_TRACE");
-	if (o->failed_only)
-		setenv("BPFSPY_FAILED_ONLY", "1", 1);
-	else
-		unsetenv("BPFSPY_FAILED_ONLY");
-	if (o->summary)
-		setenv("BPFSPY_SUMMARY", "1", 1);
-	else
-		unsetenv("BPFSPY_SUMMARY");
+	cenv_set(&e, "BPFSPY_OUTPUT", trace);
+	cenv_set(&e, "BPFSPY_SPOOL_DIR", spool_dir);
+	cenv_set(&e, "BPFSPY_SPOOL_FD", dir_id[0] ? dir_id : NULL);
+	cenv_set(&e, "BPFSPY_SPOOL_SIZE", o->spool_size);
+	cenv_set(&e, "BPFSPY_FOLLOW", o->follow ? "1" : "0");
+	cenv_set(&e, "BPFSPY_TRACE", o->trace_set);
+	cenv_flag(&e, "BPFSPY_FAILED_ONLY", o->failed_only);
+	cenv_flag(&e, "BPFSPY_SUMMARY", o->summary);
 	if (o->log_bytes)
-		setenv("BPFSPY_LOG_BYTES", o->log_bytes, 1);
+		cenv_set(&e, "BPFSPY_LOG_BYTES", o->log_bytes);
 	if (o->str_bytes)
-		setenv("BPFSPY_STR_BYTES", o->str_bytes, 1);
+		cenv_set(&e, "BPFSPY_STR_BYTES", o->str_bytes);
 	if (o->data_bytes)
-		setenv("BPFSPY_DATA_BYTES", o->data_bytes, 1);
+		cenv_set(&e, "BPFSPY_DATA_BYTES", o->data_bytes);
 	if (o->no_data)
-		setenv("BPFSPY_NO_DATA", "1", 1);
+		cenv_set(&e, "BPFSPY_NO_DATA", "1");
 	if (o->insns)
-		setenv("BPFSPY_INSNS", "1", 1);
+		cenv_set(&e, "BPFSPY_INSNS", "1");
 	if (o->no_check)
-		setenv("BPFSPY_NO_CHECK", "1", 1);
+		cenv_set(&e, "BPFSPY_NO_CHECK", "1");
 	if (o->audit_all)
-		setenv("BPFSPY_AUDIT", "all", 1);
+		cenv_set(&e, "BPFSPY_AUDIT", "all");
 	/* An inherited BPFSPY_SECCOMP_TRAP stays: it means our PROGRAM has a
 	 * trap filter already (we run under bpfspy run --seccomp-trap) and
 	 * must answer it.  PASSTHROUGH is the outer run's, not ours. */
-	unsetenv("BPFSPY_PASSTHROUGH");
+	cenv_set(&e, "BPFSPY_PASSTHROUGH", NULL);
 	if (o->seccomp_trap)
-		setenv("BPFSPY_SECCOMP_TRAP", "1", 1);
+		cenv_set(&e, "BPFSPY_SECCOMP_TRAP", "1");
 	if (o->stack) {
-		char depth[16];
-
 		snprintf(depth, sizeof(depth), "%u", o->stack);
-		setenv("BPFSPY_STACK", depth, 1);
+		cenv_set(&e, "BPFSPY_STACK", depth);
 	}
+	sandbox_env(&o->sb, cenv_set, &e);
+	return e.failed ? NULL : e.v;
+}
+
+static __attribute__((noreturn)) void child_exec(char **prog, char **envp,
+						 const struct run_opts *o)
+{
 	if (sandbox_apply(&o->sb) != 0)
 		_exit(127);
-	run_warn_untraceable(prog[0], shim);
-	/* Forked before the parent ignored SIGINT/SIGQUIT: PROGRAM keeps
-	 * the dispositions bpfspy was started with. */
-	execvp(prog[0], prog);
+	execvpe(prog[0], prog, envp);
 	die_msg("cannot run '%s': %s", prog[0], strerror(errno));
 	_exit(127);
+}
+
+/*
+ * PROGRAM, started before we ignore SIGINT/SIGQUIT: it keeps the
+ * dispositions bpfspy was started with.  With nothing to do between fork
+ * and exec (no --drop-caps, no --deny) it is spawned, as vfork() does:
+ * fork() copied our page tables and made both processes take
+ * copy-on-write faults until the exec, 120-200 us of bpfspy run's start
+ * here against ~20 us.  What posix_spawnp() refuses (a script without
+ * "#!", a program not found) takes fork() and execvpe(), which say why.
+ */
+static bool spawn_program(pid_t *pid, char **prog, char **envp)
+{
+	posix_spawnattr_t attr;
+	sigset_t def;
+	int sig, rc;
+
+	if (posix_spawnattr_init(&attr) != 0)
+		return false;
+	/* glibc's child leaves its own signals (32 and 33: thread
+	 * cancellation, setxid) ignored, and the exec keeps them so; what
+	 * fork() and exec give PROGRAM is our disposition of them, which
+	 * only the kernel tells.  glibc's sigaction() and sigaddset()
+	 * refuse them: the bit is set by hand (sigset_t is the kernel's
+	 * mask of unsigned longs). */
+	sigemptyset(&def);
+	for (sig = SIGRTMIN - 1; sig >= 32; sig--) {
+		struct { void *handler; unsigned long flags; void *restorer; uint64_t mask; } ka;
+		unsigned long *bits = (unsigned long *)&def;
+		unsigned bit = (unsigned)sig - 1, per = 8 * sizeof(bits[0]);
+
+		if (syscall(SYS_rt_sigaction, sig, NULL, &ka, sizeof(ka.mask)) == 0 &&
+		    ka.handler != (void *)SIG_IGN)
+			bits[bit / per] |= 1ul << (bit % per);
+	}
+	rc = posix_spawnattr_setsigdefault(&attr, &def);
+	if (!rc)
+		rc = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
+	if (!rc)
+		rc = posix_spawnp(pid, prog[0], NULL, &attr, prog, envp);
+	posix_spawnattr_destroy(&attr);
+	return rc == 0;
+}
+
+static pid_t start_program(char **prog, char **envp, const char *shim, const struct run_opts *o)
+{
+	pid_t pid;
+
+	run_warn_untraceable(prog[0], shim);
+	if (!sandbox_in_child(&o->sb) && spawn_program(&pid, prog, envp))
+		return pid;
+	pid = fork();
+	if (pid == 0)
+		child_exec(prog, envp, o);
+	return pid;
 }
 
 /* bpfspy check of @trace, printed on standard error: its exit code. */
@@ -730,6 +823,7 @@ int cmd_run(int argc, char **argv)
 	struct live_out live = { .fd = -1 };
 	struct collector coll;
 	const char *base;
+	char **envp;
 	int first, trace_fd, dir_fd, claim, down_fd, status, check_rc = 0;
 	bool json_file;
 
@@ -775,14 +869,17 @@ int cmd_run(int argc, char **argv)
 		}
 	}
 
+	envp = child_environ(shim, json_file ? trace : NULL, spool_dir, dir_id, &o);
+	if (!envp) {
+		die_msg("cannot make PROGRAM's environment: %s", strerror(errno));
+		return EXIT_USAGE;
+	}
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
-	main_child = fork();
+	main_child = start_program(argv + first, envp, shim, &o);
 	if (main_child < 0) {
 		die_msg("fork: %s", strerror(errno));
 		return EXIT_USAGE;
 	}
-	if (main_child == 0)
-		child_exec(argv + first, shim, json_file ? trace : NULL, spool_dir, dir_id, &o);
 	if (down_fd >= 0)
 		close(down_fd);
 

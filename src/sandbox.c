@@ -181,24 +181,23 @@ void sandbox_unprivileged(struct sandbox *s)
 			1ull << XV_CAP_SYS_ADMIN;
 }
 
-static void export_env(const struct sandbox *s)
+void sandbox_env(const struct sandbox *s, sandbox_setenv_fn set, void *u)
 {
 	char caps[512] = "";
 	int i;
 
 	/* Ours only: none inherited from whoever ran bpfspy. */
-	unsetenv("BPFSPY_INJECT");
-	unsetenv("BPFSPY_DENY");
-	unsetenv("BPFSPY_DROPPED_CAPS");
-	if (s->ninject)
-		setenv("BPFSPY_INJECT", s->inject, 1);
-	if (s->ndeny)
-		setenv("BPFSPY_DENY", s->deny_env, 1);
+	set(u, "BPFSPY_INJECT", s->ninject ? s->inject : NULL);
+	set(u, "BPFSPY_DENY", s->ndeny ? s->deny_env : NULL);
 	for (i = 0; i < NCAPS; i++)
 		if (s->drop_caps & (1ull << i))
 			append(caps, sizeof(caps), ',', cap_name(i));
-	if (caps[0])
-		setenv("BPFSPY_DROPPED_CAPS", caps, 1);
+	set(u, "BPFSPY_DROPPED_CAPS", caps[0] ? caps : NULL);
+}
+
+bool sandbox_in_child(const struct sandbox *s)
+{
+	return s->drop_caps || s->ndeny;
 }
 
 /* Out of every set: bounding (what an exec may regain), ambient, and
@@ -258,7 +257,6 @@ int sandbox_apply(const struct sandbox *s)
 {
 	int rc;
 
-	export_env(s);
 	if (s->drop_caps && drop_caps(s->drop_caps) != 0) {
 		die_msg("--drop-caps: %s", strerror(errno));
 		return -1;

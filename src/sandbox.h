@@ -8,6 +8,7 @@
 #ifndef BPFSPY_SANDBOX_H
 #define BPFSPY_SANDBOX_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "policy/bpf_policy.h"
@@ -32,8 +33,14 @@ void sandbox_warn(const struct sandbox *s);
 /* --unprivileged: CAP_BPF, CAP_PERFMON, CAP_NET_ADMIN, CAP_SYS_ADMIN. */
 void sandbox_unprivileged(struct sandbox *s);
 
-/* In the child, before exec: export the policies to the shim, drop the
- * capabilities, install the seccomp filter.  0, or -1 with a message. */
+/* The policies for the shim, as PROGRAM's environment: @set(@u, NAME,
+ * VALUE) for each variable, VALUE NULL for one to remove. */
+typedef void (*sandbox_setenv_fn)(void *u, const char *name, const char *value);
+void sandbox_env(const struct sandbox *s, sandbox_setenv_fn set, void *u);
+/* Whether sandbox_apply() has anything to do in the child. */
+bool sandbox_in_child(const struct sandbox *s);
+/* In the child, before exec: drop the capabilities, install the seccomp
+ * filter.  0, or -1 with a message. */
 int sandbox_apply(const struct sandbox *s);
 
 #endif
