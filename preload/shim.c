@@ -1646,8 +1646,10 @@ static void learn_fd(void *ctx __maybe_unused, int32_t fd)
 }
 
 /* The other commands with copies of the buffers their rendering reads
- * (bpf_record.h): false when those cannot be known here (an info struct
- * of an fd the notes do not name), then it renders live.  With --insns
+ * (bpf_record.h): false when they do not fit a record's regions, then it
+ * renders live.  An info struct of an fd the notes do not name (past
+ * FDOBJ_MAX, or noted as no BPF object) goes with the kind fdinfo gives
+ * now (bpf_info_kind()).  With --insns
  * the map fds a program's instructions load are learned first, so that
  * their BPF_REC_FDOBJ records come before it. */
 static bool commit_copies(const struct bpf_call *c, const struct bpf_event_env *env)

@@ -303,6 +303,7 @@ void bpf_copies_pack(void *dst, const struct bpf_call *c, const struct bpf_event
 	size_t call_len = bpf_record_size(c, env);
 	uint8_t *p = copies_head(dst, call_len, n, o);
 
+	((struct bpf_rec_copies *)dst)->info_kind = bpf_info_kind(c);
 	bpf_record_pack(p, c, env);
 	pack_regions(p + ALIGN8(call_len), r, n, scratch);
 }
@@ -765,6 +766,7 @@ static bool unpack_hot(struct bpf_render_ctx *x, const void *rec, size_t len,
 	memset(&c->facts, 0, sizeof(c->facts));
 	c->facts.flags = t.facts_flags;
 	c->nnotes = 0;
+	c->info_kind = 0;
 	env->seq = r->seq;
 	env->ts = r->ts;
 	env->dur_ns = r->dur_ns;
@@ -892,6 +894,7 @@ static bool unpack(struct bpf_render_ctx *x, const void *rec, size_t len, struct
 	c->nblobs = r->nblobs;
 	c->blob_used = r->blob_used;
 	c->nnotes = 0;
+	c->info_kind = 0;
 	p = r->bytes;
 	memcpy(c->pre, p, r->pre_len);
 	p += r->pre_len;
@@ -1060,6 +1063,7 @@ static size_t render_copies(struct bpf_render_ctx *x, uint32_t type, const void 
 	t_notes = x;
 	if (type == BPF_REC_COPIES) {
 		notes_from_ctx(x, &c);
+		c.info_kind = h->info_kind;
 		if (x->hooks.call)
 			x->hooks.call(x->hooks.u, &c);
 		o.no_check = c.facts.flags & BPF_FACT_NO_CHECK;

@@ -226,7 +226,8 @@ struct bpf_rec_copies {
 	uint8_t insns;            /* --insns */
 	uint32_t log_cap, str_cap, data_cap;
 	uint16_t libbpf_ver;
-	uint16_t pad2;
+	uint8_t info_kind;        /* bpf_info_kind() of the call (0: none) */
+	uint8_t pad2;
 	uint8_t bytes[];
 };
 struct bpf_rec_region {

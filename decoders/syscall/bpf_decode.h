@@ -173,6 +173,10 @@ struct bpf_call {
 	/* Objects behind the fds the call mentions (bpf_call_fds()). */
 	uint8_t nnotes;
 	struct bpf_fd_note notes[BPF_FD_NOTES];
+	/* OBJ_GET_INFO_BY_FD rendered from a copies record: the kind of
+	 * bpf_fd's object as the shim learned it (bpf_info_kind()), which
+	 * says what the info struct is when the notes do not. */
+	uint8_t info_kind;
 };
 
 /*
@@ -442,9 +446,14 @@ struct bpf_region {
 unsigned bpf_region_add(struct bpf_region *out, unsigned n, unsigned max, uint64_t addr,
 			uint64_t len, uint8_t kind);
 /* The regions of @c under @o into @out; returns how many, or @max + 1
- * when they do not fit or cannot be known here (render the call live). */
+ * when they do not fit (render the call live). */
 unsigned bpf_call_regions(const struct bpf_call *c, const struct decode_opts *o,
 			  struct bpf_region *out, unsigned max);
+/* The kind of object a BPF_OBJ_GET_INFO_BY_FD wrote the info struct of
+ * (enum bpf_obj_kind), as rendering decides it: the notes, else the
+ * record's info_kind, else (live) /proc/self/fdinfo; OBJ_UNKNOWN for
+ * other commands.  A copies record keeps it. */
+uint8_t bpf_info_kind(const struct bpf_call *c);
 /* The same for the info struct of a BPF_OBJ_GET_INFO_BY_FD and for the
  * common attrs, from @n on: the new count (@max + 1: too many). */
 unsigned bpf_info_regions(const struct bpf_call *c, const struct decode_opts *o,

@@ -865,21 +865,30 @@ static enum bpf_obj_kind noted_kind(const struct bpf_call *c, int fd)
  * Which structure the kernel wrote for @fd, decided in this order:
  *  1. the shim's note on the fd (c->notes), when it names a kind: what
  *     the shim saw the fd made as, or read from fdinfo on first use;
- *  2. else /proc/self/fdinfo/<fd> now (bpf_fd_kind()), unless the call is
- *     rendered from a record (a memory source is set): /proc/self is not
- *     the caller's then;
+ *  2. else, rendered from a record (a memory source is set: /proc/self is
+ *     not the caller's then), the kind the record says (c->info_kind);
+ *     live, /proc/self/fdinfo/<fd> now (bpf_fd_kind()): an fd past the
+ *     shim's table of notes, or one its note said was no BPF object;
  *  3. else OBJ_UNKNOWN: the bytes are shown as hex.
  */
 static enum bpf_obj_kind info_kind_of(const struct bpf_call *c, int fd)
 {
 	enum bpf_obj_kind k = noted_kind(c, fd);
 
-	return k != OBJ_UNKNOWN || mem_read_has_source() ? k : bpf_fd_kind(fd);
+	if (k != OBJ_UNKNOWN)
+		return k;
+	return mem_read_has_source() ? (enum bpf_obj_kind)c->info_kind : bpf_fd_kind(fd);
+}
+
+uint8_t bpf_info_kind(const struct bpf_call *c)
+{
+	if (c->cmd != XV_BPF_OBJ_GET_INFO_BY_FD || !succeeded(c))
+		return OBJ_UNKNOWN;
+	return (uint8_t)info_kind_of(c, (int32_t)bpf_attr_get(c, ATTR_INFO_bpf_fd, 4));
 }
 
 /* A copies record's regions of the info struct: the struct itself comes
- * from the read plan.  A kind the notes do not give cannot be rendered
- * from the record the same way: @max + 1. */
+ * from the read plan. */
 unsigned bpf_info_regions(const struct bpf_call *c, const struct decode_opts *o,
 			  struct bpf_region *out, unsigned n, unsigned max)
 {
@@ -891,10 +900,7 @@ unsigned bpf_info_regions(const struct bpf_call *c, const struct decode_opts *o,
 
 	if (n > max || !succeeded(c) || !addr || !len)
 		return n;
-	kind = noted_kind(c, (int32_t)bpf_attr_get(c, ATTR_INFO_bpf_fd, 4));
-	if (kind == OBJ_UNKNOWN && bpf_fd_kind((int32_t)bpf_attr_get(c, ATTR_INFO_bpf_fd, 4)) !=
-				   OBJ_UNKNOWN)
-		return max + 1;
+	kind = info_kind_of(c, (int32_t)bpf_attr_get(c, ATTR_INFO_bpf_fd, 4));
 	if ((unsigned)kind >= ARRAY_SIZE(obj_layouts) || !obj_layouts[kind].name)
 		return n;
 	len = MIN(len, INFO_LEN_CAP);

@@ -177,6 +177,19 @@ setup() {
 	done
 }
 
+@test "fds: the info struct of a map behind an fd past the shim's notes (4999) is decoded" {
+	# The shim notes fds below 4096; past them what the struct is comes
+	# from /proc/self/fdinfo, and the collector renders it from the record.
+	run --separate-stderr "$BPFSPY" run -o "$TRACE" -- "$EXERCISER" highfd
+	expect_eq "$status" 0
+	[[ $output == skip=* ]] && skip "${output#skip=}: no fd 4999 here"
+	expect_eq "$output" "highfd=4999 ret=0 type=2 key_size=4" "the program's own view"
+	expect_eq "$(tc get "$TRACE" attr.bpf_fd cmd=BPF_OBJ_GET_INFO_BY_FD)" 4999
+	expect_eq "$(tc get "$TRACE" out.info.type cmd=BPF_OBJ_GET_INFO_BY_FD)" BPF_MAP_TYPE_ARRAY \
+		"the map's info, decoded"
+	expect_eq "$(tc get "$TRACE" out.info.key_size cmd=BPF_OBJ_GET_INFO_BY_FD)" 4
+}
+
 @test "the example loader's stdout is byte-identical with and without bpfspy" {
 	[ -x "$LOADER" ] || skip "examples/minimal_loader was not built"
 	run --separate-stderr "$LOADER" "$BPF_OBJ"

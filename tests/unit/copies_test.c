@@ -17,6 +17,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <linux/bpf.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "base/memread.h"
 #include "event/bpf_record.h"
@@ -279,6 +282,39 @@ static uint8_t *info_buf(void)
 	return p;
 }
 
+/* A map fd without a note (past the shim's table, or noted as no BPF
+ * object): the record says the kind /proc/self/fdinfo gave, and the info
+ * struct renders as a map's from it, as it did live. */
+static void test_info_unnoted(struct bpf_call *c, const struct decode_opts *o)
+{
+	union bpf_attr attr = { .map_type = BPF_MAP_TYPE_ARRAY, .key_size = 4,
+				.value_size = 8, .max_entries = 2 };
+	int fd = (int)syscall(__NR_bpf, BPF_MAP_CREATE, &attr, sizeof(attr));
+	unsigned before = differ;
+	uint8_t *p;
+
+	if (fd < 0) {
+		tap_skip(strerror(errno), "an fd without a note (no bpf(BPF_MAP_CREATE) here)");
+		tap_skip(strerror(errno), "its info struct rendered as a map's");
+		return;
+	}
+	p = info_buf();
+	put32(p, 0, BPF_MAP_TYPE_ARRAY);
+	put32(p, 8, 4);       /* key_size */
+	put32(p, 12, 8);      /* value_size */
+	memcpy(p + 24, "unnoted", 7);
+	info_call(c, OBJ_PROG, 104, 0);
+	c->nnotes = 0;
+	put32(c->pre, ATTR_INFO_bpf_fd, (uint32_t)fd);
+	memcpy(c->post, c->pre, sizeof(c->pre));
+	compare(c, o, "info of a map fd without a note");
+	tap_ok(differ == before && bpf_info_kind(c) == OBJ_MAP,
+	       "an fd without a note: its kind from fdinfo, in the record");
+	tap_ok(strstr(copied, "\"value_size\":8") && strstr(copied, "\"name\":\"unnoted\""),
+	       "its info struct rendered as a map's");
+	close(fd);
+}
+
 static void test_info(void)
 {
 	struct decode_opts o;
@@ -344,6 +380,7 @@ static void test_info(void)
 	memcpy(c.post, c.pre, sizeof(c.pre));
 	compare(&c, &o, "info of a non-BPF fd");
 	tap_ok(differ == before && fallbacks == 0, "an fd that is no BPF object renders the same");
+	test_info_unnoted(&c, &o);
 }
 
 /* ---- libbpf calls -------------------------------------------------------------- */
