@@ -178,16 +178,28 @@ static inline uint64_t mono_ns(void)
 }
 
 /*
- * --summary's clock: the TSC where it is the kernel's clocksource (so it
+ * The shim's clock: the TSC where it is the kernel's clocksource (so it
  * runs at one rate and in step on every CPU), converted to ns by a factor
- * measured against CLOCK_MONOTONIC over doubling windows since start-up.
- * rdtsc costs ~10 ns here against ~24 ns for clock_gettime() through the
- * vDSO (10M of each, this VM): two of them are most of what --summary
- * adds to a call.  Elsewhere (another clocksource, another arch) it is
- * CLOCK_MONOTONIC.  Only durations come from it, never a timestamp.
+ * measured against CLOCK_MONOTONIC over doubling windows since it was
+ * turned on.  rdtsc costs ~10 ns here against ~24 ns for clock_gettime()
+ * through the vDSO (10M of each, this VM), and a traced call reads the
+ * clock twice (four times a libbpf call and its syscall).  Elsewhere
+ * (another clocksource, another arch) it is CLOCK_MONOTONIC.
+ *
+ * --summary turns it on at start-up; a trace, once a thread has made
+ * CLK_LEARN_AFTER calls (reading the clocksource costs ~10 us, which a
+ * short-lived process does not win back).  Timestamps (now_ns()) are
+ * CLOCK_MONOTONIC at a per-thread anchor, re-read every CLK_ANCHOR cycles
+ * (~1 ms), plus the cycles since: the error is the factor's over that
+ * span, ~ns, and a thread's timestamps never go back.
  */
-static bool tsc_on;
+enum { CLK_UNKNOWN, CLK_DECIDING, CLK_TSC, CLK_MONO };
+#define CLK_LEARN_AFTER 256u
+#define CLK_ANCHOR (1ull << 22)
+static int clk_state;
 static uint64_t tsc0, tsc_ns0, tsc_mult, tsc_next;   /* ns per cycle << 32 */
+static __thread uint64_t t_anc_tsc, t_anc_ns, t_last_ns;
+static __thread uint32_t t_clk_calls;
 
 static inline uint64_t tsc_read(void)
 {
@@ -198,20 +210,32 @@ static inline uint64_t tsc_read(void)
 #endif
 }
 
+static inline bool tsc_on(void)
+{
+	return __atomic_load_n(&clk_state, __ATOMIC_ACQUIRE) == CLK_TSC;
+}
+
 static void tsc_init(void)
 {
 	char buf[16];
-	size_t n = read_file_head("/sys/devices/system/clocksource/clocksource0/current_clocksource",
-				  buf, sizeof(buf) - 1);
+	size_t n;
+	int expect = CLK_UNKNOWN;
+	bool tsc = false;
 
-#if defined(__x86_64__)
-	tsc_on = n >= 3 && !memcmp(buf, "tsc", 3) && (n == 3 || buf[3] == '\n');
-#endif
-	if (!tsc_on)
+	if (!__atomic_compare_exchange_n(&clk_state, &expect, CLK_DECIDING, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
 		return;
-	tsc_ns0 = mono_ns();
-	tsc0 = tsc_read();
-	tsc_next = tsc0;
+	n = read_file_head("/sys/devices/system/clocksource/clocksource0/current_clocksource",
+			   buf, sizeof(buf) - 1);
+#if defined(__x86_64__)
+	tsc = n >= 3 && !memcmp(buf, "tsc", 3) && (n == 3 || buf[3] == '\n');
+#endif
+	if (tsc) {
+		tsc_ns0 = mono_ns();
+		tsc0 = tsc_read();
+		tsc_next = tsc0;
+	}
+	__atomic_store_n(&clk_state, tsc ? CLK_TSC : CLK_MONO, __ATOMIC_RELEASE);
 }
 
 static __attribute__((noinline)) uint64_t tsc_calibrate(uint64_t now)
@@ -227,22 +251,72 @@ static __attribute__((noinline)) uint64_t tsc_calibrate(uint64_t now)
 	return mult;
 }
 
+static inline uint64_t tsc_mult_at(uint64_t now)
+{
+	uint64_t mult = __atomic_load_n(&tsc_mult, __ATOMIC_RELAXED);
+
+	if (__builtin_expect(now >= __atomic_load_n(&tsc_next, __ATOMIC_RELAXED) || !mult, 0))
+		mult = tsc_calibrate(now);
+	return mult;
+}
+
+/* now_ns() off its fast path: the clock not decided yet, or the thread's
+ * anchor to take again. */
+static __attribute__((noinline)) uint64_t now_slow(void)
+{
+	uint64_t t, ns;
+
+	if (!tsc_on()) {
+		if (__atomic_load_n(&clk_state, __ATOMIC_RELAXED) == CLK_UNKNOWN &&
+		    ++t_clk_calls >= CLK_LEARN_AFTER)
+			tsc_init();
+		ns = mono_ns();
+	} else {
+		t = tsc_read();
+		ns = mono_ns();
+		tsc_mult_at(t);
+		t_anc_tsc = t;
+		t_anc_ns = ns;
+	}
+	if (ns < t_last_ns)
+		ns = t_last_ns;
+	t_last_ns = ns;
+	return ns;
+}
+
+/* CLOCK_MONOTONIC, in ns: the event timestamps and durations. */
+static inline uint64_t now_ns(void)
+{
+	uint64_t t, d, ns;
+
+	if (!tsc_on())
+		return now_slow();
+	t = tsc_read();
+	d = t - t_anc_tsc;
+	if (__builtin_expect(!t_anc_tsc || t < t_anc_tsc || d > CLK_ANCHOR, 0))
+		return now_slow();
+	ns = t_anc_ns + (uint64_t)(((unsigned __int128)d * tsc_mult_at(t)) >> 32);
+	if (__builtin_expect(ns < t_last_ns, 0))
+		ns = t_last_ns;
+	t_last_ns = ns;
+	return ns;
+}
+
+/* --summary's: durations only, never a timestamp. */
 static inline uint64_t summary_start(void)
 {
-	return tsc_on ? tsc_read() : mono_ns();
+	return tsc_on() ? tsc_read() : mono_ns();
 }
 
 static inline uint64_t summary_dur(uint64_t start)
 {
-	uint64_t end, mult;
+	uint64_t end;
 
-	if (!tsc_on)
+	if (!tsc_on())
 		return mono_ns() - start;
 	end = tsc_read();
-	mult = __atomic_load_n(&tsc_mult, __ATOMIC_RELAXED);
-	if (__builtin_expect(end >= __atomic_load_n(&tsc_next, __ATOMIC_RELAXED) || !mult, 0))
-		mult = tsc_calibrate(end);
-	return end > start ? (uint64_t)(((unsigned __int128)(end - start) * mult) >> 32) : 0;
+	return end > start ? (uint64_t)(((unsigned __int128)(end - start) * tsc_mult_at(end)) >> 32)
+			   : 0;
 }
 
 uint64_t bpfspy_summary_start(void)
@@ -1833,7 +1907,7 @@ uint64_t bpfspy_next_seq(void)
 
 uint64_t bpfspy_now_ns(void)
 {
-	return mono_ns();
+	return now_ns();
 }
 
 void bpfspy_env(struct bpf_event_env *env, uint64_t seq, uint64_t start, uint64_t dur)
@@ -2027,7 +2101,7 @@ static void bpf_before(void *arg)
 	if (fork_token && !*fork_token)
 		new_process();
 	/* the shim's own time inside a libbpf call is not the call's */
-	w->entry = bpfspy_libbpf_depth() ? mono_ns() : 0;
+	w->entry = bpfspy_libbpf_depth() ? now_ns() : 0;
 	w->inj = bpfspy_inject_errno((uint32_t)w->cmd & ~BPF_COMMON_ATTRS_BIT);
 	w->mode = W_PASS;
 	if (g.enabled && !bpf_filter_cmd(&g.filter, (uint32_t)w->cmd & ~BPF_COMMON_ATTRS_BIT)) {
@@ -2043,7 +2117,7 @@ static void bpf_before(void *arg)
 	if (g.summary) {
 		/* --summary: counted, timed, nothing captured or spooled */
 		w->mode = W_SUMMARY;
-		w->start = mono_ns();
+		w->start = now_ns();
 		return;
 	}
 	w->mode = W_TRACE;
@@ -2065,7 +2139,7 @@ static void bpf_before(void *arg)
 	c->pre_len = (uint32_t)mem_read(c->pre, c->attr_addr, want, &c->pre_err);
 	scan_tail(c);
 	capture_before(c, &w->plans);
-	w->start = mono_ns();
+	w->start = now_ns();
 }
 
 /* After the call, on the work stack. */
@@ -2081,7 +2155,7 @@ static void bpf_after(void *arg)
 		return;
 	}
 	if (w->mode == W_SUMMARY) {
-		w->end = mono_ns();
+		w->end = now_ns();
 		bpfspy_summary_cmd((uint32_t)w->cmd & ~BPF_COMMON_ATTRS_BIT, w->end - w->start,
 				   w->ret < 0);
 		bpfspy_libbpf_count((uint32_t)w->cmd & ~BPF_COMMON_ATTRS_BIT, w->ret);
@@ -2089,7 +2163,7 @@ static void bpf_after(void *arg)
 	}
 	if (w->mode != W_TRACE)
 		return;
-	w->end = mono_ns();
+	w->end = now_ns();
 	c->ret = w->ret;
 	c->err = w->ret < 0 ? w->err : 0;
 	c->parent = bpfspy_libbpf_parent();
@@ -2114,7 +2188,7 @@ static void bpf_after(void *arg)
 	if (!g.failed_only || w->ret < 0)
 		record(c, w->start, w->end - w->start, w->have_stack ? &w->stack : NULL, hot);
 	if (w->entry)
-		bpfspy_libbpf_overhead(mono_ns() - w->entry - (w->end - w->start));
+		bpfspy_libbpf_overhead(now_ns() - w->entry - (w->end - w->start));
 }
 
 /* Run @fn(@arg) on this thread's work stack (the next free level). */

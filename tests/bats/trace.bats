@@ -190,6 +190,39 @@ setup() {
 	expect_eq "$(tc get "$TRACE" out.info.key_size cmd=BPF_OBJ_GET_INFO_BY_FD)" 4
 }
 
+@test "timestamps: past the shim's switch to the TSC, each thread's are in order and within the run" {
+	# The shim's clock becomes the TSC after CLK_LEARN_AFTER (256) calls
+	# of a thread; its ts and dur_ns must still read as CLOCK_REALTIME and
+	# CLOCK_MONOTONIC would: in order per thread, inside the run, and the
+	# durations of the calls after the switch like those before it.
+	local t0 t1
+	t0=$(date +%s%N)
+	run --separate-stderr "$BPFSPY" run -o "$TRACE" -- "$EXERCISER" threads 3 2000
+	t1=$(date +%s%N)
+	expect_eq "$status" 0
+	jq -rs --arg t0 "$t0" --arg t1 "$t1" '
+		def ns: (split(".") | (.[0] | tonumber) * 1000000000 + (.[1] | tonumber));
+		[.[] | select(.cmd == "BPF_MAP_LOOKUP_ELEM")] as $l
+		| ($l | group_by(.tid)) as $by
+		| "threads=\($by | length)",
+		  "calls=\($l | length)",
+		  "backwards=\([$by[] | sort_by(.seq) | [.[].ts | ns] as $t
+			| range(1; $t | length) | select($t[.] < $t[. - 1])] | length)",
+		  "outside=\([$l[] | .ts | ns | select(. < ($t0 | tonumber) or . > ($t1 | tonumber))] | length)",
+		  "bad_dur=\([$l[] | select(.dur_ns < 1 or .dur_ns > 100000000)] | length)",
+		  "dur_ratio_ok=\(
+			([$by[] | sort_by(.seq) | .[0:200][] | .dur_ns] | sort | .[length / 2 | floor]) as $a
+			| ([$by[] | sort_by(.seq) | .[-200:][] | .dur_ns] | sort | .[length / 2 | floor]) as $b
+			| $b * 4 > $a and $a * 4 > $b)"
+	' "$TRACE" >"$T/clock"
+	expect_eq "$(cat "$T/clock")" "threads=3
+calls=6000
+backwards=0
+outside=0
+bad_dur=0
+dur_ratio_ok=true" "the lookups' clock"
+}
+
 @test "the example loader's stdout is byte-identical with and without bpfspy" {
 	[ -x "$LOADER" ] || skip "examples/minimal_loader was not built"
 	run --separate-stderr "$LOADER" "$BPF_OBJ"
