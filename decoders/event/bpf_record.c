@@ -709,8 +709,8 @@ size_t bpf_hot_size(const struct bpf_tmpl *t)
 	return HOT_HEAD + t->blob_used;
 }
 
-void bpf_hot_pack(void *dst, const struct bpf_call *c, const struct bpf_event_env *env,
-		  const struct bpf_tmpl *t, int id)
+void bpf_hot_pack_parts(void *dst, const struct bpf_event_env *env, int64_t ret, int err,
+			uint64_t parent, int id, const void *data, size_t len)
 {
 	struct bpf_rec_hot *r = dst;
 
@@ -718,11 +718,18 @@ void bpf_hot_pack(void *dst, const struct bpf_call *c, const struct bpf_event_en
 	r->ts = env->ts;
 	r->dur_ns = (uint32_t)env->dur_ns;
 	r->tid = env->tid;
-	r->ret = (int32_t)c->ret;
+	r->ret = (int32_t)ret;
 	r->tmpl = (uint16_t)id;
-	r->err = (uint16_t)c->err;
-	r->parent_back = c->parent ? (uint32_t)(env->seq - c->parent) : 0;
-	memcpy(r->data, c->blob_data, t->blob_used);
+	r->err = (uint16_t)err;
+	r->parent_back = parent ? (uint32_t)(env->seq - parent) : 0;
+	if (len)
+		memcpy(r->data, data, len);
+}
+
+void bpf_hot_pack(void *dst, const struct bpf_call *c, const struct bpf_event_env *env,
+		  const struct bpf_tmpl *t, int id)
+{
+	bpf_hot_pack_parts(dst, env, c->ret, c->err, c->parent, id, c->blob_data, t->blob_used);
 }
 
 /* A BPF_REC_HOT into @c and @env, from its template in the dictionary;

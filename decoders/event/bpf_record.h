@@ -200,6 +200,10 @@ int libbpf_dict_intern(void *area, const struct libbpf_tmpl *t);
 size_t bpf_hot_size(const struct bpf_tmpl *t);
 void bpf_hot_pack(void *dst, const struct bpf_call *c, const struct bpf_event_env *env,
 		  const struct bpf_tmpl *t, int id);
+/* The same from the parts: the outcome, the libbpf call's seq (0: none)
+ * and @len payload bytes at @data laid out as the template's blobs. */
+void bpf_hot_pack_parts(void *dst, const struct bpf_event_env *env, int64_t ret, int err,
+			uint64_t parent, int id, const void *data, size_t len);
 
 /*
  * The other commands (not bpf_call_offline_ok(): a path, a license, a

@@ -223,6 +223,46 @@ bad_dur=0
 dur_ratio_ok=true" "the lookups' clock"
 }
 
+# A trace without what differs between two runs of the same program:
+# times, ids, pids and addresses.
+same_run_view() {
+	sed -E 's/"(ts|dur_ns|pid|tid|ppid|wall_ns|host_pid|id|map_id|prog_id|btf_id|ino|mnt|net|user|cgroup)":("[^"]*"|[0-9]+)/"\1":N/g
+		s/"nspid":\[[^]]*\]/"nspid":N/; s/"0x[0-9a-f]{6,}"/"ADDR"/g' "$1"
+}
+
+@test "replay: repeated call sites trace the same with it off (BPFSPY_NO_REPLAY=1), and are replayed" {
+	# Hits, misses, faults, changing keys and values, and an fd made again
+	# for another map: replay_hit() takes all but each site's first calls.
+	BPFSPY_STATS=1 run --separate-stderr "$BPFSPY" run -o "$T/on.jsonl" -- "$EXERCISER" repeat 300
+	expect_eq "$status" 0
+	expect_eq "$output" "hits=600 misses=300 faults=300"
+	[[ $stderr =~ ([0-9]+)\ calls\ recorded,\ ([0-9]+)\ replayed ]] || {
+		echo "stderr: $stderr" >&2
+		false
+	}
+	expect_eq "${BASH_REMATCH[1]}" 1503 "calls recorded"
+	[ "${BASH_REMATCH[2]}" -ge 1480 ] || { echo "replayed: ${BASH_REMATCH[2]}" >&2; false; }
+	BPFSPY_NO_REPLAY=1 BPFSPY_STATS=1 run --separate-stderr "$BPFSPY" run -o "$T/off.jsonl" -- \
+		"$EXERCISER" repeat 300
+	expect_eq "$status" 0
+	[[ $stderr == *" 0 replayed"* ]] || { echo "stderr: $stderr" >&2; false; }
+	same_run_view "$T/on.jsonl" >"$T/on.view"
+	same_run_view "$T/off.jsonl" >"$T/off.view"
+	diff "$T/on.view" "$T/off.view" >&2
+	# the values after the fd was made again are the new map's 16 bytes
+	expect_eq "$(jq -r 'select(.cmd == "BPF_MAP_LOOKUP_ELEM" and .errno == null)
+		| .out.value_data | length' "$T/on.jsonl" | sort | uniq -c | tr -s ' ')" \
+		" 300 16
+ 300 32" "value bytes before and after"
+	for args in "lookup 2000" "threads 3 500"; do
+		# shellcheck disable=SC2086  # the words are the arguments
+		"$BPFSPY" run -o "$T/on.jsonl" -- "$EXERCISER" $args >/dev/null
+		# shellcheck disable=SC2086
+		BPFSPY_NO_REPLAY=1 "$BPFSPY" run -o "$T/off.jsonl" -- "$EXERCISER" $args >/dev/null
+		diff <(same_run_view "$T/on.jsonl" | sort) <(same_run_view "$T/off.jsonl" | sort) >&2
+	done
+}
+
 @test "the example loader's stdout is byte-identical with and without bpfspy" {
 	[ -x "$LOADER" ] || skip "examples/minimal_loader was not built"
 	run --separate-stderr "$LOADER" "$BPF_OBJ"

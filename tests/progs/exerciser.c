@@ -598,6 +598,79 @@ static long get_next_id(int cmd, __u32 start)
 	return sys_bpf(cmd, &attr, ATTR_END(next_id));
 }
 
+/* ---- repeat: the same call sites again and again ------------------------- */
+
+/* One attr per call site, reused: what the shim replays once it has seen a
+ * site's call (bpfspy's replay_hit()).  The keys and values change from
+ * call to call; the outcomes are hits, misses (ENOENT), faults (EFAULT)
+ * and an fd closed and made again for a map with larger values. */
+static long repeat_call(union bpf_attr *attr, int cmd)
+{
+	return sys_bpf(cmd, attr, ATTR_END(flags));
+}
+
+static int map_kv(__u32 type, __u32 value_size)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.map_type = type;
+	attr.key_size = 4;
+	attr.value_size = value_size;
+	attr.max_entries = 8;
+	return (int)sys_bpf(BPF_MAP_CREATE, &attr, ATTR_END(map_extra));
+}
+
+static int do_repeat(char **argv)
+{
+	long n = parse_count(argv[0]), i, hits = 0, misses = 0, faults = 0;
+	union bpf_attr look, miss, upd, bad;
+	__u32 key, mkey;
+	__u64 value[2] = { 0, 0 }, uval;
+	int arr = map_kv(BPF_MAP_TYPE_ARRAY, 8), hash = map_kv(BPF_MAP_TYPE_HASH, 8), again;
+
+	if (arr < 0 || hash < 0)
+		die("BPF_MAP_CREATE");
+	memset(&look, 0, sizeof(look));
+	look.map_fd = (__u32)arr;
+	look.key = ptr_to_u64(&key);
+	look.value = ptr_to_u64(value);
+	miss = look;
+	miss.map_fd = (__u32)hash;
+	miss.key = ptr_to_u64(&mkey);
+	upd = look;
+	upd.value = ptr_to_u64(&uval);
+	bad = look;
+	bad.value = ptr_to_u64((void *)8);   /* the kernel cannot write there */
+	/* One site after the other: the shim keeps four sites a thread. */
+	for (i = 0; i < n; i++) {
+		key = (__u32)(i % 4);
+		uval = 0x1000 + (__u64)i;
+		if (repeat_call(&upd, BPF_MAP_UPDATE_ELEM) < 0)
+			die("BPF_MAP_UPDATE_ELEM");
+		hits += repeat_call(&look, BPF_MAP_LOOKUP_ELEM) == 0;
+	}
+	for (i = 0; i < n; i++) {
+		mkey = (__u32)i;
+		misses += repeat_call(&miss, BPF_MAP_LOOKUP_ELEM) < 0 && last_errno == ENOENT;
+	}
+	for (i = 0; i < n; i++) {
+		key = (__u32)(i % 4);
+		faults += repeat_call(&bad, BPF_MAP_LOOKUP_ELEM) < 0 && last_errno == EFAULT;
+	}
+	/* The same fd number, another map: 16-byte values now. */
+	close(arr);
+	again = map_kv(BPF_MAP_TYPE_ARRAY, 16);
+	if (again != arr)
+		die("the fd was not made again");
+	for (i = 0; i < n; i++) {
+		key = (__u32)(i % 4);
+		hits += repeat_call(&look, BPF_MAP_LOOKUP_ELEM) == 0;
+	}
+	printf("hits=%ld misses=%ld faults=%ld\n", hits, misses, faults);
+	return 0;
+}
+
 /* ---- highfd: an object behind an fd past the shim's table of notes ---- */
 
 /* The info struct of a map reached through fd 4999, dup2()ed there: the
@@ -2973,6 +3046,7 @@ static const struct scenario scenarios[] = {
 	{ "errno", 0, "", do_errno },
 	{ "fds", 0, "", do_fds },
 	{ "highfd", 0, "", do_highfd },
+	{ "repeat", 1, "N", do_repeat },
 	{ "sigkill", 0, "", do_sigkill },
 	{ "abort", 0, "", do_abort },
 	{ "_exit", 0, "", do_exit },
