@@ -312,7 +312,8 @@ static int lb_template(const struct bpf_event_env *env, const struct libbpf_call
 	if (!gen || !libbpf_tmpl_make(&t, env, c))
 		return -1;
 	w = &t_lb[(c->id ^ (c->args[1] >> 3)) & (LB_WAYS - 1)];
-	if (w->gen == gen && !memcmp(&w->t, &t, sizeof(t)))
+	/* past the arguments both are zero (libbpf_tmpl_make()) */
+	if (w->gen == gen && !memcmp(&w->t, &t, offsetof(struct libbpf_tmpl, pad)))
 		return w->id;
 	w->id = libbpf_dict_intern(bpfspy_spool_dict(), &t);
 	w->gen = w->id < 0 ? 0 : gen;

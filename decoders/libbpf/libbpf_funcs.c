@@ -174,14 +174,23 @@ static const struct libbpf_func funcs[LF_COUNT] = {
 		A("next_key", PTR), A("key_sz", U64) } },
 };
 
+/* Kept once found (n + 1; 0: not yet): a template of a hot call asks
+ * every call. */
+static uint8_t nargs_cache[LF_COUNT];
+
 unsigned libbpf_func_nargs(unsigned id)
 {
 	unsigned n = 0;
+	uint8_t v;
 
 	if (id >= LF_COUNT)
 		return 0;
+	v = __atomic_load_n(&nargs_cache[id], __ATOMIC_RELAXED);
+	if (v)
+		return v - 1u;
 	while (n < LIBBPF_MAX_ARGS && funcs[id].args[n].name)
 		n++;
+	__atomic_store_n(&nargs_cache[id], (uint8_t)(n + 1), __ATOMIC_RELAXED);
 	return n;
 }
 
