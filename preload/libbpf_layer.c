@@ -308,13 +308,21 @@ static int lb_template(const struct bpf_event_env *env, const struct libbpf_call
 	uint32_t gen = bpfspy_spool_gen();
 	struct libbpf_tmpl t;
 	struct lb_way *w;
+	unsigned n;
 
-	if (!gen || !libbpf_tmpl_make(&t, env, c))
+	if (!gen || !libbpf_hot_ok(env, c))
 		return -1;
+	/* The way's template, when it is this call's: the function and
+	 * its own arguments (past them a template is zero), compared
+	 * without making one (libbpf_tmpl_make(): ~100 instructions). */
 	w = &t_lb[(c->id ^ (c->args[1] >> 3)) & (LB_WAYS - 1)];
-	/* past the arguments both are zero (libbpf_tmpl_make()) */
-	if (w->gen == gen && !memcmp(&w->t, &t, offsetof(struct libbpf_tmpl, pad)))
+	n = libbpf_func_nargs(c->id);
+	n = n < 6 ? n : 6;
+	if (w->gen == gen && w->t.tag == (LIBBPF_TMPL_TAG | c->id) &&
+	    !memcmp(w->t.args, c->args, n * sizeof(c->args[0])))
 		return w->id;
+	if (!libbpf_tmpl_make(&t, env, c))
+		return -1;
 	w->id = libbpf_dict_intern(bpfspy_spool_dict(), &t);
 	w->gen = w->id < 0 ? 0 : gen;
 	w->t = t;
@@ -402,7 +410,7 @@ static long libbpf_call(unsigned id, unsigned n, const long *a, uintptr_t ra)
 	c.id = id;
 	c.missing = !fn && !inj;
 	c.injected = inj != 0;
-	for (i = 0; i < LIBBPF_MAX_ARGS; i++)
+	for (i = 0; i < n; i++)   /* the wrapper's registers; memset() the rest */
 		c.args[i] = (uint64_t)a[i];
 	if (libbpf_func_probes(id)) {
 		libbpf_opts_probe(&c);   /* sz and tail as OPTS_VALID will see them */

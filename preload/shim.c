@@ -200,7 +200,9 @@ enum { CLK_UNKNOWN, CLK_DECIDING, CLK_TSC, CLK_MONO };
 #define CLK_ANCHOR (1ull << 22)
 static int clk_state;
 static uint64_t tsc0, tsc_ns0, tsc_mult, tsc_next;   /* ns per cycle << 32 */
-static __thread uint64_t t_anc_tsc, t_anc_ns, t_last_ns;
+/* The thread's anchor (t_anc_tsc 0: none, the clock is not the TSC yet)
+ * and the factor taken with it. */
+static __thread uint64_t t_anc_tsc, t_anc_ns, t_mult, t_anc_span, t_last_ns;
 static __thread uint32_t t_clk_calls;
 
 static inline uint64_t tsc_read(void)
@@ -210,6 +212,29 @@ static inline uint64_t tsc_read(void)
 #else
 	return 0;
 #endif
+}
+
+/*
+ * The TSC and CLOCK_MONOTONIC at one instant: read between two rdtscs,
+ * again when those lie far apart (a preemption or an interrupt between
+ * them would pair the clock with a TSC value microseconds off, and every
+ * timestamp extrapolated from the pair with it).
+ */
+#define TSC_PAIR_CYCLES 4096u
+static void tsc_pair(uint64_t *tsc, uint64_t *ns)
+{
+	uint64_t a, b, m;
+	int tries;
+
+	for (tries = 0;; tries++) {
+		a = tsc_read();
+		m = mono_ns();
+		b = tsc_read();
+		if ((b >= a && b - a <= TSC_PAIR_CYCLES) || tries == 3)
+			break;
+	}
+	*tsc = a + (b >= a ? (b - a) / 2 : 0);
+	*ns = m;
 }
 
 static inline bool tsc_on(void)
@@ -233,22 +258,25 @@ static void tsc_init(void)
 	tsc = n >= 3 && !memcmp(buf, "tsc", 3) && (n == 3 || buf[3] == '\n');
 #endif
 	if (tsc) {
-		tsc_ns0 = mono_ns();
-		tsc0 = tsc_read();
+		tsc_pair(&tsc0, &tsc_ns0);
 		tsc_next = tsc0;
 	}
 	__atomic_store_n(&clk_state, tsc ? CLK_TSC : CLK_MONO, __ATOMIC_RELEASE);
 }
 
-static __attribute__((noinline)) uint64_t tsc_calibrate(uint64_t now)
+/* The factor measured again, from the start to a pair read now; the
+ * next measure after as many cycles again (at most 2^32). */
+static __attribute__((noinline)) uint64_t tsc_calibrate(void)
 {
-	uint64_t cyc = now - tsc0, ns = mono_ns() - tsc_ns0, mult;
+	uint64_t t, m, cyc, mult;
 
-	if (!cyc || now < tsc0)
+	tsc_pair(&t, &m);
+	cyc = t - tsc0;
+	if (!cyc || t < tsc0)
 		return __atomic_load_n(&tsc_mult, __ATOMIC_RELAXED);
-	mult = (uint64_t)(((unsigned __int128)ns << 32) / cyc);
+	mult = (uint64_t)(((unsigned __int128)(m - tsc_ns0) << 32) / cyc);
 	__atomic_store_n(&tsc_mult, mult, __ATOMIC_RELAXED);
-	__atomic_store_n(&tsc_next, now + (cyc < (1ull << 32) ? cyc : (1ull << 32)),
+	__atomic_store_n(&tsc_next, t + (cyc < (1ull << 32) ? cyc : (1ull << 32)),
 			 __ATOMIC_RELAXED);
 	return mult;
 }
@@ -258,7 +286,7 @@ static inline uint64_t tsc_mult_at(uint64_t now)
 	uint64_t mult = __atomic_load_n(&tsc_mult, __ATOMIC_RELAXED);
 
 	if (__builtin_expect(now >= __atomic_load_n(&tsc_next, __ATOMIC_RELAXED) || !mult, 0))
-		mult = tsc_calibrate(now);
+		mult = tsc_calibrate();
 	return mult;
 }
 
@@ -266,7 +294,7 @@ static inline uint64_t tsc_mult_at(uint64_t now)
  * anchor to take again. */
 static __attribute__((noinline)) uint64_t now_slow(void)
 {
-	uint64_t t, ns;
+	uint64_t t, ns, next;
 
 	if (!tsc_on()) {
 		if (__atomic_load_n(&clk_state, __ATOMIC_RELAXED) == CLK_UNKNOWN &&
@@ -274,11 +302,19 @@ static __attribute__((noinline)) uint64_t now_slow(void)
 			tsc_init();
 		ns = mono_ns();
 	} else {
-		t = tsc_read();
-		ns = mono_ns();
-		tsc_mult_at(t);
-		t_anc_tsc = t;
+		tsc_pair(&t, &ns);
+		t_mult = tsc_mult_at(t);
+		t_anc_tsc = t_mult ? t : 0;   /* no factor yet: the clock again */
 		t_anc_ns = ns;
+		/* Until the factor is measured again: a young factor (its
+		 * window as long as the time since the clock became the TSC)
+		 * extrapolates no further than that window, so the jump
+		 * back at the next anchor stays within the clock reads' jitter
+		 * (without it: 5 lookups of 6,000 with dur_ns 0). */
+		next = __atomic_load_n(&tsc_next, __ATOMIC_RELAXED);
+		t_anc_span = next > t ? next - t : 0;
+		if (t_anc_span > CLK_ANCHOR)
+			t_anc_span = CLK_ANCHOR;
 	}
 	if (ns < t_last_ns)
 		ns = t_last_ns;
@@ -286,18 +322,20 @@ static __attribute__((noinline)) uint64_t now_slow(void)
 	return ns;
 }
 
-/* CLOCK_MONOTONIC, in ns: the event timestamps and durations. */
+/* CLOCK_MONOTONIC, in ns: the event timestamps and durations.  Between
+ * anchors: rdtsc, a multiply and the clamp (a TSC behind the anchor is
+ * a huge d: the slow path). */
 static inline uint64_t now_ns(void)
 {
 	uint64_t t, d, ns;
 
-	if (!tsc_on())
+	if (__builtin_expect(!t_anc_tsc, 0))
 		return now_slow();
 	t = tsc_read();
 	d = t - t_anc_tsc;
-	if (__builtin_expect(!t_anc_tsc || t < t_anc_tsc || d > CLK_ANCHOR, 0))
+	if (__builtin_expect(d > t_anc_span, 0))
 		return now_slow();
-	ns = t_anc_ns + (uint64_t)(((unsigned __int128)d * tsc_mult_at(t)) >> 32);
+	ns = t_anc_ns + (uint64_t)(((unsigned __int128)d * t_mult) >> 32);
 	if (__builtin_expect(ns < t_last_ns, 0))
 		ns = t_last_ns;
 	t_last_ns = ns;

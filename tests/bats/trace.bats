@@ -194,7 +194,8 @@ setup() {
 	# The shim's clock becomes the TSC after CLK_LEARN_AFTER (256) calls
 	# of a thread; its ts and dur_ns must still read as CLOCK_REALTIME and
 	# CLOCK_MONOTONIC would: in order per thread, inside the run, and the
-	# durations of the calls after the switch like those before it.
+	# durations of the calls after the switch like those before it (no
+	# lookup takes under 50 ns: one did when an anchor jumped back).
 	local t0 t1
 	t0=$(date +%s%N)
 	run --separate-stderr "$BPFSPY" run -o "$TRACE" -- "$EXERCISER" threads 3 2000
@@ -209,7 +210,7 @@ setup() {
 		  "backwards=\([$by[] | sort_by(.seq) | [.[].ts | ns] as $t
 			| range(1; $t | length) | select($t[.] < $t[. - 1])] | length)",
 		  "outside=\([$l[] | .ts | ns | select(. < ($t0 | tonumber) or . > ($t1 | tonumber))] | length)",
-		  "bad_dur=\([$l[] | select(.dur_ns < 1 or .dur_ns > 100000000)] | length)",
+		  "bad_dur=\([$l[] | select(.dur_ns < 50 or .dur_ns > 100000000)] | length)",
 		  "dur_ratio_ok=\(
 			([$by[] | sort_by(.seq) | .[0:200][] | .dur_ns] | sort | .[length / 2 | floor]) as $a
 			| ([$by[] | sort_by(.seq) | .[-200:][] | .dur_ns] | sort | .[length / 2 | floor]) as $b
