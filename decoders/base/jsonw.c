@@ -77,6 +77,21 @@ size_t fmt_u64(char *out, uint64_t v)
 	return n;
 }
 
+void fmt_u64_fixed(char *out, uint64_t v, unsigned width)
+{
+	unsigned i = width;
+
+	while (i >= 2) {
+		unsigned d = (unsigned)(v % 100) * 2;
+
+		v /= 100;
+		out[--i] = digit_pairs[d + 1];
+		out[--i] = digit_pairs[d];
+	}
+	if (i)
+		out[0] = (char)('0' + v % 10);
+}
+
 size_t fmt_hex(char *out, uint64_t v)
 {
 	char tmp[16];

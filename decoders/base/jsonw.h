@@ -96,6 +96,9 @@ void jw_arr_close(struct jsonw *w);
 
 /* Scalars. */
 size_t fmt_u64(char *out, uint64_t v);      /* decimal, returns length */
+/* The low @width decimal digits of @v, zero-padded: "000001234" for 1234
+ * in 9. */
+void fmt_u64_fixed(char *out, uint64_t v, unsigned width);
 size_t fmt_hex(char *out, uint64_t v);      /* "0x..." */
 
 static inline void jw_u64(struct jsonw *w, const char *key, uint64_t v)

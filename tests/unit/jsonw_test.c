@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "base/jsonw.h"
+#include "event/bpf_event.h"
 #include "tap.h"
 
 static struct json_object *parse(const char *buf, size_t len)
@@ -300,8 +301,45 @@ static void test_escape_positions(void)
 	}
 }
 
+/* Timestamps: the seconds' digits are kept between calls, the fraction
+ * is nine digits always; each against snprintf(). */
+static void test_ts(void)
+{
+	static const uint64_t ns[] = {
+		0, 1, 999999999, 1000000000, 1796128135342495518ull, 1796128135000000007ull,
+		1796128136000000000ull, 1796128135999999999ull, 5000000001ull,
+		18446744073709551615ull,
+	};
+	char buf[64], want[64], d[16];
+	unsigned i, bad = 0, round;
+	struct jsonw w;
+
+	for (round = 0; round < 2; round++)
+		for (i = 0; i < sizeof(ns) / sizeof(ns[0]); i++) {
+			jw_init(&w, buf, sizeof(buf));
+			bpf_render_ts(&w, NULL, ns[i]);
+			snprintf(want, sizeof(want), "\"%llu.%09llu\"",
+				 (unsigned long long)(ns[i] / 1000000000u),
+				 (unsigned long long)(ns[i] % 1000000000u));
+			if (w.len != strlen(want) || memcmp(buf, want, w.len)) {
+				if (bad++ < 3)
+					printf("# ts %llu: %.*s, want %s\n", (unsigned long long)ns[i],
+					       (int)w.len, buf, want);
+			}
+		}
+	tap_ok(bad == 0, "timestamps as seconds and nine digits, a second kept or not (%u wrong)",
+	       bad);
+	fmt_u64_fixed(d, 1234, 9);
+	tap_ok(!memcmp(d, "000001234", 9), "fixed width: zero-padded");
+	fmt_u64_fixed(d, 12345678901ull, 4);
+	tap_ok(!memcmp(d, "8901", 4), "fixed width: the low digits");
+	fmt_u64_fixed(d, 7, 1);
+	tap_ok(d[0] == '7', "fixed width: one digit");
+}
+
 int main(void)
 {
+	test_ts();
 	test_scalars();
 	test_escaping();
 	test_escape_positions();
