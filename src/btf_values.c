@@ -51,6 +51,10 @@ struct btf_values {
 	size_t nmaps;
 	struct { uint32_t id; struct btf *btf; } kernel[MAX_KERNEL];
 	size_t nkernel;
+	/* The id of the last map found to have no types: a map's BTF is
+	 * its creation's, so its element calls need not look again (~170
+	 * instructions a lookup's line, callgrind). */
+	uint32_t untyped_id;
 };
 
 /* ---- learning ------------------------------------------------------------- */
@@ -65,6 +69,7 @@ static void hook_reset(void *u)
 	for (i = 0; i < v->nkernel; i++)
 		btf__free(v->kernel[i].btf);
 	v->nbtfs = v->nmaps = v->nkernel = 0;
+	v->untyped_id = 0;
 }
 
 static struct btf *btf_of_fd(struct btf_values *v, int32_t fd)
@@ -345,20 +350,26 @@ static void typer_render(void *u, struct jsonw *w, const char *key, const struct
 			 uint8_t tag)
 {
 	struct btf_values *v = u;
-	int fd = bpf_call_map_fd(c);
-	struct map_types *m = fd >= 0 ? map_slot(v, fd, 0) : NULL;
 	const struct bpf_blob *blob = NULL;
-	uint32_t tid, at, stride;
+	struct map_types *m;
+	uint32_t tid, at, stride, id = 0;
 	char pk[64];
 	unsigned i;
+	int fd;
 
+	/* an element call names its map alone */
+	if (c->nnotes == 1 && c->notes[0].kind == OBJ_MAP && c->notes[0].id &&
+	    c->notes[0].id == v->untyped_id)
+		return;
+	fd = bpf_call_map_fd(c);
+	m = fd >= 0 ? map_slot(v, fd, 0) : NULL;
 	if (!m || !m->btf) {
-		uint32_t id = 0;
-
 		for (i = 0; i < c->nnotes && i < BPF_FD_NOTES; i++)
 			if (c->notes[i].fd == fd && c->notes[i].kind == OBJ_MAP)
 				id = c->notes[i].id;
 		m = from_kernel(v, id);
+		if (!m && id && c->nnotes == 1)
+			v->untyped_id = id;
 	}
 	for (i = 0; i < c->nblobs && !blob; i++)
 		if (c->blobs[i].tag == tag)

@@ -92,6 +92,17 @@ gaps_run() {
 	expect_eq "$status" 0 "--insns vs --insns: $output"
 }
 
+@test "BTF-typed payloads: a map with types after one without, in one process" {
+	# The collector remembers the last map without types; the next map's
+	# payloads are typed nonetheless.
+	run --separate-stderr "$BPFSPY" run -o "$TRACE" -- "$GAPS" untyped
+	expect_eq "$status" 0
+	expect_eq "$output" "btfmap ret=0"
+	expect_eq "$(jq -r 'select(.cmd == "BPF_MAP_LOOKUP_ELEM") | .out.value_typed != null' "$TRACE" |
+		tr '\n' ' ')" "false false false true " "typed: the second map's lookup only"
+	expect_eq "$(tc get "$TRACE" out.value_typed.comm cmd=BPF_MAP_LOOKUP_ELEM | tail -1)" "bash"
+}
+
 @test "BTF-typed payloads: the key and value of a map created with BTF, next to their hex" {
 	# the process was SIGKILLed: bpfspy run drains its spool, outside it
 	run --separate-stderr "$BPFSPY" run -o "$TRACE" -- "$GAPS" btfmap kill

@@ -21,6 +21,9 @@
  *                                 with hold, print "id=N" and keep the map
  *                                 until stdin closes
  *   lookupid ID                   MAP_GET_FD_BY_ID ID, look key 7 up, SIGKILL
+ *   untyped                       an ARRAY map without BTF looked up three
+ *                                 times, then btfmap: the second map's
+ *                                 payloads are typed all the same
  */
 #include <errno.h>
 #include <linux/btf.h>
@@ -159,6 +162,33 @@ static size_t make_btf(uint8_t *out)
 	return sizeof(h) + sizeof(types) + sizeof(strs);
 }
 
+/* Lookups of a map without types, before a map with them. */
+static int untyped(void)
+{
+	uint8_t a[72] = { 0 }, val[8];
+	uint32_t key = 0;
+	long map;
+	int i;
+
+	put32(a, 0, 2);                     /* BPF_MAP_TYPE_ARRAY */
+	put32(a, 4, 4);
+	put32(a, 8, sizeof(val));
+	put32(a, 12, 1);
+	map = bpf(CMD_MAP_CREATE, a, 72);
+	if (map < 0) {
+		printf("untyped map_create errno=%d\n", errno);
+		return 1;
+	}
+	memset(a, 0, sizeof(a));
+	put32(a, 0, (uint32_t)map);
+	put64(a, 8, (uint64_t)(uintptr_t)&key);
+	put64(a, 16, (uint64_t)(uintptr_t)val);
+	for (i = 0; i < 3; i++)
+		if (bpf(CMD_MAP_LOOKUP_ELEM, a, 32) < 0)
+			return 1;
+	return 0;
+}
+
 static int btfmap(bool kill_after, bool hold)
 {
 	uint8_t blob[512], a[128] = { 0 }, val[20] = { 0 }, out[20];
@@ -270,6 +300,8 @@ int main(int argc, char **argv)
 	} else if (!strcmp(argv[1], "btfmap")) {
 		return btfmap(argc > 2 && !strcmp(argv[2], "kill"),
 			      argc > 2 && !strcmp(argv[2], "hold"));
+	} else if (!strcmp(argv[1], "untyped")) {
+		return untyped() ? 1 : btfmap(false, false);
 	} else if (!strcmp(argv[1], "lookupid") && argc > 2) {
 		return lookupid((uint32_t)strtoul(argv[2], NULL, 10));
 	} else {
