@@ -337,9 +337,47 @@ static void test_ts(void)
 	tap_ok(d[0] == '7', "fixed width: one digit");
 }
 
+/* The envelope's pid, tid and comm, kept between lines of one thread:
+ * each line as the whole rendering would have it, when the thread, its
+ * name or the process change, a name needs escaping or fills all 16. */
+static void test_envelope(void)
+{
+	static const struct { uint32_t pid, tid; const char *comm; const char *want; } e[] = {
+		{ 7, 8, "a", "\"pid\":7,\"tid\":8,\"comm\":\"a\"" },
+		{ 7, 8, "a", "\"pid\":7,\"tid\":8,\"comm\":\"a\"" },
+		{ 7, 9, "a", "\"pid\":7,\"tid\":9,\"comm\":\"a\"" },
+		{ 7, 9, "b\"c\\", "\"pid\":7,\"tid\":9,\"comm\":\"b\\\"c\\\\\"" },
+		{ 6, 9, "b\"c\\", "\"pid\":6,\"tid\":9,\"comm\":\"b\\\"c\\\\\"" },
+		{ 6, 9, "0123456789abcdefXYZ", "\"pid\":6,\"tid\":9,\"comm\":\"0123456789abcdef\"" },
+		{ 6, 9, "0123456789abcdeX", "\"pid\":6,\"tid\":9,\"comm\":\"0123456789abcdeX\"" },
+	};
+	char buf[512], want[512];
+	unsigned i, bad = 0;
+	struct jsonw w;
+
+	for (i = 0; i < sizeof(e) / sizeof(e[0]); i++) {
+		struct bpf_event_env env = { .seq = i + 1, .ts = 5000000001ull, .dur_ns = 3,
+					     .pid = e[i].pid, .tid = e[i].tid, .comm = e[i].comm };
+
+		jw_init(&w, buf, sizeof(buf));
+		jw_obj_open(&w, NULL);
+		bpf_render_envelope(&w, "bpf", &env);
+		jw_obj_close(&w);
+		snprintf(want, sizeof(want),
+			 "{\"event\":\"bpf\",\"seq\":%u,\"ts\":\"5.000000001\",\"dur_ns\":3,%s}",
+			 i + 1, e[i].want);
+		if (w.len != strlen(want) || memcmp(buf, want, w.len)) {
+			bad++;
+			printf("# %.*s\n# want %s\n", (int)w.len, buf, want);
+		}
+	}
+	tap_ok(bad == 0, "envelopes of changing threads, names and processes (%u wrong)", bad);
+}
+
 int main(void)
 {
 	test_ts();
+	test_envelope();
 	test_scalars();
 	test_escaping();
 	test_escape_positions();
