@@ -81,6 +81,20 @@ void fmt_u64_fixed(char *out, uint64_t v, unsigned width)
 {
 	unsigned i = width;
 
+	if (v <= UINT32_MAX) {   /* 32-bit divisions: a timestamp's nine digits */
+		uint32_t u = (uint32_t)v;
+
+		while (i >= 2) {
+			unsigned d = (u % 100) * 2;
+
+			u /= 100;
+			out[--i] = digit_pairs[d + 1];
+			out[--i] = digit_pairs[d];
+		}
+		if (i)
+			out[0] = (char)('0' + u % 10);
+		return;
+	}
 	while (i >= 2) {
 		unsigned d = (unsigned)(v % 100) * 2;
 

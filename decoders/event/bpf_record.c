@@ -76,6 +76,12 @@ struct bpf_render_ctx {
 	struct bpf_sym_table *syms;   /* BPF_REC_SYM; NULL until the first */
 	struct bpf_render_hooks hooks;
 	struct copies_src *copies;  /* BPF_REC_COPIES; made on first use */
+	/* the fds the last hot record's template names (bpf_call_fds() of
+	 * its attr, the same for every record of it): slot fds_tmpl + 1, 0
+	 * none */
+	uint32_t fds_tmpl;
+	unsigned nfds;
+	int32_t fds[BPF_FD_NOTES];
 	struct bpf_fd_note fd[CTX_FDS];
 	struct bpf_rec_thread tid[CTX_TIDS];
 };
@@ -824,6 +830,7 @@ void bpf_render_ctx_reset(void *vx)
 		memset(x->tid, 0, sizeof(x->tid));
 	x->fd_end = 0;
 	x->tids = 0;
+	x->fds_tmpl = 0;   /* another spool, another dictionary */
 	x->fd_epoch++;   /* what the memo kept was another spool's */
 	if (x->syms)
 		bpf_sym_table_reset(x->syms);
@@ -951,12 +958,26 @@ static bool unpack(struct bpf_render_ctx *x, const void *rec, size_t len, struct
 	return true;
 }
 
-/* The notes the shim would have taken live, from the fds spooled so far. */
-static void notes_from_ctx(struct bpf_render_ctx *x, struct bpf_call *c)
+/* The notes the shim would have taken live, from the fds spooled so far;
+ * @tmpl: a hot record's template slot + 1 (0: none), whose fds are kept
+ * (bpf_call_fds() took ~125 instructions a lookup's line). */
+static void notes_from_ctx(struct bpf_render_ctx *x, struct bpf_call *c, uint32_t tmpl)
 {
-	int32_t fds[BPF_FD_NOTES];
-	unsigned n = bpf_call_fds(c, fds, BPF_FD_NOTES), i;
+	int32_t own[BPF_FD_NOTES];
+	const int32_t *fds = own;
+	unsigned n, i;
 
+	if (tmpl && x->fds_tmpl == tmpl) {
+		fds = x->fds;
+		n = x->nfds;
+	} else {
+		n = bpf_call_fds(c, own, BPF_FD_NOTES);
+		if (tmpl) {
+			memcpy(x->fds, own, n * sizeof(own[0]));
+			x->nfds = n;
+			x->fds_tmpl = tmpl;
+		}
+	}
 	for (i = 0; i < n; i++) {
 		if (fds[i] < 0 || fds[i] >= CTX_FDS || x->fd[fds[i]].kind == OBJ_UNKNOWN)
 			continue;
@@ -1082,7 +1103,7 @@ static size_t render_copies(struct bpf_render_ctx *x, uint32_t type, const void 
 	mem_read_set_digest_source(copies_digest);
 	t_notes = x;
 	if (type == BPF_REC_COPIES) {
-		notes_from_ctx(x, &c);
+		notes_from_ctx(x, &c, 0);
 		c.info_kind = h->info_kind;
 		if (x->hooks.call)
 			x->hooks.call(x->hooks.u, &c);
@@ -1316,7 +1337,7 @@ size_t bpf_render_ctx_record(void *vx, uint32_t type, const void *rec, size_t le
 		if (t)
 			env.comm = t->comm;
 	}
-	notes_from_ctx(x, &c);
+	notes_from_ctx(x, &c, type == BPF_REC_HOT ? ((const struct bpf_rec_hot *)rec)->tmpl + 1u : 0);
 	if (x->hooks.call)
 		x->hooks.call(x->hooks.u, &c);
 	decode_opts_default(&o);
