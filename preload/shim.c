@@ -302,9 +302,12 @@ static __attribute__((noinline)) uint64_t now_slow(void)
 			tsc_init();
 		ns = mono_ns();
 	} else {
+		/* A handler of this thread reading the clock in between sees
+		 * no anchor (t_anc_tsc 0: this way), never half of one. */
+		t_anc_tsc = 0;
+		__atomic_signal_fence(__ATOMIC_SEQ_CST);
 		tsc_pair(&t, &ns);
 		t_mult = tsc_mult_at(t);
-		t_anc_tsc = t_mult ? t : 0;   /* no factor yet: the clock again */
 		t_anc_ns = ns;
 		/* Until the factor is measured again: a young factor (its
 		 * window as long as the time since the clock became the TSC)
@@ -315,6 +318,8 @@ static __attribute__((noinline)) uint64_t now_slow(void)
 		t_anc_span = next > t ? next - t : 0;
 		if (t_anc_span > CLK_ANCHOR)
 			t_anc_span = CLK_ANCHOR;
+		__atomic_signal_fence(__ATOMIC_SEQ_CST);
+		t_anc_tsc = t_mult ? t : 0;   /* no factor yet: the clock again */
 	}
 	if (ns < t_last_ns)
 		ns = t_last_ns;
