@@ -92,6 +92,7 @@ static struct {
 	struct bpf_filter filter;  /* -e trace=SET (BPFSPY_TRACE) */
 	bool failed_only;          /* --failed-only (BPFSPY_FAILED_ONLY) */
 	bool replay;               /* replay_hit() may take calls (BPFSPY_NO_REPLAY) */
+	bool stats;                /* BPFSPY_STATS: say_stats() at exit */
 	bool summary;              /* --summary (BPFSPY_SUMMARY): counts only */
 	bool fast;                 /* -e trace=SET or --summary: bpf_fast() first */
 	char filter_spec[256];
@@ -1144,6 +1145,7 @@ __attribute__((constructor)) static void bpfspy_init(void)
 	init_filter();
 	g.failed_only = env_u32("BPFSPY_FAILED_ONLY", 0) != 0;
 	g.replay = !g.failed_only && env_u32("BPFSPY_NO_REPLAY", 0) == 0;
+	g.stats = env_u32("BPFSPY_STATS", 0) != 0;
 	g.summary = env_u32("BPFSPY_SUMMARY", 0) != 0;
 	g.fast = g.summary || g.filter.active;
 	if (g.summary)
@@ -2094,12 +2096,12 @@ static char *area_base(struct area *a)
 	return (char *)a - AREA_STACKS;
 }
 
-/* At thread exit (pthread key destructor). */
 /* Calls replay_after() spooled: per thread (a shared counter would bounce
  * a cache line between threads), added up when threads end. */
 static __thread uint64_t t_replayed;
 static uint64_t replayed;
 
+/* At thread exit (pthread key destructor). */
 static void area_free(void *p)
 {
 	__atomic_add_fetch(&replayed, t_replayed, __ATOMIC_RELAXED);
@@ -2116,7 +2118,7 @@ static void say_stats(void)
 	char line[128];
 	int n;
 
-	if (!env_u32("BPFSPY_STATS", 0))
+	if (!g.stats)
 		return;
 	n = snprintf(line, sizeof(line), "bpfspy: pid %d: %llu calls recorded, %llu replayed\n",
 		     (int)g.pid, (unsigned long long)__atomic_load_n(&g.seq, __ATOMIC_RELAXED),
@@ -2209,7 +2211,7 @@ static void fork_token_init(void)
  * that faults, a refusal the checks explain) goes the usual way, so the
  * trace is the same byte for byte (BPFSPY_NO_REPLAY=1 turns it off:
  * tests/bats/trace.bats compares).  callgrind, a traced lookup_bench
- * lookup: 1,360 instructions in the shim the usual way, 945 this way.
+ * lookup: 1,360 instructions in the shim the usual way, 926 this way.
  */
 static bool replay_hit(struct work *w)
 {
@@ -2246,6 +2248,25 @@ static bool replay_hit(struct work *w)
 	return true;
 }
 
+/* Read @i of a replayed call of outcome class @post: the PRE reads, then
+ * the outcome's (bpf_call_capture() takes them in that order). */
+static const struct bpf_blob_req *replay_req(const struct plan_way *p, unsigned post,
+					     unsigned i)
+{
+	unsigned n1 = p->n[PL_PRE];
+
+	return i < n1 ? &p->req[PL_PRE][i] : &p->req[post][i - n1];
+}
+
+/* Whether read @r of @want bytes at @used lands as blob @b of the
+ * template, read in full. */
+static bool replay_fits(const struct bpf_blob *b, const struct bpf_blob_req *r, uint32_t used,
+			uint32_t want)
+{
+	return b->off == used && b->len == want && !b->fault && b->full_len == r->full_len &&
+	       b->stride == r->stride && b->tag == r->tag;
+}
+
 /* The payload of a replayed call, as bpf_call_capture() would read it
  * under @p's plans, into @data: its length, or -1 when it would not be
  * laid out as @t's blobs (or a buffer faults). */
@@ -2258,13 +2279,11 @@ static long replay_payload(const struct bpf_call *c, const struct plan_way *p, u
 	if (n != t->nblobs)
 		return -1;
 	for (i = 0; i < n; i++) {
-		const struct bpf_blob_req *r = i < n1 ? &p->req[PL_PRE][i] : &p->req[post][i - n1];
-		const struct bpf_blob *b = &t->blobs[i];
+		const struct bpf_blob_req *r = replay_req(p, post, i);
 		uint32_t want = r->len < BPF_BLOB_BYTES - used ? r->len : BPF_BLOB_BYTES - used;
 		bool proven = c->ret >= 0 || (i < n1 && c->err == ENOENT);
 
-		if (b->off != used || b->len != want || b->fault || b->full_len != r->full_len ||
-		    b->stride != r->stride || b->tag != r->tag)
+		if (!replay_fits(&t->blobs[i], r, used, want))
 			return -1;
 		if ((proven && want <= r->full_len ? mem_read_proven(data + used, r->addr, want) :
 						     mem_read(data + used, r->addr, want, NULL)) != want)
@@ -2288,15 +2307,12 @@ static void replay_recipe(struct plan_way *p, unsigned k, unsigned post, const s
 	if (n != t->nblobs || n > BPF_TMPL_BLOBS)
 		return;
 	for (i = 0; i < n; i++) {
-		const struct bpf_blob_req *r = i < n1 ? &p->req[PL_PRE][i] : &p->req[post][i - n1];
-		const struct bpf_blob *b = &t->blobs[i];
+		const struct bpf_blob_req *r = replay_req(p, post, i);
 
 		/* as bpf_call_capture(): k 0 succeeded (every buffer copied
 		 * in full), k 1 ENOENT (the inputs) */
 		if (!(k == 0 || (k == 1 && i < n1)) || r->len > r->full_len ||
-		    r->len > BPF_BLOB_BYTES - used || b->off != used || b->len != r->len ||
-		    b->fault || b->full_len != r->full_len || b->stride != r->stride ||
-		    b->tag != r->tag)
+		    r->len > BPF_BLOB_BYTES - used || !replay_fits(&t->blobs[i], r, used, r->len))
 			return;
 		rc->rd[i].addr = r->addr;
 		rc->rd[i].len = r->len;
