@@ -303,24 +303,37 @@ struct lb_way {
 };
 static __thread struct lb_way t_lb[LB_WAYS];
 
+/* This thread's cached template of function @id called with arguments
+ * @args (its own ones: past them a template is zero), compared in place
+ * (making one, libbpf_tmpl_make(), costs ~100 instructions): its
+ * dictionary slot, or -1. */
+static int lb_cached(unsigned id, const uint64_t *args, uint32_t gen, struct lb_way **way)
+{
+	struct lb_way *w = &t_lb[(id ^ (args[1] >> 3)) & (LB_WAYS - 1)];
+	unsigned n = libbpf_func_nargs(id), i;
+	uint64_t diff = 0;
+
+	*way = w;
+	if (!gen || w->gen != gen || w->t.tag != (LIBBPF_TMPL_TAG | id))
+		return -1;
+	/* (a loop of at most six words: memcmp()'s call cost ~30 more) */
+	for (i = 0; i < n && i < 6; i++)
+		diff |= w->t.args[i] ^ args[i];
+	return diff ? -1 : w->id;
+}
+
 static int lb_template(const struct bpf_event_env *env, const struct libbpf_call *c)
 {
 	uint32_t gen = bpfspy_spool_gen();
 	struct libbpf_tmpl t;
 	struct lb_way *w;
-	unsigned n;
+	int id;
 
 	if (!gen || !libbpf_hot_ok(env, c))
 		return -1;
-	/* The way's template, when it is this call's: the function and
-	 * its own arguments (past them a template is zero), compared
-	 * without making one (libbpf_tmpl_make(): ~100 instructions). */
-	w = &t_lb[(c->id ^ (c->args[1] >> 3)) & (LB_WAYS - 1)];
-	n = libbpf_func_nargs(c->id);
-	n = n < 6 ? n : 6;
-	if (w->gen == gen && w->t.tag == (LIBBPF_TMPL_TAG | c->id) &&
-	    !memcmp(w->t.args, c->args, n * sizeof(c->args[0])))
-		return w->id;
+	id = lb_cached(c->id, c->args, gen, &w);
+	if (id >= 0)
+		return id;
 	if (!libbpf_tmpl_make(&t, env, c))
 		return -1;
 	w->id = libbpf_dict_intern(bpfspy_spool_dict(), &t);
@@ -364,12 +377,130 @@ static void emit_there(void *arg)
 	emit(e->id, e->f, e->a, e->ra, e->env, e->c);
 }
 
+/* A new frame for the call about to be made. */
+static struct frame *frame_push(void)
+{
+	struct frame *fr = &t_frames[t_depth++];
+
+	fr->seq = bpfspy_next_seq();
+	fr->nsys = fr->nfail = 0;
+	fr->cmds = 0;
+	fr->shim_ns = 0;
+	fr->keep = false;
+	return fr;
+}
+
+/* After frame @fr is popped: to the enclosing call, all of this call's
+ * wrapping (since @entry, less the real function's @start to @end) is the
+ * shim's, and a call @kept keeps it too (--failed-only). */
+static void frame_done(const struct frame *fr, uint64_t entry, uint64_t start, uint64_t end,
+		       bool kept)
+{
+	struct frame *up;
+
+	if (!t_depth)
+		return;
+	up = &t_frames[t_depth - 1];
+	up->keep |= kept;
+	up->shim_ns += bpfspy_now_ns() - entry - (end - start) + fr->shim_ns;
+}
+
+/* The envelope of the call of frame @fr, timed @start to @end: libbpf's
+ * time, what the shim spent recording its syscalls (and the libbpf calls
+ * inside it) left out. */
+static void frame_env(struct bpf_event_env *env, const struct frame *fr, uint64_t parent,
+		      uint64_t start, uint64_t end)
+{
+	bpfspy_env(env, fr->seq, start,
+		   end - start > fr->shim_ns ? end - start - fr->shim_ns : 0);
+	if (fr->shim_ns)
+		env->wall_ns = end - start;   /* where timelines draw it */
+	env->parent = parent;
+}
+
+/* --failed-only: a call that failed, or in which a call failed */
+static bool wanted(const struct libbpf_func *f, const struct frame *fr, const struct libbpf_call *c)
+{
+	return !bpfspy_failed_only() || c->nfail || fr->keep || libbpf_call_failed(f, c);
+}
+
+/*
+ * The thin wrappers' way: a call of a function whose record renders from
+ * its numbers alone (libbpf_func_offline_ok(): no strings, opts, objects
+ * or pointers libbpf writes through; bpf_map_lookup_elem() and the other
+ * element calls in a daemon's loop), without a stack, not injected.  The
+ * call's record is not cleared and filled (a struct libbpf_call is 280
+ * bytes): a BPF_REC_LIBBPF_HOT needs its numbers and its template, which
+ * is compared with the arguments where they are.  Anything else (the
+ * first call of a template, numbers too large for the record) takes
+ * emit()'s way with the record made whole.  callgrind, the wrapper's own
+ * instructions per lookup_bench --libbpf lookup: 782 -> 679 (with
+ * the per-thread target of libbpf_scope.c, 657).
+ */
+static long libbpf_thin(unsigned id, const struct libbpf_func *f, unsigned n, const long *a,
+			void *fn, int entry_errno, uint64_t entry)
+{
+	uint64_t start, end, parent;
+	struct bpf_event_env env;
+	struct libbpf_call c;   /* what libbpf_hot_fits() and libbpf_hot_pack() read */
+	struct frame *fr;
+	struct lb_way *w;
+	struct libbpf_rec_hot *r;
+	int tmpl, saved;
+	long ret;
+
+	parent = bpfspy_libbpf_parent();
+	fr = frame_push();
+	start = bpfspy_now_ns();
+	errno = entry_errno;
+	ret = invoke(id, fn, n, a);
+	saved = errno;
+	end = bpfspy_now_ns();
+	t_depth--;
+	frame_env(&env, fr, parent, start, end);
+	c.id = id;
+	c.ret = ret;
+	c.err = saved;
+	c.nsys = fr->nsys;
+	c.nfail = fr->nfail;
+	if (!wanted(f, fr, &c)) {
+		frame_done(fr, entry, start, end, false);
+		errno = saved;
+		return ret;
+	}
+	tmpl = libbpf_hot_fits(&env, &c) ? lb_cached(id, (const uint64_t *)a, bpfspy_spool_gen(), &w) : -1;
+	if (tmpl >= 0) {
+		r = bpfspy_spool_begin(sizeof(*r), env.seq);
+		if (r) {
+			libbpf_hot_pack(r, &env, &c, tmpl);
+			bpfspy_spool_commit(r, BPF_REC_LIBBPF_HOT, sizeof(*r));
+		}
+	} else {
+		struct libbpf_call whole;
+
+		memset(&whole, 0, sizeof(whole));
+		whole.id = id;
+		memcpy(whole.args, a, n * sizeof(a[0]));
+		whole.ret = ret;
+		whole.err = saved;
+		whole.nsys = fr->nsys;
+		whole.nfail = fr->nfail;
+		whole.cmds = fr->cmds;
+		pack_here(&env, &whole);
+	}
+	frame_done(fr, entry, start, end, true);
+	errno = saved;
+	return ret;
+}
+
 /* Every wrapper: call function @id with its first @n arguments @a for
  * the caller returning to @ra, and record the call. */
 static long libbpf_call(unsigned id, unsigned n, const long *a, uintptr_t ra)
 {
 	const struct libbpf_func *f = libbpf_func(id);
 	int entry_errno = errno;
+	/* the wrapping is timed for an enclosing call only (frame_done()) */
+	uint64_t entry = t_depth ? bpfspy_now_ns() : 0, start, end, parent;
 	int inj = bpfspy_inject_func_errno(id);
 	bool on = t_depth < MAX_DEPTH && bpfspy_active() && bpfspy_filter_func(id);
 	void *fn = bpfspy_libbpf_target(id, ra, on);
@@ -377,9 +508,7 @@ static long libbpf_call(unsigned id, unsigned n, const long *a, uintptr_t ra)
 	struct bpf_event_env env;
 	struct bpf_stack stack;
 	uint64_t ips[BPF_STACK_MAX];
-	bool have_stack = false;
-	/* the wrapping is timed for an enclosing call only (see the end) */
-	uint64_t entry = t_depth ? bpfspy_now_ns() : 0, start, end, parent;
+	bool have_stack = false, kept = false;
 	struct frame *fr;
 	struct emit_args ea;
 	long ret;
@@ -404,6 +533,8 @@ static long libbpf_call(unsigned id, unsigned n, const long *a, uintptr_t ra)
 		errno = entry_errno;
 		return invoke(id, fn, n, a);
 	}
+	if (fn && !inj && !bpfspy_stack_depth && libbpf_func_offline_ok(id))
+		return libbpf_thin(id, f, n, a, fn, entry_errno, entry);
 	if (bpfspy_stack_depth)    /* before our frame is pushed: see stack.c */
 		have_stack = bpfspy_stack_capture(&stack, ips, 0);
 	memset(&c, 0, sizeof(c));
@@ -419,12 +550,7 @@ static long libbpf_call(unsigned id, unsigned n, const long *a, uintptr_t ra)
 	if (named_by_arg(f))
 		object_name(f, a, 0, ra, c.name, sizeof(c.name));  /* before close frees it */
 	parent = bpfspy_libbpf_parent();
-	fr = &t_frames[t_depth++];
-	fr->seq = bpfspy_next_seq();
-	fr->nsys = fr->nfail = 0;
-	fr->cmds = 0;
-	fr->shim_ns = 0;
-	fr->keep = false;
+	fr = frame_push();
 	start = bpfspy_now_ns();
 	errno = entry_errno;
 	ret = inj ? injected(f, inj) : invoke(id, fn, n, a);
@@ -433,31 +559,20 @@ static long libbpf_call(unsigned id, unsigned n, const long *a, uintptr_t ra)
 	c.nsys = fr->nsys;
 	c.nfail = fr->nfail;
 	c.cmds = fr->cmds;
-	/* libbpf's time: what the shim spent recording its syscalls (and
-	 * the libbpf calls inside it) is left out */
-	bpfspy_env(&env, fr->seq, start,
-		   end - start > fr->shim_ns ? end - start - fr->shim_ns : 0);
-	if (fr->shim_ns)
-		env.wall_ns = end - start;   /* where timelines draw it */
 	t_depth--;
-	env.parent = parent;
+	frame_env(&env, fr, parent, start, end);
 	env.stack = have_stack ? &stack : NULL;
 	c.ret = ret;
 	c.err = saved;
-	/* --failed-only: a call that failed, or in which a call failed */
-	if (!bpfspy_failed_only() || c.nfail || fr->keep || libbpf_call_failed(f, &c)) {
+	if (wanted(f, fr, &c)) {
 		ea = (struct emit_args){ id, f, a, ra, &env, &c };
 		if (!have_stack && packable(id, &c))
 			pack_here(&env, &c);
 		else
 			bpfspy_on_work_stack(emit_there, &ea);
-		if (t_depth)
-			t_frames[t_depth - 1].keep = true;
+		kept = true;
 	}
-	/* all of this call's wrapping is the shim's, to an enclosing call */
-	if (t_depth)
-		t_frames[t_depth - 1].shim_ns += bpfspy_now_ns() - entry - (end - start) +
-						 fr->shim_ns;
+	frame_done(fr, entry, start, end, kept);
 	errno = saved;
 	return ret;
 }

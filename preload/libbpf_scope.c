@@ -575,6 +575,18 @@ static void *resolve(unsigned id, uintptr_t ra, uint32_t gen, bool cache, bool a
 	return fn[id];
 }
 
+/* This thread's last target found in the cache: a loop's call site hits
+ * it (the scan of the scopes, ~45 instructions, is left for a new call
+ * site); as good as the scope it came from while the generation holds.
+ * Only targets found are kept: a missing one is looked up each time, as
+ * before. */
+static __thread struct {
+	uint32_t gen;
+	unsigned id;
+	uintptr_t ra;
+	void *f;
+} t_last;
+
 void *bpfspy_libbpf_target(unsigned id, uintptr_t ra, bool announce_new)
 {
 	uint32_t gen;
@@ -583,9 +595,22 @@ void *bpfspy_libbpf_target(unsigned id, uintptr_t ra, bool announce_new)
 	if (__atomic_load_n(&closing, __ATOMIC_ACQUIRE))
 		return resolve(id, ra, 0, false, announce_new);
 	gen = __atomic_load_n(&cur_gen, __ATOMIC_ACQUIRE);
-	if (cached(ra, id, gen, &f))
-		return f ? f : resolve(id, ra, gen, false, announce_new);
-	return resolve(id, ra, gen, true, announce_new);
+	if (t_last.gen == gen && t_last.ra == ra && t_last.id == id)
+		return t_last.f;
+	if (!cached(ra, id, gen, &f))
+		return resolve(id, ra, gen, true, announce_new);
+	if (!f)
+		return resolve(id, ra, gen, false, announce_new);
+	/* a signal handler's call in between sees no entry, never half of
+	 * one (generations are never 0) */
+	t_last.gen = 0;
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	t_last.id = id;
+	t_last.ra = ra;
+	t_last.f = f;
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	t_last.gen = gen;
+	return f;
 }
 
 bool bpfspy_libbpf_has(unsigned id)

@@ -2061,7 +2061,6 @@ struct work {
 	long nr, cmd, attr, size, a4, a5;
 	long ret;
 	uint64_t start, end;
-	uint64_t entry;      /* inside a libbpf call: when the shim took over */
 	uint32_t via;
 	int inj;
 	int saved;           /* errno on entry */
@@ -2401,8 +2400,6 @@ static bool replay_after(struct work *w)
 			replay_copy(((struct bpf_rec_hot *)r)->data, rc);
 		spool_commit(r, BPF_REC_HOT, size);
 	}
-	if (w->entry)
-		bpfspy_libbpf_overhead(now_ns() - w->entry - dur);
 	t_replayed++;
 	return true;
 }
@@ -2428,8 +2425,6 @@ static void bpf_before(void *arg)
 
 	if (fork_token && !*fork_token)
 		new_process();
-	/* the shim's own time inside a libbpf call is not the call's */
-	w->entry = bpfspy_libbpf_depth() ? now_ns() : 0;
 	w->inj = bpfspy_inject_errno((uint32_t)w->cmd & ~BPF_COMMON_ATTRS_BIT);
 	w->mode = W_PASS;
 	if (g.enabled && !bpf_filter_cmd(&g.filter, (uint32_t)w->cmd & ~BPF_COMMON_ATTRS_BIT)) {
@@ -2525,8 +2520,6 @@ static void bpf_after(void *arg)
 	/* --failed-only (BPFSPY_FAILED_ONLY): successes are left out */
 	if (!g.failed_only || w->ret < 0)
 		record(c, w->start, w->end - w->start, w->have_stack ? &w->stack : NULL, hot);
-	if (w->entry)
-		bpfspy_libbpf_overhead(now_ns() - w->entry - (w->end - w->start));
 }
 
 /* Run @fn(@arg) on this thread's work stack (the next free level). */
@@ -2608,12 +2601,16 @@ static long bpf_enter(long nr, long cmd, long attr, long size, long a4, long a5,
 	struct area *a;
 	struct work *w;
 	unsigned level;
+	uint64_t entry;
 	long ret;
 
 	if (bpfspy_t_vfork)
 		return bpfspy_vfork_call(nr, cmd, attr, size, a4, a5);
 	if (g.fast && bpf_fast(nr, cmd, attr, size, a4, a5, &ret))
 		return ret;
+	/* Inside a libbpf call, the shim's own time is not the call's: from
+	 * here to the return, less the syscall (the wrapper's dur_ns). */
+	entry = bpfspy_libbpf_depth() ? now_ns() : 0;
 	a = area_get();
 	if (!a)
 		return bpf_untraced(nr, cmd, attr, size, a4, a5);
@@ -2647,6 +2644,8 @@ static long bpf_enter(long nr, long cmd, long attr, long size, long a4, long a5,
 	w->ret = ret;
 	bpfspy_on_stack(work_stack_top(a, level), bpf_after, w);
 	mem_read_caller_sp(w->caller_sp);
+	if (entry && (w->mode == W_TRACE || w->mode == W_REPLAY))   /* timed */
+		bpfspy_libbpf_overhead(now_ns() - entry - (w->end - w->start));
 	errno = w->err;
 	__atomic_fetch_sub(&t_level, 1, __ATOMIC_RELAXED);
 	return ret;

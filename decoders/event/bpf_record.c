@@ -633,13 +633,18 @@ int libbpf_dict_intern(void *area, const struct libbpf_tmpl *t)
 	return dict_intern(area, &slot);
 }
 
+bool libbpf_hot_fits(const struct bpf_event_env *env, const struct libbpf_call *c)
+{
+	return c->ret >= INT32_MIN && c->ret <= INT32_MAX && c->err >= 0 && c->err <= UINT16_MAX &&
+	       c->nsys <= UINT16_MAX && c->nfail <= UINT16_MAX && env->dur_ns <= UINT32_MAX &&
+	       env->wall_ns <= UINT32_MAX &&
+	       (!env->parent || (env->parent <= env->seq && env->seq - env->parent <= UINT32_MAX));
+}
+
 bool libbpf_hot_ok(const struct bpf_event_env *env, const struct libbpf_call *c)
 {
 	return !env->stack && c->id < LF_COUNT && libbpf_func_offline_ok(c->id) && !c->missing &&
-	       !c->injected && c->ret >= INT32_MIN && c->ret <= INT32_MAX && c->err >= 0 &&
-	       c->err <= UINT16_MAX && c->nsys <= UINT16_MAX && c->nfail <= UINT16_MAX &&
-	       env->dur_ns <= UINT32_MAX && env->wall_ns <= UINT32_MAX &&
-	       (!env->parent || (env->parent <= env->seq && env->seq - env->parent <= UINT32_MAX));
+	       !c->injected && libbpf_hot_fits(env, c);
 }
 
 bool libbpf_tmpl_make(struct libbpf_tmpl *t, const struct bpf_event_env *env,

@@ -159,11 +159,15 @@ struct libbpf_rec_hot {
 	uint16_t nsys, nfail;
 };
 
-/* The template of libbpf call @c (envelope @env) into @t; false when the
- * call cannot be a BPF_REC_LIBBPF_HOT (then a struct libbpf_record). */
 /* Whether @c can be a BPF_REC_LIBBPF_HOT at all (its numbers fit one),
  * whatever its template. */
 bool libbpf_hot_ok(const struct bpf_event_env *env, const struct libbpf_call *c);
+/* Whether the numbers of @c and @env fit one: the part of libbpf_hot_ok()
+ * left to check for a call of an offline function (reads only ret, err,
+ * nsys and nfail of @c). */
+bool libbpf_hot_fits(const struct bpf_event_env *env, const struct libbpf_call *c);
+/* The template of libbpf call @c (envelope @env) into @t; false when the
+ * call cannot be a BPF_REC_LIBBPF_HOT (then a struct libbpf_record). */
 bool libbpf_tmpl_make(struct libbpf_tmpl *t, const struct bpf_event_env *env,
 		      const struct libbpf_call *c);
 void libbpf_hot_pack(struct libbpf_rec_hot *r, const struct bpf_event_env *env,

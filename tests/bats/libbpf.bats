@@ -112,11 +112,15 @@ setup() {
 	expect_eq "$(wc -l <"$T/durs")" 2000 "lookups paired with their syscall"
 	# the syscall is inside the libbpf call, every time
 	expect_eq "$(awk '$1 < $2' "$T/durs" | wc -l)" 0 "libbpf calls shorter than their syscall"
-	# what the shim spent recording the syscall (~1/5 of it here) is left
-	# out: the median ratio is libbpf's own few tens of ns
-	local median
+	# What the shim spent recording the syscall (~110 ns a replayed
+	# lookup, on 250-900 ns syscalls on the machines we had) is left out:
+	# what is over is libbpf's own work (~10 ns) and the instructions
+	# either side of the shim's clock reads (~25 ns).  Either the ratio
+	# (slow syscalls) or the difference (fast ones) tells.
+	local median diff
 	median=$(awk '{ print $1 / $2 }' "$T/durs" | sort -g | awk '{ v[NR] = $1 } END { print v[int(NR / 2)] }')
-	echo "# median libbpf dur_ns / syscall dur_ns: $median" >&3
-	awk -v m="$median" 'BEGIN { exit !(m <= 1.15) }' ||
-		{ echo "median ratio $median: the shim's time is in libbpf's dur_ns" >&2; false; }
+	diff=$(awk '{ print $1 - $2 }' "$T/durs" | sort -g | awk '{ v[NR] = $1 } END { print v[int(NR / 2)] }')
+	echo "# median libbpf dur_ns / syscall dur_ns: $median, difference $diff ns" >&3
+	awk -v m="$median" -v d="$diff" 'BEGIN { exit !(m <= 1.15 || d <= 50) }' ||
+		{ echo "median ratio $median, $diff ns: the shim's time is in libbpf's dur_ns" >&2; false; }
 }
