@@ -98,6 +98,11 @@ int bpfspy_inject_errno(uint32_t cmd)
 	return bpf_inject_match(pol.inject, pol.ninject, -1, cmd, n);
 }
 
+uint64_t bpfspy_inject_cmds(void)
+{
+	return pol.inject_cmds;
+}
+
 int bpfspy_inject_func_errno(unsigned id)
 {
 	uint32_t n;

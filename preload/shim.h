@@ -77,6 +77,9 @@ void bpfspy_policy_init(void);
 void bpfspy_policy_fork(void);
 /* Count a call of @cmd; the errno to fail it with, or 0 to make it. */
 int bpfspy_inject_errno(uint32_t cmd);
+/* Bit n: a rule of --inject is on command n (bpfspy_inject_errno() may
+ * fail its calls, and counts them). */
+uint64_t bpfspy_inject_cmds(void);
 /* The same for a call of libbpf function @id (libbpf_funcs.def). */
 int bpfspy_inject_func_errno(unsigned id);
 /* A call of @cmd that failed with @err hit the deny policy. */

@@ -109,10 +109,12 @@
 #define ARENA_BYTES   (512u << 10)    /* names of cached addresses */
 #define MODULES       128u            /* objects named */
 #define RAW_MAX       128u            /* addresses asked of the unwinder */
-/* Our frames under the caller: stack.c's capture and the hook
- * (bpfspy_bpf_syscall, or libbpf_call and a wrapper), two more for each
- * libbpf call the thread is inside. */
-#define OWN_BASE      4u
+/* Our frames under the caller, at most: stack.c's capture, bpf_before()
+ * and the stack switch, bpf_enter(), bpf_slow() and bpfspy_bpf_syscall()
+ * (or libbpf_call() and a wrapper), two more for each libbpf call the
+ * thread is inside.  (A frame too many costs an unwinder step; one too
+ * few would take a caller's frame for the one past the limit.) */
+#define OWN_BASE      6u
 #define OWN_PER_LEVEL 2u
 
 /* States of a claimed entry or module; 0 while its claimer fills it. */
