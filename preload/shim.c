@@ -2628,9 +2628,10 @@ static inline bool skip_now(void)
 /* A call recorded (or counted untraced): the work area's way.  Not
  * inlined into bpf_in(), so calls bpf_fast() takes do not pay for its
  * frame (the registers it saves: ~25 instructions of 125 excluded). */
-static __attribute__((noinline)) long bpf_enter(long nr, long cmd, long attr, long size, long a4,
-						 long a5, uint32_t via)
+static __attribute__((noinline)) long bpf_enter(long cmd, long attr, long size, long a4, long a5,
+						 uint32_t via)
 {
+	const long nr = SYS_bpf;
 	struct area *a;
 	struct work *w;
 	unsigned level;
@@ -2680,8 +2681,7 @@ static __attribute__((noinline)) long bpf_enter(long nr, long cmd, long attr, lo
 	return ret;
 }
 
-/* bpf_in() past the calls it only makes: not inlined, so those do not
- * pay for the registers bpf_fast() saves. */
+/* A vfork child's call, or one bpf_fast() may take. */
 static __attribute__((noinline)) long bpf_slow(long cmd, long attr, long size, long a4, long a5,
 					       uint32_t via)
 {
@@ -2691,16 +2691,23 @@ static __attribute__((noinline)) long bpf_slow(long cmd, long attr, long size, l
 		return bpfspy_vfork_call(SYS_bpf, cmd, attr, size, a4, a5);
 	if (g.fast && bpf_fast(SYS_bpf, cmd, attr, size, a4, a5, &ret))
 		return ret;
-	return bpf_enter(SYS_bpf, cmd, attr, size, a4, a5, via);
+	return bpf_enter(cmd, attr, size, a4, a5, via);
 }
 
-/* Every bpf(2) call the shim sees, by syscall() or the trap. */
+/*
+ * Every bpf(2) call the shim sees, by syscall() or the trap.  Three ways,
+ * none paying for the others' frames: made and nothing else (the
+ * commands -e trace=SET leaves out), bpf_fast()'s (counted, timed), and
+ * bpf_enter()'s, a tail call.
+ */
 static inline long bpf_in(long cmd, long attr, long size, long a4, long a5, uint32_t via)
 {
 	uint32_t c = (uint32_t)cmd & ~BPF_COMMON_ATTRS_BIT;
 
 	if (c < 64 && (g.skip_cmds >> c & 1) && skip_now())
 		return real_bpf(SYS_bpf, cmd, attr, size, a4, a5);
+	if (!bpfspy_t_vfork && !g.fast)
+		return bpf_enter(cmd, attr, size, a4, a5, via);
 	return bpf_slow(cmd, attr, size, a4, a5, via);
 }
 
