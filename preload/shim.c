@@ -2675,7 +2675,7 @@ static __attribute__((noinline)) long bpf_enter(long cmd, long attr, long size, 
 	bpfspy_on_stack(work_stack_top(a, level), bpf_after, w);
 	mem_read_caller_sp(w->caller_sp);
 	if (entry && (w->mode == W_TRACE || w->mode == W_REPLAY))   /* timed */
-		bpfspy_libbpf_overhead(now_ns() - entry - (w->end - w->start));
+		bpfspy_libbpf_overhead(entry, w->end - w->start, now_ns());
 	errno = w->err;
 	__atomic_fetch_sub(&t_level, 1, __ATOMIC_RELAXED);
 	return ret;

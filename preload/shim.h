@@ -169,9 +169,10 @@ uint64_t bpfspy_libbpf_parent(void);
 unsigned bpfspy_libbpf_depth(void);
 /* A bpf syscall returned @ret inside the libbpf calls this thread is in. */
 void bpfspy_libbpf_count(uint32_t cmd, long ret);
-/* The shim spent @ns recording a call inside the innermost libbpf call:
- * time that is not the libbpf call's own (its dur_ns leaves it out). */
-void bpfspy_libbpf_overhead(uint64_t ns);
+/* The shim took a syscall from @entry to @exit (the syscall itself @dur)
+ * inside the innermost libbpf call: time that is not the libbpf call's
+ * own (its dur_ns leaves it out). */
+void bpfspy_libbpf_overhead(uint64_t entry, uint64_t dur, uint64_t exit);
 /* --summary (summary.c): counts per command and function, no events. */
 bool bpfspy_summary_on(void);
 /* --summary's clock (the TSC where it is the clocksource): a start, and
