@@ -337,15 +337,21 @@ void render_blob_typed(struct jsonw *w, const char *name, const struct bpf_call 
 	}
 }
 
-void render_blob(struct jsonw *w, const char *key, const struct bpf_call *c, uint8_t tag)
+/* The address attr gave buffer @tag, for what a fault names. */
+static uint64_t blob_addr(const struct bpf_call *c, uint8_t tag)
 {
-	const struct bpf_blob *b = find_blob(c, tag);
 	static const uint8_t addr_off[] = {
 		[BLOB_KEY] = ATTR_MAP_ELEM_key, [BLOB_VALUE] = ATTR_MAP_ELEM_value, [BLOB_NEXT_KEY] = ATTR_MAP_ELEM_value,
 		[BLOB_KEYS] = ATTR_BATCH_keys, [BLOB_VALUES] = ATTR_BATCH_values,
 		[BLOB_IN_BATCH] = ATTR_BATCH_in_batch, [BLOB_OUT_BATCH] = ATTR_BATCH_out_batch,
 	};
-	uint64_t addr = tag < sizeof(addr_off) ? bpf_attr_get(c, addr_off[tag], 8) : 0;
+
+	return tag < sizeof(addr_off) ? bpf_attr_get(c, addr_off[tag], 8) : 0;
+}
+
+void render_blob(struct jsonw *w, const char *key, const struct bpf_call *c, uint8_t tag)
+{
+	const struct bpf_blob *b = find_blob(c, tag);
 	const uint8_t *p;
 	char k2[64], kp[64];
 	uint32_t at;
@@ -356,7 +362,7 @@ void render_blob(struct jsonw *w, const char *key, const struct bpf_call *c, uin
 		return;
 	p = c->blob_data + b->off;
 	if (b->fault && !b->len) {
-		render_fault(w, key, addr);
+		render_fault(w, key, blob_addr(c, tag));
 		return;
 	}
 	if (!b->stride) {
@@ -375,7 +381,7 @@ void render_blob(struct jsonw *w, const char *key, const struct bpf_call *c, uin
 	}
 	if (b->fault) {
 		key_suffixed(k2, sizeof(k2), key, "_unreadable_at");
-		jw_hex(w, k2, addr + b->len);
+		jw_hex(w, k2, blob_addr(c, tag) + b->len);
 	} else if (b->len < b->full_len) {
 		key_suffixed(k2, sizeof(k2), key, "_truncated");
 		jw_bool(w, k2, true);
