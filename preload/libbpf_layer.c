@@ -436,7 +436,7 @@ static bool wanted(const struct libbpf_func *f, const struct frame *fr, const st
  * its numbers alone (libbpf_func_offline_ok(): no strings, opts, objects
  * or pointers libbpf writes through; bpf_map_lookup_elem() and the other
  * element calls in a daemon's loop), without a stack, not injected.  The
- * call's record is not cleared and filled (a struct libbpf_call is 280
+ * call's record is not cleared and filled (a struct libbpf_call is 264
  * bytes): a BPF_REC_LIBBPF_HOT needs its numbers and its template, which
  * is compared with the arguments where they are.  Anything else (the
  * first call of a template, numbers too large for the record) takes

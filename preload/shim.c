@@ -2597,14 +2597,12 @@ static bool bpf_fast(long nr, long cmd, long attr, long size, long a4, long a5, 
 	return true;
 }
 
-/* @via: BPF_FACT_VIA_SECCOMP for a trapped call, else 0.  The frame that
- * stays on the caller's stack: keep it small. */
 /*
  * The commands -e trace=SET leaves out, with no --inject rule on them and
  * no --summary: made, and nothing else, when no libbpf call of this
  * thread would count them.  Through bpf_fast() an excluded lookup took
  * 128 instructions (callgrind) and ~14 ns over a 270 ns native one; here
- * ~35.
+ * 56 and 0-8 ns.
  */
 static uint64_t skip_cmds(void)
 {
@@ -2625,9 +2623,10 @@ static inline bool skip_now(void)
 	       !bpfspy_libbpf_depth();
 }
 
-/* A call recorded (or counted untraced): the work area's way.  Not
- * inlined into bpf_in(), so calls bpf_fast() takes do not pay for its
- * frame (the registers it saves: ~25 instructions of 125 excluded). */
+/* A call recorded (or counted untraced): the work area's way.  @via:
+ * BPF_FACT_VIA_SECCOMP for a trapped call, else 0.  The frame that stays
+ * on the caller's stack: keep it small.  Not inlined into bpf_in(), so
+ * the calls it only makes do not pay for the registers it saves. */
 static __attribute__((noinline)) long bpf_enter(long cmd, long attr, long size, long a4, long a5,
 						 uint32_t via)
 {
