@@ -305,6 +305,7 @@ static void emit(unsigned id, const struct libbpf_func *f, const long *a, uintpt
 struct lb_way {
 	uint32_t gen;              /* bpfspy_spool_gen() the slot belongs to */
 	int id;
+	unsigned nargs;            /* the function's own arguments, at most 6 */
 	struct libbpf_tmpl t;
 };
 static __thread struct lb_way t_lb[LB_WAYS];
@@ -313,17 +314,19 @@ static __thread struct lb_way t_lb[LB_WAYS];
  * @args (its own ones: past them a template is zero), compared in place
  * (making one, libbpf_tmpl_make(), costs ~100 instructions): its
  * dictionary slot, or -1. */
-static int lb_cached(unsigned id, const uint64_t *args, uint32_t gen, struct lb_way **way)
+static inline int lb_cached(unsigned id, const uint64_t *args, uint32_t gen,
+			    struct lb_way **way)
 {
 	struct lb_way *w = &t_lb[(id ^ (args[1] >> 3)) & (LB_WAYS - 1)];
-	unsigned n = libbpf_func_nargs(id), i;
 	uint64_t diff = 0;
+	unsigned i;
 
 	*way = w;
 	if (!gen || w->gen != gen || w->t.tag != (LIBBPF_TMPL_TAG | id))
 		return -1;
-	/* (a loop of at most six words: memcmp()'s call cost ~30 more) */
-	for (i = 0; i < n && i < 6; i++)
+	/* (a loop of at most six words: memcmp()'s call cost ~30 more; the
+	 * count kept with the way, a call less) */
+	for (i = 0; i < w->nargs; i++)
 		diff |= w->t.args[i] ^ args[i];
 	return diff ? -1 : w->id;
 }
@@ -344,6 +347,7 @@ static int lb_template(const struct bpf_event_env *env, const struct libbpf_call
 		return -1;
 	w->id = libbpf_dict_intern(bpfspy_spool_dict(), &t);
 	w->gen = w->id < 0 ? 0 : gen;
+	w->nargs = libbpf_func_nargs(c->id) < 6 ? libbpf_func_nargs(c->id) : 6;
 	w->t = t;
 	return w->id;
 }
@@ -442,7 +446,8 @@ static bool wanted(const struct libbpf_func *f, const struct frame *fr, const st
  * first call of a template, numbers too large for the record) takes
  * emit()'s way with the record made whole.  callgrind, the wrapper's own
  * instructions per lookup_bench --libbpf lookup: 782 -> 679 (with
- * the per-thread target of libbpf_scope.c, 657).
+ * the per-thread target of libbpf_scope.c, 657; the template's argument
+ * count kept with it, 613).
  */
 static long libbpf_thin(unsigned id, const struct libbpf_func *f, unsigned n, const long *a,
 			void *fn, int entry_errno, uint64_t entry)
