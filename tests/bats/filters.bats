@@ -54,6 +54,20 @@ kinds() {
 	expect_eq "$(tc get "$TRACE" attr.map_name cmd=BPF_MAP_CREATE attr.map_name=ff)" ff "the map"
 }
 
+@test "-e leaves a command out: still made, and --inject still fails it" {
+	local out=$T/out
+	# left out, made: the program sees every lookup succeed
+	"$BPFSPY" run -e 'trace=!BPF_MAP_LOOKUP_ELEM' -o "$TRACE" -- "$EXERCISER" threads 1 4 >"$out"
+	expect_eq "$(cat "$out")" "threads=1 calls=4 total=4" "exerciser, left out"
+	expect_eq "$(tc count "$TRACE" cmd=BPF_MAP_LOOKUP_ELEM)" 0 "lookups recorded"
+	expect_eq "$(tc count "$TRACE" cmd=BPF_MAP_CREATE)" 1 "the map"
+	# left out and a rule on it: the rule still counts and fails calls
+	"$BPFSPY" run -e 'trace=!BPF_MAP_LOOKUP_ELEM' --inject BPF_MAP_LOOKUP_ELEM:ENOENT:2+ \
+		-o "$TRACE" -- "$EXERCISER" threads 1 4 >"$out" || true
+	expect_eq "$(cat "$out")" "threads=1 calls=4 total=1" "exerciser, left out and injected"
+	expect_eq "$(tc count "$TRACE" cmd=BPF_MAP_LOOKUP_ELEM)" 0 "lookups recorded, injected"
+}
+
 @test "bare mode: BPFSPY_TRACE is the same set" {
 	LD_PRELOAD=$SHIM BPFSPY_OUTPUT=$TRACE BPFSPY_TRACE='!BPF_MAP_LOOKUP_ELEM' \
 		"$EXERCISER" lookup 3 >/dev/null
