@@ -114,9 +114,10 @@ setup() {
 	expect_eq "$(awk '$1 < $2' "$T/durs" | wc -l)" 0 "libbpf calls shorter than their syscall"
 	# What the shim spent recording the syscall (~110 ns a replayed
 	# lookup, on 250-900 ns syscalls on the machines we had) is left out:
-	# what is over is libbpf's own work (~10 ns) and the instructions
-	# either side of the shim's clock reads (~25 ns).  Either the ratio
-	# (slow syscalls) or the difference (fast ones) tells.
+	# what is over is libbpf's own work before its syscall and the few
+	# instructions before the shim's first clock read (12 ns here).
+	# Either the ratio (slow syscalls) or the difference (fast ones)
+	# tells.
 	local median diff
 	median=$(awk '{ print $1 / $2 }' "$T/durs" | sort -g | awk '{ v[NR] = $1 } END { print v[int(NR / 2)] }')
 	diff=$(awk '{ print $1 - $2 }' "$T/durs" | sort -g | awk '{ v[NR] = $1 } END { print v[int(NR / 2)] }')
