@@ -2558,13 +2558,14 @@ static long bpf_untraced(long nr, long cmd, long attr, long size, long a4, long 
 }
 
 /*
- * Calls that are not recorded at all: left out by -e trace=SET, or only
- * counted and timed (--summary).  They are made here, on the caller's
+ * Calls that are not recorded at all: only counted and timed
+ * (--summary), or left out by -e trace=SET where bpf_in() cannot simply
+ * make them (an --inject rule on the command, a libbpf call to count
+ * them in, a fork not yet noticed).  They are made here, on the caller's
  * stack, without the work area and its stack switch.  1M lookups
- * (lookup_bench, the fastest of 6): +4-6% excluded and +13-16% with
- * --summary over native through the work stack; here +2.7% and +7.1%
- * (941.7 ns native, 967.3 excluded, 1009.0 --summary).  False: the call
- * takes the full path.
+ * (lookup_bench, the fastest of 6, on a 940 ns lookup): +4-6% excluded
+ * and +13-16% with --summary over native through the work stack; here
+ * +2.7% and +7.1%.  False: the call takes the full path.
  */
 static bool bpf_fast(long nr, long cmd, long attr, long size, long a4, long a5, long *ret)
 {
