@@ -55,6 +55,9 @@ struct btf_values {
 	 * its creation's, so its element calls need not look again (~170
 	 * instructions a lookup's line, callgrind). */
 	uint32_t untyped_id;
+	/* Bumped by every change that can change what typer_render()
+	 * writes (not untyped_id: a cache of what the maps say anyway). */
+	uint32_t gen;
 };
 
 /* ---- learning ------------------------------------------------------------- */
@@ -70,6 +73,7 @@ static void hook_reset(void *u)
 		btf__free(v->kernel[i].btf);
 	v->nbtfs = v->nmaps = v->nkernel = 0;
 	v->untyped_id = 0;
+	v->gen++;
 }
 
 static struct btf *btf_of_fd(struct btf_values *v, int32_t fd)
@@ -94,6 +98,7 @@ static void hook_btf(void *u, int32_t fd, const uint8_t *data, uint32_t len, uin
 		return;
 	v->btfs[v->nbtfs].fd = fd;          /* a newer blob on the same fd wins */
 	v->btfs[v->nbtfs++].btf = b;
+	v->gen++;
 }
 
 static struct map_types *map_slot(struct btf_values *v, int32_t fd, uint32_t id)
@@ -124,6 +129,7 @@ static void remember(struct btf_values *v, int32_t fd, uint32_t id, struct btf *
 		m = &v->maps[v->nmaps++];
 	}
 	*m = (struct map_types){ fd, id, b, key, value, percpu };
+	v->gen++;
 }
 
 static void hook_call(void *u, const struct bpf_call *c)
@@ -138,8 +144,10 @@ static void hook_call(void *u, const struct bpf_call *c)
 	if (!b) {
 		struct map_types *m = map_slot(v, (int32_t)c->ret, 0);
 
-		if (m)
+		if (m) {
 			m->btf = NULL;    /* the fd is another map now */
+			v->gen++;
+		}
 		return;
 	}
 	remember(v, (int32_t)c->ret, 0, b,
@@ -412,6 +420,7 @@ void btf_values_hooks(struct btf_values *v, struct bpf_render_hooks *h)
 	h->call = hook_call;
 	h->typer.render = typer_render;
 	h->typer.ctx = v;
+	h->typer.gen = &v->gen;
 	h->u = v;
 }
 

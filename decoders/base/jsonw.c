@@ -336,25 +336,30 @@ void jw_hex(struct jsonw *w, const char *key, uint64_t v)
 	putc1(w, '"');
 }
 
-void jw_bytes_hex(struct jsonw *w, const char *key, const void *p, size_t n)
+void jw_hex_digits(struct jsonw *w, const void *p, size_t n)
 {
 	const unsigned char *b = p;
 	size_t i;
 
-	member(w, key);
-	putc1(w, '"');
 	if (w->len + 2 * n <= w->cap) {   /* room: no test per digit */
 		char *o = w->buf + w->len;
 
 		for (i = 0; i < n; i++)
 			memcpy(o + 2 * i, hex_pairs + 2 * b[i], 2);
 		w->len += 2 * n;
-	} else {
-		for (i = 0; i < n; i++) {
-			putc1(w, hexdig[b[i] >> 4]);
-			putc1(w, hexdig[b[i] & 0xf]);
-		}
+		return;
 	}
+	for (i = 0; i < n; i++) {
+		putc1(w, hexdig[b[i] >> 4]);
+		putc1(w, hexdig[b[i] & 0xf]);
+	}
+}
+
+void jw_bytes_hex(struct jsonw *w, const char *key, const void *p, size_t n)
+{
+	member(w, key);
+	putc1(w, '"');
+	jw_hex_digits(w, p, n);
 	putc1(w, '"');
 }
 

@@ -156,6 +156,8 @@ static inline void jw_str(struct jsonw *w, const char *key, const char *s)
 void jw_hex(struct jsonw *w, const char *key, uint64_t v);
 /* Lower-case hex digits of @n bytes, as a string. */
 void jw_bytes_hex(struct jsonw *w, const char *key, const void *p, size_t n);
+/* Those digits alone, inside a string the caller opened. */
+void jw_hex_digits(struct jsonw *w, const void *p, size_t n);
 /* A string built from several parts, e.g. a flags expression "A|B|0x40". */
 void jw_str_begin(struct jsonw *w, const char *key);
 void jw_str_part(struct jsonw *w, const char *s);

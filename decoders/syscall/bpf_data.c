@@ -328,6 +328,8 @@ void render_blob_typed(struct jsonw *w, const char *name, const struct bpf_call 
 
 	t_splices = NULL;
 	render_blob(w, blob_key(name, "_data"), c, tag);
+	if (p)
+		p->mid = w->len;
 	if (o->typer && find_blob(c, tag))
 		o->typer->render(o->typer->ctx, w, blob_key(name, "_typed"), c, tag);
 	t_splices = sp;

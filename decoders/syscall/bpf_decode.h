@@ -189,6 +189,10 @@ struct bpf_typer {
 	void (*render)(void *ctx, struct jsonw *w, const char *key,
 		       const struct bpf_call *c, uint8_t tag);
 	void *ctx;
+	/* Moves whenever what render() would write for a call may have
+	 * changed (a type learned or forgotten): a memo of its output holds
+	 * while this stays. */
+	const uint32_t *gen;
 };
 
 /* Limits on what one event may carry (documented in bpfspy-trace(5)). */
@@ -502,6 +506,7 @@ void render_blob(struct jsonw *w, const char *key, const struct bpf_call *c,
 #define BPF_SPLICES_MAX 4
 struct bpf_splice {
 	size_t start, end;                 /* in the writer's buffer */
+	size_t mid;                        /* where the typer's part starts */
 	int depth;
 	uint32_t first_before, first_after;  /* struct jsonw's state */
 	const char *name;

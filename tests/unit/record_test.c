@@ -365,6 +365,84 @@ static void test_hot_stream(void)
 	bpf_render_ctx_free(xw);
 }
 
+/* A typer for test_hot_typed(): values typed while .on, as "T<on>";
+ * keys never.  Its generation moves with what it would write. */
+struct test_typer {
+	unsigned on;
+	uint32_t gen;
+};
+
+static void test_typer_render(void *ctx, struct jsonw *w, const char *key,
+			      const struct bpf_call *c, uint8_t tag)
+{
+	const struct test_typer *t = ctx;
+	char v[16];
+
+	(void)c;
+	if (!t->on || tag != BLOB_VALUE)
+		return;
+	snprintf(v, sizeof(v), "T%u", t->on);
+	jw_str(w, key, v);
+}
+
+/* Hot records of one template while the typer starts typing the values,
+ * changes what it writes, and stops: each line is the call packed whole,
+ * rendered by the same typer.  The payload's hex is the same bytes as the
+ * memo's only when the memo says so (its pieces are written from it). */
+static void test_hot_typed(void)
+{
+	static char whole[8192], hot[8192], rec[256], packed[8192];
+	struct bpf_render_ctx *xh = bpf_render_ctx_new(), *xw = bpf_render_ctx_new();
+	struct bpf_event_env env = { 9000, 1795316856787205678ull, 99, 42, 43, "typed", 0, NULL, 0 };
+	struct test_typer t = { 0, 0 };
+	struct bpf_render_hooks h;
+	unsigned differ = 0, typed = 0, i;
+	struct bpf_tmpl tm;
+	struct bpf_call c;
+	size_t a, b;
+	int id;
+
+	memset(&h, 0, sizeof(h));
+	h.typer.render = test_typer_render;
+	h.typer.ctx = &t;
+	h.typer.gen = &t.gen;
+	bpf_render_ctx_set_hooks(xh, &h);
+	bpf_render_ctx_set_hooks(xw, &h);
+	memset(dict_area, 0, sizeof(dict_area));
+	bpf_dict_init(dict_area, sizeof(dict_area), 42);
+	bpf_render_ctx_begin(xh, dict_area, sizeof(dict_area));
+	bpf_render_ctx_begin(xw, dict_area, sizeof(dict_area));
+	for (i = 0; i < 60; i++) {
+		if (i % 15 == 5) {   /* 5: typed, 20: otherwise, 35: not, 50: again */
+			t.on = i == 35 ? 0 : i / 15 + 1;
+			t.gen++;
+		}
+		lookup_call(&c, 7, i * 0x0101010101ull);
+		if (i % 4 == 3)
+			c.blobs[1].full_len = 16;   /* truncated: its own key after */
+		env.seq++;
+		if (!bpf_tmpl_make(&tm, &c, &env) || (id = bpf_dict_intern(dict_area, &tm)) < 0) {
+			differ++;
+			continue;
+		}
+		bpf_hot_pack(rec, &c, &env, &tm, id);
+		b = bpf_render_ctx_record(xh, BPF_REC_HOT, rec, bpf_hot_size(&tm), hot, sizeof(hot));
+		bpf_record_pack(packed, &c, &env);
+		a = bpf_render_ctx_record(xw, BPF_REC_CALL, packed, bpf_record_size(&c, &env), whole,
+					  sizeof(whole));
+		if (a != b || memcmp(whole, hot, a)) {
+			if (!differ++ && getenv("RECORD_DEBUG"))
+				fprintf(stderr, "%.*s\n%.*s\n", (int)a, whole, (int)b, hot);
+		}
+		typed += a == b && memmem(hot, b, "\"value_typed\":\"T", 16) != NULL;
+	}
+	tap_ok(differ == 0, "hot records while the typer changes read as packed whole (%u differ)",
+	       differ);
+	tap_ok(typed == 40, "... typed while it types, not while it does not (%u of 40)", typed);
+	bpf_render_ctx_free(xh);
+	bpf_render_ctx_free(xw);
+}
+
 /* Packed events name their fds from the BPF_REC_FDOBJ records spooled
  * before them, the way the live path names them from the shim's table. */
 static void test_fd_notes_from_state(void)
@@ -820,6 +898,7 @@ int main(void)
 	test_blob_round_trip();
 	test_hot_record();
 	test_hot_stream();
+	test_hot_typed();
 	test_fd_notes_from_state();
 	test_libbpf_record();
 	test_libbpf_hot();
