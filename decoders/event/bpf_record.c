@@ -91,6 +91,12 @@ struct bpf_render_ctx {
 	uint32_t fds_tmpl;
 	unsigned nfds;
 	int32_t fds[BPF_FD_NOTES];
+	/* The call of the last hot record, its template's part unpacked
+	 * (slot hot_tmpl - 1, 0 none): the next record of that template
+	 * changes its outcome and payload alone.  Unpacking a lookup's
+	 * template each time was ~400 instructions of its line. */
+	uint32_t hot_tmpl;
+	struct bpf_call hot;
 	struct bpf_fd_note fd[CTX_FDS];
 	struct bpf_rec_thread tid[CTX_TIDS];
 };
@@ -765,20 +771,17 @@ void bpf_hot_pack(void *dst, const struct bpf_call *c, const struct bpf_event_en
 	bpf_hot_pack_parts(dst, env, c->ret, c->err, c->parent, id, c->blob_data, t->blob_used);
 }
 
-/* A BPF_REC_HOT into @c and @env, from its template in the dictionary;
- * false when either is malformed (or the template is not there). */
-static bool unpack_hot(struct bpf_render_ctx *x, const void *rec, size_t len,
-		       struct bpf_call *c, struct bpf_event_env *env)
+/* The template's part of a hot record's call: @c as every record of
+ * template @id has it; false when the template is malformed or absent. */
+static bool unpack_tmpl(struct bpf_render_ctx *x, uint16_t id, struct bpf_call *c)
 {
-	const struct bpf_rec_hot *r = rec;
-	const struct bpf_dict *d = x->dict;
 	struct bpf_tmpl t;
 	uint32_t i;
 
-	if (len < HOT_HEAD || !dict_slot(x, r->tmpl, &t))
+	if (!dict_slot(x, id, &t))
 		return false;
 	if ((t.cmd_raw & LIBBPF_TMPL_TAG) || t.pre_len > BPF_ATTR_SNAP || t.nblobs > BPF_TMPL_BLOBS ||
-	    t.blob_used > BPF_BLOB_BYTES || len < HOT_HEAD + t.blob_used)
+	    t.blob_used > BPF_BLOB_BYTES)
 		return false;
 	for (i = 0; i < t.nblobs; i++)
 		if ((uint32_t)t.blobs[i].off + t.blobs[i].len > t.blob_used)
@@ -797,16 +800,38 @@ static bool unpack_hot(struct bpf_render_ctx *x, const void *rec, size_t len,
 	c->have_post = t.flags & BPF_REC_HAVE_POST;
 	c->post_len = c->have_post ? t.pre_len : 0;
 	memcpy(c->post, c->pre, c->post_len);
-	c->ret = r->ret;
-	c->err = r->err;
 	c->nblobs = t.nblobs;
 	c->blob_used = t.blob_used;
 	memcpy(c->blobs, t.blobs, t.nblobs * sizeof(t.blobs[0]));
-	memcpy(c->blob_data, r->data, t.blob_used);
 	memset(&c->facts, 0, sizeof(c->facts));
 	c->facts.flags = t.facts_flags;
-	c->nnotes = 0;
 	c->info_kind = 0;
+	return true;
+}
+
+/* A BPF_REC_HOT as its call (the context's, until the next) and @env;
+ * NULL when either is malformed (or the template is not there). */
+static struct bpf_call *unpack_hot(struct bpf_render_ctx *x, const void *rec, size_t len,
+				   struct bpf_event_env *env)
+{
+	const struct bpf_rec_hot *r = rec;
+	const struct bpf_dict *d = x->dict;
+	struct bpf_call *c = &x->hot;
+
+	if (len < HOT_HEAD)
+		return NULL;
+	if (x->hot_tmpl != r->tmpl + 1u) {
+		x->hot_tmpl = 0;
+		if (!unpack_tmpl(x, r->tmpl, c))
+			return NULL;
+		x->hot_tmpl = r->tmpl + 1u;
+	}
+	if (len < HOT_HEAD + c->blob_used)
+		return NULL;
+	c->ret = r->ret;
+	c->err = r->err;
+	memcpy(c->blob_data, r->data, c->blob_used);
+	c->nnotes = 0;
 	env->seq = r->seq;
 	env->ts = r->ts;
 	env->dur_ns = r->dur_ns;
@@ -816,7 +841,7 @@ static bool unpack_hot(struct bpf_render_ctx *x, const void *rec, size_t len,
 	env->tid = r->tid;
 	env->comm = "";
 	env->stack = NULL;
-	return true;
+	return c;
 }
 
 struct bpf_render_ctx *bpf_render_ctx_new(void)
@@ -845,6 +870,7 @@ void bpf_render_ctx_reset(void *vx)
 	x->fd_end = 0;
 	x->tids = 0;
 	x->fds_tmpl = 0;   /* another spool, another dictionary */
+	x->hot_tmpl = 0;
 	x->fd_epoch++;   /* what the memo kept was another spool's */
 	if (x->syms)
 		bpf_sym_table_reset(x->syms);
@@ -1360,7 +1386,7 @@ size_t bpf_render_ctx_record(void *vx, uint32_t type, const void *rec, size_t le
 	struct bpf_event_env env;
 	struct memo_call mc;
 	struct decode_opts o;
-	struct bpf_call c;
+	struct bpf_call own, *c = &own;
 	struct jsonw w;
 	bool hot;
 
@@ -1407,9 +1433,9 @@ size_t bpf_render_ctx_record(void *vx, uint32_t type, const void *rec, size_t le
 	if (type == BPF_REC_COPIES || type == BPF_REC_LIBBPF_COPIES)
 		return render_copies(x, type, rec, len, out, cap);
 	if (type == BPF_REC_HOT) {
-		if (!unpack_hot(x, rec, len, &c, &env))
+		if (!(c = unpack_hot(x, rec, len, &env)))
 			return REC_BAD;
-	} else if (type != BPF_REC_CALL || !unpack(x, rec, len, &c, &env, &u)) {
+	} else if (type != BPF_REC_CALL || !unpack(x, rec, len, c, &env, &u)) {
 		return REC_BAD;
 	}
 	hot = type == BPF_REC_HOT;
@@ -1419,28 +1445,28 @@ size_t bpf_render_ctx_record(void *vx, uint32_t type, const void *rec, size_t le
 		if (t)
 			env.comm = t->comm;
 	}
-	notes_from_ctx(x, &c, type == BPF_REC_HOT ? ((const struct bpf_rec_hot *)rec)->tmpl + 1u : 0);
+	notes_from_ctx(x, c, type == BPF_REC_HOT ? ((const struct bpf_rec_hot *)rec)->tmpl + 1u : 0);
 	if (x->hooks.call)
-		x->hooks.call(x->hooks.u, &c);
+		x->hooks.call(x->hooks.u, c);
 	decode_opts_default(&o);
 	o.offline = true;
-	o.no_check = c.facts.flags & BPF_FACT_NO_CHECK;
+	o.no_check = c->facts.flags & BPF_FACT_NO_CHECK;
 	if (x->hooks.typer.render)
 		o.typer = &x->hooks.typer;
 	jw_init(&w, out, cap);
 	if (hot) {
 		mc.tmpl = ((const struct bpf_rec_hot *)rec)->tmpl;
 		mc.epoch = x->fd_epoch;
-		mc.m = !o.no_check && !bpf_checks_see_payload(&c) ? memo_way(x, mc.tmpl, &c) : NULL;
-		mc.cm = call_way(x, mc.tmpl, &c);
+		mc.m = !o.no_check && !bpf_checks_see_payload(c) ? memo_way(x, mc.tmpl, c) : NULL;
+		mc.cm = call_way(x, mc.tmpl, c);
 	}
 	if (hot && mc.cm)
-		bpf_render_event_hooks(&w, &env, &c, &o, memo_call_part,
+		bpf_render_event_hooks(&w, &env, c, &o, memo_call_part,
 				       mc.m ? memo_checks : NULL, &mc);
 	else if (hot && mc.m)
-		bpf_render_event_with(&w, &env, &c, &o, memo_checks, &mc);
+		bpf_render_event_with(&w, &env, c, &o, memo_checks, &mc);
 	else
-		bpf_render_event(&w, &env, &c, &o);
+		bpf_render_event(&w, &env, c, &o);
 	return w.len;
 }
 
