@@ -30,17 +30,50 @@ static size_t b64_len(size_t n)
 	return (n + 2) / 3 * 4;
 }
 
+/*
+ * Two base64 digits for each 12 bits: a group of three bytes is two
+ * lookups.  Digit by digit, encoding was ~545 of the ~875 instructions
+ * the collector spent on a packed lookup (callgrind, bpfspy collect
+ * --format packed); with pairs, six bytes a step, ~130.
+ */
+static char b64_pairs[4096][2];
+
+static void b64_pairs_init(void)
+{
+	unsigned v;
+
+	if (b64_pairs[0][0])
+		return;
+	for (v = 0; v < 4096; v++) {
+		b64_pairs[v][0] = b64[v >> 6];
+		b64_pairs[v][1] = b64[v & 63];
+	}
+}
+
 static size_t b64_encode(char *out, const uint8_t *p, size_t n)
 {
 	size_t i, o = 0;
 
-	for (i = 0; i + 2 < n; i += 3) {
+	b64_pairs_init();
+	/* six bytes (eight digits) a step, from a big-endian 8-byte load */
+	for (i = 0; i + 8 <= n; i += 6, o += 8) {
+		uint64_t v, d;
+		uint16_t q[4];
+
+		memcpy(&v, p + i, 8);
+		v = __builtin_bswap64(v) >> 16;
+		memcpy(&q[0], b64_pairs[v >> 36], 2);
+		memcpy(&q[1], b64_pairs[(v >> 24) & 4095], 2);
+		memcpy(&q[2], b64_pairs[(v >> 12) & 4095], 2);
+		memcpy(&q[3], b64_pairs[v & 4095], 2);
+		memcpy(&d, q, 8);
+		memcpy(out + o, &d, 8);
+	}
+	for (; i + 2 < n; i += 3, o += 4) {
 		uint32_t v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
 
-		out[o++] = b64[v >> 18];
-		out[o++] = b64[(v >> 12) & 63];
-		out[o++] = b64[(v >> 6) & 63];
-		out[o++] = b64[v & 63];
+		memcpy(out + o, b64_pairs[v >> 12], 2);
+		memcpy(out + o + 2, b64_pairs[v & 4095], 2);
 	}
 	if (i < n) {
 		uint32_t v = (uint32_t)p[i] << 16 | (i + 1 < n ? (uint32_t)p[i + 1] << 8 : 0);
