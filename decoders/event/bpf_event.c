@@ -130,15 +130,31 @@ void bpf_render_event(struct jsonw *w, const struct bpf_event_env *env,
 	bpf_render_event_with(w, env, c, o, NULL, NULL);
 }
 
-void libbpf_render_event(struct jsonw *w, const struct bpf_event_env *env,
-			 const struct libbpf_call *c, const struct decode_opts *o)
+void libbpf_render_body(struct jsonw *w, const struct libbpf_call *c,
+			const struct decode_opts *o)
+{
+	libbpf_render_call(w, c, o);
+	libbpf_render_checks(w, c, o);
+}
+
+void libbpf_render_event_with(struct jsonw *w, const struct bpf_event_env *env,
+			      const struct libbpf_call *c, const struct decode_opts *o,
+			      libbpf_body_fn body, void *ctx)
 {
 	if (!libbpf_func(c->id))
 		return;
 	jw_obj_open(w, NULL);
 	bpf_render_envelope(w, "libbpf", env);
-	libbpf_render_call(w, c, o);
-	libbpf_render_checks(w, c, o);
+	if (body)
+		body(ctx, w, c, o);
+	else
+		libbpf_render_body(w, c, o);
 	bpf_render_env_stack(w, env);
 	jw_obj_close(w);
+}
+
+void libbpf_render_event(struct jsonw *w, const struct bpf_event_env *env,
+			 const struct libbpf_call *c, const struct decode_opts *o)
+{
+	libbpf_render_event_with(w, env, c, o, NULL, NULL);
 }

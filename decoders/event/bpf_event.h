@@ -77,5 +77,15 @@ void bpf_render_call_checked(struct jsonw *w, const struct bpf_call *c,
 /* One whole libbpf event line; nothing for an unknown function id. */
 void libbpf_render_event(struct jsonw *w, const struct bpf_event_env *env,
 			 const struct libbpf_call *c, const struct decode_opts *o);
+/* Its body, from "func" to the checks: libbpf_render_call() and
+ * libbpf_render_checks(). */
+void libbpf_render_body(struct jsonw *w, const struct libbpf_call *c,
+			const struct decode_opts *o);
+/* The same line with its body written by @body (a memo of it). */
+typedef void (*libbpf_body_fn)(void *ctx, struct jsonw *w, const struct libbpf_call *c,
+			       const struct decode_opts *o);
+void libbpf_render_event_with(struct jsonw *w, const struct bpf_event_env *env,
+			      const struct libbpf_call *c, const struct decode_opts *o,
+			      libbpf_body_fn body, void *ctx);
 
 #endif

@@ -74,11 +74,34 @@ struct call_memo {
 	char bytes[CALL_MEMO_BYTES];
 };
 
+/*
+ * The body of a packed libbpf call's line (func to checks), kept by
+ * template and outcome: a BPF_REC_LIBBPF_HOT's call is its template's
+ * function and arguments with the return value, errno and syscall
+ * counts, and nothing else.  Rendered each time, the body was ~4,300 of
+ * the ~5,000 instructions of a libbpf lookup's line (callgrind).
+ */
+#define LIBBPF_MEMO_BYTES 1024u
+
+struct libbpf_memo {
+	bool valid;
+	uint16_t tmpl;
+	int64_t ret;
+	int err;
+	uint64_t nsys, nfail;
+	uint32_t epoch;                 /* the context's fd_epoch: a new spool bumps it */
+	int depth;
+	uint32_t first_before, first_after;
+	uint16_t len;
+	char bytes[LIBBPF_MEMO_BYTES];
+};
+
 struct bpf_render_ctx {
 	const void *dict;       /* this spool's dictionary (BPF_REC_HOT), or NULL */
 	size_t dict_len;
 	struct checks_memo *memo;   /* MEMO_WAYS, made on first use */
 	struct call_memo *cmemo;    /* likewise */
+	struct libbpf_memo *lmemo;  /* likewise */
 	uint32_t fd_epoch;      /* bumped with every change to fd[] */
 	uint32_t fd_end;        /* fd[] is zero from here on */
 	uint32_t tids;          /* tid[] entries in use */
@@ -855,6 +878,7 @@ void bpf_render_ctx_free(struct bpf_render_ctx *x)
 		bpf_sym_table_free(x->syms);
 		free(x->memo);
 		free(x->cmemo);
+		free(x->lmemo);
 		free(x->copies);
 	}
 	free(x);
@@ -1026,9 +1050,63 @@ static void notes_from_ctx(struct bpf_render_ctx *x, struct bpf_call *c, uint32_
 	}
 }
 
+struct libbpf_memo_call {
+	struct libbpf_memo *m;
+	uint16_t tmpl;
+	uint32_t epoch;
+};
+
+static void memo_libbpf_body(void *ctx, struct jsonw *w, const struct libbpf_call *c,
+			     const struct decode_opts *o)
+{
+	const struct libbpf_memo_call *mc = ctx;
+	struct libbpf_memo *m = mc->m;
+	size_t before = w->len, n;
+	uint32_t first = w->first;
+	int depth = w->depth;
+
+	if (m->valid && m->tmpl == mc->tmpl && m->ret == c->ret && m->err == c->err &&
+	    m->nsys == c->nsys && m->nfail == c->nfail && m->epoch == mc->epoch &&
+	    m->first_before == first &&
+	    m->depth == depth && !w->bad && !w->npend) {
+		jw_raw(w, m->bytes, m->len);
+		w->first = m->first_after;
+		return;
+	}
+	libbpf_render_body(w, c, o);
+	n = w->len - before;
+	m->valid = !jw_overflowed(w) && !w->bad && !w->npend && w->depth == depth &&
+		   n <= LIBBPF_MEMO_BYTES;
+	if (!m->valid)
+		return;
+	memcpy(m->bytes, w->buf + before, n);
+	m->len = (uint16_t)n;
+	m->tmpl = mc->tmpl;
+	m->ret = c->ret;
+	m->err = c->err;
+	m->nsys = c->nsys;
+	m->nfail = c->nfail;
+	m->epoch = mc->epoch;
+	m->depth = depth;
+	m->first_before = first;
+	m->first_after = w->first;
+}
+
+/* The way of the libbpf memo for template @tmpl and @c's outcome. */
+static struct libbpf_memo *libbpf_way(struct bpf_render_ctx *x, uint16_t tmpl,
+				      const struct libbpf_call *c)
+{
+	unsigned k = c->ret >= 0 ? 0 : c->err == ENOENT ? 1 : 2;
+
+	if (!x->lmemo)
+		x->lmemo = calloc(MEMO_WAYS, sizeof(*x->lmemo));
+	return x->lmemo ? &x->lmemo[(tmpl * 3u + k) & (MEMO_WAYS - 1)] : NULL;
+}
+
 static size_t render_libbpf(struct bpf_render_ctx *x, uint32_t type, const void *rec,
 			    size_t len, char *out, size_t cap)
 {
+	struct libbpf_memo_call mc = { NULL, 0, x->fd_epoch };
 	const size_t fixed = sizeof(struct libbpf_record);
 	struct unpacked_stack u;
 	struct bpf_rec_thread *t;
@@ -1054,7 +1132,11 @@ static size_t render_libbpf(struct bpf_render_ctx *x, uint32_t type, const void 
 	decode_opts_default(&o);
 	o.offline = true;
 	jw_init(&w, out, cap);
-	libbpf_render_event(&w, &env, &c, &o);
+	if (type == BPF_REC_LIBBPF_HOT) {
+		mc.tmpl = ((const struct libbpf_rec_hot *)rec)->tmpl;
+		mc.m = libbpf_way(x, mc.tmpl, &c);
+	}
+	libbpf_render_event_with(&w, &env, &c, &o, mc.m ? memo_libbpf_body : NULL, &mc);
 	return w.len;
 }
 

@@ -566,6 +566,26 @@ static void test_libbpf_hot(void)
 			differ++;
 	}
 	tap_ok(differ == 0, "libbpf: hot records read as whole ones (%u of 12 differ)", differ);
+	/* runs of one outcome, then another: what a kept body is kept by */
+	for (i = 0, differ = 0; i < 40; i++) {
+		c.ret = (i / 4) % 3 == 2 ? -2 : 0;
+		c.err = c.ret ? ((i / 4) % 2 ? 2 : 7) : 0;
+		c.nsys = 1 + (i / 8) % 2;
+		c.nfail = c.ret ? c.nsys : 0;
+		env.seq++;
+		env.parent = 0;
+		env.wall_ns = 0;
+		libbpf_hot_pack(&h, &env, &c, id);
+		libbpf_record_pack(&r, &env, &c);
+		a = bpf_render_ctx_record(x, BPF_REC_LIBBPF, &r, sizeof(r), whole, sizeof(whole));
+		b = bpf_render_ctx_record(x, BPF_REC_LIBBPF_HOT, &h, sizeof(h), hot, sizeof(hot));
+		if (a != b || memcmp(whole, hot, a)) {
+			if (!differ++ && getenv("RECORD_DEBUG"))
+				fprintf(stderr, "%.*s\n%.*s\n", (int)a, whole, (int)b, hot);
+		}
+	}
+	tap_ok(differ == 0, "libbpf: runs of outcomes read as whole records (%u of 40 differ)",
+	       differ);
 	tap_ok(sizeof(h) == 48 && ((struct { uint32_t m, p, used; } *)dict_area)->used == 1,
 	       "libbpf: 48 bytes a call (%zu), one template for the call site", sizeof(h));
 	lookup_call(&bc, 1, 2);
