@@ -717,9 +717,16 @@ static int open_trace(const char *path, mode_t mode, bool read_back)
  * open() and dup() never reach, so its own fds keep their numbers.  With
  * no room above (soft = hard, as containers often have it) it takes the
  * topmost fd below a limit of 1024 or more, which only a program that
- * opens that many fds could miss; under a smaller or a huge limit, none
- * is handed down and the path serves.  Returns the fd, or -1, @id empty.
+ * opens that many fds could miss; under a smaller limit, none is handed
+ * down and the path serves.  Under a limit past 4096 it is fd 4095, at
+ * the top of where the shim keeps its own (pick_fd_floor()): the kernel
+ * sizes a process's fd table by its highest fd, every fork copies it, and
+ * at 19999 (a limit of 20000) each process of the tree carried a table of
+ * 32768 fds, ~110 us of `bpfspy run -- /bin/true`'s 1.96 ms here in
+ * dup_fd() alone (perf).  Returns the fd, or -1, @id empty.
  */
+#define HAND_DOWN_TOP 4095
+
 static int hand_down_dir(int dir_fd, char *id, size_t cap)
 {
 	struct rlimit rl, up;
@@ -727,12 +734,13 @@ static int hand_down_dir(int dir_fd, char *id, size_t cap)
 	int fd = -1;
 
 	id[0] = 0;
-	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY ||
-	    rl.rlim_cur > 65536)
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
 		return -1;
 	up = rl;
 	up.rlim_cur = rl.rlim_cur + 1;
-	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max <= rl.rlim_cur) {
+	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > HAND_DOWN_TOP + 1) {
+		fd = fcntl(dir_fd, F_DUPFD, HAND_DOWN_TOP);   /* inherited: no CLOEXEC */
+	} else if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max <= rl.rlim_cur) {
 		if (rl.rlim_cur >= 1024)
 			fd = fcntl(dir_fd, F_DUPFD, (int)rl.rlim_cur - 1);
 	} else if (setrlimit(RLIMIT_NOFILE, &up) == 0) {

@@ -177,6 +177,22 @@ setup() {
 	done
 }
 
+@test "fds: under a limit past 4096 the spool directory is handed down at 4095" {
+	# bpfspy(1), Namespaces: a process's fd table is as large as its
+	# highest fd and every fork copies it, so the handed-down descriptor
+	# stays where the shim keeps its own, not just above a limit of 8192
+	local hard max
+	hard=$(ulimit -Hn)
+	[ "$hard" = unlimited ] || [ "$hard" -ge 8192 ] || skip "hard RLIMIT_NOFILE is $hard"
+	# shellcheck disable=SC2016  # expanded by the inner shells
+	run --separate-stderr bash -c 'ulimit -n 8192 && exec "$1" run -o "$2" -- \
+		sh -c '\''echo "$BPFSPY_SPOOL_FD"; ls /proc/self/fd'\' _ "$BPFSPY" "$TRACE"
+	expect_eq "$status" 0
+	expect_eq "${lines[0]%%:*}" 4095 "BPFSPY_SPOOL_FD"
+	max=$(printf '%s\n' "${lines[@]:1}" | sort -n | tail -n1)
+	expect_eq "$max" 4095 "the highest descriptor the program inherits"
+}
+
 @test "fds: the info struct of a map behind an fd past the shim's notes (4999) is decoded" {
 	# The shim notes fds below 4096; past them what the struct is comes
 	# from /proc/self/fdinfo, and the collector renders it from the record.
