@@ -72,15 +72,73 @@ static void render_who(struct jsonw *w, const struct bpf_event_env *env)
 	jw_raw(w, t_who.bytes, t_who.len);
 }
 
+/* Room the fast envelope needs past its event name: the keys, four
+ * 20-digit numbers and a timestamp's 31 characters. */
+#define ENVELOPE_ROOM 192u
+
+static char *put_u64(char *o, uint64_t v)
+{
+	return o + fmt_u64(o, v);
+}
+
+#define PUT_LIT(o, s) (memcpy((o), (s), sizeof(s) - 1), (o) + sizeof(s) - 1)
+
+/*
+ * The envelope's numbers written straight into the line, where it opens
+ * an object just begun and has room: member by member through the
+ * writer, seq, ts and dur_ns took ~610 of a lookup line's ~2,060
+ * instructions (callgrind, bpfspy collect).  The same bytes either way;
+ * false: nothing written, the writer's way then.
+ */
+static bool envelope_fast(struct jsonw *w, const char *event, size_t elen,
+			  const struct bpf_event_env *env)
+{
+	uint64_t sec = env->ts / 1000000000u;
+	char *o, *start;
+
+	if (w->depth < 1 || !(w->first & (1u << w->depth)) || w->len > w->cap ||
+	    w->cap - w->len < ENVELOPE_ROOM + elen)
+		return false;
+	if (sec != ts_sec) {
+		ts_len = fmt_u64(ts_digits, sec);
+		ts_sec = sec;
+	}
+	o = start = w->buf + w->len;
+	o = PUT_LIT(o, "\"event\":\"");
+	memcpy(o, event, elen);
+	o += elen;
+	o = PUT_LIT(o, "\",\"seq\":");
+	o = put_u64(o, env->seq);
+	o = PUT_LIT(o, ",\"ts\":\"");
+	memcpy(o, ts_digits, ts_len);
+	o += ts_len;
+	*o++ = '.';
+	fmt_u64_fixed(o, env->ts % 1000000000u, 9);
+	o += 9;
+	o = PUT_LIT(o, "\",\"dur_ns\":");
+	o = put_u64(o, env->dur_ns);
+	if (env->wall_ns) {
+		o = PUT_LIT(o, ",\"wall_ns\":");
+		o = put_u64(o, env->wall_ns);
+	}
+	w->len += (size_t)(o - start);
+	w->first &= ~(1u << w->depth);
+	return true;
+}
+
 void bpf_render_envelope(struct jsonw *w, const char *event,
 			 const struct bpf_event_env *env)
 {
-	jw_plain(w, "event", event, strlen(event));   /* "bpf", "libbpf": ours */
-	jw_u64(w, "seq", env->seq);
-	bpf_render_ts(w, "ts", env->ts);
-	jw_u64(w, "dur_ns", env->dur_ns);
-	if (env->wall_ns)
-		jw_u64(w, "wall_ns", env->wall_ns);
+	size_t elen = strlen(event);   /* "bpf", "libbpf": ours, nothing to escape */
+
+	if (!envelope_fast(w, event, elen, env)) {
+		jw_plain(w, "event", event, elen);
+		jw_u64(w, "seq", env->seq);
+		bpf_render_ts(w, "ts", env->ts);
+		jw_u64(w, "dur_ns", env->dur_ns);
+		if (env->wall_ns)
+			jw_u64(w, "wall_ns", env->wall_ns);
+	}
 	render_who(w, env);
 	if (env->parent)
 		jw_u64(w, "parent", env->parent);

@@ -365,6 +365,52 @@ static void test_hot_stream(void)
 	bpf_render_ctx_free(xw);
 }
 
+/* The envelope as a line opens it, with room for the fast way (@cap
+ * large) or without (then member by member): the same bytes. */
+static size_t envelope_in(char *buf, size_t cap, const char *event,
+			  const struct bpf_event_env *env)
+{
+	struct jsonw w;
+
+	jw_init(&w, buf, cap);
+	jw_obj_open(&w, NULL);
+	bpf_render_envelope(&w, event, env);
+	jw_u64(&w, "after", 1);   /* the writer's state, as it left it */
+	return jw_overflowed(&w) ? 0 : w.len;
+}
+
+static void test_envelope_ways(void)
+{
+	static const uint64_t nums[] = { 0, 1, 9, 10, 99, 1234567, 4294967296ull, UINT64_MAX };
+	static const uint64_t stamps[] = { 0, 999999999, 1000000000, 1795316856787205678ull,
+					   1795316857000000001ull, UINT64_MAX };
+	char fast[1024], slow[190];
+	unsigned i, compared = 0, differ = 0;
+
+	for (i = 0; i < 8 * 6 * 2; i++) {
+		const char *event = i % 2 ? "libbpf" : "bpf";
+		struct bpf_event_env env = { nums[i % 8], stamps[(i / 8) % 6], nums[(i / 3) % 8],
+					     42, 43, i % 5 ? "comm" : "", 0, NULL, 0 };
+		size_t a, b;
+
+		env.wall_ns = i % 4 == 1 ? nums[(i / 2) % 8] : 0;
+		env.parent = i % 3 == 2 ? nums[(i + 3) % 8] : 0;
+		a = envelope_in(fast, sizeof(fast), event, &env);
+		/* less than the fast way's room: the writer's way */
+		b = envelope_in(slow, sizeof(slow), event, &env);
+		if (!b)
+			continue;
+		compared++;
+		if (a != b || memcmp(fast, slow, a)) {
+			if (!differ++ && getenv("RECORD_DEBUG"))
+				fprintf(stderr, "%.*s\n%.*s\n", (int)a, fast, (int)b, slow);
+		}
+	}
+	tap_ok(compared >= 40 && differ == 0,
+	       "an envelope written the fast way reads as member by member (%u of %u differ)",
+	       differ, compared);
+}
+
 /* A typer for test_hot_typed(): values typed while .on, as "T<on>";
  * keys never.  Its generation moves with what it would write. */
 struct test_typer {
@@ -919,6 +965,7 @@ int main(void)
 	test_hot_record();
 	test_hot_stream();
 	test_hot_typed();
+	test_envelope_ways();
 	test_fd_notes_from_state();
 	test_libbpf_record();
 	test_libbpf_hot();
