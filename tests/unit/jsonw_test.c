@@ -329,6 +329,36 @@ static void test_ts(void)
 		}
 	tap_ok(bad == 0, "timestamps as seconds and nine digits, a second kept or not (%u wrong)",
 	       bad);
+	{
+		unsigned k, wrong = 0, tried = 0;
+		uint64_t p = 1;
+
+		/* each power of ten and its neighbours, both sides of 2^32 */
+		for (k = 0; k < 20; k++, p *= 10) {
+			const uint64_t vs[] = { p - 1, p, p + 1, p * 2 - 1, p | 1 };
+			unsigned j;
+
+			for (j = 0; j < sizeof(vs) / sizeof(vs[0]); j++) {
+				char got[24], ref[24];
+				size_t n = fmt_u64(got, vs[j]);
+
+				snprintf(ref, sizeof(ref), "%llu", (unsigned long long)vs[j]);
+				tried++;
+				wrong += n != strlen(ref) || memcmp(got, ref, n);
+			}
+		}
+		for (k = 0; k < 64; k++) {
+			uint64_t v = (1ull << k) - 1 + (k & 1);
+			char got[24], ref[24];
+			size_t n = fmt_u64(got, v);
+
+			snprintf(ref, sizeof(ref), "%llu", (unsigned long long)v);
+			tried++;
+			wrong += n != strlen(ref) || memcmp(got, ref, n);
+		}
+		tap_ok(wrong == 0, "u64 digits at every power of ten and of two (%u of %u wrong)",
+		       wrong, tried);
+	}
 	fmt_u64_fixed(d, 1234, 9);
 	tap_ok(!memcmp(d, "000001234", 9), "fixed width: zero-padded");
 	fmt_u64_fixed(d, 12345678901ull, 4);
