@@ -120,6 +120,10 @@ struct bpf_render_ctx {
 	 * template each time was ~400 instructions of its line. */
 	uint32_t hot_tmpl;
 	struct bpf_call hot;
+	/* The same for the last BPF_REC_LIBBPF_HOT's function and
+	 * arguments (~100 instructions a libbpf line). */
+	uint32_t lhot_tmpl;
+	struct libbpf_call lhot;
 	struct bpf_fd_note fd[CTX_FDS];
 	struct bpf_rec_thread tid[CTX_TIDS];
 };
@@ -735,14 +739,14 @@ static bool dict_slot(const struct bpf_render_ctx *x, uint32_t id, struct bpf_tm
 }
 
 /* A BPF_REC_LIBBPF_HOT into @env and @c; false when malformed. */
-static bool unpack_libbpf_hot(struct bpf_render_ctx *x, const void *rec, size_t len,
-			      struct bpf_event_env *env, struct libbpf_call *c)
+/* The function and arguments of libbpf template @id into @c, the rest
+ * zero; false when the slot is no libbpf template. */
+static bool unpack_libbpf_tmpl(struct bpf_render_ctx *x, uint16_t id, struct libbpf_call *c)
 {
-	const struct libbpf_rec_hot *r = rec;
 	struct libbpf_tmpl t;
 	struct bpf_tmpl slot;
 
-	if (len < sizeof(*r) || !dict_slot(x, r->tmpl, &slot))
+	if (!dict_slot(x, id, &slot))
 		return false;
 	memcpy(&t, &slot, sizeof(t));
 	if (!(t.tag & LIBBPF_TMPL_TAG) || (t.tag & ~LIBBPF_TMPL_TAG) >= LF_COUNT)
@@ -750,6 +754,25 @@ static bool unpack_libbpf_hot(struct bpf_render_ctx *x, const void *rec, size_t 
 	memset(c, 0, sizeof(*c));
 	c->id = t.tag & ~LIBBPF_TMPL_TAG;
 	memcpy(c->args, t.args, sizeof(t.args));
+	return true;
+}
+
+/* A BPF_REC_LIBBPF_HOT as its call (the context's, until the next) and
+ * @env; NULL when malformed. */
+static struct libbpf_call *unpack_libbpf_hot(struct bpf_render_ctx *x, const void *rec,
+					     size_t len, struct bpf_event_env *env)
+{
+	const struct libbpf_rec_hot *r = rec;
+	struct libbpf_call *c = &x->lhot;
+
+	if (len < sizeof(*r))
+		return NULL;
+	if (x->lhot_tmpl != r->tmpl + 1u) {
+		x->lhot_tmpl = 0;
+		if (!unpack_libbpf_tmpl(x, r->tmpl, c))
+			return NULL;
+		x->lhot_tmpl = r->tmpl + 1u;
+	}
 	c->ret = r->ret;
 	c->err = r->err;
 	c->nsys = r->nsys;
@@ -763,7 +786,7 @@ static bool unpack_libbpf_hot(struct bpf_render_ctx *x, const void *rec, size_t 
 	env->tid = r->tid;
 	env->comm = "";
 	env->stack = NULL;
-	return true;
+	return c;
 }
 
 size_t bpf_hot_size(const struct bpf_tmpl *t)
@@ -895,6 +918,7 @@ void bpf_render_ctx_reset(void *vx)
 	x->tids = 0;
 	x->fds_tmpl = 0;   /* another spool, another dictionary */
 	x->hot_tmpl = 0;
+	x->lhot_tmpl = 0;
 	x->fd_epoch++;   /* what the memo kept was another spool's */
 	if (x->syms)
 		bpf_sym_table_reset(x->syms);
@@ -1111,15 +1135,15 @@ static size_t render_libbpf(struct bpf_render_ctx *x, uint32_t type, const void 
 	struct unpacked_stack u;
 	struct bpf_rec_thread *t;
 	struct bpf_event_env env;
-	struct libbpf_call c;
+	struct libbpf_call own, *c = &own;
 	struct decode_opts o;
 	struct jsonw w;
 
 	if (type == BPF_REC_LIBBPF_HOT) {
-		if (!unpack_libbpf_hot(x, rec, len, &env, &c) || !libbpf_func_offline_ok(c.id))
+		if (!(c = unpack_libbpf_hot(x, rec, len, &env)) || !libbpf_func_offline_ok(c->id))
 			return REC_BAD;
 	} else {
-		if (!libbpf_record_unpack(rec, len, &env, &c) || !libbpf_func_offline_ok(c.id))
+		if (!libbpf_record_unpack(rec, len, &env, c) || !libbpf_func_offline_ok(c->id))
 			return REC_BAD;
 		env.stack = NULL;
 		if (len > fixed &&
@@ -1134,9 +1158,9 @@ static size_t render_libbpf(struct bpf_render_ctx *x, uint32_t type, const void 
 	jw_init(&w, out, cap);
 	if (type == BPF_REC_LIBBPF_HOT) {
 		mc.tmpl = ((const struct libbpf_rec_hot *)rec)->tmpl;
-		mc.m = libbpf_way(x, mc.tmpl, &c);
+		mc.m = libbpf_way(x, mc.tmpl, c);
 	}
-	libbpf_render_event_with(&w, &env, &c, &o, mc.m ? memo_libbpf_body : NULL, &mc);
+	libbpf_render_event_with(&w, &env, c, &o, mc.m ? memo_libbpf_body : NULL, &mc);
 	return w.len;
 }
 
