@@ -319,12 +319,15 @@ static void on_header(struct side *sd, struct json_object *o)
 {
 	const char *exe = trace_get_str(o, "exe"), *slash = exe ? strrchr(exe, '/') : NULL;
 	struct dproc *p = dproc_new(sd, trace_get_int(o, "pid", 0), slash ? slash + 1 : exe);
+	struct json_object *ts;
 	const char *s;
 
 	if (!p)
 		return;
-	if ((s = trace_get_str(o, "ts")))
-		p->start_ns = (uint64_t)(strtold(s, NULL) * 1e9L);
+	/* the readers' parser: a float's cast of a hostile "-7961..." was
+	 * undefined behaviour (fuzz_read, read-seeds/negative-header-ts) */
+	if (json_object_object_get_ex(o, "ts", &ts))
+		p->start_ns = trace_ts(ts);
 	if ((s = trace_get_str(o, "libbpf")))
 		p->libbpf = strdup(s);
 	if ((s = trace_get_str(o, "kernel")))
