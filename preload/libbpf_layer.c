@@ -593,9 +593,18 @@ static long libbpf_call(unsigned id, unsigned n, const long *a, uintptr_t ra)
 }
 
 #define RA ((uintptr_t)__builtin_return_address(0))
+/* GCC's symver attribute where it has it: a top-level .symver names
+ * the wrapper in a way link-time optimization cannot see, and it drops
+ * the wrapper as unused. */
+#if defined(__has_attribute) && __has_attribute(symver)
+#define WRAPPER_DECL(sym, ver, ...)                                                \
+	__attribute__((visibility("default"), symver(#sym "@" #ver)))               \
+	long bpfspy_lb_##sym(__VA_ARGS__);
+#else
 #define WRAPPER_DECL(sym, ver, ...)                                                \
 	__attribute__((visibility("default"))) long bpfspy_lb_##sym(__VA_ARGS__);   \
 	__asm__(".symver bpfspy_lb_" #sym ", " #sym "@" #ver);
+#endif
 
 #define LIBBPF_FUNC(sym, ver)                                                      \
 	WRAPPER_DECL(sym, ver, long, long, long, long, long, long)                 \
