@@ -69,7 +69,13 @@ static unsigned u64_digits(uint64_t v)
 /* Written backwards in place, two digits per division: no temporary. */
 size_t fmt_u64(char *out, uint64_t v)
 {
-	unsigned n = u64_digits(v), i = n;
+	unsigned n, i;
+
+	if (v < 10) {   /* flags, counts, a packed line's stream and type */
+		out[0] = (char)('0' + v);
+		return 1;
+	}
+	n = i = u64_digits(v);
 
 	if (v <= UINT32_MAX) {   /* 32-bit divisions: most numbers of a line */
 		uint32_t u = (uint32_t)v;
