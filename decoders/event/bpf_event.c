@@ -16,19 +16,26 @@ static __thread uint64_t ts_sec = UINT64_MAX;
 static __thread char ts_digits[24];
 static __thread size_t ts_len;
 
-void bpf_render_ts(struct jsonw *w, const char *key, uint64_t ns)
+/* "S.NNNNNNNNN" at @o (room for 30); its length. */
+static size_t fmt_ts(char *o, uint64_t ns)
 {
 	uint64_t sec = ns / 1000000000u;
-	char b[40];
 
 	if (sec != ts_sec) {
 		ts_len = fmt_u64(ts_digits, sec);
 		ts_sec = sec;
 	}
-	memcpy(b, ts_digits, ts_len);
-	b[ts_len] = '.';
-	fmt_u64_fixed(b + ts_len + 1, ns % 1000000000u, 9);
-	jw_plain(w, key, b, ts_len + 10);   /* digits and a dot */
+	memcpy(o, ts_digits, ts_len);
+	o[ts_len] = '.';
+	fmt_u64_fixed(o + ts_len + 1, ns % 1000000000u, 9);
+	return ts_len + 10;   /* digits and a dot */
+}
+
+void bpf_render_ts(struct jsonw *w, const char *key, uint64_t ns)
+{
+	char b[64];   /* 30 used; GCC bounds the length by ts_digits' type only */
+
+	jw_plain(w, key, b, fmt_ts(b, ns));
 }
 
 /*
@@ -93,16 +100,11 @@ static char *put_u64(char *o, uint64_t v)
 static bool envelope_fast(struct jsonw *w, const char *event, size_t elen,
 			  const struct bpf_event_env *env)
 {
-	uint64_t sec = env->ts / 1000000000u;
 	char *o, *start;
 
 	if (w->depth < 1 || !(w->first & (1u << w->depth)) || w->len > w->cap ||
 	    w->cap - w->len < ENVELOPE_ROOM + elen)
 		return false;
-	if (sec != ts_sec) {
-		ts_len = fmt_u64(ts_digits, sec);
-		ts_sec = sec;
-	}
 	o = start = w->buf + w->len;
 	o = PUT_LIT(o, "\"event\":\"");
 	memcpy(o, event, elen);
@@ -110,11 +112,7 @@ static bool envelope_fast(struct jsonw *w, const char *event, size_t elen,
 	o = PUT_LIT(o, "\",\"seq\":");
 	o = put_u64(o, env->seq);
 	o = PUT_LIT(o, ",\"ts\":\"");
-	memcpy(o, ts_digits, ts_len);
-	o += ts_len;
-	*o++ = '.';
-	fmt_u64_fixed(o, env->ts % 1000000000u, 9);
-	o += 9;
+	o += fmt_ts(o, env->ts);
 	o = PUT_LIT(o, "\",\"dur_ns\":");
 	o = put_u64(o, env->dur_ns);
 	if (env->wall_ns) {
