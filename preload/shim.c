@@ -903,8 +903,28 @@ static void spool_summary(void)
 	if (n && (p = spool_begin(&g.spool, n, 0))) {
 		memcpy(p, buf, n);
 		spool_commit(p, SPOOL_JSON, n);
+		bpfspy_summary_written();
 	}
 	munmap(buf, cap);
+}
+
+void bpfspy_summary_flush(void)
+{
+	static int busy;
+	int e = errno;
+
+	/* a vfork child's, or a child's that has not called yet: the
+	 * counts in memory are the parent's */
+	if (!g.enabled || !g.summary || bpfspy_t_vfork ||
+	    __atomic_load_n(&g.state, __ATOMIC_ACQUIRE) != SP_READY ||
+	    g.pid != (pid_t)syscall(SYS_getpid))
+		return;
+	/* two threads at once: one line carries both's counts */
+	if (!__atomic_exchange_n(&busy, 1, __ATOMIC_ACQUIRE)) {
+		spool_summary();
+		__atomic_store_n(&busy, 0, __ATOMIC_RELEASE);
+	}
+	errno = e;
 }
 
 __attribute__((destructor)) static void bpfspy_fini(void)

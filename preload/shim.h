@@ -182,8 +182,14 @@ uint64_t bpfspy_summary_dur(uint64_t start);
 void bpfspy_summary_cmd(uint32_t cmd, uint64_t dur, bool failed);
 void bpfspy_summary_func(unsigned id, uint64_t dur, bool failed);
 void bpfspy_summary_reset(void);
-/* The "summary" line of this process into @buf; 0 when it does not fit. */
+/* The "summary" line of this process into @buf, what earlier lines did
+ * not carry; 0 when it does not fit.  bpfspy_summary_written(): the line
+ * is spooled, the next one starts after it. */
 size_t bpfspy_summary_render(char *buf, size_t cap, uint32_t pid, uint64_t ts);
+void bpfspy_summary_written(void);
+/* Before this image ends without its destructors (_exit(), exec): its
+ * summary line now. */
+void bpfspy_summary_flush(void);
 /* --failed-only: only failed calls (and the libbpf calls around them). */
 bool bpfspy_failed_only(void);
 /* -e trace=SET records calls of libbpf function @id. */

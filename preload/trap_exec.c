@@ -41,6 +41,7 @@
 #include <stdbool.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "shim.h"
@@ -56,6 +57,7 @@ typedef int (*spawn_fn)(pid_t *, const char *, const posix_spawn_file_actions_t 
 
 static struct {
 	void *execve, *execvpe, *fexecve, *execveat, *posix_spawn, *posix_spawnp;
+	void *exit_, *Exit;
 } real;
 
 void bpfspy_trap_exec_init(void)
@@ -66,6 +68,8 @@ void bpfspy_trap_exec_init(void)
 	bpfspy_next_fn(&real.execveat, "execveat");
 	bpfspy_next_fn(&real.posix_spawn, "posix_spawn");
 	bpfspy_next_fn(&real.posix_spawnp, "posix_spawnp");
+	bpfspy_next_fn(&real.exit_, "_exit");
+	bpfspy_next_fn(&real.Exit, "_Exit");
 }
 
 /* ---- the environment passed on -------------------------------------------- */
@@ -376,4 +380,33 @@ EXPORT int posix_spawnp(pid_t *pid, const char *file, const posix_spawn_file_act
 			const posix_spawnattr_t *attr, char *const argv[], char *const envp[])
 {
 	return spawn(&real.posix_spawnp, "posix_spawnp", true, pid, file, fa, attr, argv, envp);
+}
+
+/* ---- _exit(), _Exit() ------------------------------------------------------- */
+
+/*
+ * A process that ends by _exit() (a forked child, a daemon's fast path)
+ * runs no destructor: under --summary its counts are spooled here first.
+ * Nothing else changes: the real function ends the process with @status
+ * (glibc's exit() reaches its own _exit() directly, not through here).
+ */
+typedef void (*exit_fn)(int);
+
+static __attribute__((noreturn)) void call_exit(void *fn, int status)
+{
+	bpfspy_summary_flush();
+	if (fn)
+		((exit_fn)fn)(status);
+	for (;;)
+		syscall(SYS_exit_group, status);
+}
+
+EXPORT void _exit(int status)
+{
+	call_exit(__atomic_load_n(&real.exit_, __ATOMIC_ACQUIRE), status);
+}
+
+EXPORT void _Exit(int status)
+{
+	call_exit(__atomic_load_n(&real.Exit, __ATOMIC_ACQUIRE), status);
 }

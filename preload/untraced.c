@@ -239,6 +239,7 @@ void bpfspy_untraced_exec(int dirfd, const char *path, bool search, char *const 
 	struct probe p = { NULL, dirfd, path, envp, search, false, 0 };
 	int e = errno;
 
+	bpfspy_summary_flush();   /* the image's destructors will not run */
 	if (bpfspy_t_vfork || !path || !env_traces(envp, NULL, 0))
 		return;
 	bpfspy_on_work_stack(exec_fn, &p);

@@ -173,6 +173,25 @@ child_pid() {
 	expect_eq "$status" 0 "each process's seq runs 1..N"
 }
 
+@test "signals: under --summary every call is counted, the handlers' among them" {
+	require_bpf
+	# the handlers' lookups land in the middle of the thread's own
+	# counting: a torn add loses one
+	HS_CALLS=$T/traced.calls run --separate-stderr "$BPFSPY" run --summary -o "$TRACE" -- \
+		"$HS/hs_signal" 20 3000 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-
+	expect_eq "$status" 0 "hs_signal: $stderr"
+	expect_eq "$output" "children=20 failed=0"
+	local pid calls counted n=0
+	while read -r pid calls; do
+		counted=$(jq -s --argjson p "$pid" '[.[] | select(.event == "summary" and .pid == $p) |
+			.commands[].calls] | add' "$TRACE")
+		expect_eq "$counted" "$calls" "pid $pid: calls counted"
+		n=$((n + 1))
+	done <"$T/traced.calls"
+	expect_eq "$n" 20 "processes that reported"
+	expect_eq "$(tc count "$TRACE" event=lost)" 0 "lost lines"
+}
+
 # ---- accounting -----------------------------------------------------------------
 
 # In a private mount namespace with a tmpfs of @size on $T/small, run
