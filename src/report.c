@@ -88,6 +88,7 @@ struct proc {
 	unsigned long events, failed, probes, failed_probes, lost, libbpf_events;
 	unsigned long injected, denied;   /* failures bpfspy run made */
 	bool summary;                     /* --summary: counts, no events */
+	bool counting;                    /* its header says --summary */
 	unsigned long consequent;         /* libbpf failures they caused */
 	int64_t *causes;                  /* a ring of MAX_CAUSES: their parents */
 	unsigned ncauses;
@@ -240,6 +241,7 @@ static void on_header(struct report *r, struct json_object *o)
 	p->host_pid = trace_get_int(o, "host_pid", 0);
 	p->container = dup_or_null(trace_get_str(o, "container_id"));
 	p->runtime = dup_or_null(trace_get_str(o, "container_runtime"));
+	p->counting = trace_get(o, "summary") && json_object_get_boolean(trace_get(o, "summary"));
 	slash = exe ? strrchr(exe, '/') : NULL;
 	p->comm = dup_or_null(slash ? slash + 1 : exe);
 }
@@ -1374,6 +1376,11 @@ static void proc_text(const struct report *r, const struct proc *p)
 	}
 	if (p->summary && !p->events && !p->libbpf_events) {
 		puts("calls   counted, not recorded (bpfspy run --summary): see the table below");
+		return;
+	}
+	if (p->counting && !p->events && !p->libbpf_events) {
+		puts("calls   not counted: the process ended before writing its --summary counts"
+		     " (killed by a signal?)");
 		return;
 	}
 	printf("calls   %lu bpf: %s%lu failed%s, %lu feature probes (%lu failed)",

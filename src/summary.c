@@ -23,11 +23,67 @@ struct row {
 	uint64_t hist[NBUCKETS];
 };
 
+struct pids {
+	int64_t *v;
+	size_t n, cap;
+};
+
 struct sum {
 	struct row rows[MAX_ROWS];
 	size_t n;
-	unsigned long procs;
+	unsigned long procs;      /* processes with a summary line */
+	unsigned long uncounted;  /* traced with --summary, without one */
+	struct pids summed, headed;
 };
+
+static int pids_add(struct pids *p, int64_t pid)
+{
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 64;
+		int64_t *v = realloc(p->v, cap * sizeof(*v));
+
+		if (!v)
+			return -1;
+		p->v = v;
+		p->cap = cap;
+	}
+	p->v[p->n++] = pid;
+	return 0;
+}
+
+static int by_pid(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Sorted, each pid once (an image exec'd writes a line of its own). */
+static void pids_unique(struct pids *p)
+{
+	size_t i, n = 0;
+
+	qsort(p->v, p->n, sizeof(p->v[0]), by_pid);
+	for (i = 0; i < p->n; i++)
+		if (!n || p->v[n - 1] != p->v[i])
+			p->v[n++] = p->v[i];
+	p->n = n;
+}
+
+/* The processes: those that wrote their counts, and those whose header
+ * says --summary that never did (a signal ended them first). */
+static void count_procs(struct sum *s)
+{
+	size_t i;
+
+	pids_unique(&s->summed);
+	pids_unique(&s->headed);
+	s->procs = s->summed.n;
+	for (i = 0; i < s->headed.n; i++)
+		if (!s->summed.n || !bsearch(&s->headed.v[i], s->summed.v, s->summed.n,
+					     sizeof(s->summed.v[0]), by_pid))
+			s->uncounted++;
+}
 
 static struct row *row_of(struct sum *s, const char *name, bool func)
 {
@@ -90,6 +146,11 @@ static void print_text(const struct sum *s, FILE *out)
 	for (i = 0; i < s->n; i++)
 		total[s->rows[i].func] += s->rows[i].total_ns;
 	fprintf(out, "bpfspy: summary of %lu process%s\n", s->procs, s->procs == 1 ? "" : "es");
+	if (s->uncounted)
+		fprintf(out, "bpfspy: %lu process%s ended before writing %s counts (killed by a "
+			"signal?): %s calls are not in this table\n", s->uncounted,
+			s->uncounted == 1 ? "" : "es", s->uncounted == 1 ? "its" : "their",
+			s->uncounted == 1 ? "its" : "their");
 	for (i = 0; i < s->n; i++) {
 		const struct row *r = &s->rows[i];
 
@@ -115,6 +176,7 @@ static void print_json(const struct sum *s, FILE *out)
 	g[0] = json_object_new_object();
 	g[1] = json_object_new_object();
 	json_object_object_add(o, "processes", json_object_new_int64((int64_t)s->procs));
+	json_object_object_add(o, "uncounted", json_object_new_int64((int64_t)s->uncounted));
 	for (i = 0; i < s->n; i++) {
 		const struct row *r = &s->rows[i];
 		struct json_object *t = json_object_new_object(), *h = json_object_new_object();
@@ -153,18 +215,31 @@ int summary_print(char *const *paths, int n, bool json, FILE *out)
 		return -1;
 	}
 	while ((r = trace_next(t, &l)) > 0) {
+		int64_t pid = trace_get_int(l.obj, "pid", -1);
+
+		if (!strcmp(l.event, "header")) {
+			struct json_object *m = trace_get(l.obj, "summary");
+
+			if (m && json_object_get_boolean(m) && pids_add(&s->headed, pid))
+				r = -1;
+			continue;
+		}
 		if (strcmp(l.event, "summary"))
 			continue;
-		s->procs++;
+		if (pids_add(&s->summed, pid))
+			r = -1;
 		add_group(s, trace_get(l.obj, "commands"), false);
 		add_group(s, trace_get(l.obj, "functions"), true);
 	}
 	trace_close(t);
+	count_procs(s);
 	qsort(s->rows, s->n, sizeof(s->rows[0]), by_time);
 	if (json)
 		print_json(s, out);
 	else
 		print_text(s, out);
+	free(s->summed.v);
+	free(s->headed.v);
 	free(s);
 	return r < 0 ? -1 : 0;
 }

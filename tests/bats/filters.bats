@@ -160,6 +160,50 @@ kinds() {
 		"median under --summary in [$summed, $((summed * 2))) ns, $traced ns traced"
 }
 
+@test "--summary: every thread's calls are counted, and a child's are its own" {
+	require_bpf
+	run --separate-stderr "$BPFSPY" run --summary -o "$TRACE" -- "$EXERCISER" threads 4 500
+	expect_eq "$status" 0 "exerciser: $stderr"
+	expect_eq "$(tc get "$TRACE" commands.BPF_MAP_LOOKUP_ELEM.calls event=summary)" 2000 lookups
+	# a child's summary holds its own calls, not its parent's before the fork
+	run --separate-stderr "$BPFSPY" run --summary -o "$T/fork.jsonl" -- "$EXERCISER" fork
+	expect_eq "$status" 0
+	expect_eq "$(jq -s -c '[.[] | select(.event == "summary") | .commands |
+		map_values(.calls)] | sort_by(length)' "$T/fork.jsonl")" \
+		'[{"BPF_MAP_LOOKUP_ELEM":3},{"BPF_MAP_CREATE":1,"BPF_MAP_LOOKUP_ELEM":2}]' "parent and child"
+}
+
+@test "--summary: _exit() and exec write the image's counts; a killed process is said to be uncounted" {
+	require_bpf
+	# _exit(): no destructor runs
+	run --separate-stderr "$BPFSPY" run --summary -o "$TRACE" -- "$EXERCISER" _exit
+	expect_eq "$status" 3 "_exit's status"
+	expect_eq "$(tc get "$TRACE" commands.BPF_MAP_LOOKUP_ELEM.calls event=summary)" 3 "lookups"
+	# exec: the image before it writes its own line, the next one its own
+	run --separate-stderr "$BPFSPY" run --summary -o "$T/exec.jsonl" -- \
+		"$EXERCISER" exec "$EXERCISER" lookup 4
+	expect_eq "$status" 0
+	expect_eq "$(jq -s -c '[.[] | select(.event == "summary") | .commands |
+		map_values(.calls)]' "$T/exec.jsonl")" \
+		'[{"BPF_MAP_CREATE":1,"BPF_MAP_LOOKUP_ELEM":1},{"BPF_MAP_CREATE":1,"BPF_MAP_LOOKUP_ELEM":4}]' \
+		"each image's line"
+	expect_match "$stderr" "summary of 1 process" "one process, two images"
+	# an exec that fails: the next line has only what came after it
+	run --separate-stderr "$BPFSPY" run --summary=json -o "$T/fail.jsonl" -- \
+		"$EXERCISER" exec /nonexistent
+	expect_eq "$(jq -s '[.[] | select(.event == "summary") |
+		.commands.BPF_MAP_LOOKUP_ELEM.calls // 0] | add' "$T/fail.jsonl")" 1 "lookups over the lines"
+	expect_eq "$(grep '^{' <<<"$stderr" | jq -r '.commands.BPF_MAP_LOOKUP_ELEM.calls')" 1 \
+		"lookups in the table"
+	# SIGKILL: nothing can be written, and that is said
+	run --separate-stderr "$BPFSPY" run --summary -o "$T/kill.jsonl" -- "$EXERCISER" sigkill
+	expect_eq "$status" 137
+	expect_eq "$(tc count "$T/kill.jsonl" event=summary)" 0 "summary lines"
+	expect_match "$stderr" "1 process ended before writing its counts" "run's table"
+	run --separate-stderr "$BPFSPY" report "$T/kill.jsonl"
+	expect_match "$output" "calls   not counted: the process ended before writing" "report"
+}
+
 @test "--summary: bpfspy report of the trace shows the table, not zero calls" {
 	run --separate-stderr "$BPFSPY" run --summary -o "$TRACE" -- "$EXERCISER" lookup 20
 	expect_eq "$status" 0
