@@ -394,6 +394,22 @@ $native" "stdout"
 	expect_eq "$left" "" "left in the shared TMPDIR"
 }
 
+@test "bare mode: a trace in /dev/shm spools in /dev/shm, not in TMPDIR" {
+	require_bpf
+	require_cmd strace
+	local shim out=/dev/shm/bpfspy-test-$$.jsonl
+	shim=$("$BPFSPY" shim-path)
+	rm -f "$out"
+	run --separate-stderr strace -f -qq -e trace=mkdir -o "$T/mkdir.txt" \
+		env TMPDIR="$T" LD_PRELOAD="$shim" BPFSPY_OUTPUT="$out" "$EXERCISER" lookup 2
+	expect_eq "$status" 0
+	expect_eq "$(tc count "$out" cmd=BPF_MAP_LOOKUP_ELEM)" 2 lookups
+	rm -f "$out"
+	expect_match "$(cat "$T/mkdir.txt")" "mkdir\(\"/dev/shm/bpfspy-$(id -u)/dev%2Fshm%2Fbpfspy-test-$$\.jsonl\.spool\"" \
+		"the spool directory"
+	[[ $(cat "$T/mkdir.txt") != *"$T/"* ]] || { cat "$T/mkdir.txt" >&2; false; }
+}
+
 @test "bare mode: a spool directory in a shared TMPDIR that another user made is not used" {
 	require_bpf
 	local shim
