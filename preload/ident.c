@@ -25,7 +25,6 @@
 #include <fcntl.h>
 #include <stdbool.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -60,13 +59,25 @@ static size_t raw_read(const char *path, char *buf, size_t cap)
 	return len;
 }
 
+/* The inode of namespace link @path, from its target "pid:[4026531836]":
+ * readlink() formats the name, stat() would instantiate the nsfs inode
+ * (in a new process, five links: 6.1 against 3.2 us each warm here). */
 static unsigned long long ns_ino(const char *path)
 {
-	struct stat st;
+	char t[64];
+	long n = raw(SYS_readlinkat, AT_FDCWD, (long)path, (long)t, sizeof(t) - 1);
+	unsigned long long v = 0;
+	const char *p;
 
-	if (raw(SYS_newfstatat, AT_FDCWD, (long)path, (long)&st, 0) != 0)
+	if (n <= 0)
 		return 0;
-	return (unsigned long long)st.st_ino;
+	t[n] = 0;
+	p = strchr(t, '[');
+	if (!p)
+		return 0;
+	for (p++; *p >= '0' && *p <= '9'; p++)
+		v = v * 10 + (unsigned long long)(*p - '0');
+	return *p == ']' ? v : 0;
 }
 
 /* The NSpid line's pids, outermost first; how many. */
@@ -93,10 +104,10 @@ static unsigned parse_nspid(const char *status, unsigned long long *pids)
 }
 
 /* @own: the inode of our pid namespace (0: unknown). */
-static void render_pids(struct jsonw *w, const char *status, unsigned long long own)
+static void render_pids(struct jsonw *w, const unsigned long long *pids, unsigned n,
+			unsigned long long own)
 {
-	unsigned long long pids[NSPID_MAX];
-	unsigned n = parse_nspid(status, pids), i;
+	unsigned i;
 
 	if (n > 1) {
 		jw_arr_open(w, "nspid");
@@ -259,13 +270,21 @@ static void render_cgroup(struct jsonw *w)
 
 void bpfspy_ident_header(struct jsonw *w)
 {
-	unsigned long long ns[NS_KINDS];
+	unsigned long long ns[NS_KINDS], pids[NSPID_MAX];
 	char status[4096];
 	int saved = errno;
+	unsigned n = 1;
 
-	raw_read("/proc/self/status", status, sizeof(status));
 	read_ns(ns);
-	render_pids(w, status, ns[0]);   /* ns_kinds[0]: "pid" */
+	/* In the initial pid namespace NSpid is this pid alone: the status
+	 * file (14.5 us warm here, more in a new process) is not read. */
+	if (ns[0] == PROC_PID_INIT_INO) {   /* ns_kinds[0]: "pid" */
+		pids[0] = (unsigned long long)raw(SYS_getpid, 0, 0, 0, 0);
+	} else {
+		raw_read("/proc/self/status", status, sizeof(status));
+		n = parse_nspid(status, pids);
+	}
+	render_pids(w, pids, n, ns[0]);
 	render_ns(w, ns);
 	render_cgroup(w);
 	errno = saved;
