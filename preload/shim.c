@@ -127,7 +127,7 @@ static __thread bool t_thread_spooled;  /* its BPF_REC_THREAD is in the spool */
 static __thread uint32_t t_thread_epoch;  /* of g.thread_epoch, when spooled */
 static __thread uint64_t t_seq;   /* the seq of the event being spooled */
 static __thread bool t_creating;  /* this thread is creating the spool */
-static uint32_t possible_cpus;    /* for per-CPU map values */
+static uint32_t possible_cpus1;   /* per-CPU map values: possible CPUs + 1; 0: not read yet */
 static uint32_t count_possible_cpus(void);
 static void spool_fdobj_replay(void);
 static bool fd_note(int32_t fd, struct bpf_fd_note *out);
@@ -1184,7 +1184,6 @@ __attribute__((constructor)) static void bpfspy_init(void)
 	g.skip_cmds = skip_cmds();
 	g.fd_floor = pick_fd_floor();
 	bpfspy_stack_init((unsigned)env_u32("BPFSPY_STACK", 0), g.fd_floor);
-	possible_cpus = count_possible_cpus();
 	g.pid = getpid();
 	set_realtime_off();
 	pthread_atfork(NULL, NULL, atfork_child);
@@ -1360,6 +1359,21 @@ static bool fd_note(int32_t fd, struct bpf_fd_note *out)
 	return true;
 }
 
+/* Read on the first call on a map, not at start-up: the sysfs file cost
+ * ~30 us of every traced process's start here, most of which (a shell's
+ * children under bpfspy run) never name a map.  open() and read() only:
+ * a handler's call may be the first. */
+static uint32_t cpus_possible(void)
+{
+	uint32_t n = __atomic_load_n(&possible_cpus1, __ATOMIC_RELAXED);
+
+	if (__builtin_expect(n != 0, 1))
+		return n - 1;
+	n = count_possible_cpus();   /* 0: unknown (bpf_data.c copes) */
+	__atomic_store_n(&possible_cpus1, n + 1, __ATOMIC_RELAXED);
+	return n;
+}
+
 static bool fdmeta_get(int fd, struct bpf_map_meta *m)
 {
 	const struct fdobj *o = fdobj_get(fd);
@@ -1369,7 +1383,7 @@ static bool fdmeta_get(int fd, struct bpf_map_meta *m)
 	m->map_type = o->note.type;
 	m->key_size = o->key_size;
 	m->value_size = o->value_size;
-	m->possible_cpus = possible_cpus;
+	m->possible_cpus = cpus_possible();
 	return true;
 }
 
