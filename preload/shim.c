@@ -2679,7 +2679,7 @@ static __attribute__((noinline)) long bpf_enter(long cmd, long attr, long size, 
 
 	/* Inside a libbpf call, the shim's own time is not the call's: from
 	 * here to the return, less the syscall (the wrapper's dur_ns). */
-	entry = bpfspy_libbpf_depth() ? now_ns() : 0;
+	entry = bpfspy_libbpf_timed() ? now_ns() : 0;
 	a = area_get();
 	if (!a)
 		return bpf_untraced(nr, cmd, attr, size, a4, a5);
@@ -2713,8 +2713,12 @@ static __attribute__((noinline)) long bpf_enter(long cmd, long attr, long size, 
 	w->ret = ret;
 	bpfspy_on_stack(work_stack_top(a, level), bpf_after, w);
 	mem_read_caller_sp(w->caller_sp);
-	if (entry && (w->mode == W_TRACE || w->mode == W_REPLAY))   /* timed */
-		bpfspy_libbpf_overhead(entry, w->end - w->start, now_ns());
+	if (w->mode == W_TRACE || w->mode == W_REPLAY) {   /* timed */
+		if (entry)
+			bpfspy_libbpf_overhead(entry, w->end - w->start, now_ns());
+		else
+			bpfspy_libbpf_syscall(w->start, w->end);
+	}
 	errno = w->err;
 	__atomic_fetch_sub(&t_level, 1, __ATOMIC_RELAXED);
 	return ret;
