@@ -196,8 +196,9 @@ FILE *open_output_file(const char *path, const char **why)
 		*why = spool_strerror(fd);
 		return NULL;
 	}
-	/* Emptied only once it is known to be ours. */
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && ftruncate(fd, 0) != 0) {
+	/* Emptied only once it is known to be ours; not when empty (on ext4
+	 * a truncation to 0 makes close() start writeback: open_trace()) */
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size && ftruncate(fd, 0) != 0) {
 		*why = strerror(errno);
 		close(fd);
 		return NULL;

@@ -699,8 +699,10 @@ static int open_trace(const char *path, mode_t mode, bool read_back)
 
 	if (fd < 0)
 		return fd;
+	/* An empty file is not truncated: on ext4 truncating to 0 (even from
+	 * 0) makes close() start the data's writeback (auto_da_alloc) */
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-	    (ftruncate(fd, 0) != 0 || fchmod(fd, mode) != 0)) {
+	    ((st.st_size && ftruncate(fd, 0) != 0) || fchmod(fd, mode) != 0)) {
 		int e = -errno;
 
 		close(fd);
