@@ -129,17 +129,17 @@ void bpfspy_libbpf_overhead(uint64_t entry, uint64_t dur, uint64_t exit)
 	fr->exit_ns = exit;
 }
 
-bool bpfspy_libbpf_timed(void)
+int bpfspy_libbpf_timing(void)
 {
-	return t_depth > 1 || (t_depth == 1 && !t_frames[0].thin);
+	if (!t_depth)
+		return LB_NONE;
+	return t_depth == 1 && t_frames[0].thin ? LB_THIN : LB_TIMED;
 }
 
 void bpfspy_libbpf_syscall(uint64_t start, uint64_t end)
 {
 	struct frame *fr = &t_frames[0];
 
-	if (t_depth != 1 || !fr->thin)
-		return;
 	fr->sys_ns += end - start;
 	fr->exit_ns = end;
 }

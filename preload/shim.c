@@ -127,7 +127,8 @@ static __thread bool t_thread_spooled;  /* its BPF_REC_THREAD is in the spool */
 static __thread uint32_t t_thread_epoch;  /* of g.thread_epoch, when spooled */
 static __thread uint64_t t_seq;   /* the seq of the event being spooled */
 static __thread bool t_creating;  /* this thread is creating the spool */
-static uint32_t possible_cpus1;   /* per-CPU map values: possible CPUs + 1; 0: not read yet */
+static uint32_t possible_cpus;    /* for per-CPU map values (0: unknown) */
+static bool possible_cpus_read;   /* cpus_learn() */
 static uint32_t count_possible_cpus(void);
 static void spool_fdobj_replay(void);
 static bool fd_note(int32_t fd, struct bpf_fd_note *out);
@@ -1271,9 +1272,24 @@ static void spool_fdobj(int fd, const struct bpf_fd_note *note)
  * (reading all of it faulted in ~40 pages of zeroes, ~0.1 ms here). */
 static uint32_t fdobj_end;
 
+/* Read when the first map is known (fdmeta_get() finds none before), not
+ * at start-up: the sysfs file cost ~30 us of every traced process's start
+ * here, most of which (a shell's children under bpfspy run) never name a
+ * map.  open() and read() only: a handler's call may be the first. */
+static void cpus_learn(void)
+{
+	if (__atomic_load_n(&possible_cpus_read, __ATOMIC_ACQUIRE))
+		return;
+	__atomic_store_n(&possible_cpus, count_possible_cpus(), __ATOMIC_RELAXED);
+	__atomic_store_n(&possible_cpus_read, true, __ATOMIC_RELEASE);
+}
+
 static void fdobj_publish(long fd, const struct fdobj *o, uint32_t state)
 {
 	uint32_t end = __atomic_load_n(&fdobj_end, __ATOMIC_RELAXED);
+
+	if (o->note.kind == OBJ_MAP)
+		cpus_learn();   /* before fdmeta_get() can find this map */
 
 	while (end <= (uint32_t)fd &&
 	       !__atomic_compare_exchange_n(&fdobj_end, &end, (uint32_t)fd + 1, false,
@@ -1298,17 +1314,23 @@ static void spool_fdobj_replay(void)
 }
 
 /* What fd @fd is, learning it from fdinfo the first time. */
-static const struct fdobj *fdobj_get(int fd)
+/* An fd not seen yet: what fdinfo says it is.  Out of line: inlined, its
+ * frame grew every hot call's. */
+static __attribute__((noinline)) void fdobj_learn(int fd)
 {
 	struct fdobj o;
 
+	memset(&o, 0, sizeof(o));   /* here: 15 instructions a hot call otherwise */
+	fdobj_from_fdinfo(fd, &o);
+	fdobj_publish(fd, &o, o.note.kind == OBJ_UNKNOWN ? FD_NOT_BPF : FD_BPF);
+}
+
+static inline const struct fdobj *fdobj_get(int fd)
+{
 	if (fd < 0 || fd >= FDOBJ_MAX)
 		return NULL;
-	if (__atomic_load_n(&fdobj[fd].state, __ATOMIC_ACQUIRE) == FD_UNLEARNED) {
-		memset(&o, 0, sizeof(o));   /* here: 15 instructions a hot call otherwise */
-		fdobj_from_fdinfo(fd, &o);
-		fdobj_publish(fd, &o, o.note.kind == OBJ_UNKNOWN ? FD_NOT_BPF : FD_BPF);
-	}
+	if (__atomic_load_n(&fdobj[fd].state, __ATOMIC_ACQUIRE) == FD_UNLEARNED)
+		fdobj_learn(fd);
 	return &fdobj[fd];
 }
 
@@ -1359,22 +1381,7 @@ static bool fd_note(int32_t fd, struct bpf_fd_note *out)
 	return true;
 }
 
-/* Read on the first call on a map, not at start-up: the sysfs file cost
- * ~30 us of every traced process's start here, most of which (a shell's
- * children under bpfspy run) never name a map.  open() and read() only:
- * a handler's call may be the first. */
-static uint32_t cpus_possible(void)
-{
-	uint32_t n = __atomic_load_n(&possible_cpus1, __ATOMIC_RELAXED);
-
-	if (__builtin_expect(n != 0, 1))
-		return n - 1;
-	n = count_possible_cpus();   /* 0: unknown (bpf_data.c copes) */
-	__atomic_store_n(&possible_cpus1, n + 1, __ATOMIC_RELAXED);
-	return n;
-}
-
-static bool fdmeta_get(int fd, struct bpf_map_meta *m)
+static inline __attribute__((always_inline)) bool fdmeta_get(int fd, struct bpf_map_meta *m)
 {
 	const struct fdobj *o = fdobj_get(fd);
 
@@ -1383,7 +1390,7 @@ static bool fdmeta_get(int fd, struct bpf_map_meta *m)
 	m->map_type = o->note.type;
 	m->key_size = o->key_size;
 	m->value_size = o->value_size;
-	m->possible_cpus = cpus_possible();
+	m->possible_cpus = __atomic_load_n(&possible_cpus, __ATOMIC_RELAXED);
 	return true;
 }
 
@@ -2676,10 +2683,11 @@ static __attribute__((noinline)) long bpf_enter(long cmd, long attr, long size, 
 	unsigned level;
 	uint64_t entry;
 	long ret;
+	int lb = bpfspy_libbpf_timing();
 
 	/* Inside a libbpf call, the shim's own time is not the call's: from
 	 * here to the return, less the syscall (the wrapper's dur_ns). */
-	entry = bpfspy_libbpf_timed() ? now_ns() : 0;
+	entry = lb == LB_TIMED ? now_ns() : 0;
 	a = area_get();
 	if (!a)
 		return bpf_untraced(nr, cmd, attr, size, a4, a5);
@@ -2713,8 +2721,8 @@ static __attribute__((noinline)) long bpf_enter(long cmd, long attr, long size, 
 	w->ret = ret;
 	bpfspy_on_stack(work_stack_top(a, level), bpf_after, w);
 	mem_read_caller_sp(w->caller_sp);
-	if (w->mode == W_TRACE || w->mode == W_REPLAY) {   /* timed */
-		if (entry)
+	if (lb && (w->mode == W_TRACE || w->mode == W_REPLAY)) {   /* timed */
+		if (lb == LB_TIMED)
 			bpfspy_libbpf_overhead(entry, w->end - w->start, now_ns());
 		else
 			bpfspy_libbpf_syscall(w->start, w->end);

@@ -173,11 +173,12 @@ void bpfspy_libbpf_count(uint32_t cmd, long ret);
  * inside the innermost libbpf call: time that is not the libbpf call's
  * own (its dur_ns leaves it out). */
 void bpfspy_libbpf_overhead(uint64_t entry, uint64_t dur, uint64_t exit);
-/* Whether a syscall now is timed with bpfspy_libbpf_overhead() (entry
- * and exit read): inside a libbpf call, but for a thin wrapper the
- * program called, which bpfspy_libbpf_syscall() times from the
- * syscall's own @start and @end. */
-bool bpfspy_libbpf_timed(void);
+/* How a syscall now counts in the libbpf calls around it: LB_NONE (none),
+ * LB_TIMED (bpfspy_libbpf_overhead(): its entry and exit read), LB_THIN
+ * (a thin wrapper the program called: bpfspy_libbpf_syscall() times it
+ * from the syscall's own @start and @end). */
+enum { LB_NONE, LB_TIMED, LB_THIN };
+int bpfspy_libbpf_timing(void);
 void bpfspy_libbpf_syscall(uint64_t start, uint64_t end);
 /* --summary (summary.c): counts per command and function, no events. */
 bool bpfspy_summary_on(void);
