@@ -102,7 +102,9 @@ require_bpffs() {
 require_tracefs() {
 	require_root
 	require_cmd unshare
-	unshare -m sh -c 'mount -t tracefs none /sys/kernel/tracing' >/dev/null 2>&1 ||
+	# (one the host mounted already will do: mounting it again fails)
+	unshare -m sh -c '[ -d /sys/kernel/tracing/events ] ||
+		mount -t tracefs none /sys/kernel/tracing' >/dev/null 2>&1 ||
 		skip "cannot mount tracefs in a private mount namespace (unshare -m)"
 }
 
@@ -152,7 +154,8 @@ beside_trace() {
 # in_tracefs CMD [ARGS...]: likewise with tracefs on /sys/kernel/tracing
 # (and debugfs, for tools that still look there).
 in_tracefs() {
-	unshare -m sh -c 'mount -t tracefs none /sys/kernel/tracing || exit 125
+	unshare -m sh -c '[ -d /sys/kernel/tracing/events ] ||
+		mount -t tracefs none /sys/kernel/tracing || exit 125
 		mount -t debugfs none /sys/kernel/debug 2>/dev/null
 		exec "$@"' sh "$@"
 }
