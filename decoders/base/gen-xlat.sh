@@ -158,14 +158,30 @@ function flush_table(    i, j, tv, tn, tl, ts, tr) {
 	}
 	printf "#define XMAX_%s %s\n\n", cur, lit[n] > tmp_h
 
-	printf "\nstatic const struct xlat_entry %s_entries[] = {\n", cur > tmp_c
+	# The names and releases in one string per table, the entries
+	# holding offsets into it: no pointer in the entries, so they need
+	# no relocation when the shim is loaded (xlat.h).  Offset 0 is "".
+	printf "\nstatic const char %s_str[] =\n\t\"\\0\"", cur > tmp_c
+	off = 1
+	for (i = 1; i <= n; i++) {
+		name_off[i] = off
+		printf "\n\t\"%s\\0\"", nam[i] > tmp_c
+		off += length(nam[i]) + 1
+		since_off[i] = 0
+		if (since[i] != "") {
+			since_off[i] = off
+			printf " \"%s\\0\"", since[i] > tmp_c
+			off += length(since[i]) + 1
+		}
+	}
+	print ";" > tmp_c
+	printf "static const struct xlat_entry %s_entries[] = {\n", cur > tmp_c
 	for (i = 1; i <= n; i++)
-		printf "\t{ %sULL, \"%s\", \"%s\" },\n", lit[i], nam[i],
-		       since[i] > tmp_c
+		printf "\t{ %sULL, %d, %d },\n", lit[i], name_off[i], since_off[i] > tmp_c
 	print "};" > tmp_c
 	printf "const struct xlat xlat_%s = {\n", cur > tmp_c
-	printf "\t\"%s\", %s, %s_entries, %d\n", cur,
-	       kind == "flags" ? "XLAT_FLAGS" : "XLAT_ENUM", cur, n > tmp_c
+	printf "\t\"%s\", %s, %s_entries, %d, %s_str\n", cur,
+	       kind == "flags" ? "XLAT_FLAGS" : "XLAT_ENUM", cur, n, cur > tmp_c
 	print "};" > tmp_c
 
 	cur = ""

@@ -34,7 +34,7 @@ const char *xlat_name(const struct xlat *x, uint64_t val)
 {
 	const struct xlat_entry *e = xlat_find(x, val);
 
-	return e ? e->name : NULL;
+	return e ? xlat_entry_name(x, e) : NULL;
 }
 
 /* strcmp() without relying on libc being safe to call here. */
@@ -54,7 +54,7 @@ int64_t xlat_value(const struct xlat *x, const char *name)
 	if (!x || !name)
 		return -1;
 	for (i = 0; i < x->n; i++) {
-		if (names_equal(x->e[i].name, name))
+		if (names_equal(xlat_entry_name(x, &x->e[i]), name))
 			return (int64_t)x->e[i].val;
 	}
 	return -1;

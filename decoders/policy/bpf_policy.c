@@ -43,7 +43,7 @@ static long lookup(const struct xlat *x, const char *s, size_t n, const char *pr
 	size_t i;
 
 	for (i = 0; i < x->n; i++)
-		if (name_is(s, n, x->e[i].name, prefix))
+		if (name_is(s, n, xlat_entry_name(x, &x->e[i]), prefix))
 			return (long)x->e[i].val;
 	return -1;
 }

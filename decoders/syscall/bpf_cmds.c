@@ -298,7 +298,7 @@ void render_elem_flags(struct jsonw *w, const char *key, uint64_t v)
 		if (bit <= ELEM_MODE_MASK || !(rest & bit))
 			continue;
 		jw_str_part(w, "|");
-		jw_str_part(w, x->e[i].name);
+		jw_str_part(w, xlat_entry_name(x, &x->e[i]));
 		rest &= ~bit;
 	}
 	if (rest) {

@@ -195,7 +195,7 @@ void render_flags(struct jsonw *w, const char *key, const struct xlat *x, uint64
 				continue;
 			if (any)
 				jw_str_part(w, "|");
-			jw_str_part(w, x->e[i].name);
+			jw_str_part(w, xlat_entry_name(x, &x->e[i]));
 			rest &= ~bit;
 			any = true;
 		}

@@ -97,10 +97,12 @@ static void test_table_shape(const struct xlat *x, uint64_t lo, uint64_t hi)
 			sorted = false;
 		if (xlat_find(x, e->val) != e)
 			found = false;
-		if (!e->name || !e->since || xlat_value(x, e->name) != (int64_t)e->val)
+		/* names start past the "" at 0, within the string */
+		if (!e->name || !*xlat_entry_name(x, e) ||
+		    xlat_value(x, xlat_entry_name(x, e)) != (int64_t)e->val)
 			names = false;
 		for (j = 0; j < i; j++)
-			if (!strcmp(x->e[j].name, e->name))
+			if (!strcmp(xlat_entry_name(x, &x->e[j]), xlat_entry_name(x, e)))
 				names = false;
 		/* BPF_ANY (0) is the one zero entry of a flags table. */
 		if (x->kind == XLAT_FLAGS && !is_single_bit(e->val) &&
@@ -142,8 +144,10 @@ static void test_xlat(void)
 		       "BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE"),
 	       "aliased map types use the non-deprecated names");
 	tap_ok(!strcmp(xlat_name(&xlat_bpf_map_type, 2), "BPF_MAP_TYPE_ARRAY") &&
-	       !strcmp(xlat_find(&xlat_bpf_map_type, 2)->since, "3.19") &&
-	       !strcmp(xlat_find(&xlat_bpf_map_type, 35)->since, ""),
+	       !strcmp(xlat_entry_since(&xlat_bpf_map_type, xlat_find(&xlat_bpf_map_type, 2)),
+		       "3.19") &&
+	       !strcmp(xlat_entry_since(&xlat_bpf_map_type, xlat_find(&xlat_bpf_map_type, 35)),
+		       ""),
 	       "since: \"3.19\" for ARRAY, \"\" when unknown");
 	tap_ok(xlat_value(&xlat_bpf_prog_flags, "BPF_F_TOKEN_FD") == 0x10000 &&
 	       xlat_value(&xlat_bpf_attach_flags, "BPF_F_LINK") == 0x2000 &&
