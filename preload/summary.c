@@ -36,7 +36,6 @@ struct tally {
 	uint64_t hist[NBUCKETS];
 };
 
-
 struct tally_set {
 	struct tally cmds[NCMDS + 1], funcs[LF_COUNT];
 };

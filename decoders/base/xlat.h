@@ -17,7 +17,7 @@ enum xlat_kind {
 
 /* An entry's name and release are offsets into its table's str: with
  * pointers, every entry took two relocations when the shim was loaded
- * (1,250 of its 3,565) and a page written in every traced process. */
+ * (1,311 of its 3,565) and a page written in every traced process. */
 struct xlat_entry {
 	uint64_t val;
 	uint32_t name;     /* xlat_entry_name() */
