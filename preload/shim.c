@@ -1561,6 +1561,23 @@ static inline bool same_bytes(const void *a, const void *b, size_t n)
 	return true;
 }
 
+/* @n bytes at @p all zero: a word at a time.  A call passing
+ * sizeof(union bpf_attr) (144 with 6.1's header) has 104 bytes past the
+ * ones its plan compares: byte by byte they cost 523 of a replayed
+ * lookup's 1,361 instructions (callgrind, lookup_bench --union). */
+static inline bool all_zero(const uint8_t *p, size_t n)
+{
+	uint64_t acc = 0, u;
+
+	for (; n >= 8; n -= 8, p += 8) {
+		memcpy(&u, p, 8);
+		acc |= u;
+	}
+	for (; n; n--)
+		acc |= *p++;
+	return !acc;
+}
+
 /* The way that holds @c's plans (made afresh when it held another
  * call's), or NULL when @c's plans are not kept. */
 static struct plan_way *plan_way(struct plan_cache *pc, const struct bpf_call *c,
@@ -2266,7 +2283,6 @@ static bool replay_hit(struct work *w)
 	struct bpf_call *c = &w->c;
 	struct plan_way *p;
 	struct bpf_map_meta m;
-	uint32_t i;
 	int fd;
 
 	if (!g.replay || w->inj || w->have_stack || !bpf_cmd_hot(c->cmd) || c->pre_err ||
@@ -2281,9 +2297,8 @@ static bool replay_hit(struct work *w)
 	if (!(c->pre_len == 32 ? same_words4(p->pre, c->pre) :
 	      same_bytes(p->pre, c->pre, c->pre_len < PLAN_ATTR ? c->pre_len : PLAN_ATTR)))
 		return false;
-	for (i = PLAN_ATTR; i < c->pre_len; i++)
-		if (c->pre[i])
-			return false;
+	if (c->pre_len > PLAN_ATTR && !all_zero(c->pre + PLAN_ATTR, c->pre_len - PLAN_ATTR))
+		return false;
 	/* the same attr bytes: the same fd, whose object must still be the
 	 * map the plans were made for */
 	fd = p->fd;
