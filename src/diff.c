@@ -720,6 +720,12 @@ static struct json_object *reread(struct side *sd, uint64_t off)
 	if (tok)
 		json_tokener_free(tok);
 	free(line);
+	/* a line that reads as JSON but not as an event (a number, a string:
+	 * fuzz_read found one) is no event to walk */
+	if (o && !json_object_is_type(o, json_type_object)) {
+		json_object_put(o);
+		o = NULL;
+	}
 	return o;
 }
 
