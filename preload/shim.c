@@ -914,6 +914,11 @@ static void spool_summary(void)
 	munmap(buf, cap);
 }
 
+static void summary_fn(void *arg __maybe_unused)
+{
+	spool_summary();
+}
+
 void bpfspy_summary_flush(void)
 {
 	static int busy;
@@ -927,7 +932,9 @@ void bpfspy_summary_flush(void)
 		return;
 	/* two threads at once: one line carries both's counts */
 	if (!__atomic_exchange_n(&busy, 1, __ATOMIC_ACQUIRE)) {
-		spool_summary();
+		/* _exit() may be called from a handler on a small stack: the
+		 * rendering runs on the work stack, as an event's does */
+		bpfspy_on_work_stack(summary_fn, NULL);
 		__atomic_store_n(&busy, 0, __ATOMIC_RELEASE);
 	}
 	errno = e;

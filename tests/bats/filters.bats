@@ -204,6 +204,23 @@ kinds() {
 	expect_match "$output" "calls   not counted: the process ended before writing" "report"
 }
 
+@test "--summary: _exit() from a handler on an alternate stack writes the counts off that stack" {
+	require_bpf
+	# two children: one ends by _exit() in the handler, one by the raw
+	# exit_group (which writes no counts: the run says one is uncounted)
+	run --separate-stderr "$BPFSPY" run --summary -o "$TRACE" -- "$EXERCISER" exit_handler
+	expect_eq "$status" 0 "exerciser: $stderr"
+	[[ $output =~ exit_stack=([0-9]+)\ raw_stack=([0-9]+) ]] || { echo "output: $output" >&2; false; }
+	# rendering and spooling the line take the shim's work stack: on the
+	# handler's, _exit() costs ~140 bytes over the bare syscall (~520
+	# when the line was rendered there)
+	[ $((BASH_REMATCH[1] - BASH_REMATCH[2])) -le 256 ] ||
+		{ echo "_exit() took $((BASH_REMATCH[1] - BASH_REMATCH[2])) bytes more" >&2; false; }
+	expect_eq "$(tc count "$TRACE" event=summary)" 1 "summary lines"
+	expect_eq "$(tc get "$TRACE" commands.BPF_MAP_LOOKUP_ELEM.calls event=summary)" 3 lookups
+	expect_match "$stderr" "1 process ended before writing its counts" "the raw child"
+}
+
 @test "--summary: bpfspy report of the trace shows the table, not zero calls" {
 	run --separate-stderr "$BPFSPY" run --summary -o "$TRACE" -- "$EXERCISER" lookup 20
 	expect_eq "$status" 0

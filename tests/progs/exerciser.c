@@ -423,6 +423,72 @@ static int do_exit(char **argv UNUSED)
 	_exit(3);
 }
 
+/*
+ * exit_handler: a child makes lookups, then a SIGUSR1 handler on an
+ * alternate stack ends it with _exit(4); another child's handler ends it
+ * with the raw exit_group instead.  The stacks are shared and poisoned:
+ * the parent prints how many bytes of each the handler used (what
+ * _exit() costs the caller's stack over the bare syscall).
+ */
+#define EXIT_STACK (64 * 1024)
+
+static int exit_raw;
+/* through the GOT, bound at load: a lazy PLT binding would take ~3 KiB
+ * of the stack in the dynamic linker's resolver on the first call */
+static void (*volatile exit_fn)(int) = _exit;
+
+static void on_exit_signal(int sig UNUSED)
+{
+	if (exit_raw)
+		syscall(SYS_exit_group, 4);
+	exit_fn(4);
+}
+
+static long exit_child_stack_used(int raw)
+{
+	unsigned char *p = mmap(NULL, EXIT_STACK, PROT_READ | PROT_WRITE,
+				MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	struct sigaction sa;
+	pid_t pid;
+	int st;
+	long i = 0;
+
+	if (p == MAP_FAILED)
+		die("mmap");
+	memset(p, 0xa5, EXIT_STACK);
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		die("fork");
+	if (pid == 0) {
+		stack_t ss = { .ss_sp = p, .ss_size = EXIT_STACK };
+
+		lookups(array_map(), 3);
+		exit_raw = raw;
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_exit_signal;
+		sa.sa_flags = SA_ONSTACK;
+		if (sigaltstack(&ss, NULL) || sigaction(SIGUSR1, &sa, NULL))
+			_exit(1);
+		raise(SIGUSR1);
+		_exit(1);
+	}
+	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st) != 4)
+		die("exit_handler: the child did not end with status 4");
+	while (i < EXIT_STACK && p[i] == 0xa5)
+		i++;
+	munmap(p, EXIT_STACK);
+	return EXIT_STACK - i;
+}
+
+static int do_exit_handler(char **argv UNUSED)
+{
+	long via_exit = exit_child_stack_used(0), raw = exit_child_stack_used(1);
+
+	printf("exit_stack=%ld raw_stack=%ld\n", via_exit, raw);
+	return 0;
+}
+
 /* ---- badattr: hostile pointers and sizes ------------------------------- */
 
 /* The address of a page that was mapped and is now gone. */
@@ -3064,6 +3130,7 @@ static const struct scenario scenarios[] = {
 	{ "sigkill", 0, "", do_sigkill },
 	{ "abort", 0, "", do_abort },
 	{ "_exit", 0, "", do_exit },
+	{ "exit_handler", 0, "", do_exit_handler },
 	{ "badattr", 0, "", do_badattr },
 	{ "every", 0, "", do_every },
 	{ "pin", 1, "DIR", do_pin },
