@@ -10,6 +10,8 @@
  *                             the size, as many loaders do
  *   lookup_bench --libbpf N   N lookups through libbpf's bpf_map_lookup_elem()
  *                             (a libbpf event and a bpf event each)
+ *   lookup_bench --heap N     N lookups with attr, key and value in malloc()ed
+ *                             memory, off the stack
  *
  * All but --raw go through libc's syscall(), the entry point the bpfspy
  * shim hooks (libbpf's wrapper calls it too).
@@ -125,14 +127,15 @@ static long parse_count(const char *s)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: lookup_bench [--getppid|--raw|--union|--libbpf] N\n");
+	fprintf(stderr, "usage: lookup_bench [--getppid|--raw|--union|--libbpf|--heap] N\n");
 	return 2;
 }
 
 int main(int argc, char **argv)
 {
 	int (*op)(struct bench *) = op_lookup;
-	struct bench b = { .map_fd = -1 };
+	/* --heap: off the stack, where the shim cannot read attr directly */
+	struct bench on_stack = { .map_fd = -1 }, *bp = &on_stack;
 	double start;
 	long n;
 
@@ -144,28 +147,30 @@ int main(int argc, char **argv)
 		op = op_lookup_union;
 	else if (argc == 3 && !strcmp(argv[1], "--libbpf"))
 		op = op_lookup_libbpf;
+	else if (argc == 3 && !strcmp(argv[1], "--heap"))
+		bp = calloc(1, sizeof(*bp));
 	else if (argc != 2)
 		return usage();
 	n = parse_count(argv[argc - 1]);
-	if (n < 0)
+	if (n < 0 || !bp)
 		return usage();
 
 	if (op != op_getppid) {
-		b.map_fd = map_create();
-		if (b.map_fd < 0) {
+		bp->map_fd = map_create();
+		if (bp->map_fd < 0) {
 			perror("lookup_bench: BPF_MAP_CREATE");
 			return 1;
 		}
-		b.lookup.map_fd = b.map_fd;
-		b.lookup.key = (__u64)(uintptr_t)&b.key;
-		b.lookup.value = (__u64)(uintptr_t)&b.value;
+		bp->lookup.map_fd = bp->map_fd;
+		bp->lookup.key = (__u64)(uintptr_t)&bp->key;
+		bp->lookup.value = (__u64)(uintptr_t)&bp->value;
 	}
 
 	/* Warm caches, the shim's lazy state and the CPU frequency first. */
-	if (loop(op, &b, n < WARMUP_MAX ? n : WARMUP_MAX))
+	if (loop(op, bp, n < WARMUP_MAX ? n : WARMUP_MAX))
 		goto failed;
 	start = now_ns();
-	if (loop(op, &b, n))
+	if (loop(op, bp, n))
 		goto failed;
 	printf("ns_per_op=%.1f\n", (now_ns() - start) / n);
 	return 0;

@@ -173,12 +173,15 @@ bench_lookup() {
 }
 
 # ---- (a') lookups the ways loaders make them, and what one costs in all ---
-# --union passes sizeof(union bpf_attr) as the size; --libbpf calls libbpf's
+# --union passes sizeof(union bpf_attr) as the size; --heap keeps attr, key
+# and value in malloc()ed memory, off the stack; --libbpf calls libbpf's
 # bpf_map_lookup_elem(), which bpfspy records as a libbpf event around the
 # bpf event.  The bpftrace column counts the same calls from the kernel
 # (tracepoint:syscalls:sys_enter_bpf), the cheapest kernel-side tracer.
 lookup_union_native() { "$BENCH" --union "$LOOKUPS"; }
 lookup_union_bpfspy() { spy_run -o "$tmp/lookup.jsonl" -- "$BENCH" --union "$LOOKUPS"; }
+lookup_heap_native() { "$BENCH" --heap "$LOOKUPS"; }
+lookup_heap_bpfspy() { spy_run -o "$tmp/lookup.jsonl" -- "$BENCH" --heap "$LOOKUPS"; }
 lookup_libbpf_native() { "$BENCH" --libbpf "$LOOKUPS"; }
 lookup_libbpf_bpfspy() { spy_run -o "$tmp/lookup.jsonl" -- "$BENCH" --libbpf "$LOOKUPS"; }
 BPFTRACE=$(command -v bpftrace || true)
@@ -210,6 +213,11 @@ bench_lookup_ways() {
 	if res=$(pair ns_once minimum "$REPEAT" lookup_union_native lookup_union_bpfspy); then
 		read -r n s <<<"$res"
 		echo "lookup, size sizeof(union bpf_attr): native $(fmt "$n" 0) ns/op$(column \
+			bpfspy "$n" "$s" 0 ns/op)$(lost_note)"
+	fi
+	if res=$(pair ns_once minimum "$REPEAT" lookup_heap_native lookup_heap_bpfspy); then
+		read -r n s <<<"$res"
+		echo "lookup, attr on the heap: native $(fmt "$n" 0) ns/op$(column \
 			bpfspy "$n" "$s" 0 ns/op)$(lost_note)"
 	fi
 	if res=$(pair ns_once minimum "$REPEAT" lookup_libbpf_native lookup_libbpf_bpfspy); then

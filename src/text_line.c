@@ -416,7 +416,7 @@ static void put_errno(struct text *t, struct json_object *ev)
 		printf_(t, " (%s)", strerror((int)num));
 }
 
-/* " (INJECTED)" ... and " <seconds>", strace -T's duration. */
+/* " (INJECTED)", " (INPUTS READ LATE)"... and " <seconds>", strace -T's duration. */
 static void put_tail(struct text *t, struct json_object *ev)
 {
 	long long ns;
@@ -427,6 +427,8 @@ static void put_tail(struct text *t, struct json_object *ev)
 		puts_(t, " (DENIED)");
 	if (get_true(ev, "missing"))
 		puts_(t, " (MISSING)");
+	if (get_true(ev, "inputs_late"))
+		puts_(t, " (INPUTS READ LATE)");
 	if (get_int(ev, "dur_ns", &ns) && ns >= 0)
 		printf_(t, " <%lld.%06lld>", ns / 1000000000, ns % 1000000000 / 1000);
 }

@@ -35,6 +35,11 @@ size_t mem_read(void *dst, uint64_t addr, size_t len, int *err);
  * from it as mem_read() does. */
 size_t mem_read_proven(void *dst, uint64_t addr, size_t len);
 
+/* mem_read() of a range it can copy plainly (on this thread's stack,
+ * from the caller's frame up): @len.  0, and nothing read, where it would
+ * take a system call (or @len is 0, or @addr NULL). */
+size_t mem_read_direct(void *dst, uint64_t addr, size_t len);
+
 /* Copy a NUL-terminated string of at most @cap-1 bytes; @dst is always
  * terminated.  Returns the string length, or -1 when nothing at @addr is
  * readable.  *@truncated is 1 when no NUL was found within @cap-1, 2 when

@@ -801,6 +801,8 @@ void bpf_render_call(struct jsonw *w, const struct bpf_call *c,
 		jw_str(w, "via", "kernel");
 	if (c->facts.flags & BPF_FACT_COPY_LOST)
 		jw_bool(w, "copies_lost", true);
+	if (c->facts.flags & BPF_FACT_INPUTS_LATE)
+		jw_bool(w, "inputs_late", true);
 	render_out(w, c, d, o);
 	render_fd_notes(w, c);
 }

@@ -120,6 +120,7 @@ struct bpf_priv {
 #define BPF_FACT_LINK_PROG     0x2000 /* link_prog_id: the program link_fd holds after */
 #define BPF_FACT_VIA_KERNEL    0x200  /* seen from the kernel: bpfspy attach */
 #define BPF_FACT_COPY_LOST     0x400  /* ... some of its copies found no room */
+#define BPF_FACT_INPUTS_LATE   0x4000 /* inputs read after the call, an output may overlap */
 struct bpf_facts {
 	uint32_t flags;               /* BPF_FACT_* */
 	int32_t pin_statfs_err;       /* errno of the parent's statfs(), 0 ok */

@@ -282,6 +282,43 @@ same_run_view() {
 	done
 }
 
+@test "replay: attrs off the stack are read after the call, without a process_vm_readv, and an output over an input is said" {
+	require_cmd strace
+	# The same calls with every attr on the heap: the shim reads attr
+	# after the kernel copied it (late_ok()), so a call that succeeded or
+	# missed (ENOENT) needs no process_vm_readv; the 300 EFAULTs still do.
+	BPFSPY_STATS=1 run --separate-stderr strace -f -qq -e trace=process_vm_readv \
+		-o "$T/on.strace" "$BPFSPY" run -o "$T/on.jsonl" -- "$EXERCISER" repeat 300 heap
+	expect_eq "$status" 0
+	expect_eq "$output" "hits=600 misses=300 faults=300 wide=299 einval=1 aliased=1"
+	[[ $stderr =~ ([0-9]+)\ calls\ recorded,\ ([0-9]+)\ replayed ]] || {
+		echo "stderr: $stderr" >&2
+		false
+	}
+	expect_eq "${BASH_REMATCH[1]}" 1807 "calls recorded"
+	[ "${BASH_REMATCH[2]}" -ge 1775 ] || { echo "replayed: ${BASH_REMATCH[2]}" >&2; false; }
+	BPFSPY_NO_REPLAY=1 run strace -f -qq -e trace=process_vm_readv -o "$T/off.strace" \
+		"$BPFSPY" run -o "$T/off.jsonl" -- "$EXERCISER" repeat 300 heap
+	expect_eq "$status" 0
+	local on off
+	on=$(grep -c process_vm_readv "$T/on.strace")
+	off=$(grep -c process_vm_readv "$T/off.strace")
+	[ "$on" -ge 300 ] && [ "$on" -lt 350 ] && [ "$off" -ge 1800 ] ||
+		{ echo "process_vm_readv calls: $on read late, $off read before" >&2; false; }
+	# The same trace but for the last GET_NEXT_KEY, whose next_key was
+	# made the buffer of its key: read after the call, the key is the
+	# kernel's answer (6, not the 5 passed), and the event says so.
+	same_run_view "$T/on.jsonl" | grep -v '"inputs_late":true' >"$T/on.view"
+	same_run_view "$T/off.jsonl" |
+		grep -v '"BPF_MAP_GET_NEXT_KEY".*"key_data":"05000000"' >"$T/off.view"
+	diff "$T/on.view" "$T/off.view" >&2
+	expect_eq "$(jq -c 'select(.inputs_late) | [.cmd, .attr.key_data, .out.next_key_data]' \
+		"$T/on.jsonl")" '["BPF_MAP_GET_NEXT_KEY","06000000","06000000"]' "the late event"
+	expect_eq "$(jq -c 'select(.attr.key_data == "05000000" and .cmd == "BPF_MAP_GET_NEXT_KEY")
+		| [.cmd, .inputs_late]' \
+		"$T/off.jsonl")" '["BPF_MAP_GET_NEXT_KEY",null]' "the same call read before"
+}
+
 @test "the example loader's stdout is byte-identical with and without bpfspy" {
 	[ -x "$LOADER" ] || skip "examples/minimal_loader was not built"
 	run --separate-stderr "$LOADER" "$BPF_OBJ"

@@ -669,7 +669,10 @@ static long get_next_id(int cmd, __u32 start)
 /* One attr per call site, reused: what the shim replays once it has seen a
  * site's call (bpfspy's replay_hit()).  The keys and values change from
  * call to call; the outcomes are hits, misses (ENOENT), faults (EFAULT)
- * and an fd closed and made again for a map with larger values. */
+ * and an fd closed and made again for a map with larger values.  With
+ * "heap" the attrs are off the stack (the shim reads them after the call:
+ * late_ok()), and a last site is made to alias its output over its input
+ * (GET_NEXT_KEY's next_key over key) after three calls without. */
 static long repeat_call(union bpf_attr *attr, int cmd)
 {
 	return sys_bpf(cmd, attr, ATTR_END(flags));
@@ -687,42 +690,65 @@ static int map_kv(__u32 type, __u32 value_size)
 	return (int)sys_bpf(BPF_MAP_CREATE, &attr, ATTR_END(map_extra));
 }
 
+/* GET_NEXT_KEY at one heap attr: three calls, then key and next_key the
+ * same buffer.  1 when the last call answered 6 for 5, as it should. */
+static int repeat_aliased(union bpf_attr *gnk, int map_fd)
+{
+	__u32 k, nk;
+	int i;
+
+	gnk->map_fd = (__u32)map_fd;
+	gnk->key = ptr_to_u64(&k);
+	gnk->next_key = ptr_to_u64(&nk);
+	for (i = 0; i < 3; i++) {
+		k = (__u32)i;
+		if (repeat_call(gnk, BPF_MAP_GET_NEXT_KEY) < 0)
+			die("BPF_MAP_GET_NEXT_KEY");
+	}
+	gnk->next_key = ptr_to_u64(&k);
+	k = 5;
+	return repeat_call(gnk, BPF_MAP_GET_NEXT_KEY) == 0 && k == 6;
+}
+
 static int do_repeat(char **argv)
 {
 	long n = parse_count(argv[0]), i, hits = 0, misses = 0, faults = 0, whits = 0, einval = 0;
-	union bpf_attr look, miss, upd, bad, wide;
+	int heap = argv[1] && !strcmp(argv[1], "heap");
+	union bpf_attr on_stack[6];
+	union bpf_attr *a = heap ? calloc(6, sizeof(*a)) : on_stack;
+	union bpf_attr *look = &a[0], *miss = &a[1], *upd = &a[2], *bad = &a[3], *wide = &a[4];
 	__u32 key, mkey;
 	__u64 value[2] = { 0, 0 }, uval;
 	int arr = map_kv(BPF_MAP_TYPE_ARRAY, 8), hash = map_kv(BPF_MAP_TYPE_HASH, 8), again;
 
-	if (arr < 0 || hash < 0)
+	if (!a || arr < 0 || hash < 0)
 		die("BPF_MAP_CREATE");
-	memset(&look, 0, sizeof(look));
-	look.map_fd = (__u32)arr;
-	look.key = ptr_to_u64(&key);
-	look.value = ptr_to_u64(value);
-	miss = look;
-	miss.map_fd = (__u32)hash;
-	miss.key = ptr_to_u64(&mkey);
-	upd = look;
-	upd.value = ptr_to_u64(&uval);
-	bad = look;
-	bad.value = ptr_to_u64((void *)8);   /* the kernel cannot write there */
+	memset(a, 0, 6 * sizeof(*a));
+	look->map_fd = (__u32)arr;
+	look->key = ptr_to_u64(&key);
+	look->value = ptr_to_u64(value);
+	*miss = *look;
+	miss->map_fd = (__u32)hash;
+	miss->key = ptr_to_u64(&mkey);
+	*upd = *look;
+	upd->value = ptr_to_u64(&uval);
+	*bad = *look;
+	bad->value = ptr_to_u64((void *)8);   /* the kernel cannot write there */
 	/* One site after the other: the shim keeps four sites a thread. */
 	for (i = 0; i < n; i++) {
 		key = (__u32)(i % 4);
 		uval = 0x1000 + (__u64)i;
-		if (repeat_call(&upd, BPF_MAP_UPDATE_ELEM) < 0)
+		if (repeat_call(upd, BPF_MAP_UPDATE_ELEM) < 0)
 			die("BPF_MAP_UPDATE_ELEM");
-		hits += repeat_call(&look, BPF_MAP_LOOKUP_ELEM) == 0;
+		hits += repeat_call(look, BPF_MAP_LOOKUP_ELEM) == 0;
 	}
 	for (i = 0; i < n; i++) {
 		mkey = (__u32)i;
-		misses += repeat_call(&miss, BPF_MAP_LOOKUP_ELEM) < 0 && last_errno == ENOENT;
+		misses += repeat_call(miss, BPF_MAP_LOOKUP_ELEM) < 0 && last_errno == ENOENT;
 	}
 	for (i = 0; i < n; i++) {
 		key = (__u32)(i % 4);
-		faults += repeat_call(&bad, BPF_MAP_LOOKUP_ELEM) < 0 && last_errno == EFAULT;
+		faults += repeat_call(bad, BPF_MAP_LOOKUP_ELEM) < 0 && last_errno == EFAULT;
 	}
 	/* The same fd number, another map: 16-byte values now. */
 	close(arr);
@@ -731,23 +757,28 @@ static int do_repeat(char **argv)
 		die("the fd was not made again");
 	for (i = 0; i < n; i++) {
 		key = (__u32)(i % 4);
-		hits += repeat_call(&look, BPF_MAP_LOOKUP_ELEM) == 0;
+		hits += repeat_call(look, BPF_MAP_LOOKUP_ELEM) == 0;
 	}
 	/* The size sizeof(union bpf_attr), as many loaders pass: the bytes
 	 * past flags are zero, but for the last call's last byte, which
 	 * the kernel refuses (EINVAL): that call is not its site's replay. */
-	wide = look;
+	*wide = *look;
 	for (i = 0; i < n; i++) {
 		key = (__u32)(i % 4);
 		if (i == n - 1)
-			((unsigned char *)&wide)[sizeof(wide) - 1] = 1;
-		if (sys_bpf(BPF_MAP_LOOKUP_ELEM, &wide, sizeof(wide)) == 0)
+			((unsigned char *)wide)[sizeof(*wide) - 1] = 1;
+		if (sys_bpf(BPF_MAP_LOOKUP_ELEM, wide, sizeof(*wide)) == 0)
 			whits++;
 		else if (last_errno == EINVAL)
 			einval++;
 	}
-	printf("hits=%ld misses=%ld faults=%ld wide=%ld einval=%ld\n", hits, misses, faults, whits,
+	printf("hits=%ld misses=%ld faults=%ld wide=%ld einval=%ld", hits, misses, faults, whits,
 	       einval);
+	if (heap)
+		printf(" aliased=%d", repeat_aliased(&a[5], again));
+	printf("\n");
+	if (heap)
+		free(a);
 	return 0;
 }
 
@@ -3126,7 +3157,7 @@ static const struct scenario scenarios[] = {
 	{ "errno", 0, "", do_errno },
 	{ "fds", 0, "", do_fds },
 	{ "highfd", 0, "", do_highfd },
-	{ "repeat", 1, "N", do_repeat },
+	{ "repeat", 1, "N [heap]", do_repeat },
 	{ "sigkill", 0, "", do_sigkill },
 	{ "abort", 0, "", do_abort },
 	{ "_exit", 0, "", do_exit },
