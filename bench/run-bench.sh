@@ -186,7 +186,20 @@ lookup_libbpf_native() { "$BENCH" --libbpf "$LOOKUPS"; }
 lookup_libbpf_bpfspy() { spy_run -o "$tmp/lookup.jsonl" -- "$BENCH" --libbpf "$LOOKUPS"; }
 BPFTRACE=$(command -v bpftrace || true)
 
+# sigint_caught PID: PID has a SIGINT handler (SigCgt's bit for signal 2).
+sigint_caught() {
+	local m
+	m=$(awk '/^SigCgt:/ { print $2 }' "/proc/$1/status" 2>/dev/null)
+	[ -n "$m" ] && (((16#$m >> 1) & 1))
+}
+
 # bpftrace_once: lookups while bpftrace counts every bpf() entry.
+# bpftrace prints "Attaching" before it attaches and catches SIGINT only
+# once attached; until then the SIGINT of a background job of this shell
+# is ignored.  Sent too early it was lost, and bpftrace counted on with
+# the bench waiting for it (seen here: 10 minutes, then killed by hand).
+# So the lookups start once its handler is in place, and the INT is sent
+# again until it ends (KILL after 10 s: then the line is not counted).
 bpftrace_once() {
 	local pid i v
 	# tracepoints need tracefs: mounted in a mount namespace of its own
@@ -195,13 +208,18 @@ bpftrace_once() {
 		-e 'tracepoint:syscalls:sys_enter_bpf { @calls = count(); }' \
 		>"$tmp/bpftrace.out" 2>&1 &
 	pid=$!
-	for ((i = 0; i < 200; i++)); do
-		grep -q '^Attaching' "$tmp/bpftrace.out" 2>/dev/null && break
+	for ((i = 0; i < 400; i++)); do
+		grep -q '^Attaching' "$tmp/bpftrace.out" 2>/dev/null && sigint_caught "$pid" && break
+		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.05
 	done
-	sleep 0.2	# "Attaching" comes just before the attach itself
 	v=$("$BENCH" "$LOOKUPS")
-	kill -INT "$pid" 2>/dev/null
+	for ((i = 0; i < 40; i++)); do
+		kill -INT "$pid" 2>/dev/null || break
+		sleep 0.25
+		kill -0 "$pid" 2>/dev/null || break
+	done
+	kill -KILL "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
 	# counted: the line is good (ns_once reads its ns_per_op)
 	grep -q '@calls' "$tmp/bpftrace.out" && echo "$v"
