@@ -247,6 +247,17 @@ same_run_view() {
 		s/"nspid":\[[^]]*\]/"nspid":N/; s/"0x[0-9a-f]{6,}"/"ADDR"/g' "$1"
 }
 
+# expect_replayed STDERR RECORDED MIN: BPFSPY_STATS's line says RECORDED
+# calls were recorded and at least MIN of them replayed.
+expect_replayed() {
+	[[ $1 =~ ([0-9]+)\ calls\ recorded,\ ([0-9]+)\ replayed ]] || {
+		echo "stderr: $1" >&2
+		false
+	}
+	expect_eq "${BASH_REMATCH[1]}" "$2" "calls recorded"
+	[ "${BASH_REMATCH[2]}" -ge "$3" ] || { echo "replayed: ${BASH_REMATCH[2]}" >&2; false; }
+}
+
 @test "replay: repeated call sites trace the same with it off (BPFSPY_NO_REPLAY=1), and are replayed" {
 	# Hits, misses, faults, changing keys and values, an fd made again
 	# for another map, and sizeof(union bpf_attr) as the size with a
@@ -255,12 +266,7 @@ same_run_view() {
 	BPFSPY_STATS=1 run --separate-stderr "$BPFSPY" run -o "$T/on.jsonl" -- "$EXERCISER" repeat 300
 	expect_eq "$status" 0
 	expect_eq "$output" "hits=600 misses=300 faults=300 wide=299 einval=1"
-	[[ $stderr =~ ([0-9]+)\ calls\ recorded,\ ([0-9]+)\ replayed ]] || {
-		echo "stderr: $stderr" >&2
-		false
-	}
-	expect_eq "${BASH_REMATCH[1]}" 1803 "calls recorded"
-	[ "${BASH_REMATCH[2]}" -ge 1775 ] || { echo "replayed: ${BASH_REMATCH[2]}" >&2; false; }
+	expect_replayed "$stderr" 1803 1775
 	BPFSPY_NO_REPLAY=1 BPFSPY_STATS=1 run --separate-stderr "$BPFSPY" run -o "$T/off.jsonl" -- \
 		"$EXERCISER" repeat 300
 	expect_eq "$status" 0
@@ -291,12 +297,7 @@ same_run_view() {
 		-o "$T/on.strace" "$BPFSPY" run -o "$T/on.jsonl" -- "$EXERCISER" repeat 300 heap
 	expect_eq "$status" 0
 	expect_eq "$output" "hits=600 misses=300 faults=300 wide=299 einval=1 aliased=1"
-	[[ $stderr =~ ([0-9]+)\ calls\ recorded,\ ([0-9]+)\ replayed ]] || {
-		echo "stderr: $stderr" >&2
-		false
-	}
-	expect_eq "${BASH_REMATCH[1]}" 1807 "calls recorded"
-	[ "${BASH_REMATCH[2]}" -ge 1775 ] || { echo "replayed: ${BASH_REMATCH[2]}" >&2; false; }
+	expect_replayed "$stderr" 1807 1775
 	BPFSPY_NO_REPLAY=1 run strace -f -qq -e trace=process_vm_readv -o "$T/off.strace" \
 		"$BPFSPY" run -o "$T/off.jsonl" -- "$EXERCISER" repeat 300 heap
 	expect_eq "$status" 0
