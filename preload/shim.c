@@ -2181,7 +2181,7 @@ static inline void level_drop(void)
 #if defined(__x86_64__)
 	__asm__ volatile("subl $1, %0" : "+m"(t_level) : : "memory", "cc");
 #else
-	level_drop();
+	__atomic_fetch_sub(&t_level, 1, __ATOMIC_RELAXED);
 #endif
 }
 
@@ -2513,11 +2513,12 @@ static bool replay_after(struct work *w)
  * against 970 natively, and trapped (--seccomp-trap) 5,400 ns against
  * 3,700 with attr on the stack.  (A Go loader's attr is not one: its
  * goroutine stacks and the signal stack the trap runs on share one heap
- * arena, which on_own_stack() finds mapped from sp up.)  Where the call site's plans say such a call reads nothing
- * before the kernel runs (no input an output may overwrite, no attr
- * written back), attr is read after it instead: a plain copy of what the
- * kernel has just copied in full (it succeeded, or the map said ENOENT),
- * else as ever (read_attr_late()).
+ * arena, which on_own_stack() finds mapped from sp up.)  Where the call
+ * site's plans say such a call reads nothing before the kernel runs (no
+ * input an output may overwrite, no attr written back), attr is read
+ * after it instead: a plain copy of what the kernel has just copied in
+ * full (it succeeded, or the map said ENOENT), else as ever
+ * (read_attr_late()).
  */
 static bool late_ok(const struct work *w)
 {
