@@ -269,7 +269,9 @@ $native" "stdout"
 }
 
 @test "SIGTERM and SIGHUP to bpfspy are passed on to PROGRAM; bpfspy exits 128+N" {
-	"$BPFSPY" run --spool-dir "$T" -o "$TRACE" -- sleep 30 &
+	# (default actions: under nohup PROGRAM would inherit SIGHUP ignored,
+	# as it should, and outlive the signal bpfspy passes on)
+	env --default-signal=TERM,HUP "$BPFSPY" run --spool-dir "$T" -o "$TRACE" -- sleep 30 &
 	local pid=$! st=0 i
 	# Wait until sleep runs under bpfspy, then ask bpfspy to stop.
 	for i in $(seq 50); do
@@ -284,7 +286,7 @@ $native" "stdout"
 	expect_no_spools
 
 	# SIGHUP likewise.
-	"$BPFSPY" run --spool-dir "$T" -o "$TRACE" -- sleep 30 &
+	env --default-signal=TERM,HUP "$BPFSPY" run --spool-dir "$T" -o "$TRACE" -- sleep 30 &
 	pid=$! st=0
 	for i in $(seq 50); do
 		pgrep -P "$pid" -x sleep >/dev/null && break
