@@ -169,6 +169,14 @@ static const char bad_license[] =
 	"\":\"log-attrs\",\"verdict\":\"pass\",\"why\":\"no log\"}]}";
 
 /* bpfspy run --deny BPF_PROG_LOAD -- examples/minimal_loader */
+static const char late_next_key[] =
+	"{\"event\":\"bpf\",\"seq\":1807,\"ts\":\"1796234562.347563796\",\"dur_ns\":127"
+	"089,\"pid\":20915,\"tid\":20915,\"comm\":\"exerciser\",\"cmd\":\"BPF_MAP_GET_N"
+	"EXT_KEY\",\"size\":32,\"attr\":{\"map_fd\":3,\"key\":\"0x7fff0c44c394\",\"next"
+	"_key\":\"0x7fff0c44c394\",\"flags\":\"BPF_ANY\",\"key_data\":\"06000000\"},\"r"
+	"et\":0,\"errno\":null,\"inputs_late\":true,\"out\":{\"next_key_data\":\"060000"
+	"00\"}}";
+
 static const char denied_prog_load[] =
 	"{\"event\":\"bpf\",\"seq\":3,\"ts\":\"1796144848.167042795\",\"dur_ns\":912,\"pid\":"
 	"13244,\"tid\":13244,\"comm\":\"minimal_loader\",\"parent\":2,\"cmd\":\"BPF_PROG_LOAD"
@@ -421,6 +429,11 @@ static void test_errors(void)
 	       "expected_attach_type=BPF_CGROUP_INET_INGRESS}, 116) = -1 EPERM (Operation not "
 	       "permitted) (DENIED) <0.000000>",
 	       "--deny: (DENIED)");
+	expect(late_next_key,
+	       "[pid 20915] bpf(BPF_MAP_GET_NEXT_KEY, {map_fd=3, key=0x7fff0c44c394, "
+	       "next_key=0x7fff0c44c394, flags=BPF_ANY, key_data=06000000}, 32) = 0 "
+	       "(INPUTS READ LATE) <0.000127>",
+	       "inputs read after the call, an output over them: (INPUTS READ LATE)");
 }
 
 /* ---- libbpf events ---------------------------------------------------------- */
