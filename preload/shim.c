@@ -800,6 +800,7 @@ static int open_output(void)
 	size_t dl = strlen(g.spool_dir);
 	const char *name = g.output + dl + 1;
 	int fd, flags = O_WRONLY | O_APPEND | O_CLOEXEC, named = output_fd_name(g.output);
+	bool created;
 
 	if (named >= 0)
 		return fcntl(named, F_DUPFD_CLOEXEC, g.fd_floor);
@@ -808,14 +809,10 @@ static int open_output(void)
 		return openat(g.spool_dirfd, name, flags | O_CREAT | O_NOFOLLOW, 0600);
 	/* Created here: exactly g.mode, whatever the umask.  An existing
 	 * trace keeps its mode (bare mode appends to it). */
-	fd = spool_open_output(g.output, flags | O_CREAT | O_EXCL, 0600);
-	if (fd >= 0) {
+	fd = spool_open_output(g.output, flags | O_CREAT | O_EXCL, 0600, &created);
+	if (fd >= 0 && created)
 		fchmod(fd, g.mode);
-		return fd;
-	}
-	if (fd != -EEXIST)
-		return fd;
-	return spool_open_output(g.output, flags, 0600);
+	return fd;
 }
 
 /* Spools left by images that are gone (exec, _exit, kill): drain them so

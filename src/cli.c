@@ -190,7 +190,7 @@ FILE *open_output_file(const char *path, const char **why)
 {
 	struct stat st;
 	FILE *f;
-	int fd = spool_open_output(path, O_WRONLY | O_CREAT, 0600);
+	int fd = spool_open_output(path, O_WRONLY | O_CREAT, 0600, NULL);
 
 	if (fd < 0) {
 		*why = spool_strerror(fd);

@@ -417,15 +417,13 @@ static int collect_parse(int argc, char **argv, struct collect_opts *o)
 /* The -o file, appended to (a collector restarted continues it). */
 static int open_collect_output(const struct collect_opts *o)
 {
-	int fd = spool_open_output(o->output, O_WRONLY | O_APPEND | O_CREAT | O_EXCL, 0600);
+	bool created;
+	int fd = spool_open_output(o->output, O_WRONLY | O_APPEND | O_CREAT | O_EXCL, 0600,
+				   &created);
 
-	if (fd >= 0) {
+	if (fd >= 0 && created)
 		fchmod(fd, o->mode);
-		return fd;
-	}
-	if (fd != -EEXIST)
-		return fd;
-	return spool_open_output(o->output, O_WRONLY | O_APPEND, 0600);
+	return fd;
 }
 
 /*

@@ -685,7 +685,7 @@ static int open_trace(const char *path, mode_t mode, bool read_back)
 {
 	struct stat st;
 	int fd = spool_open_output(path, (read_back ? O_RDWR : O_WRONLY) | O_CREAT | O_APPEND,
-				   0600);
+				   0600, NULL);
 
 	if (fd < 0)
 		return fd;

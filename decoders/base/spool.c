@@ -14,7 +14,6 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 #include <sys/vfs.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -198,12 +197,13 @@ int spool_dir_open(const char *dir, bool create, int fd_floor)
 const char *spool_fast_base(const char *base)
 {
 	struct statfs fs;
-	struct statvfs vfs;
+	unsigned long long unit;
 
-	if (statfs(base, &fs) == 0 && fs.f_type == 0x01021994 /* TMPFS_MAGIC */ &&
-	    statvfs(base, &vfs) == 0 &&
-	    (unsigned long long)vfs.f_bavail * vfs.f_frsize >= (1ull << 30) &&
-	    access(base, W_OK) == 0)
+	/* (statvfs() would be a second statfs()) */
+	if (statfs(base, &fs) != 0 || fs.f_type != 0x01021994 /* TMPFS_MAGIC */)
+		return NULL;
+	unit = fs.f_frsize ? (unsigned long long)fs.f_frsize : (unsigned long long)fs.f_bsize;
+	if ((unsigned long long)fs.f_bavail * unit >= (1ull << 30) && access(base, W_OK) == 0)
 		return base;
 	return NULL;
 }
@@ -1430,17 +1430,12 @@ bool spool_claimed(int dfd)
 	return held;
 }
 
-/* Open the trace @path for writing as the kernel's protected_symlinks and
- * protected_regular rules would, whatever they are set to: no symlink
- * followed in a sticky world-writable directory, and no regular file that
- * belongs to another user.  Returns an fd or a negative code for
- * spool_strerror(). */
-int spool_open_output(const char *path, int flags, mode_t mode)
+/* The directory of trace @path, opened; *@name: the last component. */
+static int output_dir(const char *path, const char **name)
 {
 	const char *slash = strrchr(path, '/');
 	char dir[4096];
-	struct stat st;
-	int dfd, fd, e;
+	int dfd;
 
 	if (!slash)
 		snprintf(dir, sizeof(dir), ".");
@@ -1450,24 +1445,26 @@ int spool_open_output(const char *path, int flags, mode_t mode)
 		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
 	else
 		return -ENAMETOOLONG;
+	*name = slash ? slash + 1 : path;
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0)
-		return -errno;
-	if (fstat(dfd, &st) != 0) {
-		e = -errno;
-		close(dfd);
-		return e;
-	}
-	if ((st.st_mode & S_ISVTX) && (st.st_mode & S_IWOTH))
+	return dfd < 0 ? -errno : dfd;
+}
+
+/* @name in directory @dfd (whose mode is @dmode) opened by
+ * spool_open_output()'s rules. */
+static int output_at(int dfd, mode_t dmode, const char *name, int flags, mode_t mode)
+{
+	struct stat st;
+	int fd, e;
+
+	if ((dmode & S_ISVTX) && (dmode & S_IWOTH))
 		flags |= O_NOFOLLOW;
-	fd = openat(dfd, slash ? slash + 1 : path, flags | O_CLOEXEC, mode);
+	fd = openat(dfd, name, flags | O_CLOEXEC, mode);
 	e = fd < 0 ? -errno : 0;
 	/* With O_CREAT some kernels say EACCES for the symlink. */
-	if (fd < 0 && (flags & O_NOFOLLOW) &&
-	    fstatat(dfd, slash ? slash + 1 : path, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    S_ISLNK(st.st_mode))
+	if (fd < 0 && e != -EEXIST && (flags & O_NOFOLLOW) &&
+	    fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
 		e = -ELOOP;
-	close(dfd);
 	if (fd < 0)
 		return e;
 	if (fstat(fd, &st) != 0 || (S_ISREG(st.st_mode) && st.st_uid != geteuid())) {
@@ -1480,5 +1477,38 @@ int spool_open_output(const char *path, int flags, mode_t mode)
 		close(fd);
 		return SPOOL_LINKED;
 	}
+	return fd;
+}
+
+/* Open the trace @path for writing as the kernel's protected_symlinks and
+ * protected_regular rules would, whatever they are set to: no symlink
+ * followed in a sticky world-writable directory, and no regular file that
+ * belongs to another user.  With O_CREAT | O_EXCL in @flags, a file that
+ * exists is opened without them, through the same directory fd (in a new
+ * process each path lookup costs microseconds), and *@created says which
+ * happened.  Returns an fd or a negative code for spool_strerror(). */
+int spool_open_output(const char *path, int flags, mode_t mode, bool *created)
+{
+	const int excl = O_CREAT | O_EXCL;
+	const char *name;
+	struct stat st;
+	int dfd, fd;
+
+	if (created)
+		*created = false;
+	dfd = output_dir(path, &name);
+	if (dfd < 0)
+		return dfd;
+	if (fstat(dfd, &st) != 0) {
+		fd = -errno;
+		close(dfd);
+		return fd;
+	}
+	fd = output_at(dfd, st.st_mode, name, flags, mode);
+	if (fd >= 0 && created)
+		*created = (flags & excl) == excl;
+	if (fd == -EEXIST && (flags & excl) == excl)
+		fd = output_at(dfd, st.st_mode, name, flags & ~excl, mode);
+	close(dfd);
 	return fd;
 }

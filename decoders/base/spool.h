@@ -98,8 +98,10 @@ const char *spool_strerror(int rc);
 /* Open a trace file for writing: O_NOFOLLOW added when its directory is
  * sticky and world-writable (where a regular file with other hard links
  * is refused too: SPOOL_LINKED), and a regular file that belongs to
- * another user refused (SPOOL_FOREIGN).  Returns an fd or a negative code. */
-int spool_open_output(const char *path, int flags, mode_t mode);
+ * another user refused (SPOOL_FOREIGN).  With O_CREAT | O_EXCL, an
+ * existing file is opened instead and *@created (may be NULL) says which.
+ * Returns an fd or a negative code. */
+int spool_open_output(const char *path, int flags, mode_t mode, bool *created);
 
 /* Create a spool file (mode 0600) of @size ring bytes (0: the default;
  * rounded to a power of two, and smaller where RLIMIT_AS is tight) in the
