@@ -417,6 +417,17 @@ expect_replayed() {
 	expect_eq "$(tc count "$TRACE" attr.pathname_truncated)" 0 "events saying pathname_truncated"
 }
 
+@test "the header's argv is the one the image started with, not a rewritten one" {
+	run --separate-stderr "$BPFSPY" run -o "$TRACE" -- "$EXERCISER" retitle 1
+	expect_eq "$status" 0
+	# the program did rewrite it: /proc/self/cmdline before its first call
+	expect_eq "$(grep '^cmdline=' <<<"$output")" "cmdline=retitled" "the rewritten command line"
+	expect_valid "$TRACE"
+	h() { tc get "$TRACE" "$1" event=header; }
+	expect_eq "$(h argv | sed 's#\\/#/#g')" "[\"$EXERCISER\",\"retitle\",\"1\"]" argv
+	expect_eq "$(tc count "$TRACE" event=bpf cmd=BPF_MAP_LOOKUP_ELEM)" 1 lookups
+}
+
 @test "long command lines: the header keeps every field, argv capped per argument" {
 	local long
 	long=$(printf 'x%.0s' {1..1500})

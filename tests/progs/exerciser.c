@@ -3148,6 +3148,37 @@ static int do_sigsys(char **argv)
 	return 0;
 }
 
+/* retitle N: rewrite the command line as setproctitle() does and reorder
+ * argv as getopt() does, then lookup N.  /proc/self/cmdline now says
+ * "retitled"; the trace header keeps the command line the image was
+ * started with. */
+static char **main_argv;
+static int main_argc;
+
+static int do_retitle(char **argv)
+{
+	char *first = main_argv[0], *end = main_argv[main_argc - 1];
+	char *tmp, buf[256], count[32], *args[] = { count, NULL };
+	ssize_t n;
+	int fd;
+
+	snprintf(count, sizeof(count), "%s", argv[0]);
+	end += strlen(end) + 1;
+	memset(first, 0, (size_t)(end - first));
+	strcpy(first, "retitled");
+	tmp = main_argv[1];
+	main_argv[1] = main_argv[2];
+	main_argv[2] = tmp;
+	fd = open("/proc/self/cmdline", O_RDONLY);
+	n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+	if (fd >= 0)
+		close(fd);
+	buf[n > 0 ? n : 0] = 0;
+	printf("cmdline=%s\n", buf);
+	fflush(stdout);
+	return do_lookup(args);
+}
+
 static const struct scenario scenarios[] = {
 	{ "lookup", 1, "N", do_lookup },
 	{ "daemon", 2, "FIFO N", do_daemon },
@@ -3179,6 +3210,7 @@ static const struct scenario scenarios[] = {
 	{ "rawexec", 1, "PATH [ARGS...]", do_rawexec },
 	{ "sigsys", 1, "sigaction|signal|sysv|ign|dfl", do_sigsys },
 	{ "names", 1, "NAME", do_names },
+	{ "retitle", 1, "N", do_retitle },
 };
 
 static int usage(void)
@@ -3199,6 +3231,8 @@ int main(int argc, char **argv)
 
 	if (argc < 2)
 		return usage();
+	main_argc = argc;
+	main_argv = argv;
 	for (i = 0; i < sizeof(scenarios) / sizeof(scenarios[0]); i++) {
 		s = &scenarios[i];
 		if (strcmp(argv[1], s->name))
