@@ -478,12 +478,15 @@ static struct {
 	bool have;
 } init_argv;
 
-static void keep_argv(int argc, char **argv)
+static void keep_argv(int argc, char **argv, char **envp)
 {
 	size_t cap = sizeof(init_argv.text) - 1, n = 0, l;
 	int i;
 
-	if (argc <= 0 || !argv)
+	/* Only what glibc passed: its envp is environ (a C library that
+	 * calls constructors without arguments leaves registers that are
+	 * not, and nothing is dereferenced before this test). */
+	if (envp != environ || argc <= 0 || !argv)
 		return;
 	for (i = 0; i < argc && argv[i] && n < cap; i++) {
 		l = strlen(argv[i]) + 1;
@@ -1166,7 +1169,7 @@ __attribute__((constructor)) static void bpfspy_init(int argc, char **argv, char
 	int out_fd, e;
 	bool trap;
 
-	(void)envp;
+	keep_argv(argc, argv, envp);   /* before a setenv() can move environ */
 	if (bpfspy_real_syscall == resolve_syscall)
 		bpfspy_real_syscall = (syscall_fn)dlsym(RTLD_NEXT, "syscall");
 	bpfspy_trap_resolve();
@@ -1192,7 +1195,6 @@ __attribute__((constructor)) static void bpfspy_init(int argc, char **argv, char
 		(void)!write(2, msg, sizeof(msg) - 1);
 		return;
 	}
-	keep_argv(argc, argv);
 	if (out && strlen(out) + 8 >= sizeof(g.output)) {
 		say("trace file", out, "its name is too long");
 		return;
